@@ -1,0 +1,79 @@
+"""Everything the CLI prints goes through here: stdout for documents, stderr for the rest.
+
+Colour is decided once: on only when the stream is a TTY, `--no-color` was not given
+and `NO_COLOR` is unset (https://no-color.org).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TextIO
+
+_CODES = {
+    "bold": "1",
+    "dim": "2",
+    "red": "31",
+    "green": "32",
+    "yellow": "33",
+    "blue": "34",
+    "magenta": "35",
+    "cyan": "36",
+}
+
+
+def color_wanted(stream: TextIO, no_color_flag: bool, environ: Mapping[str, str]) -> bool:
+    if no_color_flag or environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+@dataclass
+class Output:
+    stdout: TextIO = field(default_factory=lambda: sys.stdout)
+    stderr: TextIO = field(default_factory=lambda: sys.stderr)
+    color: bool = False
+    debug: bool = False
+
+    @classmethod
+    def for_terminal(
+        cls, *, no_color: bool = False, debug: bool = False, environ: Mapping[str, str] | None = None
+    ) -> Output:
+        env = os.environ if environ is None else environ
+        return cls(color=color_wanted(sys.stdout, no_color, env), debug=debug)
+
+    @property
+    def interactive(self) -> bool:
+        """True when a person is at the terminal (stdin and stderr are TTYs)."""
+        return bool(sys.stdin.isatty() and getattr(self.stderr, "isatty", lambda: False)())
+
+    def style(self, text: str, *styles: str) -> str:
+        if not self.color or not styles:
+            return text
+        codes = ";".join(_CODES[s] for s in styles)
+        return f"\033[{codes}m{text}\033[0m"
+
+    def document(self, text: str) -> None:
+        """A machine- or human-readable result: the one thing that goes to stdout."""
+        self.stdout.write(text if text.endswith("\n") else text + "\n")
+        self.stdout.flush()
+
+    def info(self, text: str) -> None:
+        self.stderr.write(text + "\n")
+        self.stderr.flush()
+
+    def warn(self, text: str) -> None:
+        self.info(self.style("warning: ", "yellow", "bold") + text)
+
+    def error(self, message: str, hint: str | None = None) -> None:
+        self.info(self.style("error: ", "red", "bold") + message)
+        if hint:
+            self.info(self.style("hint: ", "bold") + hint)
+
+    def log(self, text: str) -> None:
+        """Detail shown only with --debug."""
+        if self.debug:
+            self.info(self.style(text, "dim"))

@@ -1,0 +1,182 @@
+"""The plan as data: what apply will do, rendered, saved and applied from one object.
+
+Change contents by kind (`before` is the live side, `after` the desired side; both are
+the canonical comparable form, so renderers and drift read them the same way):
+
+- assistant, vector_store: the canonical spec (aac.diff) with user metadata only; files
+  appear as sorted SHA-256 lists and other objects by key, never by live id.
+- file: name is the repository path; after = {"path", "sha256", "bytes", "filename"};
+  before (delete) = {"id", "filename", "bytes"}.
+- vector_store_file: name is "STORE/PATH"; after = {"vector_store", "path", "sha256"};
+  before = {"vector_store", "file_id", "path", "sha256", "status"}.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Any
+
+from aac import __version__
+from aac.errors import AacError
+
+FORMAT_VERSION = "1.0"
+GIB = 1024**3
+USD_PER_GIB_DAY = 0.10  # vector storage, after the first GiB free (API_FACTS section 6)
+
+
+class Action(str, Enum):
+    CREATE = "create"
+    UPDATE = "update"
+    REPLACE = "replace"
+    DELETE = "delete"
+    NOOP = "no-op"
+
+
+@dataclass(frozen=True)
+class Change:
+    address: str  # assistant.NAME, vector_store.NAME, file.PATH, vector_store_file.STORE/PATH
+    kind: str
+    name: str
+    action: Action
+    id: str | None = None  # live id; None for a create
+    changed_fields: tuple[str, ...] = ()
+    before: Mapping[str, Any] | None = None
+    after: Mapping[str, Any] | None = None
+    live_fingerprint: str | None = None  # "sha256:..." of the live object read; None for a create
+    reason: str | None = None  # why a replace or delete, for the reader
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "address": self.address,
+            "kind": self.kind,
+            "name": self.name,
+            "action": self.action.value,
+            "id": self.id,
+            "changed_fields": list(self.changed_fields),
+            "before": self.before,
+            "after": self.after,
+            "live_fingerprint": self.live_fingerprint,
+            "reason": self.reason,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Change:
+        return cls(
+            address=data["address"],
+            kind=data["kind"],
+            name=data["name"],
+            action=Action(data["action"]),
+            id=data.get("id"),
+            changed_fields=tuple(data.get("changed_fields") or ()),
+            before=data.get("before"),
+            after=data.get("after"),
+            live_fingerprint=data.get("live_fingerprint"),
+            reason=data.get("reason"),
+        )
+
+
+@dataclass(frozen=True)
+class Cost:
+    storage_bytes_before: int = 0
+    storage_bytes_after: int = 0
+
+    @staticmethod
+    def usd_per_day(storage_bytes: int) -> float:
+        billable = max(0, storage_bytes - GIB)
+        return round(billable / GIB * USD_PER_GIB_DAY, 4)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "storage_bytes_before": self.storage_bytes_before,
+            "storage_bytes_after": self.storage_bytes_after,
+            "usd_per_day_before": self.usd_per_day(self.storage_bytes_before),
+            "usd_per_day_after": self.usd_per_day(self.storage_bytes_after),
+        }
+
+
+@dataclass(frozen=True)
+class Plan:
+    stack: str
+    target: str
+    manifest_digest: str
+    changes: tuple[Change, ...]  # sorted by address
+    created_at: str  # ISO 8601 UTC, "2026-11-22T10:00:00Z"
+    cost: Cost = field(default_factory=Cost)
+    requests: int = 0  # API requests made to read live state
+    mode: str = "normal"  # normal | destroy
+    warnings: tuple[str, ...] = ()
+    tool_version: str = __version__
+
+    @property
+    def actionable(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.action is not Action.NOOP)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.actionable)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = {a.value: 0 for a in Action}
+        for change in self.changes:
+            counts[change.action.value] += 1
+        return counts
+
+    def with_changes(self, changes: tuple[Change, ...]) -> Plan:
+        return replace(self, changes=tuple(sorted(changes, key=lambda c: c.address)))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format_version": FORMAT_VERSION,
+            "tool_version": self.tool_version,
+            "stack": self.stack,
+            "target": self.target,
+            "mode": self.mode,
+            "created_at": self.created_at,
+            "manifest_digest": self.manifest_digest,
+            "changes": [c.to_json() for c in self.changes],
+            "summary": self.summary,
+            "cost": self.cost.to_json(),
+            "requests": self.requests,
+            "warnings": list(self.warnings),
+            "applyable": True,
+        }
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_json(), indent=2, sort_keys=True) + "\n"
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Plan:
+        version = str(data.get("format_version", ""))
+        if version.split(".")[0] != FORMAT_VERSION.split(".")[0]:
+            raise AacError(
+                f"this plan has format_version {version or 'none'}, this aac reads {FORMAT_VERSION}",
+                "make the plan again with this version of aac: `aac plan --out FILE`",
+            )
+        cost = data.get("cost") or {}
+        return cls(
+            stack=data["stack"],
+            target=data["target"],
+            manifest_digest=data["manifest_digest"],
+            changes=tuple(Change.from_json(c) for c in data.get("changes", ())),
+            created_at=data["created_at"],
+            cost=Cost(cost.get("storage_bytes_before", 0), cost.get("storage_bytes_after", 0)),
+            requests=int(data.get("requests", 0)),
+            mode=data.get("mode", "normal"),
+            warnings=tuple(data.get("warnings", ())),
+            tool_version=data.get("tool_version", "unknown"),
+        )
+
+    @classmethod
+    def loads(cls, text: str, source: str = "plan file") -> Plan:
+        try:
+            data = json.loads(text)
+            return cls.from_json(data)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise AacError(
+                f"{source} is not a plan saved by aac ({exc.__class__.__name__}: {exc})",
+                "save a plan with `aac plan --out FILE` and pass that file",
+            ) from exc

@@ -1,0 +1,144 @@
+"""The data model shared by loading, reading, diffing and applying.
+
+Desired state comes from the manifests (aac.manifest), live state from the API
+(aac.live). Both are plain frozen data keyed by the stack-unique name, so the diff
+is set arithmetic over keys.
+
+Identity (DESIGN section 5): assistants and vector stores carry the tags below in
+`metadata`, written in the create call itself; files carry their SHA-256 in the
+uploaded filename and in vector-store-file attributes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+JSON = dict[str, Any]
+
+# Tags written into `metadata` of every assistant and vector store the stack owns.
+TAG_MANAGED_BY = "managed-by"
+MANAGED_BY = "assistant-as-code"
+TAG_STACK = "aac-stack"
+TAG_KEY = "aac-key"
+TAG_SPEC = "aac-spec"  # "sha256:<hex>" of the canonical spec last applied, write-only fields included
+TAGS = (TAG_MANAGED_BY, TAG_STACK, TAG_KEY, TAG_SPEC)
+
+# Attributes written on every vector-store file the stack attaches.
+ATTR_SHA256 = "aac-sha256"
+ATTR_PATH = "aac-path"
+
+ASSISTANT = "assistant"
+VECTOR_STORE = "vector_store"
+FILE = "file"
+VECTOR_STORE_FILE = "vector_store_file"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a manifest document starts, for messages."""
+
+    path: str  # repository-relative, POSIX
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class LocalFile:
+    """A file in the repository that some manifest attaches."""
+
+    path: str  # repository-relative, POSIX; the file's address is file.<path>
+    abspath: Path
+    size: int
+
+
+@dataclass(frozen=True)
+class VectorStoreSpec:
+    name: str  # the stack-unique key
+    display_name: str  # the API's `name`
+    files: tuple[str, ...]  # repository-relative paths, sorted, unique
+    chunking_strategy: JSON | None = None
+    expires_after: JSON | None = None
+    description: str | None = None  # write-only on the API
+    metadata: Mapping[str, str] = field(default_factory=dict)  # the user's keys; tags are added on write
+    protect: bool = False
+    owner: str | None = None  # the assistant whose `files.file_search` this store holds; None for a manifest
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class AssistantSpec:
+    name: str  # the stack-unique key
+    display_name: str  # the API's `name`
+    model: str
+    description: str | None = None
+    instructions: str | None = None  # instructions_file already read
+    tools: tuple[JSON, ...] = ()  # API shape: shorthand expanded, $ref resolved, retrieval -> file_search
+    code_interpreter_files: tuple[str, ...] = ()  # repository-relative paths, sorted, unique
+    vector_store: str | None = None  # key of the store it searches (its own store is keyed by its name)
+    temperature: float | None = None
+    top_p: float | None = None
+    response_format: Any = None  # "auto" or the API's object
+    reasoning_effort: str | None = None  # write-only on the API
+    metadata: Mapping[str, str] = field(default_factory=dict)
+    protect: bool = False
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class DesiredState:
+    stack: str
+    assistants: Mapping[str, AssistantSpec]
+    vector_stores: Mapping[str, VectorStoreSpec]  # manifests and assistants' own stores
+    files: Mapping[str, LocalFile]  # every path a spec references, by path
+    manifest_digest: str  # "sha256:<hex>" over the stack file, manifests and referenced schemas
+
+
+@dataclass(frozen=True)
+class LiveFile:
+    id: str
+    filename: str
+    bytes: int
+    created_at: int
+    purpose: str
+    sha256: str | None  # from this stack's content-addressed filename; None for anyone else's upload
+
+
+@dataclass(frozen=True)
+class LiveVectorStoreFile:
+    file_id: str
+    status: str  # in_progress | completed | failed | cancelled
+    usage_bytes: int
+    attributes: Mapping[str, Any]
+    last_error: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class LiveVectorStore:
+    id: str
+    key: str
+    raw: Mapping[str, Any]  # the API object as returned
+    files: tuple[LiveVectorStoreFile, ...] = ()
+
+
+@dataclass(frozen=True)
+class LiveAssistant:
+    id: str
+    key: str
+    raw: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class LiveState:
+    """What this stack owns on the target, keyed like DesiredState."""
+
+    assistants: Mapping[str, LiveAssistant]
+    vector_stores: Mapping[str, LiveVectorStore]
+    files: Mapping[str, LiveFile]  # this stack's uploads, by file id
+    assistants_supported: bool = True  # False where /v1/assistants answers 404 (OpenAI since 2026-08-26)
+    foreign: Mapping[str, int] = field(default_factory=dict)  # counts of objects other stacks or nobody own
+    requests: int = 0  # API requests made to read it
