@@ -24,7 +24,8 @@ MANAGED_BY = "assistant-as-code"
 TAG_STACK = "aac-stack"
 TAG_KEY = "aac-key"
 TAG_SPEC = "aac-spec"  # "sha256:<hex>" of the canonical spec last applied, write-only fields included
-TAGS = (TAG_MANAGED_BY, TAG_STACK, TAG_KEY, TAG_SPEC)
+TAG_PROTECT = "aac-protect"  # "true" when the manifest says `protect: true`; survives the manifest's removal
+TAGS = (TAG_MANAGED_BY, TAG_STACK, TAG_KEY, TAG_SPEC, TAG_PROTECT)
 
 # Attributes written on every vector-store file the stack attaches.
 ATTR_SHA256 = "aac-sha256"
@@ -106,6 +107,7 @@ class LiveFile:
     created_at: int
     purpose: str
     sha256: str | None  # from this stack's content-addressed filename; None for anyone else's upload
+    raw: Mapping[str, Any] = field(default_factory=dict)  # the API object as returned
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,8 @@ class LiveVectorStoreFile:
     usage_bytes: int
     attributes: Mapping[str, Any]
     last_error: Mapping[str, Any] | None = None
+    chunking_strategy: Mapping[str, Any] | None = None  # as the API reports it per attachment
+    raw: Mapping[str, Any] = field(default_factory=dict)  # the API object as returned
 
 
 @dataclass(frozen=True)

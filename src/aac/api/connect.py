@@ -1,0 +1,132 @@
+"""Connect the `openai` SDK to a target for the length of a command.
+
+For `type: sandbox` the sandbox server runs on a loopback port inside the `with`
+block, so the user needs nothing running; every other target is reached as is.
+Every HTTP request (retries included) is counted with an event hook on the SDK's
+HTTP client, so plans report their cost and tests can bound it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import openai
+
+from aac.api.errors import translate
+from aac.errors import AacError
+from aac.output import Output
+from aac.stack import Stack, Target
+
+if TYPE_CHECKING:
+    from aac.api.reader import Reader
+
+SANDBOX_KEY = "sk-sandbox"  # the sandbox accepts any bearer token; this one is no secret
+TIMEOUT_SECONDS = 120.0
+
+
+@dataclass
+class RequestLog:
+    """Counts requests and, with --debug, logs method, path, status and milliseconds."""
+
+    out: Output
+    count: int = 0
+    _started: dict[int, float] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def on_request(self, request: Any) -> None:
+        with self._lock:
+            self.count += 1
+            self._started[id(request)] = time.monotonic()
+
+    def on_response(self, response: Any) -> None:
+        request = response.request
+        with self._lock:
+            started = self._started.pop(id(request), time.monotonic())
+        ms = (time.monotonic() - started) * 1000
+        # The URL path only: never headers (Authorization) and never the query string.
+        self.out.log(f"{request.method} {request.url.path} {response.status_code} {ms:.0f}ms")
+
+
+@dataclass
+class Api:
+    """The SDK client connected to one target."""
+
+    sdk: openai.OpenAI
+    target: Target
+    log: RequestLog
+    key_env: str | None = None
+
+    @property
+    def requests(self) -> int:
+        """HTTP requests made so far (retries included)."""
+        return self.log.count
+
+    @property
+    def base_url(self) -> str:
+        return str(self.sdk.base_url).rstrip("/")
+
+    def translate(self, exc: openai.OpenAIError, what: str) -> AacError:
+        return translate(exc, what, key_env=self.key_env)
+
+    def reader(self) -> Reader:
+        from aac.api.reader import Reader
+
+        return Reader(self)
+
+
+@contextmanager
+def connect(stack: Stack, target: Target, environ: Mapping[str, str], out: Output) -> Iterator[Api]:
+    log = RequestLog(out)
+    if target.type == "sandbox":
+        with _sandbox(stack, target) as base_url:
+            api = _api(target, log, base_url=base_url, api_key=SANDBOX_KEY)
+            try:
+                yield api
+            finally:
+                api.sdk.close()
+        return
+    var = target.api_key_env or "OPENAI_API_KEY"
+    key = environ.get(var, "").strip()
+    if not key:
+        raise AacError(f"{var} is not set", "export it, or pick the sandbox target with --target sandbox")
+    api = _api(target, log, base_url=target.base_url or environ.get("OPENAI_BASE_URL") or None,
+               api_key=key, key_env=var)
+    try:
+        yield api
+    finally:
+        api.sdk.close()
+
+
+def _api(target: Target, log: RequestLog, *, base_url: str | None, api_key: str,
+         key_env: str | None = None) -> Api:
+    http = openai.DefaultHttpxClient(
+        event_hooks={"request": [log.on_request], "response": [log.on_response]},
+        timeout=openai.Timeout(TIMEOUT_SECONDS, connect=5.0),
+    )
+    sdk = openai.OpenAI(
+        api_key=api_key,
+        base_url=base_url,
+        organization=target.organization,
+        project=target.project,
+        http_client=http,
+    )
+    return Api(sdk=sdk, target=target, log=log, key_env=key_env)
+
+
+@contextmanager
+def _sandbox(stack: Stack, target: Target) -> Iterator[str]:
+    from aac.sandbox.server import serve_in_background
+
+    db = stack.root / (target.path or ".aac/sandbox.db")
+    try:
+        db.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise AacError(f"cannot create {db.parent} for the sandbox: {exc.strerror}",
+                       "check the target's `path` in aac.yaml and the folder's permissions") from exc
+    with serve_in_background(db=str(db)) as running:
+        yield running.base_url

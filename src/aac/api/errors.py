@@ -1,0 +1,89 @@
+"""SDK exceptions become AacErrors with a remedy, at the edge where the cause is known.
+
+The key never appears in a message: only the name of the variable that holds it.
+"""
+
+from __future__ import annotations
+
+import openai
+
+from aac.errors import AacError
+
+SUNSET = "2026-08-26"
+
+
+class AssistantsUnavailable(AacError):
+    """The target answers 404 on /assistants: OpenAI (and Azure) since the sunset."""
+
+    def __init__(self, base_url: str) -> None:
+        super().__init__(
+            f"the Assistants API is gone on {base_url} (OpenAI shut it down on {SUNSET}); "
+            "files and vector stores still work",
+            "keep only vector_store manifests for this target, or point it at a server that speaks "
+            "the Assistants v2 API (the sandbox does)",
+        )
+        self.base_url = base_url
+
+
+def _base_url(exc: openai.APIError) -> str:
+    """The scheme, host and path up to /v1 of the request that failed (no query, no credentials)."""
+    url = exc.request.url
+    path = url.path
+    cut = path.find("/v1")
+    prefix = path[: cut + 3] if cut >= 0 else ""
+    port = f":{url.port}" if url.port else ""
+    return f"{url.scheme}://{url.host}{port}{prefix}"
+
+
+def _api_message(exc: openai.APIError) -> str:
+    body = exc.body
+    if isinstance(body, dict) and isinstance(body.get("message"), str):
+        return str(body["message"])
+    return exc.message
+
+
+def is_assistants_collection(exc: openai.APIError) -> bool:
+    return exc.request.url.path.rstrip("/").endswith("/assistants")
+
+
+def translate(exc: openai.OpenAIError, what: str, *, key_env: str | None = None) -> AacError:
+    """One AacError for an SDK failure while doing `what` (e.g. "listing vector stores")."""
+    if not isinstance(exc, openai.APIError):
+        return AacError(f"{what} failed: {exc}", "run again with --debug for details")
+    base = _base_url(exc)
+    if isinstance(exc, openai.APITimeoutError):
+        return AacError(f"{base} did not answer in time ({what})", "check the server, then run again")
+    if isinstance(exc, openai.APIConnectionError):
+        return AacError(
+            f"cannot reach {base} ({what})",
+            "check the target's base_url in aac.yaml, the network and that the server is running",
+        )
+    if not isinstance(exc, openai.APIStatusError):
+        return AacError(f"{what}: unexpected answer from {base}: {exc.message}", "run again with --debug")
+    return _status_error(exc, what, base, key_env)
+
+
+def _status_error(exc: openai.APIStatusError, what: str, base: str, key_env: str | None) -> AacError:
+    status = exc.status_code
+    message = _api_message(exc)
+    if status == 401:
+        var = f"${key_env}" if key_env else "the target's key variable"
+        return AacError(
+            f"the target rejected the API key in {var} ({what})",
+            f"check that {var} holds a valid key for {base}, and the target's organization and project",
+        )
+    if status == 403:
+        return AacError(f"permission denied {what}: {message}", "check the key's project and permissions")
+    if status == 404 and is_assistants_collection(exc):
+        return AssistantsUnavailable(base)
+    if status == 429:
+        return AacError(
+            f"{base} is rate limiting {what}, still after retries: {message}",
+            "wait a minute and run again, or lower --parallelism",
+        )
+    if status >= 500:
+        return AacError(
+            f"{base} failed {what} with HTTP {status}, still after retries: {message}",
+            "the server had a problem; run again later",
+        )
+    return AacError(f"{what} failed with HTTP {status}: {message}", "check the request the error names")
