@@ -1,0 +1,45 @@
+"""A line diff of multi-line text (instructions), shown inside a heredoc as Terraform does."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+CONTEXT = 3  # unchanged lines kept around each change, as `diff -u` does
+
+
+@dataclass(frozen=True)
+class Line:
+    """One rendered line of a block; text and markdown decide indentation and colour."""
+
+    marker: str  # "+", "-", "~", "-/+", or " " for context and comments
+    text: str  # the attribute name when `value` is set
+    depth: int  # 0 the block title, 1 attributes, 2 lines inside an attribute
+    value: str | None = None  # right-hand side of `name = value`
+
+
+def heredoc_lines(old: str, new: str) -> list[Line]:
+    """The changed lines with a little context; the unchanged rest is counted, not shown."""
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    lines: list[Line] = []
+    seen = 0  # old lines accounted for so far
+    for group in matcher.get_grouped_opcodes(CONTEXT):
+        lines.extend(_hidden(group[0][1] - seen))
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                lines.extend(Line(" ", text, 2) for text in old_lines[i1:i2])
+                continue
+            lines.extend(Line("-", text, 2) for text in old_lines[i1:i2])
+            lines.extend(Line("+", text, 2) for text in new_lines[j1:j2])
+        seen = group[-1][2]
+    lines.extend(_hidden(len(old_lines) - seen))
+    if not any(line.marker != " " for line in lines):
+        return [Line(" ", "# (whitespace or line-ending changes only)", 2)]
+    return lines
+
+
+def _hidden(count: int) -> list[Line]:
+    if count <= 0:
+        return []
+    return [Line(" ", f"# ({count} unchanged line{'s' if count != 1 else ''} hidden)", 2)]

@@ -1,0 +1,59 @@
+"""Facts about a whole plan that every format states the same way."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from aac.plan import Action, Change, Plan
+from aac.render.values import human_bytes
+
+NO_CHANGES = "No changes. Live state matches the manifests."
+LEGEND = {
+    "+": "create",
+    "~": "update in place",
+    "-/+": "destroy and then create replacement",
+    "-": "destroy",
+}
+
+
+def ordered(plan: Plan) -> list[Change]:
+    """The changes to show, by address (the plan is sorted already; a hand-edited file may not be)."""
+    return sorted(plan.actionable, key=lambda c: c.address)
+
+
+def summary_line(plan: Plan) -> str:
+    counts = plan.summary
+    return (
+        f"Plan: {counts[Action.CREATE.value]} to add, {counts[Action.UPDATE.value]} to change, "
+        f"{counts[Action.REPLACE.value]} to replace, {counts[Action.DELETE.value]} to destroy."
+    )
+
+
+def storage_line(plan: Plan) -> str:
+    cost = plan.cost.to_json()
+    before = f"{human_bytes(cost['storage_bytes_before'])} (${cost['usd_per_day_before']:.2f}/day)"
+    after = f"{human_bytes(cost['storage_bytes_after'])} (${cost['usd_per_day_after']:.2f}/day)"
+    if before == after:
+        return f"Vector storage: {before}, unchanged."
+    return f"Vector storage: {before} -> {after}."
+
+
+def freed_line(plan: Plan) -> str | None:
+    """Bytes of uploads the plan deletes: storage that stops being billed."""
+    freed = [_bytes(c.before) for c in plan.actionable if c.kind == "file" and c.action is Action.DELETE]
+    if not freed:
+        return None
+    noun = "upload" if len(freed) == 1 else "uploads"
+    return f"Uploads deleted: {len(freed)} {noun}, {human_bytes(sum(freed))} freed."
+
+
+def _bytes(side: Mapping[str, object] | None) -> int:
+    value = side.get("bytes") if isinstance(side, Mapping) else None
+    return value if isinstance(value, int) else 0
+
+
+def headline(plan: Plan) -> str:
+    where = f"stack {plan.stack}, target {plan.target}"
+    if plan.mode == "destroy":
+        return f"aac will destroy everything {where} owns, except protected objects:"
+    return f"aac will perform the following actions ({where}):"
