@@ -175,7 +175,7 @@ class Plan:
         try:
             data = json.loads(text)
             return cls.from_json(data)
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:  # AttributeError: JSON that is not an object
             raise AacError(
                 f"{source} is not a plan saved by aac ({exc.__class__.__name__}: {exc})",
                 "save a plan with `aac plan --out FILE` and pass that file",
