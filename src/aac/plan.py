@@ -81,7 +81,8 @@ class Change:
 @dataclass(frozen=True)
 class Cost:
     storage_bytes_before: int = 0
-    storage_bytes_after: int = 0
+    storage_bytes_after: int = 0  # an estimate: new attachments count their file bytes
+    files_bytes_freed: int = 0  # bytes of the uploads the plan deletes
 
     @staticmethod
     def usd_per_day(storage_bytes: int) -> float:
@@ -94,6 +95,7 @@ class Cost:
             "storage_bytes_after": self.storage_bytes_after,
             "usd_per_day_before": self.usd_per_day(self.storage_bytes_before),
             "usd_per_day_after": self.usd_per_day(self.storage_bytes_after),
+            "files_bytes_freed": self.files_bytes_freed,
         }
 
 
@@ -163,7 +165,11 @@ class Plan:
             manifest_digest=data["manifest_digest"],
             changes=tuple(Change.from_json(c) for c in data.get("changes", ())),
             created_at=data["created_at"],
-            cost=Cost(cost.get("storage_bytes_before", 0), cost.get("storage_bytes_after", 0)),
+            cost=Cost(
+                cost.get("storage_bytes_before", 0),
+                cost.get("storage_bytes_after", 0),
+                cost.get("files_bytes_freed", 0),
+            ),
             requests=int(data.get("requests", 0)),
             mode=data.get("mode", "normal"),
             warnings=tuple(data.get("warnings", ())),

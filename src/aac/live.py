@@ -1,0 +1,138 @@
+"""Live state: read this stack's objects from the target, then index them by key.
+
+`read_live` makes the API calls (lists only, concurrently where independent);
+`index_live` is pure over a snapshot of raw API dicts, which is also the format of the
+golden cases' `live.json`:
+{"assistants": [...], "vector_stores": [...], "vector_store_files": {vs_id: [...]}, "files": [...]}
+("assistants": null where the target has no Assistants API).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from typing import Any
+
+from aac.api.errors import AssistantsUnavailable
+from aac.api.reader import Reader
+from aac.errors import AacError
+from aac.identity import owner_of, parse_upload_filename
+from aac.resources import (
+    ASSISTANT,
+    VECTOR_STORE,
+    LiveAssistant,
+    LiveFile,
+    LiveState,
+    LiveVectorStore,
+    LiveVectorStoreFile,
+)
+
+Snapshot = dict[str, Any]
+
+
+def read_live(reader: Reader, stack: str, *, parallelism: int = 8) -> LiveState:
+    """Everything this stack owns on the target, read in pages (no GET per object)."""
+    start = reader.requests
+    snapshot = read_snapshot(reader, stack, parallelism=parallelism)
+    return replace(index_live(snapshot, stack), requests=reader.requests - start)
+
+
+def read_snapshot(reader: Reader, stack: str, *, parallelism: int = 8) -> Snapshot:
+    with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
+        assistants = pool.submit(_assistants_or_none, reader)
+        stores = pool.submit(reader.vector_stores)
+        files = pool.submit(reader.files, "assistants")
+        owned = [vs["id"] for vs in stores.result() if _owned_by(vs, stack)]
+        vs_files = dict(zip(owned, pool.map(reader.vector_store_files, owned), strict=True))
+        return {
+            "assistants": assistants.result(),
+            "vector_stores": stores.result(),
+            "vector_store_files": vs_files,
+            "files": files.result(),
+        }
+
+
+def _assistants_or_none(reader: Reader) -> list[dict[str, Any]] | None:
+    try:
+        return reader.assistants()
+    except AssistantsUnavailable:
+        return None  # post-sunset OpenAI: not an error unless the stack has assistants
+
+
+def _owned_by(raw: Mapping[str, Any], stack: str) -> bool:
+    owner = owner_of(raw.get("metadata"))
+    return owner is not None and owner[0] == stack
+
+
+def index_live(snapshot: Mapping[str, Any], stack: str) -> LiveState:
+    """Keep what carries this stack's tags, keyed like the manifests; count the rest."""
+    raw_assistants = snapshot.get("assistants")
+    assistants, foreign_assistants = _index(raw_assistants or [], stack, ASSISTANT)
+    stores, foreign_stores = _index(snapshot.get("vector_stores") or [], stack, VECTOR_STORE)
+    vs_files = snapshot.get("vector_store_files") or {}
+    files, foreign_files = _files(snapshot.get("files") or [], stack)
+    return LiveState(
+        assistants={key: LiveAssistant(id=raw["id"], key=key, raw=raw) for key, raw in assistants.items()},
+        vector_stores={
+            key: LiveVectorStore(id=raw["id"], key=key, raw=raw, files=_attachments(vs_files.get(raw["id"], [])))
+            for key, raw in stores.items()
+        },
+        files=files,
+        assistants_supported=raw_assistants is not None,
+        foreign={"assistants": foreign_assistants, "vector_stores": foreign_stores, "files": foreign_files},
+    )
+
+
+def _index(objects: list[Mapping[str, Any]], stack: str, kind: str) -> tuple[dict[str, Mapping[str, Any]], int]:
+    owned: dict[str, Mapping[str, Any]] = {}
+    foreign = 0
+    for raw in objects:
+        owner = owner_of(raw.get("metadata"))
+        if owner is None or owner[0] != stack:
+            foreign += 1
+            continue
+        key = owner[1]
+        if key in owned:
+            first, second = sorted([owned[key]["id"], raw["id"]])
+            raise AacError(
+                f"two live {kind.replace('_', ' ')}s carry the key {key!r} of stack {stack!r}: {first} and {second}",
+                "delete one of them, or remove the aac-key tag from its metadata, then plan again",
+            )
+        owned[key] = raw
+    return owned, foreign
+
+
+def _files(objects: list[Mapping[str, Any]], stack: str) -> tuple[dict[str, LiveFile], int]:
+    owned: dict[str, LiveFile] = {}
+    foreign = 0
+    for raw in objects:
+        sha = parse_upload_filename(str(raw.get("filename") or ""), stack)
+        if sha is None:
+            foreign += 1
+            continue
+        owned[raw["id"]] = LiveFile(
+            id=raw["id"],
+            filename=raw["filename"],
+            bytes=int(raw.get("bytes") or 0),
+            created_at=int(raw.get("created_at") or 0),
+            purpose=str(raw.get("purpose") or ""),
+            sha256=sha,
+            raw=raw,
+        )
+    return owned, foreign
+
+
+def _attachments(objects: list[Mapping[str, Any]]) -> tuple[LiveVectorStoreFile, ...]:
+    return tuple(
+        LiveVectorStoreFile(
+            file_id=raw["id"],
+            status=str(raw.get("status") or ""),
+            usage_bytes=int(raw.get("usage_bytes") or 0),
+            attributes=raw.get("attributes") or {},
+            last_error=raw.get("last_error"),
+            chunking_strategy=raw.get("chunking_strategy"),
+            raw=raw,
+        )
+        for raw in sorted(objects, key=lambda r: str(r["id"]))
+    )
