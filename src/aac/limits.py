@@ -35,6 +35,12 @@ LIST_LIMIT = (1, 100)  # assistants, vector stores, vector store files, batch fi
 FILES_LIST_LIMIT = (1, 10_000)  # files (default 10,000)
 REASONING_EFFORTS = ("none", "minimal", "low", "medium", "high", "xhigh", "max")
 
+# Manifest files themselves: refused before parsing when larger, and while parsing when a
+# document nests deeper or expands (through aliases) into more nodes than any real manifest.
+MANIFEST_BYTES_MAX = 4 * 1024 * 1024  # a manifest may inline 256,000 characters of instructions
+YAML_DEPTH_MAX = 64
+YAML_NODES_MAX = 100_000  # nodes after alias expansion; a billion-laughs document is refused here
+
 # File types each tool accepts, by extension (OpenAI's file-search and code-interpreter
 # "supported files" tables).
 FILE_SEARCH_EXTENSIONS = frozenset(

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-import yaml
-
-from aac.errors import AacError
+from aac.errors import AacError, Problem
 
 STACK_FILE = "aac.yaml"
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
 TARGET_TYPES = ("sandbox", "openai")
+STACK_KEYS = ("stack", "manifests", "default_target", "targets")
+TARGET_KEYS = ("type", "path", "base_url", "api_key_env", "organization", "project")
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 @dataclass(frozen=True)
@@ -52,61 +55,127 @@ class Stack:
 
 
 def load_stack(root: Path) -> Stack:
+    """The stack at `root`; raises AacError naming the first problem of aac.yaml."""
+    stack, problems = check_stack(root)
+    errors = [p for p in problems if p.severity == "error"]
+    if stack is None or errors:
+        first = errors[0] if errors else Problem(STACK_FILE, 0, "invalid stack file")
+        where = f"{first.path}:{first.line}" if first.line else first.path
+        hint = first.hint or f"fix {STACK_FILE}; `aac validate` lists every problem"
+        raise AacError(f"{where}: {first.message}", hint)
+    return stack
+
+
+def check_stack(root: Path) -> tuple[Stack | None, list[Problem]]:
+    """The stack and every problem of aac.yaml (None when it cannot be used at all)."""
+    from aac.manifest.yaml_load import load_file  # here: aac.manifest imports this module
+
     path = root / STACK_FILE
     if not path.is_file():
-        raise AacError(
-            f"no {STACK_FILE} in {root}",
-            "run aac in the stack's root folder (or pass --chdir DIR), or start one with `aac init`",
-        )
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise AacError(f"{STACK_FILE} is not valid YAML: {exc}", f"fix {STACK_FILE}") from exc
-    return parse_stack(root, data)
+        return None, [Problem(STACK_FILE, 0, f"no {STACK_FILE} in {root}",
+                              "run aac in the stack's root folder (or pass --chdir DIR), or start one with `aac init`")]
+    documents, problems = load_file(path, STACK_FILE)
+    if problems:
+        return None, problems
+    if len(documents) != 1:
+        return None, [Problem(STACK_FILE, 0, f"{STACK_FILE} must hold exactly one YAML document",
+                              "see the README's Manifests section for the stack file")]
+    doc = documents[0]
+    lines = doc.lines
+    stack = _parse(root, doc.data, lambda *key: lines.get(tuple(key), doc.line), problems)
+    return (None if any(p.severity == "error" for p in problems) else stack), problems
 
 
 def parse_stack(root: Path, data: object) -> Stack:
+    """The stack from already-parsed data; raises AacError on the first problem."""
+    problems: list[Problem] = []
+    stack = _parse(root, data, lambda *key: 0, problems)
+    if problems:
+        raise AacError(problems[0].message, problems[0].hint)
+    return stack
+
+
+def _parse(root: Path, data: Any, line_of: Any, problems: list[Problem]) -> Stack:
+    def error(key: tuple[Any, ...], message: str, hint: str) -> None:
+        problems.append(Problem(STACK_FILE, line_of(*key), message, hint))
+
     if not isinstance(data, dict):
-        raise AacError(f"{STACK_FILE} must be a mapping", "see the README for the stack file format")
+        error((), f"{STACK_FILE} must be a mapping", "start it with `stack: NAME` (see the README)")
+        data = {}
+    _unknown_keys(data, STACK_KEYS, (), "the stack file", error)
     name = data.get("stack")
     if not isinstance(name, str) or not NAME_PATTERN.match(name):
-        raise AacError(
-            f"{STACK_FILE}: `stack` must be a name matching {NAME_PATTERN.pattern}, got {name!r}",
-            "name the stack, for example `stack: demo`",
-        )
-    raw_targets = data.get("targets") or {"sandbox": {"type": "sandbox", "path": ".aac/sandbox.db"}}
-    if not isinstance(raw_targets, dict):
-        raise AacError(f"{STACK_FILE}: `targets` must be a mapping of name to target", "see the README")
-    targets = {key: _target(str(key), value) for key, value in raw_targets.items()}
-    default = data.get("default_target") or next(iter(targets))
-    if default not in targets:
-        raise AacError(f"{STACK_FILE}: default_target {default!r} is not under `targets`", "add it or fix the name")
-    return Stack(
-        root=root,
-        name=name,
-        manifests=str(data.get("manifests") or "assistants"),
-        default_target=str(default),
-        targets=targets,
-    )
+        error(("stack",), f"`stack` must be a name matching {NAME_PATTERN.pattern}, got {name!r}",
+              "name the stack, for example `stack: demo`")
+    manifests = data.get("manifests", "assistants")
+    if not isinstance(manifests, str) or not manifests or Path(manifests).is_absolute() or ".." in manifests:
+        error(("manifests",), f"`manifests` must be a folder inside the stack, got {manifests!r}",
+              "write a relative folder, for example `manifests: assistants`")
+        manifests = "assistants"
+    targets = _targets(data, error)
+    default = data.get("default_target") or next(iter(targets), "sandbox")
+    if targets and default not in targets:
+        error(("default_target",), f"default_target {default!r} is not under `targets`",
+              _close(str(default), targets) or "add it under `targets:` or fix the name")
+    return Stack(root=root, name=str(name), manifests=manifests, default_target=str(default), targets=targets)
 
 
-def _target(name: str, value: object) -> Target:
+def _targets(data: dict[str, Any], error: Any) -> dict[str, Target]:
+    raw = data.get("targets")
+    if raw is None:
+        return {"sandbox": Target("sandbox", "sandbox", path=".aac/sandbox.db")}
+    if not isinstance(raw, dict) or not raw:
+        error(("targets",), "`targets` must be a mapping of name to target", "see the README for the target fields")
+        return {}
+    targets: dict[str, Target] = {}
+    for key, value in raw.items():
+        target = _target(str(key), value, _located_error(error, ("targets", key)))
+        if target is not None:
+            targets[str(key)] = target
+    return targets
+
+
+def _located_error(error: Any, at: tuple[Any, ...]) -> Any:
+    return lambda message, hint, *sub: error((*at, *sub), message, hint)
+
+
+def _target(name: str, value: Any, error: Any) -> Target | None:
     if not isinstance(value, dict) or value.get("type") not in TARGET_TYPES:
-        raise AacError(
-            f"{STACK_FILE}: target {name!r} needs `type: sandbox` or `type: openai`",
-            "see the README for the target fields",
-        )
+        error(f"target {name!r} needs `type: sandbox` or `type: openai`", "see the README for the target fields")
+        return None
     if "api_key" in value:
-        raise AacError(
-            f"{STACK_FILE}: target {name!r} holds an API key; a key never sits in a file",
-            "remove it, and name the variable that holds it instead: `api_key_env: OPENAI_API_KEY`",
-        )
+        error(f"target {name!r} holds an API key; a key never sits in a file",
+              "remove it, and name the variable that holds it instead: `api_key_env: OPENAI_API_KEY`", "api_key")
+        return None
+    _unknown_keys(value, TARGET_KEYS, (), f"target {name!r}", lambda key, msg, hint: error(msg, hint, *key))
+    for key in TARGET_KEYS[1:]:
+        if key in value and not isinstance(value[key], str):
+            error(f"target {name!r}: `{key}` must be a string", "quote the value", key)
+            return None
+    env = value.get("api_key_env")
+    if env is not None and not ENV_NAME.match(env):
+        error(f"target {name!r}: api_key_env must be the NAME of an environment variable, got a value that is not",
+              "write the variable's name, for example `api_key_env: OPENAI_API_KEY`", "api_key_env")
+        return None
+    kind = value["type"]
     return Target(
         name=name,
-        type=value["type"],
-        path=value.get("path") or (".aac/sandbox.db" if value["type"] == "sandbox" else None),
+        type=kind,
+        path=value.get("path") or (".aac/sandbox.db" if kind == "sandbox" else None),
         base_url=value.get("base_url"),
-        api_key_env=value.get("api_key_env") or ("OPENAI_API_KEY" if value["type"] == "openai" else None),
+        api_key_env=env or ("OPENAI_API_KEY" if kind == "openai" else None),
         organization=value.get("organization"),
         project=value.get("project"),
     )
+
+
+def _unknown_keys(data: dict[str, Any], known: tuple[str, ...], at: tuple[Any, ...], where: str, error: Any) -> None:
+    for key in data:
+        if key not in known:
+            error((*at, key), f"unknown field `{key}` in {where}",
+                  _close(str(key), known) or f"known fields: {', '.join(known)}")
+
+
+def _close(word: str, known: Any) -> str | None:
+    match = difflib.get_close_matches(word, [str(k) for k in known], n=1)
+    return f"did you mean `{match[0]}`?" if match else None

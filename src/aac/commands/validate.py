@@ -1,0 +1,45 @@
+"""`aac validate`: every offline check of the stack file and the manifests, every problem at once."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aac.errors import Problem
+from aac.manifest import load_desired
+from aac.stack import check_stack
+
+if TYPE_CHECKING:
+    from aac.cli import App
+
+
+def run(app: App) -> int:
+    stack, problems = check_stack(app.root)
+    if stack is not None:
+        desired, manifest_problems = load_desired(stack)
+        problems = problems + manifest_problems
+    for problem in problems:
+        app.out.info(_styled(app, problem))
+    errors = sum(1 for p in problems if p.severity == "error")
+    warnings = len(problems) - errors
+    if errors:
+        app.out.error(f"{_count(errors, 'error')}, {_count(warnings, 'warning')}: the stack is not valid",
+                      "fix the problems above, then run `aac validate` again")
+        return 1
+    assert stack is not None
+    summary = (f"valid: stack {stack.name!r}, {_count(len(desired.assistants), 'assistant')}, "
+               f"{_count(len(desired.vector_stores), 'vector store')}, {_count(len(desired.files), 'file')}")
+    if warnings:
+        summary += f" ({_count(warnings, 'warning')})"
+    app.out.info(app.out.style(summary, "green"))
+    return 0
+
+
+def _styled(app: App, problem: Problem) -> str:
+    text = str(problem)
+    colour = "red" if problem.severity == "error" else "yellow"
+    label = f": {problem.severity}:"
+    return text.replace(label, ": " + app.out.style(problem.severity, colour, "bold") + ":", 1)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"

@@ -1,0 +1,76 @@
+"""Checks across documents: unique names, references that resolve, limits that need the globs expanded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from aac import limits
+from aac.manifest.context import LoadContext
+from aac.resources import AssistantSpec, Source, VectorStoreSpec
+
+
+def check_assistant(ctx: LoadContext, spec: AssistantSpec, data: dict[str, object], line_of_files: int) -> None:
+    """Checks of one assistant that need its files expanded and its tools normalised."""
+    path = spec.source.path if spec.source else ""
+    line = spec.source.line if spec.source else 0
+    if len(spec.code_interpreter_files) > limits.CODE_INTERPRETER_FILES_MAX:
+        ctx.error(path, line_of_files,
+                  f"{spec.name} attaches {len(spec.code_interpreter_files)} files to code_interpreter; "
+                  f"the API allows at most {limits.CODE_INTERPRETER_FILES_MAX}",
+                  "narrow the globs, or put the files in an archive (.zip, .tar)")
+    files = data.get("files") or {}
+    if "vector_store" in data and isinstance(files, dict) and "file_search" in files:
+        ctx.error(path, line, f"{spec.name} sets both `vector_store` and `files.file_search`",
+                  "an assistant searches one vector store: use a shared vector_store manifest or its own files")
+    types = {tool["type"] for tool in spec.tools}
+    if spec.code_interpreter_files and "code_interpreter" not in types:
+        ctx.warn(path, line_of_files, f"{spec.name} attaches code_interpreter files but has no code_interpreter tool",
+                 "add `- code_interpreter` to tools")
+    if spec.vector_store and "file_search" not in types:
+        ctx.warn(path, line, f"{spec.name} has a vector store but no file_search tool", "add `- file_search` to tools")
+
+
+def check_names(ctx: LoadContext, assistants: Iterable[AssistantSpec], stores: Iterable[VectorStoreSpec]) -> None:
+    """Every key once per kind; an assistant's own store may not take a vector_store manifest's name."""
+    seen_assistants: dict[str, AssistantSpec] = {}
+    for spec in assistants:
+        first = seen_assistants.setdefault(spec.name, spec)
+        if first is not spec:
+            _duplicate(ctx, "assistant", spec.name, first.source, spec.source)
+    seen_stores: dict[str, VectorStoreSpec] = {}
+    for store in sorted(stores, key=lambda s: s.owner is not None):
+        first_store = seen_stores.setdefault(store.name, store)
+        if first_store is store:
+            continue
+        if store.owner is not None and first_store.owner is None:
+            where = store.source
+            ctx.error(where.path if where else "", where.line if where else 0,
+                      f"assistant {store.name!r} has its own files.file_search store, and a vector_store manifest "
+                      f"has the same name ({first_store.source})",
+                      "rename one, or point the assistant at the shared store with `vector_store:`")
+        elif store.owner is None:
+            _duplicate(ctx, "vector_store", store.name, first_store.source, store.source)
+
+
+def check_references(ctx: LoadContext, assistants: Iterable[AssistantSpec], stores: dict[str, VectorStoreSpec],
+                     known_store_names: set[str]) -> None:
+    for spec in assistants:
+        wanted = spec.vector_store
+        store = stores.get(wanted) if wanted else None
+        if not wanted or (store is not None and store.owner == spec.name):
+            continue
+        if store is not None and store.owner is not None:
+            message = f"{spec.name} names vector store {wanted!r}, which is another assistant's own store"
+        elif store is None and wanted not in known_store_names:
+            message = f"{spec.name} names vector store {wanted!r}, and no vector_store manifest has that name"
+        else:
+            continue
+        where = spec.source
+        ctx.error(where.path if where else "", where.line if where else 0, message,
+                  "add a `kind: vector_store` manifest with that name, or fix the name")
+
+
+def _duplicate(ctx: LoadContext, kind: str, name: str, first: Source | None, second: Source | None) -> None:
+    ctx.error(second.path if second else "", second.line if second else 0,
+              f"another {kind} is already named {name!r} ({first})",
+              "names are the stack-unique key: rename one of them")

@@ -1,0 +1,100 @@
+"""Walk the manifests folder, load every document, and build the desired state."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import TypeVar
+
+from aac.errors import Problem
+from aac.manifest.checks import check_assistant, check_names, check_references
+from aac.manifest.context import LoadContext
+from aac.manifest.normalize import normalize_assistant, normalize_vector_store
+from aac.manifest.schema import schema_problems
+from aac.manifest.yaml_load import Document, load_file
+from aac.resources import AssistantSpec, DesiredState, VectorStoreSpec
+from aac.stack import STACK_FILE, Stack
+
+MANIFEST_SUFFIXES = (".yaml", ".yml")
+SpecT = TypeVar("SpecT", AssistantSpec, VectorStoreSpec)
+
+
+def manifest_files(stack: Stack) -> list[Path]:
+    """Every *.yaml / *.yml under the manifests folder, nested folders included, in path order."""
+    folder = stack.manifests_dir
+    found = [p for p in folder.rglob("*") if p.suffix in MANIFEST_SUFFIXES and p.is_file()]
+    return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
+
+
+def load_desired(stack: Stack) -> tuple[DesiredState, list[Problem]]:
+    """Everything the manifests declare, and every problem found (errors and warnings); never raises for them."""
+    ctx = LoadContext(root=stack.root.absolute())
+    _record_digest_input(ctx, ctx.root / STACK_FILE)
+    if not stack.manifests_dir.is_dir():
+        ctx.error(STACK_FILE, 0, f"the manifests folder {stack.manifests!r} does not exist",
+                  f"create {stack.manifests}/ or set `manifests:` in {STACK_FILE}")
+    documents = _load_documents(ctx, stack)
+    valid = [doc for doc in documents if _shape_ok(ctx, doc)]
+    known_store_names = {d.data["name"] for d in documents if _kind_and_name(d) == "vector_store"}
+    assistants: list[AssistantSpec] = []
+    stores: list[VectorStoreSpec] = []
+    for doc in valid:
+        if doc.data["kind"] == "vector_store":
+            stores.append(normalize_vector_store(ctx, doc))
+            continue
+        spec, own_store = normalize_assistant(ctx, doc)
+        check_assistant(ctx, spec, doc.data, doc.line_of("files", "code_interpreter"))
+        assistants.append(spec)
+        if own_store is not None:
+            stores.append(own_store)
+    check_names(ctx, assistants, stores)
+    store_map = _first_by_name(stores)
+    check_references(ctx, assistants, store_map, known_store_names)
+    desired = DesiredState(
+        stack=stack.name,
+        assistants=_first_by_name(assistants),
+        vector_stores=store_map,
+        files=dict(sorted(ctx.files.items())),
+        manifest_digest=ctx.digest(),
+    )
+    return desired, ctx.sorted_problems()
+
+
+def _load_documents(ctx: LoadContext, stack: Stack) -> list[Document]:
+    documents: list[Document] = []
+    if not stack.manifests_dir.is_dir():
+        return documents
+    for abspath in manifest_files(stack):
+        rel = abspath.absolute().relative_to(ctx.root).as_posix()
+        _record_digest_input(ctx, abspath)
+        docs, problems = load_file(abspath, rel)
+        ctx.problems.extend(problems)
+        documents.extend(doc for doc in docs if doc.data is not None)  # an empty document is no manifest
+    return documents
+
+
+def _shape_ok(ctx: LoadContext, doc: Document) -> bool:
+    problems = schema_problems(doc)
+    ctx.problems.extend(problems)
+    return not problems
+
+
+def _kind_and_name(doc: Document) -> str | None:
+    data = doc.data
+    if isinstance(data, dict) and isinstance(data.get("name"), str):
+        kind = data.get("kind")
+        return kind if isinstance(kind, str) else None
+    return None
+
+
+def _first_by_name(specs: list[SpecT]) -> dict[str, SpecT]:
+    result: dict[str, SpecT] = {}
+    for spec in specs:
+        result.setdefault(spec.name, spec)
+    return dict(sorted(result.items()))
+
+
+def _record_digest_input(ctx: LoadContext, abspath: Path) -> None:
+    # A file that cannot be read is reported where it is loaded.
+    with contextlib.suppress(OSError, ValueError):
+        ctx.digest_inputs[abspath.absolute().relative_to(ctx.root).as_posix()] = abspath.read_bytes()

@@ -1,0 +1,117 @@
+"""Manifest documents (already shape-checked) into the data model of aac.resources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from aac import limits
+from aac.manifest.context import LoadContext
+from aac.manifest.files import expand_globs, resolve_reference
+from aac.manifest.tools import normalize_tools
+from aac.manifest.yaml_load import Document, read_text
+from aac.resources import AssistantSpec, Source, VectorStoreSpec
+
+
+def folder_of(ctx: LoadContext, doc: Document) -> Path:
+    return (ctx.root / doc.path).parent
+
+
+def as_list(value: Any) -> list[str]:
+    """A glob field: one pattern or a list of them."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def normalize_vector_store(ctx: LoadContext, doc: Document) -> VectorStoreSpec:
+    data = doc.data
+    where = (doc.path, doc.line_of("files"))
+    files = expand_globs(ctx, folder_of(ctx, doc), as_list(data.get("files")), where, "file_search",
+                         limits.FILE_SEARCH_EXTENSIONS)
+    chunking = data.get("chunking_strategy")
+    _check_chunking(ctx, doc, chunking)
+    return VectorStoreSpec(
+        name=data["name"],
+        display_name=data.get("display_name", data["name"]),
+        files=files,
+        chunking_strategy=chunking,
+        expires_after=data.get("expires_after"),
+        description=data.get("description"),
+        metadata=dict(data.get("metadata") or {}),
+        protect=bool(data.get("protect", False)),
+        source=Source(doc.path, doc.line),
+    )
+
+
+def normalize_assistant(ctx: LoadContext, doc: Document) -> tuple[AssistantSpec, VectorStoreSpec | None]:
+    """The assistant, and its own vector store when it lists `files.file_search`."""
+    data = doc.data
+    name, folder = data["name"], folder_of(ctx, doc)
+    display_name = data.get("display_name", name)
+    files = data.get("files") or {}
+    code_files: tuple[str, ...] = ()
+    if "code_interpreter" in files:
+        code_files = expand_globs(ctx, folder, as_list(files["code_interpreter"]),
+                                  (doc.path, doc.line_of("files", "code_interpreter")), "code_interpreter",
+                                  limits.CODE_INTERPRETER_EXTENSIONS)
+    own_store = _own_store(ctx, doc, folder, display_name) if "file_search" in files else None
+    temperature, top_p = data.get("temperature"), data.get("top_p")
+    spec = AssistantSpec(
+        name=name,
+        display_name=display_name,
+        model=data["model"],
+        description=data.get("description"),
+        instructions=_instructions(ctx, doc, folder),
+        tools=normalize_tools(ctx, doc, folder),
+        code_interpreter_files=code_files,
+        vector_store=name if own_store else data.get("vector_store"),
+        temperature=None if temperature is None else float(temperature),
+        top_p=None if top_p is None else float(top_p),
+        response_format=data.get("response_format"),
+        reasoning_effort=data.get("reasoning_effort"),
+        metadata=dict(data.get("metadata") or {}),
+        protect=bool(data.get("protect", False)),
+        source=Source(doc.path, doc.line),
+    )
+    return spec, own_store
+
+
+def _own_store(ctx: LoadContext, doc: Document, folder: Path, display_name: str) -> VectorStoreSpec:
+    name = doc.data["name"]
+    files = expand_globs(ctx, folder, as_list(doc.data["files"]["file_search"]),
+                         (doc.path, doc.line_of("files", "file_search")), "file_search",
+                         limits.FILE_SEARCH_EXTENSIONS)
+    return VectorStoreSpec(name=name, display_name=f"{display_name} files", files=files, owner=name,
+                           source=Source(doc.path, doc.line_of("files", "file_search")))
+
+
+def _instructions(ctx: LoadContext, doc: Document, folder: Path) -> str | None:
+    data = doc.data
+    if "instructions" in data and "instructions_file" in data:
+        ctx.error(doc.path, doc.line_of("instructions_file"), "both `instructions` and `instructions_file` are set",
+                  "keep exactly one of them")
+        return None
+    text: str | None = data.get("instructions")
+    if "instructions_file" in data:
+        line = doc.line_of("instructions_file")
+        found = resolve_reference(ctx, folder, data["instructions_file"], (doc.path, line))
+        if found is None:
+            return None
+        text = read_text(found[0], found[1], ctx.problems)
+        if text is None:
+            return None
+        ctx.digest_inputs[found[1]] = text.encode("utf-8")
+        if len(text) > limits.INSTRUCTIONS_MAX:
+            ctx.error(doc.path, line, f"{found[1]} holds {len(text):,} characters of instructions; the API allows "
+                      f"at most {limits.INSTRUCTIONS_MAX:,}", "shorten the instructions")
+    return text
+
+
+def _check_chunking(ctx: LoadContext, doc: Document, chunking: Any) -> None:
+    static = (chunking or {}).get("static") or {}
+    size, overlap = static.get("max_chunk_size_tokens"), static.get("chunk_overlap_tokens")
+    if isinstance(size, int) and isinstance(overlap, int) and overlap > size // 2:
+        ctx.error(doc.path, doc.line_of("chunking_strategy", "static", "chunk_overlap_tokens"),
+                  f"chunk_overlap_tokens ({overlap}) is over half of max_chunk_size_tokens ({size})",
+                  f"use at most {size // 2}")

@@ -1,0 +1,141 @@
+"""The manifest JSON Schema (shipped in the package) and its errors as problems a person can act on."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+from collections.abc import Iterator
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from aac import limits
+from aac.errors import Problem
+from aac.manifest.yaml_load import Document
+from aac.resources import TAGS
+
+SCHEMA_FILE = "manifest.schema.json"
+KINDS = ("assistant", "vector_store")
+_TYPE_WORDS = {"string": "a string", "number": "a number", "integer": "a whole number", "boolean": "true or false",
+               "object": "a mapping", "array": "a list", "null": "null"}
+
+
+@functools.cache
+def schema_text() -> str:
+    """The schema exactly as shipped (what `aac schema` prints and editors read)."""
+    return resources.files("aac.manifest").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+
+
+@functools.cache
+def _validator(kind: str) -> Draft202012Validator:
+    schema = json.loads(schema_text())
+    return Draft202012Validator({"$defs": schema["$defs"], "$ref": f"#/$defs/{kind}"})
+
+
+def schema_problems(doc: Document) -> list[Problem]:
+    """Everything wrong with one document's shape; an empty list when it fits the schema."""
+    data = doc.data
+    if not isinstance(data, dict):
+        return [Problem(doc.path, doc.line, f"a manifest must be a mapping, not {_type_of(data)}",
+                        "start the document with `kind: assistant` or `kind: vector_store`")]
+    kind = data.get("kind")
+    if kind not in KINDS:
+        line = doc.line_of("kind")
+        if kind is None:
+            return [Problem(doc.path, line, "the document has no `kind`",
+                            "add `kind: assistant` or `kind: vector_store`")]
+        return [Problem(doc.path, line, f"unknown kind {kind!r}", _suggest(str(kind), KINDS))]
+    errors = sorted(_validator(kind).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    return [problem for error in errors for problem in _problems(doc, kind, error)]
+
+
+def _problems(doc: Document, kind: str, error: ValidationError) -> Iterator[Problem]:
+    path = tuple(error.absolute_path)
+    field = _dotted(path) or kind
+    if error.validator == "additionalProperties":
+        known = sorted(error.schema.get("properties", {}))
+        for extra in sorted(set(error.instance) - set(known), key=str):
+            yield Problem(doc.path, doc.line_of(*path, extra), f"unknown field `{extra}` in {field}",
+                          _suggest(str(extra), known))
+        return
+    if error.validator == "required":
+        for missing in error.validator_value:
+            if missing not in error.instance:
+                yield Problem(doc.path, doc.line_of(*path), f"{field} needs `{missing}`",
+                              f"add `{missing}:` (see `aac schema`)")
+        return
+    message, hint = _describe(error, field)
+    yield Problem(doc.path, doc.line_of(*path), message, hint)
+
+
+def _describe(error: ValidationError, field: str) -> tuple[str, str | None]:
+    v, value, instance = error.validator, error.validator_value, error.instance
+    if v == "type":
+        wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in ([value] if isinstance(value, str) else value))
+        return f"`{field}` must be {wanted}, not {_type_of(instance)}", None
+    if v in ("enum", "const"):
+        options = [value] if v == "const" else value
+        return f"`{field}` is {_short(instance)}; expected {_one_of(options)}", _suggest(str(instance), options)
+    if v == "maxLength":
+        return f"`{field}` is {len(instance):,} characters; the API allows at most {value:,}", "shorten it"
+    if v == "minLength":
+        return f"`{field}` is empty", "give it a value or remove the field"
+    if v == "pattern":
+        return f"`{field}` {_short(instance)} does not match {value}", _pattern_hint(field)
+    if v in ("maxItems", "maxProperties"):
+        what = "items" if v == "maxItems" else "keys"
+        return f"`{field}` has {len(instance)} {what}; the limit is {value}", _limit_hint(field)
+    if v in ("minimum", "maximum"):
+        word = "at least" if v == "minimum" else "at most"
+        return f"`{field}` is {instance}; it must be {word} {value}", None
+    if v == "not" and isinstance(instance, str) and instance in TAGS:
+        return f"metadata key {instance!r} is one of the tool's own tags", "rename the key; the tool writes it itself"
+    return f"`{field}`: {error.message[:200]}", None
+
+
+def _pattern_hint(field: str) -> str:
+    if field.endswith("name") and "function" in field:
+        return "function names use only a-z, A-Z, 0-9, '_' and '-', at most 64 characters"
+    return "use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit, at most 63 characters"
+
+
+def _limit_hint(field: str) -> str | None:
+    if field.endswith("metadata"):
+        return (f"at most {limits.USER_METADATA_PAIRS_MAX} keys: the API allows {limits.METADATA_PAIRS_MAX} "
+                f"and the tool writes {len(TAGS)} tags of its own")
+    if field == "tools":
+        return f"the API allows at most {limits.TOOLS_MAX} tools per assistant; remove some"
+    return None
+
+
+def _suggest(word: str, known: Any) -> str:
+    options = [str(k) for k in known]
+    close = difflib.get_close_matches(word, options, n=1)
+    if close:
+        return f"did you mean `{close[0]}`?"
+    return f"expected one of: {', '.join(options)}"
+
+
+def _one_of(options: list[Any]) -> str:
+    return " or ".join(repr(o) for o in options) if len(options) <= 3 else "one of " + ", ".join(map(repr, options))
+
+
+def _dotted(path: tuple[Any, ...]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _type_of(value: Any) -> str:
+    names = {str: "a string", bool: "true/false", int: "a number", float: "a number", list: "a list",
+             dict: "a mapping", type(None): "empty (null)"}
+    return names.get(type(value), type(value).__name__)

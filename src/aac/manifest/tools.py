@@ -1,0 +1,99 @@
+"""Tools into the API's shape: shorthand expanded, v1 retrieval renamed, function parameters resolved and checked."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from aac.manifest.context import LoadContext
+from aac.manifest.files import resolve_reference
+from aac.manifest.strict import schema_errors, strict_errors
+from aac.manifest.yaml_load import Document, parse_documents, read_text
+from aac.resources import JSON
+
+RETRIEVAL_HINT = "write `file_search`: Assistants v2 replaced v1's retrieval with file_search"
+
+
+def normalize_tools(ctx: LoadContext, doc: Document, folder: Path) -> tuple[JSON, ...]:
+    tools = [_tool(ctx, doc, folder, index, tool) for index, tool in enumerate(doc.data.get("tools") or ())]
+    _check_unique_functions(ctx, doc, tools)
+    return tuple(tools)
+
+
+def _tool(ctx: LoadContext, doc: Document, folder: Path, index: int, tool: Any) -> JSON:
+    if isinstance(tool, str):
+        tool = {"type": tool}
+    if tool["type"] == "retrieval":
+        ctx.warn(doc.path, doc.line_of("tools", index), "`retrieval` is Assistants v1; loading it as `file_search`",
+                 RETRIEVAL_HINT)
+        return {"type": "file_search"}
+    if tool["type"] != "function":
+        return dict(tool)
+    function = dict(tool["function"])
+    if "parameters" in function:
+        function["parameters"] = _parameters(ctx, doc, folder, index, function)
+    return {"type": "function", "function": function}
+
+
+def _parameters(ctx: LoadContext, doc: Document, folder: Path, index: int, function: JSON) -> Any:
+    line = doc.line_of("tools", index, "function", "parameters")
+    params = function["parameters"]
+    ref = params.get("$ref")
+    if isinstance(ref, str) and not ref.startswith("#"):
+        if len(params) > 1:
+            ctx.error(doc.path, line, "parameters with a file `$ref` can hold nothing else",
+                      "move the other keys into the referenced schema")
+        params = _load_ref(ctx, folder, ref, (doc.path, line))
+        if params is None:
+            return None
+    where = f"function {function['name']!r}: "
+    for message in schema_errors(params):
+        ctx.error(doc.path, line, where + message, "fix the schema (https://json-schema.org)")
+    if function.get("strict") and not schema_errors(params):
+        for message, hint in strict_errors(params):
+            ctx.error(doc.path, line, where + message, hint)
+    return params
+
+
+def _load_ref(ctx: LoadContext, folder: Path, ref: str, where: tuple[str, int]) -> Any:
+    """The schema a `$ref` names (JSON, or YAML for .yaml/.yml), optionally at a `#/json/pointer`."""
+    file_part, _, pointer = ref.partition("#")
+    found = resolve_reference(ctx, folder, file_part, where)
+    if found is None:
+        return None
+    abspath, rel = found
+    text = read_text(abspath, rel, ctx.problems)
+    if text is None:
+        return None
+    ctx.digest_inputs[rel] = text.encode("utf-8")
+    data = _parse(ctx, text, rel)
+    for part in (p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/") if p):
+        if not isinstance(data, dict) or part not in data:
+            ctx.error(*where, f"{ref!r}: {rel} has nothing at #{pointer}", "check the JSON pointer after '#'")
+            return None
+        data = data[part]
+    return data
+
+
+def _parse(ctx: LoadContext, text: str, rel: str) -> Any:
+    if rel.endswith((".yaml", ".yml")):
+        documents, problems = parse_documents(text, rel)
+        ctx.problems.extend(problems)
+        return documents[0].data if documents else None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        ctx.error(rel, exc.lineno, f"invalid JSON: {exc.msg}", "fix the JSON syntax")
+        return None
+
+
+def _check_unique_functions(ctx: LoadContext, doc: Document, tools: list[JSON]) -> None:
+    seen: set[str] = set()
+    for index, tool in enumerate(tools):
+        name = tool.get("function", {}).get("name") if tool["type"] == "function" else None
+        if name in seen:
+            ctx.error(doc.path, doc.line_of("tools", index), f"two functions are named {name!r}",
+                      "give each function its own name")
+        if name:
+            seen.add(name)

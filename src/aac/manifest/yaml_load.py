@@ -1,0 +1,188 @@
+"""Safe YAML for manifests: line numbers, duplicate keys, and no YAML bombs.
+
+PyYAML's composer shares an anchored node between its aliases, so a billion-laughs
+document composes in microseconds; the blow-up comes later, when something walks the
+result. So while composing we weigh every node by its size after alias expansion and
+refuse a document past `limits.YAML_NODES_MAX` (or nested past `YAML_DEPTH_MAX`),
+before anything is constructed or walked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from aac import limits
+from aac.errors import Problem
+
+PathKey = tuple[Any, ...]
+
+
+class _TooBig(yaml.YAMLError):
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """SafeLoader that weighs nodes (aliases expanded) and bounds nesting while composing."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._weights: dict[int, int] = {}
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        self._depth += 1
+        try:
+            if self._depth > limits.YAML_DEPTH_MAX:
+                mark = self.peek_event().start_mark
+                raise _TooBig(f"the YAML nests deeper than {limits.YAML_DEPTH_MAX} levels", mark.line + 1)
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+        if node is not None and id(node) not in self._weights:
+            self._weights[id(node)] = self._weigh(node)
+        return node
+
+    def _weigh(self, node: Node) -> int:
+        if isinstance(node, SequenceNode):
+            weight = 1 + sum(self._weights.get(id(child), 1) for child in node.value)
+        elif isinstance(node, MappingNode):
+            weight = 1 + sum(self._weights.get(id(k), 1) + self._weights.get(id(v), 1) for k, v in node.value)
+        else:
+            weight = 1
+        if weight > limits.YAML_NODES_MAX:
+            raise _TooBig(
+                f"the YAML expands to more than {limits.YAML_NODES_MAX:,} nodes through aliases",
+                node.start_mark.line + 1,
+            )
+        return weight
+
+
+@dataclass(frozen=True)
+class Document:
+    """One YAML document of a file, with the line of every value by its path."""
+
+    path: str  # repository-relative, POSIX
+    index: int  # 0-based position in the file
+    line: int  # 1-based line where the document starts
+    data: Any
+    lines: Mapping[PathKey, int] = field(default_factory=dict)
+
+    def line_of(self, *path: Any) -> int:
+        """The line of the value at `path`, or of its nearest ancestor that has one."""
+        key: PathKey = tuple(path)
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return self.line
+
+
+def read_text(abspath: Path, relpath: str, problems: list[Problem], max_bytes: int | None = None) -> str | None:
+    """A text file as UTF-8, or None with a problem appended (missing, too big, not UTF-8)."""
+    try:
+        size = abspath.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            problems.append(Problem(relpath, 0, f"the file is {size:,} bytes, over the {max_bytes:,} allowed",
+                                    "split it into smaller files"))
+            return None
+        data = abspath.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(relpath, 0, f"cannot read the file: {exc.strerror or exc}", "check the path"))
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.append(Problem(relpath, line, f"the file is not UTF-8 (byte 0x{data[exc.start]:02x})",
+                                "save the file as UTF-8"))
+        return None
+
+
+def parse_documents(text: str, relpath: str) -> tuple[list[Document], list[Problem]]:
+    """Every document of a YAML text; on a syntax error or bomb, no documents and one problem."""
+    loader = _BoundedLoader(text)
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:
+                continue
+            problems.extend(_duplicate_keys(node, relpath))
+            lines: dict[PathKey, int] = {}
+            _record_lines(node, (), lines)
+            data = loader.construct_document(node)
+            documents.append(Document(relpath, len(documents), node.start_mark.line + 1, data, lines))
+    except _TooBig as exc:
+        return [], [Problem(relpath, exc.line, f"refused: {exc.message}", "write the manifest out plainly")]
+    except yaml.MarkedYAMLError as exc:
+        return [], [_syntax_problem(exc, relpath)]
+    except yaml.YAMLError as exc:
+        return [], [Problem(relpath, 0, f"invalid YAML: {exc}", "fix the YAML syntax")]
+    finally:
+        loader.dispose()
+    return documents, problems
+
+
+def load_file(abspath: Path, relpath: str) -> tuple[list[Document], list[Problem]]:
+    problems: list[Problem] = []
+    text = read_text(abspath, relpath, problems, limits.MANIFEST_BYTES_MAX)
+    if text is None:
+        return [], problems
+    return parse_documents(text, relpath)
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, relpath: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else 0
+    what = " ".join(part for part in (exc.context, exc.problem) if part) or "syntax error"
+    return Problem(relpath, line, f"invalid YAML: {what}", "fix the YAML syntax (indentation, quotes, colons)")
+
+
+def _duplicate_keys(node: Node, relpath: str) -> list[Problem]:
+    problems: list[Problem] = []
+    seen_nodes: set[int] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen_nodes:
+            continue
+        seen_nodes.add(id(current))
+        if isinstance(current, MappingNode):
+            first: dict[str, int] = {}
+            for key, value in current.value:
+                if isinstance(key, ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                    line = key.start_mark.line + 1
+                    if key.value in first:
+                        problems.append(Problem(
+                            relpath, line, f"duplicate key {key.value!r} (first on line {first[key.value]})",
+                            "keep one of them; YAML would silently use the last",
+                        ))
+                    first.setdefault(key.value, line)
+                stack.append(value)
+        elif isinstance(current, SequenceNode):
+            stack.extend(current.value)
+    return problems
+
+
+def _record_lines(node: Node, path: PathKey, lines: dict[PathKey, int]) -> None:
+    """Line of each mapping key (where a reader looks) and of each sequence item."""
+    if isinstance(node, MappingNode):
+        for key, value in node.value:
+            if isinstance(key, ScalarNode):
+                child = (*path, key.value)
+                lines.setdefault(child, key.start_mark.line + 1)
+                _record_lines(value, child, lines)
+    elif isinstance(node, SequenceNode):
+        for index, item in enumerate(node.value):
+            lines.setdefault((*path, index), item.start_mark.line + 1)
+            _record_lines(item, (*path, index), lines)
