@@ -1,0 +1,76 @@
+"""`aac sandbox serve`: run the local API server until Ctrl-C."""
+
+from __future__ import annotations
+
+import ipaddress
+import sqlite3
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from aac.errors import AacError
+
+if TYPE_CHECKING:
+    from aac.cli import App
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _db_path(app: App, db: str) -> str:
+    if db == ":memory:" or Path(db).is_absolute():
+        return db
+    return str(app.root / db)
+
+
+def run(
+    app: App,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8787,
+    db: str = ".aac/sandbox.db",
+    latency_ms: int = 0,
+    fault_rate: float = 0.0,
+    seed: int | None = None,
+    no_assistants: bool = False,
+    allow_remote: bool = False,
+) -> int:
+    if not is_loopback(host) and not allow_remote:
+        raise AacError(
+            f"refusing to serve the sandbox on {host}: it accepts any API key, so anyone who can reach it "
+            "can use it",
+            "bind a loopback address (the default 127.0.0.1), or pass --allow-remote if you mean it",
+        )
+    from aac.sandbox.server import serve  # the server stack loads only for this command
+
+    def announce(url: str) -> None:
+        app.out.info(f"sandbox serving at {url} (database {db}); press Ctrl-C to stop")
+        app.out.info(f"  OPENAI_BASE_URL={url} OPENAI_API_KEY=anything")
+
+    try:
+        serve(
+            _db_path(app, db),
+            host=host,
+            port=port,
+            latency_ms=latency_ms,
+            fault_rate=fault_rate,
+            seed=seed,
+            no_assistants=no_assistants,
+            announce=announce,
+        )
+    except OSError as exc:
+        raise AacError(
+            f"cannot serve on {host}:{port}: {exc.strerror or exc}",
+            "pick another port with --port, or stop whatever is using this one",
+        ) from None
+    except sqlite3.Error as exc:
+        raise AacError(f"cannot open the sandbox database {db}: {exc}", "pass a writable path with --db") from None
+    except KeyboardInterrupt:
+        pass
+    app.out.info("sandbox stopped")
+    return 0

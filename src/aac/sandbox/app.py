@@ -1,0 +1,132 @@
+"""The sandbox ASGI app: routes per resource behind a gate that plays the real API's front door.
+
+The gate (outermost, so it sees the server's own `send`) counts requests, adds latency,
+injects faults, checks the bearer key and the Assistants beta header, and answers
+`--no-assistants` with the 404 OpenAI gives since the sunset.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from aac.sandbox import files, models, routes_assistants, vector_store_files, vector_stores
+from aac.sandbox.apierror import ApiError
+from aac.sandbox.faults import FaultInjector, drop_connection, fault_error
+from aac.sandbox.store import Store
+
+Scope = dict[str, Any]
+
+_NO_KEY = (
+    "You didn't provide an API key. You need to provide your API key in an Authorization header using "
+    "Bearer auth (i.e. Authorization: Bearer YOUR_KEY), or as the password field (with blank username) if "
+    "you're accessing the API from your browser and are prompted for a username and password. You can "
+    "obtain an API key from https://platform.openai.com/account/api-keys."
+)
+_NO_BETA = (
+    "You must provide the 'OpenAI-Beta' header to access the Assistants API. Please try again by setting "
+    "the header 'OpenAI-Beta: assistants=v2'."
+)
+_V1_BETA = (
+    "The v1 Assistants API has been deprecated. Please try again by setting the header "
+    "'OpenAI-Beta: assistants=v2'. See the migration guide for more information: "
+    "https://platform.openai.com/docs/assistants/migration."
+)
+
+
+def _invalid_url(method: str, path: str) -> ApiError:
+    return ApiError(404, f"Invalid URL ({method} {path})")
+
+
+async def _api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return exc.response()
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code in (404, 405):
+        return _invalid_url(request.method, request.url.path).response()
+    return ApiError(exc.status_code, str(exc.detail)).response()
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    body = ApiError(500, f"The sandbox failed: {exc.__class__.__name__}: {exc}", type="server_error").body()
+    return JSONResponse(body, status_code=500)
+
+
+class Gate:
+    """The front door around the routes."""
+
+    def __init__(self, inner: Any, *, latency_ms: int, faults: FaultInjector, no_assistants: bool) -> None:
+        self.inner = inner
+        self.latency_ms = latency_ms
+        self.faults = faults
+        self.no_assistants = no_assistants
+        self.requests = 0
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.inner(scope, receive, send)
+            return
+        self.requests += 1
+        if self.latency_ms:
+            await asyncio.sleep(self.latency_ms / 1000)
+        error = await self._refuse(scope, send)
+        if error is None:
+            await self.inner(scope, receive, send)
+        elif isinstance(error, ApiError):
+            await error.response()(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, send: Any) -> ApiError | object | None:
+        method, path = scope["method"], scope["path"]
+        fault = self.faults.pick(method, path)
+        if fault == "drop" and await drop_connection(send):
+            return _DROPPED
+        if fault is not None:
+            return fault_error(fault)
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        auth = headers.get("authorization", "")
+        if not auth.startswith("Bearer ") or not auth[len("Bearer "):].strip():
+            return ApiError(401, _NO_KEY, code="invalid_api_key")
+        if path.startswith("/v1/assistants"):
+            if self.no_assistants:
+                return _invalid_url(method, path)
+            beta = headers.get("openai-beta", "")
+            if "assistants=v1" in beta:
+                return ApiError(400, _V1_BETA, code="invalid_beta")
+            if "assistants=v2" not in beta:
+                return ApiError(400, _NO_BETA, code="invalid_beta")
+        return None
+
+
+_DROPPED = object()
+
+
+def create_app(
+    store: Store,
+    *,
+    latency_ms: int = 0,
+    fault_rate: float = 0.0,
+    seed: int | None = None,
+    no_assistants: bool = False,
+) -> Gate:
+    """The sandbox as an ASGI app over `store`."""
+    routes = [
+        *routes_assistants.routes,
+        *files.routes,
+        *vector_stores.routes,
+        *vector_store_files.routes,
+        *models.routes,
+    ]
+    app = Starlette(
+        routes=routes,
+        exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _server_error},
+    )
+    app.state.store = store
+    return Gate(app, latency_ms=latency_ms, faults=FaultInjector(fault_rate, seed), no_assistants=no_assistants)

@@ -1,0 +1,165 @@
+"""Running the sandbox: in a background thread (tests, the embedded target) or blocking (the CLI)."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import uvicorn
+
+from aac.sandbox.app import Gate, create_app
+from aac.sandbox.store import Store
+
+_START_TIMEOUT_S = 10.0
+_STOP_TIMEOUT_S = 5.0
+
+
+class _BackgroundServer(uvicorn.Server):
+    """uvicorn that stops the moment it is asked, not on its 100 ms tick."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop_event: asyncio.Event | None = None
+
+    async def main_loop(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stop_event = asyncio.Event()
+        await self.on_tick(0)  # sets the default response headers once
+        if not self.should_exit:
+            await self._stop_event.wait()
+
+    def stop(self) -> None:
+        self.should_exit = True
+        if self._loop is not None and self._stop_event is not None:
+            self._loop.call_soon_threadsafe(self._stop_event.set)
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        for server in self.servers:
+            server.close()
+        for connection in list(self.server_state.connections):
+            connection.shutdown()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + _STOP_TIMEOUT_S
+        while (self.server_state.connections or self.server_state.tasks) and loop.time() < deadline:
+            await asyncio.sleep(0.002)
+        for task in self.server_state.tasks:
+            task.cancel()
+
+
+@dataclass
+class RunningSandbox:
+    """A sandbox serving on loopback: where it is and how much it has served."""
+
+    base_url: str
+    port: int
+    store: Store
+    gate: Gate
+
+    @property
+    def requests(self) -> int:
+        """Total HTTP requests served since start (or since `reset_counts`)."""
+        return self.gate.requests
+
+    def reset_counts(self) -> None:
+        self.gate.requests = 0
+
+
+def _config(gate: Gate, host: str, port: int, log_level: str = "warning") -> uvicorn.Config:
+    return uvicorn.Config(
+        gate,
+        host=host,
+        port=port,
+        lifespan="off",
+        log_level=log_level,
+        access_log=False,
+        date_header=False,
+        server_header=False,
+    )
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # IPPROTO_TCP explicitly: asyncio only sets TCP_NODELAY on sockets that say so, and without it
+    # every keep-alive response waits ~40 ms for a delayed ACK.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    sock.setblocking(False)
+    return sock
+
+
+def _url(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/v1"
+
+
+@contextmanager
+def serve_in_background(
+    db: str = ":memory:",
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    latency_ms: int = 0,
+    fault_rate: float = 0.0,
+    seed: int | None = None,
+    no_assistants: bool = False,
+) -> Iterator[RunningSandbox]:
+    """Serve the sandbox from a daemon thread until the block exits; port 0 picks a free port."""
+    store = Store(db)
+    gate = create_app(store, latency_ms=latency_ms, fault_rate=fault_rate, seed=seed, no_assistants=no_assistants)
+    sock = _bind(host, port)
+    server = _BackgroundServer(_config(gate, host, sock.getsockname()[1]))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="aac-sandbox", daemon=True)
+    thread.start()
+    try:
+        _wait_started(server, thread)
+        bound = sock.getsockname()[1]
+        yield RunningSandbox(base_url=_url(host, bound), port=bound, store=store, gate=gate)
+    finally:
+        server.stop()
+        thread.join(_STOP_TIMEOUT_S + 1)
+        sock.close()
+        store.close()
+
+
+def _wait_started(server: _BackgroundServer, thread: threading.Thread) -> None:
+    event = threading.Event()
+    while not server.started:
+        if not thread.is_alive():
+            raise RuntimeError("the sandbox server thread stopped before it started serving")
+        event.wait(0.001)
+    # The listening socket was bound before the thread started, so connections queue from here on.
+
+
+def serve(
+    db: str,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8787,
+    latency_ms: int = 0,
+    fault_rate: float = 0.0,
+    seed: int | None = None,
+    no_assistants: bool = False,
+    announce: Callable[[str], None] | None = None,
+) -> None:
+    """Serve until interrupted; `announce` gets the base URL once the port is bound.
+
+    Binding happens first, so a port in use raises OSError before anything is created.
+    uvicorn re-raises Ctrl-C as KeyboardInterrupt once it has shut down cleanly.
+    """
+    sock = _bind(host, port)
+    store = Store(db)
+    gate = create_app(store, latency_ms=latency_ms, fault_rate=fault_rate, seed=seed, no_assistants=no_assistants)
+    try:
+        if announce is not None:
+            announce(_url(host, sock.getsockname()[1]))
+        uvicorn.Server(_config(gate, host, sock.getsockname()[1])).run(sockets=[sock])
+    finally:
+        sock.close()
+        store.close()

@@ -1,0 +1,173 @@
+"""The sandbox's state: one SQLite database plus a folder of uploaded bytes.
+
+Every object is a JSON document in one table, keyed by (kind, parent, id) and ordered
+by an insertion sequence, so list pagination is exact even when many objects share a
+`created_at` second. Deleted rows stay as tombstones so an `after` cursor that names a
+just-deleted object still pages on (clients delete while they iterate).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import shutil
+import sqlite3
+import string
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+JSON = dict[str, Any]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS objects (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    parent TEXT NOT NULL DEFAULT '',
+    id TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    body TEXT NOT NULL,
+    UNIQUE (kind, parent, id)
+);
+CREATE INDEX IF NOT EXISTS objects_by_id ON objects (kind, id);
+"""
+_ALPHABET = string.ascii_letters + string.digits
+
+
+def new_id(prefix: str, length: int = 24) -> str:
+    return prefix + "".join(secrets.choice(_ALPHABET) for _ in range(length))
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list, in the requested order."""
+
+    items: list[JSON]
+    has_more: bool
+
+
+class Store:
+    """Thread-safe access to the objects table and the uploaded bytes."""
+
+    def __init__(self, db: str = ":memory:") -> None:
+        self.db = db
+        self._temp = db == ":memory:"
+        if self._temp:
+            self.blob_dir = Path(tempfile.mkdtemp(prefix="aac-sandbox-"))
+        else:
+            path = Path(db)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.blob_dir = path.with_name(path.name + ".files")
+            self.blob_dir.mkdir(exist_ok=True)
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(db, check_same_thread=False, isolation_level=None)
+        self._conn.executescript(_SCHEMA)
+        self._closed = False
+
+    def close(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            self._conn.close()
+            if self._temp:
+                shutil.rmtree(self.blob_dir, ignore_errors=True)
+
+    def blob_path(self, file_id: str) -> Path:
+        return self.blob_dir / file_id
+
+    def insert(self, kind: str, obj: JSON, parent: str = "") -> None:
+        with self._lock:
+            self._conn.execute(
+                "DELETE FROM objects WHERE kind=? AND parent=? AND id=? AND deleted=1", (kind, parent, obj["id"])
+            )
+            self._conn.execute(
+                "INSERT INTO objects (kind, parent, id, body) VALUES (?, ?, ?, ?)",
+                (kind, parent, obj["id"], json.dumps(obj)),
+            )
+
+    def get(self, kind: str, obj_id: str, parent: str = "") -> JSON | None:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT body FROM objects WHERE kind=? AND parent=? AND id=? AND deleted=0", (kind, parent, obj_id)
+            ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def put(self, kind: str, obj: JSON, parent: str = "") -> None:
+        with self._lock:
+            self._conn.execute(
+                "UPDATE objects SET body=? WHERE kind=? AND parent=? AND id=? AND deleted=0",
+                (json.dumps(obj), kind, parent, obj["id"]),
+            )
+
+    def delete(self, kind: str, obj_id: str, parent: str = "") -> bool:
+        with self._lock:
+            cur = self._conn.execute(
+                "UPDATE objects SET deleted=1 WHERE kind=? AND parent=? AND id=? AND deleted=0", (kind, parent, obj_id)
+            )
+        return cur.rowcount > 0
+
+    def all(self, kind: str, parent: str | None = None, where: dict[str, Any] | None = None) -> list[JSON]:
+        """Every live object of a kind (optionally under one parent), oldest first."""
+        sql, args = self._filter(kind, parent, where)
+        with self._lock:
+            rows = self._conn.execute(f"SELECT body FROM objects WHERE {sql} ORDER BY seq", args).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    def page(
+        self,
+        kind: str,
+        *,
+        parent: str | None = None,
+        where: dict[str, Any] | None = None,
+        limit: int,
+        order: str = "desc",
+        after: str | None = None,
+        before: str | None = None,
+    ) -> Page:
+        """A page of a list, with the cursor semantics of OpenAI's list endpoints."""
+        sql, args = self._filter(kind, parent, where)
+        desc = order == "desc"
+        reverse = False
+        with self._lock:
+            for cursor, forward in ((after, True), (before, False)):
+                if cursor is None:
+                    continue
+                seq = self._seq(kind, parent, cursor)
+                if seq is None:
+                    return Page([], False)
+                op = "<" if desc == forward else ">"
+                sql += f" AND seq {op} ?"
+                args.append(seq)
+                reverse = reverse or not forward
+            direction = "DESC" if desc != reverse else "ASC"
+            rows = self._conn.execute(
+                f"SELECT body FROM objects WHERE {sql} ORDER BY seq {direction} LIMIT ?", [*args, limit + 1]
+            ).fetchall()
+        items = [json.loads(r[0]) for r in rows[:limit]]
+        if reverse:
+            items.reverse()
+        return Page(items, len(rows) > limit)
+
+    def _seq(self, kind: str, parent: str | None, obj_id: str) -> int | None:
+        sql = "SELECT seq FROM objects WHERE kind=? AND id=?"
+        args: list[Any] = [kind, obj_id]
+        if parent is not None:
+            sql += " AND parent=?"
+            args.append(parent)
+        row = self._conn.execute(sql + " ORDER BY seq DESC", args).fetchone()
+        return int(row[0]) if row else None
+
+    @staticmethod
+    def _filter(kind: str, parent: str | None, where: dict[str, Any] | None) -> tuple[str, list[Any]]:
+        sql = "kind=? AND deleted=0"
+        args: list[Any] = [kind]
+        if parent is not None:
+            sql += " AND parent=?"
+            args.append(parent)
+        for key, value in (where or {}).items():
+            sql += f" AND json_extract(body, '$.{key}') = ?"
+            args.append(value)
+        return sql, args

@@ -1,0 +1,24 @@
+"""Shared fixtures: a real sandbox server on loopback, fresh per test, and an SDK client for it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import openai
+import pytest
+
+from aac.sandbox.server import RunningSandbox, serve_in_background
+
+
+@pytest.fixture
+def sandbox() -> Iterator[RunningSandbox]:
+    """A sandbox on a free loopback port with an empty `:memory:` database; stopped after the test."""
+    with serve_in_background(":memory:") as running:
+        yield running
+
+
+@pytest.fixture
+def client(sandbox: RunningSandbox) -> Iterator[openai.OpenAI]:
+    """The real `openai` SDK pointed at the sandbox."""
+    with openai.OpenAI(base_url=sandbox.base_url, api_key="sk-test", max_retries=2) as sdk:
+        yield sdk
