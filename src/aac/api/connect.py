@@ -70,7 +70,7 @@ class Api:
     def base_url(self) -> str:
         return str(self.sdk.base_url).rstrip("/")
 
-    def translate(self, exc: openai.OpenAIError, what: str) -> AacError:
+    def translate(self, exc: Exception, what: str) -> AacError:
         return translate(exc, what, key_env=self.key_env)
 
     def reader(self) -> Reader:

@@ -46,7 +46,7 @@ def is_assistants_collection(exc: openai.APIError) -> bool:
     return exc.request.url.path.rstrip("/").endswith("/assistants")
 
 
-def translate(exc: openai.OpenAIError, what: str, *, key_env: str | None = None) -> AacError:
+def translate(exc: Exception, what: str, *, key_env: str | None = None) -> AacError:
     """One AacError for an SDK failure while doing `what` (e.g. "listing vector stores")."""
     if not isinstance(exc, openai.APIError):
         return AacError(f"{what} failed: {exc}", "run again with --debug for details")

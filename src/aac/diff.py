@@ -1,0 +1,255 @@
+"""The diff: desired state against live state, a pure function with no I/O.
+
+Set arithmetic on keys: desired minus live is create, live minus desired is delete,
+both is compare. Comparison is on the canonical form (aac.canonical). Write-only
+fields are compared through the aac-spec tag, which holds the hash of the full
+canonical spec last applied, so a plan right after an apply is always empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from aac.canonical import (
+    JSON,
+    WRITE_ONLY,
+    canonical_assistant,
+    canonical_live_assistant,
+    canonical_live_vector_store,
+    canonical_vector_store,
+)
+from aac.diff_files import StoreFiles, attachment_changes, file_changes
+from aac.identity import fingerprint, is_protected, owner_of, spec_hash
+from aac.plan import Action, Change, Cost, Plan
+from aac.resources import (
+    ASSISTANT,
+    ATTR_PATH,
+    VECTOR_STORE,
+    DesiredState,
+    LiveAssistant,
+    LiveState,
+    LiveVectorStore,
+)
+
+__all__ = [
+    "canonical_assistant",
+    "canonical_live_assistant",
+    "canonical_live_vector_store",
+    "canonical_vector_store",
+    "compare",
+    "diff",
+]
+
+# Fields the API cannot change in place on a vector store: the store is rebuilt.
+REPLACE_REASONS = {
+    "chunking_strategy": "chunking_strategy applies to each file when it is attached, so the store is rebuilt",
+    "description": "a vector store's description can only be set when the store is created",
+}
+
+
+def _align(desired: JSON, live: JSON) -> JSON:
+    """The live form without what the manifest leaves to the API (file_search defaults, unknowables)."""
+    aligned = dict(live)
+    if "chunking_strategy" in desired and aligned.get("chunking_strategy") is None:
+        aligned["chunking_strategy"] = desired["chunking_strategy"]  # a store with no files does not tell
+    if "tools" in aligned:
+        wanted = {t["type"]: t for t in desired.get("tools", []) if t["type"] == "file_search"}
+        aligned["tools"] = [_align_search(t, wanted.get(t["type"])) for t in aligned["tools"]]
+    return aligned
+
+
+def _align_search(tool: JSON, wanted: JSON | None) -> JSON:
+    if tool["type"] != "file_search" or wanted is None:
+        return tool
+    want, have = wanted.get("file_search", {}), dict(tool.get("file_search", {}))
+    have = {k: v for k, v in have.items() if k in want}  # max_num_results, ranking_options: API defaults
+    if isinstance(have.get("ranking_options"), dict) and isinstance(want.get("ranking_options"), dict):
+        have["ranking_options"] = {k: v for k, v in have["ranking_options"].items() if k in want["ranking_options"]}
+    return {"type": "file_search", "file_search": have}
+
+
+def compare(kind: str, desired: JSON, live: JSON, tag: str) -> tuple[list[str], JSON]:
+    """Changed field names (in the canonical order) and the aligned live form."""
+    aligned = _align(desired, live)
+    write_only = WRITE_ONLY[kind]
+    changed = [f for f in desired if f not in write_only and desired[f] != aligned.get(f)]
+    as_applied = {**{f: aligned.get(f) for f in desired if f not in write_only},
+                  **{f: desired[f] for f in write_only}}
+    # The tag is the hash of the full spec last applied. If the live readable fields plus the
+    # desired write-only ones hash to it, the write-only fields have not changed since.
+    if tag not in (spec_hash(desired), spec_hash(as_applied)):
+        changed += [f for f in write_only if f in desired]
+    return changed, aligned
+
+
+@dataclass
+class _Diff:
+    desired: DesiredState
+    hashes: Mapping[str, str]
+    live: LiveState
+    destroy: bool
+    changes: list[Change] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    kept: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)  # protected, not in manifests
+
+    def wanted(self, specs: Mapping[str, Any]) -> dict[str, Any]:
+        return {} if self.destroy else dict(specs)
+
+    def keep_or_delete(self, kind: str, key: str, obj: LiveAssistant | LiveVectorStore) -> Change:
+        address = f"{kind}.{key}"
+        metadata = obj.raw.get("metadata")
+        spec = (self.desired.assistants if kind == ASSISTANT else self.desired.vector_stores).get(key)
+        common: dict[str, Any] = {
+            "id": obj.id, "before": self.live_form(kind, obj), "live_fingerprint": fingerprint(obj.raw)
+        }
+        if is_protected(metadata) or (spec is not None and spec.protect):
+            why = "destroy" if self.destroy else "it left the manifests but"
+            self.warnings.append(f"{address} is protected: {why} keeps it (and its files); "
+                                 "remove `protect: true` first, or delete it by hand")
+            self.kept.append((address, obj.raw))
+            return Change(address, kind, key, Action.NOOP, reason="protected", **common)
+        return Change(address, kind, key, Action.DELETE, reason="no manifest declares it", **common)
+
+    def live_form(self, kind: str, obj: Any) -> JSON:
+        if kind == ASSISTANT:
+            return canonical_live_assistant(obj, self.live)
+        return canonical_live_vector_store(obj, self.live)
+
+
+def _tag(obj: LiveAssistant | LiveVectorStore) -> str:
+    owner = owner_of(obj.raw.get("metadata"))
+    return owner[2] if owner else ""
+
+
+def _object_change(kind: str, key: str, after: JSON, obj: Any, before: JSON) -> Change:
+    address = f"{kind}.{key}"
+    if obj is None:
+        return Change(address, kind, key, Action.CREATE, after=after)
+    changed, aligned = compare(kind, after, before, _tag(obj))
+    common: dict[str, Any] = {"id": obj.id, "before": aligned, "after": after,
+                              "live_fingerprint": fingerprint(obj.raw), "changed_fields": tuple(changed)}
+    if not changed:
+        return Change(address, kind, key, Action.NOOP, **common)
+    rebuild = [REPLACE_REASONS[f] for f in changed if kind == VECTOR_STORE and f in REPLACE_REASONS]
+    if rebuild:
+        return Change(address, kind, key, Action.REPLACE, reason="; ".join(rebuild), **common)
+    return Change(address, kind, key, Action.UPDATE, **common)
+
+
+def _stores(d: _Diff) -> list[Change]:
+    wanted = d.wanted(d.desired.vector_stores)
+    changes = []
+    for key in sorted(set(wanted) | set(d.live.vector_stores)):
+        obj = d.live.vector_stores.get(key)
+        if key not in wanted:
+            changes.append(d.keep_or_delete(VECTOR_STORE, key, obj))  # type: ignore[arg-type]
+            continue
+        before = canonical_live_vector_store(obj, d.live) if obj else {}
+        changes.append(_object_change(VECTOR_STORE, key, canonical_vector_store(wanted[key]), obj, before))
+    return changes
+
+
+def _assistants(d: _Diff, replaced_stores: set[str]) -> list[Change]:
+    if not d.live.assistants_supported:
+        return []  # the planner refuses a stack with assistants on such a target
+    wanted = d.wanted(d.desired.assistants)
+    changes = []
+    for key in sorted(set(wanted) | set(d.live.assistants)):
+        obj = d.live.assistants.get(key)
+        if key not in wanted:
+            changes.append(d.keep_or_delete(ASSISTANT, key, obj))  # type: ignore[arg-type]
+            continue
+        before = canonical_live_assistant(obj, d.live) if obj else {}
+        change = _object_change(ASSISTANT, key, canonical_assistant(wanted[key], d.hashes), obj, before)
+        changes.append(_repoint(change, wanted[key].vector_store, replaced_stores))
+    return changes
+
+
+def _repoint(change: Change, store: str | None, replaced_stores: set[str]) -> Change:
+    """An assistant whose store is rebuilt must point at the new one: an update."""
+    if store not in replaced_stores or change.action not in (Action.NOOP, Action.UPDATE):
+        return change
+    fields = tuple(dict.fromkeys((*change.changed_fields, "vector_store")))
+    return Change(change.address, change.kind, change.name, Action.UPDATE, change.id, fields, change.before,
+                  change.after, change.live_fingerprint, f"its vector store vector_store.{store} is rebuilt")
+
+
+def _kept_shas(d: _Diff) -> dict[str, str]:
+    """Bytes that protected objects kept out of the manifests still use: sha -> why."""
+    shas = {f.id: f.sha256 for f in d.live.files.values()}
+    keep: dict[str, str] = {}
+    for address, raw in d.kept:
+        resources = raw.get("tool_resources") or {}
+        ids = list((resources.get("code_interpreter") or {}).get("file_ids") or [])
+        store = d.live.vector_stores.get(address.split(".", 1)[1]) if address.startswith(VECTOR_STORE) else None
+        ids += [a.file_id for a in store.files] if store else []
+        for file_id in ids:
+            if shas.get(file_id):
+                keep.setdefault(str(shas[file_id]), f"used by protected {address}")
+    return keep
+
+
+def _referenced(live: LiveState) -> tuple[set[str], dict[str, str]]:
+    """Upload ids live objects use, and each attached upload's path from its attributes."""
+    ids: set[str] = set()
+    paths: dict[str, str] = {}
+    for assistant in live.assistants.values():
+        resources = assistant.raw.get("tool_resources") or {}
+        ids.update((resources.get("code_interpreter") or {}).get("file_ids") or [])
+    for store in live.vector_stores.values():
+        for attachment in store.files:
+            ids.add(attachment.file_id)
+            path = attachment.attributes.get(ATTR_PATH)
+            if isinstance(path, str) and path:
+                paths.setdefault(attachment.file_id, path)
+    return ids, paths
+
+
+def _store_files(d: _Diff, store_changes: Iterable[Change]) -> list[StoreFiles]:
+    result = []
+    for change in store_changes:
+        if change.action in (Action.DELETE,) or change.reason == "protected":
+            continue
+        spec = d.desired.vector_stores[change.name]
+        live = d.live.vector_stores.get(change.name)
+        reuse = live.files if live is not None and change.action is not Action.REPLACE else ()
+        result.append(StoreFiles(change.name, spec.files, reuse))
+    return result
+
+
+def diff(desired: DesiredState, hashes: Mapping[str, str], live: LiveState, *, target: str, now: str,
+         destroy: bool = False) -> Plan:
+    """The plan that makes `live` match `desired` (or, with destroy, removes what the stack owns)."""
+    d = _Diff(desired, hashes, live, destroy)
+    stores = _stores(d)
+    replaced = {c.name for c in stores if c.action is Action.REPLACE}
+    assistants = _assistants(d, replaced)
+    wanted_paths = _wanted_paths(d)
+    sizes = {path: local.size for path, local in desired.files.items()}
+    attachments, storage_after = attachment_changes(_store_files(d, stores), hashes, sizes, live)
+    referenced, known_paths = _referenced(live)
+    files, freed = file_changes(desired.stack, wanted_paths, hashes, sizes, live, keep=_kept_shas(d),
+                                referenced=referenced, known_paths=known_paths)
+    storage_after += sum(int(raw.get("usage_bytes") or 0) for a, raw in d.kept if a.startswith(VECTOR_STORE))
+    cost = Cost(_storage(live), storage_after, freed)
+    plan = Plan(stack=desired.stack, target=target, manifest_digest=desired.manifest_digest, changes=(),
+                created_at=now, cost=cost, requests=live.requests, mode="destroy" if destroy else "normal",
+                warnings=tuple(sorted(d.warnings)))
+    return plan.with_changes((*stores, *assistants, *attachments, *files))
+
+
+def _wanted_paths(d: _Diff) -> set[str]:
+    paths: set[str] = set()
+    for spec in d.wanted(d.desired.vector_stores).values():
+        paths.update(spec.files)
+    if d.live.assistants_supported:
+        for assistant in d.wanted(d.desired.assistants).values():
+            paths.update(assistant.code_interpreter_files)
+    return paths
+
+
+def _storage(live: LiveState) -> int:
+    return sum(int(store.raw.get("usage_bytes") or 0) for store in live.vector_stores.values())
+

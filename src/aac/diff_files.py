@@ -1,0 +1,202 @@
+"""The file half of the diff: uploads (`file.PATH`) and attachments (`vector_store_file.STORE/PATH`).
+
+Files are content-addressed (aac.identity): bytes that no live upload of the stack has
+are uploaded once, whatever paths hold them; an upload no manifest wants is deleted
+(unless a protected object still uses it); an attachment is matched by content, so a
+file moved to another path with the same bytes only has its attributes updated.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from aac.canonical import attachment_sha
+from aac.identity import file_attributes, fingerprint, upload_basename, upload_filename
+from aac.plan import Action, Change
+from aac.resources import ATTR_PATH, FILE, VECTOR_STORE_FILE, LiveFile, LiveState, LiveVectorStoreFile
+
+FAILED = ("failed", "cancelled")
+
+
+@dataclass
+class Addresses:
+    """Deleted objects are named by their old path; a suffix keeps every address unique."""
+
+    used: set[str] = field(default_factory=set)
+
+    def claim(self, kind: str, name: str, sha: str | None, fallback: str) -> str:
+        for candidate in (name, f"{name}@{(sha or '')[:12]}", f"{name}@{fallback}"):
+            if f"{kind}.{candidate}" not in self.used and not candidate.endswith("@"):
+                self.used.add(f"{kind}.{candidate}")
+                return candidate
+        return f"{name}@{fallback}"
+
+
+def _group(paths: Iterable[str], hashes: Mapping[str, str]) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = defaultdict(list)
+    for path in sorted(set(paths)):
+        groups[hashes[path]].append(path)
+    return dict(sorted(groups.items(), key=lambda item: item[1][0]))
+
+
+def _change(kind: str, name: str, action: Action, **fields: Any) -> Change:
+    return Change(address=f"{kind}.{name}", kind=kind, name=name, action=action, **fields)
+
+
+# --- uploads ----------------------------------------------------------------------------
+
+
+def _file_before(upload: LiveFile) -> dict[str, Any]:
+    return {"id": upload.id, "filename": upload.filename, "bytes": upload.bytes}
+
+
+def _file_after(stack: str, path: str, sha: str, size: int, filename: str | None = None) -> dict[str, Any]:
+    return {"path": path, "sha256": sha, "bytes": size, "filename": filename or upload_filename(stack, sha, path)}
+
+
+def _uploads_by_sha(live: LiveState, referenced: set[str]) -> dict[str, list[LiveFile]]:
+    """This stack's uploads by content; the one in use (else the oldest) first."""
+    by_sha: dict[str, list[LiveFile]] = defaultdict(list)
+    for upload in live.files.values():
+        if upload.sha256:
+            by_sha[upload.sha256].append(upload)
+    for uploads in by_sha.values():
+        uploads.sort(key=lambda f: (f.id not in referenced, f.created_at, f.id))
+    return by_sha
+
+
+def file_changes(
+    stack: str,
+    wanted: Iterable[str],
+    hashes: Mapping[str, str],
+    sizes: Mapping[str, int],
+    live: LiveState,
+    *,
+    keep: Mapping[str, str],
+    referenced: set[str],
+    known_paths: Mapping[str, str],
+) -> tuple[list[Change], int]:
+    """Changes for uploads, and the bytes the deletions free. `keep`: sha -> why it stays."""
+    by_sha = _uploads_by_sha(live, referenced)
+    names = Addresses()
+    changes: list[Change] = []
+    for sha, paths in _group(wanted, hashes).items():
+        uploads = by_sha.pop(sha, [])
+        changes += _wanted_file(stack, sha, paths, sizes, uploads[0] if uploads else None, names)
+        by_sha[sha] = uploads[1:]  # a second upload of the same bytes is not needed
+    freed = 0
+    for sha, uploads in sorted(by_sha.items()):
+        for upload in uploads:
+            name = names.claim(FILE, known_paths.get(upload.id) or upload_basename(upload.filename), sha, upload.id)
+            common = {"id": upload.id, "before": _file_before(upload), "live_fingerprint": fingerprint(upload.raw)}
+            if sha in keep:
+                changes.append(_change(FILE, name, Action.NOOP, reason=keep[sha], **common))
+            else:
+                freed += upload.bytes
+                changes.append(_change(FILE, name, Action.DELETE, reason="no manifest uses these bytes", **common))
+    return changes, freed
+
+
+def _wanted_file(stack: str, sha: str, paths: list[str], sizes: Mapping[str, int], upload: LiveFile | None,
+                 names: Addresses) -> list[Change]:
+    changes = []
+    for index, path in enumerate(paths):
+        names.used.add(f"{FILE}.{path}")
+        after = _file_after(stack, path, sha, sizes[path], upload.filename if upload else None)
+        reason = f"same bytes as {FILE}.{paths[0]}: one upload" if index else None
+        if upload is not None:
+            changes.append(_change(FILE, path, Action.NOOP, id=upload.id, before=_file_before(upload), after=after,
+                                   live_fingerprint=fingerprint(upload.raw), reason=reason))
+        else:
+            changes.append(_change(FILE, path, Action.NOOP if index else Action.CREATE, after=after, reason=reason))
+    return changes
+
+
+# --- attachments ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoreFiles:
+    """One store's side of the attachment diff."""
+
+    key: str
+    wanted: tuple[str, ...]  # desired paths
+    attached: tuple[LiveVectorStoreFile, ...]  # live attachments to reuse (none for a new or replaced store)
+
+
+def attachment_changes(stores: Iterable[StoreFiles], hashes: Mapping[str, str], sizes: Mapping[str, int],
+                       live: LiveState) -> tuple[list[Change], int]:
+    """Attach, update attributes, re-attach failed, detach unwanted; and the estimated storage after."""
+    shas = {f.id: f.sha256 for f in live.files.values()}
+    names = Addresses()
+    changes: list[Change] = []
+    storage = 0
+    for store in stores:
+        by_sha: dict[str | None, list[LiveVectorStoreFile]] = defaultdict(list)
+        for attachment in store.attached:
+            by_sha[attachment_sha(attachment.attributes, shas.get(attachment.file_id))].append(attachment)
+        for group in by_sha.values():
+            group.sort(key=lambda a: (a.status in FAILED, a.status != "completed", a.file_id))
+        for sha, paths in _group(store.wanted, hashes).items():
+            found = by_sha.pop(sha, [])
+            new, used = _wanted_attachment(store.key, sha, paths, found[0] if found else None, sizes, names)
+            changes += new
+            storage += used
+            by_sha[sha] = found[1:]
+        for stale_sha, group in by_sha.items():
+            changes += [_detach(store.key, a, stale_sha, live, names) for a in group]
+    return changes, storage
+
+
+def _vsf_before(key: str, attachment: LiveVectorStoreFile, sha: str | None) -> dict[str, Any]:
+    return {
+        "vector_store": key,
+        "file_id": attachment.file_id,
+        "path": attachment.attributes.get(ATTR_PATH),
+        "sha256": sha,
+        "status": attachment.status,
+        "usage_bytes": attachment.usage_bytes,
+    }
+
+
+def _wanted_attachment(key: str, sha: str, paths: list[str], attachment: LiveVectorStoreFile | None,
+                       sizes: Mapping[str, int], names: Addresses) -> tuple[list[Change], int]:
+    for path in paths:
+        names.used.add(f"{VECTOR_STORE_FILE}.{key}/{path}")
+    first = f"{key}/{paths[0]}"
+    after = {"vector_store": key, "path": paths[0], "sha256": sha}
+    twins = [
+        _change(VECTOR_STORE_FILE, f"{key}/{path}", Action.NOOP,
+                after={"vector_store": key, "path": path, "sha256": sha},
+                reason=f"same bytes as {VECTOR_STORE_FILE}.{first}: one attachment")
+        for path in paths[1:]
+    ]
+    if attachment is None:
+        return [_change(VECTOR_STORE_FILE, first, Action.CREATE, after=after), *twins], sizes[paths[0]]
+    common = {"id": attachment.file_id, "before": _vsf_before(key, attachment, sha), "after": after,
+              "live_fingerprint": fingerprint(attachment.raw)}
+    if attachment.status in FAILED:
+        error = (attachment.last_error or {}).get("message") or "no reason given"
+        change = _change(VECTOR_STORE_FILE, first, Action.REPLACE, reason=f"indexing {attachment.status}: {error}",
+                         **common)
+        return [change, *twins], sizes[paths[0]]
+    if dict(attachment.attributes) != file_attributes(sha, paths[0]):
+        change = _change(VECTOR_STORE_FILE, first, Action.UPDATE, changed_fields=("attributes",), **common)
+    else:
+        change = _change(VECTOR_STORE_FILE, first, Action.NOOP, **common)
+    return [change, *twins], attachment.usage_bytes
+
+
+def _detach(key: str, attachment: LiveVectorStoreFile, sha: str | None, live: LiveState,
+            names: Addresses) -> Change:
+    path = attachment.attributes.get(ATTR_PATH)
+    upload = live.files.get(attachment.file_id)
+    if not isinstance(path, str) or not path:
+        path = upload_basename(upload.filename) if upload else attachment.file_id
+    name = names.claim(VECTOR_STORE_FILE, f"{key}/{path}", sha, attachment.file_id)
+    return _change(VECTOR_STORE_FILE, name, Action.DELETE, id=attachment.file_id,
+                   before=_vsf_before(key, attachment, sha), live_fingerprint=fingerprint(attachment.raw),
+                   reason="no manifest wants this file in the store")
