@@ -32,14 +32,18 @@ def render_markdown(plan: Plan, limit: int = LIMIT) -> str:
     changes = ordered(plan)
     if not changes:
         return _join([_head(plan, "no changes"), NO_CHANGES, _footer(plan)])
-    files = file_index(plan)
-    blocks = [build_block(change, files) for change in changes]
     table = [_row(change) for change in changes]
+    note = f"Details are left out to keep this comment under {limit:,} characters; {_FULL_PLAN}."
+    if sum(len(row) + 1 for row in table) > limit:  # no room for details at all: skip building them
+        return _squeeze_table(plan, table, note, limit)
+    files = file_index(plan)
+    bodies = [(block, [_md_line(line) for line in block.lines if line.depth > 0])
+              for block in (build_block(change, files) for change in changes)]
     for cut in (None, *CUT_STEPS):
-        text = _compose(plan, table, [_details(block, cut) for block in blocks], _cut_note(cut))
+        details = [_details(block, body, cut) for block, body in bodies]
+        text = _compose(plan, table, details, _cut_note(cut))
         if len(text) <= limit:
             return text
-    note = f"Details are left out to keep this comment under {limit:,} characters; {_FULL_PLAN}."
     return _squeeze_table(plan, table, note, limit)
 
 
@@ -83,8 +87,7 @@ def _row(change: Change) -> str:
     return f"| {_code(SYMBOLS[change.action])} | {_code(change.address)} | {change.action.value} | {details} |"
 
 
-def _details(block: Block, cut: int | None) -> str:
-    body = [_md_line(line) for line in block.lines if line.depth > 0]
+def _details(block: Block, body: list[str], cut: int | None) -> str:
     if cut is not None and len(body) > cut:
         hidden = len(body) - cut
         body = [*body[:cut], f"  # … {hidden} more line{'s' if hidden != 1 else ''} left out"]
