@@ -1,0 +1,85 @@
+"""The YAML layer: line numbers, duplicate keys, syntax errors, encodings, and bombs refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aac import limits
+from aac.manifest.yaml_load import load_file, parse_documents
+
+BILLION_LAUGHS = """\
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+"""
+
+
+def test_billion_laughs_is_refused_before_it_expands() -> None:
+    documents, problems = parse_documents(BILLION_LAUGHS, "bomb.yaml")
+    assert documents == []
+    assert len(problems) == 1
+    assert "expands to more than" in problems[0].message
+    assert problems[0].line <= 6  # refused as soon as one node weighs too much, not at the end
+
+
+def test_deeply_nested_document_is_refused() -> None:
+    text = "[" * 50_000 + "]" * 50_000
+    documents, problems = parse_documents(text, "deep.yaml")
+    assert documents == []
+    assert f"deeper than {limits.YAML_DEPTH_MAX}" in problems[0].message
+
+
+def test_aliases_that_stay_small_still_load() -> None:
+    documents, problems = parse_documents("base: &b {model: gpt-4o}\ncopy: *b\n", "ok.yaml")
+    assert problems == []
+    assert documents[0].data == {"base": {"model": "gpt-4o"}, "copy": {"model": "gpt-4o"}}
+
+
+def test_duplicate_keys_are_reported_with_both_lines() -> None:
+    _, problems = parse_documents("kind: assistant\nname: a\nmodel: x\nname: b\n", "dup.yaml")
+    assert [(p.line, p.message) for p in problems] == [(4, "duplicate key 'name' (first on line 2)")]
+
+
+def test_malformed_yaml_reports_its_line() -> None:
+    documents, problems = parse_documents("kind: assistant\nname: a\n  model: x\n", "bad.yaml")
+    assert documents == []
+    assert problems[0].line == 3
+    assert problems[0].message.startswith("invalid YAML")
+
+
+def test_python_tags_are_refused_not_executed() -> None:
+    _, problems = parse_documents("x: !!python/object/apply:os.system ['true']\n", "evil.yaml")
+    assert "constructor" in problems[0].message
+
+
+def test_several_documents_carry_their_own_start_lines_and_key_lines() -> None:
+    text = "a: 1\nb:\n  - x\n  - y\n---\nc: 2\n"
+    documents, problems = parse_documents(text, "multi.yaml")
+    assert problems == []
+    assert [d.line for d in documents] == [1, 6]
+    assert documents[0].line_of("b", 1) == 4
+    assert documents[1].line_of("c") == 6
+    assert documents[1].line_of("missing", "deeper") == 6  # falls back to the document
+
+
+def test_a_file_that_is_not_utf8_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("kind: assistant\nname: caf\xe9\n".encode("latin-1"))
+    documents, problems = load_file(path, "latin1.yaml")
+    assert documents == []
+    assert (problems[0].line, problems[0].message) == (2, "the file is not UTF-8 (byte 0xe9)")
+
+
+def test_an_oversized_manifest_is_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "huge.yaml"
+    with path.open("wb") as handle:
+        handle.truncate(limits.MANIFEST_BYTES_MAX + 1)
+    documents, problems = load_file(path, "huge.yaml")
+    assert documents == []
+    assert "over the" in problems[0].message
