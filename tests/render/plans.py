@@ -154,7 +154,7 @@ def every_action() -> Plan:
         manifest_digest="sha256:" + "9" * 64,
         changes=tuple(sorted(changes, key=lambda c: c.address)),
         created_at="2026-11-22T10:00:00Z",
-        cost=Cost(storage_bytes_before=int(1.5 * GIB), storage_bytes_after=int(2.25 * GIB)),
+        cost=Cost(int(1.5 * GIB), int(2.25 * GIB), files_bytes_freed=7_340_032),
         requests=12,
         warnings=("assistant.weather-bot: model gpt-4o-mini is deprecated on some servers",),
     )

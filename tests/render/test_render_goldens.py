@@ -12,18 +12,18 @@ from .golden import check_golden
 from .plans import every_action, no_changes
 
 CASES = {"every_action": every_action, "no_changes": no_changes}
-SUFFIX = {"text": "txt", "markdown": "md", "json": "json"}
+GOLDEN = {"text": "text.txt", "markdown": "markdown.md", "json": "plan-json.json"}  # not plan.json: git ignores it
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
 @pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
 def test_plan_renders_as_its_golden(case: str, fmt: str) -> None:
-    check_golden(f"{case}/plan.{SUFFIX[fmt]}", render_plan(CASES[case](), fmt, Output(color=False)))
+    check_golden(f"{case}/{GOLDEN[fmt]}", render_plan(CASES[case](), fmt, Output(color=False)))
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_colour_text_renders_as_its_golden(case: str) -> None:
-    check_golden(f"{case}/plan.color.txt", render_plan(CASES[case](), "text", Output(color=True)))
+    check_golden(f"{case}/text-color.txt", render_plan(CASES[case](), "text", Output(color=True)))
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

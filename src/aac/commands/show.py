@@ -7,7 +7,6 @@ likely moved on. `show` reads no live state, so it never needs the network.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -112,12 +111,10 @@ def _age_warnings(plan: Plan, now: datetime) -> list[str]:
 
 def _manifest_digest(root: Path) -> tuple[str | None, str]:
     """The digest the manifests have now (offline), or None and why it is unknown."""
-    # looked up at run time: the manifest loader lands separately from this command
-    load_desired = getattr(importlib.import_module("aac.manifest"), "load_desired", None)
-    if load_desired is None:
-        return None, "this aac cannot load manifests yet"
+    from aac.manifest import load_desired  # the loader is heavy; only show with a stack needs it
+
     try:
-        desired = load_desired(load_stack(root))[0]
+        desired, _ = load_desired(load_stack(root))
     except AacError as exc:
         return None, f"the manifests do not load ({exc.message})"
-    return str(desired.manifest_digest), ""
+    return desired.manifest_digest, ""

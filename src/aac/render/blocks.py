@@ -31,6 +31,7 @@ FIELD_ORDER = (
     "file_id", "status",
 )  # fmt: skip
 FILE_LIST_FIELDS = frozenset({"code_interpreter_files", "files"})
+SIZE_FIELDS = frozenset({"bytes", "usage_bytes"})
 WRAP_WIDTH = 80  # an added or removed JSON value longer than this is shown one key per line
 ALIGN_LIMIT = 30  # longer attribute names are not padded, nor do they widen the column
 _SHA = re.compile(r"[0-9a-f]{64}")
@@ -82,7 +83,9 @@ def normal_sha(value: str) -> str:
 
 
 def sha_label(sha: str) -> str:
-    return f"sha256:{normal_sha(sha)[:12]}…"
+    """A short form of a hash; anything else (a live id aac does not know) as it is."""
+    hexed = normal_sha(sha)
+    return f"sha256:{hexed[:12]}…" if _SHA.fullmatch(hexed) else sha
 
 
 def build_block(change: Change, files: Mapping[str, FileInfo]) -> Block:
@@ -142,6 +145,8 @@ def _field_lines(change: Change, name: str, old: Any, new: Any, files: Mapping[s
         old = None
     elif change.action is Action.DELETE:
         new = None
+    if change.action in (Action.UPDATE, Action.REPLACE) and old is None and new is None:
+        return [Line("~", name, 1, "(will change)")]  # named in changed_fields, its values not in the plan
     if name in FILE_LIST_FIELDS and _is_sha_list(old) and _is_sha_list(new):
         return _file_list_lines(name, old or [], new or [], files)
     if isinstance(old, str) and "\n" in old or isinstance(new, str) and "\n" in new:
@@ -175,7 +180,7 @@ def _marker(old: Any, new: Any) -> str:
 
 
 def _leaf_value(old: Any, new: Any, marker: str, name: str = "") -> str:
-    show = _show_bytes if name == "bytes" else format_value
+    show = _show_bytes if name in SIZE_FIELDS else format_value
     if marker == "+":
         return show(new)
     if marker == "-":

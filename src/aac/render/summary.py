@@ -44,7 +44,8 @@ def freed_line(plan: Plan) -> str | None:
     if not freed:
         return None
     noun = "upload" if len(freed) == 1 else "uploads"
-    return f"Uploads deleted: {len(freed)} {noun}, {human_bytes(sum(freed))} freed."
+    total = plan.cost.files_bytes_freed or sum(freed)  # the diff's own figure when it gave one
+    return f"Uploads deleted: {len(freed)} {noun}, {human_bytes(total)} freed."
 
 
 def _bytes(side: Mapping[str, object] | None) -> int:
