@@ -1,0 +1,291 @@
+"""The write half of the network layer: every create, update and delete goes through here.
+
+No duplicates (API_FACTS 5.3): the SDK retries non-GET requests and sends no idempotency
+key, so a create whose response was lost would be sent twice. This writer runs the SDK
+with `max_retries=0` and retries itself: after a lost response (timeout, dropped
+connection, 5xx) it first looks the object up by its tags (an upload by its
+content-addressed filename) and only creates again when nothing is there. 429 and 5xx
+back off, honouring `retry-after-ms` / `retry-after`, with jitter, for a bounded number of
+attempts. Every SDK exception leaves as an `AacError` (aac.api.errors.translate).
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import openai
+
+from aac.api.connect import Api
+from aac.errors import AacError
+from aac.identity import owner_of
+
+T = TypeVar("T")
+JSON = dict[str, Any]
+
+BATCH_MAX = 2000  # files per vector-store file batch (API_FACTS 3.5)
+RETRY_AFTER_MAX_S = 60.0  # a server asking for longer is answered by failing the step
+_RETRY_STATUSES = frozenset({408, 409, 429})
+
+
+class Interrupted(AacError):
+    """The user asked to stop (Ctrl-C): no further request is sent."""
+
+    def __init__(self) -> None:
+        super().__init__("interrupted", "run the command again to finish", exit_code=130)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 6
+    base_delay_s: float = 0.25
+    max_delay_s: float = 16.0
+
+
+def _status(exc: Exception) -> int | None:
+    return exc.status_code if isinstance(exc, openai.APIStatusError) else None
+
+
+def _retryable(exc: Exception) -> bool:
+    if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
+        return True
+    status = _status(exc)
+    return status is not None and (status in _RETRY_STATUSES or status >= 500)
+
+
+def _maybe_done(exc: Exception) -> bool:
+    """True when the server may have done the write although we got no answer."""
+    status = _status(exc)
+    return isinstance(exc, openai.APIConnectionError) or (status is not None and status >= 500)
+
+
+def retry_after(exc: Exception) -> float | None:
+    """The delay the server asked for, in seconds (`retry-after-ms` first, as the SDK does)."""
+    if not isinstance(exc, openai.APIStatusError):
+        return None
+    headers = exc.response.headers
+    for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
+        value = headers.get(name)
+        if value is None:
+            continue
+        try:
+            seconds = float(value) * scale
+        except ValueError:
+            continue  # an HTTP date: fall back to our own backoff
+        if seconds > 0:
+            return seconds
+    return None
+
+
+def owned_key(metadata: Mapping[str, Any] | None, stack: str) -> str | None:
+    """The key of an object this stack owns, else None (another stack's, or nobody's)."""
+    owner = owner_of(metadata)
+    return owner[1] if owner is not None and owner[0] == stack else None
+
+
+def oldest(objects: Iterable[Any]) -> Any:
+    """The object every concurrent apply agrees to keep: lowest created_at, then id."""
+    return min(objects, key=lambda o: (o.created_at, o.id))
+
+
+class Writer:
+    """Writes through the API's SDK client. Safe to share between threads."""
+
+    def __init__(
+        self,
+        api: Api,
+        stack: str,
+        *,
+        policy: RetryPolicy | None = None,
+        cancel: threading.Event | None = None,
+    ) -> None:
+        self.api = api
+        self.sdk = api.sdk.with_options(max_retries=0)
+        self.stack = stack
+        self.policy = policy or RetryPolicy()
+        self.cancel = cancel or threading.Event()
+        self._random = random.Random()
+
+    # -- the retry loop ------------------------------------------------------------------
+
+    def call(self, what: str, send: Callable[[], T], recover: Callable[[], T | None] | None = None) -> T:
+        """Send one request, retrying what is safe to retry; `recover` finds a lost create."""
+        for attempt in range(1, self.policy.attempts + 1):
+            self._check_cancel()
+            try:
+                return send()
+            except (openai.APIStatusError, openai.APIConnectionError) as exc:
+                if not _retryable(exc) or attempt == self.policy.attempts:
+                    raise self.api.translate(exc, what) from exc
+                if recover is not None and _maybe_done(exc):
+                    found = self._recover(what, recover)
+                    if found is not None:
+                        return found
+                self.wait(self.delay(exc, attempt))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _recover(self, what: str, recover: Callable[[], T | None]) -> T | None:
+        # The lookup is a read: retry it like any other, but never recursively recover.
+        return self.call(f"look up {what} after a lost response", recover)
+
+    def delay(self, exc: Exception, attempt: int) -> float:
+        asked = retry_after(exc)
+        if asked is not None:
+            if asked > RETRY_AFTER_MAX_S:
+                raise self.api.translate(exc, "waiting as the server asked") from exc
+            return asked * (1.0 + self._random.uniform(0.0, 0.2))
+        backoff = min(self.policy.base_delay_s * 2 ** (attempt - 1), self.policy.max_delay_s)
+        return backoff * self._random.uniform(0.5, 1.0)
+
+    def wait(self, seconds: float) -> None:
+        """Sleep, waking early (and stopping) when the user interrupts."""
+        if self.cancel.wait(seconds):
+            raise Interrupted()
+
+    def _check_cancel(self) -> None:
+        if self.cancel.is_set():
+            raise Interrupted()
+
+    def _delete(self, what: str, send: Callable[[], Any]) -> None:
+        """A delete is done when the object is gone, whoever removed it (a retry after a lost answer)."""
+        try:
+            self.call(what, send)
+        except AacError as exc:
+            if not isinstance(exc.__cause__, openai.NotFoundError):
+                raise
+
+    # -- files ---------------------------------------------------------------------------
+
+    def upload(self, filename: str, abspath: Path) -> Any:
+        """Upload with purpose `assistants` under the content-addressed `filename`."""
+
+        def send() -> Any:
+            with abspath.open("rb") as handle:
+                return self.sdk.files.create(file=(filename, handle), purpose="assistants")
+
+        def recover() -> Any:
+            found = self.find_uploads(filename)
+            return oldest(found) if found else None
+
+        try:
+            return self.call(f"upload {filename}", send, recover)
+        except OSError as exc:
+            raise AacError(f"cannot read {abspath}: {exc.strerror}", "check the file exists and is readable") from exc
+
+    def list_uploads(self) -> list[Any]:
+        """Every file of purpose `assistants`, oldest first (the files list pages up to 10,000)."""
+        return self.call("list files", lambda: list(self.sdk.files.list(purpose="assistants", order="asc")))
+
+    def find_uploads(self, filename: str) -> list[Any]:
+        return [f for f in self.sdk.files.list(purpose="assistants") if f.filename == filename]
+
+    def delete_file(self, file_id: str) -> None:
+        self._delete(f"delete file {file_id}", lambda: self.sdk.files.delete(file_id))
+
+    # -- vector stores -------------------------------------------------------------------
+
+    def list_vector_stores(self) -> list[Any]:
+        """This stack's vector stores, oldest first."""
+        def send() -> list[Any]:
+            stores = self.sdk.vector_stores.list(limit=100, order="asc")
+            return [s for s in stores if owned_key(s.metadata, self.stack)]
+
+        return self.call("list vector stores", send)
+
+    def _find_store(self, key: str) -> Any:
+        found = [s for s in self.sdk.vector_stores.list(limit=100) if owned_key(s.metadata, self.stack) == key]
+        return oldest(found) if found else None
+
+    def create_vector_store(self, key: str, params: JSON) -> Any:
+        """Create with the tags in `params["metadata"]`, so a lost answer is found by its key."""
+        return self.call(
+            f"create vector store {key}",
+            lambda: self.sdk.vector_stores.create(**params),
+            lambda: self._find_store(key),
+        )
+
+    def update_vector_store(self, store_id: str, params: JSON) -> Any:
+        return self.call(f"update vector store {store_id}", lambda: self.sdk.vector_stores.update(store_id, **params))
+
+    def delete_vector_store(self, store_id: str) -> None:
+        self._delete(f"delete vector store {store_id}", lambda: self.sdk.vector_stores.delete(store_id))
+
+    # -- vector-store files --------------------------------------------------------------
+
+    def attach(self, store_id: str, files: list[JSON]) -> None:
+        """Attach files (`{file_id, attributes, chunking_strategy?}`) in batches of up to 2,000.
+
+        Attaching a file a store already holds re-indexes it, so a retried batch is harmless.
+        """
+        for start in range(0, len(files), BATCH_MAX):
+            chunk = files[start : start + BATCH_MAX]
+            self.call(
+                f"attach {len(chunk)} files to vector store {store_id}",
+                lambda chunk=chunk: self.sdk.vector_stores.file_batches.create(store_id, files=chunk),  # type: ignore[misc]
+            )
+
+    def update_attributes(self, store_id: str, file_id: str, attributes: JSON) -> None:
+        self.call(
+            f"update attributes of {file_id} in vector store {store_id}",
+            lambda: self.sdk.vector_stores.files.update(file_id, vector_store_id=store_id, attributes=attributes),
+        )
+
+    def detach(self, store_id: str, file_id: str) -> None:
+        self._delete(
+            f"detach {file_id} from vector store {store_id}",
+            lambda: self.sdk.vector_stores.files.delete(file_id, vector_store_id=store_id),
+        )
+
+    def indexing(self, store_id: str) -> tuple[Any, float | None]:
+        """The store (with `file_counts`) and the poll interval the server suggests, in seconds."""
+        raw = self.call(
+            f"read vector store {store_id}", lambda: self.sdk.vector_stores.with_raw_response.retrieve(store_id)
+        )
+        hint = raw.headers.get("openai-poll-after-ms")
+        try:
+            after = float(hint) / 1000 if hint else None
+        except ValueError:
+            after = None
+        return raw.parse(), after
+
+    def store_files(self, store_id: str, status: str | None = None) -> list[Any]:
+        """The files of a vector store, optionally only those with one status."""
+        def send() -> list[Any]:
+            if status is None:
+                return list(self.sdk.vector_stores.files.list(store_id, limit=100))
+            return list(self.sdk.vector_stores.files.list(store_id, limit=100, filter=status))  # type: ignore[arg-type]
+
+        return self.call(f"list files of vector store {store_id}", send)
+
+    # -- assistants ----------------------------------------------------------------------
+
+    def list_assistants(self) -> list[Any]:
+        """This stack's assistants, oldest first."""
+        def send() -> list[Any]:
+            assistants = self.sdk.beta.assistants.list(limit=100, order="asc")
+            return [a for a in assistants if owned_key(a.metadata, self.stack)]
+
+        return self.call("list assistants", send)
+
+    def _find_assistant(self, key: str) -> Any:
+        found = [a for a in self.sdk.beta.assistants.list(limit=100) if owned_key(a.metadata, self.stack) == key]
+        return oldest(found) if found else None
+
+    def create_assistant(self, key: str, params: JSON) -> Any:
+        return self.call(
+            f"create assistant {key}",
+            lambda: self.sdk.beta.assistants.create(**params),
+            lambda: self._find_assistant(key),
+        )
+
+    def update_assistant(self, assistant_id: str, params: JSON) -> Any:
+        return self.call(
+            f"update assistant {assistant_id}", lambda: self.sdk.beta.assistants.update(assistant_id, **params)
+        )
+
+    def delete_assistant(self, assistant_id: str) -> None:
+        self._delete(f"delete assistant {assistant_id}", lambda: self.sdk.beta.assistants.delete(assistant_id))

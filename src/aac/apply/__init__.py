@@ -1,0 +1,90 @@
+"""The executor, and the only writer in the project: run a plan's changes as a graph.
+
+`execute` takes a Plan, the DesiredState it was made from, the LiveState it was made
+against and the files' hashes, and applies the actionable changes through the Writer,
+independent steps concurrently up to `parallelism`. It reports every change's outcome;
+a failed change takes down only the changes that need it, and the next apply (which
+plans from what is live) finishes the job.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from aac.api.connect import Api
+from aac.api.writer import RetryPolicy, Writer
+from aac.apply.build import build_steps
+from aac.apply.context import Context, Ids
+from aac.apply.graph import Status, run_graph
+from aac.apply.progress import Progress
+from aac.apply.report import ChangeOutcome, outcomes_by_change, print_report
+from aac.errors import AacError
+from aac.output import Output
+from aac.plan import Plan
+from aac.resources import DesiredState, LiveState
+
+DEFAULT_PARALLELISM = 4
+
+__all__ = ["ApplyResult", "DEFAULT_PARALLELISM", "execute", "raise_for"]
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    outcomes: tuple[ChangeOutcome, ...]
+    interrupted: bool = False
+    requests: int = 0  # API requests the apply made
+
+    @property
+    def ok(self) -> bool:
+        return not self.interrupted and all(o.status is Status.APPLIED for o in self.outcomes)
+
+
+def execute(
+    plan: Plan,
+    desired: DesiredState,
+    live: LiveState,
+    hashes: Mapping[str, str],
+    api: Api,
+    out: Output,
+    *,
+    parallelism: int = DEFAULT_PARALLELISM,
+    index_timeout_s: float = 600.0,
+    retry: RetryPolicy | None = None,
+) -> ApplyResult:
+    """Apply `plan`; print each change's outcome and the summary; never raise for a failed step."""
+    cancel = threading.Event()
+    progress = Progress.for_output(out)
+    ctx = Context(
+        stack=plan.stack, plan=plan, desired=desired, live=live, hashes=hashes,
+        writer=Writer(api, plan.stack, policy=retry, cancel=cancel), progress=progress,
+        ids=Ids.from_live(live), index_timeout_s=index_timeout_s,
+    )
+    steps = build_steps(ctx)
+    progress.uploads_total = sum(1 for s in steps if s.id.startswith("upload:"))
+    progress.stores_total = sum(1 for s in steps if s.id.startswith("attach:"))
+    start = api.requests
+    result = run_graph(steps, max(1, parallelism), cancel)
+    progress.clear()
+    outcomes = outcomes_by_change(plan.actionable, steps, result.outcomes)
+    print_report(out, outcomes)
+    return ApplyResult(outcomes, result.interrupted, api.requests - start)
+
+
+def raise_for(result: ApplyResult) -> None:
+    """The command's error for an apply that did not finish: interrupted (130) or failed (1)."""
+    if result.interrupted:
+        raise AacError("interrupted: the requests in flight finished, nothing more was sent",
+                       "run `aac apply` again to finish; it plans from what is live", exit_code=130)
+    if result.ok:
+        return
+    failed = [o for o in result.outcomes if o.status is Status.FAILED]
+    skipped = [o for o in result.outcomes if o.status is Status.SKIPPED]
+    first = failed[0] if failed else None
+    message = f"{len(failed)} change{'s' if len(failed) != 1 else ''} failed, {len(skipped)} skipped"
+    if first is not None:
+        message += f"; first: {first.address}: {first.reason}"
+    hint = (first.hint if first is not None and first.hint else
+            "fix the cause above, then run `aac apply` again: it plans from what is live and finishes the job")
+    raise AacError(message, hint)

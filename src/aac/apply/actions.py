@@ -1,0 +1,192 @@
+"""What each step does: one write (or a short sequence) through the Writer.
+
+Each function returns the step's `run`; ids are resolved when it runs (aac.apply.context).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from aac.apply import params
+from aac.apply.context import Context, code_file_ids_of
+from aac.apply.graph import Poll, StepFailed
+from aac.identity import upload_filename
+from aac.plan import Action, Change
+from aac.resources import TAG_KEY
+
+Run = Callable[[], "Poll | None"]
+REPLACED_SUFFIX = "~replaced"  # outside the key pattern: no manifest can ever claim it
+
+
+def upload(ctx: Context, sha: str, path: str) -> Run:
+    def run() -> None:
+        local = ctx.desired.files[path]
+        existing = ctx.ids.files.get(sha)
+        if existing:  # the same bytes are live already (another path, or a crashed apply's upload)
+            ctx.progress.uploaded(path, local.size, existing, reused=True)
+            return
+        uploaded = ctx.writer.upload(upload_filename(ctx.stack, sha, path), local.abspath)
+        ctx.ids.set("files", sha, uploaded.id, created=True)
+        ctx.progress.uploaded(path, local.size, uploaded.id)
+
+    return run
+
+
+def save_store(ctx: Context, change: Change) -> Run:
+    spec = ctx.desired.vector_stores[change.name]
+
+    def run() -> None:
+        if change.action is Action.UPDATE:
+            ctx.writer.update_vector_store(str(change.id), params.vector_store_update(ctx.stack, spec, change))
+            return
+        store = ctx.writer.create_vector_store(spec.name, params.vector_store_create(ctx.stack, spec, change))
+        ctx.ids.set("stores", spec.name, store.id, created=True)
+
+    return run
+
+
+def retag(ctx: Context, change: Change) -> Run:
+    """Before a replace: give the old object a key no manifest has, so the new one is the only
+    holder of the key at every moment (a crash in between leaves an orphan the next plan deletes,
+    never two objects with one key)."""
+    source = ctx.live.vector_stores if change.kind == "vector_store" else ctx.live.assistants
+    raw = source[change.name].raw
+    metadata = {**(raw.get("metadata") or {}), TAG_KEY: change.name + REPLACED_SUFFIX}
+
+    def run() -> None:
+        if change.kind == "vector_store":
+            ctx.writer.update_vector_store(str(change.id), {"metadata": metadata})
+        else:
+            ctx.writer.update_assistant(str(change.id), {"metadata": metadata})
+
+    return run
+
+
+def delete_store(ctx: Context, store_id: str) -> Run:
+    return lambda: ctx.writer.delete_vector_store(store_id)
+
+
+def delete_assistant(ctx: Context, assistant_id: str) -> Run:
+    return lambda: ctx.writer.delete_assistant(assistant_id)
+
+
+def delete_file(ctx: Context, file_id: str) -> Run:
+    return lambda: ctx.writer.delete_file(file_id)
+
+
+def detach(ctx: Context, store_key: str, file_id: str) -> Run:
+    return lambda: ctx.writer.detach(ctx.store_id(store_key), file_id)
+
+
+def update_attributes(ctx: Context, change: Change) -> Run:
+    after = change.after or {}
+    before = change.before or {}
+
+    def run() -> None:
+        attributes = params.file_attributes(str(after["sha256"]), str(after["path"]))
+        ctx.writer.update_attributes(ctx.store_id(str(after["vector_store"])), str(before["file_id"]), attributes)
+
+    return run
+
+
+def save_assistant(ctx: Context, change: Change) -> Run:
+    spec = ctx.desired.assistants[change.name]
+
+    def run() -> None:
+        code_ids = list(dict.fromkeys(ctx.file_id(p) for p in spec.code_interpreter_files))
+        store_id = ctx.store_id(spec.vector_store) if spec.vector_store else None
+        update = change.action is Action.UPDATE
+        body = params.assistant_body(ctx.stack, spec, change, code_file_ids=code_ids,
+                                     vector_store_id=store_id, update=update)
+        if update:
+            ctx.writer.update_assistant(str(change.id), body)
+            return
+        assistant = ctx.writer.create_assistant(spec.name, body)
+        ctx.ids.set("assistants", spec.name, assistant.id, created=True)
+
+    return run
+
+
+def repoint(ctx: Context, assistant_id: str, raw: Mapping[str, Any], store_key: str) -> Run:
+    """Point an assistant the plan leaves alone at the replacement of the store it searches."""
+    def run() -> None:
+        resources = {
+            "code_interpreter": {"file_ids": code_file_ids_of(raw)},
+            "file_search": {"vector_store_ids": [ctx.store_id(store_key)]},
+        }
+        ctx.writer.update_assistant(assistant_id, {"tool_resources": resources})
+
+    return run
+
+
+class Attach:
+    """Attach a store's files in batches, then poll (without holding a worker) until indexed."""
+
+    FIRST_POLL_S = 0.05
+
+    def __init__(self, ctx: Context, store_key: str, entries: Sequence[tuple[str, str]]) -> None:
+        self.ctx = ctx
+        self.store_key = store_key
+        self.entries = entries  # (path, sha256), addresses vector_store_file.STORE/PATH
+        self.file_paths: dict[str, str] = {}
+        self.deadline = 0.0
+        self.delay = self.FIRST_POLL_S
+
+    def __call__(self) -> Poll | None:
+        if not self.file_paths:
+            return self._attach()
+        return self._poll()
+
+    def _attach(self) -> Poll:
+        spec = self.ctx.desired.vector_stores[self.store_key]
+        batch = []
+        for path, sha in self.entries:
+            file_id = self.ctx.ids.get("files", sha, f"file.{path}")
+            if file_id not in self.file_paths:
+                self.file_paths[file_id] = path
+                batch.append(params.attachment(sha, path, file_id, spec))
+        self.ctx.writer.attach(self.ctx.store_id(self.store_key), batch)
+        self.ctx.progress.indexing(self.store_key, len(batch))
+        self.deadline = time.monotonic() + self.ctx.index_timeout_s
+        return Poll(self.FIRST_POLL_S)
+
+    def _poll(self) -> Poll | None:
+        store_id = self.ctx.store_id(self.store_key)
+        store, hint = self.ctx.writer.indexing(store_id)
+        counts = store.file_counts
+        if counts.in_progress:
+            if time.monotonic() > self.deadline:
+                raise StepFailed(
+                    f"vector_store.{self.store_key} is still indexing after {self.ctx.index_timeout_s:.0f} s",
+                    "run `aac apply` again later; files already attached are kept",
+                )
+            self.delay = hint if hint is not None else min(self.delay * 1.5, 2.0)
+            return Poll(self.delay)
+        failed = self._failed(store_id) if counts.failed or counts.cancelled else {}
+        self.ctx.progress.indexed(self.store_key, len(self.file_paths), len(failed))
+        if failed:
+            self._raise(failed)
+        return None
+
+    def _failed(self, store_id: str) -> dict[str, str]:
+        """The API's last_error message of each of our files that did not index, by path."""
+        failed: dict[str, str] = {}
+        for status in ("failed", "cancelled"):
+            for vs_file in self.ctx.writer.store_files(store_id, status):
+                path = self.file_paths.get(vs_file.id)
+                if path is not None:
+                    error = vs_file.last_error
+                    failed[path] = error.message if error is not None else f"indexing was {status}"
+        return failed
+
+    def _raise(self, failed: dict[str, str]) -> None:
+        by_address = {
+            f"vector_store_file.{self.store_key}/{path}": f"the API could not index {path}: {message}"
+            for path, message in sorted(failed.items())
+        }
+        first = next(iter(by_address.values()))
+        more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
+        raise StepFailed(f"{first}{more}", "fix or remove the file in the manifest, then run `aac apply` again",
+                         by_address)

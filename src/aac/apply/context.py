@@ -1,0 +1,96 @@
+"""What every step of one apply shares: the inputs, the writer, and live ids as they appear.
+
+Steps resolve ids when they run, not when the graph is built: an assistant learns its
+vector store's id from the step that created it, and a duplicate resolved by
+`converge` repoints every later step at the object both applies agreed to keep.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from aac.api.writer import Writer
+from aac.apply.progress import Progress
+from aac.errors import AacError
+from aac.plan import Plan
+from aac.resources import DesiredState, LiveState
+
+
+def _raw_ids(raw: Mapping[str, Any], tool: str, field_name: str) -> list[str]:
+    resources = raw.get("tool_resources") or {}
+    section = resources.get(tool) or {}
+    return [str(i) for i in section.get(field_name) or []]
+
+
+def store_ids_of(raw: Mapping[str, Any]) -> list[str]:
+    """The vector stores a live assistant searches."""
+    return _raw_ids(raw, "file_search", "vector_store_ids")
+
+
+def code_file_ids_of(raw: Mapping[str, Any]) -> list[str]:
+    """The files a live assistant's code interpreter holds."""
+    return _raw_ids(raw, "code_interpreter", "file_ids")
+
+
+@dataclass
+class Ids:
+    """Live ids by identity (file sha256, store key, assistant key); thread-safe."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    stores: dict[str, str] = field(default_factory=dict)
+    assistants: dict[str, str] = field(default_factory=dict)
+    created: dict[str, dict[str, str]] = field(
+        default_factory=lambda: {"files": {}, "stores": {}, "assistants": {}}
+    )
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def from_live(cls, live: LiveState) -> Ids:
+        ids = cls()
+        # Oldest first, so a sha uploaded twice resolves to the copy every apply agrees on.
+        for file in sorted(live.files.values(), key=lambda f: (f.created_at, f.id), reverse=True):
+            if file.sha256:
+                ids.files[file.sha256] = file.id
+        ids.stores = {key: store.id for key, store in live.vector_stores.items()}
+        ids.assistants = {key: assistant.id for key, assistant in live.assistants.items()}
+        return ids
+
+    def set(self, kind: str, key: str, value: str, *, created: bool = False) -> None:
+        with self._lock:
+            getattr(self, kind)[key] = value
+            if created:
+                self.created[kind][key] = value
+
+    def get(self, kind: str, key: str, what: str) -> str:
+        with self._lock:
+            value = getattr(self, kind).get(key)
+        if value is None:
+            raise AacError(f"{what} has no live id: the step that makes it did not run",
+                           "run `aac apply` again; it plans from what is live now")
+        return str(value)
+
+    def created_items(self, kind: str) -> dict[str, str]:
+        with self._lock:
+            return dict(self.created[kind])
+
+
+@dataclass
+class Context:
+    stack: str
+    plan: Plan
+    desired: DesiredState
+    live: LiveState
+    hashes: Mapping[str, str]  # repository path -> sha256
+    writer: Writer
+    progress: Progress
+    ids: Ids
+    index_timeout_s: float = 600.0
+
+    def file_id(self, path: str) -> str:
+        return self.ids.get("files", self.hashes[path], f"file.{path}")
+
+    def store_id(self, key: str) -> str:
+        return self.ids.get("stores", key, f"vector_store.{key}")

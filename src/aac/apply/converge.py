@@ -1,0 +1,63 @@
+"""Two applies of one stack at once: after the creates of a kind, agree on one object per key.
+
+The API has no lock and no conditional create, so two applies started together can both
+create `vector_store.support-kb`. After its creates of a kind, each apply lists that kind
+again (oldest first) and, for every key it created, keeps the oldest object: lowest
+`created_at`, then the server's list order (which is creation order even within one
+second), then id. It deletes the others and points its later steps at the survivor.
+Both applies apply the same rule to the same server order, so they agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aac.api.writer import owned_key
+from aac.apply.context import Context
+from aac.identity import parse_upload_filename
+
+
+def keep_oldest(group: list[tuple[int, Any]]) -> Any:
+    """`group` is (position in an oldest-first list, object)."""
+    return min(group, key=lambda item: (item[1].created_at, item[0], item[1].id))[1]
+
+
+def _settle(ctx: Context, kind: str, listed: list[Any], key_of: Callable[[Any], str | None],
+            delete: Callable[[str], None]) -> None:
+    created = ctx.ids.created_items(kind)
+    groups: dict[str, list[tuple[int, Any]]] = {}
+    for position, obj in enumerate(listed):
+        key = key_of(obj)
+        if key is not None and key in created:
+            groups.setdefault(key, []).append((position, obj))
+    for key, group in groups.items():
+        if len(group) < 2:
+            continue
+        keep = keep_oldest(group)
+        for _, obj in group:
+            if obj.id != keep.id:
+                delete(obj.id)
+        ctx.ids.set(kind, key, keep.id)
+
+
+def settle_files(ctx: Context) -> None:
+    if not ctx.ids.created_items("files"):
+        return
+    listed = ctx.writer.list_uploads()
+    _settle(ctx, "files", listed, lambda f: parse_upload_filename(str(f.filename), ctx.stack),
+            ctx.writer.delete_file)
+
+
+def settle_stores(ctx: Context) -> None:
+    if not ctx.ids.created_items("stores"):
+        return
+    _settle(ctx, "stores", ctx.writer.list_vector_stores(), lambda s: owned_key(s.metadata, ctx.stack),
+            ctx.writer.delete_vector_store)
+
+
+def settle_assistants(ctx: Context) -> None:
+    if not ctx.ids.created_items("assistants"):
+        return
+    _settle(ctx, "assistants", ctx.writer.list_assistants(), lambda a: owned_key(a.metadata, ctx.stack),
+            ctx.writer.delete_assistant)

@@ -1,0 +1,111 @@
+"""`aac apply [FILE]`: make live state match the manifests, or run exactly a saved plan.
+
+Without FILE: plan, show the plan on stdout, ask (or `--auto-approve`), apply. With
+FILE: refuse it when the manifests changed since it was made (`manifest_digest`) or any
+live object it touches changed (`live_fingerprint`), else apply exactly its changes,
+with no prompt (Terraform's rule for saved plans).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from aac.api.connect import Api, connect
+from aac.apply import execute, raise_for
+from aac.errors import AacError
+from aac.output import Output
+from aac.plan import Plan
+from aac.planner import Planned, make_plan
+from aac.stack import Stack, Target, load_stack
+
+if TYPE_CHECKING:
+    from aac.cli import App
+
+APPROVE = "Apply these changes? Only 'yes' will be accepted: "
+_REPLAN = "make a new plan with `aac plan --out FILE`, review it, and apply that"
+
+
+def require_approval_possible(out: Output, auto_approve: bool, verb: str) -> None:
+    """Fail before any network when nobody can answer the prompt."""
+    if auto_approve or out.interactive:
+        return
+    raise AacError(
+        f"refusing to {verb} without approval: this is not an interactive terminal",
+        "pass --auto-approve, or save a plan with `aac plan --out FILE` and run `aac apply FILE`",
+    )
+
+
+def confirm(out: Output, auto_approve: bool, question: str) -> None:
+    if auto_approve:
+        return
+    out.stderr.write(out.style(question, "bold"))
+    out.stderr.flush()
+    answer = sys.stdin.readline()
+    if answer.strip() != "yes":
+        raise AacError("cancelled: the answer was not 'yes'", "nothing was changed")
+
+
+def run(app: App, plan_file: str | None = None, auto_approve: bool = False, parallelism: int = 4) -> int:
+    stack = load_stack(app.root)
+    target = stack.target(app.target_name)
+    saved = _read(app, plan_file) if plan_file else None
+    if saved is None:
+        require_approval_possible(app.out, auto_approve, "apply")
+    with connect(stack, target, app.environ, app.out) as api:
+        if saved is not None:
+            planned = check_saved(saved, stack, target, api, app.out)
+            plan = saved
+        else:
+            planned = make_plan(stack, target, api, app.out)
+            plan = planned.plan
+            show(app.out, plan)
+        if not plan.has_changes:
+            if saved is not None:  # a fresh plan already said "No changes." on stdout
+                app.out.document("No changes. Live state matches the manifests.")
+            return 0
+        if saved is None:
+            confirm(app.out, auto_approve, APPROVE)
+        result = execute(plan, planned.desired, planned.live, planned.hashes, api, app.out,
+                         parallelism=parallelism)
+    raise_for(result)
+    return 0
+
+
+def show(out: Output, plan: Plan) -> None:
+    from aac.render import render_plan
+
+    out.document(render_plan(plan, "text", out))
+
+
+def _read(app: App, plan_file: str) -> Plan:
+    from aac.commands.show import read_plan
+
+    path = Path(plan_file) if Path(plan_file).is_absolute() else app.root / plan_file
+    return read_plan(path, plan_file)
+
+
+def check_saved(saved: Plan, stack: Stack, target: Target, api: Api, out: Output) -> Planned:
+    """Plan again now and refuse `saved` unless everything it touches is as it was."""
+    if saved.stack != stack.name:
+        raise AacError(f"this plan is for stack {saved.stack!r}, not {stack.name!r}", _REPLAN)
+    if saved.target != target.name:
+        raise AacError(f"this plan was made for target {saved.target!r}, not {target.name!r}",
+                       f"pass --target {saved.target}, or {_REPLAN}")
+    fresh = make_plan(stack, target, api, out, destroy=saved.mode == "destroy")
+    if fresh.desired.manifest_digest != saved.manifest_digest:
+        raise AacError("the saved plan is stale: the manifests changed since it was made", _REPLAN)
+    now = {c.address: c for c in fresh.plan.changes}
+    for change in saved.actionable:
+        current = now.get(change.address)
+        if change.live_fingerprint is None:  # a create: nothing may have appeared there since
+            if current is not None and current.id is not None:
+                raise AacError(f"the saved plan is stale: {change.address} appeared on the target "
+                               f"({current.id}) since the plan was made", _REPLAN)
+            continue
+        if current is None or current.live_fingerprint != change.live_fingerprint or current.id != change.id:
+            what = "is gone from" if current is None or current.id != change.id else "changed on"
+            raise AacError(f"the saved plan is stale: {change.address} ({change.id}) {what} the target "
+                           "since the plan was made", _REPLAN)
+    return fresh

@@ -1,0 +1,32 @@
+"""`aac destroy`: delete everything this stack owns, except what is protected."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aac.api.connect import connect
+from aac.apply import execute, raise_for
+from aac.commands.apply import confirm, require_approval_possible, show
+from aac.planner import make_plan
+from aac.stack import load_stack
+
+if TYPE_CHECKING:
+    from aac.cli import App
+
+APPROVE = "Destroy all these objects? Only 'yes' will be accepted: "
+
+
+def run(app: App, auto_approve: bool = False, parallelism: int = 4) -> int:
+    stack = load_stack(app.root)
+    target = stack.target(app.target_name)
+    require_approval_possible(app.out, auto_approve, "destroy")
+    with connect(stack, target, app.environ, app.out) as api:
+        planned = make_plan(stack, target, api, app.out, destroy=True)
+        show(app.out, planned.plan)
+        if not planned.plan.has_changes:
+            return 0
+        confirm(app.out, auto_approve, APPROVE)
+        result = execute(planned.plan, planned.desired, planned.live, planned.hashes, api, app.out,
+                         parallelism=parallelism)
+    raise_for(result)
+    return 0

@@ -1,0 +1,80 @@
+"""`aac output`: each managed object's live id by key, for applications (read-only).
+
+JSON: {"assistants": {KEY: {"id", "vector_store_ids"}}, "vector_stores": {KEY: {"id"}},
+"files": {PATH: id}}; or `env` lines such as `AAC_VECTOR_STORE_SUPPORT_KB_ID=vs_...`, ready
+for a Responses API `file_search` tool's `vector_store_ids`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING, Any
+
+from aac.api.connect import connect
+from aac.apply.context import store_ids_of
+from aac.errors import AacError
+from aac.identity import hash_files
+from aac.live import read_live
+from aac.planner import HASH_CACHE
+from aac.resources import ATTR_PATH, LiveState
+from aac.stack import Stack, load_stack
+
+if TYPE_CHECKING:
+    from aac.cli import App
+
+
+def run(app: App, fmt: str = "json") -> int:
+    stack = load_stack(app.root)
+    target = stack.target(app.target_name)
+    with connect(stack, target, app.environ, app.out) as api:
+        live = read_live(api.reader(), stack.name)
+    outputs = collect(live, _paths_by_sha(stack))
+    app.out.document(json.dumps(outputs, indent=2, sort_keys=True) if fmt == "json" else env_lines(outputs))
+    return 0
+
+
+def collect(live: LiveState, paths_by_sha: dict[str, list[str]]) -> dict[str, Any]:
+    files: dict[str, str] = {}
+    for store in live.vector_stores.values():
+        for attachment in store.files:
+            path = attachment.attributes.get(ATTR_PATH)
+            if isinstance(path, str) and attachment.file_id in live.files:
+                files.setdefault(path, attachment.file_id)
+    for upload in sorted(live.files.values(), key=lambda f: (f.created_at, f.id), reverse=True):
+        for path in paths_by_sha.get(upload.sha256 or "", []):
+            files[path] = upload.id  # the oldest copy wins, as apply's dedupe rule keeps it
+    return {
+        "assistants": {key: {"id": a.id, "vector_store_ids": store_ids_of(a.raw)}
+                       for key, a in sorted(live.assistants.items())},
+        "vector_stores": {key: {"id": s.id} for key, s in sorted(live.vector_stores.items())},
+        "files": dict(sorted(files.items())),
+    }
+
+
+def _paths_by_sha(stack: Stack) -> dict[str, list[str]]:
+    """Repository paths by content, from the manifests; empty when they do not load."""
+    from aac.manifest import load_desired
+
+    try:
+        desired, problems = load_desired(stack)
+        if any(p.severity == "error" for p in problems):
+            return {}
+        hashes = hash_files(desired.files, stack.root / HASH_CACHE)
+    except AacError:
+        return {}
+    result: dict[str, list[str]] = {}
+    for path, sha in sorted(hashes.items()):
+        result.setdefault(sha, []).append(path)
+    return result
+
+
+def env_name(*parts: str) -> str:
+    return "_".join(re.sub(r"[^A-Za-z0-9]+", "_", p).strip("_").upper() for p in ("aac", *parts))
+
+
+def env_lines(outputs: dict[str, Any]) -> str:
+    lines = [f"{env_name('assistant', key, 'id')}={value['id']}" for key, value in outputs["assistants"].items()]
+    lines += [f"{env_name('vector_store', key, 'id')}={value['id']}" for key, value in outputs["vector_stores"].items()]
+    lines += [f"{env_name('file', path, 'id')}={file_id}" for path, file_id in outputs["files"].items()]
+    return "\n".join(lines) + "\n" if lines else ""
