@@ -8,7 +8,8 @@ canonical spec last applied, so a plan right after an apply is always empty.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import itertools
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,9 +80,38 @@ def compare(kind: str, desired: JSON, live: JSON, tag: str) -> tuple[list[str], 
                   **{f: desired[f] for f in write_only}}
     # The tag is the hash of the full spec last applied. If the live readable fields plus the
     # desired write-only ones hash to it, the write-only fields have not changed since.
-    if tag not in (spec_hash(desired), spec_hash(as_applied)):
+    if tag != spec_hash(desired) and not any(tag == spec_hash(c) for c in _as_applied(as_applied, live)):
         changed += [f for f in write_only if f in desired]
     return changed, aligned
+
+
+def _as_applied(as_applied: JSON, live: JSON) -> Iterator[JSON]:
+    """What the spec last applied may have been, given the live readable fields.
+
+    The server fills in file_search defaults the manifest may have left unset, so when the
+    tools changed, each way of leaving them unset is a candidate (at most 8 per tool).
+    """
+    yield as_applied
+    tools = live.get("tools")
+    if "tools" not in as_applied or not isinstance(tools, list):
+        return
+    variants = [_search_variants(t) if t.get("type") == "file_search" else [t] for t in tools]
+    for combination in itertools.islice(itertools.product(*variants), 64):
+        yield {**as_applied, "tools": list(combination)}
+
+
+def _search_variants(tool: JSON) -> list[JSON]:
+    search = tool.get("file_search", {})
+    ranking = search.get("ranking_options")
+    rankings: list[Any] = [ranking, None]
+    if isinstance(ranking, dict):
+        rankings += [{k: v} for k, v in ranking.items()]
+    result = []
+    for max_results in (search.get("max_num_results"), None):
+        for option in rankings:
+            fields = {"max_num_results": max_results, "ranking_options": option}
+            result.append({"type": "file_search", "file_search": {k: v for k, v in fields.items() if v is not None}})
+    return result
 
 
 @dataclass
