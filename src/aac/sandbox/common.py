@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -58,13 +57,7 @@ def list_params(request: Request, *, default: int = 20, maximum: int = 100, befo
         except ValueError:
             raise invalid("limit", f"Invalid 'limit': expected an integer, but got '{raw}' instead.",
                           "invalid_type") from None
-        if not 1 <= limit <= maximum:
-            raise invalid(
-                "limit",
-                f"Invalid 'limit': integer out of range. Expected a value between 1 and {maximum}, "
-                f"but got {limit} instead.",
-                "integer_out_of_range",
-            )
+        check(limit, {"type": "integer", "minimum": 1, "maximum": maximum}, "limit")
     order = query.get("order", "desc")
     if order not in ("asc", "desc"):
         raise invalid("order", f"Invalid value: '{order}'. Supported values are: 'asc' and 'desc'.")
@@ -73,9 +66,15 @@ def list_params(request: Request, *, default: int = 20, maximum: int = 100, befo
     return ListParams(limit, order, query.get("after") or None, query.get("before") or None)
 
 
+# Optional in the spec's response schemas but not nullable there: absent rather than null.
+_OMIT_WHEN_NULL = frozenset({"expires_after", "status_details"})
+
+
 def public(obj: JSON) -> JSON:
     """The object as clients see it: internal `_` fields dropped."""
-    return {k: v for k, v in obj.items() if not k.startswith("_")}
+    return {
+        k: v for k, v in obj.items() if not k.startswith("_") and not (v is None and k in _OMIT_WHEN_NULL)
+    }
 
 
 def envelope(items: list[JSON], has_more: bool) -> JSON:
@@ -107,6 +106,3 @@ def enum_query(request: Request, name: str, allowed: tuple[str, ...]) -> str | N
         raise invalid(name, f"Invalid value: '{value}'. Supported values are: {options}.")
     return value
 
-
-def unused(_: Any) -> None:
-    """Mark a value as deliberately unused."""

@@ -1,4 +1,4 @@
-"""Vector-store indexing: files start `in_progress` and settle after a short, deterministic delay.
+"""Vector-store indexing: files start `in_progress` and settle after a short, fixed delay.
 
 State advances lazily when it is read, so there is no background thread and the outcome
 depends only on the file and the clock: an unsupported extension fails with
@@ -18,7 +18,6 @@ from aac import limits
 from aac.sandbox.apierror import no_file
 from aac.sandbox.store import JSON, Store
 
-INDEX_DELAY_S = 0.05  # every file takes this long to settle
 EMBEDDING_BYTES = 256 * 4  # text-embedding-3-large at 256 dimensions (API_FACTS 3.7)
 AUTO_CHUNKING: JSON = {"type": "static", "static": {"max_chunk_size_tokens": 800, "chunk_overlap_tokens": 400}}
 STATUSES = ("in_progress", "completed", "failed", "cancelled")
@@ -82,7 +81,7 @@ def attach(
         "last_error": None,
         "chunking_strategy": chunking,
         "attributes": attributes or {},
-        "_ready_at": now + INDEX_DELAY_S,
+        "_ready_at": now + store.index_delay_s,
         "_error": error,
         "_usage": 0 if error else usage_bytes(file["bytes"], chunking),
         "_batch_id": batch_id,

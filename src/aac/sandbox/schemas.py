@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aac import limits
+from aac.sandbox.apierror import invalid
 
 Schema = dict[str, Any]
 
@@ -24,7 +25,18 @@ ATTRIBUTES: Schema = {
         "anyOf": [{"type": "string", "maxLength": 512}, {"type": "boolean"}, {"type": "number"}],
     },
 }
+def _overlap_at_most_half(static: dict[str, Any], path: str) -> None:
+    if static["chunk_overlap_tokens"] * 2 > static["max_chunk_size_tokens"]:
+        where = f"{path}.chunk_overlap_tokens"
+        raise invalid(
+            where,
+            f"Invalid '{where}': chunk_overlap_tokens must not exceed half of max_chunk_size_tokens "
+            f"({static['max_chunk_size_tokens']}), but got {static['chunk_overlap_tokens']} instead.",
+        )
+
+
 STATIC_CHUNKING: Schema = {
+    "rule": _overlap_at_most_half,
     "type": "object",
     "required": ["max_chunk_size_tokens", "chunk_overlap_tokens"],
     "properties": {

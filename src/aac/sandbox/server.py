@@ -109,9 +109,14 @@ def serve_in_background(
     fault_rate: float = 0.0,
     seed: int | None = None,
     no_assistants: bool = False,
+    index_delay_ms: int = 50,
 ) -> Iterator[RunningSandbox]:
-    """Serve the sandbox from a daemon thread until the block exits; port 0 picks a free port."""
-    store = Store(db)
+    """Serve the sandbox from a daemon thread until the block exits; port 0 picks a free port.
+
+    `index_delay_ms` is how long a vector-store file stays `in_progress` (0: settled on the
+    next read), for clients that poll slowly.
+    """
+    store = Store(db, index_delay_ms=index_delay_ms)
     gate = create_app(store, latency_ms=latency_ms, fault_rate=fault_rate, seed=seed, no_assistants=no_assistants)
     sock = _bind(host, port)
     server = _BackgroundServer(_config(gate, host, sock.getsockname()[1]))

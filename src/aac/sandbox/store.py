@@ -51,8 +51,9 @@ class Page:
 class Store:
     """Thread-safe access to the objects table and the uploaded bytes."""
 
-    def __init__(self, db: str = ":memory:") -> None:
+    def __init__(self, db: str = ":memory:", *, index_delay_ms: int = 50) -> None:
         self.db = db
+        self.index_delay_s = index_delay_ms / 1000  # how long a vector-store file takes to index
         self._temp = db == ":memory:"
         if self._temp:
             self.blob_dir = Path(tempfile.mkdtemp(prefix="aac-sandbox-"))

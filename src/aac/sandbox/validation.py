@@ -185,6 +185,8 @@ def _check_object(value: dict[str, Any], schema: Schema, path: str) -> None:
             check(item, extra, where)
         else:
             raise invalid(where, f"Unknown parameter: '{where}'.", "unknown_parameter")
+    if "rule" in schema:  # a cross-field rule the schema language cannot say
+        schema["rule"](value, path)
 
 
 def _check_extra_key(key: str, schema: Schema, where: str) -> None:
@@ -208,7 +210,7 @@ def _check_tagged(value: dict[str, Any], schema: Schema, path: str) -> None:
     if tag not in variants:
         allowed = ", ".join(f"'{v}'" for v in variants)
         raise invalid(where, f"Invalid value: '{tag}'. Supported values are: {allowed}.")
-    variant = dict(variants[tag])
+    variant = {"type": "object", **variants[tag]}
     variant["properties"] = {"type": {"type": "string"}, **variant.get("properties", {})}
     check(value, variant, path)
 

@@ -69,6 +69,19 @@ async def delete_file(request: Request) -> JSONResponse:
     return JSONResponse({"id": file_id, "object": "vector_store.file.deleted", "deleted": True})
 
 
+async def file_content(request: Request) -> JSONResponse:
+    """The parsed text of an indexed file, in one page (the sandbox does not chunk for reading)."""
+    store = store_of(request)
+    vs_file = _get_file(store, _vector_store_id(request), request.path_params["file_id"])
+    data = []
+    if vs_file["status"] == "completed":
+        text = store.blob_path(vs_file["id"]).read_bytes().decode("utf-8", "replace")
+        data.append({"type": "text", "text": text})
+    return JSONResponse(
+        {"object": "vector_store.file_content.page", "data": data, "has_more": False, "next_page": None}
+    )
+
+
 async def list_files(request: Request) -> JSONResponse:
     return _list(request, {})
 
@@ -169,6 +182,7 @@ routes = [
     Route(f"{_VS}/files/{{file_id}}", retrieve_file, methods=["GET"]),
     Route(f"{_VS}/files/{{file_id}}", update_file, methods=["POST"]),
     Route(f"{_VS}/files/{{file_id}}", delete_file, methods=["DELETE"]),
+    Route(f"{_VS}/files/{{file_id}}/content", file_content, methods=["GET"]),
     Route(f"{_VS}/file_batches", create_batch, methods=["POST"]),
     Route(f"{_VS}/file_batches/{{batch_id}}", retrieve_batch, methods=["GET"]),
     Route(f"{_VS}/file_batches/{{batch_id}}/cancel", cancel_batch, methods=["POST"]),
