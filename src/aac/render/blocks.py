@@ -189,7 +189,9 @@ def _leaf_value(old: Any, new: Any, marker: str, name: str = "") -> str:
 
 
 def _show_bytes(value: Any) -> str:
-    return f"{value} ({human_bytes(value)})" if isinstance(value, int) else format_value(value)
+    if isinstance(value, int) and value >= 1024:
+        return f"{value} ({human_bytes(value)})"
+    return format_value(value)
 
 
 def _is_sha_list(value: Any) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from functools import lru_cache
 
 CONTEXT = 3  # unchanged lines kept around each change, as `diff -u` does
 
@@ -18,7 +19,8 @@ class Line:
     value: str | None = None  # right-hand side of `name = value`
 
 
-def heredoc_lines(old: str, new: str) -> list[Line]:
+@lru_cache(maxsize=256)  # many assistants often share one instructions_file, so one edit repeats
+def heredoc_lines(old: str, new: str) -> tuple[Line, ...]:
     """The changed lines with a little context; the unchanged rest is counted, not shown."""
     old_lines, new_lines = old.splitlines(), new.splitlines()
     matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
@@ -35,8 +37,8 @@ def heredoc_lines(old: str, new: str) -> list[Line]:
         seen = group[-1][2]
     lines.extend(_hidden(len(old_lines) - seen))
     if not any(line.marker != " " for line in lines):
-        return [Line(" ", "# (whitespace or line-ending changes only)", 2)]
-    return lines
+        return (Line(" ", "# (whitespace or line-ending changes only)", 2),)
+    return tuple(lines)
 
 
 def _hidden(count: int) -> list[Line]:
