@@ -97,7 +97,7 @@ def build_block(change: Change, files: Mapping[str, FileInfo]) -> Block:
     body: list[Line] = []
     if change.id and change.action is not Action.CREATE:
         body.append(Line(" ", "id", 1, format_value(change.id)))
-    shown = [name for name in _fields_to_show(change, before, after) if not (name == "id" and change.id)]
+    shown = [name for name in _fields_to_show(change, before, after) if not _repeats_id(change, name, before)]
     for name in shown:
         body.extend(_field_lines(change, name, before.get(name), after.get(name), files))
     hidden = _hidden_count(change, before, after, shown)
@@ -107,6 +107,11 @@ def build_block(change: Change, files: Mapping[str, FileInfo]) -> Block:
         body.append(Line(" ", f"# ({hidden} {unchanged}{noun} hidden)", 1))
     title = Line(SYMBOLS[change.action], f'{change.kind} "{change.name}" {{', 0)
     return Block(change, header, (title, *_aligned(body), Line(" ", "}", 0)))
+
+
+def _repeats_id(change: Change, name: str, before: Mapping[str, Any]) -> bool:
+    """`id` (or a file_id equal to it) is already the block's first line."""
+    return change.id is not None and (name == "id" or before.get(name) == change.id)
 
 
 def _order(names: Iterable[str]) -> list[str]:
@@ -137,7 +142,7 @@ def _hidden_count(change: Change, before: Mapping[str, Any], after: Mapping[str,
     side = before if change.action is Action.DELETE else after
     if change.action is Action.CREATE:
         return 0
-    return sum(1 for k, v in side.items() if _present(v) and k not in shown and k != "id")
+    return sum(1 for k, v in side.items() if _present(v) and k not in shown and not _repeats_id(change, k, side))
 
 
 def _field_lines(change: Change, name: str, old: Any, new: Any, files: Mapping[str, FileInfo]) -> list[Line]:
