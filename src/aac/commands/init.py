@@ -1,0 +1,43 @@
+"""`aac init [DIR]`: scaffold a stack that validates, with CI workflows; never overwrites a file."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from aac.errors import AacError
+from aac.stack import NAME_PATTERN
+from aac.templates import scaffold_files
+
+if TYPE_CHECKING:
+    from aac.cli import App
+
+
+def run(app: App, directory: str = ".") -> int:
+    root = (app.root / directory).resolve()
+    if root.exists() and not root.is_dir():
+        raise AacError(f"{root} is not a folder", "pass a folder to `aac init DIR`")
+    files = scaffold_files(stack_name(root))
+    existing = sorted(path for path in files if (root / path).exists())
+    if existing:
+        raise AacError(
+            f"{root} already has {', '.join(existing)}; nothing was written",
+            "run `aac init` in a new folder, or move those files aside first",
+        )
+    for path, text in files.items():
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        app.out.info(f"  created {path}")
+    app.out.info(f"Stack {stack_name(root)!r} is ready in {root}.")
+    app.out.info("Next: `aac validate`, then `aac plan` (the sandbox target needs no key). In CI, set the "
+                 "repository secret OPENAI_API_KEY; the workflows run plan on pull requests, apply on merge "
+                 "and drift nightly.")
+    return 0
+
+
+def stack_name(root: Path) -> str:
+    """The folder's name as a stack name (lowercase, safe characters), else "main"."""
+    name = re.sub(r"[^a-z0-9._-]+", "-", root.name.lower()).strip("-._")[:63]
+    return name if NAME_PATTERN.match(name) else "main"

@@ -1,0 +1,127 @@
+"""`aac init`, the CI workflows it writes (also this repository's own), and the pre-commit hook."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from aac.cli import main
+from aac.templates import WORKFLOWS, scaffold_files
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    capsys.readouterr()
+    code = main(["--no-color", *args])
+    return code, capsys.readouterr().err
+
+
+def workflow(path: str) -> dict[str, Any]:
+    data = yaml.safe_load((REPO / path).read_text(encoding="utf-8"))
+    data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads the key `on` as true
+    return data
+
+
+def run_lines(data: dict[str, Any]) -> list[str]:
+    return [line.strip() for job in data["jobs"].values() for step in job["steps"]
+            for line in str(step.get("run", "")).splitlines()]
+
+
+def test_init_scaffolds_a_stack_that_validates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "Team Bots"
+    code, err = run(capsys, "init", str(target))
+    assert code == 0, err
+    assert "Stack 'team-bots' is ready" in err
+    for path in ("aac.yaml", "assistants/example.yaml", "schemas/manifest.schema.json", *WORKFLOWS):
+        assert (target / path).is_file(), path
+    code, err = run(capsys, "--chdir", str(target), "validate")
+    assert code == 0, err
+    assert "valid: stack 'team-bots', 1 assistant" in err
+    assert "aac-apply-team-bots" in (target / ".github/workflows/apply.yml").read_text()
+
+
+def test_init_never_overwrites_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "aac.yaml").write_text("stack: mine\n")
+    code, err = run(capsys, "--chdir", str(tmp_path), "init")
+    assert code == 1
+    assert "already has aac.yaml; nothing was written" in err
+    assert "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["aac.yaml"]
+    assert (tmp_path / "aac.yaml").read_text() == "stack: mine\n"
+
+
+def test_the_repository_workflows_are_the_ones_init_writes() -> None:
+    files = scaffold_files("demo")
+    for path in WORKFLOWS:
+        assert (REPO / path).read_text(encoding="utf-8") == files[path], f"{path}: regenerate from the templates"
+
+
+def test_plan_runs_on_pull_requests_and_comments_once() -> None:
+    data = workflow(".github/workflows/plan.yml")
+    assert "pull_request" in data["on"]
+    assert data["permissions"]["pull-requests"] == "write"
+    lines = run_lines(data)
+    assert "aac validate" in lines
+    assert "aac plan --format markdown --out plan.json > plan.md" in lines
+    assert 'cat plan.md >> "$GITHUB_STEP_SUMMARY"' in lines
+    steps = data["jobs"]["plan"]["steps"]
+    uses = [step.get("uses", "") for step in steps]
+    assert any(u.startswith("actions/upload-artifact@") for u in uses)
+    script = next(step["with"]["script"] for step in steps if step.get("uses", "").startswith("actions/github-script@"))
+    assert "<!-- aac-plan: demo -->" in script and "updateComment" in script
+
+
+def test_apply_runs_on_main_one_at_a_time_never_cancelled() -> None:
+    data = workflow(".github/workflows/apply.yml")
+    assert data["on"]["push"]["branches"] == ["main"]
+    assert data["concurrency"] == {"group": "aac-apply-demo", "cancel-in-progress": False}
+    assert "aac apply --auto-approve" in run_lines(data)
+
+
+def test_drift_runs_nightly_and_fails_the_job_on_drift() -> None:
+    data = workflow(".github/workflows/drift.yml")
+    assert re.fullmatch(r"[\d*/, -]+", data["on"]["schedule"][0]["cron"])
+    steps = data["jobs"]["drift"]["steps"]
+    check = next(step for step in steps if "--format junit" in str(step.get("run", "")))
+    assert "continue-on-error" not in check  # exit 2 on drift fails the job
+    assert any(step.get("with", {}).get("report_paths") == "drift.xml" for step in steps)
+
+
+def test_the_key_comes_from_a_secret_and_nothing_prints_it() -> None:
+    for path in WORKFLOWS:
+        text = (REPO / path).read_text(encoding="utf-8")
+        assert "OPENAI_API_KEY: ${{ secrets.OPENAI_API_KEY }}" in text, path
+        for line in run_lines(workflow(path)):
+            assert "OPENAI_API_KEY" not in line and "secrets." not in line, line
+
+
+def test_every_aac_command_in_the_workflows_is_in_the_readme() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    commands = {line for path in WORKFLOWS for line in run_lines(workflow(path)) if line.startswith("aac ")}
+    assert len(commands) >= 5
+    for command in sorted(commands):
+        assert command in readme, command
+
+
+def test_ci_runs_lint_types_and_tests_on_two_pythons() -> None:
+    data = workflow(".github/workflows/ci.yml")
+    assert "pull_request" in data["on"] and data["on"]["push"]["branches"] == ["main"]
+    job = data["jobs"]["check"]
+    assert job["strategy"]["matrix"]["python"] == ["3.10", "3.12"]
+    lines = run_lines(data)
+    for command in ("pip install -e '.[dev]'", "ruff check", "mypy", "pytest -n 2"):
+        assert command in lines, command
+    assert "AAC_OPENAPI_SPEC" not in str(job.get("env", {}))
+
+
+def test_the_pre_commit_hook_runs_validate() -> None:
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook = next(h for h in hooks if h["id"] == "aac-validate")
+    assert hook["entry"] == "aac validate"
+    assert hook["pass_filenames"] is False
+    assert hook["language"] == "python"
