@@ -15,7 +15,6 @@ import pytest
 from aac.sandbox.server import RunningSandbox
 
 
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # `client.beta.assistants.*` warn that Assistants are deprecated; that is the point here.
     for item in items:
