@@ -135,9 +135,9 @@ class _Diff:
             "id": obj.id, "before": self.live_form(kind, obj), "live_fingerprint": fingerprint(obj.raw)
         }
         if is_protected(metadata) or (spec is not None and spec.protect):
-            why = "destroy" if self.destroy else "it left the manifests but"
-            self.warnings.append(f"{address} is protected: {why} keeps it (and its files); "
-                                 "remove `protect: true` first, or delete it by hand")
+            how = "destroy keeps it" if self.destroy else "it is kept although no manifest declares it"
+            self.warnings.append(f"{address} is protected (protect: true): {how}, and the files it uses; "
+                                 "to delete it, apply its manifest with `protect: false` first")
             self.kept.append((address, obj.raw))
             return Change(address, kind, key, Action.NOOP, reason="protected", **common)
         return Change(address, kind, key, Action.DELETE, reason="no manifest declares it", **common)
