@@ -1,0 +1,163 @@
+"""`aac plan` end to end: the CLI in-process against a real sandbox over loopback HTTP."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from pathlib import Path
+
+import openai
+import pytest
+import yaml
+
+from aac.cli import main
+from aac.identity import hash_files
+from aac.manifest import require_valid
+from aac.output import Output
+from aac.plan import Plan
+from aac.sandbox.server import RunningSandbox, serve_in_background
+from aac.stack import load_stack
+from plan_helpers import apply_with_sdk
+
+REPO = Path(__file__).resolve().parents[1]
+KEY = "sk-secret-do-not-print"
+pytestmark = pytest.mark.filterwarnings("ignore:deprecated:DeprecationWarning")
+
+
+def add_target(root: Path, base_url: str, *, key_env: str = "AAC_TEST_KEY") -> None:
+    stack = yaml.safe_load((root / "aac.yaml").read_text())
+    stack.setdefault("targets", {"sandbox": {"type": "sandbox"}})
+    stack["targets"]["remote"] = {"type": "openai", "base_url": base_url, "api_key_env": key_env}
+    (root / "aac.yaml").write_text(yaml.safe_dump(stack))
+
+
+def example(tmp_path: Path, base_url: str | None = None) -> Path:
+    for name in ("aac.yaml", "assistants", "schemas", "data", "knowledge"):
+        source = REPO / name
+        copy = shutil.copytree if source.is_dir() else shutil.copy
+        copy(source, tmp_path / name)
+    if base_url:
+        add_target(tmp_path, base_url)
+    return tmp_path
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AAC_TEST_KEY", KEY)
+    monkeypatch.delenv("AAC_TARGET", raising=False)
+
+
+def plan(root: Path, *args: str, target: str | None = "remote") -> int:
+    chosen = ["--target", target] if target else []
+    return main(["--chdir", str(root), "--no-color", *chosen, "plan", *args])
+
+
+def test_the_example_stack_plans_as_creates_from_empty(tmp_path: Path, sandbox: RunningSandbox, env: None,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    root = example(tmp_path, sandbox.base_url)
+    assert plan(root, "--format", "json", "--out", "saved.json") == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert {c["action"] for c in printed["changes"]} == {"create"}
+    assert printed["summary"]["create"] == 13 and printed["stack"] == "demo" and printed["target"] == "remote"
+    assert Plan.loads((root / "saved.json").read_text()).to_json() == printed
+
+
+def test_detailed_exitcode_is_2_with_changes_and_0_without(tmp_path: Path, sandbox: RunningSandbox,
+                                                          client: openai.OpenAI, env: None,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    root = example(tmp_path, sandbox.base_url)
+    assert plan(root, "--detailed-exitcode") == 2
+    assert "Plan: 13 to add, 0 to change, 0 to replace, 0 to destroy." in capsys.readouterr().out
+    desired = require_valid(load_stack(root), Output())
+    apply_with_sdk(client, desired, hash_files(desired.files, root / ".aac" / "hashes.json"))
+    assert plan(root, "--detailed-exitcode") == 0
+    assert "No changes." in capsys.readouterr().out
+
+
+def test_debug_logs_each_request_and_never_the_key(tmp_path: Path, sandbox: RunningSandbox, env: None,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    root = example(tmp_path, sandbox.base_url)
+    assert main(["--chdir", str(root), "--debug", "--target", "remote", "plan"]) == 0
+    captured = capsys.readouterr()
+    assert "GET /v1/assistants 200" in captured.err and "3 API requests to read live state" in captured.err
+    assert KEY not in captured.err + captured.out
+
+
+def write_big_stack(root: Path, assistants: int, files_each: int) -> None:
+    (root / "assistants").mkdir(parents=True)
+    (root / "aac.yaml").write_text("stack: big\ntargets: {sandbox: {type: sandbox}}\n")
+    for a in range(assistants):
+        folder = root / "knowledge" / f"a{a:02d}"
+        folder.mkdir(parents=True)
+        for f in range(files_each):
+            (folder / f"doc{f}.md").write_text(f"# Document {f} of assistant {a}\n")
+        (root / "assistants" / f"a{a:02d}.yaml").write_text(
+            f"kind: assistant\nname: a{a:02d}\nmodel: gpt-4o\ninstructions: Answer.\n"
+            f"tools: [file_search]\nfiles: {{file_search: ['../knowledge/a{a:02d}/*.md']}}\n"
+        )
+
+
+def test_planning_50_assistants_with_5_files_each_costs_pages_not_objects(
+        tmp_path: Path, sandbox: RunningSandbox, client: openai.OpenAI, env: None,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assistants, files_each = 50, 5
+    write_big_stack(tmp_path, assistants, files_each)
+    add_target(tmp_path, sandbox.base_url)
+    desired = require_valid(load_stack(tmp_path), Output())
+    apply_with_sdk(client, desired, hash_files(desired.files, tmp_path / ".aac" / "hashes.json"))
+    sandbox.reset_counts()
+    assert plan(tmp_path, "--detailed-exitcode") == 0
+    # pages of assistants, of vector stores and of files, then one list per store of this stack
+    stores = assistants  # each assistant's own store
+    bound = (math.ceil(assistants / 100) + math.ceil(stores / 100) + math.ceil(assistants * files_each / 10_000)
+             + stores * math.ceil(files_each / 100))
+    assert sandbox.requests == bound == 53
+    assert "No changes." in capsys.readouterr().out
+
+
+def test_a_key_variable_that_is_unset_is_one_clear_error(tmp_path: Path, sandbox: RunningSandbox,
+                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("AAC_TEST_KEY", raising=False)
+    root = example(tmp_path, sandbox.base_url)
+    assert plan(root) == 1
+    err = capsys.readouterr().err
+    assert "error: AAC_TEST_KEY is not set" in err and "--target sandbox" in err
+    assert sandbox.requests == 0
+
+
+def test_an_unreachable_target_is_one_line_and_a_hint(tmp_path: Path, env: None,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    with serve_in_background(":memory:") as stopped:
+        base_url = stopped.base_url
+    root = example(tmp_path, base_url)
+    assert plan(root) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith(f"error: cannot reach {base_url}") and err[1].startswith("hint: ")
+    assert len(err) == 2  # no traceback
+
+
+def test_a_target_without_assistants_plans_vector_stores_but_refuses_assistants(
+        tmp_path: Path, env: None, capsys: pytest.CaptureFixture[str]) -> None:
+    with serve_in_background(":memory:", no_assistants=True) as post_sunset:
+        root = example(tmp_path, post_sunset.base_url)
+        assert plan(root) == 1
+        err = capsys.readouterr().err
+        assert f"error: the Assistants API is gone on {post_sunset.base_url}" in err
+        assert "keep only vector_store manifests" in err
+        for manifest in (root / "assistants").rglob("*.yaml"):
+            manifest.unlink()
+        (root / "assistants" / "kb.yaml").write_text("kind: vector_store\nname: kb\nfiles: ['../knowledge/*.md']\n")
+        assert plan(root, "--format", "json") == 0
+        printed = json.loads(capsys.readouterr().out)
+        assert printed["summary"]["create"] == 3  # the store, one upload and its attachment
+
+
+def test_the_sandbox_target_needs_nothing_running(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("AAC_TARGET", raising=False)
+    root = example(tmp_path)
+    assert plan(root, "--detailed-exitcode", target=None) == 2
+    assert "Plan: 13 to add" in capsys.readouterr().out
+    assert (root / ".aac" / "sandbox.db").is_file() and (root / ".aac" / "hashes.json").is_file()
