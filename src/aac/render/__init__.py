@@ -6,11 +6,15 @@ colour itself: `out.style` does.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
+from aac.drift_model import DRIFT_CATEGORIES, Category, DriftReport
 from aac.errors import AacError
 from aac.output import Output
 from aac.plan import Plan
 
 FORMATS = ("text", "json", "markdown")
+DRIFT_FORMATS = ("text", "json", "markdown", "junit")
 
 
 def render_plan(plan: Plan, fmt: str, out: Output) -> str:
@@ -26,3 +30,23 @@ def render_plan(plan: Plan, fmt: str, out: Output) -> str:
     if fmt == "json":
         return plan.dumps()
     raise AacError(f"unknown plan format {fmt!r}", f"use one of: {', '.join(FORMATS)}")
+
+
+def render_drift(report: DriftReport, fmt: str, out: Output,
+                 fail_on: Collection[Category] = DRIFT_CATEGORIES) -> str:
+    """The drift report as `fmt`; `fail_on` decides which categories JUnit counts as failures."""
+    if fmt == "text":
+        from aac.render.drift_text import render_drift_text
+
+        return render_drift_text(report, out)
+    if fmt == "markdown":
+        from aac.render.drift_markdown import render_drift_markdown
+
+        return render_drift_markdown(report)
+    if fmt == "junit":
+        from aac.render.drift_junit import render_drift_junit
+
+        return render_drift_junit(report, fail_on)
+    if fmt == "json":
+        return report.dumps()
+    raise AacError(f"unknown drift report format {fmt!r}", f"use one of: {', '.join(DRIFT_FORMATS)}")

@@ -88,10 +88,12 @@ def sha_label(sha: str) -> str:
     return f"sha256:{hexed[:12]}…" if _SHA.fullmatch(hexed) else sha
 
 
-def build_block(change: Change, files: Mapping[str, FileInfo]) -> Block:
+def build_block(change: Change, files: Mapping[str, FileInfo], *, verb: str | None = None,
+                symbol: str | None = None) -> Block:
+    """`verb` and `symbol` override the action's own, for reports that are not plans (drift)."""
     before = change.before if isinstance(change.before, Mapping) else {}
     after = change.after if isinstance(change.after, Mapping) else {}
-    header = f"{change.address} {VERBS[change.action]}"
+    header = f"{change.address} {verb or VERBS[change.action]}"
     if change.reason:
         header += f" ({change.reason})"
     body: list[Line] = []
@@ -103,9 +105,9 @@ def build_block(change: Change, files: Mapping[str, FileInfo]) -> Block:
     hidden = _hidden_count(change, before, after, shown)
     if hidden:
         noun = "attribute" if hidden == 1 else "attributes"
-        unchanged = "" if change.action is Action.DELETE else "unchanged "
+        unchanged = "unchanged " if change.action in (Action.UPDATE, Action.REPLACE) else ""
         body.append(Line(" ", f"# ({hidden} {unchanged}{noun} hidden)", 1))
-    title = Line(SYMBOLS[change.action], f'{change.kind} "{change.name}" {{', 0)
+    title = Line(symbol or SYMBOLS[change.action], f'{change.kind} "{change.name}" {{', 0)
     return Block(change, header, (title, *_aligned(body), Line(" ", "}", 0)))
 
 
