@@ -39,19 +39,26 @@ class FaultInjector:
 
 
 def fault_error(fault: str) -> ApiError:
+    # The retry hint goes on 5xx too: the SDK honours it for any retried status, so clients
+    # back off for 100 ms instead of their default 0.5-8 s.
+    retry = {"retry-after": str(RETRY_AFTER_S), "retry-after-ms": str(int(RETRY_AFTER_S * 1000))}
     if fault == "429":
         return ApiError(
             429,
             "Rate limit reached for requests (sandbox fault injection). Please try again shortly.",
             type="requests",
             code="rate_limit_exceeded",
-            headers={"retry-after": str(RETRY_AFTER_S), "retry-after-ms": str(int(RETRY_AFTER_S * 1000))},
+            headers=retry,
         )
     if fault == "503":
-        return ApiError(503, "The server is overloaded or not ready yet (sandbox fault injection).",
-                        type="server_error")
-    return ApiError(500, "The server had an error while processing your request (sandbox fault injection).",
-                    type="server_error")
+        return ApiError(
+            503, "The server is overloaded or not ready yet (sandbox fault injection).", type="server_error",
+            headers=retry,
+        )
+    return ApiError(
+        500, "The server had an error while processing your request (sandbox fault injection).",
+        type="server_error", headers=retry,
+    )
 
 
 async def drop_connection(send: Any) -> bool:

@@ -64,6 +64,10 @@ class Store:
             self.blob_dir.mkdir(exist_ok=True)
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(db, check_same_thread=False, isolation_level=None)
+        if not self._temp:
+            # One transaction per statement; WAL + NORMAL keeps that from being an fsync each.
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.executescript(_SCHEMA)
         self._closed = False
 
