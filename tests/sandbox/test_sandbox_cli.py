@@ -1,0 +1,55 @@
+"""`aac sandbox serve`: serves until Ctrl-C (exit 0), refuses non-loopback hosts, reports a busy port."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import openai
+import pytest
+
+from aac.cli import main
+
+
+def test_serve_answers_the_sdk_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "aac", "-C", str(tmp_path), "sandbox", "serve", "--port", "0"]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env={**os.environ, "NO_COLOR": "1"})
+    try:
+        assert process.stderr is not None
+        first = process.stderr.readline()
+        match = re.search(r"sandbox serving at (http://127\.0\.0\.1:\d+/v1)", first)
+        assert match, first
+        with openai.OpenAI(base_url=match.group(1), api_key="anything", max_retries=0) as client:
+            assert client.vector_stores.create(name="kb").name == "kb"
+        process.send_signal(signal.SIGINT)
+        _, rest = process.communicate(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, rest
+    assert "sandbox stopped" in rest
+    assert (tmp_path / ".aac" / "sandbox.db").is_file()  # the default database, under the stack root
+
+
+def test_a_non_loopback_host_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sandbox", "serve", "--host", "0.0.0.0", "--db", ":memory:"]) == 1
+    err = capsys.readouterr().err
+    assert "refusing to serve the sandbox on 0.0.0.0" in err
+    assert "--allow-remote" in err
+
+
+def test_a_busy_port_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        assert main(["sandbox", "serve", "--port", str(port), "--db", ":memory:"]) == 1
+    err = capsys.readouterr().err
+    assert f"cannot serve on 127.0.0.1:{port}" in err
+    assert "--port" in err
