@@ -94,3 +94,9 @@ def test_colour_only_when_output_allows_it() -> None:
 def test_an_unknown_format_is_a_clear_error() -> None:
     with pytest.raises(AacError, match="unknown plan format 'yaml'"):
         render_plan(no_changes(), "yaml", Output())
+
+
+def test_a_field_listed_as_changed_with_an_equal_value_does_not_read_as_x_to_x() -> None:
+    text = render_plan(_update({"vector_store": "kb"}, {"vector_store": "kb"}, "vector_store"), "text", Output())
+    assert '~ vector_store = "kb" (same value, written again by apply)' in text
+    assert "->" not in text

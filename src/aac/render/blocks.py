@@ -163,6 +163,8 @@ def _field_lines(change: Change, name: str, old: Any, new: Any, files: Mapping[s
         leaves = structural_diff(name, old, new)
         if leaves:
             return [line for leaf in leaves for line in _leaf_lines(leaf)]
+    if old is not None and format_value(old) == format_value(new):  # listed though equal: e.g. a rebuilt store's key
+        return [Line("~", name, 1, f"{_leaf_value(old, new, '+', name)} (same value, written again by apply)")]
     return [Line(_marker(old, new), name, 1, _leaf_value(old, new, _marker(old, new), name))]
 
 
