@@ -11,7 +11,7 @@ NO_CHANGES = "No changes. Live state matches the manifests."
 LEGEND = {
     "+": "create",
     "~": "update in place",
-    "-/+": "destroy and then create replacement",
+    "-/+": "replace: create the new one, then destroy the old",  # apply renames the old key first (apply/actions.py)
     "-": "destroy",
 }
 
