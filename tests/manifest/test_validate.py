@@ -295,3 +295,16 @@ def test_no_stack_file_says_how_to_start_one(tmp_path: Path, capsys: pytest.Capt
     err = invalid(repo)
     assert "aac.yaml: error: no aac.yaml in" in err
     assert "aac init" in err
+
+
+def test_a_strict_json_schema_response_format_follows_the_same_rules(repo: Repo) -> None:
+    repo.write("assistants/a.yaml", ASSISTANT + """\
+response_format:
+  type: json_schema
+  json_schema:
+    name: answer
+    strict: true
+    schema: {type: object, properties: {text: {type: string}}, required: [text]}
+""")
+    expected = "assistants/a.yaml:5: error: response_format: json_schema.schema needs `additionalProperties: false`"
+    assert expected in invalid(repo)

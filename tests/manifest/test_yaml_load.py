@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from aac import limits
+from aac.manifest import yaml_load
 from aac.manifest.yaml_load import load_file, parse_documents
 
 BILLION_LAUGHS = """\
@@ -83,3 +86,12 @@ def test_an_oversized_manifest_is_not_read(tmp_path: Path) -> None:
     documents, problems = load_file(path, "huge.yaml")
     assert documents == []
     assert "over the" in problems[0].message
+
+
+def test_the_pure_python_parser_refuses_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where libyaml is missing, the pure-Python parser takes over with the same bounds."""
+    monkeypatch.setattr(yaml_load, "_Loader", yaml_load._PyLoader)
+    assert "expands to more than" in parse_documents(BILLION_LAUGHS, "b.yaml")[1][0].message
+    assert "deeper than" in parse_documents("[" * 5000, "d.yaml")[1][0].message
+    documents, problems = parse_documents("a: 1\nb: [1,\n  2]\na: 3\n", "y.yaml")
+    assert documents[0].data == {"a": 3, "b": [1, 2]} and problems[0].line == 4

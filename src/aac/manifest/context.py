@@ -17,6 +17,9 @@ class LoadContext:
     files: dict[str, LocalFile] = field(default_factory=dict)
     digest_inputs: dict[str, bytes] = field(default_factory=dict)  # repository-relative path -> bytes
 
+    def __post_init__(self) -> None:
+        self.real_root = self.root.resolve()  # symlinks followed, for "does it leave the repository"
+
     def error(self, path: str, line: int, message: str, hint: str | None = None) -> None:
         self.problems.append(Problem(path, line, message, hint))
 

@@ -83,7 +83,7 @@ def _expand_one(ctx: LoadContext, folder: Path, pattern: str, where: tuple[str, 
 def _inside(ctx: LoadContext, target: Path) -> bool:
     """True when the file, symlinks followed, is inside the repository."""
     try:
-        target.resolve().relative_to(ctx.root.resolve())
+        target.resolve().relative_to(ctx.real_root)
     except ValueError:
         return False
     return True

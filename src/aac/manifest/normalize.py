@@ -8,6 +8,7 @@ from typing import Any
 from aac import limits
 from aac.manifest.context import LoadContext
 from aac.manifest.files import expand_globs, resolve_reference
+from aac.manifest.strict import schema_errors, strict_errors
 from aac.manifest.tools import normalize_tools
 from aac.manifest.yaml_load import Document, read_text
 from aac.resources import AssistantSpec, Source, VectorStoreSpec
@@ -56,6 +57,7 @@ def normalize_assistant(ctx: LoadContext, doc: Document) -> tuple[AssistantSpec,
                                   (doc.path, doc.line_of("files", "code_interpreter")), "code_interpreter",
                                   limits.CODE_INTERPRETER_EXTENSIONS)
     own_store = _own_store(ctx, doc, folder, display_name) if "file_search" in files else None
+    _check_response_format(ctx, doc)
     temperature, top_p = data.get("temperature"), data.get("top_p")
     spec = AssistantSpec(
         name=name,
@@ -106,6 +108,25 @@ def _instructions(ctx: LoadContext, doc: Document, folder: Path) -> str | None:
             ctx.error(doc.path, line, f"{found[1]} holds {len(text):,} characters of instructions; the API allows "
                       f"at most {limits.INSTRUCTIONS_MAX:,}", "shorten the instructions")
     return text
+
+
+def _check_response_format(ctx: LoadContext, doc: Document) -> None:
+    """A json_schema response format is a JSON Schema, held to strict mode's rules when strict."""
+    response_format = doc.data.get("response_format")
+    if not isinstance(response_format, dict) or response_format.get("type") != "json_schema":
+        return
+    line = doc.line_of("response_format")
+    json_schema = response_format.get("json_schema")
+    if not isinstance(json_schema, dict) or "schema" not in json_schema:
+        ctx.error(doc.path, line, "response_format of type json_schema needs `json_schema: {name, schema}`",
+                  "add the schema the answers must follow")
+        return
+    errors = schema_errors(json_schema["schema"], "json_schema.schema")
+    for message in errors:
+        ctx.error(doc.path, line, "response_format: " + message, "fix the schema (https://json-schema.org)")
+    if json_schema.get("strict") and not errors:
+        for message, hint in strict_errors(json_schema["schema"], "json_schema.schema"):
+            ctx.error(doc.path, line, "response_format: " + message, hint)
 
 
 def _check_chunking(ctx: LoadContext, doc: Document, chunking: Any) -> None:

@@ -7,11 +7,13 @@ every object sets `additionalProperties: false` and lists every property in `req
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Iterator
 from typing import Any
 
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
+from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
 
 # Keywords structured outputs rejects under strict mode.
@@ -23,26 +25,42 @@ UNSUPPORTED_STRICT = frozenset({
 _HINTS = {"oneOf": "use anyOf", "allOf": "merge the schemas into one"}
 
 
-def schema_errors(schema: Any) -> list[str]:
+def schema_errors(schema: Any, root: str = "parameters") -> list[str]:
     """Why `schema` is not a valid JSON Schema (checked against its own metaschema)."""
     if not isinstance(schema, dict):
-        return ["parameters must be a JSON Schema object (a mapping)"]
+        return [f"{root} must be a JSON Schema object (a mapping)"]
     try:
-        cls = validator_for(schema, default=Draft202012Validator)
-        cls.check_schema(schema)
-    except SchemaError as exc:
-        where = "/".join(str(p) for p in exc.absolute_path) or "the root"
-        return [f"parameters is not a valid JSON Schema at {where}: {exc.message[:200]}"]
-    return []
+        key = json.dumps(schema, sort_keys=True)
+    except (TypeError, ValueError):
+        return [f"{root} holds values JSON cannot represent (dates, non-string keys)"]
+    problem = _metaschema_problem(key)
+    return [f"{root} is not a valid JSON Schema {problem}"] if problem else []
 
 
-def strict_errors(schema: dict[str, Any]) -> list[tuple[str, str]]:
-    """(message, hint) for every rule of strict mode the schema breaks."""
+@functools.lru_cache(maxsize=1024)
+def _metaschema_problem(schema_json: str) -> str | None:
+    """Where and why the schema breaks its metaschema; cached, as many functions share one schema."""
+    schema = json.loads(schema_json)
+    cls = validator_for(schema, default=Draft202012Validator)
+    error = best_match(_metaschema_validator(cls).iter_errors(schema))
+    if error is None:
+        return None
+    where = "/".join(str(p) for p in error.absolute_path) or "the root"
+    return f"at {where}: {error.message[:200]}"
+
+
+@functools.cache
+def _metaschema_validator(cls: Any) -> Any:
+    """One validator per draft: building one per check (as check_schema does) costs milliseconds."""
+    return validator_for(cls.META_SCHEMA, default=cls)(cls.META_SCHEMA)
+
+
+def strict_errors(schema: dict[str, Any], root: str = "parameters") -> list[tuple[str, str]]:
+    """(message, hint) for every rule of strict mode the schema breaks; `root` names it in messages."""
     found: list[tuple[str, str]] = []
     if schema.get("type") != "object":
-        found.append(("with strict: true the parameters' root must be `type: object`",
-                      "wrap the parameters in an object"))
-    found.extend(_walk(schema, "parameters"))
+        found.append((f"with strict: true the root of {root} must be `type: object`", "wrap it in an object"))
+    found.extend(_walk(schema, root))
     return found
 
 
