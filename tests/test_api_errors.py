@@ -1,0 +1,46 @@
+"""SDK exceptions become one clear AacError each; the key never appears in one."""
+
+from __future__ import annotations
+
+import httpx2
+import openai
+import pytest
+
+from aac.api.errors import AssistantsUnavailable, translate
+
+BASE = "https://api.example.com/v1"
+
+
+def status_error(status: int, path: str, message: str = "nope") -> openai.APIStatusError:
+    request = httpx2.Request("GET", f"{BASE}{path}?limit=100", headers={"Authorization": "Bearer sk-secret"})
+    body = {"error": {"message": message, "type": "invalid_request_error", "param": None, "code": None}}
+    response = httpx2.Response(status, json=body, request=request)
+    return openai.OpenAI(api_key="sk-secret", base_url=BASE)._make_status_error(
+        f"Error code: {status} - {message}", body=body["error"], response=response)
+
+
+def test_401_names_the_variable_never_the_key() -> None:
+    error = translate(status_error(401, "/files"), "listing files", key_env="OPENAI_API_KEY")
+    assert error.message == "the target rejected the API key in $OPENAI_API_KEY (listing files)"
+    assert "sk-secret" not in error.message + (error.hint or "")
+
+
+def test_404_on_the_assistants_collection_is_the_sunset_message() -> None:
+    error = translate(status_error(404, "/assistants"), "listing assistants")
+    assert isinstance(error, AssistantsUnavailable)
+    assert error.message.startswith(f"the Assistants API is gone on {BASE} (OpenAI shut it down on 2026-08-26)")
+    assert "vector_store manifests" in (error.hint or "")
+    other = translate(status_error(404, "/vector_stores/vs_1"), "reading vs_1", key_env="K")
+    assert not isinstance(other, AssistantsUnavailable) and "nope" in other.message
+
+
+@pytest.mark.parametrize(("status", "words"), [(429, "rate limiting"), (500, "HTTP 500"), (400, "HTTP 400: bad")])
+def test_other_statuses_say_what_happened(status: int, words: str) -> None:
+    error = translate(status_error(status, "/vector_stores", "bad"), "listing vector stores")
+    assert words in error.message and error.hint
+
+
+def test_a_connection_error_names_the_server() -> None:
+    request = httpx2.Request("GET", f"{BASE}/files")
+    error = translate(openai.APIConnectionError(request=request), "listing files")
+    assert error.message == f"cannot reach {BASE} (listing files)"
