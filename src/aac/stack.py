@@ -108,7 +108,7 @@ def _parse(root: Path, data: Any, line_of: Any, problems: list[Problem]) -> Stac
         error(("stack",), f"`stack` must be a name matching {NAME_PATTERN.pattern}, got {name!r}",
               "name the stack, for example `stack: demo`")
     manifests = data.get("manifests", "assistants")
-    if not isinstance(manifests, str) or not manifests or Path(manifests).is_absolute() or ".." in manifests:
+    if not isinstance(manifests, str) or not manifests or _leaves(Path(manifests)):
         error(("manifests",), f"`manifests` must be a folder inside the stack, got {manifests!r}",
               "write a relative folder, for example `manifests: assistants`")
         manifests = "assistants"
@@ -118,6 +118,10 @@ def _parse(root: Path, data: Any, line_of: Any, problems: list[Problem]) -> Stac
         error(("default_target",), f"default_target {default!r} is not under `targets`",
               _close(str(default), targets) or "add it under `targets:` or fix the name")
     return Stack(root=root, name=str(name), manifests=manifests, default_target=str(default), targets=targets)
+
+
+def _leaves(folder: Path) -> bool:
+    return folder.is_absolute() or ".." in folder.parts
 
 
 def _targets(data: dict[str, Any], error: Any) -> dict[str, Target]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,17 @@ def test_the_schema_states_the_same_limits_as_limits_py() -> None:
     assert metadata["propertyNames"]["not"]["enum"] == list(TAGS)
     assert metadata["propertyNames"]["maxLength"] == limits.METADATA_KEY_MAX
     assert metadata["additionalProperties"]["maxLength"] == limits.METADATA_VALUE_MAX
+
+
+def test_the_example_pdfs_are_well_formed_and_small() -> None:
+    pdfs = sorted((REPO / "knowledge").rglob("*.pdf"))
+    assert len(pdfs) == 2
+    for pdf in pdfs:
+        data = pdf.read_bytes()
+        assert data.startswith(b"%PDF-1.") and data.rstrip().endswith(b"%%EOF")
+        assert len(data) < 8 * 1024
+        xref = int(re.search(rb"startxref\s+(\d+)", data).group(1))  # type: ignore[union-attr]
+        assert data[xref:xref + 4] == b"xref"
+        for number, offset in enumerate(re.findall(rb"(\d{10}) 00000 n", data), start=1):
+            assert data[int(offset):].startswith(b"%d 0 obj" % number), (pdf.name, number)
+        assert b"Tj" in data  # it carries text for file_search to index

@@ -36,17 +36,7 @@ def load_desired(stack: Stack) -> tuple[DesiredState, list[Problem]]:
     documents = _load_documents(ctx, stack)
     valid = [doc for doc in documents if _shape_ok(ctx, doc)]
     known_store_names = {d.data["name"] for d in documents if _kind_and_name(d) == "vector_store"}
-    assistants: list[AssistantSpec] = []
-    stores: list[VectorStoreSpec] = []
-    for doc in valid:
-        if doc.data["kind"] == "vector_store":
-            stores.append(normalize_vector_store(ctx, doc))
-            continue
-        spec, own_store = normalize_assistant(ctx, doc)
-        check_assistant(ctx, spec, doc.data, doc.line_of("files", "code_interpreter"))
-        assistants.append(spec)
-        if own_store is not None:
-            stores.append(own_store)
+    assistants, stores = _specs(ctx, valid)
     check_names(ctx, assistants, stores)
     store_map = _first_by_name(stores)
     check_references(ctx, assistants, store_map, known_store_names)
@@ -58,6 +48,21 @@ def load_desired(stack: Stack) -> tuple[DesiredState, list[Problem]]:
         manifest_digest=ctx.digest(),
     )
     return desired, ctx.sorted_problems()
+
+
+def _specs(ctx: LoadContext, documents: list[Document]) -> tuple[list[AssistantSpec], list[VectorStoreSpec]]:
+    assistants: list[AssistantSpec] = []
+    stores: list[VectorStoreSpec] = []
+    for doc in documents:
+        if doc.data["kind"] == "vector_store":
+            stores.append(normalize_vector_store(ctx, doc))
+            continue
+        spec, own_store = normalize_assistant(ctx, doc)
+        check_assistant(ctx, spec, doc.data, doc.line_of("files", "code_interpreter"))
+        assistants.append(spec)
+        if own_store is not None:
+            stores.append(own_store)
+    return assistants, stores
 
 
 def _load_documents(ctx: LoadContext, stack: Stack) -> list[Document]:
