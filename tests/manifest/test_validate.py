@@ -77,6 +77,7 @@ def test_wrong_types_say_what_was_expected(repo: Repo) -> None:
     assert "`temperature` must be a number, not a string" in err
     assert "`protect` must be true or false, not a string" in err
     assert "`metadata.version` must be a string, not a number" in err
+    assert "hint: quote it" in err
 
 
 def test_a_missing_model_and_an_unknown_kind(repo: Repo) -> None:

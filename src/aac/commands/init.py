@@ -26,15 +26,22 @@ def run(app: App, directory: str = ".") -> int:
             "run `aac init` in a new folder, or move those files aside first",
         )
     for path, text in files.items():
-        target = root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        _write(root / path, text)
         app.out.info(f"  created {path}")
     app.out.info(f"Stack {stack_name(root)!r} is ready in {root}.")
     app.out.info("Next: `aac validate`, then `aac plan` (the sandbox target needs no key). In CI, set the "
                  "repository secret OPENAI_API_KEY; the workflows run plan on pull requests, apply on merge "
                  "and drift nightly.")
     return 0
+
+
+def _write(target: Path, text: str) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+            handle.write(text)
+    except OSError as exc:
+        raise AacError(f"cannot write {target}: {exc.strerror or exc}", "check the folder's permissions") from exc
 
 
 def stack_name(root: Path) -> str:

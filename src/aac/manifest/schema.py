@@ -75,7 +75,8 @@ def _describe(error: ValidationError, field: str) -> tuple[str, str | None]:
     v, value, instance = error.validator, error.validator_value, error.instance
     if v == "type":
         wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in ([value] if isinstance(value, str) else value))
-        return f"`{field}` must be {wanted}, not {_type_of(instance)}", None
+        quote = "string" in value and isinstance(instance, (int, float, bool))
+        return f"`{field}` must be {wanted}, not {_type_of(instance)}", "quote it" if quote else None
     if v in ("enum", "const"):
         options = [value] if v == "const" else value
         return f"`{field}` is {_short(instance)}; expected {_one_of(options)}", _suggest(str(instance), options)
