@@ -39,7 +39,9 @@ def read_live(reader: Reader, stack: str, *, parallelism: int = 8) -> LiveState:
 
 
 def read_snapshot(reader: Reader, stack: str, *, parallelism: int = 8) -> Snapshot:
-    with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
+    """The three collections concurrently, then the files of each of this stack's stores."""
+    pool = ThreadPoolExecutor(max_workers=max(1, parallelism))
+    try:
         assistants = pool.submit(_assistants_or_none, reader)
         stores = pool.submit(reader.vector_stores)
         files = pool.submit(reader.files, "assistants")
@@ -51,6 +53,9 @@ def read_snapshot(reader: Reader, stack: str, *, parallelism: int = 8) -> Snapsh
             "vector_store_files": vs_files,
             "files": files.result(),
         }
+    finally:
+        # On an error or Ctrl-C, requests in flight finish; queued ones are never sent.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _assistants_or_none(reader: Reader) -> list[dict[str, Any]] | None:

@@ -47,5 +47,4 @@ def make_plan(stack: Stack, target: Target, api: Api, out: Output, *, destroy: b
     if desired.assistants and not live.assistants_supported and not destroy:
         raise AssistantsUnavailable(api.base_url)
     plan = diff(desired, hashes, live, target=target.name, now=now or utc_now(), destroy=destroy)
-    out.log(f"read live state in {live.requests} requests")
     return Planned(plan=plan, desired=desired, live=live, hashes=hashes)
