@@ -309,3 +309,11 @@ response_format:
 """)
     expected = "assistants/a.yaml:5: error: response_format: json_schema.schema needs `additionalProperties: false`"
     assert expected in invalid(repo)
+
+
+def test_a_shape_error_does_not_hide_the_deeper_problems_of_the_same_manifest(repo: Repo) -> None:
+    repo.write("assistants/a.yaml", ASSISTANT + "colour: red\ntemperature: hot\nfiles:\n  file_search: [none/*.md]\n")
+    err = invalid(repo)
+    assert "unknown field `colour`" in err
+    assert "`temperature` must be a number" in err
+    assert "'none/*.md' matches no file" in err

@@ -35,6 +35,9 @@ def load_desired(stack: Stack) -> tuple[DesiredState, list[Problem]]:
                   f"create {stack.manifests}/ or set `manifests:` in {STACK_FILE}")
     documents = _load_documents(ctx, stack)
     valid = [doc for doc in documents if _shape_ok(ctx, doc)]
+    for doc in documents:
+        if doc not in valid:
+            _diagnose(ctx, doc)
     known_store_names = {d.data["name"] for d in documents if _kind_and_name(d) == "vector_store"}
     assistants, stores = _specs(ctx, valid)
     check_names(ctx, assistants, stores)
@@ -63,6 +66,26 @@ def _specs(ctx: LoadContext, documents: list[Document]) -> tuple[list[AssistantS
         if own_store is not None:
             stores.append(own_store)
     return assistants, stores
+
+
+def _diagnose(ctx: LoadContext, doc: Document) -> None:
+    """Run the deeper checks on a document whose shape is wrong, for their problems only.
+
+    So one `aac validate` reports a bad glob or a strict-mode slip alongside a typo elsewhere in
+    the same manifest. A field of the wrong type can stop this part way; its schema problem is
+    already reported.
+    """
+    if _kind_and_name(doc) not in ("assistant", "vector_store"):
+        return
+    scratch = LoadContext(root=ctx.root)
+    try:
+        if doc.data["kind"] == "assistant":
+            normalize_assistant(scratch, doc)
+        else:
+            normalize_vector_store(scratch, doc)
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError):
+        pass
+    ctx.problems.extend(scratch.problems)
 
 
 def _load_documents(ctx: LoadContext, stack: Stack) -> list[Document]:
