@@ -141,6 +141,20 @@ def test_a_body_that_is_not_an_object_is_400(raw: Raw) -> None:
     assert _error(response)["code"] == "invalid_type"
 
 
+def test_upload_must_be_multipart(raw: Raw) -> None:
+    response = raw("POST", "/files", headers=AUTH, body={"purpose": "assistants"})
+    assert response.status == 400
+    assert _error(response)["message"] == (
+        "Invalid Content-Type header (application/json), expected multipart/form-data."
+    )
+
+
+def test_every_response_has_a_request_id(client: openai.OpenAI) -> None:
+    with pytest.raises(openai.NotFoundError) as err:
+        client.files.retrieve("file-nope")
+    assert err.value.request_id is not None and err.value.request_id.startswith("req_")
+
+
 def test_unknown_url_is_an_openai_shaped_404(raw: Raw) -> None:
     response = raw("GET", "/threads", headers=AUTH)
     assert response.status == 404

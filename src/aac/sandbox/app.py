@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 from aac.sandbox import files, models, routes_assistants, vector_store_files, vector_stores
 from aac.sandbox.apierror import ApiError
 from aac.sandbox.faults import FaultInjector, drop_connection, fault_error
-from aac.sandbox.store import Store
+from aac.sandbox.store import Store, new_id
 
 Scope = dict[str, Any]
 
@@ -78,6 +78,7 @@ class Gate:
         if self.latency_ms:
             await asyncio.sleep(self.latency_ms / 1000)
         error = await self._refuse(scope, send)
+        send = _with_request_id(send)
         if error is None:
             await self.inner(scope, receive, send)
         elif isinstance(error, ApiError):
@@ -106,6 +107,18 @@ class Gate:
 
 
 _DROPPED = object()
+
+
+def _with_request_id(send: Any) -> Any:
+    """Add `x-request-id`, which the SDK puts on its errors as `request_id`."""
+    request_id = new_id("req_", 32).encode()
+
+    async def sending(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id)]
+        await send(message)
+
+    return sending
 
 
 def create_app(

@@ -102,7 +102,8 @@ async def receive(request: Request, path: Path, max_bytes: int = limits.FILE_BYT
     content_type, options = parse_options_header(request.headers.get("content-type", ""))
     boundary = options.get(b"boundary")
     if content_type != b"multipart/form-data" or not boundary:
-        raise ApiError(400, "Invalid Content-Type header (application/json), expected multipart/form-data.",
+        got = request.headers.get("content-type", "none")
+        raise ApiError(400, f"Invalid Content-Type header ({got}), expected multipart/form-data.",
                        code="invalid_content_type")
     receiver = _Receiver(path, max_bytes)
     parser = MultipartParser(boundary, receiver.callbacks())

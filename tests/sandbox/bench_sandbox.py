@@ -1,0 +1,126 @@
+"""Sandbox figures (a script, not a test): start/stop, request round trips, concurrency, big uploads.
+
+    python tests/sandbox/bench_sandbox.py [--upload-mb 256]
+
+The upload runs against `aac sandbox serve` in a subprocess so the server's own peak memory
+(VmHWM) can be read: it should stay flat however large the file, since uploads stream to disk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import openai
+
+from aac.sandbox.server import serve_in_background
+
+warnings.simplefilter("ignore", DeprecationWarning)
+
+
+def _median_ms(action: Callable[[], object], runs: int) -> float:
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def bench_start_stop(runs: int = 30) -> None:
+    starts, stops = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        with serve_in_background():
+            ready = time.perf_counter()
+        stops.append((time.perf_counter() - ready) * 1000)
+        starts.append((ready - started) * 1000)
+    print(f"start: median {statistics.median(starts):.1f} ms; stop: median {statistics.median(stops):.1f} ms")
+
+
+def bench_round_trips(runs: int = 100) -> None:
+    with serve_in_background() as sandbox, openai.OpenAI(base_url=sandbox.base_url, api_key="k") as client:
+        client.models.list()
+        store = client.vector_stores.create(name="kb")
+        for i in range(100):
+            client.beta.assistants.create(model="gpt-4o", name=f"a{i}")
+        cases: dict[str, Callable[[], object]] = {
+            "models.list": client.models.list,
+            "assistants.create": lambda: client.beta.assistants.create(model="gpt-4o", name="x"),
+            "assistants.list(limit=100)": lambda: client.beta.assistants.list(limit=100),
+            "files.create (1 KiB)": lambda: client.files.create(file=("a.md", b"x" * 1024), purpose="assistants"),
+            "vector_stores.files.upload_and_poll": lambda: client.vector_stores.files.upload_and_poll(
+                vector_store_id=store.id, file=("a.md", b"# a")),
+        }
+        for name, action in cases.items():
+            print(f"{name}: median {_median_ms(action, runs if 'poll' not in name else 20):.2f} ms")
+
+
+def bench_concurrency(threads: int = 8, each: int = 25, latency_ms: int = 25) -> None:
+    with serve_in_background(latency_ms=latency_ms) as sandbox, openai.OpenAI(
+        base_url=sandbox.base_url, api_key="k"
+    ) as client:
+        client.models.list()
+        started = time.perf_counter()
+        with ThreadPoolExecutor(threads) as pool:
+            list(pool.map(lambda _: [client.models.list() for _ in range(each)], range(threads)))
+        wall = time.perf_counter() - started
+        bound = each * latency_ms / 1000
+        print(f"{threads} threads x {each} requests at {latency_ms} ms latency: {wall:.2f} s "
+              f"(lower bound {bound:.2f} s, {threads * each / wall:.0f} req/s)")
+
+
+def bench_upload(megabytes: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        big = Path(tmp) / "big.txt"
+        with big.open("wb") as handle:
+            for _ in range(megabytes):
+                handle.write(b"0123456789abcdef" * 65536)
+        command = [sys.executable, "-m", "aac", "-C", tmp, "sandbox", "serve", "--port", "0"]
+        server = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+        try:
+            assert server.stderr is not None
+            url = re.search(r"(http://\S+/v1)", server.stderr.readline())
+            assert url, "the server did not announce its URL"
+            before = _peak_rss_mb(server.pid)
+            with openai.OpenAI(base_url=url.group(1), api_key="k", timeout=600) as client, big.open("rb") as f:
+                started = time.perf_counter()
+                client.files.create(file=f, purpose="assistants")
+                wall = time.perf_counter() - started
+            print(f"upload {megabytes} MiB: {wall:.2f} s ({megabytes / wall:.0f} MiB/s); server peak RSS "
+                  f"{before:.0f} MiB before, {_peak_rss_mb(server.pid):.0f} MiB after")
+        finally:
+            server.send_signal(signal.SIGINT)
+            server.wait(10)
+
+
+def _peak_rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    match = re.search(r"VmHWM:\s+(\d+) kB", status)
+    return int(match.group(1)) / 1024 if match else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--upload-mb", type=int, default=256)
+    args = parser.parse_args()
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus")
+    bench_start_stop()
+    bench_round_trips()
+    bench_concurrency()
+    bench_upload(args.upload_mb)
+
+
+if __name__ == "__main__":
+    main()
