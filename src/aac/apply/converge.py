@@ -2,10 +2,15 @@
 
 The API has no lock and no conditional create, so two applies started together can both
 create `vector_store.support-kb`. After its creates of a kind, each apply lists that kind
-again (oldest first) and, for every key it created, keeps the oldest object: lowest
-`created_at`, then the server's list order (which is creation order even within one
-second), then id. It deletes the others and points its later steps at the survivor.
-Both applies apply the same rule to the same server order, so they agree.
+again, oldest first (`order=asc`: by `created_at`, in the server's own order within a
+second), and for every key it created keeps the first object of that list: the oldest.
+It deletes the others and points its later steps at the survivor.
+
+Why the server's order and not `(created_at, id)`: `created_at` has one-second
+resolution and ids are random, so two creates in one second would be ordered by chance,
+and an apply that listed before the other's create landed would keep a different object
+than the other apply (seen in tests). The list position never disagrees: an object that
+is older is listed first by both, and was already visible to whichever apply listed last.
 """
 
 from __future__ import annotations
@@ -19,8 +24,8 @@ from aac.identity import parse_upload_filename
 
 
 def keep_oldest(group: list[tuple[int, Any]]) -> Any:
-    """`group` is (position in an oldest-first list, object)."""
-    return min(group, key=lambda item: (item[1].created_at, item[0], item[1].id))[1]
+    """`group` is (position in the oldest-first list, object)."""
+    return min(group, key=lambda item: item[0])[1]
 
 
 def _settle(ctx: Context, kind: str, listed: list[Any], key_of: Callable[[Any], str | None],

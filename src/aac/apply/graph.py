@@ -91,8 +91,9 @@ def _release(state: _State) -> None:
             changed = True
             blocked = [d for d in step.needs if state.outcomes[d].status is not Status.APPLIED]
             if blocked:
-                state.outcomes[sid] = Outcome(Status.SKIPPED, f"it needs {_label(state.steps[blocked[0]])}, "
-                                              f"which {state.outcomes[blocked[0]].status.value}")
+                cause = state.outcomes[blocked[0]]
+                label = next(iter(cause.by_address), None) or _label(state.steps[blocked[0]])
+                state.outcomes[sid] = Outcome(Status.SKIPPED, f"it needs {label}, which {cause.status.value}")
             else:
                 state.ready.append(sid)
 

@@ -30,6 +30,8 @@ def outcomes_by_change(changes: Iterable[Change], steps: Iterable[Step],
     for step in steps:
         outcome = outcomes[step.id]
         for address in step.addresses:
+            if outcome.by_address and address not in outcome.by_address:
+                continue  # the step failed for other files of its batch, not this one
             reason = outcome.by_address.get(address, outcome.reason)
             if address not in worst or _RANK[outcome.status] > _RANK[worst[address][0].status]:
                 worst[address] = (outcome, reason)

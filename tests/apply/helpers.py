@@ -1,0 +1,122 @@
+"""Helpers for apply tests: the example stack in a temp folder, aimed at a sandbox on loopback."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import openai
+import pytest
+
+from aac.cli import main
+from aac.identity import owner_of, parse_upload_filename
+
+REPO = Path(__file__).resolve().parents[2]
+KEY_ENV = "AAC_APPLY_TEST_KEY"
+STACK = "demo"
+
+
+def write_stack(root: Path, base_url: str) -> Path:
+    """The repository's example stack, with a target for the given server."""
+    root.mkdir(parents=True, exist_ok=True)
+    for folder in ("assistants", "knowledge", "data", "schemas"):
+        shutil.copytree(REPO / folder, root / folder)
+    (root / "aac.yaml").write_text(
+        f"stack: {STACK}\nmanifests: assistants\ndefault_target: test\n"
+        f"targets:\n  test:\n    type: openai\n    base_url: {base_url}\n    api_key_env: {KEY_ENV}\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+class Cli:
+    """`aac` in-process, against one stack folder, with output captured."""
+
+    def __init__(self, root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        self.root = root
+        self.capsys = capsys
+
+    def __call__(self, *args: str) -> Result:
+        self.capsys.readouterr()
+        code = main(["--chdir", str(self.root), "--no-color", *args])
+        captured = self.capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+
+def subprocess_env() -> dict[str, str]:
+    return {**os.environ, KEY_ENV: "sk-test", "NO_COLOR": "1"}
+
+
+def start_apply(root: Path) -> subprocess.Popen[bytes]:
+    """`python -m aac apply --auto-approve` as its own process (a CI job, killable)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "aac", "--chdir", str(root), "apply", "--auto-approve"],
+        env=subprocess_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+
+
+# -- what is live, through the SDK -----------------------------------------------------------
+
+
+@dataclass
+class Owned:
+    assistants: dict[str, list[Any]]  # key -> objects carrying it
+    stores: dict[str, list[Any]]
+    uploads: dict[str, list[Any]]  # sha256 -> uploads of those bytes
+    attached: dict[str, list[str]]  # store key -> file ids attached
+    code_files: set[str]  # file ids assistants' code interpreters hold
+    hand_made: list[Any]  # assistants nobody owns
+
+
+def owned(client: openai.OpenAI) -> Owned:
+    assistants: dict[str, list[Any]] = defaultdict(list)
+    stores: dict[str, list[Any]] = defaultdict(list)
+    uploads: dict[str, list[Any]] = defaultdict(list)
+    attached: dict[str, list[str]] = {}
+    code_files: set[str] = set()
+    hand_made = []
+    for assistant in client.beta.assistants.list(limit=100):
+        owner = owner_of(assistant.metadata)
+        if owner is None:
+            hand_made.append(assistant)
+        elif owner[0] == STACK:
+            assistants[owner[1]].append(assistant)
+            resources = assistant.tool_resources
+            if resources and resources.code_interpreter:
+                code_files.update(resources.code_interpreter.file_ids or [])
+    for store in client.vector_stores.list(limit=100):
+        owner = owner_of(store.metadata)
+        if owner is not None and owner[0] == STACK:
+            stores[owner[1]].append(store)
+            attached[owner[1]] = [f.id for f in client.vector_stores.files.list(store.id, limit=100)]
+    for upload in client.files.list(purpose="assistants"):
+        sha = parse_upload_filename(upload.filename, STACK)
+        if sha:
+            uploads[sha].append(upload)
+    return Owned(dict(assistants), dict(stores), dict(uploads), attached, code_files, hand_made)
+
+
+def assert_converged(client: openai.OpenAI, *, assistants: int = 3, stores: int = 1, uploads: int = 5) -> Owned:
+    """Exactly one object per key, one upload per content, and every upload in use."""
+    state = owned(client)
+    for kind in ("assistants", "stores", "uploads"):
+        dupes = {k: [o.id for o in v] for k, v in getattr(state, kind).items() if len(v) != 1}
+        assert not dupes, f"duplicate {kind}: {dupes}"
+    assert (len(state.assistants), len(state.stores), len(state.uploads)) == (assistants, stores, uploads)
+    used = state.code_files | {i for ids in state.attached.values() for i in ids}
+    unused = [u[0].filename for u in state.uploads.values() if u[0].id not in used]
+    assert not unused, f"unused uploads left behind: {unused}"
+    return state

@@ -1,0 +1,176 @@
+"""aac apply through the CLI against the sandbox: what a user relies on after each command."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import openai
+import pytest
+
+from .helpers import Cli, assert_converged, owned
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the SDK marks beta.assistants
+
+
+def test_example_stack_applies_from_empty_and_then_plans_no_changes(aac: Cli, client: openai.OpenAI) -> None:
+    result = aac("apply", "--auto-approve")
+    assert result.code == 0, result.err
+    assert "Apply complete: 13 created, 0 updated, 0 replaced, 0 deleted." in result.out
+    assert "indexed vector_store.support-kb: 4 of 4 files" in result.err
+    state = assert_converged(client)
+    support = state.assistants["customer-support"][0]
+    assert support.tool_resources.file_search.vector_store_ids == [state.stores["support-kb"][0].id]
+    assert sorted(state.code_files) == [state.uploads[_sha(aac.root / "data/quadratics.csv")][0].id]
+    store = state.stores["support-kb"][0]
+    assert client.vector_stores.retrieve(store.id).file_counts.completed == 4
+    assert aac("plan", "--detailed-exitcode").code == 0
+
+
+def test_changed_bytes_upload_once_attach_then_detach_and_delete_the_old(aac: Cli, client: openai.OpenAI) -> None:
+    assert aac("apply", "--auto-approve").code == 0
+    before = owned(client)
+    faq = aac.root / "knowledge/faq.md"
+    old_id = before.uploads[_sha(faq)][0].id
+    faq.write_text(faq.read_text() + "\nQ: Do you ship to the moon?\nA: Not yet.\n")
+
+    result = aac("apply", "--auto-approve")
+
+    assert result.code == 0, result.err
+    assert "Apply complete: 2 created, 0 updated, 0 replaced, 2 deleted." in result.out
+    after = assert_converged(client)
+    new_id = after.uploads[_sha(faq)][0].id
+    assert new_id != old_id
+    with pytest.raises(openai.NotFoundError):
+        client.files.retrieve(old_id)
+    assert new_id in after.attached["support-kb"] and old_id not in after.attached["support-kb"]
+    unchanged = {sha: ups[0].id for sha, ups in before.uploads.items() if ups[0].id != old_id}
+    assert {sha: after.uploads[sha][0].id for sha in unchanged} == unchanged  # nothing else re-uploaded
+    assert after.stores["support-kb"][0].id == before.stores["support-kb"][0].id
+    assert aac("plan", "--detailed-exitcode").code == 0
+
+
+def test_removing_a_manifest_deletes_its_objects_and_its_unused_uploads(aac: Cli, client: openai.OpenAI) -> None:
+    assert aac("apply", "--auto-approve").code == 0
+    (aac.root / "assistants/math-tutor.yaml").unlink()
+
+    result = aac("apply", "--auto-approve")
+
+    assert result.code == 0, result.err
+    assert "deleted   assistant.math-tutor" in result.out
+    state = assert_converged(client, assistants=2, uploads=4)
+    assert "math-tutor" not in state.assistants
+    assert aac("plan", "--detailed-exitcode").code == 0
+
+
+def test_objects_the_stack_does_not_own_survive_apply_and_destroy(aac: Cli, client: openai.OpenAI) -> None:
+    mine = client.beta.assistants.create(model="gpt-4o", name="hand made", metadata={"team": "x"})
+    upload = client.files.create(file=("notes.md", b"# mine"), purpose="assistants")
+    assert aac("apply", "--auto-approve").code == 0
+
+    result = aac("destroy", "--auto-approve")
+
+    assert result.code == 0, result.err
+    assert client.beta.assistants.retrieve(mine.id).name == "hand made"
+    assert client.files.retrieve(upload.id).filename == "notes.md"
+    state = owned(client)
+    assert not state.assistants and not state.stores and not state.uploads
+    assert [a.id for a in state.hand_made] == [mine.id]
+
+
+def test_a_protected_assistant_survives_destroy_with_its_files(aac: Cli, client: openai.OpenAI) -> None:
+    manifest = aac.root / "assistants/math-tutor.yaml"
+    manifest.write_text(manifest.read_text() + "protect: true\n")
+    assert aac("apply", "--auto-approve").code == 0
+
+    result = aac("destroy", "--auto-approve")
+
+    assert result.code == 0, result.err
+    state = owned(client)
+    assert list(state.assistants) == ["math-tutor"] and not state.stores
+    assert list(state.uploads) == [_sha(aac.root / "data/quadratics.csv")]  # its code-interpreter file stays
+    assert "protected" in result.err + result.out
+
+
+def test_a_saved_plan_applies_exactly(aac: Cli, client: openai.OpenAI) -> None:
+    assert aac("plan", "--out", "plan.json").code == 0
+    result = aac("apply", "plan.json")
+    assert result.code == 0, result.err
+    assert "Apply complete: 13 created" in result.out
+    assert_converged(client)
+    assert aac("plan", "--detailed-exitcode").code == 0
+
+
+def test_a_saved_plan_is_refused_when_the_manifests_changed(aac: Cli, client: openai.OpenAI) -> None:
+    assert aac("plan", "--out", "plan.json").code == 0
+    manifest = aac.root / "assistants/weather-bot.yaml"
+    manifest.write_text(manifest.read_text().replace("Weather Bot", "Weather Robot"))
+
+    result = aac("apply", "plan.json")
+
+    assert result.code == 1
+    assert "stale: the manifests changed since it was made" in result.err
+    assert not owned(client).assistants  # nothing was applied
+
+
+def test_a_saved_plan_is_refused_when_a_live_object_it_touches_changed(aac: Cli, client: openai.OpenAI) -> None:
+    assert aac("apply", "--auto-approve").code == 0
+    manifest = aac.root / "assistants/weather-bot.yaml"
+    manifest.write_text(manifest.read_text().replace("Weather Bot", "Weather Robot"))
+    assert aac("plan", "--out", "plan.json").code == 0
+    bot = owned(client).assistants["weather-bot"][0]
+    client.beta.assistants.update(bot.id, instructions="edited by hand")
+
+    result = aac("apply", "plan.json")
+
+    assert result.code == 1
+    assert f"stale: assistant.weather-bot ({bot.id}) changed on the target" in result.err
+    assert client.beta.assistants.retrieve(bot.id).name == "Weather Bot"
+
+
+def test_apply_without_approval_outside_a_terminal_refuses_before_any_request(aac: Cli, sandbox: object) -> None:
+    result = aac("apply")
+    assert result.code == 1
+    assert "not an interactive terminal" in result.err and "--auto-approve" in result.err
+    assert sandbox.requests == 0  # type: ignore[attr-defined]
+
+
+def test_a_file_the_api_cannot_index_fails_with_its_path_and_the_rest_still_applies(
+    aac: Cli, client: openai.OpenAI
+) -> None:
+    (aac.root / "knowledge/empty.md").write_bytes(b"")
+
+    result = aac("apply", "--auto-approve")
+
+    assert result.code == 1
+    line = "failed    vector_store_file.support-kb/knowledge/empty.md: the API could not index knowledge/empty.md: "
+    assert line + "The file is empty and cannot be indexed." in result.out
+    assert "skipped   assistant.customer-support: it needs vector_store_file.support-kb" in result.out
+    assert "created   assistant.math-tutor" in result.out and "created   assistant.weather-bot" in result.out
+    assert "Apply incomplete:" in result.out and "error: 1 change failed, 1 skipped" in result.err
+
+    (aac.root / "knowledge/empty.md").unlink()
+    assert aac("apply", "--auto-approve").code == 0
+    assert_converged(client)
+    assert aac("plan", "--detailed-exitcode").code == 0
+
+
+def test_output_maps_keys_to_live_ids(aac: Cli, client: openai.OpenAI) -> None:
+    import json
+
+    assert aac("apply", "--auto-approve").code == 0
+    state = owned(client)
+    result = aac("output")
+    data = json.loads(result.out)
+    store_id = state.stores["support-kb"][0].id
+    assert data["vector_stores"] == {"support-kb": {"id": store_id}}
+    assert data["assistants"]["customer-support"] == {
+        "id": state.assistants["customer-support"][0].id, "vector_store_ids": [store_id]}
+    assert data["files"]["data/quadratics.csv"] == state.uploads[_sha(aac.root / "data/quadratics.csv")][0].id
+    env = aac("output", "--format", "env").out.splitlines()
+    assert f"AAC_VECTOR_STORE_SUPPORT_KB_ID={store_id}" in env
+    assert f"AAC_ASSISTANT_MATH_TUTOR_ID={state.assistants['math-tutor'][0].id}" in env
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
