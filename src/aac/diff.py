@@ -74,7 +74,7 @@ def _align_search(tool: JSON, wanted: JSON | None) -> JSON:
 def compare(kind: str, desired: JSON, live: JSON, tag: str) -> tuple[list[str], JSON]:
     """Changed field names (in the canonical order) and the aligned live form."""
     aligned = _align(desired, live)
-    write_only = WRITE_ONLY[kind]
+    write_only: tuple[str, ...] = WRITE_ONLY[kind]
     if "chunking_strategy" in desired and live.get("chunking_strategy") is None:
         write_only += ("chunking_strategy",)  # a store with no indexed file does not tell its chunking
     changed = [f for f in desired if f not in write_only and desired[f] != aligned.get(f)]
