@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import sqlite3
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aac.errors import AacError
 
@@ -28,24 +28,26 @@ def _db_path(app: App, db: str) -> str:
     return str(app.root / db)
 
 
-def run(
-    app: App,
-    *,
-    host: str = "127.0.0.1",
-    port: int = 8787,
-    db: str = ".aac/sandbox.db",
-    latency_ms: int = 0,
-    fault_rate: float = 0.0,
-    seed: int | None = None,
-    no_assistants: bool = False,
-    allow_remote: bool = False,
-) -> int:
+def _check_host(host: str, allow_remote: bool) -> None:
     if not is_loopback(host) and not allow_remote:
         raise AacError(
             f"refusing to serve the sandbox on {host}: it accepts any API key, so anyone who can reach it "
             "can use it",
             "bind a loopback address (the default 127.0.0.1), or pass --allow-remote if you mean it",
         )
+
+
+def run(
+    app: App,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8787,
+    db: str = ".aac/sandbox.db",
+    allow_remote: bool = False,
+    **behaviour: Any,
+) -> int:
+    """Serve until Ctrl-C; `behaviour` is latency_ms, fault_rate, seed and no_assistants."""
+    _check_host(host, allow_remote)
     from aac.sandbox.server import serve  # the server stack loads only for this command
 
     def announce(url: str) -> None:
@@ -53,16 +55,7 @@ def run(
         app.out.info(f"  OPENAI_BASE_URL={url} OPENAI_API_KEY=anything")
 
     try:
-        serve(
-            _db_path(app, db),
-            host=host,
-            port=port,
-            latency_ms=latency_ms,
-            fault_rate=fault_rate,
-            seed=seed,
-            no_assistants=no_assistants,
-            announce=announce,
-        )
+        serve(_db_path(app, db), host=host, port=port, announce=announce, **behaviour)
     except OSError as exc:
         raise AacError(
             f"cannot serve on {host}:{port}: {exc.strerror or exc}",
@@ -71,6 +64,6 @@ def run(
     except sqlite3.Error as exc:
         raise AacError(f"cannot open the sandbox database {db}: {exc}", "pass a writable path with --db") from None
     except KeyboardInterrupt:
-        pass
+        pass  # uvicorn has already shut down cleanly; Ctrl-C is how this command ends
     app.out.info("sandbox stopped")
     return 0
