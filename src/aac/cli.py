@@ -210,10 +210,40 @@ def serve(ctx: click.Context, **options: Any) -> None:
     _run(ctx, _command("sandbox_serve", "sandbox serve"), **options)
 
 
+_COMMON_FLAGS = {"--no-color", "--debug"}
+_COMMON_VALUED = {"--target", "--chdir", "-C"}
+
+
+def hoist_common_options(argv: list[str]) -> list[str]:
+    """Move the common options to the front, so `aac plan --no-color` works as `aac --no-color plan` does.
+
+    No command has an option of the same name, so the move is unambiguous; `--` ends it.
+    """
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        name = token.split("=", 1)[0]
+        if token == "--":
+            rest += argv[i:]
+            break
+        if token in _COMMON_FLAGS or (name in _COMMON_VALUED and "=" in token):
+            front.append(token)
+        elif token in _COMMON_VALUED and i + 1 < len(argv):
+            front += argv[i : i + 2]
+            i += 1
+        else:
+            rest.append(token)
+        i += 1
+    return front + rest
+
+
 def main(argv: list[str] | None = None) -> int:
+    args = hoist_common_options(sys.argv[1:] if argv is None else list(argv))
     try:
         # Without standalone mode, click returns what ctx.exit() was given.
-        result = cli.main(args=argv, prog_name="aac", standalone_mode=False)
+        result = cli.main(args=args, prog_name="aac", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("error: interrupted", err=True)
         return 130
