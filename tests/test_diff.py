@@ -256,6 +256,7 @@ def test_destroy_deletes_everything_the_stack_owns_except_protected() -> None:
         "assistant.tutor": ("delete", ()), "vector_store.kb": ("delete", ()),
         "file.a.csv": ("delete", ()), "file.kb/faq.md": ("delete", ()), "file.kb/guide.md": ("delete", ()),
     }
+    assert {c.reason for c in plan.actionable} == {"destroy deletes everything the stack owns"}
 
 
 def test_objects_of_another_stack_or_nobody_are_never_touched() -> None:

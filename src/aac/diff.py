@@ -43,6 +43,7 @@ __all__ = [
     "diff",
 ]
 
+DESTROY_REASON = "destroy deletes everything the stack owns"
 # Fields the API cannot change in place on a vector store: the store is rebuilt.
 REPLACE_REASONS = {
     "chunking_strategy": "chunking_strategy applies to each file when it is attached, so the store is rebuilt",
@@ -142,7 +143,8 @@ class _Diff:
                                  "to delete it, apply its manifest with `protect: false` first")
             self.kept.append((address, obj.raw))
             return Change(address, kind, key, Action.NOOP, reason="protected", **common)
-        return Change(address, kind, key, Action.DELETE, reason="no manifest declares it", **common)
+        why = DESTROY_REASON if self.destroy else "no manifest declares it"
+        return Change(address, kind, key, Action.DELETE, reason=why, **common)
 
     def live_form(self, kind: str, obj: Any) -> JSON:
         if kind == ASSISTANT:
@@ -263,7 +265,8 @@ def diff(desired: DesiredState, hashes: Mapping[str, str], live: LiveState, *, t
     attachments, storage_after = attachment_changes(_store_files(d, stores), hashes, sizes, live)
     referenced, known_paths = _referenced(live)
     files, freed = file_changes(desired.stack, wanted_paths, hashes, sizes, live, keep=_kept_shas(d),
-                                referenced=referenced, known_paths=known_paths)
+                                referenced=referenced, known_paths=known_paths,
+                                delete_reason=DESTROY_REASON if destroy else None)
     storage_after += sum(int(raw.get("usage_bytes") or 0) for a, raw in d.kept if a.startswith(VECTOR_STORE))
     cost = Cost(_storage(live), storage_after, freed)
     plan = Plan(stack=desired.stack, target=target, manifest_digest=desired.manifest_digest, changes=(),

@@ -78,6 +78,7 @@ def file_changes(
     keep: Mapping[str, str],
     referenced: set[str],
     known_paths: Mapping[str, str],
+    delete_reason: str | None = None,
 ) -> tuple[list[Change], int]:
     """Changes for uploads, and the bytes the deletions free. `keep`: sha -> why it stays."""
     by_sha = _uploads_by_sha(live, referenced)
@@ -96,7 +97,8 @@ def file_changes(
                 changes.append(_change(FILE, name, Action.NOOP, reason=keep[sha], **common))
             else:
                 freed += upload.bytes
-                changes.append(_change(FILE, name, Action.DELETE, reason="no manifest uses these bytes", **common))
+                why = delete_reason or "no manifest uses these bytes"
+                changes.append(_change(FILE, name, Action.DELETE, reason=why, **common))
     return changes, freed
 
 
