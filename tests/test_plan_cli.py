@@ -161,3 +161,15 @@ def test_the_sandbox_target_needs_nothing_running(tmp_path: Path, monkeypatch: p
     assert plan(root, "--detailed-exitcode", target=None) == 2
     assert "Plan: 13 to add" in capsys.readouterr().out
     assert (root / ".aac" / "sandbox.db").is_file() and (root / ".aac" / "hashes.json").is_file()
+
+
+def test_manifest_problems_are_reported_before_any_network_or_key(tmp_path: Path, sandbox: RunningSandbox,
+                                                                 monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("AAC_TEST_KEY", raising=False)
+    root = example(tmp_path, sandbox.base_url)
+    (root / "assistants" / "math-tutor.yaml").write_text("kind: assistant\nname: math-tutor\n")  # no model
+    assert plan(root) == 1
+    err = capsys.readouterr().err
+    assert "assistants/math-tutor.yaml:" in err and "is not set" not in err
+    assert sandbox.requests == 0

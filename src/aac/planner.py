@@ -38,10 +38,11 @@ def utc_now() -> str:
 
 
 def make_plan(stack: Stack, target: Target, api: Api, out: Output, *, destroy: bool = False,
-              now: str | None = None, parallelism: int = 8) -> Planned:
+              now: str | None = None, parallelism: int = 8, desired: DesiredState | None = None) -> Planned:
+    """The plan for `stack` on `target`; `desired` when the caller already validated the manifests."""
     from aac.manifest import require_valid
 
-    desired = require_valid(stack, out)
+    desired = desired or require_valid(stack, out)
     hashes = hash_files(desired.files, stack.root / HASH_CACHE)
     live = read_live(api.reader(), stack.name, parallelism=parallelism)
     if desired.assistants and not live.assistants_supported and not destroy:

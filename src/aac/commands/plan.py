@@ -20,10 +20,13 @@ def run(app: App, out_file: str | None = None, detailed_exitcode: bool = False, 
         destroy: bool = False) -> int:
     from aac.render import render_plan
 
+    from aac.manifest import require_valid
+
     stack = load_stack(app.root)
     target = stack.target(app.target_name)
+    desired = require_valid(stack, app.out)  # manifest problems first, before any network or key
     with connect(stack, target, app.environ, app.out) as api:
-        plan = make_plan(stack, target, api, app.out, destroy=destroy).plan
+        plan = make_plan(stack, target, api, app.out, destroy=destroy, desired=desired).plan
     app.out.document(render_plan(plan, fmt, app.out))
     if out_file:
         _save(app.root, out_file, plan.dumps())
