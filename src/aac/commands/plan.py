@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 
 from aac.api.connect import connect
 from aac.errors import AacError
+from aac.manifest import require_valid
 from aac.planner import make_plan
+from aac.render import render_plan
 from aac.stack import load_stack
 
 if TYPE_CHECKING:
@@ -18,10 +20,6 @@ EXIT_CHANGES = 2
 
 def run(app: App, out_file: str | None = None, detailed_exitcode: bool = False, fmt: str = "text",
         destroy: bool = False) -> int:
-    from aac.render import render_plan
-
-    from aac.manifest import require_valid
-
     stack = load_stack(app.root)
     target = stack.target(app.target_name)
     desired = require_valid(stack, app.out)  # manifest problems first, before any network or key
