@@ -178,6 +178,16 @@ def test_chunking_or_description_of_a_store_replaces_it_and_says_why() -> None:
                                   "vector_store_file.kb/kb/guide.md": ("create", ())}
 
 
+def test_an_expired_store_is_rebuilt_and_its_files_attached_again() -> None:
+    snapshot = applied_snapshot(state(tutor(), kb()), HASHES)
+    snapshot["vector_stores"][0]["status"] = "expired"
+    plan = plan_for(state(tutor(), kb()), snapshot)
+    assert actions(plan) == {"vector_store.kb": ("replace", ()), "assistant.tutor": ("update", ("vector_store",)),
+                             "vector_store_file.kb/kb/faq.md": ("create", ()),
+                             "vector_store_file.kb/kb/guide.md": ("create", ())}
+    assert "expired" in (next(c for c in plan.changes if c.address == "vector_store.kb").reason or "")
+
+
 def test_store_name_expiry_metadata_update_in_place() -> None:
     expiry = {"anchor": "last_active_at", "days": 3}
     plan = plan_for(state(kb(display_name="KB!", expires_after=expiry, metadata={"a": "b"})), state(kb()))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aac.canonical import (
@@ -44,6 +44,7 @@ __all__ = [
 ]
 
 DESTROY_REASON = "destroy deletes everything the stack owns"
+EXPIRED_REASON = "the store expired (expires_after), so it is rebuilt"
 # Fields the API cannot change in place on a vector store: the store is rebuilt.
 REPLACE_REASONS = {
     "chunking_strategy": "chunking_strategy applies to each file when it is attached, so the store is rebuilt",
@@ -181,8 +182,16 @@ def _stores(d: _Diff) -> list[Change]:
             changes.append(d.keep_or_delete(VECTOR_STORE, key, obj))  # type: ignore[arg-type]
             continue
         before = canonical_live_vector_store(obj, d.live) if obj else {}
-        changes.append(_object_change(VECTOR_STORE, key, canonical_vector_store(wanted[key]), obj, before))
+        change = _object_change(VECTOR_STORE, key, canonical_vector_store(wanted[key]), obj, before)
+        changes.append(_rebuild_expired(change, obj))
     return changes
+
+
+def _rebuild_expired(change: Change, obj: LiveVectorStore | None) -> Change:
+    """An expired store cannot be searched or attached to again (API_FACTS 3.3): rebuild it."""
+    if obj is None or obj.raw.get("status") != "expired" or change.action is Action.REPLACE:
+        return change
+    return replace(change, action=Action.REPLACE, reason=EXPIRED_REASON)
 
 
 def _assistants(d: _Diff, replaced_stores: set[str]) -> list[Change]:
