@@ -173,3 +173,15 @@ def test_manifest_problems_are_reported_before_any_network_or_key(tmp_path: Path
     err = capsys.readouterr().err
     assert "assistants/math-tutor.yaml:" in err and "is not set" not in err
     assert sandbox.requests == 0
+
+
+def test_a_sandbox_path_that_is_not_a_database_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("AAC_TARGET", raising=False)
+    root = example(tmp_path)
+    (root / ".aac").mkdir()
+    (root / ".aac" / "sandbox.db").write_text("these are my notes, not a database")
+    assert plan(root, target=None) == 1
+    err = capsys.readouterr().err
+    assert "error: cannot open the sandbox database .aac/sandbox.db: file is not a database" in err
+    assert "unexpected" not in err

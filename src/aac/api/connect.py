@@ -8,10 +8,11 @@ HTTP client, so plans report their cost and tests can bound it.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -128,5 +129,12 @@ def _sandbox(stack: Stack, target: Target) -> Iterator[str]:
     except OSError as exc:
         raise AacError(f"cannot create {db.parent} for the sandbox: {exc.strerror}",
                        "check the target's `path` in aac.yaml and the folder's permissions") from exc
-    with serve_in_background(db=str(db)) as running:
+    with ExitStack() as stack_of_contexts:
+        try:
+            running = stack_of_contexts.enter_context(serve_in_background(db=str(db)))
+        except sqlite3.Error as exc:  # only starting it: errors of the caller's block pass through
+            raise AacError(
+                f"cannot open the sandbox database {target.path}: {exc}",
+                "point the sandbox target's `path` in aac.yaml at a new file, or at one the sandbox made",
+            ) from exc
         yield running.base_url
