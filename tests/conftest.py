@@ -12,8 +12,13 @@ from aac.sandbox.server import RunningSandbox, serve_in_background
 
 @pytest.fixture
 def sandbox() -> Iterator[RunningSandbox]:
-    """A sandbox on a free loopback port with an empty `:memory:` database; stopped after the test."""
-    with serve_in_background(":memory:") as running:
+    """A sandbox on a free loopback port with an empty `:memory:` database; stopped after the test.
+
+    Vector-store files come back `in_progress` from the call that attaches them and are settled
+    (`completed` or `failed`) on the next read, however loaded the machine is: no test depends on
+    timing. For a store frozen mid-indexing, serve your own with `index_delay_ms=60_000`.
+    """
+    with serve_in_background(":memory:", index_delay_ms=0) as running:
         yield running
 
 

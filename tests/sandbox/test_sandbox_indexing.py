@@ -160,3 +160,16 @@ def test_expiring_store_reports_expiry(client: openai.OpenAI) -> None:
 def test_description_is_write_only(client: openai.OpenAI) -> None:
     store = client.vector_stores.with_raw_response.create(name="kb", description="for support")
     assert "description" not in store.http_response.json()
+
+
+def test_the_attaching_call_answers_in_progress_and_the_next_read_is_settled(
+    client: openai.OpenAI, upload: Upload
+) -> None:
+    """The shared fixture settles on the next read, so no test depends on the machine's speed."""
+    doc, other = upload("a.md"), upload("b.md")
+    store = client.vector_stores.create(name="kb", file_ids=[doc])
+    assert (store.status, store.file_counts.in_progress) == ("in_progress", 1)
+    batch = client.vector_stores.file_batches.create(store.id, file_ids=[other])
+    assert (batch.status, batch.file_counts.in_progress) == ("in_progress", 1)
+    settled = client.vector_stores.retrieve(store.id)
+    assert (settled.status, settled.file_counts.completed) == ("completed", 2)

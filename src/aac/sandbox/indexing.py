@@ -131,9 +131,13 @@ def _set_expiry(vector_store: JSON) -> None:
         vector_store["expires_at"] = None
 
 
-def refresh(store: Store, vector_store: JSON) -> JSON:
-    """The vector store with status, `file_counts` and `usage_bytes` derived from its files."""
-    settle(store, vector_store["id"])
+def refresh(store: Store, vector_store: JSON, *, settling: bool = True) -> JSON:
+    """The vector store with status, `file_counts` and `usage_bytes` derived from its files.
+
+    `settling=False` in the call that attached files, so it always answers `in_progress`.
+    """
+    if settling:
+        settle(store, vector_store["id"])
     files = store.all(VS_FILE, vector_store["id"])
     vector_store["file_counts"] = counts(files)
     vector_store["usage_bytes"] = sum(f["usage_bytes"] for f in files)
@@ -147,9 +151,10 @@ def refresh(store: Store, vector_store: JSON) -> JSON:
     return vector_store
 
 
-def refresh_batch(store: Store, batch: JSON) -> JSON:
+def refresh_batch(store: Store, batch: JSON, *, settling: bool = True) -> JSON:
     """The batch with `file_counts` and status derived from the files it added."""
-    settle(store, batch["vector_store_id"])
+    if settling:
+        settle(store, batch["vector_store_id"])
     files = store.all(VS_FILE, batch["vector_store_id"], {"_batch_id": batch["id"]})
     batch["file_counts"] = counts(files)
     if batch.get("_cancelled"):

@@ -131,7 +131,7 @@ async def create_batch(request: Request) -> JSONResponse:
             attributes=entry.get("attributes"),
             batch_id=batch["id"],
         )
-    return ok(indexing.refresh_batch(store, batch), POLL_HEADERS)
+    return ok(indexing.refresh_batch(store, batch, settling=False), POLL_HEADERS)
 
 
 def _batch_entries(body: JSON) -> list[JSON]:

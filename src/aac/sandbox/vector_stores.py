@@ -40,7 +40,8 @@ def create_vector_store(store: Store, body: JSON) -> JSON:
     store.insert(VECTOR_STORE, vector_store)
     for file_id in file_ids:
         indexing.attach(store, vector_store["id"], file_id, chunking_strategy=body.get("chunking_strategy"))
-    return get_vector_store(store, vector_store["id"])
+    created = store.get(VECTOR_STORE, vector_store["id"]) or vector_store
+    return indexing.refresh(store, created, settling=False)
 
 
 def get_vector_store(store: Store, vector_store_id: str) -> JSON:
