@@ -185,3 +185,18 @@ def test_a_sandbox_path_that_is_not_a_database_is_a_clear_error(tmp_path: Path, 
     err = capsys.readouterr().err
     assert "error: cannot open the sandbox database .aac/sandbox.db: file is not a database" in err
     assert "unexpected" not in err
+
+
+@pytest.mark.parametrize(("base_url", "key", "message"), [
+    ("localhost:8080/v1", KEY, "base_url 'localhost:8080/v1' is not an http(s) URL"),
+    ("ftp://example.com/v1", KEY, "is not an http(s) URL"),
+    ("http://127.0.0.1:9/v1", "sk-caf\u00e9", "AAC_TEST_KEY holds characters an API key cannot have"),
+])
+def test_a_bad_base_url_or_key_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str], base_url: str, key: str,
+                                               message: str) -> None:
+    monkeypatch.setenv("AAC_TEST_KEY", key)
+    root = example(tmp_path, base_url)
+    assert plan(root) == 1
+    err = capsys.readouterr().err
+    assert message in err and key not in err and "unexpected" not in err

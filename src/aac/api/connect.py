@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import openai
 
@@ -95,12 +96,24 @@ def connect(stack: Stack, target: Target, environ: Mapping[str, str], out: Outpu
     key = environ.get(var, "").strip()
     if not key:
         raise AacError(f"{var} is not set", "export it, or pick the sandbox target with --target sandbox")
-    api = _api(target, log, base_url=target.base_url or environ.get("OPENAI_BASE_URL") or None,
-               api_key=key, key_env=var)
+    if not (key.isascii() and key.isprintable()):  # HTTP headers are ASCII; never echo the key itself
+        raise AacError(f"{var} holds characters an API key cannot have (non-ASCII or control characters)",
+                       f"set {var} to the key exactly as the provider shows it")
+    url = target.base_url or environ.get("OPENAI_BASE_URL") or None
+    if url is not None:
+        _check_base_url(target.name, url)
+    api = _api(target, log, base_url=url, api_key=key, key_env=var)
     try:
         yield api
     finally:
         api.sdk.close()
+
+
+def _check_base_url(name: str, base_url: str) -> None:
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise AacError(f"target {name!r}: base_url {base_url!r} is not an http(s) URL",
+                       "write it in full, like https://api.openai.com/v1, in aac.yaml (or OPENAI_BASE_URL)")
 
 
 def _api(target: Target, log: RequestLog, *, base_url: str | None, api_key: str,
