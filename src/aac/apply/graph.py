@@ -66,7 +66,21 @@ class _State:
     outcomes: dict[str, Outcome] = field(default_factory=dict)
     ready: list[str] = field(default_factory=list)
     timers: list[tuple[float, str]] = field(default_factory=list)
-    waiting: set[str] = field(default_factory=set)
+    pending: dict[str, int] = field(default_factory=dict)  # step id -> dependencies not finished
+    dependents: dict[str, list[str]] = field(default_factory=dict)
+    finished: list[str] = field(default_factory=list)  # outcomes not yet passed on to dependents
+
+    def __post_init__(self) -> None:
+        for step in self.steps.values():
+            deps = set(step.needs) | set(step.after)
+            self.pending[step.id] = len(deps)
+            for dep in deps:
+                self.dependents.setdefault(dep, []).append(step.id)
+        self.ready = [sid for sid, count in self.pending.items() if count == 0]
+
+    def record(self, sid: str, outcome: Outcome) -> None:
+        self.outcomes[sid] = outcome
+        self.finished.append(sid)
 
 
 def _check(steps: Iterable[Step]) -> dict[str, Step]:
@@ -79,21 +93,18 @@ def _check(steps: Iterable[Step]) -> dict[str, Step]:
 
 
 def _release(state: _State) -> None:
-    """Move every waiting step whose dependencies are all done to ready (or skip it)."""
-    changed = True
-    while changed:
-        changed = False
-        for sid in sorted(state.waiting):
-            step = state.steps[sid]
-            if not all(d in state.outcomes for d in (*step.needs, *step.after)):
+    """Pass finished steps on: a dependent whose dependencies are all done is ready (or skipped)."""
+    while state.finished:
+        for sid in state.dependents.get(state.finished.pop(), ()):
+            state.pending[sid] -= 1
+            if state.pending[sid]:
                 continue
-            state.waiting.discard(sid)
-            changed = True
+            step = state.steps[sid]
             blocked = [d for d in step.needs if state.outcomes[d].status is not Status.APPLIED]
             if blocked:
                 cause = state.outcomes[blocked[0]]
                 label = next(iter(cause.by_address), None) or _label(state.steps[blocked[0]])
-                state.outcomes[sid] = Outcome(Status.SKIPPED, f"it needs {label}, which {cause.status.value}")
+                state.record(sid, Outcome(Status.SKIPPED, f"it needs {label}, which {cause.status.value}"))
             else:
                 state.ready.append(sid)
 
@@ -106,19 +117,19 @@ def _finish(state: _State, sid: str, future: Future[Poll | None]) -> None:
     try:
         result = future.result()
     except StepFailed as exc:
-        state.outcomes[sid] = Outcome(Status.FAILED, exc.message, exc.hint, exc.by_address)
+        state.record(sid, Outcome(Status.FAILED, exc.message, exc.hint, exc.by_address))
         return
     except AacError as exc:
-        state.outcomes[sid] = Outcome(Status.FAILED, exc.message, exc.hint)
+        state.record(sid, Outcome(Status.FAILED, exc.message, exc.hint))
         return
     except Exception as exc:  # a bug: report it against the step, keep the rest going
-        state.outcomes[sid] = Outcome(Status.FAILED, f"unexpected {exc.__class__.__name__}: {exc}",
-                                      "run again with --debug, and report it")
+        state.record(sid, Outcome(Status.FAILED, f"unexpected {exc.__class__.__name__}: {exc}",
+                                  "run again with --debug, and report it"))
         return
     if isinstance(result, Poll):
         heapq.heappush(state.timers, (time.monotonic() + max(0.0, result.seconds), sid))
     else:
-        state.outcomes[sid] = Outcome(Status.APPLIED)
+        state.record(sid, Outcome(Status.APPLIED))
 
 
 @dataclass(frozen=True)
@@ -134,7 +145,6 @@ def run_graph(steps: Iterable[Step], parallelism: int, cancel: threading.Event) 
     requests in flight finish, and mark what never ran as skipped ("interrupted").
     """
     state = _State(_check(steps))
-    state.waiting = set(state.steps)
     running: dict[Future[Poll | None], str] = {}
     with ThreadPoolExecutor(max_workers=parallelism, thread_name_prefix="aac-apply") as pool:
         try:
@@ -160,6 +170,6 @@ def run_graph(steps: Iterable[Step], parallelism: int, cancel: threading.Event) 
             for sid in state.steps:
                 state.outcomes.setdefault(sid, Outcome(Status.SKIPPED, "interrupted"))
             return GraphResult(state.outcomes, interrupted=True)
-    for sid in state.waiting:  # a dependency cycle would leave steps here; report, never hang
+    for sid in state.steps:  # a dependency cycle would leave steps here; report, never hang
         state.outcomes.setdefault(sid, Outcome(Status.SKIPPED, "its dependencies never finished"))
     return GraphResult(state.outcomes)
