@@ -7,6 +7,7 @@ counted, so an upload is never held whole in memory (the real limit is 512 MB).
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,9 @@ from starlette.requests import Request
 
 from aac import limits
 from aac.sandbox.apierror import ApiError
+
+# A malformed upload is answered with a 400; python-multipart's own warning would only be noise.
+logging.getLogger("python_multipart").addHandler(logging.NullHandler())
 
 
 @dataclass

@@ -207,6 +207,7 @@ def _check_tagged(value: dict[str, Any], schema: Schema, path: str) -> None:
     if "type" not in value:
         raise invalid(where, f"Missing required parameter: '{where}'.", "missing_required_parameter")
     tag = value["type"]
+    check(tag, {"type": "string"}, where)
     if tag not in variants:
         allowed = ", ".join(f"'{v}'" for v in variants)
         raise invalid(where, f"Invalid value: '{tag}'. Supported values are: {allowed}.")
