@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import math
 import shutil
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import openai
@@ -200,3 +203,44 @@ def test_a_bad_base_url_or_key_is_a_clear_error(tmp_path: Path, monkeypatch: pyt
     assert plan(root) == 1
     err = capsys.readouterr().err
     assert message in err and key not in err and "unexpected" not in err
+
+
+class _HtmlHandler(BaseHTTPRequestHandler):
+    """A web server that is not the OpenAI API: HTML under /v1, 404 without a JSON body elsewhere."""
+
+    def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+        found = self.path.startswith("/v1/")
+        body = b"<html>a web page</html>" if found else b"not found"
+        self.send_response(200 if found else 404)
+        self.send_header("Content-Type", "text/html" if found else "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        return
+
+
+@pytest.fixture
+def web_server() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _HtmlHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize(("path", "message"), [
+    ("/v1", "did not answer like the OpenAI API (listing"),
+    ("/nothing/v1", "has no /nothing/v1/"),
+])
+def test_a_server_that_is_not_the_openai_api_is_a_clear_error(tmp_path: Path, env: None, web_server: str,
+                                                             capsys: pytest.CaptureFixture[str], path: str,
+                                                             message: str) -> None:
+    root = example(tmp_path, web_server + path)
+    assert plan(root) == 1
+    err = capsys.readouterr().err
+    assert message in err and "unexpected" not in err and "base_url" in err

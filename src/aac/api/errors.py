@@ -46,10 +46,18 @@ def is_assistants_collection(exc: openai.APIError) -> bool:
     return exc.request.url.path.rstrip("/").endswith("/assistants")
 
 
+def not_the_api(base_url: str, what: str) -> AacError:
+    """The server answered, but not with the OpenAI wire API's shapes."""
+    return AacError(f"{base_url} did not answer like the OpenAI API ({what})",
+                    "check the target's base_url in aac.yaml; OpenAI's is https://api.openai.com/v1")
+
+
 def translate(exc: Exception, what: str, *, key_env: str | None = None) -> AacError:
     """One AacError for an SDK failure while doing `what` (e.g. "listing vector stores")."""
     if not isinstance(exc, openai.APIError):
         return AacError(f"{what} failed: {exc}", "run again with --debug for details")
+    if isinstance(exc, openai.APIResponseValidationError):
+        return not_the_api(_base_url(exc), what)
     base = _base_url(exc)
     if isinstance(exc, openai.APITimeoutError):
         return AacError(f"{base} did not answer in time ({what})", "check the server, then run again")
@@ -76,6 +84,9 @@ def _status_error(exc: openai.APIStatusError, what: str, base: str, key_env: str
         return AacError(f"permission denied {what}: {message}", "check the key's project and permissions")
     if status == 404 and is_assistants_collection(exc):
         return AssistantsUnavailable(base)
+    if status == 404 and not isinstance(exc.body, dict):  # no API error body: not an OpenAI-style server
+        return AacError(f"{base} has no {exc.request.url.path} ({what}: HTTP 404)",
+                        "check the target's base_url in aac.yaml; OpenAI's is https://api.openai.com/v1")
     if status == 429:
         return AacError(
             f"{base} is rate limiting {what}, still after retries: {message}",

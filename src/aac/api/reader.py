@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import openai
 
+from aac.api.errors import not_the_api
 from aac.limits import FILES_LIST_LIMIT, LIST_LIMIT
 
 if TYPE_CHECKING:
@@ -55,6 +56,11 @@ class Reader:
     def _all(self, what: str, first_page: Callable[[], Iterable[Any]]) -> list[dict[str, Any]]:
         try:
             # Iterating a SyncCursorPage follows `has_more` with `after=<last id>`.
-            return [item.model_dump() for item in first_page()]
+            items = [item.model_dump() for item in first_page()]
         except openai.OpenAIError as exc:
             raise self._api.translate(exc, what) from exc
+        except (AttributeError, TypeError, ValueError, KeyError) as exc:  # the SDK could not parse the answer
+            raise not_the_api(self.base_url, what) from exc
+        if not all(isinstance(item.get("id"), str) for item in items):
+            raise not_the_api(self.base_url, what)
+        return items
