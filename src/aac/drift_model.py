@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
@@ -104,6 +104,7 @@ class DriftReport:
     errors: tuple[str, ...] = ()  # why the scan is incomplete
     requests: int = 0
     tool_version: str = __version__
+    foreign: Mapping[str, int] = field(default_factory=dict)  # objects of other stacks or nobody, by kind: counted only
 
     @property
     def ordered(self) -> tuple[DriftItem, ...]:
@@ -142,6 +143,7 @@ class DriftReport:
             "summary": self.summary,
             "items": [item.to_json() for item in self.ordered],
             "requests": self.requests,
+            **({"foreign": dict(self.foreign)} if self.foreign else {}),
         }
 
     def dumps(self) -> str:
@@ -158,4 +160,5 @@ class DriftReport:
             errors=tuple(data.get("errors", ())),
             requests=int(data.get("requests", 0)),
             tool_version=data.get("tool_version", "unknown"),
+            foreign=dict(data.get("foreign") or {}),
         )

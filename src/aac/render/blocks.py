@@ -79,7 +79,9 @@ def _sha_of(side: Mapping[str, Any]) -> str | None:
 
 
 def normal_sha(value: str) -> str:
-    return value.removeprefix("sha256:").lower()
+    """A hash in one form (bare lowercase hex); anything else, such as a file id, exactly as it is."""
+    hexed = value.removeprefix("sha256:").lower()
+    return hexed if _SHA.fullmatch(hexed) else value
 
 
 def sha_label(sha: str) -> str:

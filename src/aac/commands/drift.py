@@ -1,0 +1,80 @@
+"""`aac drift`: a read-only report of what changed on the target outside aac.
+
+It reads with the Reader only (never the writer). A scan that could not read the target
+still prints a report, marked incomplete, and exits 1: its silence proves nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from aac.api.connect import connect
+from aac.api.errors import AssistantsUnavailable
+from aac.drift import drift_report
+from aac.drift_model import DriftReport, parse_fail_on
+from aac.errors import AacError
+from aac.identity import hash_files
+from aac.live import index_live, read_snapshot
+from aac.manifest import require_valid
+from aac.planner import HASH_CACHE, utc_now
+from aac.render import render_drift
+from aac.stack import load_stack
+
+if TYPE_CHECKING:
+    from aac.cli import App
+
+
+def run(app: App, fmt: str = "text", out_file: str | None = None,
+        fail_on: str = "drifted,missing,unmanaged,pending") -> int:
+    fail = parse_fail_on(fail_on)
+    stack = load_stack(app.root)
+    target = stack.target(app.target_name)
+    desired = require_valid(stack, app.out)  # manifest problems first, before any network or key
+    hashes = hash_files(desired.files, stack.root / HASH_CACHE)
+    with connect(stack, target, app.environ, app.out) as api:
+        reader = api.reader()
+        try:
+            snapshot = read_snapshot(reader, stack.name)
+            live = replace(index_live(snapshot, stack.name), requests=reader.requests)
+            if desired.assistants and not live.assistants_supported:
+                raise AssistantsUnavailable(api.base_url)
+        except AacError as exc:
+            report = _incomplete(stack.name, target.name, exc, reader.requests)
+        else:
+            filenames = {str(f["id"]): str(f.get("filename") or "") for f in snapshot.get("files") or []}
+            report = drift_report(desired, hashes, live, target=target.name, now=utc_now(), filenames=filenames)
+    text = render_drift(report, fmt, app.out, fail)
+    app.out.document(text)
+    if out_file:
+        _save(app.root, out_file, text)
+    _log_foreign(app, report)
+    code = report.exit_code(fail)
+    if not report.complete:
+        app.out.error("the drift scan is incomplete: " + "; ".join(report.errors),
+                      "fix the cause and run `aac drift` again")
+    return code
+
+
+def _incomplete(stack: str, target: str, exc: AacError, requests: int) -> DriftReport:
+    why = exc.message + (f" ({exc.hint})" if exc.hint else "")
+    return DriftReport(stack=stack, target=target, created_at=utc_now(), items=(), complete=False,
+                       errors=(why,), requests=requests)
+
+
+def _log_foreign(app: App, report: DriftReport) -> None:
+    if not any(report.foreign.values()):
+        return
+    counts = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in sorted(report.foreign.items()) if n)
+    app.out.info(f"Not reported: {counts} of other stacks or of nobody (aac never touches them).")
+
+
+def _save(root: Path, out_file: str, text: str) -> None:
+    path = Path(out_file) if Path(out_file).is_absolute() else root / out_file
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise AacError(f"cannot write the drift report to {out_file}: {exc.strerror or exc}",
+                       "pick a writable path for --out") from exc
