@@ -95,3 +95,19 @@ def test_response_format_json_schema_round_trips(client: openai.OpenAI) -> None:
     assistant = client.beta.assistants.create(model="gpt-4o", response_format=fmt)  # type: ignore[arg-type]
     raw = client.beta.assistants.with_raw_response.retrieve(assistant.id).http_response.json()
     assert raw["response_format"] == fmt
+
+
+def test_null_means_the_default(client: openai.OpenAI) -> None:
+    assistant = client.beta.assistants.create(model="gpt-4o", temperature=None, metadata=None)
+    assert (assistant.temperature, assistant.metadata) == (1.0, {})
+    updated = client.beta.assistants.update(assistant.id, name="x", top_p=None)
+    assert (updated.name, updated.top_p) == ("x", 1.0)
+
+
+def test_the_vector_stores_helper_is_create_only(client: openai.OpenAI) -> None:
+    assistant = client.beta.assistants.create(model="gpt-4o")
+    with pytest.raises(openai.BadRequestError) as err:
+        client.beta.assistants.update(
+            assistant.id, tool_resources={"file_search": {"vector_stores": [{}]}}  # type: ignore[typeddict-unknown-key]
+        )
+    assert (err.value.param, err.value.code) == ("tool_resources.file_search.vector_stores", "unknown_parameter")

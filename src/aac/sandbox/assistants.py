@@ -56,17 +56,10 @@ def _tool_resources(store: Store, given: JSON | None) -> JSON:
     return result
 
 
-def _defaults(body: JSON) -> JSON:
-    return {
-        "name": body.get("name"),
-        "description": body.get("description"),
-        "instructions": body.get("instructions"),
-        "tools": body.get("tools") or [],
-        "metadata": body.get("metadata") or {},
-        "temperature": body.get("temperature", 1.0),
-        "top_p": body.get("top_p", 1.0),
-        "response_format": body.get("response_format", "auto"),
-    }
+def _given(body: JSON, key: str) -> Any:
+    """A field as stored: null and absent both mean the default (API_FACTS 1.2)."""
+    value = body.get(key)
+    return _EMPTY.get(key) if value is None else value
 
 
 async def create(request: Request) -> JSONResponse:
@@ -77,7 +70,7 @@ async def create(request: Request) -> JSONResponse:
         "object": "assistant",
         "created_at": int(time.time()),
         "model": body["model"],
-        **_defaults(body),
+        **{key: _given(body, key) for key in _FIELDS},
         "tool_resources": _tool_resources(store, body.get("tool_resources")),
         "_reasoning_effort": body.get("reasoning_effort"),
     }
@@ -102,8 +95,7 @@ async def modify(request: Request) -> JSONResponse:
     body = await read_body(request, schemas.ASSISTANT_MODIFY)
     for key in _FIELDS:
         if key in body:
-            value: Any = body[key]
-            assistant[key] = _EMPTY.get(key) if value is None else value
+            assistant[key] = _given(body, key)
     if "model" in body:
         assistant["model"] = body["model"]
     if "reasoning_effort" in body:
