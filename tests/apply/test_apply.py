@@ -155,6 +155,44 @@ def test_a_file_the_api_cannot_index_fails_with_its_path_and_the_rest_still_appl
     assert aac("plan", "--detailed-exitcode").code == 0
 
 
+def test_a_rebuilt_store_is_indexed_before_assistants_move_to_it_and_the_old_one_goes(
+    aac: Cli, client: openai.OpenAI
+) -> None:
+    assert aac("apply", "--auto-approve").code == 0
+    old = owned(client).stores["support-kb"][0].id
+    manifest = aac.root / "assistants/support/customer-support.yaml"
+    manifest.write_text(manifest.read_text().replace("max_chunk_size_tokens: 800", "max_chunk_size_tokens: 1000"))
+
+    result = aac("apply", "--auto-approve")
+
+    assert result.code == 0, result.err
+    assert "replaced  vector_store.support-kb" in result.out
+    state = assert_converged(client)
+    new = state.stores["support-kb"][0].id
+    assert new != old and len(state.attached["support-kb"]) == 4
+    assert state.assistants["customer-support"][0].tool_resources.file_search.vector_store_ids == [new]
+    with pytest.raises(openai.NotFoundError):
+        client.vector_stores.retrieve(old)
+    assert aac("plan", "--detailed-exitcode").code == 0
+
+
+def test_a_store_left_retagged_by_a_crash_mid_replace_is_deleted_by_the_next_apply(
+    aac: Cli, client: openai.OpenAI
+) -> None:
+    assert aac("apply", "--auto-approve").code == 0
+    store = owned(client).stores["support-kb"][0]
+    # What apply's first step of a replace leaves if the process dies right after it.
+    client.vector_stores.update(store.id, metadata={**store.metadata, "aac-key": "support-kb~replaced"})
+
+    result = aac("apply", "--auto-approve")
+
+    assert result.code == 0, result.err
+    assert "deleted   vector_store.support-kb~replaced" in result.out
+    state = assert_converged(client)
+    assert state.stores["support-kb"][0].id != store.id
+    assert aac("plan", "--detailed-exitcode").code == 0
+
+
 def test_output_maps_keys_to_live_ids(aac: Cli, client: openai.OpenAI) -> None:
     import json
 

@@ -130,7 +130,7 @@ class Writer:
 
     def _recover(self, what: str, recover: Callable[[], T | None]) -> T | None:
         # The lookup is a read: retry it like any other, but never recursively recover.
-        return self.call(f"look up {what} after a lost response", recover)
+        return self.call(f"looking up the result of {what} after a lost response", recover)
 
     def delay(self, exc: Exception, attempt: int) -> float:
         asked = retry_after(exc)
@@ -172,19 +172,19 @@ class Writer:
             return oldest(found) if found else None
 
         try:
-            return self.call(f"upload {filename}", send, recover)
+            return self.call(f"uploading {filename}", send, recover)
         except OSError as exc:
             raise AacError(f"cannot read {abspath}: {exc.strerror}", "check the file exists and is readable") from exc
 
     def list_uploads(self) -> list[Any]:
         """Every file of purpose `assistants`, oldest first (the files list pages up to 10,000)."""
-        return self.call("list files", lambda: list(self.sdk.files.list(purpose="assistants", order="asc")))
+        return self.call("listing files", lambda: list(self.sdk.files.list(purpose="assistants", order="asc")))
 
     def find_uploads(self, filename: str) -> list[Any]:
         return [f for f in self.sdk.files.list(purpose="assistants") if f.filename == filename]
 
     def delete_file(self, file_id: str) -> None:
-        self._delete(f"delete file {file_id}", lambda: self.sdk.files.delete(file_id))
+        self._delete(f"deleting file {file_id}", lambda: self.sdk.files.delete(file_id))
 
     # -- vector stores -------------------------------------------------------------------
 
@@ -194,7 +194,7 @@ class Writer:
             stores = self.sdk.vector_stores.list(limit=100, order="asc")
             return [s for s in stores if owned_key(s.metadata, self.stack)]
 
-        return self.call("list vector stores", send)
+        return self.call("listing vector stores", send)
 
     def _find_store(self, key: str) -> Any:
         found = [s for s in self.sdk.vector_stores.list(limit=100) if owned_key(s.metadata, self.stack) == key]
@@ -203,16 +203,16 @@ class Writer:
     def create_vector_store(self, key: str, params: JSON) -> Any:
         """Create with the tags in `params["metadata"]`, so a lost answer is found by its key."""
         return self.call(
-            f"create vector store {key}",
+            f"creating vector store {key}",
             lambda: self.sdk.vector_stores.create(**params),
             lambda: self._find_store(key),
         )
 
     def update_vector_store(self, store_id: str, params: JSON) -> Any:
-        return self.call(f"update vector store {store_id}", lambda: self.sdk.vector_stores.update(store_id, **params))
+        return self.call(f"updating vector store {store_id}", lambda: self.sdk.vector_stores.update(store_id, **params))
 
     def delete_vector_store(self, store_id: str) -> None:
-        self._delete(f"delete vector store {store_id}", lambda: self.sdk.vector_stores.delete(store_id))
+        self._delete(f"deleting vector store {store_id}", lambda: self.sdk.vector_stores.delete(store_id))
 
     # -- vector-store files --------------------------------------------------------------
 
@@ -224,26 +224,26 @@ class Writer:
         for start in range(0, len(files), BATCH_MAX):
             chunk = files[start : start + BATCH_MAX]
             self.call(
-                f"attach {len(chunk)} files to vector store {store_id}",
+                f"attaching {len(chunk)} files to vector store {store_id}",
                 lambda chunk=chunk: self.sdk.vector_stores.file_batches.create(store_id, files=chunk),  # type: ignore[misc]
             )
 
     def update_attributes(self, store_id: str, file_id: str, attributes: JSON) -> None:
         self.call(
-            f"update attributes of {file_id} in vector store {store_id}",
+            f"updating the attributes of {file_id} in vector store {store_id}",
             lambda: self.sdk.vector_stores.files.update(file_id, vector_store_id=store_id, attributes=attributes),
         )
 
     def detach(self, store_id: str, file_id: str) -> None:
         self._delete(
-            f"detach {file_id} from vector store {store_id}",
+            f"detaching {file_id} from vector store {store_id}",
             lambda: self.sdk.vector_stores.files.delete(file_id, vector_store_id=store_id),
         )
 
     def indexing(self, store_id: str) -> tuple[Any, float | None]:
         """The store (with `file_counts`) and the poll interval the server suggests, in seconds."""
         raw = self.call(
-            f"read vector store {store_id}", lambda: self.sdk.vector_stores.with_raw_response.retrieve(store_id)
+            f"reading vector store {store_id}", lambda: self.sdk.vector_stores.with_raw_response.retrieve(store_id)
         )
         hint = raw.headers.get("openai-poll-after-ms")
         try:
@@ -259,7 +259,7 @@ class Writer:
                 return list(self.sdk.vector_stores.files.list(store_id, limit=100))
             return list(self.sdk.vector_stores.files.list(store_id, limit=100, filter=status))  # type: ignore[arg-type]
 
-        return self.call(f"list files of vector store {store_id}", send)
+        return self.call(f"listing the files of vector store {store_id}", send)
 
     # -- assistants ----------------------------------------------------------------------
 
@@ -269,7 +269,7 @@ class Writer:
             assistants = self.sdk.beta.assistants.list(limit=100, order="asc")
             return [a for a in assistants if owned_key(a.metadata, self.stack)]
 
-        return self.call("list assistants", send)
+        return self.call("listing assistants", send)
 
     def _find_assistant(self, key: str) -> Any:
         found = [a for a in self.sdk.beta.assistants.list(limit=100) if owned_key(a.metadata, self.stack) == key]
@@ -277,15 +277,15 @@ class Writer:
 
     def create_assistant(self, key: str, params: JSON) -> Any:
         return self.call(
-            f"create assistant {key}",
+            f"creating assistant {key}",
             lambda: self.sdk.beta.assistants.create(**params),
             lambda: self._find_assistant(key),
         )
 
     def update_assistant(self, assistant_id: str, params: JSON) -> Any:
         return self.call(
-            f"update assistant {assistant_id}", lambda: self.sdk.beta.assistants.update(assistant_id, **params)
+            f"updating assistant {assistant_id}", lambda: self.sdk.beta.assistants.update(assistant_id, **params)
         )
 
     def delete_assistant(self, assistant_id: str) -> None:
-        self._delete(f"delete assistant {assistant_id}", lambda: self.sdk.beta.assistants.delete(assistant_id))
+        self._delete(f"deleting assistant {assistant_id}", lambda: self.sdk.beta.assistants.delete(assistant_id))

@@ -12,6 +12,7 @@ from typing import Any
 from aac.apply import params
 from aac.apply.context import Context, code_file_ids_of
 from aac.apply.graph import Poll, StepFailed
+from aac.canonical import UNKNOWN_ID
 from aac.identity import upload_filename
 from aac.plan import Action, Change
 from aac.resources import TAG_KEY
@@ -95,7 +96,8 @@ def save_assistant(ctx: Context, change: Change) -> Run:
     spec = ctx.desired.assistants[change.name]
 
     def run() -> None:
-        code_ids = list(dict.fromkeys(ctx.file_id(p) for p in spec.code_interpreter_files))
+        code_ids = list(dict.fromkeys([*(ctx.file_id(p) for p in spec.code_interpreter_files),
+                                       *spec.code_interpreter_ids]))
         store_id = ctx.store_id(spec.vector_store) if spec.vector_store else None
         update = change.action is Action.UPDATE
         body = params.assistant_body(ctx.stack, spec, change, code_file_ids=code_ids,
@@ -143,10 +145,12 @@ class Attach:
         spec = self.ctx.desired.vector_stores[self.store_key]
         batch = []
         for path, sha in self.entries:
-            file_id = self.ctx.ids.get("files", sha, f"file.{path}")
+            by_id = sha.startswith(UNKNOWN_ID)  # a manifest's `file_ids`: an existing upload, attached as it is
+            file_id = sha[len(UNKNOWN_ID):] if by_id else self.ctx.ids.get("files", sha, f"file.{path}")
             if file_id not in self.file_paths:
                 self.file_paths[file_id] = path
-                batch.append(params.attachment(sha, path, file_id, spec))
+                batch.append(params.attachment_by_id(file_id, spec) if by_id else
+                             params.attachment(sha, path, file_id, spec))
         self.ctx.writer.attach(self.ctx.store_id(self.store_key), batch)
         self.ctx.progress.indexing(self.store_key, len(batch))
         self.deadline = time.monotonic() + self.ctx.index_timeout_s

@@ -115,8 +115,9 @@ class Builder:
             if not files:
                 continue
             run = actions.Attach(self.ctx, key, sorted(files.items()))
-            self.add(f"attach:{key}", run, addresses[key], needs=[self.has(f"store:{key}"),
-                     *self._needs_uploads(files.values())], after=[self.has("settle:files"), self.has("settle:stores")])
+            store = self.has(f"store:{key}") if self._fresh_store(key) else None  # else its id is live
+            self.add(f"attach:{key}", run, addresses[key], needs=[store, *self._needs_uploads(files.values())],
+                     after=[self.has("settle:files"), self.has("settle:stores")])
         for change in self.changes[VECTOR_STORE_FILE]:
             self._detach(change)
 
@@ -182,10 +183,8 @@ class Builder:
     def _assistant(self, key: str, change: Change) -> str:
         spec = self.ctx.desired.assistants[key]
         needs = self._needs_uploads(self.ctx.hashes[p] for p in spec.code_interpreter_files)
-        if spec.vector_store:
-            needs.append(self.has(f"store:{spec.vector_store}") or "")
-            if self._fresh_store(spec.vector_store):
-                needs.append(self.has(f"attach:{spec.vector_store}") or "")
+        if spec.vector_store and self._fresh_store(spec.vector_store):  # a new store: wait until it is indexed
+            needs += [f"store:{spec.vector_store}", self.has(f"attach:{spec.vector_store}") or ""]
         if change.action is Action.REPLACE:
             needs.append(self.add(f"retag:{change.address}", actions.retag(self.ctx, change), [change.address]))
         return self.add(f"assistant:{key}", actions.save_assistant(self.ctx, change), [change.address],

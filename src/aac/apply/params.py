@@ -13,7 +13,7 @@ from typing import Any
 
 from aac.identity import file_attributes, spec_hash, tags
 from aac.plan import Change
-from aac.resources import AssistantSpec, VectorStoreSpec
+from aac.resources import ATTR_PATH, AssistantSpec, VectorStoreSpec
 
 JSON = dict[str, Any]
 # Fields a modify request clears with an explicit null when the manifest dropped them.
@@ -52,6 +52,14 @@ def vector_store_update(stack: str, spec: VectorStoreSpec, change: Change) -> JS
 def attachment(sha256: str, path: str, file_id: str, spec: VectorStoreSpec) -> JSON:
     """One entry of a file batch: the file, its identity attributes, the store's chunking."""
     entry: JSON = {"file_id": file_id, "attributes": file_attributes(sha256, path)}
+    if spec.chunking_strategy is not None:
+        entry["chunking_strategy"] = dict(spec.chunking_strategy)
+    return entry
+
+
+def attachment_by_id(file_id: str, spec: VectorStoreSpec) -> JSON:
+    """An existing upload the manifest names by id (`file_ids`): its bytes are unknown, so no aac-sha256."""
+    entry: JSON = {"file_id": file_id, "attributes": {ATTR_PATH: file_id}}
     if spec.chunking_strategy is not None:
         entry["chunking_strategy"] = dict(spec.chunking_strategy)
     return entry

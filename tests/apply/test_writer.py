@@ -1,0 +1,87 @@
+"""The writer against the sandbox, with responses lost on the way back (the server did the write).
+
+The loss is injected in the HTTP transport under the real SDK: the request reaches the
+sandbox and is processed; the client sees a read timeout instead of the answer. A blind
+retry would create a second object; the writer must find the first one by its tags.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx2 as httpx  # the HTTP library this openai SDK is built on
+import openai
+import pytest
+
+from aac.api.connect import Api, RequestLog
+from aac.api.writer import Writer
+from aac.identity import tags, upload_filename
+from aac.output import Output
+from aac.stack import Target
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the SDK marks beta.assistants
+
+
+class LoseFirstAnswer(httpx.HTTPTransport):
+    """Send every request; swallow the first answer to each (method, path) prefix given."""
+
+    def __init__(self, lose: set[tuple[str, str]]) -> None:
+        super().__init__()
+        self.lose = set(lose)
+        self.sent: list[tuple[str, str]] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = super().handle_request(request)
+        key = (request.method, request.url.path)
+        self.sent.append(key)
+        if key in self.lose:
+            self.lose.discard(key)
+            response.read()
+            raise httpx.ReadTimeout("the answer was lost", request=request)
+        return response
+
+
+@pytest.fixture
+def lossy(sandbox: Any) -> Iterator[tuple[Writer, LoseFirstAnswer]]:
+    transport = LoseFirstAnswer({("POST", "/v1/vector_stores"), ("POST", "/v1/assistants"), ("POST", "/v1/files")})
+    http = openai.DefaultHttpxClient(transport=transport)
+    sdk = openai.OpenAI(base_url=sandbox.base_url, api_key="sk-test", http_client=http)
+    api = Api(sdk=sdk, target=Target("test", "openai"), log=RequestLog(Output()))
+    yield Writer(api, "demo"), transport
+    sdk.close()
+
+
+def test_a_lost_create_answer_is_recovered_by_tag_not_created_twice(
+    lossy: tuple[Writer, LoseFirstAnswer], client: openai.OpenAI
+) -> None:
+    writer, transport = lossy
+    metadata = tags("demo", "kb", "sha256:0")
+    store = writer.create_vector_store("kb", {"name": "KB", "metadata": metadata})
+    assistant = writer.create_assistant("bot", {"model": "gpt-4o", "metadata": tags("demo", "bot", "sha256:0")})
+
+    assert [s.id for s in client.vector_stores.list()] == [store.id]
+    assert [a.id for a in client.beta.assistants.list()] == [assistant.id]
+    assert transport.sent.count(("POST", "/v1/vector_stores")) == 1  # never sent again
+    assert transport.sent.count(("POST", "/v1/assistants")) == 1
+
+
+def test_a_lost_upload_answer_is_recovered_by_its_content_addressed_name(
+    lossy: tuple[Writer, LoseFirstAnswer], client: openai.OpenAI, tmp_path: Any
+) -> None:
+    writer, transport = lossy
+    path = tmp_path / "faq.md"
+    path.write_text("# FAQ\n")
+    name = upload_filename("demo", "a" * 64, "knowledge/faq.md")
+
+    uploaded = writer.upload(name, path)
+
+    assert [(f.id, f.filename) for f in client.files.list()] == [(uploaded.id, name)]
+    assert transport.sent.count(("POST", "/v1/files")) == 1
+
+
+def test_deleting_what_is_already_gone_succeeds(lossy: tuple[Writer, LoseFirstAnswer]) -> None:
+    writer, _ = lossy
+    writer.delete_assistant("asst_gone")
+    writer.delete_vector_store("vs_gone")
+    writer.delete_file("file-gone")
