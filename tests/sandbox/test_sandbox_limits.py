@@ -196,3 +196,17 @@ def test_upload_expiry_inside_the_range_is_kept(client: openai.OpenAI) -> None:
         file=("a.jsonl", b"{}\n"), purpose="batch", expires_after={"anchor": "created_at", "seconds": 3600}
     )
     assert uploaded.expires_at == uploaded.created_at + 3600
+
+
+def test_an_upload_over_the_size_limit_is_refused_and_leaves_nothing() -> None:
+    from aac.sandbox.server import serve_in_background
+
+    with serve_in_background(max_upload_bytes=1000) as sandbox, openai.OpenAI(
+        base_url=sandbox.base_url, api_key="k", max_retries=0
+    ) as client:
+        client.files.create(file=("ok.md", b"x" * 1000), purpose="assistants")
+        with pytest.raises(openai.BadRequestError) as err:
+            client.files.create(file=("big.md", b"x" * 1001), purpose="assistants")
+        assert (err.value.param, err.value.code) == ("file", "file_too_large")
+        assert len(client.files.list().data) == 1
+        assert len(list(sandbox.store.blob_dir.iterdir())) == 1

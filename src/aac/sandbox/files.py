@@ -70,13 +70,12 @@ async def upload(request: Request) -> JSONResponse:
     store = store_of(request)
     file_id = new_id("file-", 22)
     path = store.blob_path(file_id)
-    received = await receive(request, path)
     try:
-        file = _new_file(received, file_id)
-    except ApiError:
+        file = _new_file(await receive(request, path, store.max_upload_bytes), file_id)
+        store.insert(FILE, file)
+    except BaseException:  # a refused upload, or a client gone mid-stream: keep no partial bytes
         path.unlink(missing_ok=True)
         raise
-    store.insert(FILE, file)
     return ok(file)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import uvicorn
 
+from aac import limits
 from aac.sandbox.app import Gate, create_app
 from aac.sandbox.store import Store
 
@@ -110,13 +111,15 @@ def serve_in_background(
     seed: int | None = None,
     no_assistants: bool = False,
     index_delay_ms: int = 50,
+    max_upload_bytes: int = limits.FILE_BYTES_MAX,
 ) -> Iterator[RunningSandbox]:
     """Serve the sandbox from a daemon thread until the block exits; port 0 picks a free port.
 
     `index_delay_ms` is how long a vector-store file stays `in_progress` (0: settled on the
-    next read), for clients that poll slowly.
+    next read), for clients that poll slowly. `max_upload_bytes` lowers the 512 MB file limit,
+    so a test can reach it without sending half a gigabyte.
     """
-    store = Store(db, index_delay_ms=index_delay_ms)
+    store = Store(db, index_delay_ms=index_delay_ms, max_upload_bytes=max_upload_bytes)
     gate = create_app(store, latency_ms=latency_ms, fault_rate=fault_rate, seed=seed, no_assistants=no_assistants)
     sock = _bind(host, port)
     server = _BackgroundServer(_config(gate, host, sock.getsockname()[1]))

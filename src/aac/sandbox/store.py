@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from aac import limits
+
 JSON = dict[str, Any]
 
 _SCHEMA = """
@@ -51,9 +53,12 @@ class Page:
 class Store:
     """Thread-safe access to the objects table and the uploaded bytes."""
 
-    def __init__(self, db: str = ":memory:", *, index_delay_ms: int = 50) -> None:
+    def __init__(
+        self, db: str = ":memory:", *, index_delay_ms: int = 50, max_upload_bytes: int = limits.FILE_BYTES_MAX
+    ) -> None:
         self.db = db
         self.index_delay_s = index_delay_ms / 1000  # how long a vector-store file takes to index
+        self.max_upload_bytes = max_upload_bytes
         self._temp = db == ":memory:"
         if self._temp:
             self.blob_dir = Path(tempfile.mkdtemp(prefix="aac-sandbox-"))

@@ -82,8 +82,12 @@ class _Receiver:
         if self._sink is not None and self._name == "file":
             self.upload.size += len(chunk)
             if self.upload.size > self._max:
-                raise ApiError(400, "File is too large. The maximum file size is 512 MB.", param="file",
-                               code="file_too_large")
+                raise ApiError(
+                    400,
+                    f"File is too large: it exceeds the maximum file size of {self._max} bytes (512 MB).",
+                    param="file",
+                    code="file_too_large",
+                )
             self._hash.update(chunk)
             self._sink.write(chunk)
         else:
@@ -110,18 +114,33 @@ async def receive(request: Request, path: Path, max_bytes: int = limits.FILE_BYT
         raise ApiError(400, f"Invalid Content-Type header ({got}), expected multipart/form-data.",
                        code="invalid_content_type")
     receiver = _Receiver(path, max_bytes)
-    parser = MultipartParser(boundary, receiver.callbacks())
     try:
-        async for chunk in request.stream():
-            parser.write(chunk)
-        parser.finalize()
-    except ApiError:
+        await _parse(request, MultipartParser(boundary, receiver.callbacks()))
+    finally:
         receiver.close()
-        path.unlink(missing_ok=True)
-        raise
-    except Exception as exc:
-        receiver.close()
-        path.unlink(missing_ok=True)
-        raise ApiError(400, f"Could not parse multipart form: {exc}", code="invalid_multipart") from None
-    receiver.close()
     return receiver.upload
+
+
+async def _parse(request: Request, parser: MultipartParser) -> None:
+    """Feed the whole body to the parser; on failure, read the rest anyway, then answer.
+
+    Answering before the body is read would reset a client still sending it, and the SDK
+    retries a reset: a file over the limit would be uploaded three times.
+    """
+    failure: ApiError | None = None
+    async for chunk in request.stream():
+        if failure is not None:
+            continue
+        try:
+            parser.write(chunk)
+        except ApiError as exc:
+            failure = exc
+        except Exception as exc:
+            failure = ApiError(400, f"Could not parse multipart form: {exc}", code="invalid_multipart")
+    if failure is None:
+        try:
+            parser.finalize()
+        except Exception as exc:
+            failure = ApiError(400, f"Could not parse multipart form: {exc}", code="invalid_multipart")
+    if failure is not None:
+        raise failure
