@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import openai
@@ -19,6 +20,8 @@ from aac.cli import main
 def test_serve_answers_the_sdk_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "aac", "-C", str(tmp_path), "sandbox", "serve", "--port", "0"]
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env={**os.environ, "NO_COLOR": "1"})
+    deadline = threading.Timer(30, process.kill)  # never outlives the test, even if it hangs
+    deadline.start()
     try:
         assert process.stderr is not None
         first = process.stderr.readline()
@@ -29,6 +32,7 @@ def test_serve_answers_the_sdk_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> No
         process.send_signal(signal.SIGINT)
         _, rest = process.communicate(timeout=10)
     finally:
+        deadline.cancel()
         if process.poll() is None:
             process.kill()
             process.wait()
