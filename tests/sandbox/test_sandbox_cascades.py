@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import openai
 import pytest
 
-from aac.sandbox.server import serve_in_background
+from aac.sandbox.server import RunningSandbox, serve_in_background
 
 Upload = Callable[..., str]
 
@@ -88,3 +89,19 @@ def test_memory_database_leaves_nothing_behind() -> None:
         blobs = sandbox.store.blob_dir
         assert any(blobs.iterdir())
     assert not blobs.exists()
+
+
+def test_an_expired_file_is_gone_everywhere(sandbox: RunningSandbox, client: openai.OpenAI) -> None:
+    doc = client.files.create(
+        file=("a.md", b"# a"), purpose="assistants", expires_after={"anchor": "created_at", "seconds": 3600}
+    )
+    store = client.vector_stores.create(name="kb", file_ids=[doc.id])
+    assert client.files.retrieve(doc.id).expires_at == doc.created_at + 3600
+    stored = sandbox.store.get("file", doc.id)
+    assert stored is not None
+    stored["expires_at"] = int(time.time()) - 1  # as if the hour had passed
+    sandbox.store.put("file", stored)
+    with pytest.raises(openai.NotFoundError):
+        client.files.retrieve(doc.id)
+    assert list(client.files.list()) == []
+    assert client.vector_stores.retrieve(store.id).file_counts.total == 0

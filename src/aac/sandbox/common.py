@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from aac.sandbox.apierror import ApiError, invalid
+from aac.sandbox.cascade import expire_files
 from aac.sandbox.store import JSON, Page, Store
 from aac.sandbox.validation import Schema, check
 
@@ -16,7 +17,9 @@ POLL_HEADERS = {"openai-poll-after-ms": "10"}
 
 
 def store_of(request: Request) -> Store:
+    """The sandbox's state, with files past their `expires_at` already gone."""
     store: Store = request.app.state.store
+    expire_files(store)
     return store
 
 

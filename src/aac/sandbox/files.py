@@ -10,8 +10,9 @@ from starlette.routing import Route
 
 from aac import limits
 from aac.sandbox.apierror import ApiError, invalid, no_file
+from aac.sandbox.cascade import delete_file
 from aac.sandbox.common import deleted, enum_query, list_params, ok, page_response, store_of
-from aac.sandbox.indexing import FILE, VS_FILE
+from aac.sandbox.indexing import FILE
 from aac.sandbox.store import JSON, Store, new_id
 from aac.sandbox.uploads import Upload, receive
 
@@ -109,24 +110,11 @@ async def list_files(request: Request) -> JSONResponse:
     return page_response(page)
 
 
-def remove_everywhere(store: Store, file_id: str) -> None:
-    """Take a deleted file out of every vector store and every assistant's code_interpreter list."""
-    for vs_file in store.all(VS_FILE, where={"id": file_id}):
-        store.delete(VS_FILE, file_id, vs_file["vector_store_id"])
-    for assistant in store.all("assistant"):
-        code = (assistant.get("tool_resources") or {}).get("code_interpreter") or {}
-        if file_id in code.get("file_ids", []):
-            code["file_ids"] = [f for f in code["file_ids"] if f != file_id]
-            store.put("assistant", assistant)
-
-
 async def delete(request: Request) -> JSONResponse:
     store = store_of(request)
     file_id = request.path_params["file_id"]
-    if not store.delete(FILE, file_id):
+    if not delete_file(store, file_id):
         raise no_file(file_id)
-    remove_everywhere(store, file_id)
-    store.blob_path(file_id).unlink(missing_ok=True)
     # The delete object is "file", not "file.deleted" (API_FACTS 2.1).
     return deleted(file_id, "file")
 

@@ -34,6 +34,7 @@ CREATE TABLE IF NOT EXISTS objects (
     UNIQUE (kind, parent, id)
 );
 CREATE INDEX IF NOT EXISTS objects_by_id ON objects (kind, id);
+CREATE INDEX IF NOT EXISTS objects_by_expiry ON objects (kind, json_extract(body, '$.expires_at')) WHERE deleted = 0;
 """
 _ALPHABET = string.ascii_letters + string.digits
 
@@ -118,6 +119,15 @@ class Store:
                 "UPDATE objects SET deleted=1 WHERE kind=? AND parent=? AND id=? AND deleted=0", (kind, parent, obj_id)
             )
         return cur.rowcount > 0
+
+    def expired(self, kind: str, now: float) -> list[JSON]:
+        """Live objects of a kind whose `expires_at` is at or before `now`."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT body FROM objects WHERE kind=? AND deleted = 0 AND json_extract(body, '$.expires_at') <= ?",
+                (kind, now),
+            ).fetchall()
+        return [json.loads(r[0]) for r in rows]
 
     def all(self, kind: str, parent: str | None = None, where: dict[str, Any] | None = None) -> list[JSON]:
         """Every live object of a kind (optionally under one parent), oldest first."""
