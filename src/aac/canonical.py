@@ -107,7 +107,9 @@ def canonical_assistant(spec: AssistantSpec, hashes: Mapping[str, str]) -> JSON:
         "model": spec.model,
         "instructions": spec.instructions or None,
         "tools": canonical_tools(spec.tools),
-        "code_interpreter_files": sorted({hashes[path] for path in spec.code_interpreter_files}),
+        # Files attached by id show as the live side shows an upload this stack did not make.
+        "code_interpreter_files": sorted({hashes[path] for path in spec.code_interpreter_files}
+                                         | {UNKNOWN_ID + file_id for file_id in spec.code_interpreter_ids}),
         "vector_store": spec.vector_store,
         "temperature": _sampling(spec.temperature),
         "top_p": _sampling(spec.top_p),

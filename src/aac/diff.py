@@ -258,7 +258,7 @@ def _store_files(d: _Diff, store_changes: Iterable[Change]) -> list[StoreFiles]:
         spec = d.desired.vector_stores[change.name]
         live = d.live.vector_stores.get(change.name)
         reuse = live.files if live is not None and change.action is not Action.REPLACE else ()
-        result.append(StoreFiles(change.name, spec.files, reuse))
+        result.append(StoreFiles(change.name, spec.files, reuse, spec.file_ids))
     return result
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from aac.canonical import attachment_sha
+from aac.canonical import UNKNOWN_ID, attachment_sha
 from aac.identity import file_attributes, fingerprint, upload_basename, upload_filename
 from aac.plan import Action, Change
 from aac.resources import ATTR_PATH, FILE, VECTOR_STORE_FILE, LiveFile, LiveState, LiveVectorStoreFile
@@ -127,6 +127,7 @@ class StoreFiles:
     key: str
     wanted: tuple[str, ...]  # desired paths
     attached: tuple[LiveVectorStoreFile, ...]  # live attachments to reuse (none for a new or replaced store)
+    wanted_ids: tuple[str, ...] = ()  # existing uploads attached by id: never uploaded, never deleted
 
 
 def attachment_changes(stores: Iterable[StoreFiles], hashes: Mapping[str, str], sizes: Mapping[str, int],
@@ -137,9 +138,10 @@ def attachment_changes(stores: Iterable[StoreFiles], hashes: Mapping[str, str], 
     changes: list[Change] = []
     storage = 0
     for store in stores:
-        by_sha: dict[str | None, list[LiveVectorStoreFile]] = defaultdict(list)
+        by_sha: dict[str, list[LiveVectorStoreFile]] = defaultdict(list)
         for attachment in store.attached:
-            by_sha[attachment_sha(attachment.attributes, shas.get(attachment.file_id))].append(attachment)
+            sha = attachment_sha(attachment.attributes, shas.get(attachment.file_id))
+            by_sha[sha or UNKNOWN_ID + attachment.file_id].append(attachment)
         for group in by_sha.values():
             group.sort(key=lambda a: (a.status in FAILED, a.status != "completed", a.file_id))
         for sha, paths in _group(store.wanted, hashes).items():
@@ -148,8 +150,13 @@ def attachment_changes(stores: Iterable[StoreFiles], hashes: Mapping[str, str], 
             changes += new
             storage += used
             by_sha[sha] = found[1:]
-        for stale_sha, group in by_sha.items():
-            changes += [_detach(store.key, a, stale_sha, live, names) for a in group]
+        for file_id in store.wanted_ids:
+            found = by_sha.pop(UNKNOWN_ID + file_id, [])
+            changes.append(_wanted_by_id(store.key, file_id, found[0] if found else None, names))
+            storage += found[0].usage_bytes if found else 0
+        for stale, group in by_sha.items():
+            sha = None if stale.startswith(UNKNOWN_ID) else stale
+            changes += [_detach(store.key, a, sha, live, names) for a in group]
     return changes, storage
 
 
@@ -190,6 +197,17 @@ def _wanted_attachment(key: str, sha: str, paths: list[str], attachment: LiveVec
     else:
         change = _change(VECTOR_STORE_FILE, first, Action.NOOP, **common)
     return [change, *twins], attachment.usage_bytes
+
+
+def _wanted_by_id(key: str, file_id: str, attachment: LiveVectorStoreFile | None, names: Addresses) -> Change:
+    """A file the manifest attaches by id (`file_ids`): attached as it is, its bytes unknown to aac."""
+    name = f"{key}/{file_id}"
+    names.used.add(f"{VECTOR_STORE_FILE}.{name}")
+    after = {"vector_store": key, "file_id": file_id}
+    if attachment is None:
+        return _change(VECTOR_STORE_FILE, name, Action.CREATE, after=after)
+    return _change(VECTOR_STORE_FILE, name, Action.NOOP, id=file_id, before=_vsf_before(key, attachment, None),
+                   after=after, live_fingerprint=fingerprint(attachment.raw))
 
 
 def _detach(key: str, attachment: LiveVectorStoreFile, sha: str | None, live: LiveState,

@@ -5,7 +5,8 @@ content-addressed name, else aac's `aac-sha256` attribute), and files aac did no
 (`file_ids` in a manifest, or anyone's upload) by id. What does not match is judged by
 its traces:
 
-- a live attachment without aac's attributes was attached by hand: drifted;
+- a live attachment without aac's attributes (aac-sha256, or aac-path alone for a file attached
+  by id) was attached by hand: drifted;
 - one with them was attached by aac and has since left the manifests: pending;
 - a wanted file whose upload of those bytes is live but attached nowhere was detached by
   hand (aac deletes an upload only after nothing uses it): drifted;
@@ -49,7 +50,7 @@ def wanted_files(spec: VectorStoreSpec, hashes: Mapping[str, str], labels: Mappi
     wanted: dict[str, str] = {}
     for path in spec.files:
         wanted.setdefault(hashes[path], path)
-    for file_id in getattr(spec, "file_ids", ()):
+    for file_id in spec.file_ids:
         key = UNKNOWN_ID + file_id
         wanted.setdefault(key, labels.get(key, file_id))
     return wanted
@@ -60,9 +61,8 @@ def store_files_drift(spec: VectorStoreSpec | None, store: LiveVectorStore | Non
     wanted = wanted_files(spec, hashes, labels) if spec is not None else {}
     attached = _attached(store, live)
     actual = sorted(wanted.get(key) or _label(a, key, labels) for key, a in attached.items())
-    by_hand = sorted(_label(a, key, labels) for key, a in attached.items()
-                     if key not in wanted and ATTR_SHA256 not in a.attributes)
-    dropped = any(key not in wanted and ATTR_SHA256 in a.attributes for key, a in attached.items())
+    by_hand = sorted(_label(a, key, labels) for key, a in attached.items() if key not in wanted and not _by_aac(a))
+    dropped = any(key not in wanted and _by_aac(a) for key, a in attached.items())
     unattached = [key for key in wanted if key not in attached]
     orphans = _orphaned_shas(live)
     detached = sorted(wanted[key] for key in unattached if key in orphans)
@@ -82,6 +82,11 @@ def _attached(store: LiveVectorStore | None, live: LiveState) -> dict[str, LiveV
         sha = attachment_sha(attachment.attributes, shas.get(attachment.file_id))
         result.setdefault(sha or UNKNOWN_ID + attachment.file_id, attachment)
     return result
+
+
+def _by_aac(attachment: LiveVectorStoreFile) -> bool:
+    """aac writes its attributes on every file it attaches (aac-sha256 and aac-path; aac-path alone by id)."""
+    return ATTR_SHA256 in attachment.attributes or ATTR_PATH in attachment.attributes
 
 
 def _label(attachment: LiveVectorStoreFile, key: str, labels: Mapping[str, str]) -> str:

@@ -69,6 +69,7 @@ class VectorStoreSpec:
     protect: bool = False
     owner: str | None = None  # the assistant whose `files.file_search` this store holds; None for a manifest
     source: Source | None = None
+    file_ids: tuple[str, ...] = ()  # existing uploads attached by id (bytes not in the repository), sorted, unique
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class AssistantSpec:
     metadata: Mapping[str, str] = field(default_factory=dict)
     protect: bool = False
     source: Source | None = None
+    code_interpreter_ids: tuple[str, ...] = ()  # existing uploads by id (bytes not in the repository), sorted, unique
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,11 @@ def check_assistant(ctx: LoadContext, spec: AssistantSpec, data: dict[str, objec
     """Checks of one assistant that need its files expanded and its tools normalised."""
     path = spec.source.path if spec.source else ""
     line = spec.source.line if spec.source else 0
-    if len(spec.code_interpreter_files) > limits.CODE_INTERPRETER_FILES_MAX:
+    code_files = len(spec.code_interpreter_files) + len(spec.code_interpreter_ids)
+    if code_files > limits.CODE_INTERPRETER_FILES_MAX:
         ctx.error(path, line_of_files,
-                  f"{spec.name} attaches {len(spec.code_interpreter_files)} files to code_interpreter; "
+                  f"{spec.name} attaches {code_files} files to code_interpreter"
+                  f"{' (by path and by id)' if spec.code_interpreter_ids else ''}; "
                   f"the API allows at most {limits.CODE_INTERPRETER_FILES_MAX}",
                   "narrow the globs, or put the files in an archive (.zip, .tar)")
     files = data.get("files") or {}
@@ -23,7 +25,7 @@ def check_assistant(ctx: LoadContext, spec: AssistantSpec, data: dict[str, objec
         ctx.error(path, line, f"{spec.name} sets both `vector_store` and `files.file_search`",
                   "an assistant searches one vector store: use a shared vector_store manifest or its own files")
     types = {tool["type"] for tool in spec.tools}
-    if spec.code_interpreter_files and "code_interpreter" not in types:
+    if (spec.code_interpreter_files or spec.code_interpreter_ids) and "code_interpreter" not in types:
         ctx.warn(path, line_of_files, f"{spec.name} attaches code_interpreter files but has no code_interpreter tool",
                  "add `- code_interpreter` to tools")
     if spec.vector_store and "file_search" not in types:

@@ -42,7 +42,13 @@ def normalize_vector_store(ctx: LoadContext, doc: Document) -> VectorStoreSpec:
         metadata=dict(data.get("metadata") or {}),
         protect=bool(data.get("protect", False)),
         source=Source(doc.path, doc.line),
+        file_ids=_ids(data.get("file_ids")),
     )
+
+
+def _ids(value: Any) -> tuple[str, ...]:
+    """`file_ids` / `code_interpreter_ids`: existing uploads by id, sorted and unique."""
+    return tuple(sorted({str(i) for i in value or ()}))
 
 
 def normalize_assistant(ctx: LoadContext, doc: Document) -> tuple[AssistantSpec, VectorStoreSpec | None]:
@@ -75,6 +81,7 @@ def normalize_assistant(ctx: LoadContext, doc: Document) -> tuple[AssistantSpec,
         metadata=dict(data.get("metadata") or {}),
         protect=bool(data.get("protect", False)),
         source=Source(doc.path, doc.line),
+        code_interpreter_ids=_ids(files.get("code_interpreter_ids")),
     )
     return spec, own_store
 
