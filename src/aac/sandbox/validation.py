@@ -73,8 +73,7 @@ def check(value: Any, schema: Schema, path: str = "") -> None:
 
 
 def _wrong_type(value: Any, expected: str, path: str) -> None:
-    got = _TYPE_NAMES.get(_kind(value), "null" if value is None else "an unknown type")
-    got = "null" if value is None else got
+    got = "null" if value is None else _TYPE_NAMES.get(_kind(value), "an unknown type")
     raise invalid(
         path,
         f"Invalid type for '{path}': expected {_TYPE_NAMES.get(expected, expected)}, but got {got} instead.",
