@@ -193,6 +193,24 @@ def test_a_store_left_retagged_by_a_crash_mid_replace_is_deleted_by_the_next_app
     assert aac("plan", "--detailed-exitcode").code == 0
 
 
+def test_uploads_named_by_id_are_attached_as_they_are_and_never_deleted(aac: Cli, client: openai.OpenAI) -> None:
+    theirs = client.files.create(file=("handbook.md", b"# Handbook\n\nBe kind.\n"), purpose="assistants")
+    (aac.root / "assistants/handbook.yaml").write_text(
+        f"kind: vector_store\nname: handbook\nfile_ids: [{theirs.id}]\n")
+    manifest = aac.root / "assistants/math-tutor.yaml"
+    files = "  code_interpreter: [../data/*.csv]"
+    manifest.write_text(manifest.read_text().replace(files, f"{files}\n  code_interpreter_ids: [{theirs.id}]"))
+
+    assert aac("apply", "--auto-approve").code == 0
+    state = owned(client)
+    assert state.attached["handbook"] == [theirs.id]
+    assert theirs.id in state.code_files
+    assert aac("plan", "--detailed-exitcode").code == 0
+
+    assert aac("destroy", "--auto-approve").code == 0
+    assert client.files.retrieve(theirs.id).filename == "handbook.md"  # not ours to delete
+
+
 def test_output_maps_keys_to_live_ids(aac: Cli, client: openai.OpenAI) -> None:
     import json
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from aac.apply import actions, converge
 from aac.apply.context import Context, code_file_ids_of, store_ids_of
 from aac.apply.graph import Step, StepFailed
+from aac.canonical import UNKNOWN_ID
 from aac.identity import is_protected
 from aac.plan import Action, Change
 from aac.resources import ASSISTANT, FILE, VECTOR_STORE, VECTOR_STORE_FILE
@@ -109,6 +110,7 @@ class Builder:
             if self._fresh_store(key):
                 spec = self.ctx.desired.vector_stores[key]
                 entries[key].update({p: self.ctx.hashes[p] for p in spec.files})
+                entries[key].update({file_id: UNKNOWN_ID + file_id for file_id in spec.file_ids})
         for change in self.changes[VECTOR_STORE_FILE]:
             self._attachment(change, entries, addresses)
         for key, files in entries.items():
@@ -128,7 +130,10 @@ class Builder:
         if gone is not None and gone.action is Action.DELETE:
             return  # the store's deletion takes its files with it
         if change.action in FRESH or (change.action is Action.UPDATE and self._fresh_store(key)):
-            entries[key][str(side["path"])] = str(side["sha256"])
+            if side.get("sha256"):
+                entries[key][str(side["path"])] = str(side["sha256"])
+            else:  # an existing upload the manifest names by id (`file_ids`)
+                entries[key][str(side["file_id"])] = UNKNOWN_ID + str(side["file_id"])
             addresses[key].append(change.address)
         elif change.action is Action.UPDATE:
             self.add(f"attributes:{change.address}", actions.update_attributes(self.ctx, change), [change.address],
@@ -145,7 +150,7 @@ class Builder:
         if self._store_going(key):
             return
         run: Callable[[], object] = actions.detach(self.ctx, key, file_id)
-        if change.action is Action.REPLACE and change.after is not None:
+        if change.action is Action.REPLACE and change.after is not None and change.after.get("sha256"):
             run = self._detach_unless_same(key, file_id, str(change.after["sha256"]))
         sid = self.add(f"detach:{change.address}", run, [change.address], needs=[self.has(f"attach:{key}")])
         self.detach_steps[file_id].append(sid)
