@@ -292,3 +292,24 @@ def test_every_change_on_a_live_object_carries_its_fingerprint_and_the_plan_is_s
     assert all(c.live_fingerprint for c in plan.changes if c.id)
     assert [c.address for c in plan.changes] == sorted(c.address for c in plan.changes)
     assert Plan.loads(plan.dumps()) == plan
+
+
+# --- uploads named by id (file_ids, code_interpreter_ids) -------------------------------
+
+
+def test_an_upload_named_by_id_is_attached_as_it_is_and_never_deleted() -> None:
+    snapshot = applied_snapshot(state(tutor(), kb()), HASHES)
+    snapshot["files"].append({"id": "file-imported", "filename": "policy.pdf", "bytes": 5, "purpose": "assistants"})
+    plan = plan_for(state(tutor(), kb(file_ids=("file-imported",))), snapshot)
+    assert actions(plan) == {"vector_store_file.kb/file-imported": ("create", ())}
+    snapshot["vector_store_files"]["vs_kb"].append({"id": "file-imported", "status": "completed", "attributes": {}})
+    assert actions(plan_for(state(tutor(), kb(file_ids=("file-imported",))), snapshot)) == {}
+
+
+def test_this_stacks_own_upload_named_by_id_compares_by_content_and_is_kept() -> None:
+    own = file_id(SHA["faq.md"])
+    # the manifest now names faq.md's upload by id instead of by path, in the store and in the assistant
+    desired = state(tutor(code_interpreter_files=(), code_interpreter_ids=(own,)),
+                    kb(files=("kb/guide.md",), file_ids=(own,)), files=("kb/guide.md",))
+    live = applied_snapshot(state(tutor(code_interpreter_files=("kb/faq.md",)), kb()), HASHES)
+    assert actions(plan_for(desired, live)) == {}

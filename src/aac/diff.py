@@ -15,6 +15,7 @@ from typing import Any
 
 from aac.canonical import (
     JSON,
+    UNKNOWN_ID,
     WRITE_ONLY,
     canonical_assistant,
     canonical_live_assistant,
@@ -205,7 +206,8 @@ def _assistants(d: _Diff, replaced_stores: set[str]) -> list[Change]:
             changes.append(d.keep_or_delete(ASSISTANT, key, obj))  # type: ignore[arg-type]
             continue
         before = canonical_live_assistant(obj, d.live) if obj else {}
-        change = _object_change(ASSISTANT, key, canonical_assistant(wanted[key], d.hashes), obj, before)
+        after = _resolve_ids(canonical_assistant(wanted[key], d.hashes), d.live)
+        change = _object_change(ASSISTANT, key, after, obj, before)
         changes.append(_repoint(change, wanted[key].vector_store, replaced_stores))
     return changes
 
@@ -232,6 +234,23 @@ def _kept_shas(d: _Diff) -> dict[str, str]:
             if shas.get(file_id):
                 keep.setdefault(str(shas[file_id]), f"used by protected {address}")
     return keep
+
+
+def _kept_by_id(d: _Diff) -> dict[str, str]:
+    """This stack's uploads that a manifest names by id (file_ids, code_interpreter_ids): never deleted."""
+    shas = {f.id: f.sha256 for f in d.live.files.values() if f.sha256}
+    ids = [i for s in d.wanted(d.desired.vector_stores).values() for i in s.file_ids]
+    if d.live.assistants_supported:
+        ids += [i for a in d.wanted(d.desired.assistants).values() for i in a.code_interpreter_ids]
+    return {shas[i]: f"a manifest attaches it by id ({i})" for i in sorted(ids) if i in shas}
+
+
+def _resolve_ids(after: JSON, live: LiveState) -> JSON:
+    """A code-interpreter file named by id that is this stack's own upload compares by content, as live does."""
+    shas = {f.id: f.sha256 for f in live.files.values() if f.sha256}
+    files = after.get("code_interpreter_files") or []
+    resolved = sorted({shas.get(f.removeprefix(UNKNOWN_ID), f) if f.startswith(UNKNOWN_ID) else f for f in files})
+    return {**after, "code_interpreter_files": resolved} if resolved != files else after
 
 
 def _referenced(live: LiveState) -> tuple[set[str], dict[str, str]]:
@@ -273,7 +292,8 @@ def diff(desired: DesiredState, hashes: Mapping[str, str], live: LiveState, *, t
     sizes = {path: local.size for path, local in desired.files.items()}
     attachments, storage_after = attachment_changes(_store_files(d, stores), hashes, sizes, live)
     referenced, known_paths = _referenced(live)
-    files, freed = file_changes(desired.stack, wanted_paths, hashes, sizes, live, keep=_kept_shas(d),
+    keep = {**_kept_by_id(d), **_kept_shas(d)}
+    files, freed = file_changes(desired.stack, wanted_paths, hashes, sizes, live, keep=keep,
                                 referenced=referenced, known_paths=known_paths,
                                 delete_reason=DESTROY_REASON if destroy else None)
     storage_after += sum(int(raw.get("usage_bytes") or 0) for a, raw in d.kept if a.startswith(VECTOR_STORE))

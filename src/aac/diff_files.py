@@ -144,14 +144,18 @@ def attachment_changes(stores: Iterable[StoreFiles], hashes: Mapping[str, str], 
             by_sha[sha or UNKNOWN_ID + attachment.file_id].append(attachment)
         for group in by_sha.values():
             group.sort(key=lambda a: (a.status in FAILED, a.status != "completed", a.file_id))
-        for sha, paths in _group(store.wanted, hashes).items():
+        groups = _group(store.wanted, hashes)
+        for sha, paths in groups.items():
             found = by_sha.pop(sha, [])
             new, used = _wanted_attachment(store.key, sha, paths, found[0] if found else None, sizes, names)
             changes += new
             storage += used
             by_sha[sha] = found[1:]
         for file_id in store.wanted_ids:
-            found = by_sha.pop(UNKNOWN_ID + file_id, [])
+            own = shas.get(file_id)  # an id that names one of this stack's own uploads is matched by content
+            if own in groups:
+                continue  # a path of the manifest already attaches these bytes
+            found = by_sha.pop(own or UNKNOWN_ID + file_id, [])
             changes.append(_wanted_by_id(store.key, file_id, found[0] if found else None, names))
             storage += found[0].usage_bytes if found else 0
         for stale, group in by_sha.items():
