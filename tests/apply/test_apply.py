@@ -211,6 +211,20 @@ def test_uploads_named_by_id_are_attached_as_they_are_and_never_deleted(aac: Cli
     assert client.files.retrieve(theirs.id).filename == "handbook.md"  # not ours to delete
 
 
+def test_fields_dropped_from_a_manifest_are_cleared_on_the_live_object(aac: Cli, client: openai.OpenAI) -> None:
+    assert aac("apply", "--auto-approve").code == 0
+    manifest = aac.root / "assistants/math-tutor.yaml"
+    manifest.write_text(manifest.read_text().replace("temperature: 0.2\nmetadata:\n  team: education\n", ""))
+
+    result = aac("apply", "--auto-approve")
+
+    assert result.code == 0, result.err
+    assert "Apply complete: 0 created, 1 updated" in result.out
+    tutor = owned(client).assistants["math-tutor"][0]
+    assert "team" not in tutor.metadata and tutor.temperature in (None, 1)
+    assert aac("plan", "--detailed-exitcode").code == 0
+
+
 def test_output_maps_keys_to_live_ids(aac: Cli, client: openai.OpenAI) -> None:
     import json
 

@@ -85,3 +85,49 @@ def test_deleting_what_is_already_gone_succeeds(lossy: tuple[Writer, LoseFirstAn
     writer.delete_assistant("asst_gone")
     writer.delete_vector_store("vs_gone")
     writer.delete_file("file-gone")
+
+
+class RateLimitFirst(httpx.HTTPTransport):
+    """Answer the first create with 429 and a Retry-After, as a busy API does; then let requests through."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.sent += 1
+        if self.sent == 1:
+            body = {"error": {"message": "Rate limit reached", "type": "requests", "param": None,
+                              "code": "rate_limit_exceeded"}}
+            return httpx.Response(429, json=body, headers={"retry-after-ms": "20"}, request=request)
+        return super().handle_request(request)
+
+
+def test_a_429_is_retried_after_the_delay_the_server_asked_for(sandbox: Any, client: openai.OpenAI) -> None:
+    transport = RateLimitFirst()
+    sdk = openai.OpenAI(base_url=sandbox.base_url, api_key="sk-test",
+                        http_client=openai.DefaultHttpxClient(transport=transport))
+    writer = Writer(Api(sdk=sdk, target=Target("test", "openai"), log=RequestLog(Output())), "demo")
+
+    store = writer.create_vector_store("kb", {"name": "KB", "metadata": tags("demo", "kb", "sha256:0")})
+
+    assert transport.sent == 2  # refused once, then created; the SDK's own retries are off
+    assert [s.id for s in client.vector_stores.list()] == [store.id]
+    sdk.close()
+
+
+def _rate_limited(headers: dict[str, str]) -> openai.RateLimitError:
+    response = httpx.Response(429, headers=headers, request=httpx.Request("POST", "http://127.0.0.1/v1/files"))
+    return openai.RateLimitError("Rate limit reached", response=response, body=None)
+
+
+@pytest.mark.parametrize(("headers", "seconds"), [
+    ({"retry-after-ms": "250", "retry-after": "9"}, 0.25),  # the SDK's precedence: milliseconds first
+    ({"retry-after": "2"}, 2.0),
+    ({"retry-after": "Wed, 21 Oct 2026 07:28:00 GMT"}, None),  # a date: our own backoff instead
+    ({}, None),
+])
+def test_retry_after_reads_the_servers_delay(headers: dict[str, str], seconds: float | None) -> None:
+    from aac.api.writer import retry_after
+
+    assert retry_after(_rate_limited(headers)) == seconds

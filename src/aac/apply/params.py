@@ -16,8 +16,6 @@ from aac.plan import Change
 from aac.resources import ATTR_PATH, AssistantSpec, VectorStoreSpec
 
 JSON = dict[str, Any]
-# Fields a modify request clears with an explicit null when the manifest dropped them.
-_NULLABLE = ("description", "instructions", "temperature", "top_p", "response_format", "reasoning_effort")
 
 
 def spec_tag(change: Change) -> str:
@@ -42,11 +40,19 @@ def vector_store_create(stack: str, spec: VectorStoreSpec, change: Change) -> JS
 
 def vector_store_update(stack: str, spec: VectorStoreSpec, change: Change) -> JSON:
     """The modify body: name, expiry and metadata (description and chunking are create-only)."""
-    return {
+    body: JSON = {
         "name": spec.display_name,
         "expires_after": dict(spec.expires_after) if spec.expires_after is not None else None,
         "metadata": metadata(stack, spec.name, spec.metadata, change, protect=spec.protect),
     }
+    return _cleared_only_if_changed(body, change)
+
+
+def _cleared_only_if_changed(body: JSON, change: Change) -> JSON:
+    """Drop unset fields, except an explicit null that clears one the manifest no longer sets."""
+    changed = set(change.changed_fields) | {"display_name"}
+    renamed = {"name": "display_name"}
+    return {k: v for k, v in body.items() if v is not None or renamed.get(k, k) in changed}
 
 
 def attachment(sha256: str, path: str, file_id: str, spec: VectorStoreSpec) -> JSON:
@@ -74,7 +80,8 @@ def assistant_body(
     vector_store_id: str | None,
     update: bool,
 ) -> JSON:
-    """Create or modify body; a modify sends every field, so lists and removals converge."""
+    """Create or modify body; a modify sends every set field (lists replace wholesale, so they converge)
+    and an explicit null for a field the manifest dropped."""
     body: JSON = {
         "model": spec.model,
         "name": spec.display_name,
@@ -95,5 +102,5 @@ def assistant_body(
     if resources:
         body["tool_resources"] = resources
     if update:
-        return {k: v for k, v in body.items() if v is not None or k in _NULLABLE}
+        return _cleared_only_if_changed(body, change)
     return {k: v for k, v in body.items() if v is not None}
