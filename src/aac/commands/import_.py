@@ -1,0 +1,108 @@
+"""`aac import [KEY...] [--all] [--out DIR] [--auto-approve]`: write manifests for live objects, then adopt them.
+
+Manifests first (never overwriting a file), then the adoption plan, then a question (or
+`--auto-approve`), then the tags. Without a terminal and without `--auto-approve` the
+manifests stay written and the command says how to finish: running it again finds the
+manifests it wrote (their `# aac-import:` line) and only adopts.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from aac.api.connect import Api, connect
+from aac.api.writer import Writer
+from aac.errors import AacError
+from aac.identity import hash_files
+from aac.importer import (
+    adoptees,
+    adoption_plan,
+    earlier_imports,
+    plan_manifests,
+    select,
+    write_files,
+    write_tags,
+)
+from aac.importer.manifests import Source
+from aac.live import read_snapshot
+from aac.manifest import manifest_files, require_valid
+from aac.planner import HASH_CACHE, utc_now
+from aac.render import render_plan
+from aac.stack import Stack, load_stack
+
+if TYPE_CHECKING:
+    from aac.cli import App
+
+IMPORTED = "imported"
+ADOPT = "Adopt these objects (write this stack's tags on them)? Only 'yes' will be accepted: "
+
+
+def run(app: App, keys: tuple[str, ...] = (), import_all: bool = False, out_dir: str | None = None,
+        auto_approve: bool = False) -> int:
+    stack = load_stack(app.root)
+    target = stack.target(app.target_name)
+    desired = require_valid(stack, app.out)  # manifest problems first, before any network or key
+    folder = _out_folder(stack, out_dir)
+    with connect(stack, target, app.environ, app.out) as api:
+        reader = api.reader()
+        snapshot = read_snapshot(reader, stack.name)
+        selection = select(keys, import_all, snapshot.get("assistants") or [], snapshot.get("vector_stores") or [],
+                           stack.name)
+        if selection.empty:
+            app.out.document("Nothing to import: no assistant or vector store on the target is without tags.")
+            return 0
+        for store in selection.stores:
+            snapshot["vector_store_files"][store["id"]] = reader.vector_store_files(store["id"])
+        earlier = earlier_imports(manifest_files(stack), desired)
+        src = Source(stack.root, folder, {f["id"]: f for f in snapshot.get("files") or []},
+                     snapshot["vector_store_files"], {})
+        written, imported = plan_manifests(src, selection, desired, snapshot, earlier)
+        for path in write_files(written):
+            app.out.info(f"wrote {_shown(path, stack.root)}")
+        _adopt(app, api, stack, target.name, snapshot, imported, auto_approve, keys, import_all, out_dir)
+    return 0
+
+
+def _adopt(app: App, api: Api, stack: Stack, target: str, snapshot: dict[str, Any],
+           imported: dict[str, tuple[str, str]], auto_approve: bool, keys: tuple[str, ...], import_all: bool,
+           out_dir: str | None) -> None:
+    desired = require_valid(stack, app.out)
+    hashes = hash_files(desired.files, stack.root / HASH_CACHE)
+    raws = {raw["id"]: raw for c in ("assistants", "vector_stores") for raw in snapshot.get(c) or []}
+    adopting = adoptees(desired, hashes, imported, raws)
+    plan = adoption_plan(desired, hashes, snapshot, adopting, target=target, now=utc_now())
+    app.out.document(render_plan(plan, "text", app.out))
+    if not auto_approve and not app.out.interactive:
+        again = " ".join(["aac import", *keys, *(["--all"] if import_all else []),
+                          *([f"--out {out_dir}"] if out_dir else []), "--auto-approve"])
+        raise AacError("the manifests are written, but nothing was adopted: this is not an interactive terminal",
+                       f"review them, then run `{again}` to add the tags")
+    from aac.commands.apply import confirm
+
+    confirm(app.out, auto_approve, ADOPT)
+    write_tags(Writer(api, stack.name), adopting)
+    others = [c.address for c in plan.actionable if c.changed_fields != ("tags",)]
+    app.out.info(f"Adopted {len(adopting)} object{'s' if len(adopting) != 1 else ''}." + (
+        f" `aac apply` makes the other changes shown for {', '.join(others)}." if others
+        else " `aac plan` now shows no changes for them."))
+
+
+def _out_folder(stack: Stack, out_dir: str | None) -> Path:
+    """--out DIR (relative to the stack root), which must lie inside the manifests folder."""
+    manifests = stack.manifests_dir.resolve()
+    if out_dir is None:
+        return manifests / IMPORTED
+    folder = Path(os.path.normpath(stack.root / out_dir)).resolve()
+    if folder != manifests and manifests not in folder.parents:
+        raise AacError(f"--out {out_dir} is outside the manifests folder {stack.manifests}/",
+                       f"pick a folder inside {stack.manifests}/, so aac loads the manifests it writes")
+    return folder
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,261 @@
+"""Manifests for imported objects, written so the next plan compares them equal to what is live.
+
+Each field is written only where it differs from what an unset field means (the canonical
+form's defaults), so a manifest reads like one a person wrote. What the API cannot give
+back is said in comments: the bytes of files (attached by id instead, through `file_ids`
+and `files.code_interpreter_ids`) and write-only fields.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from aac.canonical import AUTO_CHUNKING, normalise, user_metadata
+from aac.errors import AacError
+from aac.importer.select import code_file_ids, store_ids
+from aac.limits import USER_METADATA_PAIRS_MAX
+
+JSON = dict[str, Any]
+MARKER = "# aac-import:"  # `# aac-import: <id> as <kind>.<key>`: lets a second run finish an adoption
+LONG_LINES, LONG_CHARS = 40, 4000  # longer instructions go to a file beside the manifest
+SEARCH_DEFAULTS: JSON = {"max_num_results": 20, "ranking_options": {"ranker": "auto", "score_threshold": 0}}
+SWITCH_HINT = ("# To use a local copy instead: put the file in the repository, add its path to {field}\n"
+               "# (relative to this folder), and remove its id from {ids_field}.")
+
+
+@dataclass
+class Written:
+    """Files to create: path -> text, in the order they were planned."""
+
+    files: dict[Path, str] = field(default_factory=dict)
+
+    def add(self, path: Path, text: str) -> None:
+        if path in self.files and self.files[path] != text:
+            raise AacError(f"two imported objects would write {path} differently",
+                           "import them one at a time with different --out folders")
+        self.files[path] = text
+
+
+@dataclass(frozen=True)
+class Source:
+    """What the manifests are written from: the target's files, stores' files, and known store keys."""
+
+    root: Path
+    out_dir: Path
+    files: Mapping[str, JSON]  # file id -> the API's file object
+    store_files: Mapping[str, list[JSON]]  # vector store id -> its attachments
+    store_keys: Mapping[str, str]  # vector store id -> manifest key (imported now, or of this stack)
+
+
+class _Literal(str):
+    """A multi-line string, dumped in YAML's literal block style."""
+
+
+def _literal(dumper: yaml.SafeDumper, value: _Literal) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(value), style="|")
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Dumper.add_representer(_Literal, _literal)
+
+
+def dump(data: JSON) -> str:
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=4096,
+                     default_flow_style=False)
+
+
+def check_metadata(kind: str, raw: Mapping[str, Any]) -> None:
+    metadata = user_metadata(raw.get("metadata"))
+    if len(metadata) > USER_METADATA_PAIRS_MAX:
+        raise AacError(
+            f"{kind} {raw['id']} has {len(metadata)} metadata keys; aac needs 5 of the API's 16 for its tags",
+            f"remove metadata keys from it until at most {USER_METADATA_PAIRS_MAX} are left, then import again",
+        )
+
+
+def header(src: Source, kind: str, key: str, raw: Mapping[str, Any]) -> list[str]:
+    lines = [f"{MARKER} {raw['id']} as {kind}.{key}"]
+    schema = src.root / "schemas" / "manifest.schema.json"
+    if schema.is_file():
+        lines.insert(0, f"# yaml-language-server: $schema={_rel(schema, src.out_dir)}")
+    return lines
+
+
+def file_comment(src: Source, ids: list[str], what: str, field_name: str, ids_field: str) -> list[str]:
+    if not ids:
+        return []
+    lines = [f"# {what}, attached by id: the API does not give back the contents of files of purpose",
+             "# `assistants`, so they stay on the target as they are:"]
+    for file_id in ids:
+        info = src.files.get(file_id) or {}
+        size = info.get("bytes")
+        size_text = f"{size:,} bytes" if isinstance(size, int) else "size unknown"
+        lines.append(f"#   {file_id}  {info.get('filename') or '(no such file listed)'}  {size_text}")
+    lines.append(SWITCH_HINT.format(field=field_name, ids_field=ids_field))
+    return lines
+
+
+def render_store(src: Source, raw: Mapping[str, Any], key: str) -> str:
+    attached = sorted(str(f["id"]) for f in src.store_files.get(str(raw["id"]), []))
+    data: JSON = {"kind": "vector_store", "name": key}
+    _display_name(data, raw, key)
+    if attached:
+        data["file_ids"] = attached
+    chunking = _chunking(src.store_files.get(str(raw["id"]), []))
+    if chunking is not None:
+        data["chunking_strategy"] = chunking
+    expires = raw.get("expires_after")
+    if isinstance(expires, Mapping):
+        data["expires_after"] = {k: v for k, v in expires.items() if v is not None}
+    _metadata(data, raw)
+    notes = ["# `description` is write-only on the API, so it could not be imported; if the store has one,",
+             "# adding it here rebuilds the store (a description is set only when a store is created)."]
+    comments = [*header(src, "vector_store", key, raw),
+                *file_comment(src, attached, "Files", "`files`", "`file_ids`"), *notes]
+    return "\n".join(comments) + "\n" + dump(data)
+
+
+def render_assistant(src: Source, raw: Mapping[str, Any], key: str, written: Written,
+                     schemas: dict[str, Any]) -> str:
+    data: JSON = {"kind": "assistant", "name": key}
+    _display_name(data, raw, key)
+    if raw.get("description"):
+        data["description"] = raw["description"]
+    data["model"] = raw.get("model")
+    _instructions(src, data, raw, key, written)
+    tools = [_tool(src, tool, key, written, schemas) for tool in raw.get("tools") or []]
+    if tools:
+        data["tools"] = tools
+    code_ids = sorted(code_file_ids(raw))
+    if code_ids:
+        data["files"] = {"code_interpreter_ids": code_ids}
+    comments = [*header(src, "assistant", key, raw)]
+    stores = store_ids(raw)
+    if stores and stores[0] in src.store_keys:
+        data["vector_store"] = src.store_keys[stores[0]]
+    elif stores:
+        comments.append(f"# It searches vector store {stores[0]}, which another stack manages: not imported.")
+    for name in ("temperature", "top_p"):
+        if raw.get(name) is not None and normalise(raw[name]) != 1:
+            data[name] = raw[name]
+    response_format = raw.get("response_format")
+    if response_format not in (None, "auto", {"type": "auto"}):
+        data["response_format"] = _response_format(response_format)
+    _metadata(data, raw)
+    comments += file_comment(src, code_ids, "Code-interpreter files", "`files.code_interpreter`",
+                             "`files.code_interpreter_ids`")
+    comments.append("# `reasoning_effort` is write-only on the API, so it could not be imported: set it if needed.")
+    return "\n".join(comments) + "\n" + dump(data)
+
+
+def _display_name(data: JSON, raw: Mapping[str, Any], key: str) -> None:
+    name = raw.get("name")
+    if isinstance(name, str) and name and name != key:
+        data["display_name"] = name
+
+
+def _metadata(data: JSON, raw: Mapping[str, Any]) -> None:
+    metadata = user_metadata(raw.get("metadata"))
+    if metadata:
+        data["metadata"] = metadata
+
+
+def _instructions(src: Source, data: JSON, raw: Mapping[str, Any], key: str, written: Written) -> None:
+    text = raw.get("instructions")
+    if not text:
+        return
+    if text.count("\n") + 1 > LONG_LINES or len(text) > LONG_CHARS:
+        filename = f"{key}.instructions.md"
+        written.add(src.out_dir / filename, text)
+        data["instructions_file"] = filename
+    else:
+        data["instructions"] = _Literal(text) if "\n" in text else text
+
+
+def _tool(src: Source, tool: Mapping[str, Any], key: str, written: Written, schemas: dict[str, Any]) -> Any:
+    kind = tool.get("type")
+    if kind == "code_interpreter":
+        return "code_interpreter"
+    if kind == "file_search":
+        search = {k: v for k, v in _drop_none(tool.get("file_search") or {}).items()
+                  if normalise(v) != SEARCH_DEFAULTS.get(k)}
+        return {"type": "file_search", "file_search": search} if search else "file_search"
+    function = _drop_none(tool.get("function") or {})
+    result: JSON = {"name": function["name"]}
+    if function.get("description") is not None:
+        result["description"] = function["description"]
+    parameters = function.get("parameters")
+    if parameters:
+        result["parameters"] = {"$ref": _schema_ref(src, function["name"], parameters, key, written, schemas)}
+    elif parameters is not None:
+        result["parameters"] = parameters
+    if function.get("strict"):
+        result["strict"] = True
+    return {"type": "function", "function": result}
+
+
+def _schema_ref(src: Source, name: str, parameters: Any, key: str, written: Written,
+                schemas: dict[str, Any]) -> str:
+    """schemas/functions/<name>.json; <name>.<key>.json when another schema has that name already."""
+    folder = src.root / "schemas" / "functions"
+    for candidate in (folder / f"{name}.json", folder / f"{name}.{key}.json"):
+        known = schemas.get(str(candidate), _existing_schema(candidate))
+        if known is None or known == parameters:
+            schemas[str(candidate)] = parameters
+            if not candidate.exists():
+                written.add(candidate, json.dumps(parameters, indent=2, ensure_ascii=False) + "\n")
+            return _rel(candidate, src.out_dir)
+    raise AacError(f"{folder / (name + '.json')} and {folder / (name + '.' + key + '.json')} exist with "
+                   f"other schemas than function {name!r} of {key}",
+                   "move them aside or pass --out to another folder, then import again; nothing was written")
+
+
+def _existing_schema(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return {"unreadable": str(path)}  # never equal to a real schema: pick another name
+
+
+def _chunking(attachments: list[JSON]) -> Any:
+    """The one static chunking the store's files were indexed with, unless it is what `auto` means."""
+    seen = [normalise(a.get("chunking_strategy")) for a in attachments
+            if isinstance(a.get("chunking_strategy"), Mapping) and a["chunking_strategy"].get("type") == "static"]
+    unique = {json.dumps(s, sort_keys=True): s for s in seen}
+    if len(unique) != 1:
+        return None
+    strategy = next(iter(unique.values()))
+    return None if strategy == AUTO_CHUNKING else strategy
+
+
+def _drop_none(value: Any) -> Any:
+    """Unset fields out, one level deep (as aac.canonical does: a schema's own nulls stay)."""
+    if isinstance(value, Mapping):
+        return {k: v for k, v in value.items() if v is not None}
+    return value
+
+
+def _response_format(value: Any) -> Any:
+    result = _drop_none(value)
+    if isinstance(result, dict) and isinstance(result.get("json_schema"), Mapping):
+        schema = _drop_none(result["json_schema"])
+        if not schema.get("strict"):
+            schema.pop("strict", None)
+        result["json_schema"] = schema
+    return result
+
+
+def _rel(path: Path, start: Path) -> str:
+    return Path(os.path.relpath(path, start)).as_posix()
