@@ -125,18 +125,23 @@ class Writer:
                     found = self._recover(what, recover)
                     if found is not None:
                         return found
-                self.wait(self.delay(exc, attempt))
+                self.wait(self.delay(exc, attempt, what))
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _recover(self, what: str, recover: Callable[[], T | None]) -> T | None:
         # The lookup is a read: retry it like any other, but never recursively recover.
         return self.call(f"looking up the result of {what} after a lost response", recover)
 
-    def delay(self, exc: Exception, attempt: int) -> float:
+    def delay(self, exc: Exception, attempt: int, what: str = "retrying") -> float:
         asked = retry_after(exc)
         if asked is not None:
-            if asked > RETRY_AFTER_MAX_S:
-                raise self.api.translate(exc, "waiting as the server asked") from exc
+            if asked > RETRY_AFTER_MAX_S:  # the SDK gives up past 120 s too (API_FACTS 5.3)
+                raise AacError(
+                    f"the server asked to wait {asked:.0f} s before {what} again, longer than aac waits "
+                    f"({RETRY_AFTER_MAX_S:.0f} s)",
+                    "wait that long, then run `aac apply` again: it picks up where this one stopped",
+                ) from exc
+            # Jitter upwards only: never sooner than asked, and concurrent steps do not retry in lockstep.
             return asked * (1.0 + self._random.uniform(0.0, 0.2))
         backoff = min(self.policy.base_delay_s * 2 ** (attempt - 1), self.policy.max_delay_s)
         return backoff * self._random.uniform(0.5, 1.0)

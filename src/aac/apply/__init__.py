@@ -52,6 +52,7 @@ def execute(
     parallelism: int = DEFAULT_PARALLELISM,
     index_timeout_s: float = 600.0,
     retry: RetryPolicy | None = None,
+    title: str = "Apply",
 ) -> ApplyResult:
     """Apply `plan`; print each change's outcome and the summary; never raise for a failed step."""
     cancel = threading.Event()
@@ -68,7 +69,7 @@ def execute(
     result = run_graph(steps, max(1, parallelism), cancel)
     progress.clear()
     outcomes = outcomes_by_change(plan.actionable, steps, result.outcomes)
-    print_report(out, outcomes)
+    print_report(out, outcomes, title)
     return ApplyResult(outcomes, result.interrupted, api.requests - start)
 
 

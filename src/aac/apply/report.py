@@ -43,19 +43,19 @@ def outcomes_by_change(changes: Iterable[Change], steps: Iterable[Step],
     return tuple(result)
 
 
-def summary_line(outcomes: Iterable[ChangeOutcome]) -> str:
+def summary_line(outcomes: Iterable[ChangeOutcome], title: str = "Apply") -> str:
     items = list(outcomes)
     applied = [o for o in items if o.status is Status.APPLIED]
     if len(applied) == len(items):
         counts = {action: sum(1 for o in items if o.action is action) for action in _DONE}
         parts = [f"{counts[a]} {_DONE[a]}" for a in (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE)]
-        return f"Apply complete: {', '.join(parts)}."
+        return f"{title} complete: {', '.join(parts)}."
     failed = sum(1 for o in items if o.status is Status.FAILED)
     skipped = len(items) - len(applied) - failed
-    return f"Apply incomplete: {len(applied)} applied, {failed} failed, {skipped} skipped."
+    return f"{title} incomplete: {len(applied)} applied, {failed} failed, {skipped} skipped."
 
 
-def print_report(out: Output, outcomes: Iterable[ChangeOutcome]) -> None:
+def print_report(out: Output, outcomes: Iterable[ChangeOutcome], title: str = "Apply") -> None:
     """One line per planned change (what happened, or why not), then the summary line."""
     items = list(outcomes)
     lines = []
@@ -66,5 +66,5 @@ def print_report(out: Output, outcomes: Iterable[ChangeOutcome]) -> None:
         color = "red" if item.status is Status.FAILED else "yellow"
         lines.append(f"  {out.style(item.status.value.ljust(9), color, 'bold')} {item.address}: {item.reason}")
     ok = all(o.status is Status.APPLIED for o in items)
-    lines.append(out.style(summary_line(items), "bold", "green" if ok else "red"))
+    lines.append(out.style(summary_line(items, title), "bold", "green" if ok else "red"))
     out.document("\n".join(lines))

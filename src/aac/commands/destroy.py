@@ -27,6 +27,6 @@ def run(app: App, auto_approve: bool = False, parallelism: int = 4) -> int:
             return 0
         confirm(app.out, auto_approve, APPROVE)
         result = execute(planned.plan, planned.desired, planned.live, planned.hashes, api, app.out,
-                         parallelism=parallelism)
+                         parallelism=parallelism, title="Destroy")
     raise_for(result)
     return 0
