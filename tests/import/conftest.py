@@ -1,0 +1,92 @@
+"""Fixtures for import tests: an empty stack aimed at the test's sandbox, and hand-made objects on it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import openai
+import pytest
+
+from aac.cli import main
+
+KEY_ENV = "AAC_IMPORT_TEST_KEY"
+STACK = "adopted"
+LONG_SCHEMA = {
+    "type": "object",
+    "properties": {f"field_{i}": {"type": "string", "description": f"Field number {i}."} for i in range(40)},
+    "required": ["field_0"],
+}
+LONG_INSTRUCTIONS = "".join(f"Rule {i}: answer about the weather only.\n" for i in range(45))
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+class Cli:
+    def __init__(self, root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        self.root = root
+        self.capsys = capsys
+
+    def __call__(self, *args: str) -> Result:
+        self.capsys.readouterr()
+        code = main(["--chdir", str(self.root), "--no-color", *args])
+        captured = self.capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+
+@dataclass
+class HandMade:
+    weather: Any
+    support: Any
+    store: Any
+    math: Any
+    store_files: list[str]
+    code_file: str
+
+
+@pytest.fixture
+def aac(tmp_path: Path, sandbox: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
+    monkeypatch.setenv(KEY_ENV, "sk-test")
+    root = tmp_path / "stack"
+    (root / "assistants").mkdir(parents=True)
+    (root / "aac.yaml").write_text(
+        f"stack: {STACK}\nmanifests: assistants\ndefault_target: test\n"
+        f"targets:\n  test:\n    type: openai\n    base_url: {sandbox.base_url}\n    api_key_env: {KEY_ENV}\n",
+        encoding="utf-8",
+    )
+    return Cli(root, capsys)
+
+
+@pytest.fixture
+def hand_made(client: openai.OpenAI) -> HandMade:
+    """What a team built by hand before adopting aac: three assistants and a store of uploaded files."""
+    weather = client.beta.assistants.create(
+        model="gpt-4o", name="Weather Bot", instructions=LONG_INSTRUCTIONS, temperature=0.3,
+        metadata={"team": "forecast"},
+        tools=[{"type": "function", "function": {"name": "get_weather", "description": "The weather in a place",
+                                                  "parameters": LONG_SCHEMA}}],
+    )
+    docs = [client.files.create(file=(name, body), purpose="assistants")
+            for name, body in (("faq.md", b"# FAQ\nAsk us.\n"), ("refunds.md", b"# Refunds\nWithin 30 days.\n"))]
+    store = client.vector_stores.create(name="Support KB", file_ids=[f.id for f in docs])
+    support = client.beta.assistants.create(
+        model="gpt-4o", name="Support", instructions="Answer from the knowledge base.\n",
+        tools=[{"type": "file_search"}], tool_resources={"file_search": {"vector_store_ids": [store.id]}},
+    )
+    table = client.files.create(file=("equations.csv", b"a,b,c\n1,-3,2\n"), purpose="assistants")
+    math = client.beta.assistants.create(
+        model="gpt-4o", name="Math Tutor", tools=[{"type": "code_interpreter"}],
+        tool_resources={"code_interpreter": {"file_ids": [table.id]}},
+    )
+    return HandMade(weather, support, store, math, sorted(f.id for f in docs), table.id)
+
+
+def read_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))

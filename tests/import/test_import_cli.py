@@ -1,0 +1,160 @@
+"""aac import through the CLI against the sandbox: manifests that validate, adoption by tags only, files kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openai
+import pytest
+import yaml
+
+from aac.identity import owner_of
+
+from .conftest import LONG_INSTRUCTIONS, LONG_SCHEMA, STACK, Cli, HandMade, read_json
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the SDK marks beta.assistants
+
+IMPORTED = "assistants/imported"
+
+
+def _manifest(root: Path, key: str) -> dict[str, object]:
+    return yaml.safe_load((root / IMPORTED / f"{key}.yaml").read_text(encoding="utf-8"))
+
+
+def _attached(client: openai.OpenAI, store_id: str) -> list[str]:
+    return sorted(f.id for f in client.vector_stores.files.list(store_id))
+
+
+def test_import_all_writes_manifests_that_validate_and_adoption_only_adds_tags(
+        aac: Cli, client: openai.OpenAI, hand_made: HandMade) -> None:
+    result = aac("import", "--all", "--auto-approve")
+
+    assert result.code == 0, result.err
+    written = sorted(p.relative_to(aac.root).as_posix() for p in aac.root.rglob("*") if p.is_file()
+                     and p.name != "aac.yaml" and ".aac" not in p.parts)
+    assert written == [f"{IMPORTED}/math-tutor.yaml", f"{IMPORTED}/support-kb.yaml", f"{IMPORTED}/support.yaml",
+                       f"{IMPORTED}/weather-bot.instructions.md", f"{IMPORTED}/weather-bot.yaml",
+                       "schemas/functions/get_weather.json"]
+    assert aac("validate").code == 0
+    # The adoption plan: four objects, each only gaining this stack's tags.
+    assert result.out.count("(adopted: aac adds this stack's tags)") == 4
+    assert "Plan: 0 to add, 4 to change, 0 to replace, 0 to destroy." in result.out
+    attributes = [line.strip() for line in result.out.splitlines() if " = " in line]
+    assert attributes and all(a.startswith(("+ tags.", "id ")) for a in attributes), attributes
+    assert "Adopted 4 objects." in result.err
+    assert aac("plan", "--detailed-exitcode").code == 0
+    assert aac("drift").code == 0
+
+
+def test_imported_manifests_say_what_is_live(aac: Cli, client: openai.OpenAI, hand_made: HandMade) -> None:
+    assert aac("import", "--all", "--auto-approve").code == 0
+
+    weather = _manifest(aac.root, "weather-bot")
+    assert weather["display_name"] == "Weather Bot" and weather["temperature"] == 0.3
+    assert weather["instructions_file"] == "weather-bot.instructions.md"
+    assert (aac.root / IMPORTED / "weather-bot.instructions.md").read_text(encoding="utf-8") == LONG_INSTRUCTIONS
+    function = weather["tools"][0]["function"]  # type: ignore[index]
+    assert function["parameters"] == {"$ref": "../../schemas/functions/get_weather.json"}
+    assert read_json(aac.root / "schemas/functions/get_weather.json") == LONG_SCHEMA
+    assert weather["metadata"] == {"team": "forecast"}
+    assert _manifest(aac.root, "support")["vector_store"] == "support-kb"
+    store = _manifest(aac.root, "support-kb")
+    assert store["file_ids"] == hand_made.store_files
+    text = (aac.root / IMPORTED / "support-kb.yaml").read_text(encoding="utf-8")
+    assert f"#   {hand_made.store_files[0]}  " in text and "faq.md" in text and "refunds.md" in text
+    assert "put the file in the repository, add its path to `files`" in text
+    assert _manifest(aac.root, "math-tutor")["files"] == {"code_interpreter_ids": [hand_made.code_file]}
+    math = (aac.root / IMPORTED / "math-tutor.yaml").read_text(encoding="utf-8")
+    assert f"#   {hand_made.code_file}  equations.csv  13 bytes" in math
+
+
+def test_after_adoption_files_stay_attached_and_importing_again_imports_nothing(
+        aac: Cli, client: openai.OpenAI, hand_made: HandMade) -> None:
+    assert aac("import", "--all", "--auto-approve").code == 0
+
+    assert _attached(client, hand_made.store.id) == hand_made.store_files
+    math = client.beta.assistants.retrieve(hand_made.math.id)
+    assert math.tool_resources.code_interpreter.file_ids == [hand_made.code_file]
+    weather = client.beta.assistants.retrieve(hand_made.weather.id)
+    assert owner_of(weather.metadata) is not None and owner_of(weather.metadata)[:2] == (STACK, "weather-bot")
+    assert weather.metadata["team"] == "forecast"
+    applied = aac("apply", "--auto-approve")
+    assert applied.code == 0 and "No changes." in applied.out
+    before = sorted(p for p in aac.root.rglob("*") if p.is_file())
+
+    again = aac("import", "--all", "--auto-approve")
+
+    assert again.code == 0
+    assert "Nothing to import" in again.out
+    assert sorted(p for p in aac.root.rglob("*") if p.is_file()) == before
+
+
+def test_file_ids_attach_and_detach_by_id_and_never_delete_the_upload(
+        aac: Cli, client: openai.OpenAI, hand_made: HandMade) -> None:
+    assert aac("import", "--all", "--auto-approve").code == 0
+    manifest = aac.root / IMPORTED / "support-kb.yaml"
+    kept, dropped = hand_made.store_files
+    extra = client.files.create(file=("shipping.md", b"# Shipping\nFree.\n"), purpose="assistants")
+    manifest.write_text(manifest.read_text().replace(f"- {dropped}", f"- {extra.id}"), encoding="utf-8")
+
+    result = aac("apply", "--auto-approve")
+
+    assert result.code == 0, result.err
+    assert _attached(client, hand_made.store.id) == sorted([kept, extra.id])
+    assert client.files.retrieve(dropped).id == dropped  # detached, never deleted: aac did not upload it
+    assert aac("plan", "--detailed-exitcode").code == 0
+
+
+def test_without_a_terminal_the_manifests_are_written_and_a_second_run_adopts_them(
+        aac: Cli, client: openai.OpenAI, hand_made: HandMade) -> None:
+    first = aac("import", "Support")
+
+    assert first.code == 1
+    assert "the manifests are written, but nothing was adopted" in first.err
+    assert "aac import Support --auto-approve" in first.err
+    assert owner_of(client.beta.assistants.retrieve(hand_made.support.id).metadata) is None
+    manifests = sorted(p.name for p in (aac.root / IMPORTED).iterdir())
+    assert manifests == ["support-kb.yaml", "support.yaml"]
+
+    second = aac("import", "Support", "--auto-approve")
+
+    assert second.code == 0, second.err
+    assert "wrote" not in second.err
+    assert sorted(p.name for p in (aac.root / IMPORTED).iterdir()) == manifests
+    assert aac("plan", "--detailed-exitcode").code == 0  # the other hand-made objects are not the stack's: no change
+    assert owner_of(client.beta.assistants.retrieve(hand_made.support.id).metadata) is not None
+
+
+def test_keys_by_id_or_name_and_what_cannot_be_imported(aac: Cli, client: openai.OpenAI, hand_made: HandMade) -> None:
+    missing = aac("import", "asst_doesnotexist")
+    assert missing.code == 1
+    assert "no live assistant or vector store has the id or name 'asst_doesnotexist'" in missing.err
+    assert not (aac.root / IMPORTED).exists()
+
+    assert aac("import", hand_made.math.id, "--auto-approve").code == 0
+    managed = aac("import", "Math Tutor")
+    assert managed.code == 1 and "is managed already: it is assistant.math-tutor of this stack" in managed.err
+    nothing = aac("import")
+    assert nothing.code == 1 and "pass live ids or names" in nothing.err
+
+
+def test_existing_files_are_never_overwritten_and_keys_never_clash(
+        aac: Cli, client: openai.OpenAI, hand_made: HandMade) -> None:
+    (aac.root / IMPORTED).mkdir(parents=True)
+    squatter = aac.root / IMPORTED / "weather-bot.yaml"
+    squatter.write_text("kind: vector_store\nname: weather-archive\n", encoding="utf-8")
+    (aac.root / "assistants/support.yaml").write_text("kind: vector_store\nname: support\n", encoding="utf-8")
+
+    refused = aac("import", "Weather Bot", "--auto-approve")
+
+    assert refused.code == 1
+    assert "import would overwrite" in refused.err and "nothing was written" in refused.err
+    assert squatter.read_text(encoding="utf-8") == "kind: vector_store\nname: weather-archive\n"
+    assert not (aac.root / "schemas").exists()
+    assert sorted(p.name for p in (aac.root / IMPORTED).iterdir()) == ["weather-bot.yaml"]
+
+    result = aac("import", "Support", "--auto-approve")
+    assert result.code == 0, result.err
+    assert _manifest(aac.root, "support-2")["name"] == "support-2"  # `support` is an existing manifest's key
+    outside = aac("import", "--all", "--out", "elsewhere")
+    assert outside.code == 1 and "outside the manifests folder" in outside.err
