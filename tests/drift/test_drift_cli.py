@@ -150,3 +150,45 @@ def test_a_bad_fail_on_and_an_unreachable_target_are_errors(aac: Cli) -> None:
     assert result.code == 1
     assert result.json()["complete"] is False
     assert "incomplete" in result.err
+
+
+def test_before_the_first_apply_everything_is_missing_and_says_why(aac: Cli) -> None:
+    result = aac("drift", "--format", "json")
+
+    assert result.code == 2
+    items = result.json()["items"]
+    assert {(i["address"], i["category"]) for i in items} == {("assistant.helper", "missing"),
+                                                              ("vector_store.kb", "missing")}
+    assert all(i["detail"].startswith("nothing of this stack is live") for i in items)
+    assert items[1]["expected"]["files"] == ["knowledge/a.md", "knowledge/b.md"]
+
+
+def test_a_write_only_field_changed_in_the_manifest_is_pending(aac: Cli) -> None:
+    assert aac("apply", "--auto-approve").code == 0
+    manifest = aac.root / "assistants/helper.yaml"
+    manifest.write_text(manifest.read_text() + "reasoning_effort: high\n", encoding="utf-8")
+
+    result = aac("drift", "--format", "json")
+
+    assert result.code == 2
+    helper = next(i for i in result.json()["items"] if i["address"] == "assistant.helper")
+    assert (helper["category"], helper["changed_fields"]) == ("pending", ["reasoning_effort"])
+    assert aac("apply", "--auto-approve").code == 0
+    assert aac("drift").code == 0
+
+
+def test_drift_never_writes(aac: Cli, client: openai.OpenAI, sandbox: Any) -> None:
+    assert aac("apply", "--auto-approve").code == 0
+    _edit_by_hand(client)
+    assistant, store = _ids(client)
+    before = (assistant.model_dump(), store.model_dump(), sorted(f.id for f in client.files.list()))
+
+    assert aac("drift").code == 2
+
+    assistant, store = _ids(client)
+    store_dump = store.model_dump()
+    store_dump.pop("last_active_at", None)
+    expected_store = dict(before[1])
+    expected_store.pop("last_active_at", None)
+    assert (assistant.model_dump(), store_dump, sorted(f.id for f in client.files.list())) == (
+        before[0], expected_store, before[2])

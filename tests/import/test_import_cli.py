@@ -158,3 +158,43 @@ def test_existing_files_are_never_overwritten_and_keys_never_clash(
     assert _manifest(aac.root, "support-2")["name"] == "support-2"  # `support` is an existing manifest's key
     outside = aac("import", "--all", "--out", "elsewhere")
     assert outside.code == 1 and "outside the manifests folder" in outside.err
+
+
+def test_instructions_of_any_shape_round_trip_exactly(aac: Cli, client: openai.OpenAI) -> None:
+    odd = ["  indented first line\nsecond\n", "trailing spaces   \n\tand a tab\n", "no newline at the end",
+           "windows\r\nline ends\r\n", "unicode: café ✓ — “quotes”\n", "key: value # not a comment\n- dash\n"]
+    for index, text in enumerate(odd):
+        client.beta.assistants.create(model="gpt-4o", name=f"Odd {index}", instructions=text)
+
+    result = aac("import", "--all", "--auto-approve")
+
+    assert result.code == 0, result.err
+    assert aac("plan", "--detailed-exitcode").code == 0
+    assert aac("drift").code == 0
+
+
+def test_a_target_without_assistants_imports_its_vector_stores(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from aac.sandbox.server import serve_in_background
+
+    from .conftest import KEY_ENV
+
+    monkeypatch.setenv(KEY_ENV, "sk-test")
+    with serve_in_background(":memory:", no_assistants=True) as server, \
+            openai.OpenAI(base_url=server.base_url, api_key="sk-test") as sdk:
+        upload = sdk.files.create(file=("guide.md", b"# Guide\n"), purpose="assistants")
+        store = sdk.vector_stores.create(name="Guides", file_ids=[upload.id],
+                                         expires_after={"anchor": "last_active_at", "days": 7})
+        root = tmp_path / "stack"
+        (root / "assistants").mkdir(parents=True)
+        (root / "aac.yaml").write_text(
+            f"stack: {STACK}\ndefault_target: t\ntargets:\n  t:\n    type: openai\n"
+            f"    base_url: {server.base_url}\n    api_key_env: {KEY_ENV}\n", encoding="utf-8")
+        aac = Cli(root, capsys)
+
+        result = aac("import", "Guides", "--auto-approve")
+
+        assert result.code == 0, result.err
+        assert _manifest(root, "guides")["expires_after"] == {"anchor": "last_active_at", "days": 7}
+        assert aac("plan", "--detailed-exitcode").code == 0
+        assert owner_of(sdk.vector_stores.retrieve(store.id).metadata) is not None
