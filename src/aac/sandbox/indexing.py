@@ -105,11 +105,10 @@ def settle(store: Store, vector_store_id: str) -> None:
         store.put(VS_FILE, vs_file, vector_store_id)
 
 
-def counts(files: list[JSON]) -> JSON:
-    result = {status: 0 for status in STATUSES}
-    for vs_file in files:
-        result[vs_file["status"]] += 1
-    result["total"] = len(files)
+def counts(tally: dict[str, tuple[int, int]] | None = None) -> JSON:
+    """`file_counts` from a per-status tally (see Store.tally); all zero without one."""
+    result = {status: (tally or {}).get(status, (0, 0))[0] for status in STATUSES}
+    result["total"] = sum(result.values())
     return result
 
 
@@ -138,9 +137,9 @@ def refresh(store: Store, vector_store: JSON, *, settling: bool = True) -> JSON:
     """
     if settling:
         settle(store, vector_store["id"])
-    files = store.all(VS_FILE, vector_store["id"])
-    vector_store["file_counts"] = counts(files)
-    vector_store["usage_bytes"] = sum(f["usage_bytes"] for f in files)
+    tally = store.tally(VS_FILE, vector_store["id"])
+    vector_store["file_counts"] = counts(tally)
+    vector_store["usage_bytes"] = sum(total for _, total in tally.values())
     _set_expiry(vector_store)
     if vector_store["expires_at"] is not None and vector_store["expires_at"] < time.time():
         vector_store["status"] = "expired"
@@ -155,8 +154,7 @@ def refresh_batch(store: Store, batch: JSON, *, settling: bool = True) -> JSON:
     """The batch with `file_counts` and status derived from the files it added."""
     if settling:
         settle(store, batch["vector_store_id"])
-    files = store.all(VS_FILE, batch["vector_store_id"], {"_batch_id": batch["id"]})
-    batch["file_counts"] = counts(files)
+    batch["file_counts"] = counts(store.tally(VS_FILE, batch["vector_store_id"], {"_batch_id": batch["id"]}))
     if batch.get("_cancelled"):
         batch["status"] = "cancelled"
     elif batch["file_counts"]["in_progress"]:

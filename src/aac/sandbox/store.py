@@ -120,6 +120,17 @@ class Store:
             )
         return cur.rowcount > 0
 
+    def tally(self, kind: str, parent: str, where: dict[str, Any] | None = None) -> dict[str, tuple[int, int]]:
+        """Per `status`: how many live objects, and the sum of their `usage_bytes`."""
+        sql, args = self._filter(kind, parent, where)
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT json_extract(body, '$.status'), COUNT(*), "
+                f"COALESCE(SUM(json_extract(body, '$.usage_bytes')), 0) FROM objects WHERE {sql} GROUP BY 1",
+                args,
+            ).fetchall()
+        return {status: (count, total) for status, count, total in rows}
+
     def expired(self, kind: str, now: float) -> list[JSON]:
         """Live objects of a kind whose `expires_at` is at or before `now`."""
         with self._lock:

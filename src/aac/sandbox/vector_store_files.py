@@ -119,7 +119,7 @@ async def create_batch(request: Request) -> JSONResponse:
         "created_at": int(time.time()),
         "vector_store_id": vector_store_id,
         "status": "in_progress",
-        "file_counts": indexing.counts([]),
+        "file_counts": indexing.counts(),
     }
     store.insert(BATCH, batch, vector_store_id)
     for entry in entries:

@@ -28,7 +28,7 @@ def create_vector_store(store: Store, body: JSON) -> JSON:
         "created_at": now,
         "name": body.get("name") or "",
         "usage_bytes": 0,
-        "file_counts": indexing.counts([]),
+        "file_counts": indexing.counts(),
         "status": "completed",
         "expires_after": body.get("expires_after"),
         "expires_at": None,
