@@ -82,3 +82,17 @@ def test_models_list_and_retrieve(client: openai.OpenAI) -> None:
     with pytest.raises(openai.NotFoundError) as err:
         client.models.retrieve("gpt-nope")
     assert err.value.code == "model_not_found"
+
+
+def test_concurrent_creates_page_exactly(client: openai.OpenAI) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def create(worker: int) -> list[str]:
+        return [client.vector_stores.create(name=f"w{worker}-{i}").id for i in range(10)]
+
+    with ThreadPoolExecutor(8) as pool:
+        created = [store_id for ids in pool.map(create, range(8)) for store_id in ids]
+    listed = [s.id for s in client.vector_stores.list(limit=7)]
+    assert len(listed) == len(set(listed)) == 80
+    assert set(listed) == set(created)
+    assert [s.id for s in client.vector_stores.list(limit=9, order="asc")] == listed[::-1]
