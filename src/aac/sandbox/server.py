@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -119,9 +120,9 @@ def serve_in_background(
     next read), for clients that poll slowly. `max_upload_bytes` lowers the 512 MB file limit,
     so a test can reach it without sending half a gigabyte.
     """
+    sock = _bind(host, port)  # first: a busy port fails before anything needs cleaning up
     store = Store(db, index_delay_ms=index_delay_ms, max_upload_bytes=max_upload_bytes)
     gate = create_app(store, latency_ms=latency_ms, fault_rate=fault_rate, seed=seed, no_assistants=no_assistants)
-    sock = _bind(host, port)
     server = _BackgroundServer(_config(gate, host, sock.getsockname()[1]))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="aac-sandbox", daemon=True)
     thread.start()
@@ -137,12 +138,11 @@ def serve_in_background(
 
 
 def _wait_started(server: _BackgroundServer, thread: threading.Thread) -> None:
-    event = threading.Event()
+    # The socket listens already, so connections queue; this waits for uvicorn to accept them.
     while not server.started:
         if not thread.is_alive():
             raise RuntimeError("the sandbox server thread stopped before it started serving")
-        event.wait(0.001)
-    # The listening socket was bound before the thread started, so connections queue from here on.
+        time.sleep(0.001)
 
 
 def serve(
