@@ -9,6 +9,7 @@ manifests it wrote (their `# aac-import:` line) and only adopts.
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from aac.cli import App
 
 IMPORTED = "imported"
+READ_PARALLELISM = 8
 ADOPT = "Adopt these objects (write this stack's tags on them)? Only 'yes' will be accepted: "
 
 
@@ -53,8 +55,9 @@ def run(app: App, keys: tuple[str, ...] = (), import_all: bool = False, out_dir:
         if selection.empty:
             app.out.document("Nothing to import: no assistant or vector store on the target is without tags.")
             return 0
-        for store in selection.stores:
-            snapshot["vector_store_files"][store["id"]] = reader.vector_store_files(store["id"])
+        with ThreadPoolExecutor(max_workers=READ_PARALLELISM) as pool:  # as aac.live reads: pages in flight
+            ids = [store["id"] for store in selection.stores]
+            snapshot["vector_store_files"].update(zip(ids, pool.map(reader.vector_store_files, ids), strict=True))
         earlier = earlier_imports(manifest_files(stack), desired)
         src = Source(stack.root, folder, {f["id"]: f for f in snapshot.get("files") or []},
                      snapshot["vector_store_files"], {})

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,14 +71,20 @@ def adoption_plan(desired: DesiredState, hashes: Mapping[str, str], snapshot: Ma
                 created_at=now, requests=plan.requests).with_changes(tuple(changes))
 
 
-def write_tags(writer: Writer, adopting: list[Adoptee]) -> None:
-    """One metadata update per object: stores first, so an assistant is never tagged before its store."""
-    for adoptee in sorted(adopting, key=lambda a: a.kind != VECTOR_STORE):
-        body = {"metadata": dict(adoptee.metadata)}
-        if adoptee.kind == VECTOR_STORE:
-            writer.update_vector_store(adoptee.id, body)
-        else:
-            writer.update_assistant(adoptee.id, body)
+def write_tags(writer: Writer, adopting: list[Adoptee], *, parallelism: int = 4) -> None:
+    """One metadata update per object, concurrently: stores first, so no assistant is tagged before its store."""
+    with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
+        for kind in (VECTOR_STORE, ASSISTANT):
+            batch = [a for a in adopting if a.kind == kind]
+            list(pool.map(lambda adoptee: _tag(writer, adoptee), batch))  # re-raises the first failure
+
+
+def _tag(writer: Writer, adoptee: Adoptee) -> None:
+    body = {"metadata": dict(adoptee.metadata)}
+    if adoptee.kind == VECTOR_STORE:
+        writer.update_vector_store(adoptee.id, body)
+    else:
+        writer.update_assistant(adoptee.id, body)
 
 
 def _tagged(snapshot: Mapping[str, Any], adopting: list[Adoptee]) -> dict[str, Any]:
