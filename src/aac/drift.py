@@ -32,7 +32,7 @@ from aac.canonical import (
 from aac.diff import _as_applied, compare  # _as_applied: the diff's own candidates for server-filled defaults
 from aac.drift_files import StoreFilesDrift, store_files_drift
 from aac.drift_model import Category, DriftItem, DriftReport
-from aac.identity import owner_of, spec_hash
+from aac.identity import is_protected, owner_of, spec_hash
 from aac.limits import REASONING_EFFORTS
 from aac.resources import ASSISTANT, VECTOR_STORE, DesiredState, LiveAssistant, LiveState, LiveVectorStore
 
@@ -170,8 +170,10 @@ def _readable(form: JSON, labels: Mapping[str, str]) -> JSON:
 
 
 def _unmanaged(kind: str, key: str, obj: LiveAssistant | LiveVectorStore, have: JSON | None) -> DriftItem:
+    fate = "it is protected, so `aac apply` keeps it" if is_protected(obj.raw.get("metadata")) else \
+        "`aac apply` deletes it"
     return DriftItem(f"{kind}.{key}", kind, key, Category.UNMANAGED, id=obj.id, actual=have,
-                     detail="tagged for this stack; add a manifest to manage it, or `aac apply` deletes it")
+                     detail=f"tagged for this stack but in no manifest: add one to manage it; {fate}")
 
 
 def _missing(scan: _Scan, kind: str, key: str, want: JSON) -> DriftItem:

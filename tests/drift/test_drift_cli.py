@@ -134,6 +134,7 @@ def test_deleted_by_hand_is_missing_tagged_without_manifest_is_unmanaged_others_
         "assistant.helper": "missing", "assistant.leftover": "unmanaged", "vector_store.kb": "in_sync",
     }
     assert items["assistant.leftover"]["id"] == leftover.id
+    assert items["assistant.leftover"]["detail"].endswith("add one to manage it; `aac apply` deletes it")
     assert items["assistant.helper"]["id"] is None
     assert report["foreign"]["assistants"] == 2
     assert "Not reported: 2 assistants" in aac("drift").err

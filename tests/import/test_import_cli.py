@@ -192,6 +192,8 @@ def test_a_target_without_assistants_imports_its_vector_stores(
             f"    base_url: {server.base_url}\n    api_key_env: {KEY_ENV}\n", encoding="utf-8")
         aac = Cli(root, capsys)
 
+        gone = aac("import", "asst_abc")
+        assert gone.code == 1 and "the Assistants API is gone" in gone.err
         result = aac("import", "Guides", "--auto-approve")
 
         assert result.code == 0, result.err

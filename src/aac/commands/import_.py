@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aac.api.connect import Api, connect
+from aac.api.errors import AssistantsUnavailable
 from aac.api.writer import Writer
 from aac.errors import AacError
 from aac.identity import hash_files
@@ -50,6 +51,8 @@ def run(app: App, keys: tuple[str, ...] = (), import_all: bool = False, out_dir:
     with connect(stack, target, app.environ, app.out) as api:
         reader = api.reader()
         snapshot = read_snapshot(reader, stack.name)
+        if snapshot.get("assistants") is None and any(key.startswith("asst_") for key in keys):
+            raise AssistantsUnavailable(api.base_url)
         selection = select(keys, import_all, snapshot.get("assistants") or [], snapshot.get("vector_stores") or [],
                            stack.name)
         if selection.empty:
