@@ -200,3 +200,17 @@ def test_a_target_without_assistants_imports_its_vector_stores(
         assert _manifest(root, "guides")["expires_after"] == {"anchor": "last_active_at", "days": 7}
         assert aac("plan", "--detailed-exitcode").code == 0
         assert owner_of(sdk.vector_stores.retrieve(store.id).metadata) is not None
+
+
+def test_instructions_go_to_a_file_past_40_lines_or_4000_characters(aac: Cli, client: openai.OpenAI) -> None:
+    texts = {"forty-lines": "line\n" * 40, "forty-one-lines": "line\n" * 41, "long-line": "x" * 4001}
+    for name, text in texts.items():
+        client.beta.assistants.create(model="gpt-4o", name=name, instructions=text)
+
+    assert aac("import", "--all", "--auto-approve").code == 0
+
+    assert _manifest(aac.root, "forty-lines")["instructions"] == texts["forty-lines"]
+    for name in ("forty-one-lines", "long-line"):
+        assert _manifest(aac.root, name)["instructions_file"] == f"{name}.instructions.md"
+        assert (aac.root / IMPORTED / f"{name}.instructions.md").read_text(encoding="utf-8") == texts[name]
+    assert aac("plan", "--detailed-exitcode").code == 0

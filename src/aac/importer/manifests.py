@@ -174,7 +174,7 @@ def _instructions(src: Source, data: JSON, raw: Mapping[str, Any], key: str, wri
     text = raw.get("instructions")
     if not text:
         return
-    if text.count("\n") + 1 > LONG_LINES or len(text) > LONG_CHARS:
+    if len(text.splitlines()) > LONG_LINES or len(text) > LONG_CHARS:
         filename = f"{key}.instructions.md"
         written.add(src.out_dir / filename, text)
         data["instructions_file"] = filename
