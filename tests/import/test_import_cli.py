@@ -214,3 +214,20 @@ def test_instructions_go_to_a_file_past_40_lines_or_4000_characters(aac: Cli, cl
         assert _manifest(aac.root, name)["instructions_file"] == f"{name}.instructions.md"
         assert (aac.root / IMPORTED / f"{name}.instructions.md").read_text(encoding="utf-8") == texts[name]
     assert aac("plan", "--detailed-exitcode").code == 0
+
+
+def test_what_a_manifest_cannot_say_shows_in_the_adoption_plan_and_apply_makes_it_so(
+        aac: Cli, client: openai.OpenAI) -> None:
+    nameless = client.beta.assistants.create(model="gpt-4o", instructions="No name.")
+
+    result = aac("import", nameless.id, "--auto-approve")
+
+    assert result.code == 0, result.err
+    assert "# assistant.assistant will be updated in place (adopted: aac adds this stack's tags; " \
+           "`aac apply` then makes the other changes shown)" in result.out
+    assert "+ display_name    = \"assistant\"" in result.out
+    assert "`aac apply` makes the other changes shown for assistant.assistant." in result.err
+    assert aac("plan", "--detailed-exitcode").code == 2
+    assert aac("apply", "--auto-approve").code == 0
+    assert client.beta.assistants.retrieve(nameless.id).name == "assistant"
+    assert aac("plan", "--detailed-exitcode").code == 0
