@@ -32,7 +32,7 @@ from aac.canonical import (
 from aac.diff import _as_applied, compare  # _as_applied: the diff's own candidates for server-filled defaults
 from aac.drift_files import StoreFilesDrift, store_files_drift
 from aac.drift_model import Category, DriftItem, DriftReport
-from aac.identity import is_protected, owner_of, spec_hash
+from aac.identity import is_protected, owner_of, spec_hash, upload_basename
 from aac.limits import REASONING_EFFORTS
 from aac.resources import ASSISTANT, VECTOR_STORE, DesiredState, LiveAssistant, LiveState, LiveVectorStore
 
@@ -49,7 +49,7 @@ class _Scan:
     def labels(self) -> dict[str, str]:
         """SHA-256 or `id:` reference -> a readable name (repository path, else upload name)."""
         result = {f"{UNKNOWN_ID}{i}": f"{name} ({i})" for i, name in self.filenames.items()}
-        result.update({f.sha256: f.filename for f in self.live.files.values() if f.sha256})
+        result.update({f.sha256: upload_basename(f.filename) for f in self.live.files.values() if f.sha256})
         result.update({sha: path for path, sha in sorted(self.hashes.items(), reverse=True)})
         return result
 

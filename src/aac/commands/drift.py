@@ -50,6 +50,7 @@ def run(app: App, fmt: str = "text", out_file: str | None = None,
     if out_file:
         _save(app.root, out_file, text)
     _log_foreign(app, report)
+    app.out.log(f"{report.requests} API requests to read live state")
     code = report.exit_code(fail)
     if not report.complete:
         app.out.error("the drift scan is incomplete: " + "; ".join(report.errors),
