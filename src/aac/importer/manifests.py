@@ -100,7 +100,8 @@ def file_comment(src: Source, ids: list[str], what: str, field_name: str, ids_fi
         info = src.files.get(file_id) or {}
         size = info.get("bytes")
         size_text = f"{size:,} bytes" if isinstance(size, int) else "size unknown"
-        lines.append(f"#   {file_id}  {info.get('filename') or '(no such file listed)'}  {size_text}")
+        filename = info.get("filename") or "(filename unknown: not in the target's file list)"
+        lines.append(f"#   {file_id}  {filename}  {size_text}")
     lines.append(SWITCH_HINT.format(field=field_name, ids_field=ids_field))
     return lines
 
