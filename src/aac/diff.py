@@ -40,6 +40,7 @@ __all__ = [
     "canonical_live_assistant",
     "canonical_live_vector_store",
     "canonical_vector_store",
+    "as_applied_candidates",
     "compare",
     "diff",
 ]
@@ -85,12 +86,12 @@ def compare(kind: str, desired: JSON, live: JSON, tag: str) -> tuple[list[str], 
                   **{f: desired[f] for f in write_only}}
     # The tag is the hash of the full spec last applied. If the live readable fields plus the
     # desired write-only ones hash to it, the write-only fields have not changed since.
-    if tag != spec_hash(desired) and not any(tag == spec_hash(c) for c in _as_applied(as_applied, live)):
+    if tag != spec_hash(desired) and not any(tag == spec_hash(c) for c in as_applied_candidates(as_applied, live)):
         changed += [f for f in write_only if f in desired]
     return changed, aligned
 
 
-def _as_applied(as_applied: JSON, live: JSON) -> Iterator[JSON]:
+def as_applied_candidates(as_applied: JSON, live: JSON) -> Iterator[JSON]:
     """What the spec last applied may have been, given the live readable fields.
 
     The server fills in file_search defaults the manifest may have left unset, so when the

@@ -29,7 +29,7 @@ from aac.canonical import (
     canonical_live_vector_store,
     canonical_vector_store,
 )
-from aac.diff import _as_applied, compare  # _as_applied: the diff's own candidates for server-filled defaults
+from aac.diff import as_applied_candidates, compare
 from aac.drift_files import StoreFilesDrift, store_files_drift
 from aac.drift_model import Category, DriftItem, DriftReport
 from aac.identity import is_protected, owner_of, spec_hash, upload_basename
@@ -143,7 +143,7 @@ def _applied_candidate(kind: str, want: JSON, aligned: JSON, live_form: JSON, wr
     """The spec last applied, when live plus some write-only values hash to the tag; else None."""
     readable = {f: aligned.get(f) for f in want if f not in write_only}
     for values in _write_only_candidates(kind, want, write_only):
-        for candidate in _as_applied({**readable, **values}, live_form):
+        for candidate in as_applied_candidates({**readable, **values}, live_form):
             if spec_hash(candidate) == tag:
                 return candidate
     return None
