@@ -36,11 +36,11 @@ from aac.resources import (
 )
 
 __all__ = [
+    "as_applied_candidates",
     "canonical_assistant",
     "canonical_live_assistant",
     "canonical_live_vector_store",
     "canonical_vector_store",
-    "as_applied_candidates",
     "compare",
     "diff",
 ]
