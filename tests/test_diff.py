@@ -252,7 +252,7 @@ def test_an_assistant_removed_is_deleted_but_a_protected_one_is_kept_with_its_fi
     live = state(tutor(), tutor(name="keeper", protect=True, code_interpreter_files=("kb/guide.md",)), kb())
     plan = plan_for(state(kb()), live)
     # a code-interpreter upload records only its basename: the delete is named by it
-    assert actions(plan) == {"assistant.tutor": ("delete", ()), "file.a.csv": ("delete", ())}
+    assert actions(plan) == {"assistant.tutor": ("delete", ()), "file.data/a.csv": ("delete", ())}
     keeper = next(c for c in plan.changes if c.address == "assistant.keeper")
     assert keeper.action is Action.NOOP and keeper.reason == "protected"
     assert any("assistant.keeper is protected" in w for w in plan.warnings)
@@ -264,7 +264,7 @@ def test_destroy_deletes_everything_the_stack_owns_except_protected() -> None:
     assert plan.mode == "destroy"
     assert actions(plan) == {
         "assistant.tutor": ("delete", ()), "vector_store.kb": ("delete", ()),
-        "file.a.csv": ("delete", ()), "file.kb/faq.md": ("delete", ()), "file.kb/guide.md": ("delete", ()),
+        "file.data/a.csv": ("delete", ()), "file.kb/faq.md": ("delete", ()), "file.kb/guide.md": ("delete", ()),
     }
     assert {c.reason for c in plan.actionable} == {"destroy deletes everything the stack owns"}
 

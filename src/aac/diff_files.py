@@ -89,9 +89,13 @@ def file_changes(
         changes += _wanted_file(stack, sha, paths, sizes, uploads[0] if uploads else None, names)
         by_sha[sha] = uploads[1:]  # a second upload of the same bytes is not needed
     freed = 0
+    # Name a deleted upload by the path it was attached as, else by a path of the manifests that
+    # holds these bytes (a destroy), else by the basename its filename keeps.
+    path_of_sha = {sha: path for path, sha in sorted(hashes.items(), reverse=True)}
     for sha, uploads in sorted(by_sha.items()):
         for upload in uploads:
-            name = names.claim(FILE, known_paths.get(upload.id) or upload_basename(upload.filename), sha, upload.id)
+            path = known_paths.get(upload.id) or path_of_sha.get(sha) or upload_basename(upload.filename)
+            name = names.claim(FILE, path, sha, upload.id)
             common = {"id": upload.id, "before": _file_before(upload), "live_fingerprint": fingerprint(upload.raw)}
             if sha in keep:
                 changes.append(_change(FILE, name, Action.NOOP, reason=keep[sha], **common))
