@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aac.output import plural
+
 
 class AacError(Exception):
     """A failure with a user-facing message, a hint and an exit code.
@@ -41,7 +43,7 @@ class ValidationFailed(AacError):
     def __init__(self, problems: list[Problem]) -> None:
         errors = [p for p in problems if p.severity == "error"]
         super().__init__(
-            f"{len(errors)} problem{'s' if len(errors) != 1 else ''} found in the manifests",
+            f"{plural(len(errors), 'problem')} found in the manifests",
             "fix the problems above, then run `aac validate` again",
         )
         self.problems = problems

@@ -24,6 +24,11 @@ _CODES = {
 }
 
 
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """`1 file`, `2 files`; `many` for irregular words."""
+    return f"{count:,} {word if count == 1 else (many or word + 's')}"
+
+
 def color_wanted(stream: TextIO, no_color_flag: bool, environ: Mapping[str, str]) -> bool:
     if no_color_flag or environ.get("NO_COLOR"):
         return False

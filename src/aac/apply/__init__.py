@@ -21,7 +21,7 @@ from aac.apply.graph import Status, run_graph
 from aac.apply.progress import Progress
 from aac.apply.report import ChangeOutcome, outcomes_by_change, print_report
 from aac.errors import AacError
-from aac.output import Output
+from aac.output import Output, plural
 from aac.plan import Plan
 from aac.resources import DesiredState, LiveState
 
@@ -83,7 +83,7 @@ def raise_for(result: ApplyResult) -> None:
     failed = [o for o in result.outcomes if o.status is Status.FAILED]
     skipped = [o for o in result.outcomes if o.status is Status.SKIPPED]
     first = failed[0] if failed else None
-    message = f"{len(failed)} change{'s' if len(failed) != 1 else ''} failed, {len(skipped)} skipped"
+    message = f"{plural(len(failed), 'change')} failed, {len(skipped)} skipped"
     if first is not None:
         message += f"; first: {first.address}: {first.reason}"
     hint = (first.hint if first is not None and first.hint else

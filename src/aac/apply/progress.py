@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from aac.output import Output
+from aac.output import Output, plural
 
 
 def human_bytes(size: int) -> str:
@@ -45,7 +45,7 @@ class Progress:
 
     def indexing(self, store: str, count: int) -> None:
         with self._lock:
-            self._event(f"indexing {count} file{'s' if count != 1 else ''} in vector_store.{store}")
+            self._event(f"indexing {plural(count, 'file')} in vector_store.{store}")
 
     def indexed(self, store: str, count: int, failed: int = 0) -> None:
         with self._lock:

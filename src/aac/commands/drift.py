@@ -18,6 +18,7 @@ from aac.errors import AacError
 from aac.identity import hash_files
 from aac.live import index_live, read_snapshot
 from aac.manifest import require_valid
+from aac.output import plural
 from aac.planner import HASH_CACHE, utc_now
 from aac.render import render_drift
 from aac.stack import load_stack
@@ -67,7 +68,7 @@ def _incomplete(stack: str, target: str, exc: AacError, requests: int) -> DriftR
 def _log_foreign(app: App, report: DriftReport) -> None:
     if not any(report.foreign.values()):
         return
-    counts = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in sorted(report.foreign.items()) if n)
+    counts = ", ".join(plural(n, kind.replace("_", " ")) for kind, n in sorted(report.foreign.items()) if n)
     app.out.info(f"Not reported: {counts} of other stacks or of nobody (aac never touches them).")
 
 

@@ -30,6 +30,7 @@ from aac.importer import (
 from aac.importer.manifests import Source
 from aac.live import read_snapshot
 from aac.manifest import manifest_files, require_valid
+from aac.output import plural
 from aac.planner import HASH_CACHE, utc_now
 from aac.render import render_plan
 from aac.stack import Stack, load_stack
@@ -90,7 +91,7 @@ def _adopt(app: App, api: Api, stack: Stack, target: str, snapshot: dict[str, An
     confirm(app.out, auto_approve, ADOPT)
     write_tags(Writer(api, stack.name), adopting)
     others = [c.address for c in plan.actionable if c.changed_fields != ("tags",)]
-    app.out.info(f"Adopted {len(adopting)} object{'s' if len(adopting) != 1 else ''}." + (
+    app.out.info(f"Adopted {plural(len(adopting), 'object')}." + (
         f" `aac apply` makes the other changes shown for {', '.join(others)}." if others
         else " `aac plan` now shows no changes for them."))
 

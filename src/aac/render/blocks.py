@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from aac.output import plural
 from aac.plan import Action, Change, Plan
 from aac.render.lines import Line, heredoc_lines
 from aac.render.values import Leaf, format_value, human_bytes, structural_diff
@@ -216,7 +217,7 @@ def _file_list_lines(name: str, old: list[str], new: list[str], files: Mapping[s
     lines = [Line(marker, label, 2) for label, marker in labelled]
     kept = len(old_set & new_set)
     if kept:
-        lines.append(Line(" ", f"# ({kept} unchanged file{'s' if kept != 1 else ''} hidden)", 2))
+        lines.append(Line(" ", f"# ({plural(kept, 'unchanged file')} hidden)", 2))
     return [Line(_marker(old or None, new or None), name, 1, "["), *lines, Line(" ", "]", 1)]
 
 

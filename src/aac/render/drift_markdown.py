@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from aac.drift_model import DriftItem, DriftReport
+from aac.output import plural
 from aac.render.drift_blocks import NEXT_STEP, NO_DRIFT, SYMBOLS, drift_block, drift_summary, incomplete_lines
 from aac.render.mdkit import LIMIT, cell, code, cut_note, details, diff_line, fit_details, footnote, join, rows_within
 
@@ -42,7 +43,7 @@ def _squeeze(report: DriftReport, table: Sequence[str], limit: int) -> str:
     head, footer, incomplete = _head(report), _footer(report), _incomplete(report) or ""
     rows = rows_within(table, limit - len(head) - len(footer) - len(note) - len(incomplete) - 200)
     omitted = len(table) - len(rows)
-    more = f"… and {omitted:,} more object{'s' if omitted != 1 else ''} not listed here." if omitted else None
+    more = f"… and {plural(omitted, 'more object')} not listed here." if omitted else None
     return join([head, incomplete, _table(rows), more, note, footer])
 
 

@@ -6,6 +6,8 @@ import difflib
 from dataclasses import dataclass
 from functools import lru_cache
 
+from aac.output import plural
+
 CONTEXT = 3  # unchanged lines kept around each change, as `diff -u` does
 
 
@@ -44,4 +46,4 @@ def heredoc_lines(old: str, new: str) -> tuple[Line, ...]:
 def _hidden(count: int) -> list[Line]:
     if count <= 0:
         return []
-    return [Line(" ", f"# ({count} unchanged line{'s' if count != 1 else ''} hidden)", 2)]
+    return [Line(" ", f"# ({plural(count, 'unchanged line')} hidden)", 2)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from aac.output import plural
 from aac.plan import Action, Change, Plan
 from aac.render.blocks import SYMBOLS, build_block, file_index
 from aac.render.mdkit import (
@@ -62,7 +63,7 @@ def _squeeze_table(plan: Plan, table: Sequence[str], note: str, limit: int) -> s
     head, footer = _head(plan, _counts(plan)), _footer(plan)
     rows = rows_within(table, limit - len(head) - len(footer) - len(note) - 200)  # 200: the omission line, joins
     omitted = len(table) - len(rows)
-    more = f"… and {omitted:,} more change{'s' if omitted != 1 else ''} not listed here." if omitted else None
+    more = f"… and {plural(omitted, 'more change')} not listed here." if omitted else None
     return join([head, _table(rows), more, note, footer])
 
 

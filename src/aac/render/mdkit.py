@@ -11,6 +11,7 @@ import html
 import re
 from collections.abc import Callable, Sequence
 
+from aac.output import plural
 from aac.render.lines import Line
 
 LIMIT = 60_000
@@ -53,7 +54,7 @@ def details(title: str, suffix: str, body: Sequence[str], cut: int | None) -> st
     lines = list(body)
     if cut is not None and len(lines) > cut:
         hidden = len(lines) - cut
-        lines = [*lines[:cut], f"  # … {hidden} more line{'s' if hidden != 1 else ''} left out"]
+        lines = [*lines[:cut], f"  # … {plural(hidden, 'more line')} left out"]
     fence = "`" * max(3, longest_backtick_run(lines) + 1)
     summary = f"<summary><code>{html.escape(title)}</code>{html.escape(suffix)}</summary>"
     opening = "<details open>" if len(lines) <= OPEN_LINES else "<details>"
