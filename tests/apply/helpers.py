@@ -63,7 +63,7 @@ def subprocess_env() -> dict[str, str]:
 def start_apply(root: Path) -> subprocess.Popen[bytes]:
     """`python -m aac apply --auto-approve` as its own process (a CI job, killable)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "aac", "--chdir", str(root), "apply", "--auto-approve"],
+        [sys.executable, "-m", "aac", "--chdir", str(root), *(["--debug"] if os.environ.get("AAC_APPLY_TEST_DEBUG") else []), "apply", "--auto-approve"],
         env=subprocess_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
 

@@ -37,13 +37,16 @@ def _settle(ctx: Context, kind: str, listed: list[Any], key_of: Callable[[Any], 
         if key is not None and key in created:
             groups.setdefault(key, []).append((position, obj))
     for key, group in groups.items():
+        keep = keep_oldest(group)
+        # Even a single survivor may not be ours: the other apply, seeing both, deleted ours already.
+        ctx.ids.set(kind, key, keep.id)
         if len(group) < 2:
             continue
-        keep = keep_oldest(group)
+        ctx.progress.out.log(f"{kind} {key}: {len(group)} live copies {[o.id for _, o in group]}, "
+                             f"keeping the oldest {keep.id} (this apply made {created[key]})")
         for _, obj in group:
             if obj.id != keep.id:
                 delete(obj.id)
-        ctx.ids.set(kind, key, keep.id)
 
 
 def settle_files(ctx: Context) -> None:
