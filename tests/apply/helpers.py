@@ -61,9 +61,13 @@ def subprocess_env() -> dict[str, str]:
 
 
 def start_apply(root: Path) -> subprocess.Popen[bytes]:
-    """`python -m aac apply --auto-approve` as its own process (a CI job, killable)."""
+    """`python -m aac apply --auto-approve` as its own process (a CI job, killable).
+
+    AAC_APPLY_TEST_DEBUG=1 adds --debug, to see each request when a run misbehaves.
+    """
+    debug = ["--debug"] if os.environ.get("AAC_APPLY_TEST_DEBUG") else []
     return subprocess.Popen(
-        [sys.executable, "-m", "aac", "--chdir", str(root), *(["--debug"] if os.environ.get("AAC_APPLY_TEST_DEBUG") else []), "apply", "--auto-approve"],
+        [sys.executable, "-m", "aac", "--chdir", str(root), *debug, "apply", "--auto-approve"],
         env=subprocess_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
 

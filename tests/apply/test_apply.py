@@ -225,6 +225,30 @@ def test_fields_dropped_from_a_manifest_are_cleared_on_the_live_object(aac: Cli,
     assert aac("plan", "--detailed-exitcode").code == 0
 
 
+def test_with_the_same_bytes_uploaded_twice_new_attachments_use_the_copy_the_plan_keeps(
+    aac: Cli, client: openai.OpenAI
+) -> None:
+    assert aac("apply", "--auto-approve").code == 0
+    state = owned(client)
+    faq = aac.root / "knowledge/faq.md"
+    older = state.uploads[_sha(faq)][0]
+    store = state.stores["support-kb"][0]
+    # A second copy (as a crashed or concurrent apply can leave) now serves the store; the first is unused.
+    newer = client.files.create(file=(older.filename, faq.read_bytes()), purpose="assistants")
+    attributes = client.vector_stores.files.retrieve(older.id, vector_store_id=store.id).attributes
+    client.vector_stores.files.create(store.id, file_id=newer.id, attributes=attributes)
+    client.vector_stores.files.delete(older.id, vector_store_id=store.id)
+    (aac.root / "assistants/faq-kb.yaml").write_text("kind: vector_store\nname: faq-kb\nfiles: [../knowledge/faq.md]\n")
+
+    result = aac("apply", "--auto-approve")
+
+    assert result.code == 0, result.err
+    after = owned(client)
+    assert [u.id for u in after.uploads[_sha(faq)]] == [newer.id]  # the unused copy is deleted
+    assert after.attached["faq-kb"] == [newer.id]
+    assert aac("plan", "--detailed-exitcode").code == 0
+
+
 def test_output_maps_keys_to_live_ids(aac: Cli, client: openai.OpenAI) -> None:
     import json
 

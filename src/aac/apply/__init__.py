@@ -60,7 +60,7 @@ def execute(
     ctx = Context(
         stack=plan.stack, plan=plan, desired=desired, live=live, hashes=hashes,
         writer=Writer(api, plan.stack, policy=retry, cancel=cancel), progress=progress,
-        ids=Ids.from_live(live), index_timeout_s=index_timeout_s,
+        ids=Ids.from_live(live).prefer_planned(plan), index_timeout_s=index_timeout_s,
     )
     steps = build_steps(ctx)
     progress.uploads_total = sum(1 for s in steps if s.id.startswith("upload:"))

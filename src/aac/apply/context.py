@@ -15,7 +15,7 @@ from typing import Any
 from aac.api.writer import Writer
 from aac.apply.progress import Progress
 from aac.errors import AacError
-from aac.plan import Plan
+from aac.plan import Action, Plan
 from aac.resources import DesiredState, LiveState
 
 
@@ -57,6 +57,14 @@ class Ids:
         ids.stores = {key: store.id for key, store in live.vector_stores.items()}
         ids.assistants = {key: assistant.id for key, assistant in live.assistants.items()}
         return ids
+
+    def prefer_planned(self, plan: Plan) -> Ids:
+        """Where the stack holds the same bytes twice, use the upload the plan keeps, not one it deletes."""
+        for change in plan.changes:
+            after = change.after or {}
+            if change.kind == "file" and change.action is Action.NOOP and change.id and after.get("sha256"):
+                self.files[str(after["sha256"])] = change.id
+        return self
 
     def set(self, kind: str, key: str, value: str, *, created: bool = False) -> None:
         with self._lock:
