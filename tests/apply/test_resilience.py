@@ -98,3 +98,27 @@ def _wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out waiting"
         time.sleep(0.01)
+
+
+def test_a_vector_store_stack_applies_and_destroys_where_the_assistants_api_is_gone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    sdk_for: Callable[[str], openai.OpenAI],
+) -> None:
+    monkeypatch.setenv(KEY_ENV, "sk-test")
+    with serve_in_background(no_assistants=True) as server:
+        root = write_stack(tmp_path / "stack", server.base_url)
+        support = root / "assistants/support/customer-support.yaml"
+        support.write_text(support.read_text().split("\n---\n")[0] + "\n")  # keep only the vector store
+        for name in ("math-tutor.yaml", "weather-bot.yaml"):
+            (root / "assistants" / name).unlink()
+        aac = Cli(root, capsys)
+
+        result = aac("apply", "--auto-approve")
+
+        assert result.code == 0, result.err
+        client = sdk_for(server.base_url)
+        [store] = [s for s in client.vector_stores.list() if (s.metadata or {}).get("aac-key") == "support-kb"]
+        assert len(list(client.vector_stores.files.list(store.id))) == 4
+        assert aac("plan", "--detailed-exitcode").code == 0
+        assert aac("destroy", "--auto-approve").code == 0
+        assert not list(client.vector_stores.list()) and not list(client.files.list())
