@@ -59,8 +59,9 @@ def test_apply_killed_at_any_point_then_applied_again_converges_without_duplicat
         assert aac("plan", "--detailed-exitcode").code == 0
 
 
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_interrupted_apply_stops_cleanly_with_130_and_the_next_apply_finishes(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    signum: int, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
     sdk_for: Callable[[str], openai.OpenAI],
 ) -> None:
     monkeypatch.setenv(KEY_ENV, "sk-test")
@@ -68,7 +69,7 @@ def test_interrupted_apply_stops_cleanly_with_130_and_the_next_apply_finishes(
         root = write_stack(tmp_path / "stack", server.base_url)
         process = start_apply(root)
         _wait_for(lambda: server.requests >= 8)  # planned, now applying
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signum)
         _, err = process.communicate(timeout=30)
         assert process.returncode == 130, err.decode()
         assert b"interrupted" in err and b"Traceback" not in err

@@ -28,7 +28,8 @@ T = TypeVar("T")
 JSON = dict[str, Any]
 
 BATCH_MAX = 2000  # files per vector-store file batch (API_FACTS 3.5)
-RETRY_AFTER_MAX_S = 60.0  # a server asking for longer is answered by failing the step
+RETRY_AFTER_MAX_S = 60.0
+UPLOAD_TIMEOUT_MIN_S = 120.0  # a server asking for longer is answered by failing the step
 _RETRY_STATUSES = frozenset({408, 409, 429})
 
 
@@ -170,7 +171,9 @@ class Writer:
 
         def send() -> Any:
             with abspath.open("rb") as handle:
-                return self.sdk.files.create(file=(filename, handle), purpose="assistants")
+                # A 512 MB file on a slow uplink outlasts the usual request timeout: allow ~1 MB/s.
+                return self.sdk.files.create(file=(filename, handle), purpose="assistants",
+                                             timeout=max(UPLOAD_TIMEOUT_MIN_S, abspath.stat().st_size / 1e6))
 
         def recover() -> Any:
             found = self.find_uploads(filename)

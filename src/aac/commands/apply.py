@@ -8,7 +8,11 @@ with no prompt (Terraform's rule for saved plans).
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,6 +51,23 @@ def confirm(out: Output, auto_approve: bool, question: str) -> None:
         raise AacError("cancelled: the answer was not 'yes'", "nothing was changed")
 
 
+@contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a CI runner cancelling the job) stops an apply as cleanly as Ctrl-C does."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def run(app: App, plan_file: str | None = None, auto_approve: bool = False, parallelism: int = 4) -> int:
     stack = load_stack(app.root)
     target = stack.target(app.target_name)
@@ -67,8 +88,9 @@ def run(app: App, plan_file: str | None = None, auto_approve: bool = False, para
             return 0
         if saved is None:
             confirm(app.out, auto_approve, APPROVE)
-        result = execute(plan, planned.desired, planned.live, planned.hashes, api, app.out,
-                         parallelism=parallelism)
+        with terminate_as_interrupt():
+            result = execute(plan, planned.desired, planned.live, planned.hashes, api, app.out,
+                             parallelism=parallelism)
     raise_for(result)
     return 0
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from aac.api.connect import connect
 from aac.apply import execute, raise_for
-from aac.commands.apply import confirm, require_approval_possible, show
+from aac.commands.apply import confirm, require_approval_possible, show, terminate_as_interrupt
 from aac.planner import make_plan
 from aac.stack import load_stack
 
@@ -26,7 +26,8 @@ def run(app: App, auto_approve: bool = False, parallelism: int = 4) -> int:
         if not planned.plan.has_changes:
             return 0
         confirm(app.out, auto_approve, APPROVE)
-        result = execute(planned.plan, planned.desired, planned.live, planned.hashes, api, app.out,
-                         parallelism=parallelism, title="Destroy")
+        with terminate_as_interrupt():
+            result = execute(planned.plan, planned.desired, planned.live, planned.hashes, api, app.out,
+                             parallelism=parallelism, title="Destroy")
     raise_for(result)
     return 0
