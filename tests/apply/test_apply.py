@@ -176,6 +176,23 @@ def test_a_rebuilt_store_is_indexed_before_assistants_move_to_it_and_the_old_one
     assert aac("plan", "--detailed-exitcode").code == 0
 
 
+def test_a_protected_store_is_never_rebuilt(aac: Cli, client: openai.OpenAI) -> None:
+    manifest = aac.root / "assistants/support/customer-support.yaml"
+    manifest.write_text(manifest.read_text().replace("metadata:\n  team: support\n---", "protect: true\n"
+                                                     "metadata:\n  team: support\n---"))
+    assert aac("apply", "--auto-approve").code == 0
+    before = owned(client).stores["support-kb"][0].id
+    manifest.write_text(manifest.read_text().replace("max_chunk_size_tokens: 800", "max_chunk_size_tokens: 1000"))
+
+    result = aac("apply", "--auto-approve")
+
+    assert result.code == 1
+    assert f"vector_store.support-kb ({before}) is protected" in result.out
+    state = owned(client)
+    assert [s.id for s in state.stores["support-kb"]] == [before] and len(state.stores) == 1
+    assert state.assistants["customer-support"][0].tool_resources.file_search.vector_store_ids == [before]
+
+
 def test_a_store_left_retagged_by_a_crash_mid_replace_is_deleted_by_the_next_apply(
     aac: Cli, client: openai.OpenAI
 ) -> None:

@@ -86,7 +86,7 @@ class Builder:
         for key, change in self.stores.items():
             if change.action is Action.DELETE:
                 continue
-            refusal = self._guard(change)
+            refusal = self._guard(change, deleting=change.action is Action.REPLACE)  # a rebuild deletes the old
             if refusal:
                 self.add(f"store:{key}", refusal, [change.address])
                 continue
@@ -136,8 +136,7 @@ class Builder:
                 entries[key][str(side["file_id"])] = UNKNOWN_ID + str(side["file_id"])
             addresses[key].append(change.address)
         elif change.action is Action.UPDATE:
-            self.add(f"attributes:{change.address}", actions.update_attributes(self.ctx, change), [change.address],
-                     needs=[self.has(f"store:{key}")])
+            self.add(f"attributes:{change.address}", actions.update_attributes(self.ctx, change), [change.address])
 
     def _store_going(self, key: str) -> bool:
         change = self.stores.get(key)
@@ -171,7 +170,7 @@ class Builder:
         for key, change in self.assistants.items():
             if change.action is Action.DELETE:
                 continue
-            refusal = self._guard(change)
+            refusal = self._guard(change, deleting=change.action is Action.REPLACE)
             if refusal:
                 self.add(f"assistant:{key}", refusal, [change.address])
                 continue
