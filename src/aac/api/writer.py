@@ -119,7 +119,7 @@ class Writer:
             self._check_cancel()
             try:
                 return send()
-            except (openai.APIStatusError, openai.APIConnectionError) as exc:
+            except openai.OpenAIError as exc:
                 if not _retryable(exc) or attempt == self.policy.attempts:
                     raise self.api.translate(exc, what) from exc
                 if recover is not None and _maybe_done(exc):
