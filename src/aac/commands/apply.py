@@ -91,6 +91,7 @@ def run(app: App, plan_file: str | None = None, auto_approve: bool = False, para
         with terminate_as_interrupt():
             result = execute(plan, planned.desired, planned.live, planned.hashes, api, app.out,
                              parallelism=parallelism)
+    app.out.log(f"{result.requests} API requests to apply the plan")
     raise_for(result)
     return 0
 

@@ -29,5 +29,6 @@ def run(app: App, auto_approve: bool = False, parallelism: int = 4) -> int:
         with terminate_as_interrupt():
             result = execute(planned.plan, planned.desired, planned.live, planned.hashes, api, app.out,
                              parallelism=parallelism, title="Destroy")
+    app.out.log(f"{result.requests} API requests to apply the plan")
     raise_for(result)
     return 0
