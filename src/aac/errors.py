@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aac.output import plural
-
 
 class AacError(Exception):
     """A failure with a user-facing message, a hint and an exit code.
@@ -43,7 +41,7 @@ class ValidationFailed(AacError):
     def __init__(self, problems: list[Problem]) -> None:
         errors = [p for p in problems if p.severity == "error"]
         super().__init__(
-            f"{plural(len(errors), 'problem')} found in the manifests",
+            f"{len(errors)} problem{'' if len(errors) == 1 else 's'} found in the manifests",
             "fix the problems above, then run `aac validate` again",
         )
         self.problems = problems

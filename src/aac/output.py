@@ -10,7 +10,10 @@ import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TextIO
+
+from aac.errors import AacError
 
 _CODES = {
     "bold": "1",
@@ -27,6 +30,17 @@ _CODES = {
 def plural(count: int, word: str, many: str | None = None) -> str:
     """`1 file`, `2 files`; `many` for irregular words."""
     return f"{count:,} {word if count == 1 else (many or word + 's')}"
+
+
+def save_document(root: Path, out_file: str, text: str, what: str) -> None:
+    """Write `text` (a plan, a report) to `--out FILE`, relative to the stack root."""
+    path = Path(out_file) if Path(out_file).is_absolute() else root / out_file
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise AacError(f"cannot write the {what} to {out_file}: {exc.strerror or exc}",
+                       "pick a writable path for --out") from exc
 
 
 def color_wanted(stream: TextIO, no_color_flag: bool, environ: Mapping[str, str]) -> bool:

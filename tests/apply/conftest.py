@@ -8,8 +8,9 @@ from typing import Any
 
 import openai
 import pytest
+from tests.cli_harness import Cli
 
-from .helpers import KEY_ENV, Cli, write_stack
+from .helpers import KEY_ENV, write_stack
 
 
 @pytest.fixture

@@ -12,9 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import openai
-import pytest
 
-from aac.cli import main
 from aac.identity import owner_of, parse_upload_filename
 
 REPO = Path(__file__).resolve().parents[2]
@@ -34,26 +32,6 @@ def write_stack(root: Path, base_url: str) -> Path:
     )
     return root
 
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-class Cli:
-    """`aac` in-process, against one stack folder, with output captured."""
-
-    def __init__(self, root: Path, capsys: pytest.CaptureFixture[str]) -> None:
-        self.root = root
-        self.capsys = capsys
-
-    def __call__(self, *args: str) -> Result:
-        self.capsys.readouterr()
-        code = main(["--chdir", str(self.root), "--no-color", *args])
-        captured = self.capsys.readouterr()
-        return Result(code, captured.out, captured.err)
 
 
 def subprocess_env() -> dict[str, str]:

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import openai
 import pytest
+from tests.cli_harness import Cli
 
-from .helpers import Cli, assert_converged, owned
+from .helpers import assert_converged, owned
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the SDK marks beta.assistants
 

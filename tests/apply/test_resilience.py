@@ -9,10 +9,11 @@ from pathlib import Path
 
 import openai
 import pytest
+from tests.cli_harness import Cli
 
 from aac.sandbox.server import serve_in_background
 
-from .helpers import KEY_ENV, Cli, assert_converged, owned, start_apply, write_stack
+from .helpers import KEY_ENV, assert_converged, owned, start_apply, write_stack
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the SDK marks beta.assistants
 

@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.cli_harness import Cli
 
-from .helpers import KEY_ENV, Cli, write_stack
+from .helpers import KEY_ENV, write_stack
 
 
 @pytest.fixture

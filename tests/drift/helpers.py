@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pytest
-
-from aac.cli import main
 
 KEY_ENV = "AAC_DRIFT_TEST_KEY"
 STACK = "drifty"
@@ -53,26 +47,3 @@ def write_stack(root: Path, base_url: str) -> Path:
     (root / "knowledge/b.md").write_text("# B\nBananas are yellow.\n", encoding="utf-8")
     return root
 
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
-class Cli:
-    """`aac` in-process, against one stack folder, with output captured."""
-
-    def __init__(self, root: Path, capsys: pytest.CaptureFixture[str]) -> None:
-        self.root = root
-        self.capsys = capsys
-
-    def __call__(self, *args: str) -> Result:
-        self.capsys.readouterr()
-        code = main(["--chdir", str(self.root), "--no-color", *args])
-        captured = self.capsys.readouterr()
-        return Result(code, captured.out, captured.err)

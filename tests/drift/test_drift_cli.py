@@ -7,8 +7,9 @@ from typing import Any
 
 import openai
 import pytest
+from tests.cli_harness import Cli
 
-from .helpers import STACK, Cli
+from .helpers import STACK
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the SDK marks beta.assistants
 

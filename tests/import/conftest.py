@@ -9,8 +9,7 @@ from typing import Any
 
 import openai
 import pytest
-
-from aac.cli import main
+from tests.cli_harness import Cli
 
 KEY_ENV = "AAC_IMPORT_TEST_KEY"
 STACK = "adopted"
@@ -21,24 +20,6 @@ LONG_SCHEMA = {
 }
 LONG_INSTRUCTIONS = "".join(f"Rule {i}: answer about the weather only.\n" for i in range(45))
 
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-class Cli:
-    def __init__(self, root: Path, capsys: pytest.CaptureFixture[str]) -> None:
-        self.root = root
-        self.capsys = capsys
-
-    def __call__(self, *args: str) -> Result:
-        self.capsys.readouterr()
-        code = main(["--chdir", str(self.root), "--no-color", *args])
-        captured = self.capsys.readouterr()
-        return Result(code, captured.out, captured.err)
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import Cli
+from tests.cli_harness import Cli
 
 
 def test_a_file_id_must_look_like_one(aac: Cli) -> None:

@@ -7,10 +7,11 @@ from pathlib import Path
 import openai
 import pytest
 import yaml
+from tests.cli_harness import Cli
 
 from aac.identity import owner_of
 
-from .conftest import LONG_INSTRUCTIONS, LONG_SCHEMA, STACK, Cli, HandMade, read_json
+from .conftest import LONG_INSTRUCTIONS, LONG_SCHEMA, STACK, HandMade, read_json
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the SDK marks beta.assistants
 

@@ -7,7 +7,6 @@ still prints a report, marked incomplete, and exits 1: its silence proves nothin
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aac.api.connect import connect
@@ -18,7 +17,7 @@ from aac.errors import AacError
 from aac.identity import hash_files
 from aac.live import index_live, read_snapshot
 from aac.manifest import require_valid
-from aac.output import plural
+from aac.output import plural, save_document
 from aac.planner import HASH_CACHE, utc_now
 from aac.render import render_drift
 from aac.stack import load_stack
@@ -49,7 +48,7 @@ def run(app: App, fmt: str = "text", out_file: str | None = None,
     text = render_drift(report, fmt, app.out, fail)
     app.out.document(text)
     if out_file:
-        _save(app.root, out_file, text)
+        save_document(app.root, out_file, text, "drift report")
     _log_foreign(app, report)
     app.out.log(f"{report.requests} API requests to read live state")
     code = report.exit_code(fail)
@@ -71,12 +70,3 @@ def _log_foreign(app: App, report: DriftReport) -> None:
     counts = ", ".join(plural(n, kind.replace("_", " ")) for kind, n in sorted(report.foreign.items()) if n)
     app.out.info(f"Not reported: {counts} of other stacks or of nobody (aac never touches them).")
 
-
-def _save(root: Path, out_file: str, text: str) -> None:
-    path = Path(out_file) if Path(out_file).is_absolute() else root / out_file
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise AacError(f"cannot write the drift report to {out_file}: {exc.strerror or exc}",
-                       "pick a writable path for --out") from exc
