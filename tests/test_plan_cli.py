@@ -166,16 +166,27 @@ def test_the_sandbox_target_needs_nothing_running(tmp_path: Path, monkeypatch: p
     assert (root / ".aac" / "sandbox.db").is_file() and (root / ".aac" / "hashes.json").is_file()
 
 
+@pytest.mark.parametrize("command", [["plan"], ["apply", "--auto-approve"], ["destroy", "--auto-approve"]])
 def test_manifest_problems_are_reported_before_any_network_or_key(tmp_path: Path, sandbox: RunningSandbox,
                                                                  monkeypatch: pytest.MonkeyPatch,
-                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+                                                                 capsys: pytest.CaptureFixture[str],
+                                                                 command: list[str]) -> None:
     monkeypatch.delenv("AAC_TEST_KEY", raising=False)
     root = example(tmp_path, sandbox.base_url)
     (root / "assistants" / "math-tutor.yaml").write_text("kind: assistant\nname: math-tutor\n")  # no model
-    assert plan(root) == 1
+    assert main(["--chdir", str(root), "--target", "remote", *command]) == 1
     err = capsys.readouterr().err
     assert "assistants/math-tutor.yaml:" in err and "is not set" not in err
     assert sandbox.requests == 0
+
+
+def test_manifest_problems_win_over_an_unreachable_target(tmp_path: Path, env: None,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    root = example(tmp_path, "http://127.0.0.1:9/v1")  # the discard port: nothing answers
+    (root / "assistants" / "math-tutor.yaml").write_text("kind: assistant\nname: math-tutor\n")
+    assert plan(root) == 1
+    err = capsys.readouterr().err
+    assert "assistants/math-tutor.yaml:" in err and "cannot reach" not in err
 
 
 def test_a_sandbox_path_that_is_not_a_database_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -6,14 +6,19 @@ stack and a connected target, so a plan shown and a plan applied are made alike.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from aac.api.errors import AssistantsUnavailable
 from aac.diff import diff
+from aac.errors import AacError, ValidationFailed
 from aac.identity import hash_files
 from aac.live import read_live
+from aac.manifest import load_desired, require_valid
 from aac.output import Output
 from aac.plan import Plan
 from aac.resources import DesiredState, LiveState
@@ -37,14 +42,37 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+@contextmanager
+def connected(stack: Stack, target: Target, environ: Mapping[str, str], out: Output) -> Iterator[Api]:
+    """`connect`, with the manifests' problems reported before any key or network problem.
+
+    make_plan loads the manifests while live pages arrive, so a missing key or an unreachable
+    server can fail first; then the manifests are checked, and their problems win: they are
+    the first thing to fix, and fixing them needs no key.
+    """
+    from aac.api.connect import connect
+
+    try:
+        with connect(stack, target, environ, out) as api:
+            yield api
+    except ValidationFailed:
+        raise
+    except AacError:
+        if any(p.severity == "error" for p in load_desired(stack)[1]):
+            require_valid(stack, out)
+        raise
+
+
 def make_plan(stack: Stack, target: Target, api: Api, out: Output, *, destroy: bool = False,
               now: str | None = None, parallelism: int = 8, desired: DesiredState | None = None) -> Planned:
     """The plan for `stack` on `target`; `desired` when the caller already validated the manifests."""
-    from aac.manifest import require_valid
-
-    desired = desired or require_valid(stack, out)
-    hashes = hash_files(desired.files, stack.root / HASH_CACHE)
-    live = read_live(api.reader(), stack.name, parallelism=parallelism)
+    # Reading is network-bound, loading and hashing are local: the manifests are read and
+    # (on a fresh checkout, with no hash cache) every byte hashed while the pages arrive.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        reading = pool.submit(read_live, api.reader(), stack.name, parallelism=parallelism)
+        desired = desired or require_valid(stack, out)
+        hashes = hash_files(desired.files, stack.root / HASH_CACHE)
+        live = reading.result()
     if desired.assistants and not live.assistants_supported and not destroy:
         raise AssistantsUnavailable(api.base_url)
     plan = diff(desired, hashes, live, target=target.name, now=now or utc_now(), destroy=destroy)

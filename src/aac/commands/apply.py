@@ -16,12 +16,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from aac.api.connect import Api, connect
+from aac.api.connect import Api
 from aac.apply import execute, raise_for
 from aac.errors import AacError
 from aac.output import Output
 from aac.plan import Plan
-from aac.planner import Planned, make_plan
+from aac.planner import Planned, connected, make_plan
 from aac.stack import Stack, Target, load_stack
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ def run(app: App, plan_file: str | None = None, auto_approve: bool = False, para
     saved = _read(app, plan_file) if plan_file else None
     if saved is None:
         require_approval_possible(app.out, auto_approve, "apply")
-    with connect(stack, target, app.environ, app.out) as api:
+    with connected(stack, target, app.environ, app.out) as api:
         if saved is not None:
             planned = check_saved(saved, stack, target, api, app.out)
             plan = saved

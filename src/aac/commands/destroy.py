@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aac.api.connect import connect
 from aac.apply import execute, raise_for
 from aac.commands.apply import confirm, require_approval_possible, show, terminate_as_interrupt
-from aac.planner import make_plan
+from aac.planner import connected, make_plan
 from aac.stack import load_stack
 
 if TYPE_CHECKING:
@@ -20,7 +19,7 @@ def run(app: App, auto_approve: bool = False, parallelism: int = 4) -> int:
     stack = load_stack(app.root)
     target = stack.target(app.target_name)
     require_approval_possible(app.out, auto_approve, "destroy")
-    with connect(stack, target, app.environ, app.out) as api:
+    with connected(stack, target, app.environ, app.out) as api:
         planned = make_plan(stack, target, api, app.out, destroy=True)
         show(app.out, planned.plan)
         if not planned.plan.has_changes:

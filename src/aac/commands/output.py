@@ -11,12 +11,11 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from aac.api.connect import connect
 from aac.apply.context import store_ids_of
 from aac.errors import AacError
 from aac.identity import hash_files
 from aac.live import read_live
-from aac.planner import HASH_CACHE
+from aac.planner import HASH_CACHE, connected
 from aac.resources import ATTR_PATH, LiveState
 from aac.stack import Stack, load_stack
 
@@ -27,7 +26,7 @@ if TYPE_CHECKING:
 def run(app: App, fmt: str = "json") -> int:
     stack = load_stack(app.root)
     target = stack.target(app.target_name)
-    with connect(stack, target, app.environ, app.out) as api:
+    with connected(stack, target, app.environ, app.out) as api:
         live = read_live(api.reader(), stack.name)
     outputs = collect(live, _paths_by_sha(stack))
     app.out.document(json.dumps(outputs, indent=2, sort_keys=True) if fmt == "json" else env_lines(outputs))

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aac.api.connect import connect
-from aac.manifest import require_valid
 from aac.output import save_document
-from aac.planner import make_plan
+from aac.planner import connected, make_plan
 from aac.render import render_plan
 from aac.stack import load_stack
 
@@ -21,9 +19,8 @@ def run(app: App, out_file: str | None = None, detailed_exitcode: bool = False, 
         destroy: bool = False) -> int:
     stack = load_stack(app.root)
     target = stack.target(app.target_name)
-    desired = require_valid(stack, app.out)  # manifest problems first, before any network or key
-    with connect(stack, target, app.environ, app.out) as api:
-        plan = make_plan(stack, target, api, app.out, destroy=destroy, desired=desired).plan
+    with connected(stack, target, app.environ, app.out) as api:
+        plan = make_plan(stack, target, api, app.out, destroy=destroy).plan
     app.out.document(render_plan(plan, fmt, app.out))
     if out_file:
         save_document(app.root, out_file, plan.dumps(), "plan")
