@@ -88,9 +88,12 @@ def owned_key(metadata: Mapping[str, Any] | None, stack: str) -> str | None:
     return owner[1] if owner is not None and owner[0] == stack else None
 
 
-def oldest(objects: Iterable[Any]) -> Any:
-    """The object every concurrent apply agrees to keep: lowest created_at, then id."""
-    return min(objects, key=lambda o: (o.created_at, o.id))
+def first(objects: Iterable[Any]) -> Any:
+    """The first of an `order=asc` list: the oldest, in the server's own order within a second.
+
+    The rule converge.py keeps too, so a recovered create and a deduplication agree.
+    """
+    return next(iter(objects), None)
 
 
 class Writer:
@@ -176,8 +179,7 @@ class Writer:
                                              timeout=max(UPLOAD_TIMEOUT_MIN_S, abspath.stat().st_size / 1e6))
 
         def recover() -> Any:
-            found = self.find_uploads(filename)
-            return oldest(found) if found else None
+            return first(self.find_uploads(filename))
 
         try:
             return self.call(f"uploading {filename}", send, recover)
@@ -189,7 +191,7 @@ class Writer:
         return self.call("listing files", lambda: list(self.sdk.files.list(purpose="assistants", order="asc")))
 
     def find_uploads(self, filename: str) -> list[Any]:
-        return [f for f in self.sdk.files.list(purpose="assistants") if f.filename == filename]
+        return [f for f in self.sdk.files.list(purpose="assistants", order="asc") if f.filename == filename]
 
     def delete_file(self, file_id: str) -> None:
         self._delete(f"deleting file {file_id}", lambda: self.sdk.files.delete(file_id))
@@ -205,8 +207,8 @@ class Writer:
         return self.call("listing vector stores", send)
 
     def _find_store(self, key: str) -> Any:
-        found = [s for s in self.sdk.vector_stores.list(limit=100) if owned_key(s.metadata, self.stack) == key]
-        return oldest(found) if found else None
+        stores = self.sdk.vector_stores.list(limit=100, order="asc")
+        return first(s for s in stores if owned_key(s.metadata, self.stack) == key)
 
     def create_vector_store(self, key: str, params: JSON) -> Any:
         """Create with the tags in `params["metadata"]`, so a lost answer is found by its key."""
@@ -280,8 +282,8 @@ class Writer:
         return self.call("listing assistants", send)
 
     def _find_assistant(self, key: str) -> Any:
-        found = [a for a in self.sdk.beta.assistants.list(limit=100) if owned_key(a.metadata, self.stack) == key]
-        return oldest(found) if found else None
+        assistants = self.sdk.beta.assistants.list(limit=100, order="asc")
+        return first(a for a in assistants if owned_key(a.metadata, self.stack) == key)
 
     def create_assistant(self, key: str, params: JSON) -> Any:
         return self.call(
