@@ -56,7 +56,7 @@ def test_init_never_overwrites_and_writes_nothing(tmp_path: Path, capsys: pytest
 
 
 def test_the_repository_workflows_are_the_ones_init_writes() -> None:
-    files = scaffold_files("demo")
+    files = scaffold_files("demo", pip_spec=".")
     for path in WORKFLOWS:
         assert (REPO / path).read_text(encoding="utf-8") == files[path], f"{path}: regenerate from the templates"
 
@@ -125,3 +125,9 @@ def test_the_pre_commit_hook_runs_validate() -> None:
     assert hook["entry"] == "aac validate"
     assert hook["pass_filenames"] is False
     assert hook["language"] == "python"
+
+
+def test_a_new_stack_installs_the_published_package_and_this_repository_its_own_checkout() -> None:
+    for path in WORKFLOWS:
+        assert """pip install "${{ vars.AAC_PIP_SPEC || 'assistant-as-code' }}\"""" in scaffold_files("mine")[path]
+        assert """pip install "${{ vars.AAC_PIP_SPEC || '.' }}\"""" in (REPO / path).read_text(encoding="utf-8")

@@ -1,7 +1,8 @@
 """What `aac init` writes: the stack file, an example manifest, the schema and the CI workflows.
 
 The templates are files beside this module; this repository's own `.github/workflows/` is
-`scaffold_files("demo")`'s workflows, byte for byte (a test holds them equal).
+`scaffold_files("demo", pip_spec=".")`'s workflows, byte for byte (a test holds them equal): it
+installs aac from its own checkout, where a user's stack installs the published package.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from importlib import resources
 from aac.manifest.schema import schema_text
 
 STACK_PLACEHOLDER = "__STACK__"
+PIP_SPEC_PLACEHOLDER = "__PIP_SPEC__"
 
 # Path written (relative to the new stack's root) -> template beside this module.
 TEMPLATES = {
@@ -29,8 +31,14 @@ def template(name: str) -> str:
     return resources.files("aac.templates").joinpath(name).read_text(encoding="utf-8")
 
 
-def scaffold_files(stack: str) -> dict[str, str]:
-    """Every file `aac init` writes for a stack called `stack`, by path, in write order."""
-    files = {path: template(name).replace(STACK_PLACEHOLDER, stack) for path, name in TEMPLATES.items()}
+def scaffold_files(stack: str, *, pip_spec: str = "assistant-as-code") -> dict[str, str]:
+    """Every file `aac init` writes for a stack called `stack`, by path, in write order.
+
+    `pip_spec` is what the workflows install when the repository variable AAC_PIP_SPEC is unset.
+    """
+    files = {
+        path: template(name).replace(STACK_PLACEHOLDER, stack).replace(PIP_SPEC_PLACEHOLDER, pip_spec)
+        for path, name in TEMPLATES.items()
+    }
     files[SCHEMA_PATH] = schema_text()
     return files
