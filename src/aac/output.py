@@ -32,6 +32,19 @@ def plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count:,} {word if count == 1 else (many or word + 's')}"
 
 
+_BYTE_UNITS = ("B", "KiB", "MiB", "GiB", "TiB")
+
+
+def human_bytes(size: int) -> str:
+    """`365 B`, `1.2 KiB`: binary units, as the API's storage is billed."""
+    amount = float(size)
+    for unit in _BYTE_UNITS:
+        if abs(amount) < 1024 or unit == _BYTE_UNITS[-1]:
+            return f"{size} B" if unit == "B" else f"{amount:.1f} {unit}"
+        amount /= 1024
+    raise AssertionError("unreachable")
+
+
 def save_document(root: Path, out_file: str, text: str, what: str) -> None:
     """Write `text` (a plan, a report) to `--out FILE`, relative to the stack root."""
     path = Path(out_file) if Path(out_file).is_absolute() else root / out_file

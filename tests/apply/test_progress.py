@@ -20,7 +20,7 @@ def test_ci_logs_get_one_line_per_event() -> None:
     progress.indexing("support-kb", 4)
     progress.indexed("support-kb", 4, failed=1)
     assert out.stderr.getvalue().splitlines() == [  # type: ignore[attr-defined]
-        "uploaded knowledge/faq.md (2.0 kB) as file-1",
+        "uploaded knowledge/faq.md (2.0 KiB) as file-1",
         "indexing 4 files in vector_store.support-kb",
         "indexed vector_store.support-kb: 3 of 4 files, 1 failed",
     ]

@@ -9,16 +9,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from aac.output import Output, plural
-
-
-def human_bytes(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "kB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{size} B"  # pragma: no cover
+from aac.output import Output, human_bytes, plural
 
 
 @dataclass

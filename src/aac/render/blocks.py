@@ -12,10 +12,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from aac.output import plural
+from aac.output import human_bytes, plural
 from aac.plan import Action, Change, Plan
 from aac.render.lines import Line, heredoc_lines
-from aac.render.values import Leaf, format_value, human_bytes, structural_diff
+from aac.render.values import Leaf, format_value, structural_diff
 
 SYMBOLS = {Action.CREATE: "+", Action.UPDATE: "~", Action.REPLACE: "-/+", Action.DELETE: "-", Action.NOOP: " "}
 VERBS = {

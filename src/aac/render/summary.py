@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from aac.output import human_bytes
 from aac.plan import Action, Change, Plan
-from aac.render.values import human_bytes
 
 NO_CHANGES = "No changes. Live state matches the manifests."
 LEGEND = {

@@ -14,21 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$-]*$")
-_UNITS = ("B", "KiB", "MiB", "GiB", "TiB")
 
 
 def format_value(value: Any) -> str:
     """A value as it reads in a plan: JSON, compact, keys sorted, non-ASCII kept."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
 
-
-def human_bytes(size: int) -> str:
-    amount = float(size)
-    for unit in _UNITS:
-        if abs(amount) < 1024 or unit == _UNITS[-1]:
-            return f"{size} B" if unit == "B" else f"{amount:.1f} {unit}"
-        amount /= 1024
-    raise AssertionError("unreachable")
 
 
 def key_segment(key: str) -> str:
