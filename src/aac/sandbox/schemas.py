@@ -211,11 +211,7 @@ VECTOR_STORE_FILE_UPDATE: Schema = {
     "required": ["attributes"],
     "properties": {"attributes": ATTRIBUTES},
 }
-_BATCH_FILE: Schema = {
-    "type": "object",
-    "required": ["file_id"],
-    "properties": {"file_id": {"type": "string"}, "chunking_strategy": CHUNKING, "attributes": ATTRIBUTES},
-}
+_BATCH_FILE = VECTOR_STORE_FILE_CREATE  # an item of a batch's `files` is the body of one attach
 FILE_BATCH_CREATE: Schema = {
     "type": "object",
     "properties": {
