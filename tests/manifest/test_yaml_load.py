@@ -31,11 +31,22 @@ def test_billion_laughs_is_refused_before_it_expands() -> None:
     assert problems[0].line <= 6  # refused as soon as one node weighs too much, not at the end
 
 
-def test_deeply_nested_document_is_refused() -> None:
-    text = "[" * 50_000 + "]" * 50_000
-    documents, problems = parse_documents(text, "deep.yaml")
-    assert documents == []
-    assert f"deeper than {limits.YAML_DEPTH_MAX}" in problems[0].message
+@pytest.mark.parametrize("depth", [limits.YAML_DEPTH_MAX + 1, 999, 1_001, 50_000])
+@pytest.mark.parametrize("loader", ["default", "pure-python"])
+def test_deeply_nested_document_is_refused_with_aacs_message(
+    depth: int, loader: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whichever layer stops it (aac's composer, libyaml's own bound, Python's recursion limit)."""
+    if loader == "pure-python":
+        monkeypatch.setattr(yaml_load, "_Loader", yaml_load._PyLoader)
+    block = "".join("  " * i + "-\n" for i in range(min(depth, 2_000)))  # indentation grows quadratically
+    for text in ("[" * depth + "]" * depth, block):
+        documents, problems = parse_documents(text, "deep.yaml")
+        assert documents == []
+        assert [(p.path, p.message) for p in problems] == [
+            ("deep.yaml", f"refused: the YAML nests deeper than {limits.YAML_DEPTH_MAX} levels")
+        ]
+        assert problems[0].line >= 1
 
 
 def test_aliases_that_stay_small_still_load() -> None:

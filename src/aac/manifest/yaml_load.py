@@ -27,6 +27,7 @@ from aac import limits
 from aac.errors import Problem
 
 PathKey = tuple[Any, ...]
+_DEPTH_MESSAGE = f"the YAML nests deeper than {limits.YAML_DEPTH_MAX} levels"
 
 
 class _TooBig(yaml.YAMLError):
@@ -47,7 +48,7 @@ class _Bounded(Composer):
         try:
             if self._depth > limits.YAML_DEPTH_MAX:
                 mark = self.peek_event().start_mark  # type: ignore[attr-defined]
-                raise _TooBig(f"the YAML nests deeper than {limits.YAML_DEPTH_MAX} levels", mark.line + 1)
+                raise _TooBig(_DEPTH_MESSAGE, mark.line + 1)
             node = super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -153,8 +154,13 @@ def parse_documents(text: str, relpath: str) -> tuple[list[Document], list[Probl
             data = loader.construct_document(node)
             documents.append(Document(relpath, len(documents), node.start_mark.line + 1, data, lines))
     except _TooBig as exc:
-        return [], [Problem(relpath, exc.line, f"refused: {exc.message}", "write the manifest out plainly")]
+        return [], [_too_big(relpath, exc.line, exc.message)]
+    except RecursionError:  # the pure-Python parser recurses per level before the composer sees one
+        return [], [_too_big(relpath, 1, _DEPTH_MESSAGE)]
     except yaml.MarkedYAMLError as exc:
+        if "nesting depth" in str(exc):  # libyaml >= 0.2.6 bounds nesting itself, before composing
+            mark = exc.problem_mark or exc.context_mark
+            return [], [_too_big(relpath, mark.line + 1 if mark else 1, _DEPTH_MESSAGE)]
         return [], [_syntax_problem(exc, relpath)]
     except yaml.YAMLError as exc:
         return [], [Problem(relpath, 0, f"invalid YAML: {exc}", "fix the YAML syntax")]
@@ -169,6 +175,10 @@ def load_file(abspath: Path, relpath: str) -> tuple[list[Document], list[Problem
     if text is None:
         return [], problems
     return parse_documents(text, relpath)
+
+
+def _too_big(relpath: str, line: int, message: str) -> Problem:
+    return Problem(relpath, line, f"refused: {message}", "write the manifest out plainly")
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, relpath: str) -> Problem:
