@@ -1,0 +1,122 @@
+"""Serve a pinned Llama Stack-family server on loopback for the length of one command, then stop it.
+
+    python3 servers/llama_stack/serve.py [--venv DIR] -- pytest -q tests/conformance
+
+The server (installed by install.sh into its own virtualenv) gets a free 127.0.0.1 port and a fresh state
+folder; the command runs with AAC_CONFORMANCE_BASE_URL pointing at it and its exit code is this script's.
+The server and its worker processes are one process group, stopped however the command ends; if this
+script itself is killed, the kernel stops the server (PR_SET_PDEATHSIG). Standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import ctypes
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PR_SET_PDEATHSIG = 1
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def server_command(venv: Path, port: int) -> list[str]:
+    """ogx needs --insecure to serve plain HTTP; llama-stack has no TLS check and no such flag."""
+    ogx = venv / "bin" / "ogx"
+    if ogx.exists():
+        return [str(ogx), "stack", "run", str(HERE / "run.yaml"), "--port", str(port), "--insecure"]
+    return [str(venv / "bin" / "llama"), "stack", "run", str(HERE / "run.yaml"), "--port", str(port)]
+
+
+def die_with_parent() -> None:
+    """Runs in the child before exec: SIGKILL it when the process that started it dies."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def wait_until_answering(process: subprocess.Popen[bytes], base_url: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with code {process.returncode} before answering")
+        try:
+            with urllib.request.urlopen(f"{base_url}/models", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.25)
+    raise RuntimeError(f"the server did not answer {base_url}/models within {timeout:.0f} s")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the whole group (server and its workers), SIGKILL to whatever is left after 15 s."""
+    for sig, wait in ((signal.SIGTERM, 15.0), (signal.SIGKILL, 5.0)):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(wait)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)  # the workers, should the leader have gone first
+            return
+
+
+@contextlib.contextmanager
+def running_server(venv: Path, timeout: float = 180.0) -> Iterator[str]:
+    """Yield the base URL (`http://127.0.0.1:PORT/v1`) of a server that answers; stop it on the way out."""
+    with tempfile.TemporaryDirectory(prefix="aac-llama-stack-") as state:
+        port = free_port()
+        env = {
+            **os.environ,
+            "AAC_SERVER_STATE": state,
+            "PYTHONPATH": str(HERE),  # aac_hash_embedding, the run config's `module:` provider
+            "TIKTOKEN_CACHE_DIR": str(venv / "tiktoken-cache"),  # cl100k_base, placed by install.sh
+        }
+        log_path = Path(state) / "server.log"
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                server_command(venv, port), env=env, stdout=log, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=die_with_parent,
+            )
+            try:
+                started = time.monotonic()
+                base_url = f"http://127.0.0.1:{port}/v1"
+                try:
+                    wait_until_answering(process, base_url, timeout)
+                except RuntimeError as error:
+                    tail = log_path.read_text(errors="replace")[-4000:]
+                    raise SystemExit(f"serve.py: {error}; its log ends with:\n{tail}") from None
+                print(f"serve.py: {base_url} answering after {time.monotonic() - started:.1f} s", file=sys.stderr)
+                yield base_url
+            finally:
+                stop(process)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--venv", type=Path, default=HERE.parent.parent / ".venv-llama-stack")
+    parser.add_argument("--timeout", type=float, default=180.0, help="seconds to wait for the server to answer")
+    parser.add_argument("command", nargs="+", help="what to run against the server (after --)")
+    args = parser.parse_args(argv)
+    with running_server(args.venv.resolve(), args.timeout) as base_url:
+        env = {**os.environ, "AAC_CONFORMANCE_BASE_URL": base_url}
+        return subprocess.call(args.command, env=env)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
