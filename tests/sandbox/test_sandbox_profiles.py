@@ -13,17 +13,17 @@ from aac.sandbox.profiles import SERVER_METADATA_KEYS
 from aac.sandbox.server import RunningSandbox, serve_in_background
 
 
+def _serve(profile: str) -> Iterator[tuple[RunningSandbox, openai.OpenAI]]:
+    # The SDK's retries: these servers close the connection after an error, so a request may meet a reset.
+    with serve_in_background(":memory:", index_delay_ms=0, profile=profile) as running, \
+            openai.OpenAI(base_url=running.base_url, api_key="sk-test", max_retries=2) as sdk:
+        yield running, sdk
+
+
 @pytest.fixture(params=["llama-stack", "ogx"])
 def family(request: pytest.FixtureRequest) -> Iterator[tuple[str, openai.OpenAI]]:
-    with serve_in_background(":memory:", index_delay_ms=0, profile=request.param) as running:
-        with openai.OpenAI(base_url=running.base_url, api_key="sk-test", max_retries=0) as sdk:
-            yield request.param, sdk
-
-
-def _serve(profile: str) -> Iterator[tuple[RunningSandbox, openai.OpenAI]]:
-    with serve_in_background(":memory:", index_delay_ms=0, profile=profile) as running:
-        with openai.OpenAI(base_url=running.base_url, api_key="sk-test", max_retries=0) as sdk:
-            yield running, sdk
+    for _, sdk in _serve(request.param):
+        yield request.param, sdk
 
 
 @pytest.fixture
@@ -41,9 +41,8 @@ def _upload(sdk: openai.OpenAI, name: str = "a.md", data: bytes = b"# hello\n") 
 
 
 def test_unknown_profile_is_refused() -> None:
-    with pytest.raises(ValueError, match="no sandbox profile 'vllm'"):
-        with serve_in_background(profile="vllm"):
-            pass
+    with pytest.raises(ValueError, match="no sandbox profile 'vllm'"), serve_in_background(profile="vllm"):
+        pass
 
 
 def test_a_store_gets_the_servers_four_metadata_keys(family: tuple[str, openai.OpenAI]) -> None:
