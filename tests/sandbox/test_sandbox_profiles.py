@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import openai
@@ -13,6 +14,7 @@ from aac.sandbox.profiles import SERVER_METADATA_KEYS
 from aac.sandbox.server import RunningSandbox, serve_in_background
 
 
+@contextmanager
 def _serve(profile: str) -> Iterator[tuple[RunningSandbox, openai.OpenAI]]:
     # The SDK's retries: these servers close the connection after an error, so a request may meet a reset.
     with serve_in_background(":memory:", index_delay_ms=0, profile=profile) as running, \
@@ -22,18 +24,20 @@ def _serve(profile: str) -> Iterator[tuple[RunningSandbox, openai.OpenAI]]:
 
 @pytest.fixture(params=["llama-stack", "ogx"])
 def family(request: pytest.FixtureRequest) -> Iterator[tuple[str, openai.OpenAI]]:
-    for _, sdk in _serve(request.param):
+    with _serve(request.param) as (_, sdk):
         yield request.param, sdk
 
 
 @pytest.fixture
 def ogx() -> Iterator[tuple[RunningSandbox, openai.OpenAI]]:
-    yield from _serve("ogx")
+    with _serve("ogx") as served:
+        yield served
 
 
 @pytest.fixture
 def llama() -> Iterator[tuple[RunningSandbox, openai.OpenAI]]:
-    yield from _serve("llama-stack")
+    with _serve("llama-stack") as served:
+        yield served
 
 
 def _upload(sdk: openai.OpenAI, name: str = "a.md", data: bytes = b"# hello\n") -> str:
