@@ -9,12 +9,13 @@ Field names are the manifest's (`display_name`, not the API's `name`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from aac.identity import is_protected
 from aac.resources import (
     ATTR_SHA256,
+    SERVER_METADATA,
     TAGS,
     AssistantSpec,
     LiveAssistant,
@@ -92,8 +93,14 @@ def canonical_chunking(value: Any) -> Any:
     return value
 
 
-def user_metadata(metadata: Mapping[str, Any] | None) -> dict[str, str]:
-    return {k: str(v) for k, v in sorted((metadata or {}).items()) if k not in TAGS}
+def user_metadata(metadata: Mapping[str, Any] | None, reserved: Collection[str] = SERVER_METADATA) -> dict[str, str]:
+    """The user's keys: neither aac's tags nor the server's own (`reserved`)."""
+    return {k: str(v) for k, v in sorted((metadata or {}).items()) if k not in TAGS and k not in reserved}
+
+
+def server_metadata(metadata: Mapping[str, Any] | None, reserved: Collection[str] = SERVER_METADATA) -> dict[str, str]:
+    """The server's own keys of an object's metadata, which every update sends back unchanged."""
+    return {k: str(v) for k, v in (metadata or {}).items() if k in reserved}
 
 
 def _sampling(value: float | None) -> float:
@@ -138,7 +145,7 @@ def canonical_live_assistant(live: LiveAssistant, state: LiveState) -> JSON:
         "temperature": _sampling(raw.get("temperature")),
         "top_p": _sampling(raw.get("top_p")),
         "response_format": canonical_response_format(raw.get("response_format")),
-        "metadata": user_metadata(raw.get("metadata")),
+        "metadata": user_metadata(raw.get("metadata"), state.reserved_metadata),
         "protect": is_protected(raw.get("metadata")),
     })
 
@@ -162,7 +169,7 @@ def canonical_live_vector_store(live: LiveVectorStore, state: LiveState | None =
         "display_name": raw.get("name"),
         "chunking_strategy": live_chunking(live),
         "expires_after": _drop_none(expires) if isinstance(expires, Mapping) else None,
-        "metadata": user_metadata(raw.get("metadata")),
+        "metadata": user_metadata(raw.get("metadata"), state.reserved_metadata if state else SERVER_METADATA),
         "protect": is_protected(raw.get("metadata")),
     })
 

@@ -15,6 +15,7 @@ import click
 from aac import __version__
 from aac.errors import AacError
 from aac.output import Output
+from aac.sandbox.profiles import PROFILES
 
 
 @dataclass
@@ -203,6 +204,8 @@ def sandbox() -> None:
 @click.option("--fault-rate", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True)
 @click.option("--seed", type=int, default=None)
 @click.option("--no-assistants", is_flag=True, help="Answer 404 on /v1/assistants, as OpenAI does since the sunset.")
+@click.option("--profile", type=click.Choice(list(PROFILES)), default="openai", show_default=True,
+              help="Answer as this server does (its documented differences from OpenAI).")
 @click.option("--allow-remote", is_flag=True, help="Allow a host other than loopback.")
 @click.pass_context
 def serve(ctx: click.Context, **options: Any) -> None:

@@ -20,6 +20,7 @@ from aac.errors import AacError
 from aac.identity import owner_of, parse_upload_filename
 from aac.resources import (
     ASSISTANT,
+    SERVER_METADATA,
     VECTOR_STORE,
     LiveAssistant,
     LiveFile,
@@ -35,7 +36,7 @@ def read_live(reader: Reader, stack: str, *, parallelism: int = 8) -> LiveState:
     """Everything this stack owns on the target, read in pages (no GET per object)."""
     start = reader.requests
     snapshot = read_snapshot(reader, stack, parallelism=parallelism)
-    return replace(index_live(snapshot, stack), requests=reader.requests - start)
+    return replace(index_live(snapshot, stack, reader.reserved_metadata), requests=reader.requests - start)
 
 
 def read_snapshot(reader: Reader, stack: str, *, parallelism: int = 8) -> Snapshot:
@@ -70,7 +71,8 @@ def _owned_by(raw: Mapping[str, Any], stack: str) -> bool:
     return owner is not None and owner[0] == stack
 
 
-def index_live(snapshot: Mapping[str, Any], stack: str) -> LiveState:
+def index_live(snapshot: Mapping[str, Any], stack: str,
+               reserved: frozenset[str] = frozenset(SERVER_METADATA)) -> LiveState:
     """Keep what carries this stack's tags, keyed like the manifests; count the rest."""
     raw_assistants = snapshot.get("assistants")
     assistants, foreign_assistants = _index(raw_assistants or [], stack, ASSISTANT)
@@ -86,6 +88,7 @@ def index_live(snapshot: Mapping[str, Any], stack: str) -> LiveState:
         files=files,
         assistants_supported=raw_assistants is not None,
         foreign={"assistants": foreign_assistants, "vector_stores": foreign_stores, "files": foreign_files},
+        reserved_metadata=reserved,
     )
 
 

@@ -27,6 +27,11 @@ TAG_SPEC = "aac-spec"  # "sha256:<hex>" of the canonical spec last applied, writ
 TAG_PROTECT = "aac-protect"  # "true" when the manifest says `protect: true`; survives the manifest's removal
 TAGS = (TAG_MANAGED_BY, TAG_STACK, TAG_KEY, TAG_SPEC, TAG_PROTECT)
 
+# Metadata keys llama-stack and ogx write into every vector store themselves, and need to index
+# into it: the server's, kept on every update, never a change, drift or import. A target's
+# `reserved_metadata` in aac.yaml adds more.
+SERVER_METADATA = ("provider_id", "provider_vector_store_id", "embedding_model", "embedding_dimension")
+
 # Attributes written on every vector-store file the stack attaches.
 ATTR_SHA256 = "aac-sha256"
 ATTR_PATH = "aac-path"
@@ -148,3 +153,4 @@ class LiveState:
     assistants_supported: bool = True  # False where /v1/assistants answers 404 (OpenAI since 2026-08-26)
     foreign: Mapping[str, int] = field(default_factory=dict)  # counts of objects other stacks or nobody own
     requests: int = 0  # API requests made to read it
+    reserved_metadata: frozenset[str] = frozenset(SERVER_METADATA)  # the server's metadata keys

@@ -13,6 +13,7 @@ import openai
 
 from aac.api.errors import not_the_api
 from aac.limits import FILES_LIST_LIMIT, LIST_LIMIT
+from aac.resources import SERVER_METADATA
 
 if TYPE_CHECKING:
     from aac.api.connect import Api
@@ -32,6 +33,11 @@ class Reader:
     @property
     def base_url(self) -> str:
         return self._api.base_url
+
+    @property
+    def reserved_metadata(self) -> frozenset[str]:
+        """Metadata keys the server owns: the ones aac knows, and the target's `reserved_metadata`."""
+        return frozenset(SERVER_METADATA) | frozenset(self._api.target.reserved_metadata)
 
     def assistants(self) -> list[dict[str, Any]]:
         """Every assistant; raises AssistantsUnavailable where /assistants answers 404."""

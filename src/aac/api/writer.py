@@ -20,7 +20,9 @@ from typing import Any, TypeVar
 
 import openai
 
+from aac.api.attach import BatchSupport
 from aac.api.connect import Api
+from aac.api.errors import is_not_found
 from aac.errors import AacError
 from aac.identity import owner_of
 
@@ -106,12 +108,15 @@ class Writer:
         *,
         policy: RetryPolicy | None = None,
         cancel: threading.Event | None = None,
+        parallelism: int = 4,
     ) -> None:
         self.api = api
         self.sdk = api.sdk.with_options(max_retries=0)
         self.stack = stack
         self.policy = policy or RetryPolicy()
         self.cancel = cancel or threading.Event()
+        self.parallelism = parallelism
+        self.batches = BatchSupport(api.log.out)
         self._random = random.Random()
 
     # -- the retry loop ------------------------------------------------------------------
@@ -164,7 +169,7 @@ class Writer:
         try:
             self.call(what, send)
         except AacError as exc:
-            if not isinstance(exc.__cause__, openai.NotFoundError):
+            if not is_not_found(exc.__cause__):
                 raise
 
     # -- files ---------------------------------------------------------------------------
@@ -230,13 +235,34 @@ class Writer:
         """Attach files (`{file_id, attributes, chunking_strategy?}`) in batches of up to 2,000.
 
         Attaching a file a store already holds re-indexes it, so a retried batch is harmless.
+        Where the server refuses `files` batches (llama-stack: 400) or ignores them (ogx:
+        `completed` with nothing attached), this and every later attach falls back (attach.py).
         """
         for start in range(0, len(files), BATCH_MAX):
             chunk = files[start : start + BATCH_MAX]
-            self.call(
-                f"attaching {len(chunk)} files to vector store {store_id}",
-                lambda chunk=chunk: self.sdk.vector_stores.file_batches.create(store_id, files=chunk),  # type: ignore[misc]
-            )
+            if self.batches.works is False or not self._batch(store_id, chunk):
+                self.batches.attach_without(self, store_id, chunk)
+
+    def _batch(self, store_id: str, chunk: list[JSON]) -> bool:
+        """One `files` batch; False when the server turned out not to take them."""
+        what = f"attaching {len(chunk)} files to vector store {store_id}"
+        try:
+            batch = self.call(what, lambda: self.sdk.vector_stores.file_batches.create(store_id, files=chunk))  # type: ignore[arg-type]
+        except AacError as exc:
+            if not isinstance(exc.__cause__, openai.BadRequestError) or is_not_found(exc.__cause__):
+                raise
+            return self.batches.learn(False, f"refused with HTTP 400 ({exc.__cause__.message})")
+        if batch.status == "completed" and batch.file_counts.total == 0:
+            return self.batches.learn(False, "answered `completed` with file_counts.total 0, attaching nothing")
+        return self.batches.learn(True, "")
+
+    def attach_one(self, store_id: str, entry: JSON) -> None:
+        self.call(f"attaching {entry['file_id']} to vector store {store_id}",
+                  lambda: self.sdk.vector_stores.files.create(vector_store_id=store_id, **entry))
+
+    def attach_ids(self, store_id: str, file_ids: list[str], shared: JSON) -> None:
+        self.call(f"attaching {len(file_ids)} files to vector store {store_id}",
+                  lambda: self.sdk.vector_stores.file_batches.create(store_id, file_ids=file_ids, **shared))
 
     def update_attributes(self, store_id: str, file_id: str, attributes: JSON) -> None:
         self.call(

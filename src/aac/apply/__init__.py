@@ -59,7 +59,7 @@ def execute(
     progress = Progress.for_output(out)
     ctx = Context(
         stack=plan.stack, plan=plan, desired=desired, live=live, hashes=hashes,
-        writer=Writer(api, plan.stack, policy=retry, cancel=cancel), progress=progress,
+        writer=Writer(api, plan.stack, policy=retry, cancel=cancel, parallelism=parallelism), progress=progress,
         ids=Ids.from_live(live).prefer_planned(plan), index_timeout_s=index_timeout_s,
     )
     steps = build_steps(ctx)

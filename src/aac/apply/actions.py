@@ -40,7 +40,8 @@ def save_store(ctx: Context, change: Change) -> Run:
 
     def run() -> None:
         if change.action is Action.UPDATE:
-            ctx.writer.update_vector_store(str(change.id), params.vector_store_update(ctx.stack, spec, change))
+            body = params.vector_store_update(ctx.stack, spec, change, ctx.kept_metadata(change))
+            ctx.writer.update_vector_store(str(change.id), body)
             return
         store = ctx.writer.create_vector_store(spec.name, params.vector_store_create(ctx.stack, spec, change))
         ctx.ids.set("stores", spec.name, store.id, created=True)
@@ -100,8 +101,8 @@ def save_assistant(ctx: Context, change: Change) -> Run:
                                        *spec.code_interpreter_ids]))
         store_id = ctx.store_id(spec.vector_store) if spec.vector_store else None
         update = change.action is Action.UPDATE
-        body = params.assistant_body(ctx.stack, spec, change, code_file_ids=code_ids,
-                                     vector_store_id=store_id, update=update)
+        body = params.assistant_body(ctx.stack, spec, change, code_file_ids=code_ids, vector_store_id=store_id,
+                                     update=update, kept=ctx.kept_metadata(change) if update else None)
         if update:
             ctx.writer.update_assistant(str(change.id), body)
             return

@@ -37,7 +37,7 @@ def run(app: App, fmt: str = "text", out_file: str | None = None,
         reader = api.reader()
         try:
             snapshot = read_snapshot(reader, stack.name)
-            live = replace(index_live(snapshot, stack.name), requests=reader.requests)
+            live = replace(index_live(snapshot, stack.name, reader.reserved_metadata), requests=reader.requests)
             if desired.assistants and not live.assistants_supported:
                 raise AssistantsUnavailable(api.base_url)
         except AacError as exc:

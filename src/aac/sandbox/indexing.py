@@ -16,6 +16,7 @@ from typing import Any
 
 from aac import limits
 from aac.sandbox.apierror import no_file
+from aac.sandbox.profiles import UNCONFIGURED
 from aac.sandbox.store import JSON, Store
 
 EMBEDDING_BYTES = 256 * 4  # text-embedding-3-large at 256 dimensions (API_FACTS 3.7)
@@ -55,6 +56,14 @@ def _outcome(file: JSON) -> JSON | None:
     return None
 
 
+def _unconfigured(store: Store, vector_store_id: str) -> JSON | None:
+    """llama-stack-family servers index through the provider named in the store's own metadata."""
+    vector_store = store.get(VECTOR_STORE, vector_store_id) or {}
+    if not store.profile.server_metadata or "provider_id" in (vector_store.get("metadata") or {}):
+        return None
+    return {"code": "server_error", "message": UNCONFIGURED.format(id=vector_store_id)}
+
+
 def attach(
     store: Store,
     vector_store_id: str,
@@ -70,7 +79,7 @@ def attach(
         raise no_file(file_id)
     now = time.time()
     chunking = resolve_chunking(chunking_strategy)
-    error = _outcome(file)
+    error = _outcome(file) or _unconfigured(store, vector_store_id)
     vs_file: JSON = {
         "id": file_id,
         "object": "vector_store.file",
@@ -100,8 +109,8 @@ def settle(store: Store, vector_store_id: str) -> None:
             continue
         error = vs_file["_error"]
         vs_file["status"] = "failed" if error else "completed"
-        vs_file["last_error"] = error
-        vs_file["usage_bytes"] = vs_file["_usage"]
+        vs_file["last_error"] = None if store.profile.null_last_error else error
+        vs_file["usage_bytes"] = vs_file["_usage"] if store.profile.usage_bytes else 0
         store.put(VS_FILE, vs_file, vector_store_id)
 
 

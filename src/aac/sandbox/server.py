@@ -14,6 +14,7 @@ import uvicorn
 
 from aac import limits
 from aac.sandbox.app import Gate, create_app
+from aac.sandbox.profiles import Profile, profile_named
 from aac.sandbox.store import Store
 
 _START_TIMEOUT_S = 10.0
@@ -113,15 +114,18 @@ def serve_in_background(
     no_assistants: bool = False,
     index_delay_ms: int = 50,
     max_upload_bytes: int = limits.FILE_BYTES_MAX,
+    profile: str | Profile | None = None,
 ) -> Iterator[RunningSandbox]:
     """Serve the sandbox from a daemon thread until the block exits; port 0 picks a free port.
 
     `index_delay_ms` is how long a vector-store file stays `in_progress` (0: settled on the
     next read), for clients that poll slowly. `max_upload_bytes` lowers the 512 MB file limit,
-    so a test can reach it without sending half a gigabyte.
+    so a test can reach it without sending half a gigabyte. `profile` answers as another server
+    does (aac.sandbox.profiles: "llama-stack", "ogx").
     """
+    chosen = profile_named(profile)
     sock = _bind(host, port)  # first: a busy port fails before anything needs cleaning up
-    store = Store(db, index_delay_ms=index_delay_ms, max_upload_bytes=max_upload_bytes)
+    store = Store(db, index_delay_ms=index_delay_ms, max_upload_bytes=max_upload_bytes, profile=chosen)
     gate = create_app(store, latency_ms=latency_ms, fault_rate=fault_rate, seed=seed, no_assistants=no_assistants)
     server = _BackgroundServer(_config(gate, host, sock.getsockname()[1]))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="aac-sandbox", daemon=True)
@@ -154,6 +158,7 @@ def serve(
     fault_rate: float = 0.0,
     seed: int | None = None,
     no_assistants: bool = False,
+    profile: str | None = None,
     announce: Callable[[str], None] | None = None,
 ) -> None:
     """Serve until interrupted; `announce` gets the base URL once the port is bound.
@@ -161,8 +166,9 @@ def serve(
     Binding happens first, so a port in use raises OSError before anything is created.
     uvicorn re-raises Ctrl-C as KeyboardInterrupt once it has shut down cleanly.
     """
+    chosen = profile_named(profile)
     sock = _bind(host, port)
-    store = Store(db)
+    store = Store(db, profile=chosen)
     gate = create_app(store, latency_ms=latency_ms, fault_rate=fault_rate, seed=seed, no_assistants=no_assistants)
     try:
         if announce is not None:

@@ -1,0 +1,51 @@
+"""Attaching files where the server does not take `files: [...]` file batches.
+
+OpenAI takes a batch of `{file_id, attributes, chunking_strategy}` entries. llama-stack
+0.7.3 refuses it (400 `body.file_ids: Field required`) and ogx 1.5.0 answers `completed`
+with `file_counts.total: 0`, attaching nothing. Both take `file_ids` batches (one set of
+attributes for all) and single attaches. The first answer decides for the rest of the run.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
+
+from aac.output import Output
+
+if TYPE_CHECKING:
+    from aac.api.writer import Writer
+
+JSON = dict[str, Any]
+
+
+class BatchSupport:
+    """Whether this server takes `files` batches: unknown (None) until its first answer."""
+
+    def __init__(self, out: Output) -> None:
+        self.out = out
+        self.works: bool | None = None
+        self._lock = threading.Lock()
+
+    def learn(self, works: bool, why: str) -> bool:
+        with self._lock:
+            if self.works is None and not works:
+                self.out.log(f"detected: the server {why} for a `files` file batch; attaching in `file_ids` "
+                             "batches where files share their attributes, else one request per file")
+            self.works = works if self.works is None else self.works and works
+        return works
+
+    def attach_without(self, writer: Writer, store_id: str, entries: list[JSON]) -> None:
+        """`file_ids` batches for entries with the same attributes and chunking, one request for the rest."""
+        groups: dict[str, list[JSON]] = {}
+        for entry in entries:
+            shared = {k: v for k, v in entry.items() if k != "file_id"}
+            groups.setdefault(json.dumps(shared, sort_keys=True), []).append(entry)
+        singles = [group[0] for group in groups.values() if len(group) == 1]
+        for group in (g for g in groups.values() if len(g) > 1):
+            shared = {k: v for k, v in group[0].items() if k != "file_id"}
+            writer.attach_ids(store_id, [e["file_id"] for e in group], shared)
+        with ThreadPoolExecutor(max_workers=max(1, writer.parallelism), thread_name_prefix="aac-attach") as pool:
+            list(pool.map(lambda entry: writer.attach_one(store_id, entry), singles))

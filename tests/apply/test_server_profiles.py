@@ -1,0 +1,140 @@
+"""The whole lifecycle against the sandbox answering as each server aac was tried on does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import openai
+import pytest
+from tests.cli_harness import Cli
+
+from aac.sandbox.profiles import SERVER_METADATA_KEYS
+from aac.sandbox.server import RunningSandbox, serve_in_background
+
+from .helpers import KEY_ENV
+
+STACK = "compat"
+MANIFESTS = """\
+kind: vector_store
+name: contact
+files: [../docs/contact/*]
+metadata: {team: support}
+---
+kind: vector_store
+name: policies
+files: [../docs/policies/*]
+expires_after: {anchor: last_active_at, days: 30}
+"""
+DOCS = {
+    "contact/phone.md": "# Phone\nCall us on weekdays.\n",
+    "contact/email.txt": "Write to help@example.com.\n",
+    "policies/refunds.md": "# Refunds\nWithin 30 days.\n",
+    "policies/privacy.md": "# Privacy\nWe keep little.\n",
+    "policies/terms.md": "# Terms\nBe kind.\n",
+}
+
+
+def write_stack(root: Path, base_url: str) -> Path:
+    (root / "assistants").mkdir(parents=True)
+    (root / "assistants/stores.yaml").write_text(MANIFESTS, encoding="utf-8")
+    for path, text in DOCS.items():
+        (root / "docs" / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / "docs" / path).write_text(text, encoding="utf-8")
+    (root / "aac.yaml").write_text(
+        f"stack: {STACK}\ndefault_target: test\n"
+        f"targets:\n  test: {{type: openai, base_url: '{base_url}', api_key_env: {KEY_ENV}}}\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+@pytest.fixture(params=["openai", "llama-stack", "ogx"])
+def server(request: pytest.FixtureRequest) -> Iterator[RunningSandbox]:
+    with serve_in_background(":memory:", index_delay_ms=0, no_assistants=True, profile=request.param) as running:
+        yield running
+
+
+@pytest.fixture
+def client(server: RunningSandbox) -> Iterator[openai.OpenAI]:
+    with openai.OpenAI(base_url=server.base_url, api_key="sk-test") as sdk:
+        yield sdk
+
+
+@pytest.fixture
+def aac(tmp_path: Path, server: RunningSandbox, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> Cli:
+    monkeypatch.setenv(KEY_ENV, "sk-test")
+    return Cli(write_stack(tmp_path / "stack", server.base_url), capsys)
+
+
+def _attached(client: openai.OpenAI) -> dict[str, set[str]]:
+    """Store key -> the names of the uploads the server lists in it."""
+    names = {f.id: f.filename.split(".", 3)[-1] for f in client.files.list()}
+    return {
+        str((s.metadata or {})["aac-key"]): {names.get(f.id, f.id) for f in client.vector_stores.files.list(s.id)}
+        for s in client.vector_stores.list()
+    }
+
+
+def test_the_lifecycle_works_on_every_profile(aac: Cli, client: openai.OpenAI) -> None:
+    assert aac("validate").code == 0
+    applied = aac("apply", "--auto-approve")
+    assert applied.code == 0, applied.err
+    assert _attached(client) == {"contact": {"phone.md", "email.txt"},
+                                 "policies": {"refunds.md", "privacy.md", "terms.md"}}
+    again = aac("plan", "--detailed-exitcode")
+    assert again.code == 0, again.out
+    assert aac("drift").code == 0
+
+    (aac.root / "docs/policies/terms.md").write_text("# Terms\nBe very kind.\n", encoding="utf-8")
+    changed = aac("apply", "--auto-approve")
+    assert changed.code == 0, changed.err
+    assert aac("plan", "--detailed-exitcode").code == 0
+
+    output = aac("output").json()
+    assert {k: v["id"] for k, v in output["vector_stores"].items()} == {
+        str((s.metadata or {})["aac-key"]): s.id for s in client.vector_stores.list()}
+    assert aac("destroy", "--auto-approve").code == 0
+    assert not client.vector_stores.list().data
+
+
+LLAMA_FAMILY = pytest.mark.parametrize("server", ["llama-stack", "ogx"], indirect=True)
+
+
+@LLAMA_FAMILY
+def test_server_metadata_is_never_a_change_nor_drift_and_is_kept(aac: Cli, client: openai.OpenAI) -> None:
+    assert aac("apply", "--auto-approve").code == 0
+    manifests = aac.root / "assistants/stores.yaml"
+    manifests.write_text(MANIFESTS.replace("team: support", "team: sales"), encoding="utf-8")
+    assert aac("apply", "--auto-approve").code == 0
+    assert aac("plan", "--detailed-exitcode").code == 0
+    assert aac("drift").code == 0
+    for store in client.vector_stores.list():
+        assert set(SERVER_METADATA_KEYS) <= set(store.metadata or {})
+
+
+@LLAMA_FAMILY
+def test_import_leaves_the_servers_metadata_to_the_server(aac: Cli, client: openai.OpenAI) -> None:
+    (aac.root / "assistants/stores.yaml").unlink()
+    made = client.vector_stores.create(name="Hand Made", metadata={"team": "ops"})
+
+    imported = aac("import", "--all", "--auto-approve")
+
+    assert imported.code == 0, imported.err
+    written = (aac.root / "assistants/imported/hand-made.yaml").read_text()
+    assert "team: ops" in written and not any(key in written for key in SERVER_METADATA_KEYS)
+    metadata = client.vector_stores.retrieve(made.id).metadata or {}
+    assert set(SERVER_METADATA_KEYS) <= set(metadata) and metadata["aac-stack"] == STACK
+    assert aac("plan", "--detailed-exitcode").code == 0
+
+
+def test_reserved_metadata_of_a_target_is_the_servers(aac: Cli, client: openai.OpenAI) -> None:
+    assert aac("apply", "--auto-approve").code == 0
+    for store in client.vector_stores.list():
+        client.vector_stores.update(store.id, metadata={**(store.metadata or {}), "region": "eu"})
+    assert aac("plan", "--detailed-exitcode").code == 2
+    config = aac.root / "aac.yaml"
+    config.write_text(config.read_text().replace("api_key_env", "reserved_metadata: [region], api_key_env"))
+    assert aac("plan", "--detailed-exitcode").code == 0
+    assert aac("drift").code == 0
