@@ -1,7 +1,8 @@
 """The conformance lifecycle's target: the server at AAC_CONFORMANCE_BASE_URL, else the test's own sandbox.
 
 `.ci/run` points the variable at a real Llama Stack-family server (servers/llama_stack/serve.py); in the
-normal suite the same lifecycle runs against the sandbox, so it is never skipped.
+normal suite the same lifecycle runs against the sandbox, once per server profile (OpenAI's ways, and
+llama-stack's and ogx's as seen), so it is never skipped.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import openai
 import pytest
 from tests.cli_harness import Cli
 
+from aac.sandbox.profiles import PROFILES
 from aac.sandbox.server import serve_in_background
 
 BASE_URL_ENV = "AAC_CONFORMANCE_BASE_URL"
@@ -23,13 +25,17 @@ KEY_ENV = "AAC_CONFORMANCE_KEY"
 REPO = Path(__file__).resolve().parents[2]
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "server" in metafunc.fixturenames:
+        metafunc.parametrize("server", ["env"] if os.environ.get(BASE_URL_ENV) else sorted(PROFILES))
+
+
 @pytest.fixture
-def base_url() -> Iterator[str]:
-    configured = os.environ.get(BASE_URL_ENV)
-    if configured:
-        yield configured.rstrip("/")
+def base_url(server: str) -> Iterator[str]:
+    if server == "env":
+        yield os.environ[BASE_URL_ENV].rstrip("/")
         return
-    with serve_in_background(":memory:", index_delay_ms=0) as running:
+    with serve_in_background(":memory:", index_delay_ms=0, profile=server) as running:
         yield running.base_url
 
 

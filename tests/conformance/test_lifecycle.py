@@ -27,7 +27,8 @@ POLICIES = {"knowledge/policies/shipping-and-returns.pdf", "knowledge/policies/w
 
 def run(aac: Cli, step: str, *args: str, expect: int = 0) -> Result:
     result = aac(*args)
-    assert result.code == expect, f"{step}: `aac {' '.join(args)}` exited {result.code}, not {expect}\n{result.err}"
+    command = f"aac {' '.join(args)}"
+    assert result.code == expect, f"{step}: `{command}` exited {result.code}, not {expect}\n{result.out}{result.err}"
     return result
 
 
