@@ -5,14 +5,14 @@
 The server (installed by install.sh into its own virtualenv) gets a free 127.0.0.1 port and a fresh state
 folder; the command runs with AAC_CONFORMANCE_BASE_URL pointing at it and its exit code is this script's.
 The server and its worker processes are one process group, stopped however the command ends; if this
-script itself is killed, the kernel stops the server (PR_SET_PDEATHSIG). Standard library only.
+script itself is killed, a watchdog that holds the other end of a pipe from it stops the group. Standard
+library only.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import ctypes
 import os
 import signal
 import socket
@@ -26,7 +26,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-PR_SET_PDEATHSIG = 1
+# Runs apart from this script: when the pipe from it closes (this script ended, however), stop the group.
+WATCHDOG = '''
+import os, signal, sys, time
+group = int(sys.argv[1])
+sys.stdin.buffer.read()
+for sig, grace in ((signal.SIGTERM, 15.0), (signal.SIGKILL, 0.0)):
+    try:
+        os.killpg(group, sig)
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            time.sleep(0.2)
+            os.killpg(group, 0)
+    except ProcessLookupError:
+        break
+'''
 
 
 def free_port() -> int:
@@ -43,10 +57,11 @@ def server_command(venv: Path, port: int) -> list[str]:
     return [str(venv / "bin" / "llama"), "stack", "run", str(HERE / "run.yaml"), "--port", str(port)]
 
 
-def die_with_parent() -> None:
-    """Runs in the child before exec: SIGKILL it when the process that started it dies."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+def watch(group: int) -> subprocess.Popen[bytes]:
+    """A process that stops `group` once this one is gone: its stdin is a pipe only this process writes to."""
+    return subprocess.Popen(
+        [sys.executable, "-c", WATCHDOG, str(group)], stdin=subprocess.PIPE, start_new_session=True,
+    )
 
 
 def wait_until_answering(process: subprocess.Popen[bytes], base_url: str, timeout: float) -> None:
@@ -91,8 +106,9 @@ def running_server(venv: Path, timeout: float = 180.0) -> Iterator[str]:
         with log_path.open("wb") as log:
             process = subprocess.Popen(
                 server_command(venv, port), env=env, stdout=log, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=die_with_parent,
+                stdin=subprocess.DEVNULL, start_new_session=True,
             )
+            watchdog = watch(process.pid)
             try:
                 started = time.monotonic()
                 base_url = f"http://127.0.0.1:{port}/v1"
@@ -104,7 +120,10 @@ def running_server(venv: Path, timeout: float = 180.0) -> Iterator[str]:
                 print(f"serve.py: {base_url} answering after {time.monotonic() - started:.1f} s", file=sys.stderr)
                 yield base_url
             finally:
+                stopping = time.monotonic()
                 stop(process)
+                watchdog.communicate()
+                print(f"serve.py: server stopped in {time.monotonic() - stopping:.1f} s", file=sys.stderr)
 
 
 def main(argv: list[str]) -> int:
