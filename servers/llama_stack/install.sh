@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install a pinned Llama Stack-family server into its own virtualenv, ready for serve.py.
 #
-#   servers/llama_stack/install.sh [VENV] [ogx|llama-stack]     (defaults: .venv-llama-stack, ogx)
+#   servers/llama_stack/install.sh [VENV] [ogx|llama-stack]     (defaults: .venv-llama-stack, llama-stack)
 #
 # Both need Python 3.12 or newer (the project's own is 3.10+): AAC_SERVER_PYTHON, else the first
 # python3.13/python3.12 on PATH or in pyenv. Nothing is downloaded at run time: tiktoken's cl100k_base
@@ -9,7 +9,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 venv="$(realpath -m "${1:-$here/../../.venv-llama-stack}")"
-server="${2:-ogx}"
+server="${2:-llama-stack}"
 [ -f "$here/requirements-$server.txt" ] || { echo "install.sh: unknown server '$server' (ogx or llama-stack)" >&2; exit 1; }
 
 is_new_enough() { [ -x "$1" ] && "$1" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; }

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from aac_hash_embedding.embedder import Config, HashEmbedding
 
+async def get_provider_impl(config: Any, _deps: dict[Any, Any]) -> Any:
+    from aac_hash_embedding.embedder import HashEmbedding  # the server's own packages load only in the server
 
-async def get_provider_impl(config: Config, _deps: dict[Any, Any]) -> HashEmbedding:
     impl = HashEmbedding(config)
     await impl.initialize()
     return impl

@@ -1,35 +1,21 @@
-"""Token-hash embeddings: each token adds +1 or -1 to one of `dimension` slots chosen by its hash."""
+"""The inference provider: embeddings only, from hashing.py, in the server's own response types."""
 
 from __future__ import annotations
 
-import hashlib
-import math
-import re
+import base64
+import struct
 from typing import Any
 
 from pydantic import BaseModel
 
+from aac_hash_embedding.hashing import embed
 from aac_hash_embedding.server_api import api
 
 MODEL_ID = "aac-hash-embedding"
-TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
 class Config(BaseModel):
     dimension: int = 384
-
-
-def embed(text: str, dimension: int) -> list[float]:
-    """The same text always gives the same unit vector; texts sharing words point the same way."""
-    vector = [0.0] * dimension
-    for token in TOKEN.findall(text.lower()):
-        digest = hashlib.blake2b(token.encode(), digest_size=8).digest()
-        slot = int.from_bytes(digest[:4], "little") % dimension
-        vector[slot] += 1.0 if digest[4] & 1 else -1.0
-    norm = math.sqrt(sum(x * x for x in vector))
-    if norm == 0.0:  # no word at all (an empty or punctuation-only chunk): any fixed unit vector will do
-        vector[0], norm = 1.0, 1.0
-    return [x / norm for x in vector]
 
 
 class HashEmbedding:
@@ -71,10 +57,12 @@ class HashEmbedding:
         texts = [params.input] if isinstance(params.input, str) else list(params.input)
         if not all(isinstance(text, str) for text in texts):
             raise ValueError(f"{MODEL_ID} embeds text only, not token arrays")
-        data = [
-            api.OpenAIEmbeddingData(embedding=embed(text, self.config.dimension), index=index)
-            for index, text in enumerate(texts)
-        ]
+        vectors = [embed(text, self.config.dimension) for text in texts]
+        if params.encoding_format == "base64":  # little-endian float32, as OpenAI sends them
+            encoded: list[Any] = [base64.b64encode(struct.pack(f"<{len(v)}f", *v)).decode() for v in vectors]
+        else:
+            encoded = vectors
+        data = [api.OpenAIEmbeddingData(embedding=e, index=i) for i, e in enumerate(encoded)]
         usage = api.OpenAIEmbeddingUsage(prompt_tokens=0, total_tokens=0)
         return api.OpenAIEmbeddingsResponse(data=data, model=params.model, usage=usage)
 
