@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -79,21 +78,21 @@ def wait_until_answering(process: subprocess.Popen[bytes], base_url: str, timeou
     raise RuntimeError(f"the server did not answer {base_url}/models within {timeout:.0f} s")
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM to the whole group (server and its workers), SIGKILL to whatever is left after 15 s."""
-    for sig, wait in ((signal.SIGTERM, 15.0), (signal.SIGKILL, 5.0)):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, sig)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(wait)
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)  # the workers, should the leader have gone first
-            return
+def stop(process: subprocess.Popen[bytes], watchdog: subprocess.Popen[bytes]) -> None:
+    """The watchdog's pipe closes, so it stops the group (server and workers); reap the server meanwhile."""
+    assert watchdog.stdin is not None
+    watchdog.stdin.close()
+    process.wait()
+    watchdog.wait()
+
+
+def log_tail(path: Path) -> str:
+    return path.read_text(errors="replace")[-4000:]
 
 
 @contextlib.contextmanager
-def running_server(venv: Path, timeout: float = 180.0) -> Iterator[str]:
-    """Yield the base URL (`http://127.0.0.1:PORT/v1`) of a server that answers; stop it on the way out."""
+def running_server(venv: Path, timeout: float = 180.0) -> Iterator[tuple[str, Path]]:
+    """Yield the base URL (`http://127.0.0.1:PORT/v1`) of a server that answers, and its log; stop it after."""
     with tempfile.TemporaryDirectory(prefix="aac-llama-stack-") as state:
         port = free_port()
         env = {
@@ -115,14 +114,12 @@ def running_server(venv: Path, timeout: float = 180.0) -> Iterator[str]:
                 try:
                     wait_until_answering(process, base_url, timeout)
                 except RuntimeError as error:
-                    tail = log_path.read_text(errors="replace")[-4000:]
-                    raise SystemExit(f"serve.py: {error}; its log ends with:\n{tail}") from None
+                    raise SystemExit(f"serve.py: {error}; its log ends with:\n{log_tail(log_path)}") from None
                 print(f"serve.py: {base_url} answering after {time.monotonic() - started:.1f} s", file=sys.stderr)
-                yield base_url
+                yield base_url, log_path
             finally:
                 stopping = time.monotonic()
-                stop(process)
-                watchdog.communicate()
+                stop(process, watchdog)
                 print(f"serve.py: server stopped in {time.monotonic() - stopping:.1f} s", file=sys.stderr)
 
 
@@ -132,9 +129,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds to wait for the server to answer")
     parser.add_argument("command", nargs="+", help="what to run against the server (after --)")
     args = parser.parse_args(argv)
-    with running_server(args.venv.resolve(), args.timeout) as base_url:
-        env = {**os.environ, "AAC_CONFORMANCE_BASE_URL": base_url}
-        return subprocess.call(args.command, env=env)
+    with running_server(args.venv.resolve(), args.timeout) as (base_url, log_path):
+        code = subprocess.call(args.command, env={**os.environ, "AAC_CONFORMANCE_BASE_URL": base_url})
+        if code != 0:
+            print(f"serve.py: the command exited {code}; the server's log ends with:\n{log_tail(log_path)}",
+                  file=sys.stderr)
+        return code
 
 
 if __name__ == "__main__":
