@@ -44,7 +44,7 @@ def stores(sdk: openai.OpenAI, stack: str) -> dict[str, Store]:
 def uploads(sdk: openai.OpenAI, stack: str) -> dict[str, str]:
     """This stack's uploads, file id to the SHA-256 of their bytes: aac names them `aac.STACK.SHA256.BASENAME`."""
     prefix = f"aac.{stack}."
-    listed = sdk.files.list(purpose="assistants")
+    listed = sdk.files.list(purpose="assistants", limit=10_000)  # one page: llama-stack's `after` cursor is lossy
     return {f.id: f.filename[len(prefix):].split(".")[0] for f in listed if f.filename.startswith(prefix)}
 
 
