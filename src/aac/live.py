@@ -39,15 +39,19 @@ def read_live(reader: Reader, stack: str, *, parallelism: int = 8) -> LiveState:
     return replace(index_live(snapshot, stack, reader.reserved_metadata), requests=reader.requests - start)
 
 
-def read_snapshot(reader: Reader, stack: str, *, parallelism: int = 8) -> Snapshot:
-    """The three collections concurrently, then the files of each of this stack's stores."""
+def read_snapshot(reader: Reader, stack: str, *, parallelism: int = 8,
+                  known_files: Mapping[str, list[dict[str, Any]]] | None = None) -> Snapshot:
+    """The three collections concurrently, then the files of each of this stack's stores
+    (except those in `known_files`, by store id: an apply's read-back rereads only what it touched)."""
+    known = known_files or {}
     pool = ThreadPoolExecutor(max_workers=max(1, parallelism))
     try:
         assistants = pool.submit(_assistants_or_none, reader)
         stores = pool.submit(reader.vector_stores)
         files = pool.submit(reader.files, "assistants")
-        owned = [vs["id"] for vs in stores.result() if _owned_by(vs, stack)]
+        owned = [vs["id"] for vs in stores.result() if _owned_by(vs, stack) and vs["id"] not in known]
         vs_files = dict(zip(owned, pool.map(reader.vector_store_files, owned), strict=True))
+        vs_files.update({vs_id: list(raws) for vs_id, raws in known.items()})
         return {
             "assistants": assistants.result(),
             "vector_stores": stores.result(),
