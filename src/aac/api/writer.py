@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import openai
 
@@ -307,14 +307,17 @@ class Writer:
             after = None
         return raw.parse(), after
 
-    def store_files(self, store_id: str, status: str | None = None) -> list[Any]:
-        """The files of a vector store, optionally only those with one status."""
-        def send() -> list[Any]:
-            if status is None:
-                return list(self.sdk.vector_stores.files.list(store_id, limit=100))
-            return list(self.sdk.vector_stores.files.list(store_id, limit=100, filter=status))  # type: ignore[arg-type]
+    def store_files(self, store_id: str, total: int = 0) -> list[Any]:
+        """The files of a vector store; a listing short of `total` (the store's own count) is read
+        again in the other order and merged, as aac.live does (llama-stack's lossy cursor)."""
+        def send(order: Literal["asc", "desc"]) -> list[Any]:
+            return list(self.sdk.vector_stores.files.list(store_id, limit=100, order=order))
 
-        return self.call(f"listing the files of vector store {store_id}", send)
+        what = f"listing the files of vector store {store_id}"
+        files = self.call(what, lambda: send("desc"))
+        if len(files) >= total:
+            return files
+        return list({f.id: f for f in (*files, *self.call(what, lambda: send("asc")))}.values())
 
     # -- assistants ----------------------------------------------------------------------
 

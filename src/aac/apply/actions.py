@@ -169,7 +169,7 @@ class Attach:
                 )
             self.delay = hint if hint is not None else min(self.delay * 1.5, 2.0)
             return Poll(self.delay)
-        listed = None if self._counted(store_id, counts) else self.ctx.writer.store_files(store_id)
+        listed = None if self._counted(store_id, counts) else self.ctx.writer.store_files(store_id, counts.total)
         failed = self._failed(listed or [])
         missing = self._missing(listed)
         self.ctx.progress.indexed(self.store_key, len(self.file_paths) - len(missing), len(failed))
