@@ -292,6 +292,7 @@ def diff(desired: DesiredState, hashes: Mapping[str, str], live: LiveState, *, t
     wanted_paths = _wanted_paths(d)
     sizes = {path: local.size for path, local in desired.files.items()}
     attachments, storage_after = attachment_changes(_store_files(d, stores), hashes, sizes, live)
+    attachments = _without_unread_stores(d, stores, attachments)
     referenced, known_paths = _referenced(live)
     keep = {**_kept_by_id(d), **_kept_shas(d)}
     files, freed = file_changes(desired.stack, wanted_paths, hashes, sizes, live, keep=keep,
@@ -303,6 +304,20 @@ def diff(desired: DesiredState, hashes: Mapping[str, str], live: LiveState, *, t
                 created_at=now, cost=cost, requests=live.requests, mode="destroy" if destroy else "normal",
                 warnings=tuple(sorted(d.warnings)))
     return plan.with_changes((*stores, *assistants, *attachments, *files))
+
+
+def _without_unread_stores(d: _Diff, stores: list[Change], attachments: list[Change]) -> list[Change]:
+    """A store whose listing fell short of its own file_counts is not touched file by file: attaching
+    what seems missing would duplicate, detaching what seems extra would drop (an incomplete read)."""
+    rebuilt = {c.name for c in stores if c.action in (Action.REPLACE, Action.DELETE)}
+    short = {key: live for key, live in d.live.vector_stores.items() if live.unread and key not in rebuilt}
+    for key, live in sorted(short.items()):
+        listed = len(live.files)
+        d.warnings.append(f"{VECTOR_STORE}.{key} ({live.id}): the server listed {listed} of its "
+                          f"{listed + live.unread} files, an incomplete read, so this plan neither attaches nor "
+                          "detaches its files; plan again, and see the README's compatibility table if it persists")
+    return [c for c in attachments
+            if c.action is Action.NOOP or str((c.after or c.before or {}).get("vector_store")) not in short]
 
 
 def _wanted_paths(d: _Diff) -> set[str]:

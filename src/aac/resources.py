@@ -134,6 +134,7 @@ class LiveVectorStore:
     key: str
     raw: Mapping[str, Any]  # the API object as returned
     files: tuple[LiveVectorStoreFile, ...] = ()
+    unread: int = 0  # files its own file_counts.total has that its listing did not return (an incomplete read)
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import openai
 import pytest
 from tests.cli_harness import Cli
 
-from aac.sandbox.profiles import SERVER_METADATA_KEYS
+from aac.sandbox.profiles import PROFILES, SERVER_METADATA_KEYS
 from aac.sandbox.server import RunningSandbox, serve_in_background
 
 from .helpers import KEY_ENV
@@ -138,3 +139,44 @@ def test_reserved_metadata_of_a_target_is_the_servers(aac: Cli, client: openai.O
     config.write_text(config.read_text().replace("api_key_env", "reserved_metadata: [region], api_key_env"))
     assert aac("plan", "--detailed-exitcode").code == 0
     assert aac("drift").code == 0
+
+
+def test_debug_says_what_was_detected(aac: Cli, server: RunningSandbox) -> None:
+    applied = aac("--debug", "apply", "--auto-approve")
+    assert applied.code == 0, applied.err
+    refused = "refused with HTTP 400 (body.file_ids: Field required) for a `files` file batch"
+    ignored = "answered `completed` with file_counts.total 0, attaching nothing for a `files` file batch"
+    said = {"openai": None, "llama-stack": refused, "ogx": ignored}[server.store.profile.name]
+    assert (said is None and "detected: the server" not in applied.err) or (said and said in applied.err)
+    if server.store.profile.server_metadata:
+        assert "detected: the server added metadata ['embedding_dimension', 'embedding_model'" in applied.err
+
+
+def test_a_server_that_accepts_a_batch_and_attaches_nothing_fails_the_apply(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(KEY_ENV, "sk-test")
+    liar = replace(PROFILES["openai"], name="liar", files_batch="drop")
+    with serve_in_background(":memory:", index_delay_ms=0, profile=liar) as running:
+        aac = Cli(write_stack(tmp_path / "stack", running.base_url), capsys)
+
+        applied = aac("apply", "--auto-approve")
+
+        assert applied.code == 1
+        assert "failed    vector_store_file.contact/docs/contact/email.txt: vector_store.contact: the server " \
+               "accepted 2 files but its file list holds 0 of them; missing docs/contact/email.txt, " \
+               "docs/contact/phone.md" in applied.out
+        assert "Apply complete" not in applied.out
+        assert aac("plan", "--detailed-exitcode").code == 2
+
+
+@LLAMA_FAMILY
+def test_a_field_the_server_does_not_take_fails_the_apply_naming_it(aac: Cli, client: openai.OpenAI) -> None:
+    assert aac("apply", "--auto-approve").code == 0
+    manifests = aac.root / "assistants/stores.yaml"
+    manifests.write_text(MANIFESTS.replace("expires_after: {anchor: last_active_at, days: 30}\n", ""))
+
+    applied = aac("apply", "--auto-approve")
+
+    assert applied.code == 1
+    assert ('failed    vector_store.policies: the server\'s answer after apply does not match what aac sent: '
+            'expires_after: sent null, the server returned {"anchor": "last_active_at", "days": 30}') in applied.out

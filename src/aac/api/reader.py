@@ -7,7 +7,7 @@ Lists use the largest page the API allows, so cost grows with pages, not objects
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import openai
 
@@ -48,11 +48,11 @@ class Reader:
         pages = self._api.sdk.vector_stores.with_raw_response
         return self._all("listing vector stores", lambda after: pages.list(limit=PAGE, after=after))
 
-    def vector_store_files(self, vs_id: str) -> list[dict[str, Any]]:
+    def vector_store_files(self, vs_id: str, order: Literal["asc", "desc"] = "desc") -> list[dict[str, Any]]:
         pages = self._api.sdk.vector_stores.files.with_raw_response
         return self._all(
             f"listing the files of vector store {vs_id}",
-            lambda after: pages.list(vs_id, limit=PAGE, after=after),
+            lambda after: pages.list(vs_id, limit=PAGE, after=after, order=order),
         )
 
     def files(self, purpose: str = "assistants") -> list[dict[str, Any]]:

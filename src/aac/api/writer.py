@@ -16,13 +16,13 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import openai
 
 from aac.api.attach import BatchSupport
 from aac.api.connect import Api
-from aac.api.errors import is_not_found
+from aac.api.errors import api_message, is_not_found
 from aac.errors import AacError
 from aac.identity import owner_of
 
@@ -117,7 +117,9 @@ class Writer:
         self.cancel = cancel or threading.Event()
         self.parallelism = parallelism
         self.batches = BatchSupport(api.log.out)
+        self.server_keys: set[str] = set()  # metadata keys the server added to objects this writer created
         self._random = random.Random()
+        self._lock = threading.Lock()
 
     # -- the retry loop ------------------------------------------------------------------
 
@@ -217,11 +219,28 @@ class Writer:
 
     def create_vector_store(self, key: str, params: JSON) -> Any:
         """Create with the tags in `params["metadata"]`, so a lost answer is found by its key."""
-        return self.call(
+        store = self.call(
             f"creating vector store {key}",
             lambda: self.sdk.vector_stores.create(**params),
             lambda: self._find_store(key),
         )
+        self._learn_server_keys(f"vector_store.{key}", params, store.metadata)
+        return store
+
+    def _learn_server_keys(self, address: str, params: JSON, metadata: Mapping[str, Any] | None) -> None:
+        """Keys the server added to an object just created, that no manifest declared, are the server's."""
+        added = sorted(set(metadata or {}) - set(params.get("metadata") or {}))
+        if not added:
+            return
+        self.api.log.out.log(f"detected: the server added metadata {added} to {address}; aac keeps them")
+        unknown = [k for k in added if k not in self.api.reader().reserved_metadata]
+        with self._lock:
+            fresh = [k for k in unknown if k not in self.server_keys]
+            self.server_keys.update(added)
+        if fresh:
+            self.api.log.out.warn(
+                f"the server added metadata {fresh} to {address} when aac created it; add them to "
+                f"`reserved_metadata` of target {self.api.target.name} in aac.yaml, so later plans keep them too")
 
     def update_vector_store(self, store_id: str, params: JSON) -> Any:
         return self.call(f"updating vector store {store_id}", lambda: self.sdk.vector_stores.update(store_id, **params))
@@ -251,7 +270,7 @@ class Writer:
         except AacError as exc:
             if not isinstance(exc.__cause__, openai.BadRequestError) or is_not_found(exc.__cause__):
                 raise
-            return self.batches.learn(False, f"refused with HTTP 400 ({exc.__cause__.message})")
+            return self.batches.learn(False, f"refused with HTTP 400 ({api_message(exc.__cause__)})")
         if batch.status == "completed" and batch.file_counts.total == 0:
             return self.batches.learn(False, "answered `completed` with file_counts.total 0, attaching nothing")
         return self.batches.learn(True, "")
@@ -288,14 +307,17 @@ class Writer:
             after = None
         return raw.parse(), after
 
-    def store_files(self, store_id: str, status: str | None = None) -> list[Any]:
-        """The files of a vector store, optionally only those with one status."""
-        def send() -> list[Any]:
-            if status is None:
-                return list(self.sdk.vector_stores.files.list(store_id, limit=100))
-            return list(self.sdk.vector_stores.files.list(store_id, limit=100, filter=status))  # type: ignore[arg-type]
+    def store_files(self, store_id: str, total: int = 0) -> list[Any]:
+        """The files of a vector store; a listing short of `total` (the store's own count) is read
+        again in the other order and merged, as aac.live does (llama-stack's lossy cursor)."""
+        def send(order: Literal["asc", "desc"]) -> list[Any]:
+            return list(self.sdk.vector_stores.files.list(store_id, limit=100, order=order))
 
-        return self.call(f"listing the files of vector store {store_id}", send)
+        what = f"listing the files of vector store {store_id}"
+        files = self.call(what, lambda: send("desc"))
+        if len(files) >= total:
+            return files
+        return list({f.id: f for f in (*files, *self.call(what, lambda: send("asc")))}.values())
 
     # -- assistants ----------------------------------------------------------------------
 
@@ -312,11 +334,13 @@ class Writer:
         return first(a for a in assistants if owned_key(a.metadata, self.stack) == key)
 
     def create_assistant(self, key: str, params: JSON) -> Any:
-        return self.call(
+        assistant = self.call(
             f"creating assistant {key}",
             lambda: self.sdk.beta.assistants.create(**params),
             lambda: self._find_assistant(key),
         )
+        self._learn_server_keys(f"assistant.{key}", params, assistant.metadata)
+        return assistant
 
     def update_assistant(self, assistant_id: str, params: JSON) -> Any:
         return self.call(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from aac.api.connect import Api
 from aac.api.writer import RetryPolicy, Writer
@@ -20,6 +20,7 @@ from aac.apply.context import Context, Ids
 from aac.apply.graph import Status, run_graph
 from aac.apply.progress import Progress
 from aac.apply.report import ChangeOutcome, outcomes_by_change, print_report
+from aac.apply.verify import read_back, verify
 from aac.errors import AacError
 from aac.output import Output, plural
 from aac.plan import Plan
@@ -69,8 +70,21 @@ def execute(
     result = run_graph(steps, max(1, parallelism), cancel)
     progress.clear()
     outcomes = outcomes_by_change(plan.actionable, steps, result.outcomes)
+    if not result.interrupted and any(o.status is Status.APPLIED for o in outcomes):
+        outcomes = _read_back(outcomes, ctx, api)
     print_report(out, outcomes, title)
     return ApplyResult(outcomes, result.interrupted, api.requests - start)
+
+
+def _read_back(outcomes: tuple[ChangeOutcome, ...], ctx: Context, api: Api) -> tuple[ChangeOutcome, ...]:
+    """Only what the server shows counts as applied (aac.apply.verify)."""
+    try:
+        now = read_back(api.reader(), ctx.plan, ctx.live, ctx.writer.server_keys, ctx.writer.wait)
+    except AacError as exc:
+        ctx.progress.out.warn(f"could not read back what the apply did: {exc.message}")
+        return tuple(replace(o, status=Status.FAILED, reason=f"not confirmed: reading it back failed: {exc.message}",
+                             hint=exc.hint) if o.status is Status.APPLIED else o for o in outcomes)
+    return verify(outcomes, ctx.plan, ctx.desired, ctx.hashes, now)
 
 
 def raise_for(result: ApplyResult) -> None:

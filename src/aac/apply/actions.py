@@ -169,22 +169,49 @@ class Attach:
                 )
             self.delay = hint if hint is not None else min(self.delay * 1.5, 2.0)
             return Poll(self.delay)
-        failed = self._failed(store_id) if counts.failed or counts.cancelled else {}
-        self.ctx.progress.indexed(self.store_key, len(self.file_paths), len(failed))
+        listed = None if self._counted(store_id, counts) else self.ctx.writer.store_files(store_id, counts.total)
+        failed = self._failed(listed or [])
+        missing = self._missing(listed)
+        self.ctx.progress.indexed(self.store_key, len(self.file_paths) - len(missing), len(failed))
+        if missing:
+            self._raise_missing(missing)
         if failed:
             self._raise(failed)
         return None
 
-    def _failed(self, store_id: str) -> dict[str, str]:
+    def _counted(self, store_id: str, counts: Any) -> bool:
+        """A store this apply created, whose own counts show every file sent, indexed: no listing needed."""
+        fresh = self.ctx.ids.created_items("stores").get(self.store_key) == store_id
+        return fresh and counts.total == counts.completed == len(self.file_paths)
+
+    def _missing(self, listed: list[Any] | None) -> list[str]:
+        """Paths of files sent that the server's own file list does not hold (ogx ignored whole batches)."""
+        if listed is None:
+            return []
+        held = {vs_file.id for vs_file in listed}
+        return sorted(path for file_id, path in self.file_paths.items() if file_id not in held)
+
+    def _failed(self, listed: list[Any]) -> dict[str, str]:
         """The API's last_error message of each of our files that did not index, by path."""
         failed: dict[str, str] = {}
-        for status in ("failed", "cancelled"):
-            for vs_file in self.ctx.writer.store_files(store_id, status):
-                path = self.file_paths.get(vs_file.id)
-                if path is not None:
-                    error = vs_file.last_error
-                    failed[path] = error.message if error is not None else f"indexing was {status}"
+        for vs_file in listed:
+            path = self.file_paths.get(vs_file.id)
+            if path is not None and vs_file.status in ("failed", "cancelled"):
+                error = vs_file.last_error
+                # llama-stack sends `last_error: null` on a failed file
+                failed[path] = error.message if error is not None else \
+                    f"{vs_file.status}, and the server gave no reason (last_error is null)"
         return failed
+
+    def _raise_missing(self, missing: list[str]) -> None:
+        sent = len(self.file_paths)
+        message = (f"vector_store.{self.store_key}: the server accepted {sent} files but its file list holds "
+                   f"{sent - len(missing)} of them; missing {', '.join(missing[:3])}"
+                   + (f" (and {len(missing) - 3} more)" if len(missing) > 3 else ""))
+        by_address = {f"vector_store_file.{self.store_key}/{path}": message for path in missing}
+        raise StepFailed(message, "the server did not attach what it accepted; run `aac apply` again, and if "
+                         "the files are still missing, see the README's compatibility table for this server",
+                         by_address)
 
     def _raise(self, failed: dict[str, str]) -> None:
         by_address = {

@@ -20,6 +20,7 @@ from aac.manifest import require_valid
 from aac.output import plural, save_document
 from aac.planner import HASH_CACHE, utc_now
 from aac.render import render_drift
+from aac.resources import LiveState
 from aac.stack import load_stack
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ def run(app: App, fmt: str = "text", out_file: str | None = None,
         else:
             filenames = {str(f["id"]): str(f.get("filename") or "") for f in snapshot.get("files") or []}
             report = drift_report(desired, hashes, live, target=target.name, now=utc_now(), filenames=filenames)
+            report = _unread(report, live)
     text = render_drift(report, fmt, app.out, fail)
     app.out.document(text)
     if out_file:
@@ -62,6 +64,13 @@ def _incomplete(stack: str, target: str, exc: AacError, requests: int) -> DriftR
     why = exc.message + (f" ({exc.hint})" if exc.hint else "")
     return DriftReport(stack=stack, target=target, created_at=utc_now(), items=(), complete=False,
                        errors=(why,), requests=requests)
+
+
+def _unread(report: DriftReport, live: LiveState) -> DriftReport:
+    """A store whose listing fell short of its own file_counts: its files may have drifted unseen."""
+    short = [f"the server listed {len(s.files)} of the {len(s.files) + s.unread} files of vector_store.{key}"
+             for key, s in sorted(live.vector_stores.items()) if s.unread]
+    return replace(report, complete=False, errors=(*report.errors, *short)) if short else report
 
 
 def _log_foreign(app: App, report: DriftReport) -> None:
