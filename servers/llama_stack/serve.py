@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -82,7 +83,11 @@ def stop(process: subprocess.Popen[bytes], watchdog: subprocess.Popen[bytes]) ->
     """The watchdog's pipe closes, so it stops the group (server and workers); reap the server meanwhile."""
     assert watchdog.stdin is not None
     watchdog.stdin.close()
-    process.wait()
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:  # the watchdog did not do it (killed with this script's group?)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
     watchdog.wait()
 
 
