@@ -256,3 +256,9 @@ def test_an_agent_names_a_credential_that_exists(client: openai.OpenAI) -> None:
     tool = {**EVERY_TOOL[3], "credential_id": credential.id}
     agent = client.beta.agents.create(model="gpt-5", tools=[tool])  # type: ignore[list-item]
     assert agent.tools[0].credential_id == credential.id  # type: ignore[union-attr]
+    client.beta.agents.vaults.credentials.delete(credential.id, vault_id=vault.id)
+    assert client.beta.agents.retrieve(agent.id).tools[0].credential_id == credential.id  # type: ignore[union-attr]
+    with pytest.raises(openai.BadRequestError) as err:
+        client.beta.agents.update(agent.id, tools=[tool])  # type: ignore[list-item]
+    assert err.value.param == "tools[0].credential_id"
+    assert client.beta.agents.update(agent.id, tools=[EVERY_TOOL[3]]).tools[0].credential_id is None  # type: ignore[union-attr]
