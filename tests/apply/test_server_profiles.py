@@ -87,6 +87,12 @@ def test_the_lifecycle_works_on_every_profile(aac: Cli, client: openai.OpenAI) -
     again = aac("plan", "--detailed-exitcode")
     assert again.code == 0, again.out
     assert aac("drift").code == 0
+    [contact] = [s for s in client.vector_stores.list() if (s.metadata or {}).get("aac-key") == "contact"]
+    by_hand = client.files.create(file=("extra.md", b"# Extra\n"), purpose="assistants")
+    client.vector_stores.files.create_and_poll(file_id=by_hand.id, vector_store_id=contact.id)
+    assert aac("drift").code == 2
+    client.vector_stores.files.delete(by_hand.id, vector_store_id=contact.id)
+    client.files.delete(by_hand.id)
 
     (aac.root / "docs/policies/terms.md").write_text("# Terms\nBe very kind.\n", encoding="utf-8")
     changed = aac("apply", "--auto-approve")

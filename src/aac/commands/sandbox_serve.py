@@ -46,7 +46,7 @@ def run(
     allow_remote: bool = False,
     **behaviour: Any,
 ) -> int:
-    """Serve until Ctrl-C; `behaviour` is latency_ms, fault_rate, seed, no_assistants and profile."""
+    """Serve until Ctrl-C; `behaviour` is latency_ms, fault_rate, seed, no_assistants, no_agents and profile."""
     _check_host(host, allow_remote)
     from aac.sandbox.server import serve  # the server stack loads only for this command
 
