@@ -49,7 +49,7 @@ def example_stack(tmp_path: Path) -> Stack:
 def test_the_reader_cannot_write() -> None:
     public = {name for name in dir(Reader) if not name.startswith("_")}
     assert public == {"assistants", "vector_stores", "vector_store_files", "files", "requests", "base_url",
-                      "reserved_metadata"}
+                      "reserved_metadata", "note"}
 
 
 def test_a_plan_right_after_writing_the_example_stack_through_the_sdk_is_empty(

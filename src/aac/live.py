@@ -80,6 +80,8 @@ def _store_files(reader: Reader, raw: Mapping[str, Any]) -> list[dict[str, Any]]
     if len(files) >= _total(raw):
         return files
     merged = {f["id"]: f for f in (*files, *reader.vector_store_files(raw["id"], order="asc"))}
+    reader.note(f"detected: the server listed {len(files)} of the {_total(raw)} files of vector store "
+                f"{raw['id']}; listed again oldest first, {len(merged)} in all")
     return list(merged.values())
 
 

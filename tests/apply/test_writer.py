@@ -154,3 +154,29 @@ def test_a_delete_retried_after_a_lost_answer_is_done_where_gone_is_a_400(profil
         assert transport.sent.count(("DELETE", f"/v1/vector_stores/{store.id}")) == 2  # the retry met a 400
         assert not client.vector_stores.list().data
         sdk.close()
+
+
+def test_where_files_batches_are_ignored_files_sharing_attributes_go_by_id_and_the_rest_one_by_one() -> None:
+    from aac.sandbox.server import serve_in_background
+
+    with serve_in_background(":memory:", index_delay_ms=0, profile="ogx") as server, \
+            openai.OpenAI(base_url=server.base_url, api_key="sk-test") as client:
+        store = client.vector_stores.create(name="kb")
+        a, b, c = (client.files.create(file=(f"{n}.md", b"# x\n"), purpose="assistants").id for n in "abc")
+        transport = LoseFirstAnswer(set())
+        sdk = openai.OpenAI(base_url=server.base_url, api_key="sk-test",
+                            http_client=openai.DefaultHttpxClient(transport=transport))
+        writer = Writer(Api(sdk=sdk, target=Target("test", "openai"), log=RequestLog(Output())), "demo")
+
+        writer.attach(store.id, [{"file_id": a, "attributes": {"team": "x"}},
+                                 {"file_id": b, "attributes": {"team": "x"}},
+                                 {"file_id": c, "attributes": {"team": "y"}}])
+        writer.attach(store.id, [{"file_id": a, "attributes": {"team": "z"}}])  # learnt: no batch tried
+
+        attached = {f.id: f.attributes for f in client.vector_stores.files.list(store.id)}
+        assert attached == {a: {"team": "z"}, b: {"team": "x"}, c: {"team": "y"}}
+        assert transport.sent == [("POST", f"/v1/vector_stores/{store.id}/file_batches"),  # ignored
+                                  ("POST", f"/v1/vector_stores/{store.id}/file_batches"),  # a and b by id
+                                  ("POST", f"/v1/vector_stores/{store.id}/files"),  # c
+                                  ("POST", f"/v1/vector_stores/{store.id}/files")]  # a again
+        sdk.close()

@@ -13,6 +13,10 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
+import openai
+
+from aac.api.errors import api_message, is_not_found
+from aac.errors import AacError
 from aac.output import Output
 
 if TYPE_CHECKING:
@@ -37,6 +41,19 @@ class BatchSupport:
             self.works = works if self.works is None else self.works and works
         return works
 
+    def send(self, writer: Writer, store_id: str, chunk: list[JSON]) -> bool:
+        """One `files` batch; False when the server turned out not to take them."""
+        what = f"attaching {len(chunk)} files to vector store {store_id}"
+        try:
+            batch = writer.call(what, lambda: writer.sdk.vector_stores.file_batches.create(store_id, files=chunk))  # type: ignore[arg-type]
+        except AacError as exc:
+            if not isinstance(exc.__cause__, openai.BadRequestError) or is_not_found(exc.__cause__):
+                raise
+            return self.learn(False, f"refused with HTTP 400 ({api_message(exc.__cause__)})")
+        if batch.status == "completed" and batch.file_counts.total == 0:
+            return self.learn(False, "answered `completed` with file_counts.total 0, attaching nothing")
+        return self.learn(True, "")
+
     def attach_without(self, writer: Writer, store_id: str, entries: list[JSON]) -> None:
         """`file_ids` batches for entries with the same attributes and chunking, one request for the rest."""
         groups: dict[str, list[JSON]] = {}
@@ -46,6 +63,14 @@ class BatchSupport:
         singles = [group[0] for group in groups.values() if len(group) == 1]
         for group in (g for g in groups.values() if len(g) > 1):
             shared = {k: v for k, v in group[0].items() if k != "file_id"}
-            writer.attach_ids(store_id, [e["file_id"] for e in group], shared)
+            ids = [e["file_id"] for e in group]
+            writer.call(f"attaching {len(ids)} files to vector store {store_id}",
+                        lambda ids=ids, shared=shared: writer.sdk.vector_stores.file_batches.create(  # type: ignore[misc]
+                            store_id, file_ids=ids, **shared))
+
+        def attach_one(entry: JSON) -> None:
+            writer.call(f"attaching {entry['file_id']} to vector store {store_id}",
+                        lambda: writer.sdk.vector_stores.files.create(vector_store_id=store_id, **entry))
+
         with ThreadPoolExecutor(max_workers=max(1, writer.parallelism), thread_name_prefix="aac-attach") as pool:
-            list(pool.map(lambda entry: writer.attach_one(store_id, entry), singles))
+            list(pool.map(attach_one, singles))

@@ -34,6 +34,10 @@ class Reader:
     def base_url(self) -> str:
         return self._api.base_url
 
+    def note(self, text: str) -> None:
+        """Say what reading found out about the server (shown with --debug)."""
+        self._api.log.out.log(text)
+
     @property
     def reserved_metadata(self) -> frozenset[str]:
         """Metadata keys the server owns: the ones aac knows, and the target's `reserved_metadata`."""

@@ -22,7 +22,7 @@ import openai
 
 from aac.api.attach import BatchSupport
 from aac.api.connect import Api
-from aac.api.errors import api_message, is_not_found
+from aac.api.errors import is_not_found
 from aac.errors import AacError
 from aac.identity import owner_of
 
@@ -259,29 +259,8 @@ class Writer:
         """
         for start in range(0, len(files), BATCH_MAX):
             chunk = files[start : start + BATCH_MAX]
-            if self.batches.works is False or not self._batch(store_id, chunk):
+            if self.batches.works is False or not self.batches.send(self, store_id, chunk):
                 self.batches.attach_without(self, store_id, chunk)
-
-    def _batch(self, store_id: str, chunk: list[JSON]) -> bool:
-        """One `files` batch; False when the server turned out not to take them."""
-        what = f"attaching {len(chunk)} files to vector store {store_id}"
-        try:
-            batch = self.call(what, lambda: self.sdk.vector_stores.file_batches.create(store_id, files=chunk))  # type: ignore[arg-type]
-        except AacError as exc:
-            if not isinstance(exc.__cause__, openai.BadRequestError) or is_not_found(exc.__cause__):
-                raise
-            return self.batches.learn(False, f"refused with HTTP 400 ({api_message(exc.__cause__)})")
-        if batch.status == "completed" and batch.file_counts.total == 0:
-            return self.batches.learn(False, "answered `completed` with file_counts.total 0, attaching nothing")
-        return self.batches.learn(True, "")
-
-    def attach_one(self, store_id: str, entry: JSON) -> None:
-        self.call(f"attaching {entry['file_id']} to vector store {store_id}",
-                  lambda: self.sdk.vector_stores.files.create(vector_store_id=store_id, **entry))
-
-    def attach_ids(self, store_id: str, file_ids: list[str], shared: JSON) -> None:
-        self.call(f"attaching {len(file_ids)} files to vector store {store_id}",
-                  lambda: self.sdk.vector_stores.file_batches.create(store_id, file_ids=file_ids, **shared))
 
     def update_attributes(self, store_id: str, file_id: str, attributes: JSON) -> None:
         self.call(

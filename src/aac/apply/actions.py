@@ -174,7 +174,7 @@ class Attach:
         missing = self._missing(listed)
         self.ctx.progress.indexed(self.store_key, len(self.file_paths) - len(missing), len(failed))
         if missing:
-            self._raise_missing(missing)
+            self._raise_missing(missing, short=listed is not None and len(listed) < counts.total)
         if failed:
             self._raise(failed)
         return None
@@ -203,11 +203,14 @@ class Attach:
                     f"{vs_file.status}, and the server gave no reason (last_error is null)"
         return failed
 
-    def _raise_missing(self, missing: list[str]) -> None:
+    def _raise_missing(self, missing: list[str], *, short: bool) -> None:
         sent = len(self.file_paths)
-        message = (f"vector_store.{self.store_key}: the server accepted {sent} files but its file list holds "
+        holds = "shows" if short else "holds"
+        message = (f"vector_store.{self.store_key}: the server accepted {sent} files but its file list {holds} "
                    f"{sent - len(missing)} of them; missing {', '.join(missing[:3])}"
                    + (f" (and {len(missing) - 3} more)" if len(missing) > 3 else ""))
+        if short:
+            message += " (its listing is itself short of its own file_counts: an incomplete read, not proof)"
         by_address = {f"vector_store_file.{self.store_key}/{path}": message for path in missing}
         raise StepFailed(message, "the server did not attach what it accepted; run `aac apply` again, and if "
                          "the files are still missing, see the README's compatibility table for this server",

@@ -51,7 +51,9 @@ def run(
     from aac.sandbox.server import serve  # the server stack loads only for this command
 
     def announce(url: str) -> None:
-        app.out.info(f"sandbox serving at {url} (database {db}); press Ctrl-C to stop")
+        profile = behaviour.get("profile") or "openai"
+        as_whom = f", answering as {profile} does" if profile != "openai" else ""
+        app.out.info(f"sandbox serving at {url} (database {db}{as_whom}); press Ctrl-C to stop")
         app.out.info(f"  OPENAI_BASE_URL={url} OPENAI_API_KEY=anything")
 
     try:
