@@ -56,7 +56,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-@functools.lru_cache(maxsize=128)
+@functools.lru_cache(maxsize=1024)
 def _chunks_of(path: str, stamp: tuple[int, int], max_tokens: int, overlap_tokens: int) -> tuple[Chunk, ...]:
     """The chunks of one indexed text (cached: uploads never change, `stamp` guards a reused path)."""
     with open(path, "rb") as handle:
