@@ -10,6 +10,7 @@ import pytest
 from tests.sandbox.conftest import Raw, Upload
 
 from aac import chunks
+from aac.sandbox.server import RunningSandbox
 
 REPO = Path(__file__).resolve().parents[2]
 DOCS = {
@@ -178,3 +179,12 @@ def test_a_removed_or_deleted_file_is_no_longer_found(client: openai.OpenAI, upl
     client.files.delete(ids["shipping.md"])
     found = {r.file_id for r in client.vector_stores.search(store_id, query="warranty shipping refund")}
     assert found == {ids["returns.md"]}
+
+
+def test_a_pdf_indexed_before_the_sandbox_kept_its_text_is_parsed_when_read(
+        client: openai.OpenAI, upload: Upload, sandbox: RunningSandbox) -> None:
+    pdf = (REPO / "knowledge/policies/shipping-and-returns.pdf").read_bytes()
+    store_id, ids = _store(client, upload, {"returns.pdf": pdf})
+    sandbox.store.text_path(ids["returns.pdf"]).unlink()  # as in a database written by an older sandbox
+    top = list(client.vector_stores.search(store_id, query="refund"))[0]
+    assert top.file_id == ids["returns.pdf"] and "full refund" in top.content[0].text

@@ -10,6 +10,7 @@ beside its bytes); its chunks, in the model of `aac.chunks`, are what search ran
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -37,17 +38,31 @@ def resolve_chunking(strategy: JSON | None) -> JSON:
 
 
 def text_path(store: Store, file: JSON) -> Path:
-    """Where the text a store indexes for this file is: the upload itself, or its parsed text."""
-    return store.text_path(file["id"]) if chunks.is_parsed(file["filename"]) else store.blob_path(file["id"])
+    """The text a store indexes for this file: the upload itself, or its parsed text.
+
+    Parsed text missing (a database from before the sandbox parsed) is parsed now; a PDF that
+    cannot be read has none.
+    """
+    if not chunks.is_parsed(file["filename"]):
+        return store.blob_path(file["id"])
+    path = store.text_path(file["id"])
+    if not path.exists():
+        try:
+            _parse(store, file)
+        except ValueError:
+            path.write_bytes(b"")
+    return path
 
 
 def _parse(store: Store, file: JSON) -> int:
     """Parse the file once (for every store it joins); the size of its text. ValueError if unreadable."""
-    path = text_path(store, file)
+    path = store.text_path(file["id"])
     if path.exists():
         return path.stat().st_size
     text = chunks.parsed_text(file["filename"], store.blob_path(file["id"]).read_bytes())
-    path.write_bytes(text)
+    partial = path.with_name(f"{path.name}.{threading.get_ident()}.part")
+    partial.write_bytes(text)
+    partial.replace(path)  # atomic: two stores attaching the same PDF at once never read half a text
     return len(text)
 
 
