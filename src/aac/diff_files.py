@@ -9,12 +9,13 @@ file moved to another path with the same bytes only has its attributes updated.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from aac.canonical import UNKNOWN_ID, attachment_sha
-from aac.estimate import attachment_usage, change_in_usage
+from aac.estimate import attachment_usage, change_in_usage, path_usage
 from aac.identity import file_attributes, fingerprint, upload_basename, upload_filename
 from aac.plan import Action, Change
 from aac.resources import ATTR_PATH, FILE, VECTOR_STORE_FILE, LiveFile, LiveState, LiveVectorStoreFile
@@ -158,7 +159,7 @@ def attachment_changes(stores: Iterable[StoreFiles], hashes: Mapping[str, str], 
         groups = _group(store.wanted, hashes)
         for sha, paths in groups.items():
             found = by_sha.pop(sha, [])
-            estimate = attachment_usage(text_sizes[paths[0]], store.chunking)
+            estimate = partial(path_usage, text_sizes, paths[0], store.chunking)
             new, used = _wanted_attachment(store.key, sha, paths, found[0] if found else None, estimate, names)
             changes += new
             storage += used
@@ -190,7 +191,7 @@ def _vsf_before(key: str, attachment: LiveVectorStoreFile, sha: str | None) -> d
 
 
 def _wanted_attachment(key: str, sha: str, paths: list[str], attachment: LiveVectorStoreFile | None,
-                       estimate: int, names: Addresses) -> tuple[list[Change], int]:
+                       estimate: Callable[[], int], names: Addresses) -> tuple[list[Change], int]:
     """The changes for one wanted file, and how they change the store's usage (see aac.estimate)."""
     for path in paths:
         names.used.add(f"{VECTOR_STORE_FILE}.{key}/{path}")
@@ -203,7 +204,7 @@ def _wanted_attachment(key: str, sha: str, paths: list[str], attachment: LiveVec
         for path in paths[1:]
     ]
     if attachment is None:
-        return [_change(VECTOR_STORE_FILE, first, Action.CREATE, after=after), *twins], estimate
+        return [_change(VECTOR_STORE_FILE, first, Action.CREATE, after=after), *twins], estimate()
     common = {"id": attachment.file_id, "before": _vsf_before(key, attachment, sha), "after": after,
               "live_fingerprint": fingerprint(attachment.raw)}
     if attachment.status in FAILED:

@@ -8,8 +8,9 @@ extracted text, read only for a PDF the plan attaches anew.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from aac import chunks
 from aac.resources import LiveVectorStoreFile, LocalFile
@@ -44,14 +45,21 @@ def _parsed_size(path: Path, size: int) -> int:
         return size  # unreadable here: indexing will say why; estimate from the bytes meanwhile
 
 
-def attachment_usage(text_bytes: int, strategy: Mapping[str, object] | None) -> int:
+def attachment_usage(text_bytes: int, strategy: Mapping[str, Any] | None) -> int:
     return chunks.usage_bytes(text_bytes, chunks.Chunking.of(strategy))
 
 
-def change_in_usage(attachment: LiveVectorStoreFile | None, estimate: int, *, reindexed: bool) -> int:
-    """How an attachment the manifest wants changes its store's usage: new or re-indexed, or still indexing."""
+def path_usage(text_sizes: Mapping[str, int], path: str, strategy: Mapping[str, Any] | None) -> int:
+    return attachment_usage(text_sizes[path], strategy)
+
+
+def change_in_usage(attachment: LiveVectorStoreFile | None, estimate: Callable[[], int], *, reindexed: bool) -> int:
+    """How an attachment the manifest wants changes its store's usage: new, re-indexed, or still indexing.
+
+    `estimate` is called only then, so a plan with nothing new parses no PDF.
+    """
     if attachment is None:
-        return estimate
+        return estimate()
     if reindexed or attachment.status == "in_progress":
-        return estimate - attachment.usage_bytes
+        return estimate() - attachment.usage_bytes
     return 0
