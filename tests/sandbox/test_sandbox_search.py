@@ -188,3 +188,13 @@ def test_a_pdf_indexed_before_the_sandbox_kept_its_text_is_parsed_when_read(
     sandbox.store.text_path(ids["returns.pdf"]).unlink()  # as in a database written by an older sandbox
     top = list(client.vector_stores.search(store_id, query="refund"))[0]
     assert top.file_id == ids["returns.pdf"] and "full refund" in top.content[0].text
+
+
+def test_a_chunk_shows_whole_words_where_its_bytes_cut_one(client: openai.OpenAI, upload: Upload) -> None:
+    text = b" ".join(b"word%04d" % i for i in range(1000))  # 9 bytes a word: 400-byte chunks cut words
+    small = {"type": "static", "static": {"max_chunk_size_tokens": 100, "chunk_overlap_tokens": 0}}
+    store_id, _ = _store(client, upload, {"words.txt": text}, chunking=small)
+    results = list(client.vector_stores.search(store_id, query="word0500", max_num_results=50))
+    assert len(results) == 1
+    shown = results[0].content[0].text.split()
+    assert "word0500" in shown and all(len(word) == 8 for word in shown)

@@ -35,6 +35,8 @@ K1 = 1.2
 B = 0.75
 DEFAULT_MAX_RESULTS = 10
 _WORD = re.compile(r"\w+")
+_SPACE = re.compile(rb"\s")
+_LONGEST_WORD = 64  # bytes a chunk's last word may run past its end
 
 
 @dataclass(frozen=True)
@@ -63,10 +65,24 @@ def _chunks_of(path: str, stamp: tuple[int, int], max_tokens: int, overlap_token
         data = handle.read()
     result = []
     for start, end in chunks.spans(len(data), chunks.Chunking(max_tokens, overlap_tokens)):
-        text = data[start:end].decode("utf-8", "replace")
+        text = _whole_words(data, start, end).decode("utf-8", "replace")
         terms = words(text)
         result.append(Chunk(text, Counter(terms), len(terms)))
     return tuple(result)
+
+
+def _whole_words(data: bytes, start: int, end: int) -> bytes:
+    """A chunk's bytes without the word cut at its start and with the one cut at its end made whole.
+
+    Only the text searched and shown moves; the chunk's size (and so `usage_bytes`) does not.
+    """
+    if start > 0 and not data[start - 1:start].isspace():
+        cut = _SPACE.search(data, start, end)
+        start = cut.start() if cut else start
+    if end < len(data) and not data[end - 1:end].isspace() and not data[end:end + 1].isspace():
+        cut = _SPACE.search(data, end, end + _LONGEST_WORD)
+        end = cut.start() if cut else end
+    return data[start:end]
 
 
 def _candidates(store: Store, vector_store_id: str, flt: Mapping[str, Any] | None) -> list[tuple[JSON, str, Chunk]]:
