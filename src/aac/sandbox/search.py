@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -133,24 +134,26 @@ def _result(hit: Hit) -> JSON:
     }
 
 
+def _page(store: Store, vector_store_id: str, body: JSON) -> JSON:
+    queries = body["query"] if isinstance(body["query"], list) else [body["query"]]
+    threshold = (body.get("ranking_options") or {}).get("score_threshold", 0.0)
+    hits = [h for h in rank(_candidates(store, vector_store_id, body.get("filters")), queries) if h.score >= threshold]
+    return {
+        "object": "vector_store.search_results.page",
+        "search_query": queries,
+        "data": [_result(hit) for hit in hits[: body.get("max_num_results", DEFAULT_MAX_RESULTS)]],
+        "has_more": False,
+        "next_page": None,
+    }
+
+
 async def search(request: Request) -> JSONResponse:
     store = store_of(request)
     vector_store_id = request.path_params["vector_store_id"]
     get_vector_store(store, vector_store_id)  # 404 for an unknown store; settles its files
     body = await read_body(request, schemas.VECTOR_STORE_SEARCH)
-    queries = body["query"] if isinstance(body["query"], list) else [body["query"]]
-    threshold = (body.get("ranking_options") or {}).get("score_threshold", 0.0)
-    hits = [h for h in rank(_candidates(store, vector_store_id, body.get("filters")), queries) if h.score >= threshold]
-    limit = body.get("max_num_results", DEFAULT_MAX_RESULTS)
-    return JSONResponse(
-        {
-            "object": "vector_store.search_results.page",
-            "search_query": queries,
-            "data": [_result(hit) for hit in hits[:limit]],
-            "has_more": False,
-            "next_page": None,
-        }
-    )
+    # Chunking a large store takes seconds: off the event loop, so other requests are served meanwhile.
+    return JSONResponse(await run_in_threadpool(_page, store, vector_store_id, body))
 
 
 routes = [Route("/v1/vector_stores/{vector_store_id}/search", search, methods=["POST"])]
