@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from aac import chunks
 from aac.chunks import Chunking
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def test_auto_and_no_strategy_are_800_tokens_overlapping_by_400() -> None:
@@ -31,12 +27,3 @@ def test_spans_cover_the_text_and_usage_counts_them(chunking: Chunking, length: 
         assert spans[-1][0] < length and (len(spans) == 1 or spans[-2][1] < length)  # no chunk is redundant
     text = sum(end - start for start, end in spans)
     assert chunks.usage_bytes(length, chunking) == text + len(spans) * chunks.EMBEDDING_BYTES
-
-
-def test_a_pdf_is_indexed_as_its_text_and_anything_else_as_its_bytes() -> None:
-    pdf = (REPO / "knowledge/policies/warranty.pdf").read_bytes()
-    text = chunks.parsed_text("Warranty.PDF", pdf)
-    assert text.startswith(b"Acme Widget Warranty Policy") and b"obj" not in text
-    assert chunks.parsed_text("notes.md", pdf) == pdf
-    with pytest.raises(ValueError, match="the PDF could not be read"):
-        chunks.parsed_text("broken.pdf", b"%PDF-1.4\nnot really")

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from aac import chunks
+from aac import chunks, parsing
 from aac.resources import LiveVectorStoreFile, LocalFile
 
 
@@ -25,7 +25,7 @@ class TextSizes(Mapping[str, int]):
 
     def __getitem__(self, path: str) -> int:
         local = self._files[path]
-        if not chunks.is_parsed(path):
+        if not parsing.is_parsed(path):
             return local.size
         if path not in self._parsed:
             self._parsed[path] = _parsed_size(local.abspath, local.size)
@@ -40,7 +40,7 @@ class TextSizes(Mapping[str, int]):
 
 def _parsed_size(path: Path, size: int) -> int:
     try:
-        return len(chunks.parsed_text(path.name, path.read_bytes()))
+        return len(parsing.parsed_text(path.name, path.read_bytes()))
     except (OSError, ValueError):
         return size  # unreadable here: indexing will say why; estimate from the bytes meanwhile
 

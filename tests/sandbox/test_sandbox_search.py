@@ -8,6 +8,7 @@ from typing import Any
 import openai
 import pytest
 from tests.sandbox.conftest import Raw, Upload
+from tests.test_parsing import docx
 
 from aac import chunks
 from aac.sandbox.server import RunningSandbox
@@ -198,3 +199,14 @@ def test_a_chunk_shows_whole_words_where_its_bytes_cut_one(client: openai.OpenAI
     assert len(results) == 1
     shown = results[0].content[0].text.split()
     assert "word0500" in shown and all(len(word) == 8 for word in shown)
+
+
+def test_a_word_document_is_indexed_and_read_as_its_text(client: openai.OpenAI, upload: Upload) -> None:
+    data = docx(["Claims need the order number"], ["and a photo of the damage."])
+    store_id, ids = _store(client, upload, {"claims.docx": data, **DOCS})
+    content = client.vector_stores.files.content(ids["claims.docx"], vector_store_id=store_id)
+    text = "".join(part.text or "" for part in content)
+    assert text == "Claims need the order number\nand a photo of the damage."
+    vs_file = client.vector_stores.files.retrieve(ids["claims.docx"], vector_store_id=store_id)
+    assert vs_file.usage_bytes == chunks.usage_bytes(len(text), chunks.Chunking.of(None))
+    assert list(client.vector_stores.search(store_id, query="photo of damage"))[0].filename == "claims.docx"

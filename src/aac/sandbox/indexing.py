@@ -15,7 +15,7 @@ import time
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from aac import chunks, limits
+from aac import chunks, limits, parsing
 from aac.sandbox.apierror import no_file
 from aac.sandbox.store import JSON, Store
 
@@ -43,7 +43,7 @@ def text_path(store: Store, file: JSON) -> Path:
     Parsed text missing (a database from before the sandbox parsed) is parsed now; a PDF that
     cannot be read has none.
     """
-    if not chunks.is_parsed(file["filename"]):
+    if not parsing.is_parsed(file["filename"]):
         return store.blob_path(file["id"])
     path = store.text_path(file["id"])
     if not path.exists():
@@ -59,7 +59,7 @@ def _parse(store: Store, file: JSON) -> int:
     path = store.text_path(file["id"])
     if path.exists():
         return path.stat().st_size
-    text = chunks.parsed_text(file["filename"], store.blob_path(file["id"]).read_bytes())
+    text = parsing.parsed_text(file["filename"], store.blob_path(file["id"]).read_bytes())
     partial = path.with_name(f"{path.name}.{threading.get_ident()}.part")
     partial.write_bytes(text)
     partial.replace(path)  # atomic: two stores attaching the same PDF at once never read half a text
@@ -76,7 +76,7 @@ def _index(store: Store, file: JSON) -> tuple[int, JSON | None]:
         }
     if file["bytes"] == 0:
         return 0, {"code": "invalid_file", "message": "The file is empty and cannot be indexed."}
-    if not chunks.is_parsed(file["filename"]):
+    if not parsing.is_parsed(file["filename"]):
         return file["bytes"], None
     try:
         return _parse(store, file), None
