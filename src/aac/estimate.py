@@ -2,8 +2,8 @@
 
 A store that exists starts from the `usage_bytes` it reports; each attachment the plan adds
 (or re-indexes) adds what `aac.chunks` says its text costs with the store's chunking, and each
-it removes takes off the `usage_bytes` it reports. The text is the file's bytes, or a PDF's
-extracted text, read only for a PDF the plan attaches anew.
+it removes takes off the `usage_bytes` it reports. The text is the file's bytes, or the text
+aac.parsing extracts (PDF, Word, PowerPoint), read only for a file the plan attaches anew.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from aac.resources import LiveVectorStoreFile, LocalFile
 
 
 class TextSizes(Mapping[str, int]):
-    """Bytes of text a store indexes from each local file, by path; a PDF is parsed when first asked."""
+    """Bytes of text a store indexes from each local file, by path; a parsed type is read when first asked."""
 
     def __init__(self, files: Mapping[str, LocalFile]) -> None:
         self._files = files
@@ -56,7 +56,7 @@ def path_usage(text_sizes: Mapping[str, int], path: str, strategy: Mapping[str, 
 def change_in_usage(attachment: LiveVectorStoreFile | None, estimate: Callable[[], int], *, reindexed: bool) -> int:
     """How an attachment the manifest wants changes its store's usage: new, re-indexed, or still indexing.
 
-    `estimate` is called only then, so a plan with nothing new parses no PDF.
+    `estimate` is called only then, so a plan with nothing new parses no document.
     """
     if attachment is None:
         return estimate()

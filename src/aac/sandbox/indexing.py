@@ -2,8 +2,8 @@
 
 State advances lazily when it is read, so there is no background thread and the outcome
 depends only on the file and the clock: an unsupported extension fails with
-`unsupported_file`, an empty file or an unreadable PDF with `invalid_file`, anything else
-completes. The text indexed is parsed when the file is attached (a PDF's extracted text is kept
+`unsupported_file`, an empty file or an unreadable document with `invalid_file`, anything else
+completes. The text indexed is parsed when the file is attached (a document's extracted text is kept
 beside its bytes); its chunks, in the model of `aac.chunks`, are what search ranks and what
 `usage_bytes` counts, so the same file always costs the same.
 """
@@ -40,8 +40,8 @@ def resolve_chunking(strategy: JSON | None) -> JSON:
 def text_path(store: Store, file: JSON) -> Path:
     """The text a store indexes for this file: the upload itself, or its parsed text.
 
-    Parsed text missing (a database from before the sandbox parsed) is parsed now; a PDF that
-    cannot be read has none.
+    Parsed text missing (a database from before the sandbox parsed) is parsed now; a document
+    that cannot be read has none.
     """
     if not parsing.is_parsed(file["filename"]):
         return store.blob_path(file["id"])
@@ -62,7 +62,7 @@ def _parse(store: Store, file: JSON) -> int:
     text = parsing.parsed_text(file["filename"], store.blob_path(file["id"]).read_bytes())
     partial = path.with_name(f"{path.name}.{threading.get_ident()}.part")
     partial.write_bytes(text)
-    partial.replace(path)  # atomic: two stores attaching the same PDF at once never read half a text
+    partial.replace(path)  # atomic: two stores attaching the same document at once never read half a text
     return len(text)
 
 
