@@ -13,14 +13,14 @@ SUNSET = "2026-08-26"
 
 
 class AssistantsUnavailable(AacError):
-    """The target answers 404 on /assistants: OpenAI (and Azure) since the sunset."""
+    """The target answers 404 on /assistants: OpenAI (and Azure) since the sunset; import asked for one."""
 
     def __init__(self, base_url: str) -> None:
         super().__init__(
             f"the Assistants API is gone on {base_url} (OpenAI shut it down on {SUNSET}); "
             "files and vector stores still work",
-            "keep only vector_store manifests for this target, or point it at a server that speaks "
-            "the Assistants v2 API (the sandbox does)",
+            "on this target, import vector stores (vs_...); assistant manifests are Responses API configuration "
+            "here (`aac output --format responses`)",
         )
         self.base_url = base_url
 

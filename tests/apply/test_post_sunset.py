@@ -1,0 +1,99 @@
+"""On a target without the Assistants API, assistant manifests are Responses API configuration.
+
+The example stack (assistants included) plans and applies against a sandbox serving as post-sunset
+OpenAI; `aac output --format responses` then gives each assistant request fields that the SDK's own
+`ResponseCreateParams` type accepts, holding the live ids of what apply provisioned.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import openai
+import pytest
+from tests.cli_harness import Cli
+
+from aac.sandbox.server import serve_in_background
+
+from .helpers import KEY_ENV, accepted_by_sdk, owned, write_stack
+
+
+@pytest.fixture
+def post_sunset(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Cli, openai.OpenAI]]:
+    monkeypatch.setenv(KEY_ENV, "sk-test")
+    with serve_in_background(":memory:", index_delay_ms=0, no_assistants=True) as server, \
+            openai.OpenAI(base_url=server.base_url, api_key="sk-test") as client:
+        yield Cli(write_stack(tmp_path / "stack", server.base_url), capsys), client
+
+
+def test_the_example_stack_applies_and_its_assistants_become_responses_config(
+        post_sunset: tuple[Cli, openai.OpenAI]) -> None:
+    aac, client = post_sunset
+    planned = aac("plan", "--format", "json")
+    assert planned.code == 0, planned.err
+    assert [n for n in planned.json()["notes"] if "configuration on this target" in n] == [
+        "3 assistants (customer-support, math-tutor, weather-bot) are configuration on this target, which has no "
+        "Assistants API: their files and vector stores are provisioned; `aac output --format responses` gives "
+        "their Responses API request fields"]
+    assert not [c for c in planned.json()["changes"] if c["kind"] == "assistant"]
+
+    applied = aac("apply", "--auto-approve")
+    assert applied.code == 0, applied.err
+    again = aac("plan", "--detailed-exitcode")
+    assert again.code == 0 and "No changes." in again.out and "configuration on this target" in again.out
+
+    result = aac("output", "--format", "responses", "--out", "app/assistants.json")
+    assert result.code == 0, result.err
+    document = json.loads((aac.root / "app/assistants.json").read_text(encoding="utf-8"))
+    assert document == result.json()
+    configs = document["assistants"]
+    assert sorted(configs) == ["customer-support", "math-tutor", "weather-bot"]
+    assert all(accepted_by_sdk(config) for config in configs.values())
+
+    [store] = [s for s in client.vector_stores.list() if (s.metadata or {}).get("aac-key") == "support-kb"]
+    [search] = configs["customer-support"]["tools"]
+    assert search == {"type": "file_search", "vector_store_ids": [store.id], "max_num_results": 8}
+    assert client.vector_stores.retrieve(store.id).file_counts.completed == 4
+    [code] = configs["math-tutor"]["tools"]
+    [file_id] = code["container"]["file_ids"]
+    assert code["container"]["type"] == "auto"
+    assert client.files.retrieve(file_id).filename.endswith(".quadratics.csv")
+    assert configs["math-tutor"]["temperature"] == 0.2
+    assert [t["name"] for t in configs["weather-bot"]["tools"]] == ["getCurrentWeather", "getNickname"]
+    assert document["not_sent"]["customer-support"] == ["description", "display_name", "metadata"]
+    assert "the Responses API has no field for description, display_name, metadata" in result.err
+
+
+def test_output_responses_before_apply_says_to_apply(post_sunset: tuple[Cli, openai.OpenAI]) -> None:
+    aac, _ = post_sunset
+    result = aac("output", "--format", "responses")
+    assert result.code == 1 and result.out == ""
+    assert "is not on the target" in result.err or "is not uploaded" in result.err
+    assert "hint: run `aac apply` on this target first" in result.err
+
+
+def test_destroy_removes_the_files_the_configuration_used(post_sunset: tuple[Cli, openai.OpenAI]) -> None:
+    aac, client = post_sunset
+    assert aac("apply", "--auto-approve").code == 0
+    assert aac("destroy", "--auto-approve").code == 0
+    assert not list(client.vector_stores.list()) and not list(client.files.list())
+
+
+def test_a_target_with_assistants_still_provisions_them(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                         monkeypatch: pytest.MonkeyPatch,
+                                                         sdk_for: Callable[[str], openai.OpenAI]) -> None:
+    monkeypatch.setenv(KEY_ENV, "sk-test")
+    with serve_in_background(":memory:", index_delay_ms=0) as server:
+        aac = Cli(write_stack(tmp_path / "stack", server.base_url), capsys)
+        planned = aac("plan", "--format", "json").json()
+        assert "notes" not in planned
+        assert aac("apply", "--auto-approve").code == 0
+        live = owned(sdk_for(server.base_url))
+        assert sorted(live.assistants) == ["customer-support", "math-tutor", "weather-bot"]
+        configs = aac("output", "--format", "responses").json()["assistants"]
+        [search] = configs["customer-support"]["tools"]
+        assert search["vector_store_ids"] == [live.stores["support-kb"][0].id]
+        assert all(accepted_by_sdk(config) for config in configs.values())
