@@ -184,6 +184,15 @@ def output(ctx: click.Context, fmt: str, out_file: str | None) -> None:
 
 
 @cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True)
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), help="Also write the report to FILE.")
+@click.pass_context
+def check(ctx: click.Context, fmt: str, out_file: str | None) -> None:
+    """Run the vector stores' retrieval checks with the target's search (exit 2 when one fails)."""
+    _run(ctx, _command("check", "check"), fmt=fmt, out_file=out_file)
+
+
+@cli.command()
 @click.option("--auto-approve", is_flag=True, help="Destroy without asking.")
 @click.option("--parallelism", type=click.IntRange(1, 64), default=4, show_default=True)
 @click.pass_context
