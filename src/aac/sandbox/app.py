@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from aac.sandbox import assistants, files, models, vector_store_files, vector_stores
+from aac.sandbox import assistants, files, models, search, vector_store_files, vector_stores
 from aac.sandbox.apierror import ApiError
 from aac.sandbox.faults import FaultInjector, drop_connection, fault_error
 from aac.sandbox.store import Store, new_id
@@ -135,6 +135,7 @@ def create_app(
         *files.routes,
         *vector_stores.routes,
         *vector_store_files.routes,
+        *search.routes,
         *models.routes,
     ]
     app = Starlette(
