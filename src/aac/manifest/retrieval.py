@@ -42,8 +42,17 @@ def _expected(ctx: LoadContext, doc: Document, folder: Path, files: tuple[str, .
     for candidate in candidates:
         if candidate in files:
             return candidate
-    ctx.warn(doc.path, line, f"a check of vector_store {doc.data['name']!r} expects {candidates[0]}, which is not "
+    expected = _likely(ctx, path, candidates)
+    ctx.warn(doc.path, line, f"a check of vector_store {doc.data['name']!r} expects {expected}, which is not "
              "among its files: the check will fail",
              "add the file to the store's `files`, or fix the path (a repository path, or one relative to the "
              "manifest's folder)")
-    return candidates[0]
+    return expected
+
+
+def _likely(ctx: LoadContext, path: str, candidates: list[str]) -> str:
+    """The reading the author meant: a file that exists, else relative to the folder when it starts with `.`."""
+    existing = [c for c in candidates if (ctx.root / c).is_file()]
+    if existing:
+        return existing[0]
+    return candidates[0] if path.startswith(".") or len(candidates) == 1 else candidates[-1]
