@@ -8,8 +8,14 @@ OpenAI; `aac output --format responses` then gives each assistant request fields
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import threading
 from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any, ClassVar
 
 import openai
 import pytest
@@ -17,7 +23,7 @@ from tests.cli_harness import Cli
 
 from aac.sandbox.server import serve_in_background
 
-from .helpers import KEY_ENV, accepted_by_sdk, owned, write_stack
+from .helpers import KEY_ENV, REPO, accepted_by_sdk, owned, write_stack
 
 
 @pytest.fixture
@@ -98,3 +104,48 @@ def test_a_target_with_assistants_still_provisions_them(tmp_path: Path, capsys: 
         [search] = configs["customer-support"]["tools"]
         assert search["vector_store_ids"] == [live.stores["support-kb"][0].id]
         assert all(accepted_by_sdk(config) for config in configs.values())
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    """Stands in for OpenAI's POST /v1/responses (the sandbox runs no model): records the body, answers one message."""
+
+    bodies: ClassVar[list[dict[str, Any]]] = []
+
+    def do_POST(self) -> None:  # noqa: N802 (the http.server API)
+        self.bodies.append(json.loads(self.rfile.read(int(self.headers["content-length"]))))
+        answer = {"id": "resp_1", "object": "response", "created_at": 0, "model": "gpt-4o", "status": "completed",
+                  "output": [{"type": "message", "id": "msg_1", "role": "assistant", "status": "completed",
+                              "content": [{"type": "output_text", "text": "Within 30 days.", "annotations": []}]}],
+                  "tools": [], "tool_choice": "auto", "parallel_tool_calls": True}
+        payload = json.dumps(answer).encode()
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_the_readme_application_sends_the_config_as_it_is(post_sunset: tuple[Cli, openai.OpenAI]) -> None:
+    aac, _ = post_sunset
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    code = readme.split("<!-- aac-example: responses-app -->\n```python\n", 1)[1].split("```", 1)[0]
+    assert len(code.strip().splitlines()) <= 10
+    assert aac("apply", "--auto-approve").code == 0
+    assert aac("output", "--format", "responses", "--out", "app/assistants.json").code == 0
+    config = json.loads((aac.root / "app/assistants.json").read_text(encoding="utf-8"))["assistants"]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        env = {**os.environ, "OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": f"http://127.0.0.1:{server.server_port}/v1"}
+        run = subprocess.run([sys.executable, "-c", code], cwd=aac.root, env=env, capture_output=True, text=True,
+                             timeout=60, check=False)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "Within 30 days.\n"
+    assert _Recorder.bodies == [{**config["customer-support"], "input": "Can I return my widget?"}]
