@@ -31,7 +31,7 @@ def test_a_check_fails_when_the_manifest_drops_its_document_and_passes_when_it_i
     set_store_files(aac.root, "[../../knowledge/**/*.md, ../../knowledge/policies/warranty.pdf]")
     validated = aac("validate")
     assert validated.code == 0
-    assert f"{SUPPORT}:20: warning: a check of vector_store 'support-kb' expects {RETURNS}, which is not among " \
+    assert f"{SUPPORT}:18: warning: a check of vector_store 'support-kb' expects {RETURNS}, which is not among " \
            "its files: the check will fail" in validated.err
     assert aac("apply", "--auto-approve").code == 0
     failing = aac("check", "--out", "checks.xml")
@@ -39,7 +39,7 @@ def test_a_check_fails_when_the_manifest_drops_its_document_and_passes_when_it_i
     assert "  PASS  vector_store.support-kb check 1: How do I reset my widget?" in failing.out
     assert "  FAIL  vector_store.support-kb check 2: How many days do I have to return a widget for a refund?" \
            in failing.out
-    assert f"{SUPPORT}:19: expected {RETURNS} in the top 3 results" in failing.out
+    assert f"{SUPPORT}:17: expected {RETURNS} in the top 3 results" in failing.out
     assert "Checks: 1 passed, 1 failed." in failing.out
     assert (aac.root / "checks.xml").read_text(encoding="utf-8") == failing.out
 
@@ -76,7 +76,7 @@ def test_a_store_with_checks_that_is_not_on_the_target_is_an_error(aac: Cli) -> 
 def test_no_checks_declared_passes_without_reading_the_target(aac: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     manifest = aac.root / SUPPORT
     text = manifest.read_text(encoding="utf-8")
-    manifest.write_text(text[:text.index("# Questions customers")] + text[text.index("---"):], encoding="utf-8")
+    manifest.write_text(text[:text.index("# Questions customers")] + text[text.index("metadata:"):], encoding="utf-8")
     monkeypatch.delenv("AAC_APPLY_TEST_KEY")  # no key: nothing may need the target
     result = aac("check")
     assert result.code == 0, result.err
@@ -93,7 +93,7 @@ def test_no_checks_declared_passes_without_reading_the_target(aac: Cli, monkeypa
 def test_checks_are_validated_offline(aac: Cli, check: str, problem: str) -> None:
     manifest = aac.root / SUPPORT
     text = manifest.read_text(encoding="utf-8")
-    start, end = text.index("checks:\n"), text.index("---")
+    start, end = text.index("checks:\n"), text.index("metadata:")
     manifest.write_text(text[:start] + f"checks: [{check}]\n" + text[end:], encoding="utf-8")
     result = aac("check")
     assert result.code == 1 and problem in result.err, result.err

@@ -45,6 +45,8 @@ def test_the_example_stack_applies_and_its_assistants_become_responses_config(
         "Assistants API: their files and vector stores are provisioned; `aac output --format responses` gives "
         "their Responses API request fields"]
     assert not [c for c in planned.json()["changes"] if c["kind"] == "assistant"]
+    markdown = aac("plan", "--format", "markdown").out
+    assert "> **Note:** 3 assistants (customer-support, math-tutor, weather-bot) are configuration" in markdown
 
     applied = aac("apply", "--auto-approve")
     assert applied.code == 0, applied.err
