@@ -203,7 +203,7 @@ def destroy(ctx: click.Context, auto_approve: bool, parallelism: int) -> None:
 
 @cli.group()
 def sandbox() -> None:
-    """The local Assistants v2 / Files / Vector Stores server."""
+    """The local Assistants v2 / Files / Vector Stores / Agents (beta) server."""
 
 
 @sandbox.command()
@@ -214,6 +214,9 @@ def sandbox() -> None:
 @click.option("--fault-rate", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True)
 @click.option("--seed", type=int, default=None)
 @click.option("--no-assistants", is_flag=True, help="Answer 404 on /v1/assistants, as OpenAI does since the sunset.")
+@click.option(
+    "--no-agents", is_flag=True, help="Answer 404 on /v1/agents and /v1/vaults, as a target without the Agents beta."
+)
 @click.option("--allow-remote", is_flag=True, help="Allow a host other than loopback.")
 @click.pass_context
 def serve(ctx: click.Context, **options: Any) -> None:
