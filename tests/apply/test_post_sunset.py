@@ -53,6 +53,7 @@ def test_the_example_stack_applies_and_its_assistants_become_responses_config(
     again = aac("plan", "--detailed-exitcode")
     assert again.code == 0 and "No changes." in again.out and "configuration on this target" in again.out
     assert aac("check").code == 0  # the knowledge the assistants search answers what it should
+    assert aac("drift").code == 0  # configuration is not drift, and the stores and files are in sync
 
     result = aac("output", "--format", "responses", "--out", "app/assistants.json")
     assert result.code == 0, result.err
