@@ -47,6 +47,7 @@ __all__ = [
 ]
 
 DESTROY_REASON = "destroy deletes everything the stack owns"
+NOTE_NAMES = 5  # assistants named in the one-line note; the rest are counted
 EXPIRED_REASON = "the store expired (expires_after), so it is rebuilt"
 # Fields the API cannot change in place on a vector store: the store is rebuilt.
 REPLACE_REASONS = {
@@ -319,7 +320,8 @@ def _notes(d: _Diff) -> tuple[str, ...]:
     keys = sorted(d.wanted(d.desired.assistants))
     if d.live.assistants_supported or not keys:
         return ()
-    return (f"{plural(len(keys), 'assistant')} ({', '.join(keys)}) {'is' if len(keys) == 1 else 'are'} "
+    named = ", ".join(keys[:NOTE_NAMES]) + (f" and {len(keys) - NOTE_NAMES} more" if len(keys) > NOTE_NAMES else "")
+    return (f"{plural(len(keys), 'assistant')} ({named}) {'is' if len(keys) == 1 else 'are'} "
             "configuration on this target, which has no Assistants API: their files and vector stores are "
             "provisioned; `aac output --format responses` gives their Responses API request fields",)
 
