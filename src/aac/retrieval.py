@@ -17,6 +17,7 @@ from aac.errors import AacError
 from aac.resources import ATTR_PATH, DesiredState, LiveState, LiveVectorStoreFile, RetrievalCheck
 
 EXIT_FAILED = 2
+FORMAT_VERSION = "1.0"  # of the JSON report
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class CheckReport:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "stack": self.stack, "target": self.target, "created_at": self.created_at,
+            "format_version": FORMAT_VERSION, "stack": self.stack, "target": self.target, "created_at": self.created_at,
             "summary": {"checks": len(self.results), "passed": len(self.results) - len(self.failed),
                         "failed": len(self.failed)},
             "checks": [{"vector_store": r.store, "number": r.number, "query": r.check.query,
