@@ -245,6 +245,25 @@ def test_a_failed_attachment_is_replaced_with_the_reason() -> None:
     assert change.kind == "vector_store_file" and change.reason == "indexing failed: cannot parse"
 
 
+
+def test_the_storage_estimate_starts_from_the_store_and_prices_new_text_by_its_chunks() -> None:
+    hashes = {**HASHES, "kb/faq.md": "f" * 64}
+    snapshot = applied_snapshot(state(kb()), HASHES)
+    snapshot["vector_stores"][0]["usage_bytes"] = 5000  # the store's own figure wins over its files' sum
+    plan = plan_for(state(kb()), snapshot, hashes)
+    # faq.md's new bytes (100 B: one chunk, plus a 1 KiB embedding) replace the old attachment's 100 B
+    assert (plan.cost.storage_bytes_before, plan.cost.storage_bytes_after) == (5000, 5000 - 100 + 100 + 1024)
+
+
+def test_an_attachment_still_indexing_or_failed_is_priced_as_it_will_be() -> None:
+    snapshot = applied_snapshot(state(kb()), HASHES)
+    indexing, failed = snapshot["vector_store_files"]["vs_kb"]
+    indexing.update(status="in_progress", usage_bytes=0)
+    failed.update(status="failed", usage_bytes=0, last_error={"code": "server_error", "message": "x"})
+    snapshot["vector_stores"][0]["usage_bytes"] = 0
+    plan = plan_for(state(kb()), snapshot)
+    assert plan.cost.storage_bytes_after == 2 * (100 + 1024)
+
 # --- deletes, protection, ownership, destroy --------------------------------------------
 
 

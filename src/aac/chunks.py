@@ -5,12 +5,12 @@ the planner estimates storage with it, so a plan's estimate and the sandbox agre
 construction. No tokenizer runs offline here (tiktoken fetches its encodings at run time), so
 a token is 4 bytes of UTF-8 text, OpenAI's own rule of thumb. A store bills "the sum of all the
 parsed chunks from your files and their corresponding embeddings" (API_FACTS 3.7): every
-chunk's text, overlaps included, plus one 256-dimension float32 embedding per chunk.
+chunk's text, overlaps included, plus one 256-dimension float32 embedding per chunk. The text
+is what aac.parsing extracts from a file.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +18,6 @@ from typing import Any
 BYTES_PER_TOKEN = 4
 EMBEDDING_BYTES = 256 * 4  # text-embedding-3-large at 256 dimensions
 AUTO_TOKENS = (800, 400)  # `auto` chunking: 800-token chunks overlapping by 400 (API_FACTS 3.7)
-PARSED_SUFFIXES = (".pdf",)  # text is extracted; every other type is indexed as its bytes
 
 
 @dataclass(frozen=True)
@@ -68,24 +67,3 @@ def usage_bytes(text_bytes: int, chunking: Chunking) -> int:
         return 0
     chunk_text = (count - 1) * chunking.size + text_bytes - (count - 1) * chunking.step
     return chunk_text + count * EMBEDDING_BYTES
-
-
-def is_parsed(filename: str) -> bool:
-    """Whether the text indexed is extracted from the bytes rather than the bytes themselves."""
-    return filename.lower().endswith(PARSED_SUFFIXES)
-
-
-def parsed_text(filename: str, data: bytes) -> bytes:
-    """The UTF-8 text a store indexes: a PDF's extracted text, any other file's own bytes.
-
-    Raises ValueError when a PDF cannot be read.
-    """
-    if not is_parsed(filename):
-        return data
-    from pypdf import PdfReader  # imported here: plans that attach no PDF never load it
-
-    try:
-        pages = PdfReader(io.BytesIO(data)).pages
-        return "\n".join(page.extract_text() for page in pages).encode("utf-8")
-    except Exception as exc:  # a damaged PDF fails in many ways inside pypdf; each is "unreadable" here
-        raise ValueError(f"the PDF could not be read ({exc.__class__.__name__}: {exc})") from exc

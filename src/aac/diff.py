@@ -23,6 +23,7 @@ from aac.canonical import (
     canonical_vector_store,
 )
 from aac.diff_files import StoreFiles, attachment_changes, file_changes
+from aac.estimate import TextSizes
 from aac.identity import fingerprint, is_protected, owner_of, spec_hash
 from aac.output import plural
 from aac.plan import Action, Change, Cost, Plan
@@ -278,8 +279,11 @@ def _store_files(d: _Diff, store_changes: Iterable[Change]) -> list[StoreFiles]:
             continue
         spec = d.desired.vector_stores[change.name]
         live = d.live.vector_stores.get(change.name)
-        reuse = live.files if live is not None and change.action is not Action.REPLACE else ()
-        result.append(StoreFiles(change.name, spec.files, reuse, spec.file_ids))
+        if live is None or change.action is Action.REPLACE:
+            result.append(StoreFiles(change.name, spec.files, (), spec.file_ids, 0, spec.chunking_strategy))
+            continue
+        usage = int(live.raw.get("usage_bytes") or 0)  # the estimate starts from what the store reports
+        result.append(StoreFiles(change.name, spec.files, live.files, spec.file_ids, usage, spec.chunking_strategy))
     return result
 
 
@@ -292,7 +296,8 @@ def diff(desired: DesiredState, hashes: Mapping[str, str], live: LiveState, *, t
     assistants = _assistants(d, replaced)
     wanted_paths = _wanted_paths(d)
     sizes = {path: local.size for path, local in desired.files.items()}
-    attachments, storage_after = attachment_changes(_store_files(d, stores), hashes, sizes, live)
+    text_sizes = TextSizes(desired.files)
+    attachments, storage_after = attachment_changes(_store_files(d, stores), hashes, text_sizes, live)
     referenced, known_paths = _referenced(live)
     keep = {**_kept_by_id(d), **_kept_shas(d)}
     files, freed = file_changes(desired.stack, wanted_paths, hashes, sizes, live, keep=keep,

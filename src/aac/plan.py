@@ -81,7 +81,7 @@ class Change:
 @dataclass(frozen=True)
 class Cost:
     storage_bytes_before: int = 0
-    storage_bytes_after: int = 0  # an estimate: new attachments count their file bytes
+    storage_bytes_after: int = 0  # an estimate (aac.estimate): live usage, plus the chunk model for new files
     files_bytes_freed: int = 0  # bytes of the uploads the plan deletes
 
     @staticmethod

@@ -8,8 +8,10 @@ from typing import Any
 import openai
 import pytest
 from tests.sandbox.conftest import Raw, Upload
+from tests.test_parsing import docx
 
 from aac import chunks
+from aac.sandbox.server import RunningSandbox
 
 REPO = Path(__file__).resolve().parents[2]
 DOCS = {
@@ -178,3 +180,33 @@ def test_a_removed_or_deleted_file_is_no_longer_found(client: openai.OpenAI, upl
     client.files.delete(ids["shipping.md"])
     found = {r.file_id for r in client.vector_stores.search(store_id, query="warranty shipping refund")}
     assert found == {ids["returns.md"]}
+
+
+def test_a_pdf_indexed_before_the_sandbox_kept_its_text_is_parsed_when_read(
+        client: openai.OpenAI, upload: Upload, sandbox: RunningSandbox) -> None:
+    pdf = (REPO / "knowledge/policies/shipping-and-returns.pdf").read_bytes()
+    store_id, ids = _store(client, upload, {"returns.pdf": pdf})
+    sandbox.store.text_path(ids["returns.pdf"]).unlink()  # as in a database written by an older sandbox
+    top = list(client.vector_stores.search(store_id, query="refund"))[0]
+    assert top.file_id == ids["returns.pdf"] and "full refund" in top.content[0].text
+
+
+def test_a_chunk_shows_whole_words_where_its_bytes_cut_one(client: openai.OpenAI, upload: Upload) -> None:
+    text = b" ".join(b"word%04d" % i for i in range(1000))  # 9 bytes a word: 400-byte chunks cut words
+    small = {"type": "static", "static": {"max_chunk_size_tokens": 100, "chunk_overlap_tokens": 0}}
+    store_id, _ = _store(client, upload, {"words.txt": text}, chunking=small)
+    results = list(client.vector_stores.search(store_id, query="word0500", max_num_results=50))
+    assert len(results) == 1
+    shown = results[0].content[0].text.split()
+    assert "word0500" in shown and all(len(word) == 8 for word in shown)
+
+
+def test_a_word_document_is_indexed_and_read_as_its_text(client: openai.OpenAI, upload: Upload) -> None:
+    data = docx(["Claims need the order number"], ["and a photo of the damage."])
+    store_id, ids = _store(client, upload, {"claims.docx": data, **DOCS})
+    content = client.vector_stores.files.content(ids["claims.docx"], vector_store_id=store_id)
+    text = "".join(part.text or "" for part in content)
+    assert text == "Claims need the order number\nand a photo of the damage."
+    vs_file = client.vector_stores.files.retrieve(ids["claims.docx"], vector_store_id=store_id)
+    assert vs_file.usage_bytes == chunks.usage_bytes(len(text), chunks.Chunking.of(None))
+    assert list(client.vector_stores.search(store_id, query="photo of damage"))[0].filename == "claims.docx"

@@ -2,19 +2,20 @@
 
 State advances lazily when it is read, so there is no background thread and the outcome
 depends only on the file and the clock: an unsupported extension fails with
-`unsupported_file`, an empty file or an unreadable PDF with `invalid_file`, anything else
-completes. The text indexed is parsed when the file is attached (a PDF's extracted text is kept
+`unsupported_file`, an empty file or an unreadable document with `invalid_file`, anything else
+completes. The text indexed is parsed when the file is attached (a document's extracted text is kept
 beside its bytes); its chunks, in the model of `aac.chunks`, are what search ranks and what
 `usage_bytes` counts, so the same file always costs the same.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from aac import chunks, limits
+from aac import chunks, limits, parsing
 from aac.sandbox.apierror import no_file
 from aac.sandbox.store import JSON, Store
 
@@ -37,17 +38,31 @@ def resolve_chunking(strategy: JSON | None) -> JSON:
 
 
 def text_path(store: Store, file: JSON) -> Path:
-    """Where the text a store indexes for this file is: the upload itself, or its parsed text."""
-    return store.text_path(file["id"]) if chunks.is_parsed(file["filename"]) else store.blob_path(file["id"])
+    """The text a store indexes for this file: the upload itself, or its parsed text.
+
+    Parsed text missing (a database from before the sandbox parsed) is parsed now; a document
+    that cannot be read has none.
+    """
+    if not parsing.is_parsed(file["filename"]):
+        return store.blob_path(file["id"])
+    path = store.text_path(file["id"])
+    if not path.exists():
+        try:
+            _parse(store, file)
+        except ValueError:
+            path.write_bytes(b"")
+    return path
 
 
 def _parse(store: Store, file: JSON) -> int:
     """Parse the file once (for every store it joins); the size of its text. ValueError if unreadable."""
-    path = text_path(store, file)
+    path = store.text_path(file["id"])
     if path.exists():
         return path.stat().st_size
-    text = chunks.parsed_text(file["filename"], store.blob_path(file["id"]).read_bytes())
-    path.write_bytes(text)
+    text = parsing.parsed_text(file["filename"], store.blob_path(file["id"]).read_bytes())
+    partial = path.with_name(f"{path.name}.{threading.get_ident()}.part")
+    partial.write_bytes(text)
+    partial.replace(path)  # atomic: two stores attaching the same document at once never read half a text
     return len(text)
 
 
@@ -61,7 +76,7 @@ def _index(store: Store, file: JSON) -> tuple[int, JSON | None]:
         }
     if file["bytes"] == 0:
         return 0, {"code": "invalid_file", "message": "The file is empty and cannot be indexed."}
-    if not chunks.is_parsed(file["filename"]):
+    if not parsing.is_parsed(file["filename"]):
         return file["bytes"], None
     try:
         return _parse(store, file), None

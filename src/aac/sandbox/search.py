@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -35,6 +36,8 @@ K1 = 1.2
 B = 0.75
 DEFAULT_MAX_RESULTS = 10
 _WORD = re.compile(r"\w+")
+_SPACE = re.compile(rb"\s")
+_LONGEST_WORD = 64  # bytes a chunk's last word may run past its end
 
 
 @dataclass(frozen=True)
@@ -56,17 +59,31 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-@functools.lru_cache(maxsize=128)
+@functools.lru_cache(maxsize=1024)
 def _chunks_of(path: str, stamp: tuple[int, int], max_tokens: int, overlap_tokens: int) -> tuple[Chunk, ...]:
     """The chunks of one indexed text (cached: uploads never change, `stamp` guards a reused path)."""
     with open(path, "rb") as handle:
         data = handle.read()
     result = []
     for start, end in chunks.spans(len(data), chunks.Chunking(max_tokens, overlap_tokens)):
-        text = data[start:end].decode("utf-8", "replace")
+        text = _whole_words(data, start, end).decode("utf-8", "replace")
         terms = words(text)
         result.append(Chunk(text, Counter(terms), len(terms)))
     return tuple(result)
+
+
+def _whole_words(data: bytes, start: int, end: int) -> bytes:
+    """A chunk's bytes without the word cut at its start and with the one cut at its end made whole.
+
+    Only the text searched and shown moves; the chunk's size (and so `usage_bytes`) does not.
+    """
+    if start > 0 and not data[start - 1:start].isspace():
+        cut = _SPACE.search(data, start, end)
+        start = cut.start() if cut else start
+    if end < len(data) and not data[end - 1:end].isspace() and not data[end:end + 1].isspace():
+        cut = _SPACE.search(data, end, end + _LONGEST_WORD)
+        end = cut.start() if cut else end
+    return data[start:end]
 
 
 def _candidates(store: Store, vector_store_id: str, flt: Mapping[str, Any] | None) -> list[tuple[JSON, str, Chunk]]:
@@ -117,24 +134,26 @@ def _result(hit: Hit) -> JSON:
     }
 
 
+def _page(store: Store, vector_store_id: str, body: JSON) -> JSON:
+    queries = body["query"] if isinstance(body["query"], list) else [body["query"]]
+    threshold = (body.get("ranking_options") or {}).get("score_threshold", 0.0)
+    hits = [h for h in rank(_candidates(store, vector_store_id, body.get("filters")), queries) if h.score >= threshold]
+    return {
+        "object": "vector_store.search_results.page",
+        "search_query": queries,
+        "data": [_result(hit) for hit in hits[: body.get("max_num_results", DEFAULT_MAX_RESULTS)]],
+        "has_more": False,
+        "next_page": None,
+    }
+
+
 async def search(request: Request) -> JSONResponse:
     store = store_of(request)
     vector_store_id = request.path_params["vector_store_id"]
     get_vector_store(store, vector_store_id)  # 404 for an unknown store; settles its files
     body = await read_body(request, schemas.VECTOR_STORE_SEARCH)
-    queries = body["query"] if isinstance(body["query"], list) else [body["query"]]
-    threshold = (body.get("ranking_options") or {}).get("score_threshold", 0.0)
-    hits = [h for h in rank(_candidates(store, vector_store_id, body.get("filters")), queries) if h.score >= threshold]
-    limit = body.get("max_num_results", DEFAULT_MAX_RESULTS)
-    return JSONResponse(
-        {
-            "object": "vector_store.search_results.page",
-            "search_query": queries,
-            "data": [_result(hit) for hit in hits[:limit]],
-            "has_more": False,
-            "next_page": None,
-        }
-    )
+    # Chunking a large store takes seconds: off the event loop, so other requests are served meanwhile.
+    return JSONResponse(await run_in_threadpool(_page, store, vector_store_id, body))
 
 
 routes = [Route("/v1/vector_stores/{vector_store_id}/search", search, methods=["POST"])]

@@ -70,7 +70,7 @@ async def delete_file(request: Request) -> JSONResponse:
 
 
 async def file_content(request: Request) -> JSONResponse:
-    """The text indexed from the file (a PDF's extracted text), in one page; none before it is indexed."""
+    """The text indexed from the file (a document's extracted text), in one page; none before it is indexed."""
     store = store_of(request)
     vs_file = _get_file(store, _vector_store_id(request), request.path_params["file_id"])
     file = store.get(FILE, vs_file["id"])
