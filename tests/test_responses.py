@@ -9,7 +9,7 @@ from aac.errors import AacError
 from aac.resources import AssistantSpec
 from aac.responses import LiveIds, responses_config, responses_document
 
-IDS = LiveIds(stores={"kb": "vs_1"}, files={"a" * 64: "file-A"}, hashes={"data/t.csv": "a" * 64})
+IDS = LiveIds(stores={"kb": "vs_1"}, files={"a" * 64: "file-A"}, hashes={"data/t.csv": "a" * 64, "t2.csv": "a" * 64})
 SCHEMA = {"type": "object", "properties": {"x": {"type": "string"}}, "required": ["x"], "additionalProperties": False}
 
 
@@ -47,7 +47,7 @@ def test_tools_take_live_ids_and_flatten_functions() -> None:
                {"type": "file_search", "file_search": {"ranking_options": {"ranker": "default_2024_08_21",
                                                                            "score_threshold": 0.4}}},
                {"type": "function", "function": {"name": "now"}}),
-        code_interpreter_files=("data/t.csv",), code_interpreter_ids=("file-Z",), vector_store="kb",
+        code_interpreter_files=("data/t.csv", "t2.csv"), code_interpreter_ids=("file-Z",), vector_store="kb",
     ), IDS)
     assert config["tools"] == [
         {"type": "code_interpreter", "container": {"type": "auto", "file_ids": ["file-A", "file-Z"]}},

@@ -51,7 +51,7 @@ class _Config:
                 raise AacError(f"assistant.{self.spec.name}'s code-interpreter file {path} is not uploaded",
                                APPLY_HINT)
             result.append(file_id)
-        return [*result, *self.spec.code_interpreter_ids]
+        return list(dict.fromkeys([*result, *self.spec.code_interpreter_ids]))  # paths with the same bytes: one id
 
     def tool(self, tool: JSON) -> JSON:
         kind = tool["type"]
