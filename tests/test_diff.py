@@ -332,3 +332,21 @@ def test_this_stacks_own_upload_named_by_id_compares_by_content_and_is_kept() ->
                     kb(files=("kb/guide.md",), file_ids=(own,)), files=("kb/guide.md",))
     live = applied_snapshot(state(tutor(code_interpreter_files=("kb/faq.md",)), kb()), HASHES)
     assert actions(plan_for(desired, live)) == {}
+
+
+# --- a target without the Assistants API: assistants are configuration ------------------
+
+
+def test_without_assistants_the_code_interpreter_uploads_stay_and_one_note_names_the_assistants() -> None:
+    desired = state(tutor(), kb())
+    snapshot = {**applied_snapshot(desired, HASHES), "assistants": None}
+    plan = plan_for(desired, snapshot)
+    assert actions(plan) == {}  # data/a.csv is used by no store, and kept: the container's file
+    assert plan.changes[[c.address for c in plan.changes].index("file.data/a.csv")].action is Action.NOOP
+    assert plan.notes == ("1 assistant (tutor) is configuration on this target, which has no Assistants API: "
+                          "their files and vector stores are provisioned; `aac output --format responses` gives "
+                          "their Responses API request fields",)
+    many = state(*(tutor(name=f"t{i}") for i in range(7)), kb())
+    assert "7 assistants (t0, t1, t2, t3, t4 and 2 more) are configuration" in plan_for(many, snapshot).notes[0]
+    assert plan_for(desired, snapshot, destroy=True).notes == ()
+    assert plan_for(desired, desired).notes == ()
