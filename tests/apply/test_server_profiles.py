@@ -201,3 +201,18 @@ def test_a_file_that_failed_without_a_reason_says_so(aac: Cli, client: openai.Op
     assert applied.code == 1
     assert ("failed    vector_store_file.contact/docs/contact/hours.md: the API could not index "
             "docs/contact/hours.md: failed, and the server gave no reason (last_error is null)") in applied.out
+
+
+@LLAMA_FAMILY
+def test_the_example_stack_applies_with_its_assistants_as_configuration(
+        server: RunningSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from .helpers import write_stack as write_example
+
+    monkeypatch.setenv(KEY_ENV, "sk-test")
+    aac = Cli(write_example(tmp_path / "example", server.base_url), capsys)
+    applied = aac("apply", "--auto-approve")
+    assert applied.code == 0, applied.err
+    assert aac("plan", "--detailed-exitcode").code == 0
+    assert aac("output", "--format", "responses").code == 0
+    assert aac("destroy", "--auto-approve").code == 0
