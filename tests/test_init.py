@@ -76,6 +76,16 @@ def test_plan_runs_on_pull_requests_and_comments_once() -> None:
     assert "<!-- aac-plan: demo -->" in script and "updateComment" in script
 
 
+def test_plan_runs_the_retrieval_checks_on_a_staging_target_when_one_is_configured() -> None:
+    job = workflow(".github/workflows/plan.yml")["jobs"]["checks"]
+    assert job["needs"] == "plan" and job["if"] == "vars.AAC_STAGING_TARGET != ''"
+    assert job["env"]["AAC_TARGET"] == "${{ vars.AAC_STAGING_TARGET }}"
+    assert job["concurrency"] == {"group": "aac-staging-demo", "cancel-in-progress": False}
+    runs = [step["run"] for step in job["steps"] if "run" in step]
+    assert runs[-2:] == ["aac apply --auto-approve", "aac check --format junit --out checks.xml > /dev/null"]
+    assert any(step.get("with", {}).get("report_paths") == "checks.xml" for step in job["steps"])
+
+
 def test_apply_runs_on_main_one_at_a_time_never_cancelled() -> None:
     data = workflow(".github/workflows/apply.yml")
     assert data["on"]["push"]["branches"] == ["main"]

@@ -175,11 +175,22 @@ def import_(ctx: click.Context, keys: tuple[str, ...], import_all: bool, out_dir
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["json", "env"]), default="json", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "env", "responses"]), default="json", show_default=True,
+              help="responses: each assistant as Responses API request fields.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), help="Also write the document to FILE.")
 @click.pass_context
-def output(ctx: click.Context, fmt: str) -> None:
+def output(ctx: click.Context, fmt: str, out_file: str | None) -> None:
     """Print each object's live id by key, for applications."""
-    _run(ctx, _command("output", "output"), fmt=fmt)
+    _run(ctx, _command("output", "output"), fmt=fmt, out_file=out_file)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True)
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), help="Also write the report to FILE.")
+@click.pass_context
+def check(ctx: click.Context, fmt: str, out_file: str | None) -> None:
+    """Run the vector stores' retrieval checks with the target's search (exit 2 when one fails)."""
+    _run(ctx, _command("check", "check"), fmt=fmt, out_file=out_file)
 
 
 @cli.command()

@@ -153,11 +153,8 @@ def _target(name: str, value: Any, error: Any) -> Target | None:
               "remove it, and name the variable that holds it instead: `api_key_env: OPENAI_API_KEY`", "api_key")
         return None
     _unknown_keys(value, TARGET_KEYS, (), f"target {name!r}", lambda key, msg, hint: error(msg, hint, *key))
-    reserved = value.get("reserved_metadata", [])
-    if not isinstance(reserved, list) or not all(isinstance(k, str) and k for k in reserved):
-        error(f"target {name!r}: `reserved_metadata` must be a list of metadata keys",
-              "write the keys the server adds to objects itself, for example `reserved_metadata: [provider_id]`",
-              "reserved_metadata")
+    reserved = _reserved(name, value, error)
+    if reserved is None:
         return None
     for key in TARGET_KEYS[1:-1]:
         if key in value and not isinstance(value[key], str):
@@ -177,8 +174,19 @@ def _target(name: str, value: Any, error: Any) -> Target | None:
         api_key_env=env or ("OPENAI_API_KEY" if kind == "openai" else None),
         organization=value.get("organization"),
         project=value.get("project"),
-        reserved_metadata=tuple(reserved),
+        reserved_metadata=reserved,
     )
+
+
+def _reserved(name: str, value: dict[str, Any], error: Any) -> tuple[str, ...] | None:
+    """The metadata keys the target's server writes itself; None (after an error) when not a list of keys."""
+    reserved = value.get("reserved_metadata", [])
+    if isinstance(reserved, list) and all(isinstance(k, str) and k for k in reserved):
+        return tuple(reserved)
+    error(f"target {name!r}: `reserved_metadata` must be a list of metadata keys",
+          "write the keys the server adds to objects itself, for example `reserved_metadata: [provider_id]`",
+          "reserved_metadata")
+    return None
 
 
 def _unknown_keys(data: dict[str, Any], known: tuple[str, ...], at: tuple[Any, ...], where: str, error: Any) -> None:

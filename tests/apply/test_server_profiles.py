@@ -186,3 +186,33 @@ def test_a_field_the_server_does_not_take_fails_the_apply_naming_it(aac: Cli, cl
     assert applied.code == 1
     assert ('failed    vector_store.policies: the server\'s answer after apply does not match what aac sent: '
             'expires_after: sent null, the server returned {"anchor": "last_active_at", "days": 30}') in applied.out
+
+
+@pytest.mark.parametrize("server", ["llama-stack"], indirect=True)
+def test_a_file_that_failed_without_a_reason_says_so(aac: Cli, client: openai.OpenAI) -> None:
+    assert aac("apply", "--auto-approve").code == 0
+    for store in client.vector_stores.list():  # someone strips the server's keys: it can no longer index
+        kept = {k: v for k, v in (store.metadata or {}).items() if k not in SERVER_METADATA_KEYS}
+        client.vector_stores.update(store.id, metadata=kept)
+    (aac.root / "docs/contact/hours.md").write_text("# Hours\n9 to 5.\n", encoding="utf-8")
+
+    applied = aac("apply", "--auto-approve")
+
+    assert applied.code == 1
+    assert ("failed    vector_store_file.contact/docs/contact/hours.md: the API could not index "
+            "docs/contact/hours.md: failed, and the server gave no reason (last_error is null)") in applied.out
+
+
+@LLAMA_FAMILY
+def test_the_example_stack_applies_with_its_assistants_as_configuration(
+        server: RunningSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from .helpers import write_stack as write_example
+
+    monkeypatch.setenv(KEY_ENV, "sk-test")
+    aac = Cli(write_example(tmp_path / "example", server.base_url), capsys)
+    applied = aac("apply", "--auto-approve")
+    assert applied.code == 0, applied.err
+    assert aac("plan", "--detailed-exitcode").code == 0
+    assert aac("output", "--format", "responses").code == 0
+    assert aac("destroy", "--auto-approve").code == 0

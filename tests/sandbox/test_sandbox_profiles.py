@@ -143,3 +143,12 @@ def test_llama_stack_cursor_drops_files_of_the_same_second(llama: tuple[RunningS
     listed = list(sdk.vector_stores.files.list(store.id, limit=2))
     assert len(listed) < 5
     assert sdk.vector_stores.retrieve(store.id).file_counts.total == 5
+
+
+def test_expires_after_null_is_ignored_and_assistants_files_download(family: tuple[str, openai.OpenAI]) -> None:
+    _, sdk = family
+    store = sdk.vector_stores.create(name="kb", expires_after={"anchor": "last_active_at", "days": 3})
+    updated = sdk.vector_stores.update(store.id, expires_after=None)
+    assert updated.expires_after is not None and updated.expires_after.days == 3
+    assert sdk.files.content(_upload(sdk)).read() == b"# hello\n"
+    assert sdk.vector_stores.list(extra_query={"limit": 1, "after": store.id}).first_id is None

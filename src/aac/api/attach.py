@@ -50,8 +50,8 @@ class BatchSupport:
             if not isinstance(exc.__cause__, openai.BadRequestError) or is_not_found(exc.__cause__):
                 raise
             return self.learn(False, f"refused with HTTP 400 ({api_message(exc.__cause__)})")
-        if batch.status == "completed" and batch.file_counts.total == 0:
-            return self.learn(False, "answered `completed` with file_counts.total 0, attaching nothing")
+        if batch.file_counts.total == 0:  # OpenAI counts every file of a batch from its first answer on
+            return self.learn(False, f"answered `{batch.status}` with file_counts.total 0, attaching nothing")
         return self.learn(True, "")
 
     def attach_without(self, writer: Writer, store_id: str, entries: list[JSON]) -> None:

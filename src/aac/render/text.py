@@ -27,7 +27,8 @@ def render_text(plan: Plan, out: Output) -> str:
         parts.extend(render_block(build_block(change, files), out) for change in changes)
         parts.append(out.style(summary_line(plan), "bold") + "\n" + _address_list(plan, out))
     parts.append("\n".join(_footer(plan)))
-    warnings = [out.style("Warning: ", "yellow", "bold") + text for text in plan.warnings]
+    warnings = [out.style("Note: ", "bold") + text for text in plan.notes]
+    warnings += [out.style("Warning: ", "yellow", "bold") + text for text in plan.warnings]
     if warnings:
         parts.append("\n".join(warnings))
     return "\n\n".join(part for part in parts if part) + "\n"
