@@ -1,9 +1,10 @@
 """A stack's whole life through the CLI, checked against what the server itself lists through the SDK.
 
-One test, because each step starts from the state the previous one left: validate, plan, apply, an empty
-plan, changed bytes, a moved file, a removed manifest, a file attached by hand then drift, import, output,
-destroy. It runs against the sandbox in the normal suite and against a real Llama Stack-family server in CI
-(see conftest.py); every message names the step, so a failure on a real server says where it went wrong.
+One test, because each step starts from the state the previous one left: validate, plan, apply, an empty plan,
+retrieval checks (the server's own search finds each PDF by its text), changed bytes, a moved file, a removed
+manifest, a file attached by hand then drift, import, output, destroy. It runs against the sandbox in the
+normal suite and against a real Llama Stack-family server in CI (see conftest.py); every message names the
+step, so a failure on a real server says where it went wrong.
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ from .server_view import sha256_of, stores, uploads
 
 MANIFESTS = {
     "support.yaml": "kind: vector_store\nname: support-kb\nfiles: [../knowledge/**/*.md, ../knowledge/hours.txt]\n",
-    "policies.yaml": "kind: vector_store\nname: policies\nfiles: [../knowledge/policies/*.pdf]\n",
+    "policies.yaml": "kind: vector_store\nname: policies\nfiles: [../knowledge/policies/*.pdf]\nchecks:\n"
+    "  - {query: How long is the warranty?, expect: [knowledge/policies/warranty.pdf], within: 1}\n"
+    "  - {query: How long does standard shipping take?, expect: [knowledge/policies/shipping-and-returns.pdf], "
+    "within: 1}\n",
     "scratch.yaml": "kind: vector_store\nname: scratch\nfiles: [../knowledge/faq.md]\n",
 }
 SUPPORT = {"knowledge/faq.md", "knowledge/guides/getting-started.md", "knowledge/hours.txt"}
@@ -62,6 +66,7 @@ def test_lifecycle(aac: Cli, sdk: openai.OpenAI, stack_name: str) -> None:
     assert_stack(sdk, aac, stack_name, "apply", {"support-kb": SUPPORT, "policies": POLICIES,
                                                   "scratch": {"knowledge/faq.md"}})
     run(aac, "drift after apply", "drift")
+    run(aac, "retrieval checks: the PDFs' text was indexed, and the server's search finds it", "check")
 
     hours = aac.root / "knowledge" / "hours.txt"
     old_hours = sha256_of(hours)
