@@ -169,25 +169,21 @@ class Attach:
                 )
             self.delay = hint if hint is not None else min(self.delay * 1.5, 2.0)
             return Poll(self.delay)
-        listed = None if self._counted(store_id, counts) else self.ctx.writer.store_files(store_id, counts.total)
-        failed = self._failed(listed or [])
+        listed = self.ctx.writer.store_files(store_id, counts.total)
+        if self.ctx.ids.created_items("stores").get(self.store_key) == store_id:
+            # A store this apply made gets no other file step: its list now is what the read-back would read.
+            self.ctx.listed[store_id] = [vs_file.to_dict() for vs_file in listed]
+        failed = self._failed(listed)
         missing = self._missing(listed)
         self.ctx.progress.indexed(self.store_key, len(self.file_paths) - len(missing), len(failed))
         if missing:
-            self._raise_missing(missing, short=listed is not None and len(listed) < counts.total)
+            self._raise_missing(missing, short=len(listed) < counts.total)
         if failed:
             self._raise(failed)
         return None
 
-    def _counted(self, store_id: str, counts: Any) -> bool:
-        """A store this apply created, whose own counts show every file sent, indexed: no listing needed."""
-        fresh = self.ctx.ids.created_items("stores").get(self.store_key) == store_id
-        return fresh and counts.total == counts.completed == len(self.file_paths)
-
-    def _missing(self, listed: list[Any] | None) -> list[str]:
+    def _missing(self, listed: list[Any]) -> list[str]:
         """Paths of files sent that the server's own file list does not hold (ogx ignored whole batches)."""
-        if listed is None:
-            return []
         held = {vs_file.id for vs_file in listed}
         return sorted(path for file_id, path in self.file_paths.items() if file_id not in held)
 
