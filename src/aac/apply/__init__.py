@@ -10,6 +10,7 @@ plans from what is live) finishes the job.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -78,13 +79,17 @@ def execute(
 
 def _read_back(outcomes: tuple[ChangeOutcome, ...], ctx: Context, api: Api) -> tuple[ChangeOutcome, ...]:
     """Only what the server shows counts as applied (aac.apply.verify)."""
+    started, requests = time.monotonic(), api.requests
     try:
-        now = read_back(api.reader(), ctx.plan, ctx.live, ctx.writer.server_keys, ctx.writer.wait)
+        now = read_back(api.reader(), ctx.plan, ctx.live, ctx.writer.server_keys, ctx.writer.wait, ctx.listed)
     except AacError as exc:
         ctx.progress.out.warn(f"could not read back what the apply did: {exc.message}")
         return tuple(replace(o, status=Status.FAILED, reason=f"not confirmed: reading it back failed: {exc.message}",
                              hint=exc.hint) if o.status is Status.APPLIED else o for o in outcomes)
-    return verify(outcomes, ctx.plan, ctx.desired, ctx.hashes, now)
+    checked = verify(outcomes, ctx.plan, ctx.desired, ctx.hashes, now)
+    ctx.progress.out.log(f"read back what the apply did: {api.requests - requests} requests, "
+                         f"{(time.monotonic() - started) * 1000:.0f} ms")
+    return checked
 
 
 def raise_for(result: ApplyResult) -> None:

@@ -18,7 +18,8 @@ from aac.plan import Action, Change
 from aac.resources import TAG_KEY
 
 Run = Callable[[], "Poll | None"]
-REPLACED_SUFFIX = "~replaced"  # outside the key pattern: no manifest can ever claim it
+REPLACED_SUFFIX = "~replaced"
+PAGE = 100  # vector-store files per list page  # outside the key pattern: no manifest can ever claim it
 
 
 def upload(ctx: Context, sha: str, path: str) -> Run:
@@ -158,36 +159,50 @@ class Attach:
         return Poll(self.FIRST_POLL_S)
 
     def _poll(self) -> Poll | None:
+        """Until indexed; then the store's file list must hold every file sent, as the server says.
+
+        A store this apply made, with at most a page of files, is polled by listing its files: the
+        list says both whether indexing is done and what the store holds, in one request, and is
+        what the read-back would read (nothing else touches the store's files after this step).
+        """
         store_id = self.ctx.store_id(self.store_key)
-        store, hint = self.ctx.writer.indexing(store_id)
-        counts = store.file_counts
-        if counts.in_progress:
-            if time.monotonic() > self.deadline:
-                raise StepFailed(
-                    f"vector_store.{self.store_key} is still indexing after {self.ctx.index_timeout_s:.0f} s",
-                    "run `aac apply` again later; files already attached are kept",
-                )
-            self.delay = hint if hint is not None else min(self.delay * 1.5, 2.0)
-            return Poll(self.delay)
-        listed = None if self._counted(store_id, counts) else self.ctx.writer.store_files(store_id, counts.total)
-        failed = self._failed(listed or [])
+        fresh = self.ctx.ids.created_items("stores").get(self.store_key) == store_id
+        if fresh and len(self.file_paths) <= PAGE:
+            listed = self.ctx.writer.store_files(store_id)
+            if any(vs_file.status == "in_progress" for vs_file in listed):
+                return self._wait(None)
+            total = len(listed)
+        else:
+            store, hint = self.ctx.writer.indexing(store_id)
+            if store.file_counts.in_progress:
+                return self._wait(hint)
+            total = store.file_counts.total
+            listed = self.ctx.writer.store_files(store_id, total)
+        if fresh:
+            self.ctx.listed[store_id] = [vs_file.to_dict() for vs_file in listed]
+        self._check(listed, total)
+        return None
+
+    def _wait(self, hint: float | None) -> Poll:
+        if time.monotonic() > self.deadline:
+            raise StepFailed(
+                f"vector_store.{self.store_key} is still indexing after {self.ctx.index_timeout_s:.0f} s",
+                "run `aac apply` again later; files already attached are kept",
+            )
+        self.delay = hint if hint is not None else min(self.delay * 1.5, 2.0)
+        return Poll(self.delay)
+
+    def _check(self, listed: list[Any], total: int) -> None:
+        failed = self._failed(listed)
         missing = self._missing(listed)
         self.ctx.progress.indexed(self.store_key, len(self.file_paths) - len(missing), len(failed))
         if missing:
-            self._raise_missing(missing, short=listed is not None and len(listed) < counts.total)
+            self._raise_missing(missing, short=len(listed) < total)
         if failed:
             self._raise(failed)
-        return None
 
-    def _counted(self, store_id: str, counts: Any) -> bool:
-        """A store this apply created, whose own counts show every file sent, indexed: no listing needed."""
-        fresh = self.ctx.ids.created_items("stores").get(self.store_key) == store_id
-        return fresh and counts.total == counts.completed == len(self.file_paths)
-
-    def _missing(self, listed: list[Any] | None) -> list[str]:
+    def _missing(self, listed: list[Any]) -> list[str]:
         """Paths of files sent that the server's own file list does not hold (ogx ignored whole batches)."""
-        if listed is None:
-            return []
         held = {vs_file.id for vs_file in listed}
         return sorted(path for file_id, path in self.file_paths.items() if file_id not in held)
 

@@ -97,6 +97,7 @@ class Context:
     progress: Progress
     ids: Ids
     index_timeout_s: float = 600.0
+    listed: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # store id -> files, as attach saw them
 
     def file_id(self, path: str) -> str:
         return self.ids.get("files", self.hashes[path], f"file.{path}")

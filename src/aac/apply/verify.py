@@ -37,9 +37,10 @@ def touched_stores(plan: Plan, live: LiveState) -> set[str]:
     return keys
 
 
-def read_back(reader: Reader, plan: Plan, live: LiveState, server_keys: Iterable[str],
-              wait: Callable[[float], None], attempts: int = 3) -> LiveState:
-    """Live state now: stores the plan did not touch keep the file lists read before the apply.
+def read_back(reader: Reader, plan: Plan, live: LiveState, server_keys: Iterable[str], wait: Callable[[float], None],
+              listed: Mapping[str, list[dict[str, Any]]], attempts: int = 3) -> LiveState:
+    """Live state now: stores the plan did not touch keep the file lists read before the apply, and
+    stores it created the lists read when their files were attached (`listed`, by store id).
 
     A read can meet another apply of the stack mid-way (a store listed, then deleted as its
     duplicate before its files are read): it is read again, a moment later.
@@ -47,6 +48,7 @@ def read_back(reader: Reader, plan: Plan, live: LiveState, server_keys: Iterable
     touched = touched_stores(plan, live)
     known = {store.id: [dict(f.raw) for f in store.files]
              for key, store in live.vector_stores.items() if key not in touched}
+    known.update(listed)
     for attempt in range(1, attempts + 1):
         try:
             snapshot = read_snapshot(reader, plan.stack, known_files=known)
