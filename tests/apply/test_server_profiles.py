@@ -98,6 +98,10 @@ def test_the_lifecycle_works_on_every_profile(aac: Cli, client: openai.OpenAI) -
     changed = aac("apply", "--auto-approve")
     assert changed.code == 0, changed.err
     assert aac("plan", "--detailed-exitcode").code == 0
+    (aac.root / "docs/contact/phone.md").rename(aac.root / "docs/contact/telephone.md")  # same bytes, new path
+    moved = aac("apply", "--auto-approve")
+    assert moved.code == 0, moved.err
+    assert aac("plan", "--detailed-exitcode").code == 0
 
     output = aac("output").json()
     assert {k: v["id"] for k, v in output["vector_stores"].items()} == {
