@@ -92,6 +92,7 @@ def _command(module: str, name: str) -> Callable[..., int]:
 
 
 _FORMATS = click.Choice(["text", "json", "markdown"])
+_PARALLELISM = "At most N API requests in flight."
 
 
 @cli.command()
@@ -119,7 +120,8 @@ def schema(ctx: click.Context) -> None:
 @cli.command()
 @click.option("--out", "out_file", type=click.Path(dir_okay=False), help="Save the plan as JSON to FILE.")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes, 0 when none.")
-@click.option("--format", "fmt", type=_FORMATS, default="text", show_default=True)
+@click.option("--format", "fmt", type=_FORMATS, default="text", show_default=True,
+              help="How to print the plan: text for people, json for tools, markdown for a PR comment.")
 @click.option("--destroy", is_flag=True, help="Plan to delete everything this stack owns.")
 @click.pass_context
 def plan(ctx: click.Context, out_file: str | None, detailed_exitcode: bool, fmt: str, destroy: bool) -> None:
@@ -131,7 +133,7 @@ def plan(ctx: click.Context, out_file: str | None, detailed_exitcode: bool, fmt:
 @cli.command()
 @click.argument("plan_file", required=False, type=click.Path(dir_okay=False))
 @click.option("--auto-approve", is_flag=True, help="Apply without asking.")
-@click.option("--parallelism", type=click.IntRange(1, 64), default=4, show_default=True)
+@click.option("--parallelism", type=click.IntRange(1, 64), default=4, show_default=True, help=_PARALLELISM)
 @click.pass_context
 def apply(ctx: click.Context, plan_file: str | None, auto_approve: bool, parallelism: int) -> None:
     """Make live state match the manifests (or run exactly a saved plan)."""
@@ -141,7 +143,8 @@ def apply(ctx: click.Context, plan_file: str | None, auto_approve: bool, paralle
 
 @cli.command()
 @click.argument("plan_file", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=_FORMATS, default="text", show_default=True)
+@click.option("--format", "fmt", type=_FORMATS, default="text", show_default=True,
+              help="How to print the plan: text, json or markdown.")
 @click.pass_context
 def show(ctx: click.Context, plan_file: str, fmt: str) -> None:
     """Render a saved plan."""
@@ -150,7 +153,7 @@ def show(ctx: click.Context, plan_file: str, fmt: str) -> None:
 
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "junit"]), default="text",
-              show_default=True)
+              show_default=True, help="How to print the report; junit makes each object a test case for CI.")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False), help="Also write the report to FILE.")
 @click.option("--fail-on", default="drifted,missing,unmanaged,pending", show_default=True,
               help="Comma-separated categories that make the exit code 2.")
@@ -174,7 +177,8 @@ def import_(ctx: click.Context, keys: tuple[str, ...], import_all: bool, out_dir
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["json", "env"]), default="json", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "env"]), default="json", show_default=True,
+              help="json: one document; env: KEY=ID lines for $GITHUB_ENV.")
 @click.pass_context
 def output(ctx: click.Context, fmt: str) -> None:
     """Print each object's live id by key, for applications."""
@@ -183,7 +187,7 @@ def output(ctx: click.Context, fmt: str) -> None:
 
 @cli.command()
 @click.option("--auto-approve", is_flag=True, help="Destroy without asking.")
-@click.option("--parallelism", type=click.IntRange(1, 64), default=4, show_default=True)
+@click.option("--parallelism", type=click.IntRange(1, 64), default=4, show_default=True, help=_PARALLELISM)
 @click.pass_context
 def destroy(ctx: click.Context, auto_approve: bool, parallelism: int) -> None:
     """Delete everything this stack owns, except protected objects."""
@@ -196,12 +200,15 @@ def sandbox() -> None:
 
 
 @sandbox.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=8787, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind (loopback only, unless --allow-remote).")
+@click.option("--port", type=int, default=8787, show_default=True, help="Port to listen on.")
 @click.option("--db", default=".aac/sandbox.db", show_default=True, help="SQLite file, or :memory:.")
-@click.option("--latency-ms", type=click.IntRange(0, 60_000), default=0, show_default=True)
-@click.option("--fault-rate", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True)
-@click.option("--seed", type=int, default=None)
+@click.option("--latency-ms", type=click.IntRange(0, 60_000), default=0, show_default=True,
+              help="Wait this long before answering each request.")
+@click.option("--fault-rate", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True,
+              help="Share of requests that fail (429, 500, 503 or a dropped connection).")
+@click.option("--seed", type=int, default=None, help="Seed of the faults, to repeat a run exactly.")
 @click.option("--no-assistants", is_flag=True, help="Answer 404 on /v1/assistants, as OpenAI does since the sunset.")
 @click.option("--allow-remote", is_flag=True, help="Allow a host other than loopback.")
 @click.pass_context
