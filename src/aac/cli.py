@@ -14,17 +14,25 @@ import click
 
 from aac import __version__
 from aac.errors import AacError
+from aac.invocation import Invocation
 from aac.output import Output
+from aac.stack import find_root
 
 
 @dataclass
 class App:
-    """What every command gets: where the stack is, how to print, and the environment."""
+    """What every command gets: where the stack is, how to print, the environment, and the command line."""
 
-    root: Path
+    root: Path  # the stack's root: the nearest folder from `start` upwards that holds aac.yaml
     out: Output
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     target_name: str | None = None
+    invocation: Invocation = field(default_factory=Invocation)
+    start: Path | None = None  # where aac was started (--chdir); `init` writes there
+
+    @property
+    def cwd(self) -> Path:
+        return self.start or self.root
 
 
 def _run(ctx: click.Context, func: Callable[..., int], **kwargs: Any) -> None:
@@ -32,12 +40,12 @@ def _run(ctx: click.Context, func: Callable[..., int], **kwargs: Any) -> None:
     try:
         code = func(app, **kwargs)
     except AacError as exc:
-        app.out.error(exc.message, exc.hint)
+        app.out.error(exc.message, app.invocation.paste(exc.hint) if exc.hint else None)
         if app.out.debug:
             app.out.info("".join(traceback.format_exception(exc)))
         code = exc.exit_code
     except KeyboardInterrupt:
-        app.out.error("interrupted", "nothing more was sent; run the command again to finish")
+        app.out.error("interrupted", f"nothing more was sent; run `{app.invocation.again()}` again to finish")
         code = 130
     except Exception as exc:  # a bug: say so plainly, trace only with --debug
         app.out.error(
@@ -63,11 +71,14 @@ def cli(ctx: click.Context, target_name: str | None, chdir: str, no_color: bool,
     """Manage assistants, files and vector stores as code: validate, plan, apply, drift."""
     environ = dict(os.environ)
     out = Output.for_terminal(no_color=no_color, debug=debug, environ=environ)
+    start = Path(chdir).resolve()
     ctx.obj = App(
-        root=Path(chdir).resolve(),
+        root=find_root(start),
         out=out,
         environ=environ,
         target_name=target_name or environ.get("AAC_TARGET") or None,
+        invocation=ctx.obj if isinstance(ctx.obj, Invocation) else Invocation(),
+        start=start,
     )
 
 
@@ -97,10 +108,13 @@ _PARALLELISM = "At most N API requests in flight."
 
 @cli.command()
 @click.argument("directory", required=False, default=".", type=click.Path(file_okay=False))
+@click.option("--install", "pip_spec", metavar="SPEC", default="",
+              help="What the CI workflows pip-install aac from (a git URL, a wheel's URL, a path); without it "
+                   "they need the repository variable AAC_PIP_SPEC.")
 @click.pass_context
-def init(ctx: click.Context, directory: str) -> None:
+def init(ctx: click.Context, directory: str, pip_spec: str) -> None:
     """Scaffold a stack: aac.yaml, an example manifest, schemas, CI workflows."""
-    _run(ctx, _command("init", "init"), directory=directory)
+    _run(ctx, _command("init", "init"), directory=directory, pip_spec=pip_spec)
 
 
 @cli.command()
@@ -222,9 +236,15 @@ _COMMON_VALUED = {"--target", "--chdir", "-C"}
 
 
 def hoist_common_options(argv: list[str]) -> list[str]:
-    """Move the common options to the front, so `aac plan --no-color` works as `aac --no-color plan` does.
+    """Move the common options to the front, so `aac plan --no-color` works as `aac --no-color plan` does."""
+    front, rest = split_common_options(argv)
+    return front + rest
 
-    No command has an option of the same name, so the move is unambiguous; `--` ends it.
+
+def split_common_options(argv: list[str]) -> tuple[list[str], list[str]]:
+    """The common options, and the rest (the command and its arguments), each in the order given.
+
+    No command has an option of the same name, so the split is unambiguous; `--` ends it.
     """
     front: list[str] = []
     rest: list[str] = []
@@ -243,14 +263,15 @@ def hoist_common_options(argv: list[str]) -> list[str]:
         else:
             rest.append(token)
         i += 1
-    return front + rest
+    return front, rest
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = hoist_common_options(sys.argv[1:] if argv is None else list(argv))
+    front, rest = split_common_options(sys.argv[1:] if argv is None else list(argv))
     try:
-        # Without standalone mode, click returns what ctx.exit() was given.
-        result = cli.main(args=args, prog_name="aac", standalone_mode=False)
+        # Without standalone mode, click returns what ctx.exit() was given; `obj` reaches the group's callback.
+        result = cli.main(args=front + rest, prog_name="aac", standalone_mode=False,
+                          obj=Invocation(tuple(front), tuple(rest)))
     except click.exceptions.Abort:
         click.echo("error: interrupted", err=True)
         return 130

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import openai
 import pytest
-from tests.cli_harness import Cli
+from tests.cli_harness import Cli, hinted_commands
 
 from .helpers import assert_converged, owned
 
@@ -129,29 +129,35 @@ def test_a_saved_plan_is_refused_when_a_live_object_it_touches_changed(aac: Cli,
     assert client.beta.assistants.retrieve(bot.id).name == "Weather Bot"
 
 
-def test_apply_without_approval_outside_a_terminal_refuses_before_any_request(aac: Cli, sandbox: object) -> None:
+def test_apply_without_approval_outside_a_terminal_refuses_before_any_write(aac: Cli, client: openai.OpenAI) -> None:
     result = aac("apply")
     assert result.code == 1
     assert "not an interactive terminal" in result.err and "--auto-approve" in result.err
-    assert sandbox.requests == 0  # type: ignore[attr-defined]
+    assert client.vector_stores.list().data == [] and client.files.list().data == []
 
 
 def test_a_file_the_api_cannot_index_fails_with_its_path_and_the_rest_still_applies(
     aac: Cli, client: openai.OpenAI
 ) -> None:
-    (aac.root / "knowledge/empty.md").write_bytes(b"")
+    # An empty local file is refused by validate; an empty upload attached by id is only found out by the API.
+    empty = client.files.create(file=("empty.md", b""), purpose="assistants")
+    manifest = aac.root / "assistants/support/customer-support.yaml"
+    original = manifest.read_text(encoding="utf-8")
+    manifest.write_text(original.replace("chunking_strategy:", f"file_ids: [{empty.id}]\nchunking_strategy:", 1),
+                        encoding="utf-8")
 
     result = aac("apply", "--auto-approve")
 
     assert result.code == 1
-    line = "failed    vector_store_file.support-kb/knowledge/empty.md: the API could not index knowledge/empty.md: "
+    line = f"failed    vector_store_file.support-kb/{empty.id}: the API could not index {empty.id}: "
     assert line + "The file is empty and cannot be indexed." in result.out
     assert "skipped   assistant.customer-support: it needs vector_store_file.support-kb" in result.out
     assert "created   assistant.math-tutor" in result.out and "created   assistant.weather-bot" in result.out
     assert "Apply incomplete:" in result.out and "error: 1 change failed, 1 skipped" in result.err
 
-    (aac.root / "knowledge/empty.md").unlink()
-    assert aac("apply", "--auto-approve").code == 0
+    [again] = hinted_commands(result.err)  # the hint's command, pasted after the fix, finishes the job
+    manifest.write_text(original, encoding="utf-8")
+    assert aac.paste(again).code == 0
     assert_converged(client)
     assert aac("plan", "--detailed-exitcode").code == 0
 

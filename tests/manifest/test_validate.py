@@ -117,6 +117,15 @@ def test_a_glob_that_matches_nothing(repo: Repo) -> None:
     assert "relative to the manifest's folder (assistants/)" in err
 
 
+def test_an_empty_file_a_glob_matches_is_refused_with_the_manifest_line(repo: Repo) -> None:
+    repo.write("kb/full.md", "# Full\n")
+    repo.write("kb/empty.md", "")
+    repo.write("assistants/kb.yaml", "kind: vector_store\nname: kb\nfiles: [../kb/*.md]\n")
+    err = invalid(repo)
+    assert "assistants/kb.yaml:3: error: kb/empty.md is empty (0 bytes); the API cannot index an empty file" in err
+    assert "full.md" not in err
+
+
 def test_a_path_that_leaves_the_repository(repo: Repo) -> None:
     (repo.root.parent / "secret.md").write_text("outside\n")
     repo.write("assistants/a.yaml", ASSISTANT + "files:\n  file_search: [../../secret.md]\n")

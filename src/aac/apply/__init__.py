@@ -73,11 +73,14 @@ def execute(
     return ApplyResult(outcomes, result.interrupted, api.requests - start)
 
 
-def raise_for(result: ApplyResult) -> None:
-    """The command's error for an apply that did not finish: interrupted (130) or failed (1)."""
+def raise_for(result: ApplyResult, command: str = "apply") -> None:
+    """The command's error for an apply (or destroy) that did not finish: interrupted (130) or failed (1).
+
+    The hints name `aac COMMAND`, which the CLI turns into the command line the user ran.
+    """
     if result.interrupted:
         raise AacError("interrupted: the requests in flight finished, nothing more was sent",
-                       "run `aac apply` again to finish; it plans from what is live", exit_code=130)
+                       f"run `aac {command}` again to finish; it plans from what is live", exit_code=130)
     if result.ok:
         return
     failed = [o for o in result.outcomes if o.status is Status.FAILED]
@@ -87,5 +90,5 @@ def raise_for(result: ApplyResult) -> None:
     if first is not None:
         message += f"; first: {first.address}: {first.reason}"
     hint = (first.hint if first is not None and first.hint else
-            "fix the cause above, then run `aac apply` again: it plans from what is live and finishes the job")
+            f"fix the cause above, then run `aac {command}` again: it plans from what is live and finishes the job")
     raise AacError(message, hint)
