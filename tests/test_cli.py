@@ -46,3 +46,14 @@ def _commands(group: click.Group, prefix: str = "aac") -> list[tuple[str, click.
 def test_every_option_has_help(name: str, command: click.Command) -> None:
     undocumented = [p.opts[0] for p in command.params if isinstance(p, click.Option) and not p.help]
     assert undocumented == [], f"{name}: options without help text"
+
+
+def test_aac_in_a_sub_folder_of_a_stack_finds_aac_yaml_above(tmp_path, capsys) -> None:
+    (tmp_path / "aac.yaml").write_text("stack: up\nmanifests: assistants\n", encoding="utf-8")
+    (tmp_path / "assistants/deeper").mkdir(parents=True)
+    (tmp_path / "assistants/kb.yaml").write_text("kind: vector_store\nname: kb\n", encoding="utf-8")
+
+    code = main(["--chdir", str(tmp_path / "assistants/deeper"), "validate"])
+
+    assert code == 0
+    assert "valid: stack 'up', 0 assistants, 1 vector store" in capsys.readouterr().err

@@ -233,3 +233,22 @@ def test_what_a_manifest_cannot_say_shows_in_the_adoption_plan_and_apply_makes_i
     assert aac("apply", "--auto-approve").code == 0
     assert client.beta.assistants.retrieve(nameless.id).name == "assistant"
     assert aac("plan", "--detailed-exitcode").code == 0
+
+
+def test_import_creates_the_manifests_folder_of_a_new_stack(aac: Cli, client: openai.OpenAI,
+                                                             hand_made: HandMade) -> None:
+    (aac.root / "assistants").rmdir()
+
+    result = aac("import", "--all", "--out", "assistants", "--auto-approve")
+
+    assert result.code == 0, result.err
+    assert "created the manifests folder assistants/" in result.err
+    assert (aac.root / "assistants/support.yaml").is_file()
+    assert aac("plan", "--detailed-exitcode").code == 0
+
+
+def test_import_with_nothing_to_import_leaves_no_empty_folder(aac: Cli, client: openai.OpenAI) -> None:
+    (aac.root / "assistants").rmdir()
+    result = aac("import", "--all")
+    assert result.code == 0 and "Nothing to import" in result.out
+    assert not (aac.root / "assistants").exists()
