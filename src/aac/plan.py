@@ -47,9 +47,12 @@ class Change:
     after: Mapping[str, Any] | None = None
     live_fingerprint: str | None = None  # "sha256:..." of the live object read; None for a create
     reason: str | None = None  # why a replace or delete, for the reader
+    refused: str | None = None  # why apply will not make this change (a protected object it would delete)
 
     def to_json(self) -> dict[str, Any]:
+        refused = {"refused": self.refused} if self.refused else {}
         return {
+            **refused,
             "address": self.address,
             "kind": self.kind,
             "name": self.name,
@@ -75,6 +78,7 @@ class Change:
             after=data.get("after"),
             live_fingerprint=data.get("live_fingerprint"),
             reason=data.get("reason"),
+            refused=data.get("refused"),
         )
 
 
@@ -121,6 +125,19 @@ class Plan:
         return bool(self.actionable)
 
     @property
+    def refused(self) -> tuple[Change, ...]:
+        """Changes apply will not make: the plan as a whole cannot be applied (Terraform's prevent_destroy)."""
+        return tuple(c for c in self.changes if c.refused)
+
+    def raise_if_refused(self) -> None:
+        if not self.refused:
+            return
+        first = self.refused[0]
+        more = f" (and {len(self.refused) - 1} more)" if len(self.refused) > 1 else ""
+        raise AacError(f"the plan cannot be applied: {first.address}: {first.refused}{more}",
+                       "undo the change that rebuilds it, or set `protect: false`, apply, and make the change then")
+
+    @property
     def summary(self) -> dict[str, int]:
         counts = {a.value: 0 for a in Action}
         for change in self.changes:
@@ -144,7 +161,7 @@ class Plan:
             "cost": self.cost.to_json(),
             "requests": self.requests,
             "warnings": list(self.warnings),
-            "applyable": True,
+            "applyable": not self.refused,
         }
 
     def dumps(self) -> str:

@@ -191,10 +191,24 @@ def test_a_protected_store_is_never_rebuilt(aac: Cli, client: openai.OpenAI) -> 
     before = owned(client).stores["support-kb"][0].id
     manifest.write_text(manifest.read_text().replace("max_chunk_size_tokens: 800", "max_chunk_size_tokens: 1000"))
 
+    reason = "it is protected (protect: true), and a replace deletes the old vector store"
+    plan = aac("plan", "--detailed-exitcode", "--out", "plan.json")
+    assert plan.code == 1
+    assert f"  # REFUSED: {reason}" in plan.out and "apply will not run this plan" in plan.out
+    assert f"error: the plan cannot be applied: vector_store.support-kb: {reason}" in plan.err
+    assert not (aac.root / "plan.json").exists()  # a plan apply would refuse is not saved
+    markdown = aac("plan", "--format", "markdown")
+    assert markdown.code == 1 and "replace (**refused**)" in markdown.out
+    document = aac("plan", "--format", "json")
+    assert document.code == 1 and document.json()["applyable"] is False
+    [refused] = [c for c in document.json()["changes"] if c.get("refused")]
+    assert (refused["address"], refused["refused"]) == ("vector_store.support-kb", reason)
+
     result = aac("apply", "--auto-approve")
 
     assert result.code == 1
-    assert f"vector_store.support-kb ({before}) is protected" in result.out
+    assert f"error: the plan cannot be applied: vector_store.support-kb: {reason}" in result.err
+    assert "Apply" not in result.out  # refused before any step ran
     state = owned(client)
     assert [s.id for s in state.stores["support-kb"]] == [before] and len(state.stores) == 1
     assert state.assistants["customer-support"][0].tool_resources.file_search.vector_store_ids == [before]

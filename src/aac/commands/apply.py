@@ -83,6 +83,7 @@ def run(app: App, plan_file: str | None = None, auto_approve: bool = False, para
             planned = make_plan(stack, target, api, app.out)
             plan = planned.plan
             show(app.out, plan)
+        plan.raise_if_refused()
         if not plan.has_changes:
             if saved is not None:  # a fresh plan already said "No changes." on stdout
                 app.out.document("No changes. Live state matches the manifests.")

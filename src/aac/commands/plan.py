@@ -22,6 +22,7 @@ def run(app: App, out_file: str | None = None, detailed_exitcode: bool = False, 
     with connected(stack, target, app.environ, app.out) as api:
         plan = make_plan(stack, target, api, app.out, destroy=destroy).plan
     app.out.document(render_plan(plan, fmt, app.out))
+    plan.raise_if_refused()  # before --out: a plan apply would refuse is not saved to be applied
     if out_file:
         save_document(app.root, out_file, plan.dumps(), "plan")
         apply_it = app.invocation.command("apply", out_file)
