@@ -201,7 +201,9 @@ def _wanted_attachment(key: str, sha: str, paths: list[str], attachment: LiveVec
                          **common)
         return [change, *twins], sizes[paths[0]]
     if dict(attachment.attributes) != file_attributes(sha, paths[0]):
-        change = _change(VECTOR_STORE_FILE, first, Action.UPDATE, changed_fields=("attributes",), **common)
+        # Say which attribute in words (a moved file: its old and new path); "attributes" when neither differs.
+        changed = tuple(f for f in ("path", "sha256") if common["before"].get(f) != after[f]) or ("attributes",)
+        change = _change(VECTOR_STORE_FILE, first, Action.UPDATE, changed_fields=changed, **common)
     else:
         change = _change(VECTOR_STORE_FILE, first, Action.NOOP, **common)
     return [change, *twins], attachment.usage_bytes

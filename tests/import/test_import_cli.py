@@ -136,6 +136,8 @@ def test_keys_by_id_or_name_and_what_cannot_be_imported(aac: Cli, client: openai
     assert aac("import", hand_made.math.id, "--auto-approve").code == 0
     managed = aac("import", "Math Tutor")
     assert managed.code == 1 and "is managed already: it is assistant.math-tutor of this stack" in managed.err
+    by_id = aac("import", hand_made.math.id)
+    assert f"error: {hand_made.math.id} is managed already" in by_id.err  # the id, once
     nothing = aac("import")
     assert nothing.code == 1 and "pass live ids or names" in nothing.err
 

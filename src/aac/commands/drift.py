@@ -64,9 +64,12 @@ def _incomplete(stack: str, target: str, exc: AacError, requests: int) -> DriftR
                        errors=(why,), requests=requests)
 
 
+_NOUNS = {"assistants": "assistant", "vector_stores": "vector store", "files": "file"}  # report.foreign's keys
+
+
 def _log_foreign(app: App, report: DriftReport) -> None:
     if not any(report.foreign.values()):
         return
-    counts = ", ".join(plural(n, kind.replace("_", " ")) for kind, n in sorted(report.foreign.items()) if n)
+    counts = ", ".join(plural(n, _NOUNS.get(kind, kind)) for kind, n in sorted(report.foreign.items()) if n)
     app.out.info(f"Not reported: {counts} of other stacks or of nobody (aac never touches them).")
 
