@@ -202,7 +202,8 @@ def _wanted_attachment(key: str, sha: str, paths: list[str], attachment: LiveVec
         return [change, *twins], sizes[paths[0]]
     if dict(attachment.attributes) != file_attributes(sha, paths[0]):
         # Say which attribute in words (a moved file: its old and new path); "attributes" when neither differs.
-        changed = tuple(f for f in ("path", "sha256") if common["before"].get(f) != after[f]) or ("attributes",)
+        before = _vsf_before(key, attachment, sha)
+        changed = tuple(f for f in ("path", "sha256") if before[f] != after[f]) or ("attributes",)
         change = _change(VECTOR_STORE_FILE, first, Action.UPDATE, changed_fields=changed, **common)
     else:
         change = _change(VECTOR_STORE_FILE, first, Action.NOOP, **common)

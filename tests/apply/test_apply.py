@@ -290,6 +290,10 @@ def test_with_the_same_bytes_uploaded_twice_new_attachments_use_the_copy_the_pla
 def test_output_maps_keys_to_live_ids(aac: Cli, client: openai.OpenAI) -> None:
     import json
 
+    before = aac("output")
+    assert before.code == 0 and before.json()["assistants"] == {}
+    assert ("warning: not on target test yet, so without an id here: assistant.customer-support, "
+            "assistant.math-tutor, assistant.weather-bot, vector_store.support-kb; run `aac") in before.err
     assert aac("apply", "--auto-approve").code == 0
     state = owned(client)
     result = aac("output")
@@ -299,6 +303,7 @@ def test_output_maps_keys_to_live_ids(aac: Cli, client: openai.OpenAI) -> None:
     assert data["assistants"]["customer-support"] == {
         "id": state.assistants["customer-support"][0].id, "vector_store_ids": [store_id]}
     assert data["files"]["data/quadratics.csv"] == state.uploads[_sha(aac.root / "data/quadratics.csv")][0].id
+    assert result.err == ""
     env = aac("output", "--format", "env").out.splitlines()
     assert f"AAC_VECTOR_STORE_SUPPORT_KB_ID={store_id}" in env
     assert f"AAC_ASSISTANT_MATH_TUTOR_ID={state.assistants['math-tutor'][0].id}" in env

@@ -16,7 +16,7 @@ from aac.errors import AacError
 from aac.identity import hash_files
 from aac.live import read_live
 from aac.planner import HASH_CACHE, connected
-from aac.resources import ATTR_PATH, LiveState
+from aac.resources import ATTR_PATH, DesiredState, LiveState
 from aac.stack import Stack, load_stack
 
 if TYPE_CHECKING:
@@ -28,9 +28,21 @@ def run(app: App, fmt: str = "json") -> int:
     target = stack.target(app.target_name)
     with connected(stack, target, app.environ, app.out) as api:
         live = read_live(api.reader(), stack.name)
-    outputs = collect(live, _paths_by_sha(stack))
+    desired = _desired(stack)
+    outputs = collect(live, _paths_by_sha(stack, desired))
     app.out.document(json.dumps(outputs, indent=2, sort_keys=True) if fmt == "json" else env_lines(outputs))
+    missing = missing_keys(desired, outputs) if desired is not None else []
+    if missing:
+        app.out.warn(f"not on target {target.name} yet, so without an id here: {', '.join(missing)}; "
+                     "run `aac apply` to create them")
     return 0
+
+
+def missing_keys(desired: DesiredState, outputs: dict[str, Any]) -> list[str]:
+    """The objects the manifests declare that have no live id (nothing applied yet, or deleted by hand)."""
+    return [f"{kind}.{key}" for kind, keys, live in (("assistant", desired.assistants, outputs["assistants"]),
+                                                    ("vector_store", desired.vector_stores, outputs["vector_stores"]))
+            for key in keys if key not in live]
 
 
 def collect(live: LiveState, paths_by_sha: dict[str, list[str]]) -> dict[str, Any]:
@@ -51,14 +63,22 @@ def collect(live: LiveState, paths_by_sha: dict[str, list[str]]) -> dict[str, An
     }
 
 
-def _paths_by_sha(stack: Stack) -> dict[str, list[str]]:
-    """Repository paths by content, from the manifests; empty when they do not load."""
+def _desired(stack: Stack) -> DesiredState | None:
+    """What the manifests declare; None when they do not load (output still prints what is live)."""
     from aac.manifest import load_desired
 
     try:
         desired, problems = load_desired(stack)
-        if any(p.severity == "error" for p in problems):
-            return {}
+    except AacError:
+        return None
+    return None if any(p.severity == "error" for p in problems) else desired
+
+
+def _paths_by_sha(stack: Stack, desired: DesiredState | None) -> dict[str, list[str]]:
+    """Repository paths by content, from the manifests; empty when they do not load."""
+    if desired is None:
+        return {}
+    try:
         hashes = hash_files(desired.files, stack.root / HASH_CACHE)
     except AacError:
         return {}
