@@ -18,11 +18,12 @@ from aac.api.writer import RetryPolicy, Writer
 from aac.apply.build import build_steps
 from aac.apply.context import Context, Ids
 from aac.apply.graph import Status, run_graph
-from aac.apply.progress import Progress
+from aac.apply.progress import ApplyProgress
 from aac.apply.report import ChangeOutcome, outcomes_by_change, print_report
 from aac.errors import AacError
 from aac.output import Output, plural
-from aac.plan import Plan
+from aac.plan import Action, Plan
+from aac.progress import Progress
 from aac.resources import DesiredState, LiveState
 
 DEFAULT_PARALLELISM = 4
@@ -56,21 +57,28 @@ def execute(
 ) -> ApplyResult:
     """Apply `plan`; print each change's outcome and the summary; never raise for a failed step."""
     cancel = threading.Event()
-    progress = Progress.for_output(out)
+    progress = ApplyProgress(Progress.for_output(out), {c.address: c for c in plan.actionable})
     ctx = Context(
         stack=plan.stack, plan=plan, desired=desired, live=live, hashes=hashes,
         writer=Writer(api, plan.stack, policy=retry, cancel=cancel), progress=progress,
         ids=Ids.from_live(live).prefer_planned(plan), index_timeout_s=index_timeout_s,
     )
     steps = build_steps(ctx)
-    progress.uploads_total = sum(1 for s in steps if s.id.startswith("upload:"))
-    progress.stores_total = sum(1 for s in steps if s.id.startswith("attach:"))
+    progress.begin(steps, _upload_bytes(plan, desired))
     start = api.requests
-    result = run_graph(steps, max(1, parallelism), cancel)
-    progress.clear()
+    try:
+        result = run_graph(steps, max(1, parallelism), cancel, on_done=progress.step_done)
+    finally:
+        progress.close()
     outcomes = outcomes_by_change(plan.actionable, steps, result.outcomes)
     print_report(out, outcomes, title)
     return ApplyResult(outcomes, result.interrupted, api.requests - start)
+
+
+def _upload_bytes(plan: Plan, desired: DesiredState) -> int:
+    """Bytes the plan uploads: the size of the first path of each new upload."""
+    paths = [c.name for c in plan.actionable if c.kind == "file" and c.action in (Action.CREATE, Action.REPLACE)]
+    return sum(desired.files[p].size for p in paths if p in desired.files)
 
 
 def raise_for(result: ApplyResult, command: str = "apply") -> None:

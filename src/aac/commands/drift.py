@@ -18,7 +18,7 @@ from aac.identity import hash_files
 from aac.live import index_live, read_snapshot
 from aac.manifest import require_valid
 from aac.output import plural, save_document
-from aac.planner import HASH_CACHE, utc_now
+from aac.planner import HASH_CACHE, showing_reads, utc_now
 from aac.render import render_drift
 from aac.stack import load_stack
 
@@ -36,7 +36,8 @@ def run(app: App, fmt: str = "text", out_file: str | None = None,
     with connect(stack, target, app.environ, app.out) as api:
         reader = api.reader()
         try:
-            snapshot = read_snapshot(reader, stack.name)
+            with showing_reads(api, app.out):
+                snapshot = read_snapshot(reader, stack.name)
             live = replace(index_live(snapshot, stack.name), requests=reader.requests)
             if desired.assistants and not live.assistants_supported:
                 raise AssistantsUnavailable(api.base_url)

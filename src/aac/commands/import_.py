@@ -34,7 +34,7 @@ from aac.importer.select import Selection
 from aac.live import read_snapshot
 from aac.manifest import manifest_files, require_valid
 from aac.output import Output, plural
-from aac.planner import HASH_CACHE, utc_now
+from aac.planner import HASH_CACHE, showing_reads, utc_now
 from aac.render import render_plan
 from aac.stack import Stack, load_stack
 
@@ -53,7 +53,7 @@ def run(app: App, keys: tuple[str, ...] = (), import_all: bool = False, out_dir:
         desired = require_valid(stack, app.out)  # manifest problems first, before any network or key
         folder = _out_folder(stack, out_dir)
         with connect(stack, stack.target(app.target_name), app.environ, app.out) as api:
-            snapshot, selection = _select(api, stack, keys, import_all)
+            snapshot, selection = _select(api, app.out, stack, keys, import_all)
             if selection.empty:
                 app.out.document("Nothing to import: no assistant or vector store on the target is without tags.")
                 return 0
@@ -67,10 +67,12 @@ def run(app: App, keys: tuple[str, ...] = (), import_all: bool = False, out_dir:
     return 0
 
 
-def _select(api: Api, stack: Stack, keys: tuple[str, ...], import_all: bool) -> tuple[dict[str, Any], Selection]:
+def _select(api: Api, out: Output, stack: Stack, keys: tuple[str, ...],
+            import_all: bool) -> tuple[dict[str, Any], Selection]:
     """The live snapshot, and the objects to import with their stores' files read."""
     reader = api.reader()
-    snapshot = read_snapshot(reader, stack.name)
+    with showing_reads(api, out):
+        snapshot = read_snapshot(reader, stack.name)
     if snapshot.get("assistants") is None and any(key.startswith("asst_") for key in keys):
         raise AssistantsUnavailable(api.base_url)
     selection = select(keys, import_all, snapshot.get("assistants") or [], snapshot.get("vector_stores") or [],

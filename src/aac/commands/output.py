@@ -15,7 +15,7 @@ from aac.apply.context import store_ids_of
 from aac.errors import AacError
 from aac.identity import hash_files
 from aac.live import read_live
-from aac.planner import HASH_CACHE, connected
+from aac.planner import HASH_CACHE, connected, showing_reads
 from aac.resources import ATTR_PATH, DesiredState, LiveState
 from aac.stack import Stack, load_stack
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 def run(app: App, fmt: str = "json") -> int:
     stack = load_stack(app.root)
     target = stack.target(app.target_name)
-    with connected(stack, target, app.environ, app.out) as api:
+    with connected(stack, target, app.environ, app.out) as api, showing_reads(api, app.out):
         live = read_live(api.reader(), stack.name)
     desired = _desired(stack)
     outputs = collect(live, _paths_by_sha(stack, desired))
