@@ -87,7 +87,10 @@ class Progress:
                 phase.done += count
             if text is not None and not self.live_line:
                 self._print(text)
-            self._redraw()
+            if phase is not None and phase.total and phase.done >= phase.total:
+                self.finish(key)  # all done: its line stays, with the time it took
+            else:
+                self._redraw()
 
     def sent(self, key: str, nbytes: int) -> None:
         """Bytes of an upload went out (a terminal's line shows them as they go; a log waits for the file)."""
