@@ -230,7 +230,7 @@ def test_what_a_manifest_cannot_say_shows_in_the_adoption_plan_and_apply_makes_i
     assert "# assistant.assistant will be updated in place (adopted: aac adds this stack's tags; " \
            "`aac apply` then makes the other changes shown)" in result.out
     assert "+ display_name    = \"assistant\"" in result.out
-    assert "`aac apply` makes the other changes shown for assistant.assistant." in result.err
+    assert "apply` makes the other changes shown for assistant.assistant." in result.err
     assert aac("plan", "--detailed-exitcode").code == 2
     assert aac("apply", "--auto-approve").code == 0
     assert client.beta.assistants.retrieve(nameless.id).name == "assistant"

@@ -100,9 +100,9 @@ def _adopt(app: App, api: Api, stack: Stack, snapshot: dict[str, Any], imported:
     confirm(app.out, auto_approve, ADOPT)
     write_tags(Writer(api, stack.name), adopting)
     others = [c.address for c in plan.actionable if c.changed_fields != ("tags",)]
-    app.out.info(f"Adopted {plural(len(adopting), 'object')}." + (
+    app.out.info(app.invocation.paste(f"Adopted {plural(len(adopting), 'object')}." + (
         f" `aac apply` makes the other changes shown for {', '.join(others)}." if others
-        else " `aac plan` now shows no changes for them."))
+        else " `aac plan` now shows no changes for them.")))
 
 
 @contextmanager

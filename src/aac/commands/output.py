@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from aac.apply.context import store_ids_of
@@ -31,18 +32,23 @@ def run(app: App, fmt: str = "json") -> int:
     desired = _desired(stack)
     outputs = collect(live, _paths_by_sha(stack, desired))
     app.out.document(json.dumps(outputs, indent=2, sort_keys=True) if fmt == "json" else env_lines(outputs))
-    missing = missing_keys(desired, outputs) if desired is not None else []
+    missing = missing_keys(desired, outputs, live.assistants_supported) if desired is not None else []
     if missing:
         app.out.warn(f"not on target {target.name} yet, so without an id here: {', '.join(missing)}; "
                      "run `aac apply` to create them")
     return 0
 
 
-def missing_keys(desired: DesiredState, outputs: dict[str, Any]) -> list[str]:
-    """The objects the manifests declare that have no live id (nothing applied yet, or deleted by hand)."""
-    return [f"{kind}.{key}" for kind, keys, live in (("assistant", desired.assistants, outputs["assistants"]),
-                                                    ("vector_store", desired.vector_stores, outputs["vector_stores"]))
-            for key in keys if key not in live]
+def missing_keys(desired: DesiredState, outputs: dict[str, Any], assistants_supported: bool = True) -> list[str]:
+    """The objects the manifests declare that have no live id (nothing applied yet, or deleted by hand).
+
+    On a target without the Assistants API, assistants are configuration only: never missing.
+    """
+    kinds: list[tuple[str, Iterable[str], Mapping[str, Any]]] = [
+        ("vector_store", desired.vector_stores, outputs["vector_stores"])]
+    if assistants_supported:
+        kinds.insert(0, ("assistant", desired.assistants, outputs["assistants"]))
+    return [f"{kind}.{key}" for kind, keys, live in kinds for key in keys if key not in live]
 
 
 def collect(live: LiveState, paths_by_sha: dict[str, list[str]]) -> dict[str, Any]:
