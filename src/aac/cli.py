@@ -210,7 +210,7 @@ def destroy(ctx: click.Context, auto_approve: bool, parallelism: int) -> None:
 
 @cli.group()
 def sandbox() -> None:
-    """The local Assistants v2 / Files / Vector Stores server."""
+    """The local Assistants v2 / Files / Vector Stores / Agents (beta) server."""
 
 
 @sandbox.command()
@@ -224,6 +224,9 @@ def sandbox() -> None:
               help="Share of requests that fail (429, 500, 503 or a dropped connection).")
 @click.option("--seed", type=int, default=None, help="Seed of the faults, to repeat a run exactly.")
 @click.option("--no-assistants", is_flag=True, help="Answer 404 on /v1/assistants, as OpenAI does since the sunset.")
+@click.option(
+    "--no-agents", is_flag=True, help="Answer 404 on /v1/agents and /v1/vaults, as a target without the Agents beta."
+)
 @click.option("--allow-remote", is_flag=True, help="Allow a host other than loopback.")
 @click.pass_context
 def serve(ctx: click.Context, **options: Any) -> None:

@@ -21,6 +21,7 @@ import warnings
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import openai
 
@@ -55,6 +56,10 @@ def bench_round_trips(runs: int = 100) -> None:
         store = client.vector_stores.create(name="kb")
         for i in range(100):
             client.beta.assistants.create(model="gpt-4o", name=f"a{i}")
+            client.beta.agents.create(model="gpt-5", name=f"a{i}")
+        vault = client.beta.agents.vaults.create(name="v")
+        bearer: Any = {"type": "static_bearer", "token": "t", "mcp_server_url": "https://mcp.example/"}
+        big_tools: Any = [{"type": "function", "name": "f", "description": "d" * 3_000_000, "parameters": {}}]
         cases: dict[str, Callable[[], object]] = {
             "models.list": client.models.list,
             "assistants.create": lambda: client.beta.assistants.create(model="gpt-4o", name="x"),
@@ -62,9 +67,15 @@ def bench_round_trips(runs: int = 100) -> None:
             "files.create (1 KiB)": lambda: client.files.create(file=("a.md", b"x" * 1024), purpose="assistants"),
             "vector_stores.files.upload_and_poll": lambda: client.vector_stores.files.upload_and_poll(
                 vector_store_id=store.id, file=("a.md", b"# a")),
+            "agents.create": lambda: client.beta.agents.create(model="gpt-5", name="x"),
+            "agents.list(limit=100)": lambda: client.beta.agents.list(limit=100),
+            "agents.create (3 MB of tools)": lambda: client.beta.agents.create(model="gpt-5", tools=big_tools),
+            "vaults.credentials.create": lambda: client.beta.agents.vaults.credentials.create(
+                vault.id, name="c", auth=bearer),
         }
         for name, action in cases.items():
-            print(f"{name}: median {_median_ms(action, runs if 'poll' not in name else 20):.2f} ms")
+            few = "poll" in name or "3 MB" in name
+            print(f"{name}: median {_median_ms(action, 20 if few else runs):.2f} ms")
 
 
 def bench_concurrency(threads: int = 8, each: int = 25, latency_ms: int = 25) -> None:

@@ -28,6 +28,9 @@ NOT_SET = (
     "AAC_OPENAPI_SPEC is not set; set it to the path of openai-openapi.yaml to check the sandbox against "
     "OpenAI's spec"
 )
+# The spec predates the Agents API beta; test_sandbox_agents.py and test_sandbox_vaults.py hold
+# those routes to the SDK's own types instead, with strict response validation.
+NOT_IN_SPEC = ("/v1/agents", "/v1/vaults")
 
 
 @dataclass
@@ -206,7 +209,8 @@ def test_a_session_matches_openais_spec(openapi: Any, recorded: tuple[openai.Ope
     assert not problems, "\n".join(problems)
     covered = {(e.method, _template(urlsplit(e.url).path)) for e in exchanges}
     served = {(method, _template(route.path)) for route in _routes() for method in route.methods - {"HEAD"}}
-    assert covered == served
+    assert covered == {(method, path) for method, path in served if not path.startswith(NOT_IN_SPEC)}
+
 
 
 def _routes() -> list[Any]:

@@ -46,7 +46,7 @@ def run(
     allow_remote: bool = False,
     **behaviour: Any,
 ) -> int:
-    """Serve until Ctrl-C; `behaviour` is latency_ms, fault_rate, seed and no_assistants."""
+    """Serve until Ctrl-C; `behaviour` is latency_ms, fault_rate, seed, no_assistants and no_agents."""
     _check_host(host, allow_remote)
     from aac.sandbox.server import serve  # the server stack loads only for this command
 

@@ -1,8 +1,9 @@
 """The sandbox ASGI app: routes per resource behind a gate that plays the real API's front door.
 
 The gate (outermost, so it sees the server's own `send`) counts requests, adds latency,
-injects faults, checks the bearer key and the Assistants beta header, and answers
-`--no-assistants` with the 404 OpenAI gives since the sunset.
+injects faults, checks the bearer key and the Assistants and Agents beta headers, and answers
+`--no-assistants` with the 404 OpenAI gives since the sunset, `--no-agents` with the 404 of a
+target without the Agents beta.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from aac.sandbox import assistants, files, models, vector_store_files, vector_stores
+from aac.sandbox import agents, assistants, credentials, files, models, vaults, vector_store_files, vector_stores
 from aac.sandbox.apierror import ApiError
 from aac.sandbox.faults import FaultInjector, drop_connection, fault_error
 from aac.sandbox.store import Store, new_id
@@ -32,6 +33,11 @@ _NO_BETA = (
     "You must provide the 'OpenAI-Beta' header to access the Assistants API. Please try again by setting "
     "the header 'OpenAI-Beta: assistants=v2'."
 )
+_NO_AGENTS_BETA = (
+    "You must provide the 'OpenAI-Beta' header to access the Agents API. Please try again by setting "
+    "the header 'OpenAI-Beta: agents=v1'."
+)
+_AGENTS_PATHS = ("/v1/agents", "/v1/vaults")
 _V1_BETA = (
     "The v1 Assistants API has been deprecated. Please try again by setting the header "
     "'OpenAI-Beta: assistants=v2'. See the migration guide for more information: "
@@ -63,11 +69,14 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 class Gate:
     """The front door around the routes."""
 
-    def __init__(self, inner: Any, *, latency_ms: int, faults: FaultInjector, no_assistants: bool) -> None:
+    def __init__(
+        self, inner: Any, *, latency_ms: int, faults: FaultInjector, no_assistants: bool, no_agents: bool = False
+    ) -> None:
         self.inner = inner
         self.latency_ms = latency_ms
         self.faults = faults
         self.no_assistants = no_assistants
+        self.no_agents = no_agents
         self.requests = 0
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
@@ -103,6 +112,11 @@ class Gate:
                 return ApiError(400, _V1_BETA, code="invalid_beta")
             if "assistants=v2" not in beta:
                 return ApiError(400, _NO_BETA, code="invalid_beta")
+        if path.startswith(_AGENTS_PATHS):
+            if self.no_agents:
+                return _invalid_url(method, path)
+            if "agents=v1" not in headers.get("openai-beta", ""):
+                return ApiError(400, _NO_AGENTS_BETA, code="invalid_beta")
         return None
 
 
@@ -128,6 +142,7 @@ def create_app(
     fault_rate: float = 0.0,
     seed: int | None = None,
     no_assistants: bool = False,
+    no_agents: bool = False,
 ) -> Gate:
     """The sandbox as an ASGI app over `store`."""
     routes = [
@@ -136,10 +151,19 @@ def create_app(
         *vector_stores.routes,
         *vector_store_files.routes,
         *models.routes,
+        *agents.routes,
+        *vaults.routes,
+        *credentials.routes,
     ]
     app = Starlette(
         routes=routes,
         exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _server_error},
     )
     app.state.store = store
-    return Gate(app, latency_ms=latency_ms, faults=FaultInjector(fault_rate, seed), no_assistants=no_assistants)
+    return Gate(
+        app,
+        latency_ms=latency_ms,
+        faults=FaultInjector(fault_rate, seed),
+        no_assistants=no_assistants,
+        no_agents=no_agents,
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 
 from starlette.requests import Request
@@ -37,8 +38,33 @@ async def read_body(request: Request, schema: Schema) -> JSON:
         ) from None
     if not isinstance(body, dict):
         raise ApiError(400, "Invalid type for request body: expected an object.", code="invalid_type")
+    if _has_lone_surrogate(body):
+        # json.loads accepts "\ud800", but such a string cannot be stored or sent back as UTF-8.
+        raise ApiError(400, "Invalid body: a string contains a lone UTF-16 surrogate, which is not valid Unicode.")
     check(body, schema)
     return body
+
+
+def _has_lone_surrogate(value: object) -> bool:
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
+
+
+def touched(previous: int) -> int:
+    """A new `updated_at`: now, and later than `previous` even within the same second."""
+    return max(int(time.time()), previous + 1)
 
 
 @dataclass(frozen=True)

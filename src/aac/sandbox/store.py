@@ -199,6 +199,7 @@ class Store:
             sql += " AND parent=?"
             args.append(parent)
         for key, value in (where or {}).items():
-            sql += f" AND json_extract(body, '$.{key}') = ?"
-            args.append(value)
+            # The path is a parameter, not SQL text: a key can come from a client's query.
+            sql += " AND json_extract(body, ?) = ?"
+            args.extend([f"$.{key}", value])
         return sql, args
