@@ -153,11 +153,12 @@ class Progress:
 
     def _tick(self) -> None:
         """Redraw a terminal's lines (time, rate); in a log, a heartbeat when nothing was said for a while."""
-        while not self._stop.wait(REDRAW_S if self.live_line else min(1.0, self.heartbeat_s / 4)):
+        tick = REDRAW_S if self.live_line else self.heartbeat_s / 10
+        while not self._stop.wait(tick):
             with self._lock:
                 if self.live_line:
                     self._redraw()
                     continue
                 waiting = [p for p in self.phases.values() if not p.finished]
-                if waiting and self.clock() - self._last_line >= self.heartbeat_s:
+                if waiting and self.clock() - self._last_line >= self.heartbeat_s - tick:  # never a longer gap
                     self._print("still " + "; ".join(p.line(self.clock()) for p in waiting))
