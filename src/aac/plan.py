@@ -173,7 +173,7 @@ class Plan:
         if version.split(".")[0] != FORMAT_VERSION.split(".")[0]:
             raise AacError(
                 f"this plan has format_version {version or 'none'}, this aac reads {FORMAT_VERSION}",
-                "make the plan again with this version of aac: `aac plan --out FILE`",
+                "make the plan again with this version of aac: `aac plan --out plan.json`",
             )
         cost = data.get("cost") or {}
         return cls(
@@ -201,5 +201,5 @@ class Plan:
         except (ValueError, KeyError, TypeError, AttributeError) as exc:  # AttributeError: JSON that is not an object
             raise AacError(
                 f"{source} is not a plan saved by aac ({exc.__class__.__name__}: {exc})",
-                "save a plan with `aac plan --out FILE` and pass that file",
+                "save a plan with `aac plan --out plan.json` and pass that file",
             ) from exc

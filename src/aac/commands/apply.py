@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from aac.cli import App
 
 APPROVE = "Apply these changes? Only 'yes' will be accepted: "
-_REPLAN = "make a new plan with `aac plan --out FILE`, review it, and apply that"
+_REPLAN = "make a new plan with `aac plan --out plan.json`, review it, and run `aac apply plan.json`"
 
 
 def require_approval_possible(out: Output, auto_approve: bool, verb: str, invocation: Invocation) -> None:
