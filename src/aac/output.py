@@ -73,6 +73,7 @@ class Output:
     color: bool = False
     debug: bool = False
     width: int | None = None  # of the terminal; None: ask it
+    redraw: bool = True  # False on a terminal that cannot move its cursor (TERM=dumb)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     _live: tuple[str, ...] = ()  # the lines of progress now on a terminal, below everything else
 
@@ -81,11 +82,12 @@ class Output:
         cls, *, no_color: bool = False, debug: bool = False, environ: Mapping[str, str] | None = None
     ) -> Output:
         env = os.environ if environ is None else environ
-        return cls(color=color_wanted(sys.stdout, no_color, env), debug=debug)
+        return cls(color=color_wanted(sys.stdout, no_color, env), debug=debug, redraw=env.get("TERM") != "dumb")
 
     @property
-    def stderr_is_terminal(self) -> bool:
-        return bool(getattr(self.stderr, "isatty", lambda: False)())
+    def can_redraw(self) -> bool:
+        """True when stderr is a terminal that can rewrite lines in place (live progress)."""
+        return self.redraw and bool(getattr(self.stderr, "isatty", lambda: False)())
 
     @property
     def interactive(self) -> bool:

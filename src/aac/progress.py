@@ -70,7 +70,7 @@ class Progress:
 
     @classmethod
     def for_output(cls, out: Output, heartbeat_s: float = HEARTBEAT_S) -> Progress:
-        return cls(out, live_line=out.stderr_is_terminal, heartbeat_s=heartbeat_s)
+        return cls(out, live_line=out.can_redraw, heartbeat_s=heartbeat_s)
 
     def start(self, key: str, title: str, noun: str, total: int = 0, bytes_total: int = 0) -> None:
         with self._lock:
