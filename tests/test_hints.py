@@ -100,3 +100,15 @@ def test_a_validation_hint_runs_validate_on_the_same_stack(aac: Cli) -> None:
     pasted = aac.paste(validate)
     assert pasted.code == 1
     assert "assistants/kb.yaml:3: error: '../nothing/*.md' matches no file" in pasted.err
+
+
+def test_hints_written_without_the_command_line_get_the_users_global_options() -> None:
+    from aac.invocation import Invocation
+
+    ran = Invocation(("--target", "open ai", "-C", "my stack"), ("apply", "--parallelism", "2"))
+    assert ran.paste("fix it, then run `aac validate` again") == \
+        "fix it, then run `aac --target 'open ai' -C 'my stack' validate` again"
+    assert ran.paste("run `aac apply` again") == \
+        "run `aac --target 'open ai' -C 'my stack' apply --parallelism 2` again"
+    assert ran.paste(f"run `{ran.command('plan')}`") == "run `aac --target 'open ai' -C 'my stack' plan`"  # once
+    assert Invocation((), ("plan",)).paste("`aac validate`") == "`aac validate`"
