@@ -29,9 +29,16 @@ def test_404_on_the_assistants_collection_is_the_sunset_message() -> None:
     error = translate(status_error(404, "/assistants"), "listing assistants")
     assert isinstance(error, AssistantsUnavailable)
     assert error.message.startswith(f"the Assistants API is gone on {BASE} (OpenAI shut it down on 2026-08-26)")
-    assert "vector_store manifests" in (error.hint or "")
+    assert "assistant manifests are Responses API configuration" in (error.hint or "")
     other = translate(status_error(404, "/vector_stores/vs_1"), "reading vs_1", key_env="K")
     assert not isinstance(other, AssistantsUnavailable) and "nope" in other.message
+
+
+def test_404_on_search_says_what_aac_check_needs() -> None:
+    invalid = "Invalid URL (POST /v1/vector_stores/vs_1/search)"
+    error = translate(status_error(404, "/vector_stores/vs_1/search", invalid), "searching vector store vs_1")
+    assert error.message == f"{BASE} answered 404 searching vector store vs_1: {invalid}"
+    assert "does not serve vector store search, which `aac check` needs" in (error.hint or "")
 
 
 @pytest.mark.parametrize(("status", "words"), [(429, "rate limiting"), (500, "HTTP 500"), (400, "HTTP 400: bad")])

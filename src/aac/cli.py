@@ -191,12 +191,24 @@ def import_(ctx: click.Context, keys: tuple[str, ...], import_all: bool, out_dir
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["json", "env"]), default="json", show_default=True,
-              help="json: one document; env: KEY=ID lines for $GITHUB_ENV.")
+@click.option("--format", "fmt", type=click.Choice(["json", "env", "responses"]), default="json", show_default=True,
+              help="json: one document; env: KEY=ID lines for $GITHUB_ENV; responses: each assistant as Responses "
+                   "API request fields.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), help="Also write the document to FILE.")
 @click.pass_context
-def output(ctx: click.Context, fmt: str) -> None:
+def output(ctx: click.Context, fmt: str, out_file: str | None) -> None:
     """Print each object's live id by key, for applications."""
-    _run(ctx, _command("output", "output"), fmt=fmt)
+    _run(ctx, _command("output", "output"), fmt=fmt, out_file=out_file)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True,
+              help="How to print the results; junit makes each check a test case for CI.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), help="Also write the report to FILE.")
+@click.pass_context
+def check(ctx: click.Context, fmt: str, out_file: str | None) -> None:
+    """Run the vector stores' retrieval checks with the target's search (exit 2 when one fails)."""
+    _run(ctx, _command("check", "check"), fmt=fmt, out_file=out_file)
 
 
 @cli.command()

@@ -85,7 +85,7 @@ class Change:
 @dataclass(frozen=True)
 class Cost:
     storage_bytes_before: int = 0
-    storage_bytes_after: int = 0  # an estimate: new attachments count their file bytes
+    storage_bytes_after: int = 0  # an estimate (aac.estimate): live usage, plus the chunk model for new files
     files_bytes_freed: int = 0  # bytes of the uploads the plan deletes
 
     @staticmethod
@@ -115,6 +115,7 @@ class Plan:
     mode: str = "normal"  # normal | destroy
     warnings: tuple[str, ...] = ()
     tool_version: str = __version__
+    notes: tuple[str, ...] = ()  # what a reviewer should know that is neither a change nor a problem
 
     @property
     def actionable(self) -> tuple[Change, ...]:
@@ -162,7 +163,7 @@ class Plan:
             "requests": self.requests,
             "warnings": list(self.warnings),
             "applyable": not self.refused,
-        }
+        } | ({"notes": list(self.notes)} if self.notes else {})  # absent when none, as plans before them
 
     def dumps(self) -> str:
         return json.dumps(self.to_json(), indent=2, sort_keys=True) + "\n"
@@ -191,6 +192,7 @@ class Plan:
             mode=data.get("mode", "normal"),
             warnings=tuple(data.get("warnings", ())),
             tool_version=data.get("tool_version", "unknown"),
+            notes=tuple(data.get("notes", ())),
         )
 
     @classmethod

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from aac.api.errors import AssistantsUnavailable
 from aac.diff import diff
 from aac.errors import AacError, ValidationFailed
 from aac.identity import hash_files
@@ -92,7 +91,5 @@ def make_plan(stack: Stack, target: Target, api: Api, out: Output, *, destroy: b
         desired = desired or require_valid(stack, out)
         hashes = hash_files(desired.files, stack.root / HASH_CACHE)
         live = reading.result()
-    if desired.assistants and not live.assistants_supported and not destroy:
-        raise AssistantsUnavailable(api.base_url)
     plan = diff(desired, hashes, live, target=target.name, now=now or utc_now(), destroy=destroy)
     return Planned(plan=plan, desired=desired, live=live, hashes=hashes)

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import openai
+from openai.types.responses.response_create_params import ResponseCreateParamsNonStreaming
+from pydantic import TypeAdapter
 
 from aac.identity import owner_of, parse_upload_filename
 
@@ -102,3 +104,12 @@ def assert_converged(client: openai.OpenAI, *, assistants: int = 3, stores: int 
     unused = [u[0].filename for u in state.uploads.values() if u[0].id not in used]
     assert not unused, f"unused uploads left behind: {unused}"
     return state
+
+
+_REQUEST = TypeAdapter(ResponseCreateParamsNonStreaming)
+
+
+def accepted_by_sdk(config: dict[str, Any]) -> bool:
+    """The SDK's own request type validates it and keeps every field (a TypedDict drops keys it does not know)."""
+    request = {**config, "input": "hello"}
+    return _REQUEST.dump_python(_REQUEST.validate_python(request), mode="json", exclude_unset=True) == request

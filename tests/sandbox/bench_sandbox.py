@@ -1,6 +1,6 @@
-"""Sandbox figures (a script, not a test): start/stop, request round trips, concurrency, big uploads.
+"""Sandbox figures (a script, not a test): start/stop, request round trips, concurrency, search, big uploads.
 
-    python tests/sandbox/bench_sandbox.py [--upload-mb 256]
+    python tests/sandbox/bench_sandbox.py [--upload-mb 256] [--search-mb 4]
 
 The upload runs against `aac sandbox serve` in a subprocess so the server's own peak memory
 (VmHWM) can be read: it should stay flat however large the file, since uploads stream to disk.
@@ -25,6 +25,7 @@ from typing import Any
 
 import openai
 
+from aac import chunks
 from aac.sandbox.server import serve_in_background
 
 warnings.simplefilter("ignore", DeprecationWarning)
@@ -92,6 +93,29 @@ def bench_concurrency(threads: int = 8, each: int = 25, latency_ms: int = 25) ->
               f"(lower bound {bound:.2f} s, {threads * each / wall:.0f} req/s)")
 
 
+def bench_search(megabytes: int, files: int = 100, runs: int = 20) -> None:
+    """Search a store of `files` text files holding `megabytes` MiB in all: first (chunks built) and warm."""
+    words = [f"term{i}" for i in range(5000)]
+    each = megabytes * 1024 * 1024 // files
+    with serve_in_background() as sandbox, openai.OpenAI(base_url=sandbox.base_url, api_key="k") as client:
+        store = client.vector_stores.create(name="kb")
+        ids, count = [], 0
+        for n in range(files):
+            text = " ".join(words[(n * 7 + i) % len(words)] for i in range(each // 9)).encode()
+            ids.append(client.files.create(file=(f"doc{n}.txt", text), purpose="assistants").id)
+            count += chunks.chunk_count(len(text), chunks.Chunking.of(None))
+        client.vector_stores.file_batches.create_and_poll(store.id, file_ids=ids)
+
+        def search() -> object:
+            return client.vector_stores.search(store.id, query="term42 term4242", max_num_results=20)
+
+        started = time.perf_counter()
+        search()
+        first = (time.perf_counter() - started) * 1000
+        print(f"search {megabytes} MiB in {files} files ({count} chunks): first {first:.0f} ms (chunks built), "
+              f"then median {_median_ms(search, runs):.0f} ms")
+
+
 def bench_upload(megabytes: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         big = Path(tmp) / "big.txt"
@@ -125,11 +149,13 @@ def _peak_rss_mb(pid: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--upload-mb", type=int, default=256)
+    parser.add_argument("--search-mb", type=int, default=4)
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus")
     bench_start_stop()
     bench_round_trips()
     bench_concurrency()
+    bench_search(args.search_mb)
     bench_upload(args.upload_mb)
 
 

@@ -165,6 +165,14 @@ def _session(client: openai.OpenAI) -> None:
     client.vector_stores.files.update(extra.id, vector_store_id=store.id, attributes={"a": "b", "n": 1, "t": True})
     client.vector_stores.files.list(store.id, filter="completed", order="asc")
     client.vector_stores.files.content(extra.id, vector_store_id=store.id)
+    client.vector_stores.search(
+        store.id, query=["guide", "more"], max_num_results=3, rewrite_query=True,
+        ranking_options={"ranker": "auto", "score_threshold": 0.1},
+        # A comparison, not a compound: the spec's CompoundFilter names a discriminator without a
+        # mapping, so openapi-core looks for a schema called `eq` and fails any compound holding one.
+        filters={"type": "in", "key": "n", "value": [1, 2]},
+    )
+    client.vector_stores.search(store.id, query="guide")
     batch = client.vector_stores.file_batches.upload_and_poll(store.id, files=[("b1.md", b"# b1")])
     client.vector_stores.file_batches.list_files(batch.id, vector_store_id=store.id)
     client.vector_stores.file_batches.cancel(batch.id, vector_store_id=store.id)

@@ -10,7 +10,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from aac.api.connect import connect
-from aac.api.errors import AssistantsUnavailable
 from aac.drift import drift_report
 from aac.drift_model import DriftReport, parse_fail_on
 from aac.errors import AacError
@@ -39,8 +38,6 @@ def run(app: App, fmt: str = "text", out_file: str | None = None,
             with showing_reads(api, app.out):
                 snapshot = read_snapshot(reader, stack.name)
             live = replace(index_live(snapshot, stack.name), requests=reader.requests)
-            if desired.assistants and not live.assistants_supported:
-                raise AssistantsUnavailable(api.base_url)
         except AacError as exc:
             report = _incomplete(stack.name, target.name, exc, reader.requests)
         else:

@@ -88,6 +88,7 @@ def _row(change: Change) -> str:
 
 def _footer(plan: Plan) -> str:
     lines = [storage_line(plan), freed_line(plan), f"> **{refused_line(plan)}**" if plan.refused else None]
+    lines.extend(f"> **Note:** {cell(text)}" for text in plan.notes)
     lines.extend(f"> **Warning:** {cell(text)}" for text in plan.warnings)
     lines.append(footnote(f"aac {plan.tool_version} · plan made {plan.created_at} · "
                           f"manifests {plan.manifest_digest[:19]}"))

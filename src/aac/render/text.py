@@ -38,7 +38,8 @@ def render_text(plan: Plan, out: Output) -> str:
     parts.append("\n".join(_footer(plan)))
     if plan.refused:
         parts.append(out.style(refused_line(plan), "red", "bold"))
-    warnings = [out.style("Warning: ", "yellow", "bold") + text for text in plan.warnings]
+    warnings = [out.style("Note: ", "bold") + text for text in plan.notes]
+    warnings += [out.style("Warning: ", "yellow", "bold") + text for text in plan.warnings]
     if warnings:
         parts.append("\n".join(warnings))
     return "\n\n".join(part for part in parts if part) + "\n"

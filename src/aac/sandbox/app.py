@@ -16,7 +16,17 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from aac.sandbox import agents, assistants, credentials, files, models, vaults, vector_store_files, vector_stores
+from aac.sandbox import (
+    agents,
+    assistants,
+    credentials,
+    files,
+    models,
+    search,
+    vaults,
+    vector_store_files,
+    vector_stores,
+)
 from aac.sandbox.apierror import ApiError
 from aac.sandbox.faults import FaultInjector, drop_connection, fault_error
 from aac.sandbox.store import Store, new_id
@@ -150,6 +160,7 @@ def create_app(
         *files.routes,
         *vector_stores.routes,
         *vector_store_files.routes,
+        *search.routes,
         *models.routes,
         *agents.routes,
         *vaults.routes,

@@ -89,6 +89,10 @@ class Store:
     def blob_path(self, file_id: str) -> Path:
         return self.blob_dir / file_id
 
+    def text_path(self, file_id: str) -> Path:
+        """Where the text parsed from an upload is kept (for types whose text is extracted)."""
+        return self.blob_dir / f"{file_id}.txt"
+
     def insert(self, kind: str, obj: JSON, parent: str = "") -> None:
         with self._lock:
             self._conn.execute(
