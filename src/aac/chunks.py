@@ -2,8 +2,10 @@
 
 The sandbox indexes with it (its search ranks these chunks, its `usage_bytes` counts them) and
 the planner estimates storage with it, so a plan's estimate and the sandbox agree by
-construction. No tokenizer runs offline here (tiktoken fetches its encodings at run time), so
-a token is 4 bytes of UTF-8 text, OpenAI's own rule of thumb. A store bills "the sum of all the
+construction. A token is 4 bytes of UTF-8 text, OpenAI's own rule of thumb, so a plan prices a
+file from its size without reading it (tiktoken fetches its encodings at run time; an offline
+tokenizer would read every byte; cl100k_base measures 3.8-4.1 bytes a token on English and
+Python). A store bills "the sum of all the
 parsed chunks from your files and their corresponding embeddings" (API_FACTS 3.7): every
 chunk's text, overlaps included, plus one 256-dimension float32 embedding per chunk. The text
 is what aac.parsing extracts from a file.

@@ -14,7 +14,8 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections import Counter
+from array import array
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -41,10 +42,17 @@ _LONGEST_WORD = 64  # bytes a chunk's last word may run past its end
 
 
 @dataclass(frozen=True)
-class Chunk:
-    text: str
-    terms: Counter[str]
-    length: int  # words
+class FileIndex:
+    """One indexed text's chunks, as an inverted index: what a query needs, not every chunk's words.
+
+    Per word, the chunks holding it and how often (two int arrays): a few bytes per distinct word of
+    a chunk, against a dict per chunk; a chunk's text is read back from the file only to show it.
+    """
+
+    path: str
+    spans: list[tuple[int, int]]  # each chunk's bytes, widened to whole words
+    lengths: array[int]  # words in each chunk
+    postings: dict[str, tuple[array[int], array[int]]]  # word -> (chunk numbers, counts)
 
 
 @dataclass(frozen=True)
@@ -52,7 +60,8 @@ class Hit:
     score: float
     vs_file: JSON
     filename: str
-    chunk: Chunk
+    index: FileIndex
+    chunk: int
 
 
 def words(text: str) -> list[str]:
@@ -60,19 +69,26 @@ def words(text: str) -> list[str]:
 
 
 @functools.lru_cache(maxsize=1024)
-def _chunks_of(path: str, stamp: tuple[int, int], max_tokens: int, overlap_tokens: int) -> tuple[Chunk, ...]:
+def _index_of(path: str, stamp: tuple[int, int], max_tokens: int, overlap_tokens: int) -> FileIndex:
     """The chunks of one indexed text (cached: uploads never change, `stamp` guards a reused path)."""
     with open(path, "rb") as handle:
         data = handle.read()
-    result = []
-    for start, end in chunks.spans(len(data), chunks.Chunking(max_tokens, overlap_tokens)):
-        text = _whole_words(data, start, end).decode("utf-8", "replace")
-        terms = words(text)
-        result.append(Chunk(text, Counter(terms), len(terms)))
-    return tuple(result)
+    index = FileIndex(path, [], array("I"), {})
+    for number, span in enumerate(chunks.spans(len(data), chunks.Chunking(max_tokens, overlap_tokens))):
+        start, end = _whole_words(data, *span)
+        terms = Counter(words(data[start:end].decode("utf-8", "replace")))
+        index.spans.append((start, end))
+        index.lengths.append(sum(terms.values()))
+        for term, count in terms.items():
+            posting = index.postings.get(term)
+            if posting is None:  # not setdefault: it would build two arrays for every word of every chunk
+                posting = index.postings[term] = (array("I"), array("I"))
+            posting[0].append(number)
+            posting[1].append(count)
+    return index
 
 
-def _whole_words(data: bytes, start: int, end: int) -> bytes:
+def _whole_words(data: bytes, start: int, end: int) -> tuple[int, int]:
     """A chunk's bytes without the word cut at its start and with the one cut at its end made whole.
 
     Only the text searched and shown moves; the chunk's size (and so `usage_bytes`) does not.
@@ -83,11 +99,14 @@ def _whole_words(data: bytes, start: int, end: int) -> bytes:
     if end < len(data) and not data[end - 1:end].isspace() and not data[end:end + 1].isspace():
         cut = _SPACE.search(data, end, end + _LONGEST_WORD)
         end = cut.start() if cut else end
-    return data[start:end]
+    return start, end
 
 
-def _candidates(store: Store, vector_store_id: str, flt: Mapping[str, Any] | None) -> list[tuple[JSON, str, Chunk]]:
-    """(attachment, filename, chunk) for every chunk of the completed files the filter keeps."""
+Candidate = tuple[JSON, str, FileIndex]  # attachment, filename, its chunks
+
+
+def _candidates(store: Store, vector_store_id: str, flt: Mapping[str, Any] | None) -> list[Candidate]:
+    """The completed files the filter keeps, in attachment order."""
     found = []
     for vs_file in store.all(VS_FILE, vector_store_id, {"status": "completed"}):
         file = store.get(FILE, vs_file["id"])
@@ -96,32 +115,39 @@ def _candidates(store: Store, vector_store_id: str, flt: Mapping[str, Any] | Non
         path = text_path(store, file)
         stat = path.stat()
         chunking = chunks.Chunking.of(vs_file["chunking_strategy"])
-        for chunk in _chunks_of(str(path), (stat.st_size, stat.st_mtime_ns), chunking.max_tokens,
-                                chunking.overlap_tokens):
-            found.append((vs_file, file["filename"], chunk))
+        index = _index_of(str(path), (stat.st_size, stat.st_mtime_ns), chunking.max_tokens, chunking.overlap_tokens)
+        found.append((vs_file, file["filename"], index))
     return found
 
 
-def rank(candidates: list[tuple[JSON, str, Chunk]], queries: Iterable[str]) -> list[Hit]:
+def rank(candidates: list[Candidate], queries: Iterable[str]) -> list[Hit]:
     """Chunks with at least one query word, best first (ties in attachment and chunk order)."""
     query = sorted({term for q in queries for term in words(q)})
-    if not candidates or not query:
+    total = sum(len(index.spans) for _, _, index in candidates)
+    if not total or not query:
         return []
-    total = len(candidates)
-    average = sum(c.length for _, _, c in candidates) / total or 1.0
+    average = sum(sum(index.lengths) for _, _, index in candidates) / total or 1.0
     idf = {}
     for term in query:
-        having = sum(1 for _, _, c in candidates if term in c.terms)
+        having = sum(len(index.postings[term][0]) for _, _, index in candidates if term in index.postings)
         idf[term] = math.log(1 + (total - having + 0.5) / (having + 0.5))
     best = sum(idf.values()) * (K1 + 1)
-    hits = []
-    for vs_file, filename, chunk in candidates:
-        norm = K1 * (1 - B + B * chunk.length / average)
-        score = sum(idf[t] * chunk.terms[t] * (K1 + 1) / (chunk.terms[t] + norm) for t in query if t in chunk.terms)
-        if score > 0:
-            hits.append(Hit(round(score / best, 6), vs_file, filename, chunk))
-    hits.sort(key=lambda hit: -hit.score)  # stable: equal scores keep attachment and chunk order
-    return hits
+    scores: dict[tuple[int, int], float] = defaultdict(float)
+    for position, (_, _, index) in enumerate(candidates):
+        for term in query:
+            numbers, counts = index.postings.get(term, (array("I"), array("I")))
+            for number, count in zip(numbers, counts, strict=True):
+                norm = K1 * (1 - B + B * index.lengths[number] / average)
+                scores[position, number] += idf[term] * count * (K1 + 1) / (count + norm)
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    return [Hit(round(score / best, 6), *candidates[position], number) for (position, number), score in ranked]
+
+
+def _text(hit: Hit) -> str:
+    start, end = hit.index.spans[hit.chunk]
+    with open(hit.index.path, "rb") as handle:
+        handle.seek(start)
+        return handle.read(end - start).decode("utf-8", "replace")
 
 
 def _result(hit: Hit) -> JSON:
@@ -130,7 +156,7 @@ def _result(hit: Hit) -> JSON:
         "filename": hit.filename,
         "score": hit.score,
         "attributes": hit.vs_file.get("attributes") or {},
-        "content": [{"type": "text", "text": hit.chunk.text}],
+        "content": [{"type": "text", "text": _text(hit)}],
     }
 
 
