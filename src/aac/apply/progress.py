@@ -36,7 +36,7 @@ class ApplyProgress:
         if stores:
             self.progress.start(INDEX, "indexing", "store", stores)
         if others:
-            self.progress.start(CHANGE, "applying", "change", others)
+            self.progress.start(CHANGE, "applying", "step", others)
 
     def sending(self) -> Callable[[int], None]:
         """For an upload: called with each chunk's size as it goes out."""
