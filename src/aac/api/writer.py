@@ -16,12 +16,13 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import IO, Any, Literal, TypeVar, cast
 
 import openai
 
 from aac.api.attach import BatchSupport
 from aac.api.connect import Api
+from aac.api.counting import CountingReader
 from aac.api.errors import is_not_found
 from aac.errors import AacError
 from aac.identity import owner_of
@@ -176,11 +177,12 @@ class Writer:
 
     # -- files ---------------------------------------------------------------------------
 
-    def upload(self, filename: str, abspath: Path) -> Any:
-        """Upload with purpose `assistants` under the content-addressed `filename`."""
+    def upload(self, filename: str, abspath: Path, on_bytes: Callable[[int], None] | None = None) -> Any:
+        """Upload with purpose `assistants` under the content-addressed `filename`; `on_bytes` hears each chunk sent."""
 
         def send() -> Any:
-            with abspath.open("rb") as handle:
+            with abspath.open("rb") as raw:
+                handle = cast(IO[bytes], CountingReader(raw, on_bytes)) if on_bytes is not None else raw
                 # A 512 MB file on a slow uplink outlasts the usual request timeout: allow ~1 MB/s.
                 return self.sdk.files.create(file=(filename, handle), purpose="assistants",
                                              timeout=max(UPLOAD_TIMEOUT_MIN_S, abspath.stat().st_size / 1e6))
