@@ -155,7 +155,7 @@ def test_debug_says_what_was_detected(aac: Cli, server: RunningSandbox) -> None:
     applied = aac("--debug", "apply", "--auto-approve")
     assert applied.code == 0, applied.err
     refused = "refused with HTTP 400 (body.file_ids: Field required) for a `files` file batch"
-    ignored = "answered `completed` with file_counts.total 0, attaching nothing for a `files` file batch"
+    ignored = "answered `in_progress` with file_counts.total 0, attaching nothing for a `files` file batch"
     said = {"openai": None, "llama-stack": refused, "ogx": ignored}[server.store.profile.name]
     assert (said is None and "detected: the server" not in applied.err) or (said and said in applied.err)
     if server.store.profile.server_metadata:

@@ -17,7 +17,8 @@ UNCONFIGURED = "Vector store {id} is not properly configured for file processing
 @dataclass(frozen=True)
 class Profile:
     name: str = "openai"
-    # `files: [{file_id, attributes}]` batches: "accept"; "ignore" (completed, nothing attached: ogx);
+    # `files: [{file_id, attributes}]` batches: "accept"; "ignore" (in progress counting no file, then
+    # completed, nothing attached: ogx);
     # "refuse" (400 `body.file_ids: Field required`: llama-stack); "drop" (answered like an accepted
     # batch, in progress, but nothing is ever attached: a server that only says it did the work).
     files_batch: str = "accept"
