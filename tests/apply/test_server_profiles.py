@@ -220,3 +220,24 @@ def test_the_example_stack_applies_with_its_assistants_as_configuration(
     assert aac("plan", "--detailed-exitcode").code == 0
     assert aac("output", "--format", "responses").code == 0
     assert aac("destroy", "--auto-approve").code == 0
+
+
+def test_metadata_a_server_adds_that_aac_does_not_know_is_recorded_as_the_servers(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(KEY_ENV, "sk-test")
+    unknown = replace(PROFILES["ogx"], name="ogx-next", extra_metadata=("shard",))
+    with serve_in_background(":memory:", index_delay_ms=0, no_assistants=True, profile=unknown) as running, \
+            openai.OpenAI(base_url=running.base_url, api_key="sk-test") as client:
+        aac = Cli(write_stack(tmp_path / "stack", running.base_url), capsys)
+
+        applied = aac("--debug", "apply", "--auto-approve")
+
+        assert applied.code == 0, applied.err
+        assert "recording ['shard'] as the server's in vector_store.contact's `aac-server-keys` tag" in applied.err
+        assert aac("plan", "--detailed-exitcode").code == 0  # a later run knows it: no reserved_metadata needed
+        assert aac("drift").code == 0
+        manifests = aac.root / "assistants/stores.yaml"
+        manifests.write_text(MANIFESTS.replace("team: support", "team: sales"), encoding="utf-8")
+        assert aac("apply", "--auto-approve").code == 0
+        for store in client.vector_stores.list():
+            assert (store.metadata or {})["shard"] == "sandbox"
