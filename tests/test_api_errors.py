@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import httpx2
 import openai
 import pytest
+from tests.sdk_http import http as httpx
 
 from aac.api.errors import AssistantsUnavailable, translate
 
@@ -12,9 +12,9 @@ BASE = "https://api.example.com/v1"
 
 
 def status_error(status: int, path: str, message: str = "nope") -> openai.APIStatusError:
-    request = httpx2.Request("GET", f"{BASE}{path}?limit=100", headers={"Authorization": "Bearer sk-secret"})
+    request = httpx.Request("GET", f"{BASE}{path}?limit=100", headers={"Authorization": "Bearer sk-secret"})
     body = {"error": {"message": message, "type": "invalid_request_error", "param": None, "code": None}}
-    response = httpx2.Response(status, json=body, request=request)
+    response = httpx.Response(status, json=body, request=request)
     return openai.OpenAI(api_key="sk-secret", base_url=BASE)._make_status_error(
         f"Error code: {status} - {message}", body=body["error"], response=response)
 
@@ -48,7 +48,7 @@ def test_other_statuses_say_what_happened(status: int, words: str) -> None:
 
 
 def test_a_connection_error_names_the_server() -> None:
-    request = httpx2.Request("GET", f"{BASE}/files")
+    request = httpx.Request("GET", f"{BASE}/files")
     error = translate(openai.APIConnectionError(request=request), "listing files")
     assert error.message == f"cannot reach {BASE} (listing files)"
 
@@ -60,8 +60,8 @@ def test_a_400_that_says_not_found_reads_as_gone() -> None:
 
 
 def test_a_bare_error_body_still_gives_the_servers_words() -> None:
-    request = httpx2.Request("POST", f"{BASE}/vector_stores/vs_1/file_batches")
-    response = httpx2.Response(400, json={"detail": "body.file_ids: Field required"}, request=request)
+    request = httpx.Request("POST", f"{BASE}/vector_stores/vs_1/file_batches")
+    response = httpx.Response(400, json={"detail": "body.file_ids: Field required"}, request=request)
     exc = openai.OpenAI(api_key="k", base_url=BASE)._make_status_error(
         "Error code: 400", body={"detail": "body.file_ids: Field required"}, response=response)
     error = translate(exc, "attaching 2 files")

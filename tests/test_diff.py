@@ -224,7 +224,7 @@ def test_a_file_moved_with_the_same_bytes_is_not_uploaded_again() -> None:
     hashes = {**HASHES, "kb/moved/faq.md": SHA["faq.md"]}
     plan = plan_for(state(kb(files=("kb/guide.md", "kb/moved/faq.md"))), applied_snapshot(state(kb()), HASHES),
                     hashes)
-    assert actions(plan) == {"vector_store_file.kb/kb/moved/faq.md": ("update", ("attributes",))}
+    assert actions(plan) == {"vector_store_file.kb/kb/moved/faq.md": ("update", ("path",))}
     moved = next(c for c in plan.changes if c.address == "file.kb/moved/faq.md")
     assert moved.action is Action.NOOP and moved.id == file_id(SHA["faq.md"])
 

@@ -16,6 +16,7 @@ from aac.identity import is_protected
 from aac.resources import (
     ATTR_SHA256,
     SERVER_METADATA,
+    TAG_SERVER_KEYS,
     TAGS,
     AssistantSpec,
     LiveAssistant,
@@ -93,14 +94,22 @@ def canonical_chunking(value: Any) -> Any:
     return value
 
 
+def recorded_server_keys(metadata: Mapping[str, Any] | None) -> set[str]:
+    """The keys aac recorded as the server's on this object (TAG_SERVER_KEYS), and that tag itself."""
+    recorded = str((metadata or {}).get(TAG_SERVER_KEYS) or "")
+    return {TAG_SERVER_KEYS, *(k for k in recorded.split(",") if k)} if recorded else set()
+
+
 def user_metadata(metadata: Mapping[str, Any] | None, reserved: Collection[str] = SERVER_METADATA) -> dict[str, str]:
-    """The user's keys: neither aac's tags nor the server's own (`reserved`)."""
-    return {k: str(v) for k, v in sorted((metadata or {}).items()) if k not in TAGS and k not in reserved}
+    """The user's keys: neither aac's tags nor the server's own (`reserved`, and those recorded on it)."""
+    server = set(reserved) | recorded_server_keys(metadata)
+    return {k: str(v) for k, v in sorted((metadata or {}).items()) if k not in TAGS and k not in server}
 
 
 def server_metadata(metadata: Mapping[str, Any] | None, reserved: Collection[str] = SERVER_METADATA) -> dict[str, str]:
     """The server's own keys of an object's metadata, which every update sends back unchanged."""
-    return {k: str(v) for k, v in (metadata or {}).items() if k in reserved}
+    server = set(reserved) | recorded_server_keys(metadata)
+    return {k: str(v) for k, v in (metadata or {}).items() if k in server}
 
 
 def _sampling(value: float | None) -> float:

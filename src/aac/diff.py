@@ -309,7 +309,21 @@ def diff(desired: DesiredState, hashes: Mapping[str, str], live: LiveState, *, t
     plan = Plan(stack=desired.stack, target=target, manifest_digest=desired.manifest_digest, changes=(),
                 created_at=now, cost=cost, requests=live.requests, mode="destroy" if destroy else "normal",
                 warnings=tuple(sorted(d.warnings)), notes=_notes(d))
-    return plan.with_changes((*stores, *assistants, *attachments, *files))
+    return plan.with_changes((*_refuse_protected_rebuilds(d, (*stores, *assistants)), *attachments, *files))
+
+
+def _refuse_protected_rebuilds(d: _Diff, changes: Iterable[Change]) -> list[Change]:
+    """A rebuild deletes the old object, which `protect: true` forbids: the plan marks it, apply refuses it."""
+    result = []
+    for change in changes:
+        live = (d.live.assistants if change.kind == ASSISTANT else d.live.vector_stores).get(change.name)
+        spec = (d.desired.assistants if change.kind == ASSISTANT else d.desired.vector_stores).get(change.name)
+        protected = (live is not None and is_protected(live.raw.get("metadata"))) or (spec is not None and spec.protect)
+        if change.action is Action.REPLACE and protected:
+            change = replace(change, refused=f"it is protected (protect: true), and a replace deletes the old "
+                                             f"{change.kind.replace('_', ' ')}")
+        result.append(change)
+    return result
 
 
 def _without_unread_stores(d: _Diff, stores: list[Change], attachments: list[Change]) -> list[Change]:

@@ -213,7 +213,10 @@ def _wanted_attachment(key: str, sha: str, paths: list[str], attachment: LiveVec
                          **common)
         return [change, *twins], change_in_usage(attachment, estimate, reindexed=True)
     if dict(attachment.attributes) != file_attributes(sha, paths[0]):
-        change = _change(VECTOR_STORE_FILE, first, Action.UPDATE, changed_fields=("attributes",), **common)
+        # Say which attribute in words (a moved file: its old and new path); "attributes" when neither differs.
+        before = _vsf_before(key, attachment, sha)
+        changed = tuple(f for f in ("path", "sha256") if before[f] != after[f]) or ("attributes",)
+        change = _change(VECTOR_STORE_FILE, first, Action.UPDATE, changed_fields=changed, **common)
     else:
         change = _change(VECTOR_STORE_FILE, first, Action.NOOP, **common)
     return [change, *twins], change_in_usage(attachment, estimate, reindexed=False)

@@ -18,8 +18,9 @@ from aac.errors import AacError, ValidationFailed
 from aac.identity import hash_files
 from aac.live import read_live
 from aac.manifest import load_desired, require_valid
-from aac.output import Output
+from aac.output import Output, plural
 from aac.plan import Plan
+from aac.progress import Progress
 from aac.resources import DesiredState, LiveState
 from aac.stack import Stack, Target
 
@@ -62,12 +63,30 @@ def connected(stack: Stack, target: Target, environ: Mapping[str, str], out: Out
         raise
 
 
+@contextmanager
+def showing_reads(api: Api, out: Output) -> Iterator[None]:
+    """Progress while live state is read: a counter of requests on a terminal; in a log, a heartbeat
+    on a slow target and one line at the end."""
+    progress = Progress.for_output(out)
+    start = api.requests
+    progress.start("read", "reading", "request")
+    api.log.on_answer = lambda: progress.advance("read")
+    try:
+        yield
+        took = progress.phases["read"].elapsed(progress.clock())
+        progress.finish("read", f"read live state from {api.target.name}: "
+                                f"{plural(api.requests - start, 'request')} in {took:.1f} s")
+    finally:
+        api.log.on_answer = None
+        progress.close()
+
+
 def make_plan(stack: Stack, target: Target, api: Api, out: Output, *, destroy: bool = False,
               now: str | None = None, parallelism: int = 8, desired: DesiredState | None = None) -> Planned:
     """The plan for `stack` on `target`; `desired` when the caller already validated the manifests."""
     # Reading is network-bound, loading and hashing are local: the manifests are read and
     # (on a fresh checkout, with no hash cache) every byte hashed while the pages arrive.
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with ThreadPoolExecutor(max_workers=1) as pool, showing_reads(api, out):
         reading = pool.submit(read_live, api.reader(), stack.name, parallelism=parallelism)
         desired = desired or require_valid(stack, out)
         hashes = hash_files(desired.files, stack.root / HASH_CACHE)

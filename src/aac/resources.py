@@ -31,6 +31,10 @@ TAGS = (TAG_MANAGED_BY, TAG_STACK, TAG_KEY, TAG_SPEC, TAG_PROTECT)
 # into it: the server's, kept on every update, never a change, drift or import. A target's
 # `reserved_metadata` in aac.yaml adds more.
 SERVER_METADATA = ("provider_id", "provider_vector_store_id", "embedding_model", "embedding_dimension")
+# Where aac records other keys a server added to an object it had just created ("k1,k2"), so every
+# later run knows them as the server's too. Written only on such servers, so it takes none of the
+# user's 11 keys on OpenAI.
+TAG_SERVER_KEYS = "aac-server-keys"
 
 # Attributes written on every vector-store file the stack attaches.
 ATTR_SHA256 = "aac-sha256"

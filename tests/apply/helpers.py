@@ -40,6 +40,12 @@ def subprocess_env() -> dict[str, str]:
     return {**os.environ, KEY_ENV: "sk-test", "NO_COLOR": "1"}
 
 
+# `python -m aac`, with Ctrl-C meaning KeyboardInterrupt even where the tests run as a shell's background
+# job, which starts with SIGINT ignored (Python then installs no handler, and the child inherits that).
+_AAC_WITH_CTRL_C = ("import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+                    "from aac.cli import main; sys.exit(main(sys.argv[1:]))")
+
+
 def start_apply(root: Path) -> subprocess.Popen[bytes]:
     """`python -m aac apply --auto-approve` as its own process (a CI job, killable).
 
@@ -47,7 +53,7 @@ def start_apply(root: Path) -> subprocess.Popen[bytes]:
     """
     debug = ["--debug"] if os.environ.get("AAC_APPLY_TEST_DEBUG") else []
     return subprocess.Popen(
-        [sys.executable, "-m", "aac", "--chdir", str(root), *debug, "apply", "--auto-approve"],
+        [sys.executable, "-c", _AAC_WITH_CTRL_C, "--chdir", str(root), *debug, "apply", "--auto-approve"],
         env=subprocess_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
 

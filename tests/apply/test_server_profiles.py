@@ -98,6 +98,10 @@ def test_the_lifecycle_works_on_every_profile(aac: Cli, client: openai.OpenAI) -
     changed = aac("apply", "--auto-approve")
     assert changed.code == 0, changed.err
     assert aac("plan", "--detailed-exitcode").code == 0
+    (aac.root / "docs/contact/phone.md").rename(aac.root / "docs/contact/telephone.md")  # same bytes, new path
+    moved = aac("apply", "--auto-approve")
+    assert moved.code == 0, moved.err
+    assert aac("plan", "--detailed-exitcode").code == 0
 
     output = aac("output").json()
     assert {k: v["id"] for k, v in output["vector_stores"].items()} == {
@@ -151,7 +155,7 @@ def test_debug_says_what_was_detected(aac: Cli, server: RunningSandbox) -> None:
     applied = aac("--debug", "apply", "--auto-approve")
     assert applied.code == 0, applied.err
     refused = "refused with HTTP 400 (body.file_ids: Field required) for a `files` file batch"
-    ignored = "answered `completed` with file_counts.total 0, attaching nothing for a `files` file batch"
+    ignored = "answered `in_progress` with file_counts.total 0, attaching nothing for a `files` file batch"
     said = {"openai": None, "llama-stack": refused, "ogx": ignored}[server.store.profile.name]
     assert (said is None and "detected: the server" not in applied.err) or (said and said in applied.err)
     if server.store.profile.server_metadata:
@@ -216,3 +220,24 @@ def test_the_example_stack_applies_with_its_assistants_as_configuration(
     assert aac("plan", "--detailed-exitcode").code == 0
     assert aac("output", "--format", "responses").code == 0
     assert aac("destroy", "--auto-approve").code == 0
+
+
+def test_metadata_a_server_adds_that_aac_does_not_know_is_recorded_as_the_servers(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(KEY_ENV, "sk-test")
+    unknown = replace(PROFILES["ogx"], name="ogx-next", extra_metadata=("shard",))
+    with serve_in_background(":memory:", index_delay_ms=0, no_assistants=True, profile=unknown) as running, \
+            openai.OpenAI(base_url=running.base_url, api_key="sk-test") as client:
+        aac = Cli(write_stack(tmp_path / "stack", running.base_url), capsys)
+
+        applied = aac("--debug", "apply", "--auto-approve")
+
+        assert applied.code == 0, applied.err
+        assert "recording ['shard'] as the server's in vector_store.contact's `aac-server-keys` tag" in applied.err
+        assert aac("plan", "--detailed-exitcode").code == 0  # a later run knows it: no reserved_metadata needed
+        assert aac("drift").code == 0
+        manifests = aac.root / "assistants/stores.yaml"
+        manifests.write_text(MANIFESTS.replace("team: support", "team: sales"), encoding="utf-8")
+        assert aac("apply", "--auto-approve").code == 0
+        for store in client.vector_stores.list():
+            assert (store.metadata or {})["shard"] == "sandbox"

@@ -9,9 +9,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import httpx2
 import openai
 import pytest
+from tests.sdk_http import http as httpx
 
 from aac.sandbox.server import RunningSandbox
 
@@ -78,11 +78,11 @@ def strict(sandbox: RunningSandbox) -> Iterator[Recorded]:
     """The SDK with `_strict_response_validation=True`: a response off its types raises."""
     bodies: list[bytes] = []
 
-    def record(response: httpx2.Response) -> None:
+    def record(response: httpx.Response) -> None:
         response.read()
         bodies.append(response.content)
 
-    http = httpx2.Client(event_hooks={"response": [record]})
+    http = httpx.Client(event_hooks={"response": [record]})
     with openai.OpenAI(
         base_url=sandbox.base_url, api_key="sk-test", http_client=http, max_retries=0, _strict_response_validation=True
     ) as client:

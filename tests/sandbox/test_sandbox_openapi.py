@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import httpx2
 import openai
 import pytest
 import yaml
+from tests.sdk_http import http as httpx
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from aac.sandbox.server import RunningSandbox
@@ -119,7 +119,7 @@ def openapi() -> Any:
 def recorded(sandbox: RunningSandbox) -> Iterator[tuple[openai.OpenAI, list[Exchange]]]:
     exchanges: list[Exchange] = []
 
-    def record(response: httpx2.Response) -> None:
+    def record(response: httpx.Response) -> None:
         response.read()
         request = response.request
         exchanges.append(
@@ -134,10 +134,10 @@ def recorded(sandbox: RunningSandbox) -> Iterator[tuple[openai.OpenAI, list[Exch
             )
         )
 
-    def buffer(request: httpx2.Request) -> None:
+    def buffer(request: httpx.Request) -> None:
         request.read()  # multipart bodies stream; keep a copy to validate
 
-    http = httpx2.Client(event_hooks={"request": [buffer], "response": [record]})
+    http = httpx.Client(event_hooks={"request": [buffer], "response": [record]})
     with openai.OpenAI(base_url=sandbox.base_url, api_key="sk-test", http_client=http) as client:
         yield client, exchanges
 

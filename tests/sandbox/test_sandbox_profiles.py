@@ -102,7 +102,8 @@ def test_ogx_ignores_a_files_batch(ogx: tuple[RunningSandbox, openai.OpenAI]) ->
     _, sdk = ogx
     store = sdk.vector_stores.create(name="kb")
     batch = sdk.vector_stores.file_batches.create(store.id, files=[{"file_id": _upload(sdk), "attributes": {"a": "b"}}])
-    assert batch.status == "completed" and batch.file_counts.total == 0
+    assert batch.status == "in_progress" and batch.file_counts.total == 0
+    assert sdk.vector_stores.file_batches.retrieve(batch.id, vector_store_id=store.id).status == "completed"
     assert sdk.vector_stores.files.list(store.id).data == []
     by_ids = sdk.vector_stores.file_batches.create_and_poll(store.id, file_ids=[_upload(sdk)])
     assert by_ids.file_counts.completed == 1

@@ -47,9 +47,12 @@ class BatchSupport:
         try:
             batch = writer.call(what, lambda: writer.sdk.vector_stores.file_batches.create(store_id, files=chunk))  # type: ignore[arg-type]
         except AacError as exc:
-            if not isinstance(exc.__cause__, openai.BadRequestError) or is_not_found(exc.__cause__):
+            refused = exc.__cause__
+            # llama-stack says 400; FastAPI's own validation error, which such servers may send instead, is 422.
+            if not isinstance(refused, (openai.BadRequestError, openai.UnprocessableEntityError)) \
+                    or is_not_found(refused):
                 raise
-            return self.learn(False, f"refused with HTTP 400 ({api_message(exc.__cause__)})")
+            return self.learn(False, f"refused with HTTP {refused.status_code} ({api_message(refused)})")
         if batch.file_counts.total == 0:  # OpenAI counts every file of a batch from its first answer on
             return self.learn(False, f"answered `{batch.status}` with file_counts.total 0, attaching nothing")
         return self.learn(True, "")

@@ -16,15 +16,17 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import IO, Any, Literal, TypeVar, cast
 
 import openai
 
 from aac.api.attach import BatchSupport
 from aac.api.connect import Api
+from aac.api.counting import CountingReader
 from aac.api.errors import is_not_found
 from aac.errors import AacError
 from aac.identity import owner_of
+from aac.resources import TAG_SERVER_KEYS
 
 T = TypeVar("T")
 JSON = dict[str, Any]
@@ -176,11 +178,12 @@ class Writer:
 
     # -- files ---------------------------------------------------------------------------
 
-    def upload(self, filename: str, abspath: Path) -> Any:
-        """Upload with purpose `assistants` under the content-addressed `filename`."""
+    def upload(self, filename: str, abspath: Path, on_bytes: Callable[[int], None] | None = None) -> Any:
+        """Upload with purpose `assistants` under the content-addressed `filename`; `on_bytes` hears each chunk sent."""
 
         def send() -> Any:
-            with abspath.open("rb") as handle:
+            with abspath.open("rb") as raw:
+                handle = cast(IO[bytes], CountingReader(raw, on_bytes)) if on_bytes is not None else raw
                 # A 512 MB file on a slow uplink outlasts the usual request timeout: allow ~1 MB/s.
                 return self.sdk.files.create(file=(filename, handle), purpose="assistants",
                                              timeout=max(UPLOAD_TIMEOUT_MIN_S, abspath.stat().st_size / 1e6))
@@ -224,23 +227,26 @@ class Writer:
             lambda: self.sdk.vector_stores.create(**params),
             lambda: self._find_store(key),
         )
-        self._learn_server_keys(f"vector_store.{key}", params, store.metadata)
-        return store
+        record = self._learn_server_keys(f"vector_store.{key}", params, store.metadata)
+        return self.update_vector_store(store.id, {"metadata": record}) if record else store
 
-    def _learn_server_keys(self, address: str, params: JSON, metadata: Mapping[str, Any] | None) -> None:
-        """Keys the server added to an object just created, that no manifest declared, are the server's."""
+    def _learn_server_keys(self, address: str, params: JSON, metadata: Mapping[str, Any] | None) -> JSON | None:
+        """Keys the server added to an object just created, that no manifest declared, are the server's.
+
+        Those aac does not know yet are recorded on the object (TAG_SERVER_KEYS): the metadata to
+        write for that is returned, else None.
+        """
         added = sorted(set(metadata or {}) - set(params.get("metadata") or {}))
         if not added:
-            return
+            return None
         self.api.log.out.log(f"detected: the server added metadata {added} to {address}; aac keeps them")
-        unknown = [k for k in added if k not in self.api.reader().reserved_metadata]
         with self._lock:
-            fresh = [k for k in unknown if k not in self.server_keys]
             self.server_keys.update(added)
-        if fresh:
-            self.api.log.out.warn(
-                f"the server added metadata {fresh} to {address} when aac created it; add them to "
-                f"`reserved_metadata` of target {self.api.target.name} in aac.yaml, so later plans keep them too")
+        unknown = [k for k in added if k not in self.api.reader().reserved_metadata]
+        if not unknown:
+            return None
+        self.api.log.out.log(f"recording {unknown} as the server's in {address}'s `{TAG_SERVER_KEYS}` tag")
+        return {**dict(metadata or {}), TAG_SERVER_KEYS: ",".join(unknown)}
 
     def update_vector_store(self, store_id: str, params: JSON) -> Any:
         return self.call(f"updating vector store {store_id}", lambda: self.sdk.vector_stores.update(store_id, **params))
@@ -318,8 +324,8 @@ class Writer:
             lambda: self.sdk.beta.assistants.create(**params),
             lambda: self._find_assistant(key),
         )
-        self._learn_server_keys(f"assistant.{key}", params, assistant.metadata)
-        return assistant
+        record = self._learn_server_keys(f"assistant.{key}", params, assistant.metadata)
+        return self.update_assistant(assistant.id, {"metadata": record}) if record else assistant
 
     def update_assistant(self, assistant_id: str, params: JSON) -> Any:
         return self.call(

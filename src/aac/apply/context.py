@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aac.api.writer import Writer
-from aac.apply.progress import Progress
+from aac.apply.progress import ApplyProgress
 from aac.canonical import server_metadata
 from aac.errors import AacError
 from aac.plan import Action, Change, Plan
@@ -94,7 +94,7 @@ class Context:
     live: LiveState
     hashes: Mapping[str, str]  # repository path -> sha256
     writer: Writer
-    progress: Progress
+    progress: ApplyProgress
     ids: Ids
     index_timeout_s: float = 600.0
     listed: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # store id -> files, as attach saw them

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from aac.live import read_live
 from aac.manifest import require_valid
 from aac.output import save_document
-from aac.planner import connected, utc_now
+from aac.planner import connected, showing_reads, utc_now
 from aac.render.checks import render_checks
 from aac.retrieval import CheckReport, run_checks
 from aac.stack import load_stack
@@ -28,7 +28,9 @@ def run(app: App, fmt: str = "text", out_file: str | None = None) -> int:
     if any(spec.checks for spec in desired.vector_stores.values()):
         with connected(stack, target, app.environ, app.out) as api:
             reader = api.reader()
-            results = run_checks(desired, read_live(reader, stack.name), reader)
+            with showing_reads(api, app.out):
+                live = read_live(reader, stack.name)
+            results = run_checks(desired, live, reader)
             requests = reader.requests
     report = CheckReport(stack.name, target.name, utc_now(), tuple(results), requests)
     text = render_checks(report, fmt, app.out)

@@ -17,7 +17,7 @@ from aac.identity import hash_files
 from aac.live import index_live, read_snapshot
 from aac.manifest import require_valid
 from aac.output import plural, save_document
-from aac.planner import HASH_CACHE, utc_now
+from aac.planner import HASH_CACHE, showing_reads, utc_now
 from aac.render import render_drift
 from aac.resources import LiveState
 from aac.stack import load_stack
@@ -36,7 +36,8 @@ def run(app: App, fmt: str = "text", out_file: str | None = None,
     with connect(stack, target, app.environ, app.out) as api:
         reader = api.reader()
         try:
-            snapshot = read_snapshot(reader, stack.name)
+            with showing_reads(api, app.out):
+                snapshot = read_snapshot(reader, stack.name)
             live = replace(index_live(snapshot, stack.name, reader.reserved_metadata), requests=reader.requests)
         except AacError as exc:
             report = _incomplete(stack.name, target.name, exc, reader.requests)
@@ -70,9 +71,12 @@ def _unread(report: DriftReport, live: LiveState) -> DriftReport:
     return replace(report, complete=False, errors=(*report.errors, *short)) if short else report
 
 
+_NOUNS = {"assistants": "assistant", "vector_stores": "vector store", "files": "file"}  # report.foreign's keys
+
+
 def _log_foreign(app: App, report: DriftReport) -> None:
     if not any(report.foreign.values()):
         return
-    counts = ", ".join(plural(n, kind.replace("_", " ")) for kind, n in sorted(report.foreign.items()) if n)
+    counts = ", ".join(plural(n, _NOUNS.get(kind, kind)) for kind, n in sorted(report.foreign.items()) if n)
     app.out.info(f"Not reported: {counts} of other stacks or of nobody (aac never touches them).")
 

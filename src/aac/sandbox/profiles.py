@@ -17,12 +17,14 @@ UNCONFIGURED = "Vector store {id} is not properly configured for file processing
 @dataclass(frozen=True)
 class Profile:
     name: str = "openai"
-    # `files: [{file_id, attributes}]` batches: "accept"; "ignore" (completed, nothing attached: ogx);
+    # `files: [{file_id, attributes}]` batches: "accept"; "ignore" (in progress counting no file, then
+    # completed, nothing attached: ogx);
     # "refuse" (400 `body.file_ids: Field required`: llama-stack); "drop" (answered like an accepted
     # batch, in progress, but nothing is ever attached: a server that only says it did the work).
     files_batch: str = "accept"
     batch_object: str = "vector_store.files_batch"
     server_metadata: bool = False  # the four SERVER_METADATA_KEYS on every store created; needed to index
+    extra_metadata: tuple[str, ...] = ()  # more keys of its own on every store created (no server seen does)
     not_found_400: bool = False  # a missing object is 400 "Vector_store '...' not found", not 404
     bare_errors: bool = False  # error bodies carry only `message` (no type, param, code)
     close_after_error: bool = False  # the keep-alive connection is closed after every error response

@@ -142,10 +142,11 @@ async def create_batch(request: Request) -> JSONResponse:
 
 
 def _unattached(batch: JSON, claimed: int) -> JSON:
-    """A batch that attaches nothing: completed at once (ogx), or claiming `claimed` files in progress."""
+    """A batch that attaches nothing: in progress counting no file, then completed (ogx 1.5.0), or
+    claiming `claimed` files in progress."""
     if claimed:
         return {**batch, "file_counts": {**indexing.counts(), "in_progress": claimed, "total": claimed}}
-    return {**batch, "status": "completed"}
+    return batch
 
 
 def _batch_entries(body: JSON) -> list[JSON]:

@@ -37,8 +37,7 @@ def create_vector_store(store: Store, body: JSON) -> JSON:
         # Write-only: accepted on create, never returned (API_FACTS 3.2).
         "_description": body.get("description"),
     }
-    if store.profile.server_metadata:
-        vector_store["metadata"] = {**vector_store["metadata"], **_server_metadata(vector_store["id"])}
+    vector_store["metadata"] = {**vector_store["metadata"], **_server_metadata(store, vector_store["id"])}
     store.insert(VECTOR_STORE, vector_store)
     for file_id in file_ids:
         indexing.attach(store, vector_store["id"], file_id, chunking_strategy=body.get("chunking_strategy"))
@@ -46,10 +45,13 @@ def create_vector_store(store: Store, body: JSON) -> JSON:
     return indexing.refresh(store, created, settling=False)
 
 
-def _server_metadata(vector_store_id: str) -> dict[str, str]:
-    """What llama-stack-family servers write into a new store's metadata (SERVER_METADATA_KEYS)."""
+def _server_metadata(store: Store, vector_store_id: str) -> dict[str, str]:
+    """What the profile's server writes into a new store's metadata (llama-stack: SERVER_METADATA_KEYS)."""
+    extra = {key: "sandbox" for key in store.profile.extra_metadata}
+    if not store.profile.server_metadata:
+        return extra
     return {"provider_id": "faiss", "provider_vector_store_id": vector_store_id,
-            "embedding_model": "sandbox/hash-embedding", "embedding_dimension": "256"}
+            "embedding_model": "sandbox/hash-embedding", "embedding_dimension": "256", **extra}
 
 
 def get_vector_store(store: Store, vector_store_id: str) -> JSON:
