@@ -46,9 +46,9 @@ def utc_now() -> str:
 def connected(stack: Stack, target: Target, environ: Mapping[str, str], out: Output) -> Iterator[Api]:
     """`connect`, with the manifests' problems reported before any key or network problem.
 
-    make_plan loads the manifests while live pages arrive, so a missing key or an unreachable
-    server can fail first; then the manifests are checked, and their problems win: they are
-    the first thing to fix, and fixing them needs no key.
+    Connecting checks the key before make_plan validates the manifests, so a missing key can
+    fail first; then the manifests are checked, and their problems win: they are the first
+    thing to fix, and fixing them needs no key.
     """
     from aac.api.connect import connect
 
@@ -66,11 +66,12 @@ def connected(stack: Stack, target: Target, environ: Mapping[str, str], out: Out
 def make_plan(stack: Stack, target: Target, api: Api, out: Output, *, destroy: bool = False,
               now: str | None = None, parallelism: int = 8, desired: DesiredState | None = None) -> Planned:
     """The plan for `stack` on `target`; `desired` when the caller already validated the manifests."""
-    # Reading is network-bound, loading and hashing are local: the manifests are read and
-    # (on a fresh checkout, with no hash cache) every byte hashed while the pages arrive.
+    # No request before the manifests are known to be valid: an invalid stack costs no network.
+    desired = desired or require_valid(stack, out)
+    # Reading is network-bound, hashing is local: on a fresh checkout (no hash cache) every
+    # byte is hashed while the pages arrive.
     with ThreadPoolExecutor(max_workers=1) as pool:
         reading = pool.submit(read_live, api.reader(), stack.name, parallelism=parallelism)
-        desired = desired or require_valid(stack, out)
         hashes = hash_files(desired.files, stack.root / HASH_CACHE)
         live = reading.result()
     if desired.assistants and not live.assistants_supported and not destroy:
