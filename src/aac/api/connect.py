@@ -99,6 +99,7 @@ def connect(stack: Stack, target: Target, environ: Mapping[str, str], out: Outpu
     if not (key.isascii() and key.isprintable()):  # HTTP headers are ASCII; never echo the key itself
         raise AacError(f"{var} holds characters an API key cannot have (non-ASCII or control characters)",
                        f"set {var} to the key exactly as the provider shows it")
+    out.secrets.add(key)  # from here on, whoever echoes the key, aac never prints or writes it
     url = target.base_url or environ.get("OPENAI_BASE_URL") or None
     if url is not None:
         _check_base_url(target.name, url)

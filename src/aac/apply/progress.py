@@ -54,13 +54,11 @@ class Progress:
         if self.stores_total:
             parts.append(f"indexed stores {self.stores_done}/{self.stores_total}")
         line = " · ".join(parts) + f"  {text}"
-        self.out.stderr.write("\r\033[K" + line[:200])
-        self.out.stderr.flush()
+        self.out.write_err("\r\033[K" + self.out.redact(line)[:200])
         self._shown = True
 
     def clear(self) -> None:
         with self._lock:
             if self._shown:
-                self.out.stderr.write("\r\033[K")
-                self.out.stderr.flush()
+                self.out.write_err("\r\033[K")
                 self._shown = False

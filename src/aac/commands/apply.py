@@ -44,8 +44,7 @@ def require_approval_possible(out: Output, auto_approve: bool, verb: str) -> Non
 def confirm(out: Output, auto_approve: bool, question: str) -> None:
     if auto_approve:
         return
-    out.stderr.write(out.style(question, "bold"))
-    out.stderr.flush()
+    out.write_err(out.style(question, "bold"))
     answer = sys.stdin.readline()
     if answer.strip() != "yes":
         raise AacError("cancelled: the answer was not 'yes'", "nothing was changed")

@@ -23,7 +23,7 @@ def run(app: App, out_file: str | None = None, detailed_exitcode: bool = False, 
         plan = make_plan(stack, target, api, app.out, destroy=destroy).plan
     app.out.document(render_plan(plan, fmt, app.out))
     if out_file:
-        save_document(app.root, out_file, plan.dumps(), "plan")
+        save_document(app.out, app.root, out_file, plan.dumps(), "plan")
         app.out.info(f"Saved the plan to {out_file}; apply exactly it with `aac apply {out_file}`.")
     app.out.log(f"{plan.requests} API requests to read live state")
     return EXIT_CHANGES if detailed_exitcode and plan.has_changes else 0
