@@ -9,6 +9,7 @@ from pathlib import Path
 
 from aac import limits
 from aac.manifest.context import LoadContext
+from aac.manifest.fs import DIRECTORY, FILE, entry_kind, walk
 from aac.resources import LocalFile
 
 
@@ -31,9 +32,12 @@ def resolve_reference(ctx: LoadContext, folder: Path, ref: str, where: tuple[str
     if rel is None or not _inside(ctx, target):
         ctx.error(path, line, f"{ref!r} leaves the repository", "keep every referenced file inside the repository")
         return None
-    if not target.is_file():
-        ctx.error(path, line, f"{ref!r} does not exist ({rel})",
-                  "check the path: it is relative to the manifest's folder")
+    kind = entry_kind(target)
+    if kind != FILE:
+        missing = not os.path.lexists(target)
+        ctx.error(path, line, f"{ref!r} does not exist ({rel})" if missing else f"{ref!r} ({rel}) {kind}",
+                  "check the path: it is relative to the manifest's folder" if missing
+                  else "point it at a regular, readable file")
         return None
     return target, rel
 
@@ -60,12 +64,21 @@ def _expand_one(ctx: LoadContext, folder: Path, pattern: str, where: tuple[str, 
         ctx.error(path, line, f"{pattern!r} leaves the repository", "keep every attached file inside the repository")
         return set()
     found: set[str] = set()
+    _check_listable(ctx, folder, pattern, where)
     for match in glob.glob(os.path.join(glob.escape(str(folder)), pattern), recursive=True):
         candidate = Path(os.path.normpath(match))
-        if candidate.is_dir():
+        kind = entry_kind(candidate)
+        loop = _symlink_loop(ctx, candidate)
+        if kind == DIRECTORY:
             continue
         rel = repo_path(ctx, candidate)
-        if rel is None:
+        if loop is not None:
+            ctx.error(path, line, f"{pattern!r} goes round a symlink loop at {loop}",
+                      "remove the link to its own parent folder, or narrow the glob")
+        elif kind != FILE:
+            ctx.error(path, line, f"{pattern!r} matches {rel or match}, which {kind}",
+                      "attach regular, readable files only: fix the file or narrow the glob")
+        elif rel is None:
             ctx.error(path, line, f"{pattern!r} matches {match}, outside the repository",
                       "keep every attached file inside the repository")
         elif not _inside(ctx, candidate):
@@ -78,6 +91,33 @@ def _expand_one(ctx: LoadContext, folder: Path, pattern: str, where: tuple[str, 
         ctx.error(path, line, f"{pattern!r} matches no file",
                   f"globs are relative to the manifest's folder ({folder_rel}/); check the pattern")
     return found
+
+
+def _check_listable(ctx: LoadContext, folder: Path, pattern: str, where: tuple[str, int]) -> None:
+    """A folder the glob would search but cannot list is an error, not "no files there"."""
+    parts = Path(pattern).parts
+    fixed = next((i for i, part in enumerate(parts) if glob.has_magic(part)), len(parts))
+    rest = parts[fixed:]
+    depth = None if "**" in rest else max(len(rest) - 1, 0)
+    base = Path(os.path.normpath(folder.joinpath(*parts[:fixed]))) if fixed < len(parts) else None
+    if base is None or not base.is_dir():
+        return
+    for unlisted, why in walk(base, depth=depth)[1]:
+        ctx.error(*where, f"{pattern!r} searches {repo_path(ctx, unlisted) or unlisted}, which {why}",
+                  "make the folder readable (or narrow the glob): aac cannot tell which files it holds")
+
+
+def _symlink_loop(ctx: LoadContext, candidate: Path) -> str | None:
+    """The folder link on `candidate`'s path that points back to one of its own ancestors (`**` follows
+    links, so `sub/loop -> ..` yields sub/loop/sub/loop/... until the OS gives up)."""
+    for folder in candidate.parents:
+        if folder == ctx.root or ctx.root not in folder.parents:
+            return None
+        if folder.is_symlink():
+            target = folder.resolve()
+            if target == folder.parent.resolve() or target in folder.parent.resolve().parents:
+                return repo_path(ctx, folder)
+    return None
 
 
 def _inside(ctx: LoadContext, target: Path) -> bool:

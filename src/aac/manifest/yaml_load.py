@@ -25,6 +25,7 @@ from yaml.scanner import Scanner
 
 from aac import limits
 from aac.errors import Problem
+from aac.manifest.fs import FILE, entry_kind
 
 PathKey = tuple[Any, ...]
 _DEPTH_MESSAGE = f"the YAML nests deeper than {limits.YAML_DEPTH_MAX} levels"
@@ -119,6 +120,10 @@ class Document:
 
 def read_text(abspath: Path, relpath: str, problems: list[Problem], max_bytes: int | None = None) -> str | None:
     """A text file as UTF-8, or None with a problem appended (missing, too big, not UTF-8)."""
+    kind = entry_kind(abspath)  # by stat first: opening a FIFO would block
+    if kind != FILE:
+        problems.append(Problem(relpath, 0, f"{relpath} {kind}", "point it at a regular, readable file"))
+        return None
     try:
         size = abspath.stat().st_size
         if max_bytes is not None and size > max_bytes:
