@@ -17,7 +17,7 @@ from typing import Any
 from aac.api.errors import AssistantsUnavailable
 from aac.api.reader import Reader
 from aac.errors import AacError
-from aac.identity import owner_of, parse_upload_filename
+from aac.identity import matches_size, owner_of, parse_upload_filename
 from aac.resources import (
     ASSISTANT,
     VECTOR_STORE,
@@ -126,6 +126,15 @@ def _files(objects: list[Mapping[str, Any]], stack: str) -> tuple[dict[str, Live
             raw=raw,
         )
     return owned, foreign
+
+
+def without_impostors(live: LiveState, sizes: Mapping[str, int]) -> tuple[LiveState, list[LiveFile]]:
+    """`live` without the uploads whose name claims bytes of the stack (sha256 -> size) their size denies."""
+    impostors = [f for f in live.files.values() if f.sha256 and not matches_size(f.sha256, f.raw.get("bytes"), sizes)]
+    if not impostors:
+        return live, []
+    files = {i: f for i, f in live.files.items() if f not in impostors}
+    return replace(live, files=files), impostors
 
 
 def _attachments(objects: list[Mapping[str, Any]]) -> tuple[LiveVectorStoreFile, ...]:

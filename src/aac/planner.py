@@ -17,7 +17,7 @@ from aac.api.errors import AssistantsUnavailable
 from aac.diff import diff
 from aac.errors import AacError, ValidationFailed
 from aac.identity import hash_files
-from aac.live import read_live
+from aac.live import read_live, without_impostors
 from aac.manifest import load_desired, require_valid
 from aac.output import Output
 from aac.plan import Plan
@@ -74,7 +74,18 @@ def make_plan(stack: Stack, target: Target, api: Api, out: Output, *, destroy: b
         reading = pool.submit(read_live, api.reader(), stack.name, parallelism=parallelism)
         hashes = hash_files(desired.files, stack.root / HASH_CACHE)
         live = reading.result()
+    live = _trusted(live, desired, hashes, out)
     if desired.assistants and not live.assistants_supported and not destroy:
         raise AssistantsUnavailable(api.base_url)
     plan = diff(desired, hashes, live, target=target.name, now=now or utc_now(), destroy=destroy)
     return Planned(plan=plan, desired=desired, live=live, hashes=hashes)
+
+
+def _trusted(live: LiveState, desired: DesiredState, hashes: Mapping[str, str], out: Output) -> LiveState:
+    """Live state without uploads that only claim, by name, to hold the stack's bytes; each one is said."""
+    sizes = {hashes[path]: local.size for path, local in desired.files.items()}
+    live, impostors = without_impostors(live, sizes)
+    for upload in impostors:
+        out.warn(f"{upload.id} is named {upload.filename} but holds {upload.raw.get('bytes')} bytes, not the "
+                 f"{sizes[str(upload.sha256)]} of those contents: aac did not make it, and neither uses nor deletes it")
+    return live

@@ -16,13 +16,13 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar, cast
 
 import openai
 
 from aac.api.connect import Api
 from aac.errors import AacError
-from aac.identity import owner_of
+from aac.identity import HashingReader, owner_of
 
 T = TypeVar("T")
 JSON = dict[str, Any]
@@ -169,22 +169,33 @@ class Writer:
 
     # -- files ---------------------------------------------------------------------------
 
-    def upload(self, filename: str, abspath: Path) -> Any:
-        """Upload with purpose `assistants` under the content-addressed `filename`."""
+    def upload(self, filename: str, abspath: Path, sha256: str, path: str) -> Any:
+        """Upload with purpose `assistants` under the content-addressed `filename`, refusing to keep an
+        upload whose bytes, hashed as they were sent, are not the bytes planned (`sha256`)."""
+        sent: list[HashingReader] = []
 
         def send() -> Any:
             with abspath.open("rb") as handle:
+                sent[:] = [HashingReader(handle)]
                 # A 512 MB file on a slow uplink outlasts the usual request timeout: allow ~1 MB/s.
-                return self.sdk.files.create(file=(filename, handle), purpose="assistants",
+                body = cast(IO[bytes], sent[0])  # an io.RawIOBase, which typeshed does not count as IO[bytes]
+                return self.sdk.files.create(file=(filename, body), purpose="assistants",
                                              timeout=max(UPLOAD_TIMEOUT_MIN_S, abspath.stat().st_size / 1e6))
 
         def recover() -> Any:
             return first(self.find_uploads(filename))
 
         try:
-            return self.call(f"uploading {filename}", send, recover)
+            uploaded = self.call(f"uploading {filename}", send, recover)
         except OSError as exc:
-            raise AacError(f"cannot read {abspath}: {exc.strerror}", "check the file exists and is readable") from exc
+            raise AacError(f"the plan is stale: {path} cannot be read now ({exc.strerror})",
+                           "make a new plan: the file was deleted or moved since the plan") from exc
+        if sent and sent[0].hexdigest() != sha256:
+            self.delete_file(uploaded.id)  # never keep bytes under another content's name
+            raise AacError(f"the plan is stale: {path} changed while it was applied (the bytes sent have sha256 "
+                           f"{sent[0].hexdigest()[:12]}, the plan's {sha256[:12]}); the upload was deleted",
+                           "make a new plan, review it, and apply that")
+        return uploaded
 
     def list_uploads(self) -> list[Any]:
         """Every file of purpose `assistants`, oldest first (the files list pages up to 10,000)."""

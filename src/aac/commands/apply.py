@@ -19,9 +19,11 @@ from typing import TYPE_CHECKING
 from aac.api.connect import Api
 from aac.apply import execute, raise_for
 from aac.errors import AacError
+from aac.identity import canonical_json, sha256_file
 from aac.output import Output
-from aac.plan import Plan
+from aac.plan import Action, Plan
 from aac.planner import Planned, connected, make_plan
+from aac.resources import FILE
 from aac.stack import Stack, Target, load_stack
 
 if TYPE_CHECKING:
@@ -87,6 +89,7 @@ def run(app: App, plan_file: str | None = None, auto_approve: bool = False, para
             return 0
         if saved is None:
             confirm(app.out, auto_approve, APPROVE)
+            check_uploads_unchanged(plan, stack)  # the file may have been edited while the prompt waited
         with terminate_as_interrupt():
             result = execute(plan, planned.desired, planned.live, planned.hashes, api, app.out,
                              parallelism=parallelism)
@@ -108,6 +111,21 @@ def _read(app: App, plan_file: str) -> Plan:
     return read_plan(path, plan_file)
 
 
+def check_uploads_unchanged(plan: Plan, stack: Stack) -> None:
+    """Refuse, before any write, a plan whose files to upload no longer hold the bytes planned."""
+    for change in plan.actionable:
+        after = change.after or {}
+        if change.kind != FILE or change.action is not Action.CREATE or "path" not in after:
+            continue
+        try:
+            sha = sha256_file(stack.root / str(after["path"]))
+        except AacError:
+            sha = None
+        if sha != after.get("sha256"):
+            raise AacError(f"the plan is stale: {after['path']} was {'edited' if sha else 'deleted'} after the "
+                           "plan was made; nothing was changed", "run `aac apply` again to plan what is there now")
+
+
 def check_saved(saved: Plan, stack: Stack, target: Target, api: Api, out: Output) -> Planned:
     """Plan again now and refuse `saved` unless everything it touches is as it was."""
     if saved.stack != stack.name:
@@ -121,13 +139,16 @@ def check_saved(saved: Plan, stack: Stack, target: Target, api: Api, out: Output
     now = {c.address: c for c in fresh.plan.changes}
     for change in saved.actionable:
         current = now.get(change.address)
+        if current is None or canonical_json(current.after) != canonical_json(change.after):  # a file edited
+            raise AacError(f"the saved plan is stale: what {change.address} would become changed since the plan "
+                           "was made (a file it names was edited, moved or deleted)", _REPLAN)
         if change.live_fingerprint is None:  # a create: nothing may have appeared there since
-            if current is not None and current.id is not None:
+            if current.id is not None:
                 raise AacError(f"the saved plan is stale: {change.address} appeared on the target "
                                f"({current.id}) since the plan was made", _REPLAN)
             continue
-        if current is None or current.live_fingerprint != change.live_fingerprint or current.id != change.id:
-            what = "is gone from" if current is None or current.id != change.id else "changed on"
+        if current.live_fingerprint != change.live_fingerprint or current.id != change.id:
+            what = "is gone from" if current.id != change.id else "changed on"
             raise AacError(f"the saved plan is stale: {change.address} ({change.id}) {what} the target "
                            "since the plan was made", _REPLAN)
     return fresh
