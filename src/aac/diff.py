@@ -237,6 +237,19 @@ def _kept_shas(d: _Diff) -> dict[str, str]:
     return keep
 
 
+def _kept_foreign(d: _Diff, wanted: set[str]) -> dict[str, str]:
+    """Uploads that objects this stack does not own still use: deleting one would change them. sha -> why."""
+    keep: dict[str, str] = {}
+    for upload in sorted(d.live.files.values(), key=lambda f: f.id):
+        who = d.live.foreign_uses.get(upload.id)
+        if who is None or not upload.sha256 or upload.sha256 in wanted:
+            continue
+        keep.setdefault(upload.sha256, f"used by {who}, which this stack does not own")
+        d.warnings.append(f"{upload.filename} ({upload.id}) is used by {who}, which this stack does not own: "
+                          f"{'destroy' if d.destroy else 'apply'} keeps it; detach it there to let aac delete it")
+    return keep
+
+
 def _kept_by_id(d: _Diff) -> dict[str, str]:
     """This stack's uploads that a manifest names by id (file_ids, code_interpreter_ids): never deleted."""
     shas = {f.id: f.sha256 for f in d.live.files.values() if f.sha256}
@@ -293,7 +306,7 @@ def diff(desired: DesiredState, hashes: Mapping[str, str], live: LiveState, *, t
     sizes = {path: local.size for path, local in desired.files.items()}
     attachments, storage_after = attachment_changes(_store_files(d, stores), hashes, sizes, live)
     referenced, known_paths = _referenced(live)
-    keep = {**_kept_by_id(d), **_kept_shas(d)}
+    keep = {**_kept_foreign(d, {hashes[p] for p in wanted_paths}), **_kept_by_id(d), **_kept_shas(d)}
     files, freed = file_changes(desired.stack, wanted_paths, hashes, sizes, live, keep=keep,
                                 referenced=referenced, known_paths=known_paths,
                                 delete_reason=DESTROY_REASON if destroy else None)

@@ -17,11 +17,11 @@ from aac.api.errors import AssistantsUnavailable
 from aac.diff import diff
 from aac.errors import AacError, ValidationFailed
 from aac.identity import hash_files
-from aac.live import read_live, without_impostors
+from aac.live import read_live, with_foreign_uses, without_impostors
 from aac.manifest import load_desired, require_valid
 from aac.output import Output
-from aac.plan import Plan
-from aac.resources import DesiredState, LiveState
+from aac.plan import Action, Plan
+from aac.resources import FILE, DesiredState, LiveState
 from aac.stack import Stack, Target
 
 if TYPE_CHECKING:
@@ -78,6 +78,10 @@ def make_plan(stack: Stack, target: Target, api: Api, out: Output, *, destroy: b
     if desired.assistants and not live.assistants_supported and not destroy:
         raise AssistantsUnavailable(api.base_url)
     plan = diff(desired, hashes, live, target=target.name, now=now or utc_now(), destroy=destroy)
+    if live.foreign_store_ids and any(c.kind == FILE and c.action is Action.DELETE for c in plan.changes):
+        # An upload is deleted only when no store of someone else's holds it: read those stores now.
+        live = with_foreign_uses(api.reader(), live, parallelism=parallelism)
+        plan = diff(desired, hashes, live, target=target.name, now=now or utc_now(), destroy=destroy)
     return Planned(plan=plan, desired=desired, live=live, hashes=hashes)
 
 
