@@ -68,7 +68,7 @@ def _expand_one(ctx: LoadContext, folder: Path, pattern: str, where: tuple[str, 
     for match in glob.glob(os.path.join(glob.escape(str(folder)), pattern), recursive=True):
         candidate = Path(os.path.normpath(match))
         kind = entry_kind(candidate)
-        loop = _symlink_loop(ctx, candidate)
+        loop = _symlink_loop(ctx, candidate) if "**" in pattern else None  # only `**` follows links down
         if kind == DIRECTORY:
             continue
         rel = repo_path(ctx, candidate)
@@ -122,11 +122,13 @@ def _symlink_loop(ctx: LoadContext, candidate: Path) -> str | None:
 
 def _inside(ctx: LoadContext, target: Path) -> bool:
     """True when the file, symlinks followed, is inside the repository."""
-    try:
-        target.resolve().relative_to(ctx.real_root)
-    except ValueError:
-        return False
-    return True
+    if os.path.islink(target):
+        real = os.path.realpath(target)
+    else:  # many files share a folder, and resolving one costs an lstat per path component
+        folder = ctx.real_folders.get(target.parent) or ctx.real_folders.setdefault(
+            target.parent, os.path.realpath(target.parent))
+        real = os.path.join(folder, target.name)
+    return real == str(ctx.real_root) or real.startswith(str(ctx.real_root) + os.sep)
 
 
 def _check_file(ctx: LoadContext, rel: str, where: tuple[str, int], tool: str, extensions: frozenset[str]) -> None:

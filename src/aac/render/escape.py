@@ -9,6 +9,7 @@ build from safe strings; colour is added afterwards by `Output.style`.
 from __future__ import annotations
 
 import dataclasses
+import json
 import unicodedata
 from enum import Enum
 from functools import lru_cache
@@ -40,7 +41,25 @@ def _escape_char(char: str) -> str:
 
 def escaped(value: T) -> T:
     """`value` (a Plan, a DriftReport, any JSON-like data) with every string in it escaped."""
-    return _escape(value)
+    return value if _clean(value) else _escape(value)
+
+
+def _clean(value: Any) -> bool:
+    """True when no string in `value` needs escaping: one pass of the C JSON encoder, not a Python walk.
+
+    The encoder writes C0 controls as `\\u00XX` and, with ensure_ascii, everything past ASCII as `\\uXXXX`;
+    plain printable ASCII (nearly every plan) then has neither."""
+    try:
+        text = json.dumps(value, default=_fields, ensure_ascii=True)
+    except (TypeError, ValueError):  # keys JSON cannot have: take the slow walk
+        return False
+    return "\\u" not in text and text.isprintable()
+
+
+def _fields(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    return str(value)
 
 
 def _escape(value: Any) -> Any:
