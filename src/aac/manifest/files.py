@@ -15,7 +15,11 @@ from aac.resources import LocalFile
 
 def repo_path(ctx: LoadContext, path: Path) -> str | None:
     """`path` (lexically normalised) relative to the repository, POSIX; None when it lies outside."""
-    rel = os.path.relpath(os.path.normpath(path), ctx.root)
+    normal = os.path.normpath(path)
+    prefix = str(ctx.root) + os.sep
+    if normal.startswith(prefix) and os.path.isabs(normal):  # the common case, without relpath's work
+        return Path(normal[len(prefix):]).as_posix()
+    rel = os.path.relpath(normal, ctx.root)
     if rel == ".." or rel.startswith("../") or rel.startswith("..\\") or os.path.isabs(rel):
         return None
     return Path(rel).as_posix()
@@ -64,7 +68,10 @@ def _expand_one(ctx: LoadContext, folder: Path, pattern: str, where: tuple[str, 
         ctx.error(path, line, f"{pattern!r} leaves the repository", "keep every attached file inside the repository")
         return set()
     found: set[str] = set()
-    _check_listable(ctx, folder, pattern, where)
+    # A folder below the first one the glob lists may be hidden; the first one hides only when nothing matched.
+    deep = len(Path(pattern).parts) > 1 and any(glob.has_magic(p) for p in Path(pattern).parts[:-1])
+    if deep or "**" in pattern:
+        _check_listable(ctx, folder, pattern, where)
     for match in glob.glob(os.path.join(glob.escape(str(folder)), pattern), recursive=True):
         candidate = Path(os.path.normpath(match))
         kind = entry_kind(candidate)
@@ -86,6 +93,8 @@ def _expand_one(ctx: LoadContext, folder: Path, pattern: str, where: tuple[str, 
                       "copy the file into the repository instead of linking to it")
         else:
             found.add(rel)
+    if not found and not deep and "**" not in pattern:
+        _check_listable(ctx, folder, pattern, where)
     if not found:
         folder_rel = repo_path(ctx, folder) or "."
         ctx.error(path, line, f"{pattern!r} matches no file",
