@@ -44,12 +44,8 @@ def utc_now() -> str:
 
 @contextmanager
 def connected(stack: Stack, target: Target, environ: Mapping[str, str], out: Output) -> Iterator[Api]:
-    """`connect`, with the manifests' problems reported before any key or network problem.
-
-    Connecting checks the key before make_plan validates the manifests, so a missing key can
-    fail first; then the manifests are checked, and their problems win: they are the first
-    thing to fix, and fixing them needs no key.
-    """
+    """`connect` for a command that reads live state without planning (`aac output`), with the
+    manifests' problems reported before a key or network problem when connecting fails."""
     from aac.api.connect import connect
 
     try:
@@ -61,6 +57,29 @@ def connected(stack: Stack, target: Target, environ: Mapping[str, str], out: Out
         if any(p.severity == "error" for p in load_desired(stack)[1]):
             require_valid(stack, out)
         raise
+
+
+@contextmanager
+def validated(stack: Stack, target: Target, environ: Mapping[str, str],
+              out: Output) -> Iterator[tuple[Api, DesiredState]]:
+    """The valid manifests and a connection to the target, made side by side; no request before both.
+
+    The manifests load in a thread while the client connects (the embedded sandbox starts, the TLS
+    context loads), so validating first costs less. Their problems win over a key or connection
+    problem: they are the first thing to fix, and fixing them needs no key.
+    """
+    from aac.api.connect import connect
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        loading = pool.submit(require_valid, stack, out)
+        try:
+            with connect(stack, target, environ, out) as api:
+                yield api, loading.result()
+        except ValidationFailed:
+            raise
+        except AacError:
+            loading.result()  # raises ValidationFailed when the manifests are invalid
+            raise
 
 
 def make_plan(stack: Stack, target: Target, api: Api, out: Output, *, destroy: bool = False,

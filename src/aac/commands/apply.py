@@ -22,8 +22,8 @@ from aac.errors import AacError
 from aac.identity import canonical_json, sha256_file
 from aac.output import Output
 from aac.plan import Action, Plan
-from aac.planner import Planned, connected, make_plan
-from aac.resources import FILE
+from aac.planner import Planned, make_plan, validated
+from aac.resources import FILE, DesiredState
 from aac.stack import Stack, Target, load_stack
 
 if TYPE_CHECKING:
@@ -75,12 +75,12 @@ def run(app: App, plan_file: str | None = None, auto_approve: bool = False, para
     saved = _read(app, plan_file) if plan_file else None
     if saved is None:
         require_approval_possible(app.out, auto_approve, "apply")
-    with connected(stack, target, app.environ, app.out) as api:
+    with validated(stack, target, app.environ, app.out) as (api, desired):
         if saved is not None:
-            planned = check_saved(saved, stack, target, api, app.out)
+            planned = check_saved(saved, stack, target, api, app.out, desired)
             plan = saved
         else:
-            planned = make_plan(stack, target, api, app.out)
+            planned = make_plan(stack, target, api, app.out, desired=desired)
             plan = planned.plan
             show(app.out, plan)
         if not plan.has_changes:
@@ -126,14 +126,15 @@ def check_uploads_unchanged(plan: Plan, stack: Stack) -> None:
                            "plan was made; nothing was changed", "run `aac apply` again to plan what is there now")
 
 
-def check_saved(saved: Plan, stack: Stack, target: Target, api: Api, out: Output) -> Planned:
+def check_saved(saved: Plan, stack: Stack, target: Target, api: Api, out: Output,
+                desired: DesiredState | None = None) -> Planned:
     """Plan again now and refuse `saved` unless everything it touches is as it was."""
     if saved.stack != stack.name:
         raise AacError(f"this plan is for stack {saved.stack!r}, not {stack.name!r}", _REPLAN)
     if saved.target != target.name:
         raise AacError(f"this plan was made for target {saved.target!r}, not {target.name!r}",
                        f"pass --target {saved.target}, or {_REPLAN}")
-    fresh = make_plan(stack, target, api, out, destroy=saved.mode == "destroy")
+    fresh = make_plan(stack, target, api, out, destroy=saved.mode == "destroy", desired=desired)
     if fresh.desired.manifest_digest != saved.manifest_digest:
         raise AacError("the saved plan is stale: the manifests changed since it was made", _REPLAN)
     now = {c.address: c for c in fresh.plan.changes}
