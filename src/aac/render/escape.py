@@ -58,7 +58,11 @@ def _clean(value: Any) -> bool:
 
 def _fields(value: Any) -> Any:
     fields = getattr(value, "__dict__", None)  # a dataclass's fields, without dataclasses.fields' cost
-    return fields if isinstance(fields, dict) else str(value)
+    if isinstance(fields, dict):
+        return fields
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):  # a slotted one
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    return str(value)
 
 
 def _escape(value: Any) -> Any:
