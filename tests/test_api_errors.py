@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import httpx2
 import openai
 import pytest
+from tests.sdk_http import http as httpx
 
 from aac.api.errors import AssistantsUnavailable, translate
 
@@ -12,9 +12,9 @@ BASE = "https://api.example.com/v1"
 
 
 def status_error(status: int, path: str, message: str = "nope") -> openai.APIStatusError:
-    request = httpx2.Request("GET", f"{BASE}{path}?limit=100", headers={"Authorization": "Bearer sk-secret"})
+    request = httpx.Request("GET", f"{BASE}{path}?limit=100", headers={"Authorization": "Bearer sk-secret"})
     body = {"error": {"message": message, "type": "invalid_request_error", "param": None, "code": None}}
-    response = httpx2.Response(status, json=body, request=request)
+    response = httpx.Response(status, json=body, request=request)
     return openai.OpenAI(api_key="sk-secret", base_url=BASE)._make_status_error(
         f"Error code: {status} - {message}", body=body["error"], response=response)
 
@@ -29,9 +29,16 @@ def test_404_on_the_assistants_collection_is_the_sunset_message() -> None:
     error = translate(status_error(404, "/assistants"), "listing assistants")
     assert isinstance(error, AssistantsUnavailable)
     assert error.message.startswith(f"the Assistants API is gone on {BASE} (OpenAI shut it down on 2026-08-26)")
-    assert "vector_store manifests" in (error.hint or "")
+    assert "assistant manifests are Responses API configuration" in (error.hint or "")
     other = translate(status_error(404, "/vector_stores/vs_1"), "reading vs_1", key_env="K")
     assert not isinstance(other, AssistantsUnavailable) and "nope" in other.message
+
+
+def test_404_on_search_says_what_aac_check_needs() -> None:
+    invalid = "Invalid URL (POST /v1/vector_stores/vs_1/search)"
+    error = translate(status_error(404, "/vector_stores/vs_1/search", invalid), "searching vector store vs_1")
+    assert error.message == f"{BASE} answered 404 searching vector store vs_1: {invalid}"
+    assert "does not serve vector store search, which `aac check` needs" in (error.hint or "")
 
 
 @pytest.mark.parametrize(("status", "words"), [(429, "rate limiting"), (500, "HTTP 500"), (400, "HTTP 400: bad")])
@@ -41,6 +48,6 @@ def test_other_statuses_say_what_happened(status: int, words: str) -> None:
 
 
 def test_a_connection_error_names_the_server() -> None:
-    request = httpx2.Request("GET", f"{BASE}/files")
+    request = httpx.Request("GET", f"{BASE}/files")
     error = translate(openai.APIConnectionError(request=request), "listing files")
     assert error.message == f"cannot reach {BASE} (listing files)"

@@ -64,6 +64,6 @@ def test_the_cases_cover_what_they_claim() -> None:
     assert actions("assistant-name") == {"assistant.tutor": ("update", ["display_name"])}
     assert actions("assistant-top-p") == {"assistant.tutor": ("update", ["top_p"])}
     assert actions("assistant-vector-store") == {"assistant.tutor": ("update", ["vector_store"])}
-    assert actions("file-moved") == {"vector_store_file.kb/knowledge/guides/guide.md": ("update", ["attributes"])}
+    assert actions("file-moved") == {"vector_store_file.kb/knowledge/guides/guide.md": ("update", ["path"])}
     assert actions("protected-removed") == {}
     assert set(actions("foreign-same-key")) == {"assistant.tutor"}

@@ -224,7 +224,7 @@ def test_a_file_moved_with_the_same_bytes_is_not_uploaded_again() -> None:
     hashes = {**HASHES, "kb/moved/faq.md": SHA["faq.md"]}
     plan = plan_for(state(kb(files=("kb/guide.md", "kb/moved/faq.md"))), applied_snapshot(state(kb()), HASHES),
                     hashes)
-    assert actions(plan) == {"vector_store_file.kb/kb/moved/faq.md": ("update", ("attributes",))}
+    assert actions(plan) == {"vector_store_file.kb/kb/moved/faq.md": ("update", ("path",))}
     moved = next(c for c in plan.changes if c.address == "file.kb/moved/faq.md")
     assert moved.action is Action.NOOP and moved.id == file_id(SHA["faq.md"])
 
@@ -244,6 +244,25 @@ def test_a_failed_attachment_is_replaced_with_the_reason() -> None:
     change = next(c for c in plan.changes if c.action is Action.REPLACE)
     assert change.kind == "vector_store_file" and change.reason == "indexing failed: cannot parse"
 
+
+
+def test_the_storage_estimate_starts_from_the_store_and_prices_new_text_by_its_chunks() -> None:
+    hashes = {**HASHES, "kb/faq.md": "f" * 64}
+    snapshot = applied_snapshot(state(kb()), HASHES)
+    snapshot["vector_stores"][0]["usage_bytes"] = 5000  # the store's own figure wins over its files' sum
+    plan = plan_for(state(kb()), snapshot, hashes)
+    # faq.md's new bytes (100 B: one chunk, plus a 1 KiB embedding) replace the old attachment's 100 B
+    assert (plan.cost.storage_bytes_before, plan.cost.storage_bytes_after) == (5000, 5000 - 100 + 100 + 1024)
+
+
+def test_an_attachment_still_indexing_or_failed_is_priced_as_it_will_be() -> None:
+    snapshot = applied_snapshot(state(kb()), HASHES)
+    indexing, failed = snapshot["vector_store_files"]["vs_kb"]
+    indexing.update(status="in_progress", usage_bytes=0)
+    failed.update(status="failed", usage_bytes=0, last_error={"code": "server_error", "message": "x"})
+    snapshot["vector_stores"][0]["usage_bytes"] = 0
+    plan = plan_for(state(kb()), snapshot)
+    assert plan.cost.storage_bytes_after == 2 * (100 + 1024)
 
 # --- deletes, protection, ownership, destroy --------------------------------------------
 
@@ -313,3 +332,21 @@ def test_this_stacks_own_upload_named_by_id_compares_by_content_and_is_kept() ->
                     kb(files=("kb/guide.md",), file_ids=(own,)), files=("kb/guide.md",))
     live = applied_snapshot(state(tutor(code_interpreter_files=("kb/faq.md",)), kb()), HASHES)
     assert actions(plan_for(desired, live)) == {}
+
+
+# --- a target without the Assistants API: assistants are configuration ------------------
+
+
+def test_without_assistants_the_code_interpreter_uploads_stay_and_one_note_names_the_assistants() -> None:
+    desired = state(tutor(), kb())
+    snapshot = {**applied_snapshot(desired, HASHES), "assistants": None}
+    plan = plan_for(desired, snapshot)
+    assert actions(plan) == {}  # data/a.csv is used by no store, and kept: the container's file
+    assert plan.changes[[c.address for c in plan.changes].index("file.data/a.csv")].action is Action.NOOP
+    assert plan.notes == ("1 assistant (tutor) is configuration on this target, which has no Assistants API: "
+                          "their files and vector stores are provisioned; `aac output --format responses` gives "
+                          "their Responses API request fields",)
+    many = state(*(tutor(name=f"t{i}") for i in range(7)), kb())
+    assert "7 assistants (t0, t1, t2, t3, t4 and 2 more) are configuration" in plan_for(many, snapshot).notes[0]
+    assert plan_for(desired, snapshot, destroy=True).notes == ()
+    assert plan_for(desired, desired).notes == ()

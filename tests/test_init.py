@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +78,16 @@ def test_plan_runs_on_pull_requests_and_comments_once() -> None:
     assert "<!-- aac-plan: demo -->" in script and "updateComment" in script
 
 
+def test_plan_runs_the_retrieval_checks_on_a_staging_target_when_one_is_configured() -> None:
+    job = workflow(".github/workflows/plan.yml")["jobs"]["checks"]
+    assert job["needs"] == "plan" and job["if"] == "vars.AAC_STAGING_TARGET != ''"
+    assert job["env"]["AAC_TARGET"] == "${{ vars.AAC_STAGING_TARGET }}"
+    assert job["concurrency"] == {"group": "aac-staging-demo", "cancel-in-progress": False}
+    runs = [step["run"] for step in job["steps"] if "run" in step]
+    assert runs[-2:] == ["aac apply --auto-approve", "aac check --format junit --out checks.xml > /dev/null"]
+    assert any(step.get("with", {}).get("report_paths") == "checks.xml" for step in job["steps"])
+
+
 def test_apply_runs_on_main_one_at_a_time_never_cancelled() -> None:
     data = workflow(".github/workflows/apply.yml")
     assert data["on"]["push"]["branches"] == ["main"]
@@ -127,7 +139,42 @@ def test_the_pre_commit_hook_runs_validate() -> None:
     assert hook["language"] == "python"
 
 
-def test_a_new_stack_installs_the_published_package_and_this_repository_its_own_checkout() -> None:
+def _install_steps(root: Path) -> list[tuple[str, dict[str, Any]]]:
+    """Every "Install aac" step of the workflows under `root`, with its workflow's path."""
+    found = []
     for path in WORKFLOWS:
-        assert """pip install "${{ vars.AAC_PIP_SPEC || 'assistant-as-code' }}\"""" in scaffold_files("mine")[path]
-        assert """pip install "${{ vars.AAC_PIP_SPEC || '.' }}\"""" in (REPO / path).read_text(encoding="utf-8")
+        data = yaml.safe_load((root / path).read_text(encoding="utf-8"))
+        found += [(path, step) for job in data["jobs"].values() for step in job["steps"]
+                  if step.get("name") == "Install aac"]
+    assert {path for path, _ in found} == set(WORKFLOWS)
+    return found
+
+
+def test_a_new_stack_installs_what_init_was_told(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = "git+https://example.com/team/assistant-as-code@v0.1.0"
+    code, err = run(capsys, "init", str(tmp_path), "--install", spec)
+    assert code == 0, err
+    assert f"pip install {spec}" in err
+    for path, step in _install_steps(tmp_path):
+        assert step["env"]["AAC_PIP_SPEC"] == "${{ vars.AAC_PIP_SPEC || '" + spec + "' }}", path
+        assert 'pip install "$AAC_PIP_SPEC"' in step["run"]
+
+
+def test_without_a_spec_init_says_what_to_set_and_the_workflow_asks_for_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, err = run(capsys, "init", str(tmp_path))
+    assert code == 0, err
+    assert "set the repository variable AAC_PIP_SPEC" in err
+    for path, step in _install_steps(tmp_path):
+        assert "assistant-as-code'" not in step["env"]["AAC_PIP_SPEC"], path  # no such package on PyPI
+        # The step as GitHub runs it when the variable is unset: it stops and names the variable.
+        done = subprocess.run(["bash", "-e", "-c", step["run"]], env={"PATH": os.environ["PATH"], "AAC_PIP_SPEC": ""},
+                              capture_output=True, text=True, timeout=30)
+        assert done.returncode == 1
+        assert "::error::set the repository variable AAC_PIP_SPEC" in done.stdout
+
+
+def test_this_repository_installs_its_own_checkout() -> None:
+    for path, step in _install_steps(REPO):
+        assert step["env"]["AAC_PIP_SPEC"] == "${{ vars.AAC_PIP_SPEC || '.' }}", path

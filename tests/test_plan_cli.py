@@ -141,20 +141,21 @@ def test_an_unreachable_target_is_one_line_and_a_hint(tmp_path: Path, env: None,
     assert len(err) == 2  # no traceback
 
 
-def test_a_target_without_assistants_plans_vector_stores_but_refuses_assistants(
+def test_a_target_without_assistants_plans_assistants_as_configuration(
         tmp_path: Path, env: None, capsys: pytest.CaptureFixture[str]) -> None:
     with serve_in_background(":memory:", no_assistants=True) as post_sunset:
         root = example(tmp_path, post_sunset.base_url)
-        assert plan(root) == 1
-        err = capsys.readouterr().err
-        assert f"error: the Assistants API is gone on {post_sunset.base_url}" in err
-        assert "keep only vector_store manifests" in err
+        assert plan(root) == 0
+        out = capsys.readouterr().out
+        assert "Plan: 10 to add" in out and "assistant." not in out.split("Note:")[0]
+        [note] = [line for line in out.splitlines() if line.startswith("Note: ")]
+        assert "configuration on this target, which has no Assistants API" in note
         for manifest in (root / "assistants").rglob("*.yaml"):
             manifest.unlink()
         (root / "assistants" / "kb.yaml").write_text("kind: vector_store\nname: kb\nfiles: ['../knowledge/*.md']\n")
         assert plan(root, "--format", "json") == 0
         printed = json.loads(capsys.readouterr().out)
-        assert printed["summary"]["create"] == 3  # the store, one upload and its attachment
+        assert printed["summary"]["create"] == 3 and "notes" not in printed  # the store, one upload, its attachment
 
 
 def test_the_sandbox_target_needs_nothing_running(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

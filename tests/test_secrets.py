@@ -34,6 +34,9 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("import", "--all", "--auto-approve"),
     ("output",),
     ("output", "--format", "env"),
+    ("output", "--format", "responses", "--out", "output.json"),
+    ("check",),
+    ("check", "--format", "junit", "--out", "check.xml"),
     ("destroy", "--auto-approve"),
 )
 

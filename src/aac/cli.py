@@ -14,17 +14,25 @@ import click
 
 from aac import __version__
 from aac.errors import AacError
+from aac.invocation import Invocation
 from aac.output import Output
+from aac.stack import find_root
 
 
 @dataclass
 class App:
-    """What every command gets: where the stack is, how to print, and the environment."""
+    """What every command gets: where the stack is, how to print, the environment, and the command line."""
 
-    root: Path
+    root: Path  # the stack's root: the nearest folder from `start` upwards that holds aac.yaml
     out: Output
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     target_name: str | None = None
+    invocation: Invocation = field(default_factory=Invocation)
+    start: Path | None = None  # where aac was started (--chdir); `init` writes there
+
+    @property
+    def cwd(self) -> Path:
+        return self.start or self.root
 
 
 def _run(ctx: click.Context, func: Callable[..., int], **kwargs: Any) -> None:
@@ -32,12 +40,12 @@ def _run(ctx: click.Context, func: Callable[..., int], **kwargs: Any) -> None:
     try:
         code = func(app, **kwargs)
     except AacError as exc:
-        app.out.error(exc.message, exc.hint)
+        app.out.error(exc.message, app.invocation.paste(exc.hint) if exc.hint else None)
         if app.out.debug:
             app.out.info("".join(traceback.format_exception(exc)))
         code = exc.exit_code
     except KeyboardInterrupt:
-        app.out.error("interrupted", "nothing more was sent; run the command again to finish")
+        app.out.error("interrupted", f"nothing more was sent; run `{app.invocation.again()}` again to finish")
         code = 130
     except Exception as exc:  # a bug: say so plainly, trace only with --debug
         app.out.error(
@@ -63,11 +71,14 @@ def cli(ctx: click.Context, target_name: str | None, chdir: str, no_color: bool,
     """Manage assistants, files and vector stores as code: validate, plan, apply, drift."""
     environ = dict(os.environ)
     out = Output.for_terminal(no_color=no_color, debug=debug, environ=environ)
+    start = Path(chdir).resolve()
     ctx.obj = App(
-        root=Path(chdir).resolve(),
+        root=find_root(start),
         out=out,
         environ=environ,
         target_name=target_name or environ.get("AAC_TARGET") or None,
+        invocation=ctx.obj if isinstance(ctx.obj, Invocation) else Invocation(),
+        start=start,
     )
 
 
@@ -92,14 +103,18 @@ def _command(module: str, name: str) -> Callable[..., int]:
 
 
 _FORMATS = click.Choice(["text", "json", "markdown"])
+_PARALLELISM = "At most N API requests in flight."
 
 
 @cli.command()
 @click.argument("directory", required=False, default=".", type=click.Path(file_okay=False))
+@click.option("--install", "pip_spec", metavar="SPEC", default="",
+              help="What the CI workflows pip-install aac from (a git URL, a wheel's URL, a path); without it "
+                   "they need the repository variable AAC_PIP_SPEC.")
 @click.pass_context
-def init(ctx: click.Context, directory: str) -> None:
+def init(ctx: click.Context, directory: str, pip_spec: str) -> None:
     """Scaffold a stack: aac.yaml, an example manifest, schemas, CI workflows."""
-    _run(ctx, _command("init", "init"), directory=directory)
+    _run(ctx, _command("init", "init"), directory=directory, pip_spec=pip_spec)
 
 
 @cli.command()
@@ -119,7 +134,8 @@ def schema(ctx: click.Context) -> None:
 @cli.command()
 @click.option("--out", "out_file", type=click.Path(dir_okay=False), help="Save the plan as JSON to FILE.")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes, 0 when none.")
-@click.option("--format", "fmt", type=_FORMATS, default="text", show_default=True)
+@click.option("--format", "fmt", type=_FORMATS, default="text", show_default=True,
+              help="How to print the plan: text for people, json for tools, markdown for a PR comment.")
 @click.option("--destroy", is_flag=True, help="Plan to delete everything this stack owns.")
 @click.pass_context
 def plan(ctx: click.Context, out_file: str | None, detailed_exitcode: bool, fmt: str, destroy: bool) -> None:
@@ -131,7 +147,7 @@ def plan(ctx: click.Context, out_file: str | None, detailed_exitcode: bool, fmt:
 @cli.command()
 @click.argument("plan_file", required=False, type=click.Path(dir_okay=False))
 @click.option("--auto-approve", is_flag=True, help="Apply without asking.")
-@click.option("--parallelism", type=click.IntRange(1, 64), default=4, show_default=True)
+@click.option("--parallelism", type=click.IntRange(1, 64), default=4, show_default=True, help=_PARALLELISM)
 @click.pass_context
 def apply(ctx: click.Context, plan_file: str | None, auto_approve: bool, parallelism: int) -> None:
     """Make live state match the manifests (or run exactly a saved plan)."""
@@ -141,7 +157,8 @@ def apply(ctx: click.Context, plan_file: str | None, auto_approve: bool, paralle
 
 @cli.command()
 @click.argument("plan_file", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=_FORMATS, default="text", show_default=True)
+@click.option("--format", "fmt", type=_FORMATS, default="text", show_default=True,
+              help="How to print the plan: text, json or markdown.")
 @click.pass_context
 def show(ctx: click.Context, plan_file: str, fmt: str) -> None:
     """Render a saved plan."""
@@ -150,7 +167,7 @@ def show(ctx: click.Context, plan_file: str, fmt: str) -> None:
 
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "junit"]), default="text",
-              show_default=True)
+              show_default=True, help="How to print the report; junit makes each object a test case for CI.")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False), help="Also write the report to FILE.")
 @click.option("--fail-on", default="drifted,missing,unmanaged,pending", show_default=True,
               help="Comma-separated categories that make the exit code 2.")
@@ -174,16 +191,29 @@ def import_(ctx: click.Context, keys: tuple[str, ...], import_all: bool, out_dir
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["json", "env"]), default="json", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "env", "responses"]), default="json", show_default=True,
+              help="json: one document; env: KEY=ID lines for $GITHUB_ENV; responses: each assistant as Responses "
+                   "API request fields.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), help="Also write the document to FILE.")
 @click.pass_context
-def output(ctx: click.Context, fmt: str) -> None:
+def output(ctx: click.Context, fmt: str, out_file: str | None) -> None:
     """Print each object's live id by key, for applications."""
-    _run(ctx, _command("output", "output"), fmt=fmt)
+    _run(ctx, _command("output", "output"), fmt=fmt, out_file=out_file)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True,
+              help="How to print the results; junit makes each check a test case for CI.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), help="Also write the report to FILE.")
+@click.pass_context
+def check(ctx: click.Context, fmt: str, out_file: str | None) -> None:
+    """Run the vector stores' retrieval checks with the target's search (exit 2 when one fails)."""
+    _run(ctx, _command("check", "check"), fmt=fmt, out_file=out_file)
 
 
 @cli.command()
 @click.option("--auto-approve", is_flag=True, help="Destroy without asking.")
-@click.option("--parallelism", type=click.IntRange(1, 64), default=4, show_default=True)
+@click.option("--parallelism", type=click.IntRange(1, 64), default=4, show_default=True, help=_PARALLELISM)
 @click.pass_context
 def destroy(ctx: click.Context, auto_approve: bool, parallelism: int) -> None:
     """Delete everything this stack owns, except protected objects."""
@@ -192,17 +222,23 @@ def destroy(ctx: click.Context, auto_approve: bool, parallelism: int) -> None:
 
 @cli.group()
 def sandbox() -> None:
-    """The local Assistants v2 / Files / Vector Stores server."""
+    """The local Assistants v2 / Files / Vector Stores / Agents (beta) server."""
 
 
 @sandbox.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=8787, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind (loopback only, unless --allow-remote).")
+@click.option("--port", type=int, default=8787, show_default=True, help="Port to listen on.")
 @click.option("--db", default=".aac/sandbox.db", show_default=True, help="SQLite file, or :memory:.")
-@click.option("--latency-ms", type=click.IntRange(0, 60_000), default=0, show_default=True)
-@click.option("--fault-rate", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True)
-@click.option("--seed", type=int, default=None)
+@click.option("--latency-ms", type=click.IntRange(0, 60_000), default=0, show_default=True,
+              help="Wait this long before answering each request.")
+@click.option("--fault-rate", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True,
+              help="Share of requests that fail (429, 500, 503 or a dropped connection).")
+@click.option("--seed", type=int, default=None, help="Seed of the faults, to repeat a run exactly.")
 @click.option("--no-assistants", is_flag=True, help="Answer 404 on /v1/assistants, as OpenAI does since the sunset.")
+@click.option(
+    "--no-agents", is_flag=True, help="Answer 404 on /v1/agents and /v1/vaults, as a target without the Agents beta."
+)
 @click.option("--allow-remote", is_flag=True, help="Allow a host other than loopback.")
 @click.pass_context
 def serve(ctx: click.Context, **options: Any) -> None:
@@ -215,9 +251,15 @@ _COMMON_VALUED = {"--target", "--chdir", "-C"}
 
 
 def hoist_common_options(argv: list[str]) -> list[str]:
-    """Move the common options to the front, so `aac plan --no-color` works as `aac --no-color plan` does.
+    """Move the common options to the front, so `aac plan --no-color` works as `aac --no-color plan` does."""
+    front, rest = split_common_options(argv)
+    return front + rest
 
-    No command has an option of the same name, so the move is unambiguous; `--` ends it.
+
+def split_common_options(argv: list[str]) -> tuple[list[str], list[str]]:
+    """The common options, and the rest (the command and its arguments), each in the order given.
+
+    No command has an option of the same name, so the split is unambiguous; `--` ends it.
     """
     front: list[str] = []
     rest: list[str] = []
@@ -236,14 +278,15 @@ def hoist_common_options(argv: list[str]) -> list[str]:
         else:
             rest.append(token)
         i += 1
-    return front + rest
+    return front, rest
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = hoist_common_options(sys.argv[1:] if argv is None else list(argv))
+    front, rest = split_common_options(sys.argv[1:] if argv is None else list(argv))
     try:
-        # Without standalone mode, click returns what ctx.exit() was given.
-        result = cli.main(args=args, prog_name="aac", standalone_mode=False)
+        # Without standalone mode, click returns what ctx.exit() was given; `obj` reaches the group's callback.
+        result = cli.main(args=front + rest, prog_name="aac", standalone_mode=False,
+                          obj=Invocation(tuple(front), tuple(rest)))
     except click.exceptions.Abort:
         click.echo("error: interrupted", err=True)
         return 130

@@ -23,7 +23,9 @@ from aac.canonical import (
     canonical_vector_store,
 )
 from aac.diff_files import StoreFiles, attachment_changes, file_changes
+from aac.estimate import TextSizes
 from aac.identity import fingerprint, is_protected, owner_of, spec_hash
+from aac.output import plural
 from aac.plan import Action, Change, Cost, Plan
 from aac.resources import (
     ASSISTANT,
@@ -46,6 +48,7 @@ __all__ = [
 ]
 
 DESTROY_REASON = "destroy deletes everything the stack owns"
+NOTE_NAMES = 5  # assistants named in the one-line note; the rest are counted
 EXPIRED_REASON = "the store expired (expires_after), so it is rebuilt"
 # Fields the API cannot change in place on a vector store: the store is rebuilt.
 REPLACE_REASONS = {
@@ -198,7 +201,7 @@ def _rebuild_expired(change: Change, obj: LiveVectorStore | None) -> Change:
 
 def _assistants(d: _Diff, replaced_stores: set[str]) -> list[Change]:
     if not d.live.assistants_supported:
-        return []  # the planner refuses a stack with assistants on such a target
+        return []  # configuration there, not live objects (see _notes)
     wanted = d.wanted(d.desired.assistants)
     changes = []
     for key in sorted(set(wanted) | set(d.live.assistants)):
@@ -254,8 +257,7 @@ def _kept_by_id(d: _Diff) -> dict[str, str]:
     """This stack's uploads that a manifest names by id (file_ids, code_interpreter_ids): never deleted."""
     shas = {f.id: f.sha256 for f in d.live.files.values() if f.sha256}
     ids = [i for s in d.wanted(d.desired.vector_stores).values() for i in s.file_ids]
-    if d.live.assistants_supported:
-        ids += [i for a in d.wanted(d.desired.assistants).values() for i in a.code_interpreter_ids]
+    ids += [i for a in d.wanted(d.desired.assistants).values() for i in a.code_interpreter_ids]
     return {shas[i]: f"a manifest attaches it by id ({i})" for i in sorted(ids) if i in shas}
 
 
@@ -290,8 +292,11 @@ def _store_files(d: _Diff, store_changes: Iterable[Change]) -> list[StoreFiles]:
             continue
         spec = d.desired.vector_stores[change.name]
         live = d.live.vector_stores.get(change.name)
-        reuse = live.files if live is not None and change.action is not Action.REPLACE else ()
-        result.append(StoreFiles(change.name, spec.files, reuse, spec.file_ids))
+        if live is None or change.action is Action.REPLACE:
+            result.append(StoreFiles(change.name, spec.files, (), spec.file_ids, 0, spec.chunking_strategy))
+            continue
+        usage = int(live.raw.get("usage_bytes") or 0)  # the estimate starts from what the store reports
+        result.append(StoreFiles(change.name, spec.files, live.files, spec.file_ids, usage, spec.chunking_strategy))
     return result
 
 
@@ -304,7 +309,8 @@ def diff(desired: DesiredState, hashes: Mapping[str, str], live: LiveState, *, t
     assistants = _assistants(d, replaced)
     wanted_paths = _wanted_paths(d)
     sizes = {path: local.size for path, local in desired.files.items()}
-    attachments, storage_after = attachment_changes(_store_files(d, stores), hashes, sizes, live)
+    text_sizes = TextSizes(desired.files)
+    attachments, storage_after = attachment_changes(_store_files(d, stores), hashes, text_sizes, live)
     referenced, known_paths = _referenced(live)
     keep = {**_kept_foreign(d, {hashes[p] for p in wanted_paths}), **_kept_by_id(d), **_kept_shas(d)}
     files, freed = file_changes(desired.stack, wanted_paths, hashes, sizes, live, keep=keep,
@@ -314,18 +320,42 @@ def diff(desired: DesiredState, hashes: Mapping[str, str], live: LiveState, *, t
     cost = Cost(_storage(live), storage_after, freed)
     plan = Plan(stack=desired.stack, target=target, manifest_digest=desired.manifest_digest, changes=(),
                 created_at=now, cost=cost, requests=live.requests, mode="destroy" if destroy else "normal",
-                warnings=tuple(sorted(d.warnings)))
-    return plan.with_changes((*stores, *assistants, *attachments, *files))
+                warnings=tuple(sorted(d.warnings)), notes=_notes(d))
+    return plan.with_changes((*_refuse_protected_rebuilds(d, (*stores, *assistants)), *attachments, *files))
+
+
+def _refuse_protected_rebuilds(d: _Diff, changes: Iterable[Change]) -> list[Change]:
+    """A rebuild deletes the old object, which `protect: true` forbids: the plan marks it, apply refuses it."""
+    result = []
+    for change in changes:
+        live = (d.live.assistants if change.kind == ASSISTANT else d.live.vector_stores).get(change.name)
+        spec = (d.desired.assistants if change.kind == ASSISTANT else d.desired.vector_stores).get(change.name)
+        protected = (live is not None and is_protected(live.raw.get("metadata"))) or (spec is not None and spec.protect)
+        if change.action is Action.REPLACE and protected:
+            change = replace(change, refused=f"it is protected (protect: true), and a replace deletes the old "
+                                             f"{change.kind.replace('_', ' ')}")
+        result.append(change)
+    return result
 
 
 def _wanted_paths(d: _Diff) -> set[str]:
     paths: set[str] = set()
     for spec in d.wanted(d.desired.vector_stores).values():
         paths.update(spec.files)
-    if d.live.assistants_supported:
-        for assistant in d.wanted(d.desired.assistants).values():
-            paths.update(assistant.code_interpreter_files)
+    for assistant in d.wanted(d.desired.assistants).values():
+        paths.update(assistant.code_interpreter_files)  # on a target without assistants: a container's files
     return paths
+
+
+def _notes(d: _Diff) -> tuple[str, ...]:
+    """On a target without the Assistants API, the assistants are configuration: say so once."""
+    keys = sorted(d.wanted(d.desired.assistants))
+    if d.live.assistants_supported or not keys:
+        return ()
+    named = ", ".join(keys[:NOTE_NAMES]) + (f" and {len(keys) - NOTE_NAMES} more" if len(keys) > NOTE_NAMES else "")
+    return (f"{plural(len(keys), 'assistant')} ({named}) {'is' if len(keys) == 1 else 'are'} "
+            "configuration on this target, which has no Assistants API: their files and vector stores are "
+            "provisioned; `aac output --format responses` gives their Responses API request fields",)
 
 
 def _storage(live: LiveState) -> int:

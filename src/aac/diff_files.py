@@ -9,11 +9,13 @@ file moved to another path with the same bytes only has its attributes updated.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from aac.canonical import UNKNOWN_ID, attachment_sha
+from aac.estimate import attachment_usage, change_in_usage, path_usage
 from aac.identity import file_attributes, fingerprint, upload_basename, upload_filename
 from aac.plan import Action, Change
 from aac.resources import ATTR_PATH, FILE, VECTOR_STORE_FILE, LiveFile, LiveState, LiveVectorStoreFile
@@ -132,16 +134,22 @@ class StoreFiles:
     wanted: tuple[str, ...]  # desired paths
     attached: tuple[LiveVectorStoreFile, ...]  # live attachments to reuse (none for a new or replaced store)
     wanted_ids: tuple[str, ...] = ()  # existing uploads attached by id: never uploaded, never deleted
+    usage_bytes: int = 0  # what the live store reports, when it is kept
+    chunking: Mapping[str, Any] | None = None  # the store's chunking_strategy, for new attachments
 
 
-def attachment_changes(stores: Iterable[StoreFiles], hashes: Mapping[str, str], sizes: Mapping[str, int],
+def attachment_changes(stores: Iterable[StoreFiles], hashes: Mapping[str, str], text_sizes: Mapping[str, int],
                        live: LiveState) -> tuple[list[Change], int]:
-    """Attach, update attributes, re-attach failed, detach unwanted; and the estimated storage after."""
+    """Attach, update attributes, re-attach failed, detach unwanted; and the estimated storage after.
+
+    `text_sizes` is the bytes of text each path indexes (aac.estimate.TextSizes).
+    """
     shas = {f.id: f.sha256 for f in live.files.values()}
     names = Addresses()
     changes: list[Change] = []
     storage = 0
     for store in stores:
+        storage += store.usage_bytes
         by_sha: dict[str, list[LiveVectorStoreFile]] = defaultdict(list)
         for attachment in store.attached:
             sha = attachment_sha(attachment.attributes, shas.get(attachment.file_id))
@@ -151,7 +159,8 @@ def attachment_changes(stores: Iterable[StoreFiles], hashes: Mapping[str, str], 
         groups = _group(store.wanted, hashes)
         for sha, paths in groups.items():
             found = by_sha.pop(sha, [])
-            new, used = _wanted_attachment(store.key, sha, paths, found[0] if found else None, sizes, names)
+            estimate = partial(path_usage, text_sizes, paths[0], store.chunking)
+            new, used = _wanted_attachment(store.key, sha, paths, found[0] if found else None, estimate, names)
             changes += new
             storage += used
             by_sha[sha] = found[1:]
@@ -161,10 +170,12 @@ def attachment_changes(stores: Iterable[StoreFiles], hashes: Mapping[str, str], 
                 continue  # a path of the manifest already attaches these bytes
             found = by_sha.pop(own or UNKNOWN_ID + file_id, [])
             changes.append(_wanted_by_id(store.key, file_id, found[0] if found else None, names))
-            storage += found[0].usage_bytes if found else 0
+            upload = live.files.get(file_id)  # its bytes stand for its text, when the upload is listed
+            storage += 0 if found else attachment_usage(upload.bytes if upload else 0, store.chunking)
         for stale, group in by_sha.items():
             sha = None if stale.startswith(UNKNOWN_ID) else stale
             changes += [_detach(store.key, a, sha, live, names) for a in group]
+            storage -= sum(a.usage_bytes for a in group)
     return changes, storage
 
 
@@ -180,7 +191,8 @@ def _vsf_before(key: str, attachment: LiveVectorStoreFile, sha: str | None) -> d
 
 
 def _wanted_attachment(key: str, sha: str, paths: list[str], attachment: LiveVectorStoreFile | None,
-                       sizes: Mapping[str, int], names: Addresses) -> tuple[list[Change], int]:
+                       estimate: Callable[[], int], names: Addresses) -> tuple[list[Change], int]:
+    """The changes for one wanted file, and how they change the store's usage (see aac.estimate)."""
     for path in paths:
         names.used.add(f"{VECTOR_STORE_FILE}.{key}/{path}")
     first = f"{key}/{paths[0]}"
@@ -192,19 +204,22 @@ def _wanted_attachment(key: str, sha: str, paths: list[str], attachment: LiveVec
         for path in paths[1:]
     ]
     if attachment is None:
-        return [_change(VECTOR_STORE_FILE, first, Action.CREATE, after=after), *twins], sizes[paths[0]]
+        return [_change(VECTOR_STORE_FILE, first, Action.CREATE, after=after), *twins], estimate()
     common = {"id": attachment.file_id, "before": _vsf_before(key, attachment, sha), "after": after,
               "live_fingerprint": fingerprint(attachment.raw)}
     if attachment.status in FAILED:
         error = (attachment.last_error or {}).get("message") or "no reason given"
         change = _change(VECTOR_STORE_FILE, first, Action.REPLACE, reason=f"indexing {attachment.status}: {error}",
                          **common)
-        return [change, *twins], sizes[paths[0]]
+        return [change, *twins], change_in_usage(attachment, estimate, reindexed=True)
     if dict(attachment.attributes) != file_attributes(sha, paths[0]):
-        change = _change(VECTOR_STORE_FILE, first, Action.UPDATE, changed_fields=("attributes",), **common)
+        # Say which attribute in words (a moved file: its old and new path); "attributes" when neither differs.
+        before = _vsf_before(key, attachment, sha)
+        changed = tuple(f for f in ("path", "sha256") if before[f] != after[f]) or ("attributes",)
+        change = _change(VECTOR_STORE_FILE, first, Action.UPDATE, changed_fields=changed, **common)
     else:
         change = _change(VECTOR_STORE_FILE, first, Action.NOOP, **common)
-    return [change, *twins], attachment.usage_bytes
+    return [change, *twins], change_in_usage(attachment, estimate, reindexed=False)
 
 
 def _wanted_by_id(key: str, file_id: str, attachment: LiveVectorStoreFile | None, names: Addresses) -> Change:

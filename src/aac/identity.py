@@ -9,7 +9,6 @@ extension) and in the attributes of every vector-store attachment.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import re
@@ -17,7 +16,7 @@ import tempfile
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO
+from typing import Any
 
 from aac.errors import AacError
 from aac.resources import (
@@ -128,44 +127,6 @@ def sha256_file(path: Path) -> str:
     except OSError as exc:
         raise AacError(f"cannot read {path}: {exc.strerror}", "check that the file exists and is readable") from exc
     return digest.hexdigest()
-
-
-class HashingReader(io.RawIOBase):
-    """A file as the SDK streams it, hashed on the way: the digest is of the bytes actually sent.
-
-    Rewinding to the start (a re-sent body) starts the digest again.
-    """
-
-    def __init__(self, handle: BinaryIO) -> None:
-        super().__init__()
-        self._handle = handle
-        self._digest = hashlib.sha256()
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def read(self, size: int | None = -1) -> bytes:
-        chunk = self._handle.read(-1 if size is None else size)
-        self._digest.update(chunk)
-        return chunk
-
-    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        position = self._handle.seek(offset, whence)
-        if position == 0:
-            self._digest = hashlib.sha256()
-        return position
-
-    def tell(self) -> int:
-        return self._handle.tell()
-
-    def fileno(self) -> int:
-        return self._handle.fileno()
-
-    def hexdigest(self) -> str:
-        return self._digest.hexdigest()
 
 
 def hash_files(files: Mapping[str, LocalFile], cache_path: Path, *, workers: int = 4) -> dict[str, str]:

@@ -34,6 +34,9 @@ FILE_EXPIRES_AFTER_SECONDS = (3600, 2_592_000)  # file, anchor created_at
 LIST_LIMIT = (1, 100)  # assistants, vector stores, vector store files, batch files (default 20)
 FILES_LIST_LIMIT = (1, 10_000)  # files (default 10,000)
 REASONING_EFFORTS = ("none", "minimal", "low", "medium", "high", "xhigh", "max")
+AGENT_NAME_MAX = 128  # Agents API beta `name` (API reference)
+AGENT_TOOLS_BYTES_MAX = 3 * 1024 * 1024  # an agent's `tools` as compact UTF-8 JSON (SDK agents.py)
+VAULT_NAME_BYTES_MAX = 256  # vault and credential `name`, UTF-8 bytes after trimming
 
 # Manifest files themselves: refused before parsing when larger, and while parsing when a
 # document nests deeper or expands (through aliases) into more nodes than any real manifest.

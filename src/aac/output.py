@@ -7,8 +7,11 @@ and `NO_COLOR` is unset (https://no-color.org).
 from __future__ import annotations
 
 import os
+import shutil
 import sys
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -71,13 +74,22 @@ class Output:
     color: bool = False
     debug: bool = False
     secrets: Secrets = field(default_factory=Secrets)
+    width: int | None = None  # of the terminal; None: ask it
+    redraw: bool = True  # False on a terminal that cannot move its cursor (TERM=dumb)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    _live: tuple[str, ...] = ()  # the lines of progress now on a terminal, below everything else
 
     @classmethod
     def for_terminal(
         cls, *, no_color: bool = False, debug: bool = False, environ: Mapping[str, str] | None = None
     ) -> Output:
         env = os.environ if environ is None else environ
-        return cls(color=color_wanted(sys.stdout, no_color, env), debug=debug)
+        return cls(color=color_wanted(sys.stdout, no_color, env), debug=debug, redraw=env.get("TERM") != "dumb")
+
+    @property
+    def can_redraw(self) -> bool:
+        """True when stderr is a terminal that can rewrite lines in place (live progress)."""
+        return self.redraw and bool(getattr(self.stderr, "isatty", lambda: False)())
 
     @property
     def interactive(self) -> bool:
@@ -96,16 +108,55 @@ class Output:
 
     def document(self, text: str) -> None:
         """A machine- or human-readable result: the one thing that goes to stdout."""
-        self.stdout.write(self.redact(text if text.endswith("\n") else text + "\n"))
-        self.stdout.flush()
+        with self._lock, self._above_live():
+            self.stdout.write(self.redact(text if text.endswith("\n") else text + "\n"))
+            self.stdout.flush()
 
     def info(self, text: str) -> None:
         self.write_err(text + "\n")
 
     def write_err(self, text: str) -> None:
-        """Raw text on stderr (a prompt, a progress line that rewrites itself)."""
-        self.stderr.write(self.redact(text))
-        self.stderr.flush()
+        """Raw text on stderr, above any progress lines (a prompt ends without a newline)."""
+        with self._lock, self._above_live():
+            self.stderr.write(self.redact(text))
+            self.stderr.flush()
+
+    @property
+    def live_lines(self) -> tuple[str, ...]:
+        return self._live
+
+    def live(self, lines: tuple[str, ...]) -> None:
+        """Show `lines` at the bottom of a terminal, replacing the ones shown before (progress); () clears them."""
+        with self._lock:
+            self._erase_live()
+            self._live = tuple(self.redact(line)[: self._width()] for line in lines)
+            self._draw_live()
+
+    @contextmanager
+    def _above_live(self) -> Iterator[None]:
+        """Print above the progress lines: take them away, print, put them back."""
+        if not self._live:
+            yield
+            return
+        self._erase_live()
+        try:
+            yield
+        finally:
+            self._draw_live()
+
+    def _erase_live(self) -> None:
+        if self._live:
+            self.stderr.write(f"\033[{len(self._live)}F\033[J")  # to the first progress line, clear below
+            self.stderr.flush()
+
+    def _draw_live(self) -> None:
+        if self._live:
+            self.stderr.write("".join(line + "\n" for line in self._live))
+            self.stderr.flush()
+
+    def _width(self) -> int:
+        columns = self.width or shutil.get_terminal_size((100, 24)).columns
+        return max(20, columns - 1)  # never wrap: erasing counts lines
 
     def warn(self, text: str) -> None:
         self.info(self.style("warning: ", "yellow", "bold") + text)

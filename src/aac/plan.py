@@ -47,9 +47,12 @@ class Change:
     after: Mapping[str, Any] | None = None
     live_fingerprint: str | None = None  # "sha256:..." of the live object read; None for a create
     reason: str | None = None  # why a replace or delete, for the reader
+    refused: str | None = None  # why apply will not make this change (a protected object it would delete)
 
     def to_json(self) -> dict[str, Any]:
+        refused = {"refused": self.refused} if self.refused else {}
         return {
+            **refused,
             "address": self.address,
             "kind": self.kind,
             "name": self.name,
@@ -75,13 +78,14 @@ class Change:
             after=data.get("after"),
             live_fingerprint=data.get("live_fingerprint"),
             reason=data.get("reason"),
+            refused=data.get("refused"),
         )
 
 
 @dataclass(frozen=True)
 class Cost:
     storage_bytes_before: int = 0
-    storage_bytes_after: int = 0  # an estimate: new attachments count their file bytes
+    storage_bytes_after: int = 0  # an estimate (aac.estimate): live usage, plus the chunk model for new files
     files_bytes_freed: int = 0  # bytes of the uploads the plan deletes
 
     @staticmethod
@@ -111,6 +115,7 @@ class Plan:
     mode: str = "normal"  # normal | destroy
     warnings: tuple[str, ...] = ()
     tool_version: str = __version__
+    notes: tuple[str, ...] = ()  # what a reviewer should know that is neither a change nor a problem
 
     @property
     def actionable(self) -> tuple[Change, ...]:
@@ -119,6 +124,19 @@ class Plan:
     @property
     def has_changes(self) -> bool:
         return bool(self.actionable)
+
+    @property
+    def refused(self) -> tuple[Change, ...]:
+        """Changes apply will not make: the plan as a whole cannot be applied (Terraform's prevent_destroy)."""
+        return tuple(c for c in self.changes if c.refused)
+
+    def raise_if_refused(self) -> None:
+        if not self.refused:
+            return
+        first = self.refused[0]
+        more = f" (and {len(self.refused) - 1} more)" if len(self.refused) > 1 else ""
+        raise AacError(f"the plan cannot be applied: {first.address}: {first.refused}{more}",
+                       "undo the change that rebuilds it, or set `protect: false`, apply, and make the change then")
 
     @property
     def summary(self) -> dict[str, int]:
@@ -144,8 +162,8 @@ class Plan:
             "cost": self.cost.to_json(),
             "requests": self.requests,
             "warnings": list(self.warnings),
-            "applyable": True,
-        }
+            "applyable": not self.refused,
+        } | ({"notes": list(self.notes)} if self.notes else {})  # absent when none, as plans before them
 
     def dumps(self) -> str:
         return json.dumps(self.to_json(), indent=2, sort_keys=True) + "\n"
@@ -156,7 +174,7 @@ class Plan:
         if version.split(".")[0] != FORMAT_VERSION.split(".")[0]:
             raise AacError(
                 f"this plan has format_version {version or 'none'}, this aac reads {FORMAT_VERSION}",
-                "make the plan again with this version of aac: `aac plan --out FILE`",
+                "make the plan again with this version of aac: `aac plan --out plan.json`",
             )
         cost = data.get("cost") or {}
         return cls(
@@ -174,6 +192,7 @@ class Plan:
             mode=data.get("mode", "normal"),
             warnings=tuple(data.get("warnings", ())),
             tool_version=data.get("tool_version", "unknown"),
+            notes=tuple(data.get("notes", ())),
         )
 
     @classmethod
@@ -184,5 +203,5 @@ class Plan:
         except (ValueError, KeyError, TypeError, AttributeError) as exc:  # AttributeError: JSON that is not an object
             raise AacError(
                 f"{source} is not a plan saved by aac ({exc.__class__.__name__}: {exc})",
-                "save a plan with `aac plan --out FILE` and pass that file",
+                "save a plan with `aac plan --out plan.json` and pass that file",
             ) from exc

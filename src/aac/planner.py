@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from aac.api.errors import AssistantsUnavailable
 from aac.diff import diff
 from aac.errors import AacError, ValidationFailed
 from aac.identity import hash_files
 from aac.live import read_live, with_foreign_uses, without_impostors
 from aac.manifest import load_desired, require_valid
-from aac.output import Output
+from aac.output import Output, plural
 from aac.plan import Action, Plan
+from aac.progress import Progress
 from aac.resources import FILE, DesiredState, LiveState
 from aac.stack import Stack, Target
 
@@ -82,6 +82,24 @@ def validated(stack: Stack, target: Target, environ: Mapping[str, str],
             raise
 
 
+@contextmanager
+def showing_reads(api: Api, out: Output) -> Iterator[None]:
+    """Progress while live state is read: a counter of requests on a terminal; in a log, a heartbeat
+    on a slow target and one line at the end."""
+    progress = Progress.for_output(out)
+    start = api.requests
+    progress.start("read", "reading", "request")
+    api.log.on_answer = lambda: progress.advance("read")
+    try:
+        yield
+        took = progress.phases["read"].elapsed(progress.clock())
+        progress.finish("read", f"read live state from {api.target.name}: "
+                                f"{plural(api.requests - start, 'request')} in {took:.1f} s")
+    finally:
+        api.log.on_answer = None
+        progress.close()
+
+
 def make_plan(stack: Stack, target: Target, api: Api, out: Output, *, destroy: bool = False,
               now: str | None = None, parallelism: int = 8, desired: DesiredState | None = None) -> Planned:
     """The plan for `stack` on `target`; `desired` when the caller already validated the manifests."""
@@ -89,13 +107,11 @@ def make_plan(stack: Stack, target: Target, api: Api, out: Output, *, destroy: b
     desired = desired or require_valid(stack, out)
     # Reading is network-bound, hashing is local: on a fresh checkout (no hash cache) every
     # byte is hashed while the pages arrive.
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with ThreadPoolExecutor(max_workers=1) as pool, showing_reads(api, out):
         reading = pool.submit(read_live, api.reader(), stack.name, parallelism=parallelism)
         hashes = hash_files(desired.files, stack.root / HASH_CACHE)
         live = reading.result()
     live = _trusted(live, desired, hashes, out)
-    if desired.assistants and not live.assistants_supported and not destroy:
-        raise AssistantsUnavailable(api.base_url)
     plan = diff(desired, hashes, live, target=target.name, now=now or utc_now(), destroy=destroy)
     if live.foreign_store_ids and any(c.kind == FILE and c.action is Action.DELETE for c in plan.changes):
         # An upload is deleted only when no store of someone else's holds it: read those stores now.

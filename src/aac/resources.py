@@ -58,6 +58,16 @@ class LocalFile:
 
 
 @dataclass(frozen=True)
+class RetrievalCheck:
+    """A query whose top `within` search results must include every expected file (`aac check`)."""
+
+    query: str
+    expect: tuple[str, ...]  # repository paths
+    within: int = 3
+    line: int = 0  # where the check starts in its manifest
+
+
+@dataclass(frozen=True)
 class VectorStoreSpec:
     name: str  # the stack-unique key
     display_name: str  # the API's `name`
@@ -70,6 +80,7 @@ class VectorStoreSpec:
     owner: str | None = None  # the assistant whose `files.file_search` this store holds; None for a manifest
     source: Source | None = None
     file_ids: tuple[str, ...] = ()  # existing uploads attached by id (bytes not in the repository), sorted, unique
+    checks: tuple[RetrievalCheck, ...] = ()  # run by `aac check`, never part of the diff
 
 
 @dataclass(frozen=True)

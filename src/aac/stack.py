@@ -56,6 +56,14 @@ class Stack:
         return self.targets[chosen]
 
 
+def find_root(start: Path) -> Path:
+    """The nearest folder from `start` upwards that holds aac.yaml (as git finds .git); `start` if none does."""
+    for folder in (start, *start.parents):
+        if (folder / STACK_FILE).is_file():
+            return folder
+    return start
+
+
 def load_stack(root: Path) -> Stack:
     """The stack at `root`; raises AacError naming the first problem of aac.yaml."""
     stack, problems = check_stack(root)
@@ -74,8 +82,8 @@ def check_stack(root: Path) -> tuple[Stack | None, list[Problem]]:
 
     path = root / STACK_FILE
     if not path.is_file():
-        return None, [Problem(STACK_FILE, 0, f"no {STACK_FILE} in {root}",
-                              "run aac in the stack's root folder (or pass --chdir DIR), or start one with `aac init`")]
+        return None, [Problem(STACK_FILE, 0, f"no {STACK_FILE} in {root} or a folder above it",
+                              "run aac inside a stack's folder (or pass --chdir DIR), or start one with `aac init`")]
     documents, problems = load_file(path, STACK_FILE)
     if problems:
         return None, problems

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import openai
+from openai.types.responses.response_create_params import ResponseCreateParamsNonStreaming
+from pydantic import TypeAdapter
 
 from aac.identity import owner_of, parse_upload_filename
 
@@ -38,6 +40,12 @@ def subprocess_env() -> dict[str, str]:
     return {**os.environ, KEY_ENV: "sk-test", "NO_COLOR": "1"}
 
 
+# `python -m aac`, with Ctrl-C meaning KeyboardInterrupt even where the tests run as a shell's background
+# job, which starts with SIGINT ignored (Python then installs no handler, and the child inherits that).
+_AAC_WITH_CTRL_C = ("import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+                    "from aac.cli import main; sys.exit(main(sys.argv[1:]))")
+
+
 def start_apply(root: Path) -> subprocess.Popen[bytes]:
     """`python -m aac apply --auto-approve` as its own process (a CI job, killable).
 
@@ -45,7 +53,7 @@ def start_apply(root: Path) -> subprocess.Popen[bytes]:
     """
     debug = ["--debug"] if os.environ.get("AAC_APPLY_TEST_DEBUG") else []
     return subprocess.Popen(
-        [sys.executable, "-m", "aac", "--chdir", str(root), *debug, "apply", "--auto-approve"],
+        [sys.executable, "-c", _AAC_WITH_CTRL_C, "--chdir", str(root), *debug, "apply", "--auto-approve"],
         env=subprocess_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
 
@@ -102,3 +110,12 @@ def assert_converged(client: openai.OpenAI, *, assistants: int = 3, stores: int 
     unused = [u[0].filename for u in state.uploads.values() if u[0].id not in used]
     assert not unused, f"unused uploads left behind: {unused}"
     return state
+
+
+_REQUEST = TypeAdapter(ResponseCreateParamsNonStreaming)
+
+
+def accepted_by_sdk(config: dict[str, Any]) -> bool:
+    """The SDK's own request type validates it and keeps every field (a TypedDict drops keys it does not know)."""
+    request = {**config, "input": "hello"}
+    return _REQUEST.dump_python(_REQUEST.validate_python(request), mode="json", exclude_unset=True) == request

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import signal
 import time
 from collections.abc import Callable
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import openai
 import pytest
-from tests.cli_harness import Cli
+from tests.cli_harness import Cli, hinted_commands
 
 from aac.sandbox.server import serve_in_background
 
@@ -74,8 +75,9 @@ def test_interrupted_apply_stops_cleanly_with_130_and_the_next_apply_finishes(
         _, err = process.communicate(timeout=30)
         assert process.returncode == 130, err.decode()
         assert b"interrupted" in err and b"Traceback" not in err
-        aac = Cli(root, capsys)
-        assert aac("apply", "--auto-approve").code == 0
+        [again] = hinted_commands(err.decode())  # the hint, pasted, finishes the job
+        assert again == f"aac --chdir {shlex.quote(str(root))} apply --auto-approve"
+        assert Cli(root, capsys).paste(again).code == 0
         assert_converged(sdk_for(server.base_url))
 
 

@@ -11,9 +11,9 @@ import hashlib
 from collections.abc import Iterator
 from typing import Any
 
-import httpx2 as httpx  # the HTTP library this openai SDK is built on
 import openai
 import pytest
+from tests.sdk_http import http as httpx  # the HTTP library this openai SDK is built on
 
 from aac.api.connect import Api, RequestLog
 from aac.api.writer import Writer

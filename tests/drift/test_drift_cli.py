@@ -60,6 +60,7 @@ def test_hand_edits_are_drift_field_by_field_and_apply_restores_them(aac: Cli, c
     assert kb["actual"]["files"] == ["knowledge/b.md", f"notes.md ({extra_id})"]
     assert kb["detail"] == f"attached by hand: notes.md ({extra_id}); detached by hand: knowledge/a.md"
     assert report.json()["foreign"] == {"assistants": 0, "files": 1, "vector_stores": 0}
+    assert "Not reported: 1 file of other stacks or of nobody" in report.err
 
     restored = aac("apply", "--auto-approve")
     assert restored.code == 0, restored.err
@@ -77,7 +78,7 @@ def test_every_format_reports_the_same_drift(aac: Cli, client: openai.OpenAI) ->
     assert "# assistant.helper has changed outside aac" in text.out
     assert "- Be brief.\n          + Be verbose.\n            Answer in English." in text.out
     assert "+ tools[function getWeather].parameters.properties.unit = {\"type\": \"string\"}" in text.out
-    assert "# vector_store.kb has changed outside aac (attached by hand: notes.md" in text.out
+    assert "# vector_store.kb has changed outside aac [- expected, + actual] (attached by hand: notes.md" in text.out
     assert f"- knowledge/a.md\n          + notes.md ({extra_id})" in text.out
     assert "Drift: 2 drifted, 0 missing, 0 unmanaged, 0 pending; 0 in sync." in text.out
 
@@ -139,7 +140,7 @@ def test_deleted_by_hand_is_missing_tagged_without_manifest_is_unmanaged_others_
     assert items["assistant.leftover"]["detail"].endswith("add one to manage it; `aac apply` deletes it")
     assert items["assistant.helper"]["id"] is None
     assert report["foreign"]["assistants"] == 2
-    assert "Not reported: 2 assistants" in aac("drift").err
+    assert "Not reported: 2 assistants of other stacks" in aac("drift").err
 
 
 def test_a_bad_fail_on_and_an_unreachable_target_are_errors(aac: Cli) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import openai
 import pytest
 import yaml
-from tests.cli_harness import Cli
+from tests.cli_harness import Cli, hinted_commands
 
 from aac.identity import owner_of
 
@@ -112,12 +112,13 @@ def test_without_a_terminal_the_manifests_are_written_and_a_second_run_adopts_th
 
     assert first.code == 1
     assert "the manifests are written, but nothing was adopted" in first.err
-    assert "aac import Support --auto-approve" in first.err
+    [again] = hinted_commands(first.err)
+    assert again.endswith(" import Support --auto-approve")
     assert owner_of(client.beta.assistants.retrieve(hand_made.support.id).metadata) is None
     manifests = sorted(p.name for p in (aac.root / IMPORTED).iterdir())
     assert manifests == ["support-kb.yaml", "support.yaml"]
 
-    second = aac("import", "Support", "--auto-approve")
+    second = aac.paste(again)
 
     assert second.code == 0, second.err
     assert "wrote" not in second.err
@@ -135,6 +136,8 @@ def test_keys_by_id_or_name_and_what_cannot_be_imported(aac: Cli, client: openai
     assert aac("import", hand_made.math.id, "--auto-approve").code == 0
     managed = aac("import", "Math Tutor")
     assert managed.code == 1 and "is managed already: it is assistant.math-tutor of this stack" in managed.err
+    by_id = aac("import", hand_made.math.id)
+    assert f"error: {hand_made.math.id} is managed already" in by_id.err  # the id, once
     nothing = aac("import")
     assert nothing.code == 1 and "pass live ids or names" in nothing.err
 
@@ -227,8 +230,27 @@ def test_what_a_manifest_cannot_say_shows_in_the_adoption_plan_and_apply_makes_i
     assert "# assistant.assistant will be updated in place (adopted: aac adds this stack's tags; " \
            "`aac apply` then makes the other changes shown)" in result.out
     assert "+ display_name    = \"assistant\"" in result.out
-    assert "`aac apply` makes the other changes shown for assistant.assistant." in result.err
+    assert "apply` makes the other changes shown for assistant.assistant." in result.err
     assert aac("plan", "--detailed-exitcode").code == 2
     assert aac("apply", "--auto-approve").code == 0
     assert client.beta.assistants.retrieve(nameless.id).name == "assistant"
     assert aac("plan", "--detailed-exitcode").code == 0
+
+
+def test_import_creates_the_manifests_folder_of_a_new_stack(aac: Cli, client: openai.OpenAI,
+                                                             hand_made: HandMade) -> None:
+    (aac.root / "assistants").rmdir()
+
+    result = aac("import", "--all", "--out", "assistants", "--auto-approve")
+
+    assert result.code == 0, result.err
+    assert "created the manifests folder assistants/" in result.err
+    assert (aac.root / "assistants/support.yaml").is_file()
+    assert aac("plan", "--detailed-exitcode").code == 0
+
+
+def test_import_with_nothing_to_import_leaves_no_empty_folder(aac: Cli, client: openai.OpenAI) -> None:
+    (aac.root / "assistants").rmdir()
+    result = aac("import", "--all")
+    assert result.code == 0 and "Nothing to import" in result.out
+    assert not (aac.root / "assistants").exists()

@@ -117,6 +117,15 @@ def test_a_glob_that_matches_nothing(repo: Repo) -> None:
     assert "relative to the manifest's folder (assistants/)" in err
 
 
+def test_an_empty_file_a_glob_matches_is_refused_with_the_manifest_line(repo: Repo) -> None:
+    repo.write("kb/full.md", "# Full\n")
+    repo.write("kb/empty.md", "")
+    repo.write("assistants/kb.yaml", "kind: vector_store\nname: kb\nfiles: [../kb/*.md]\n")
+    err = invalid(repo)
+    assert "assistants/kb.yaml:3: error: kb/empty.md is empty (0 bytes); the API cannot index an empty file" in err
+    assert "full.md" not in err
+
+
 def test_a_path_that_leaves_the_repository(repo: Repo) -> None:
     (repo.root.parent / "secret.md").write_text("outside\n")
     repo.write("assistants/a.yaml", ASSISTANT + "files:\n  file_search: [../../secret.md]\n")
@@ -238,7 +247,24 @@ def test_two_manifests_with_one_name(repo: Repo) -> None:
     repo.write("assistants/a.yaml", ASSISTANT)
     repo.write("assistants/nested/b.yml", ASSISTANT)
     err = invalid(repo)
-    assert "assistants/nested/b.yml:1: error: another assistant is already named 'helper' (assistants/a.yaml:1)" in err
+    assert "assistants/nested/b.yml:2: error: another assistant is already named 'helper' (assistants/a.yaml:2)" in err
+
+
+def test_a_schema_error_in_one_manifest_hides_no_duplicate_name(repo: Repo) -> None:
+    repo.write("assistants/a.yaml", ASSISTANT)
+    repo.write("assistants/b.yaml", ASSISTANT.replace("model:", "modle:"))
+    err = invalid(repo)
+    assert "assistants/b.yaml:3: error: unknown field `modle`" in err
+    assert "assistants/b.yaml:2: error: another assistant is already named 'helper' (assistants/a.yaml:2)" in err
+
+
+def test_a_misspelt_vector_store_suggests_the_nearest_name_at_its_line(repo: Repo) -> None:
+    repo.write("kb/a.md", "# A\n")
+    repo.write("assistants/kb.yaml", "kind: vector_store\nname: docs\nfiles: [../kb/a.md]\n")
+    repo.write("assistants/a.yaml", ASSISTANT + "tools: [file_search]\nvector_store: doc\n")
+    err = invalid(repo)
+    assert "assistants/a.yaml:6: error: helper names vector store 'doc', and no vector_store manifest" in err
+    assert "hint: did you mean `docs`?" in err
 
 
 def test_an_assistants_own_store_colliding_with_a_vector_store_manifest(repo: Repo) -> None:

@@ -29,9 +29,10 @@ def test_drift_renders_as_its_golden(case: str, fmt: str) -> None:
 
 def test_drifted_reads_applied_to_live_and_pending_reads_live_to_manifests() -> None:
     text = render_drift(every_category(), "text", Output())
-    assert '  # assistant.math-tutor has changed outside aac\n' in text
+    assert '  # assistant.math-tutor has changed outside aac [- expected, + actual]\n' in text
     assert '      ~ model        = "gpt-4o" -> "gpt-4.1"\n' in text
-    assert "  # assistant.weather-bot has changes in the manifests that are not applied yet\n" in text
+    pending = "# assistant.weather-bot has changes in the manifests that are not applied yet [- live, + the manifests]"
+    assert pending + "\n" in text
     assert 'tools[function getCurrentWeather].parameters.properties.unit.enum = ["c", "f"] -> ["c", "f", "k"]' in text
     assert "Drift: 1 drifted, 1 missing, 1 unmanaged, 1 pending; 1 in sync." in text
     assert "file.data/sales.csv" not in text

@@ -1,6 +1,6 @@
-"""Sandbox figures (a script, not a test): start/stop, request round trips, concurrency, big uploads.
+"""Sandbox figures (a script, not a test): start/stop, request round trips, concurrency, search, big uploads.
 
-    python tests/sandbox/bench_sandbox.py [--upload-mb 256]
+    python tests/sandbox/bench_sandbox.py [--upload-mb 256] [--search-mb 4]
 
 The upload runs against `aac sandbox serve` in a subprocess so the server's own peak memory
 (VmHWM) can be read: it should stay flat however large the file, since uploads stream to disk.
@@ -21,9 +21,11 @@ import warnings
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import openai
 
+from aac import chunks
 from aac.sandbox.server import serve_in_background
 
 warnings.simplefilter("ignore", DeprecationWarning)
@@ -55,6 +57,10 @@ def bench_round_trips(runs: int = 100) -> None:
         store = client.vector_stores.create(name="kb")
         for i in range(100):
             client.beta.assistants.create(model="gpt-4o", name=f"a{i}")
+            client.beta.agents.create(model="gpt-5", name=f"a{i}")
+        vault = client.beta.agents.vaults.create(name="v")
+        bearer: Any = {"type": "static_bearer", "token": "t", "mcp_server_url": "https://mcp.example/"}
+        big_tools: Any = [{"type": "function", "name": "f", "description": "d" * 3_000_000, "parameters": {}}]
         cases: dict[str, Callable[[], object]] = {
             "models.list": client.models.list,
             "assistants.create": lambda: client.beta.assistants.create(model="gpt-4o", name="x"),
@@ -62,9 +68,15 @@ def bench_round_trips(runs: int = 100) -> None:
             "files.create (1 KiB)": lambda: client.files.create(file=("a.md", b"x" * 1024), purpose="assistants"),
             "vector_stores.files.upload_and_poll": lambda: client.vector_stores.files.upload_and_poll(
                 vector_store_id=store.id, file=("a.md", b"# a")),
+            "agents.create": lambda: client.beta.agents.create(model="gpt-5", name="x"),
+            "agents.list(limit=100)": lambda: client.beta.agents.list(limit=100),
+            "agents.create (3 MB of tools)": lambda: client.beta.agents.create(model="gpt-5", tools=big_tools),
+            "vaults.credentials.create": lambda: client.beta.agents.vaults.credentials.create(
+                vault.id, name="c", auth=bearer),
         }
         for name, action in cases.items():
-            print(f"{name}: median {_median_ms(action, runs if 'poll' not in name else 20):.2f} ms")
+            few = "poll" in name or "3 MB" in name
+            print(f"{name}: median {_median_ms(action, 20 if few else runs):.2f} ms")
 
 
 def bench_concurrency(threads: int = 8, each: int = 25, latency_ms: int = 25) -> None:
@@ -79,6 +91,29 @@ def bench_concurrency(threads: int = 8, each: int = 25, latency_ms: int = 25) ->
         bound = each * latency_ms / 1000
         print(f"{threads} threads x {each} requests at {latency_ms} ms latency: {wall:.2f} s "
               f"(lower bound {bound:.2f} s, {threads * each / wall:.0f} req/s)")
+
+
+def bench_search(megabytes: int, files: int = 100, runs: int = 20) -> None:
+    """Search a store of `files` text files holding `megabytes` MiB in all: first (chunks built) and warm."""
+    words = [f"term{i}" for i in range(5000)]
+    each = megabytes * 1024 * 1024 // files
+    with serve_in_background() as sandbox, openai.OpenAI(base_url=sandbox.base_url, api_key="k") as client:
+        store = client.vector_stores.create(name="kb")
+        ids, count = [], 0
+        for n in range(files):
+            text = " ".join(words[(n * 7 + i) % len(words)] for i in range(each // 9)).encode()
+            ids.append(client.files.create(file=(f"doc{n}.txt", text), purpose="assistants").id)
+            count += chunks.chunk_count(len(text), chunks.Chunking.of(None))
+        client.vector_stores.file_batches.create_and_poll(store.id, file_ids=ids)
+
+        def search() -> object:
+            return client.vector_stores.search(store.id, query="term42 term4242", max_num_results=20)
+
+        started = time.perf_counter()
+        search()
+        first = (time.perf_counter() - started) * 1000
+        print(f"search {megabytes} MiB in {files} files ({count} chunks): first {first:.0f} ms (chunks built), "
+              f"then median {_median_ms(search, runs):.0f} ms")
 
 
 def bench_upload(megabytes: int) -> None:
@@ -114,11 +149,13 @@ def _peak_rss_mb(pid: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--upload-mb", type=int, default=256)
+    parser.add_argument("--search-mb", type=int, default=4)
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus")
     bench_start_stop()
     bench_round_trips()
     bench_concurrency()
+    bench_search(args.search_mb)
     bench_upload(args.upload_mb)
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import openai
 import pytest
+from tests.sdk_http import http as httpx
 
 from aac.sandbox.server import RunningSandbox
 
@@ -62,3 +63,27 @@ def upload(client: openai.OpenAI) -> Upload:
         return client.files.create(file=(name, content), purpose=purpose).id  # type: ignore[arg-type]
 
     return send
+
+
+@dataclass
+class Recorded:
+    """A strict SDK client and the raw bytes of every response it received."""
+
+    client: openai.OpenAI
+    bodies: list[bytes]
+
+
+@pytest.fixture
+def strict(sandbox: RunningSandbox) -> Iterator[Recorded]:
+    """The SDK with `_strict_response_validation=True`: a response off its types raises."""
+    bodies: list[bytes] = []
+
+    def record(response: httpx.Response) -> None:
+        response.read()
+        bodies.append(response.content)
+
+    http = httpx.Client(event_hooks={"response": [record]})
+    with openai.OpenAI(
+        base_url=sandbox.base_url, api_key="sk-test", http_client=http, max_retries=0, _strict_response_validation=True
+    ) as client:
+        yield Recorded(client, bodies)

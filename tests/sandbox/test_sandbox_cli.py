@@ -17,8 +17,10 @@ import pytest
 from aac.cli import main
 
 
-def test_serve_answers_the_sdk_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+@pytest.mark.parametrize("no_agents", [False, True])
+def test_serve_answers_the_sdk_and_stops_cleanly_on_ctrl_c(tmp_path: Path, no_agents: bool) -> None:
     command = [sys.executable, "-m", "aac", "-C", str(tmp_path), "sandbox", "serve", "--port", "0"]
+    command += ["--no-agents"] if no_agents else []
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env={**os.environ, "NO_COLOR": "1"})
     deadline = threading.Timer(30, process.kill)  # never outlives the test, even if it hangs
     deadline.start()
@@ -29,6 +31,11 @@ def test_serve_answers_the_sdk_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> No
         assert match, first
         with openai.OpenAI(base_url=match.group(1), api_key="anything", max_retries=0) as client:
             assert client.vector_stores.create(name="kb").name == "kb"
+            if no_agents:
+                with pytest.raises(openai.NotFoundError):
+                    client.beta.agents.list()
+            else:
+                assert client.beta.agents.list().data == []
         process.send_signal(signal.SIGINT)
         _, rest = process.communicate(timeout=10)
     finally:

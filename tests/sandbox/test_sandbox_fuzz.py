@@ -71,3 +71,58 @@ def test_mutated_bodies_get_client_errors_never_server_errors(
         if response.status >= 400:
             assert set(response.body["error"]) == {"message", "type", "param", "code"}
     assert statuses.get(400, 0) > 100 and statuses.get(200, 0) > 10, statuses
+
+
+AGENTS_BETA = {"Authorization": "Bearer sk-test", "OpenAI-Beta": "agents=v1"}
+SECRET = "ghp_FUZZsecret"
+AGENT = {
+    "model": "gpt-5", "name": "n", "instructions": "i", "metadata": {"k": "v"}, "service_tier": "flex",
+    "reasoning": {"effort": "low", "summary": "auto"}, "multi_agent": {"enabled": True, "max_concurrent_subagents": 2},
+    "text": {"format": {"type": "json_schema", "schema": {"type": "object"}}, "verbosity": "low"},
+    "compaction": {"async": True}, "experimental": {"time_awareness": True},
+    "tools": [
+        {"type": "function", "name": "f", "description": "d", "parameters": {}, "defer_loading": True},
+        {"type": "mcp", "server_label": "s", "transport": {"type": "http", "server_url": "https://m.example/",
+                                                           "headers": {"x": "y"}}, "allowed_tools": ["a"]},
+        {"type": "web_search", "location": {"city": "c"}, "allowed_domains": ["d.example"]},
+        {"type": "programmatic_tool_calling", "enabled": False}, {"type": "computer_use"},
+    ],
+}
+CREDENTIAL = {
+    "name": "c", "metadata": {"k": "v"},
+    "auth": {"type": "mcp_oauth", "access_token": SECRET, "mcp_server_url": "https://m.example/",
+             "refresh": {"client_id": "i", "refresh_token": SECRET, "token_endpoint": "https://t.example/",
+                         "token_endpoint_auth": {"type": "client_secret_post", "client_secret": SECRET}}},
+}
+
+
+def test_mutated_agents_api_bodies_get_client_errors_and_never_a_secret(
+    client: openai.OpenAI, raw: Callable[..., Any]
+) -> None:
+    from openai.types.beta import Agent
+    from openai.types.beta.agents import Vault
+    from openai.types.beta.agents.vaults import Credential
+
+    agent = client.beta.agents.create(model="gpt-5").id
+    vault = client.beta.agents.vaults.create(name="v").id
+    credential = client.beta.agents.vaults.credentials.create(vault, **CREDENTIAL).id  # type: ignore[arg-type]
+    rotate = {"auth": {"type": "mcp_oauth", "access_token": SECRET, "refresh": {"scope": "s"}}, "metadata": {}}
+    targets: list[tuple[str, dict[str, Any], Any]] = [
+        ("/agents", AGENT, Agent), (f"/agents/{agent}", AGENT, Agent),
+        ("/vaults", {"name": "v", "metadata": {"a": "b"}}, Vault), (f"/vaults/{vault}", {"name": None}, Vault),
+        (f"/vaults/{vault}/credentials", CREDENTIAL, Credential),
+        (f"/vaults/{vault}/credentials/{credential}", rotate, Credential),
+    ]
+    rng = random.Random(20261130)
+    statuses: dict[int, int] = {}
+    for _ in range(300):
+        path, body, model = rng.choice(targets)
+        response = raw("POST", path, headers=AGENTS_BETA, body=_mutate(body, rng))
+        statuses[response.status] = statuses.get(response.status, 0) + 1
+        assert response.status < 500, (path, response.body)
+        assert SECRET not in str(response.body)
+        if response.status == 200:
+            model.model_validate(response.body, strict=True)
+        else:
+            assert set(response.body["error"]) == {"message", "type", "param", "code"}
+    assert statuses.get(400, 0) > 100 and statuses.get(200, 0) > 10, statuses

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import httpx2
 import openai
 import pytest
 import yaml
+from tests.sdk_http import http as httpx
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from aac.sandbox.server import RunningSandbox
@@ -28,6 +28,9 @@ NOT_SET = (
     "AAC_OPENAPI_SPEC is not set; set it to the path of openai-openapi.yaml to check the sandbox against "
     "OpenAI's spec"
 )
+# The spec predates the Agents API beta; test_sandbox_agents.py and test_sandbox_vaults.py hold
+# those routes to the SDK's own types instead, with strict response validation.
+NOT_IN_SPEC = ("/v1/agents", "/v1/vaults")
 
 
 @dataclass
@@ -116,7 +119,7 @@ def openapi() -> Any:
 def recorded(sandbox: RunningSandbox) -> Iterator[tuple[openai.OpenAI, list[Exchange]]]:
     exchanges: list[Exchange] = []
 
-    def record(response: httpx2.Response) -> None:
+    def record(response: httpx.Response) -> None:
         response.read()
         request = response.request
         exchanges.append(
@@ -131,10 +134,10 @@ def recorded(sandbox: RunningSandbox) -> Iterator[tuple[openai.OpenAI, list[Exch
             )
         )
 
-    def buffer(request: httpx2.Request) -> None:
+    def buffer(request: httpx.Request) -> None:
         request.read()  # multipart bodies stream; keep a copy to validate
 
-    http = httpx2.Client(event_hooks={"request": [buffer], "response": [record]})
+    http = httpx.Client(event_hooks={"request": [buffer], "response": [record]})
     with openai.OpenAI(base_url=sandbox.base_url, api_key="sk-test", http_client=http) as client:
         yield client, exchanges
 
@@ -162,6 +165,14 @@ def _session(client: openai.OpenAI) -> None:
     client.vector_stores.files.update(extra.id, vector_store_id=store.id, attributes={"a": "b", "n": 1, "t": True})
     client.vector_stores.files.list(store.id, filter="completed", order="asc")
     client.vector_stores.files.content(extra.id, vector_store_id=store.id)
+    client.vector_stores.search(
+        store.id, query=["guide", "more"], max_num_results=3, rewrite_query=True,
+        ranking_options={"ranker": "auto", "score_threshold": 0.1},
+        # A comparison, not a compound: the spec's CompoundFilter names a discriminator without a
+        # mapping, so openapi-core looks for a schema called `eq` and fails any compound holding one.
+        filters={"type": "in", "key": "n", "value": [1, 2]},
+    )
+    client.vector_stores.search(store.id, query="guide")
     batch = client.vector_stores.file_batches.upload_and_poll(store.id, files=[("b1.md", b"# b1")])
     client.vector_stores.file_batches.list_files(batch.id, vector_store_id=store.id)
     client.vector_stores.file_batches.cancel(batch.id, vector_store_id=store.id)
@@ -206,7 +217,8 @@ def test_a_session_matches_openais_spec(openapi: Any, recorded: tuple[openai.Ope
     assert not problems, "\n".join(problems)
     covered = {(e.method, _template(urlsplit(e.url).path)) for e in exchanges}
     served = {(method, _template(route.path)) for route in _routes() for method in route.methods - {"HEAD"}}
-    assert covered == served
+    assert covered == {(method, path) for method, path in served if not path.startswith(NOT_IN_SPEC)}
+
 
 
 def _routes() -> list[Any]:

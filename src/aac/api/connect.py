@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -36,6 +36,7 @@ class RequestLog:
 
     out: Output
     count: int = 0
+    on_answer: Callable[[], None] | None = None  # told of each response (progress counts them)
     _started: dict[int, float] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -51,6 +52,8 @@ class RequestLog:
         ms = (time.monotonic() - started) * 1000
         # The URL path only: never headers (Authorization) and never the query string.
         self.out.log(f"{request.method} {request.url.path} {response.status_code} {ms:.0f}ms")
+        if self.on_answer is not None:
+            self.on_answer()
 
 
 @dataclass

@@ -13,14 +13,14 @@ SUNSET = "2026-08-26"
 
 
 class AssistantsUnavailable(AacError):
-    """The target answers 404 on /assistants: OpenAI (and Azure) since the sunset."""
+    """The target answers 404 on /assistants: OpenAI (and Azure) since the sunset; import asked for one."""
 
     def __init__(self, base_url: str) -> None:
         super().__init__(
             f"the Assistants API is gone on {base_url} (OpenAI shut it down on {SUNSET}); "
             "files and vector stores still work",
-            "keep only vector_store manifests for this target, or point it at a server that speaks "
-            "the Assistants v2 API (the sandbox does)",
+            "on this target, import vector stores (vs_...); assistant manifests are Responses API configuration "
+            "here (`aac output --format responses`)",
         )
         self.base_url = base_url
 
@@ -84,6 +84,10 @@ def _status_error(exc: openai.APIStatusError, what: str, base: str, key_env: str
         return AacError(f"permission denied {what}: {message}", "check the key's project and permissions")
     if status == 404 and is_assistants_collection(exc):
         return AssistantsUnavailable(base)
+    if status == 404 and exc.request.url.path.endswith("/search"):
+        return AacError(f"{base} answered 404 {what}: {message}",
+                        "if the store exists, this server does not serve vector store search, which `aac check` "
+                        "needs: use OpenAI, or the sandbox")
     if status == 404 and not isinstance(exc.body, dict):  # no API error body: not an OpenAI-style server
         return AacError(f"{base} has no {exc.request.url.path} ({what}: HTTP 404)",
                         "check the target's base_url in aac.yaml; OpenAI's is https://api.openai.com/v1")

@@ -1,7 +1,8 @@
 """Read-only access to live objects: full paginated lists as plain dicts.
 
-Reading cannot write: this class has no method that sends a POST or a DELETE.
-Lists use the largest page the API allows, so cost grows with pages, not objects.
+Reading cannot write: this class sends no DELETE, and its one POST is a vector store search,
+which changes nothing. Lists use the largest page the API allows, so cost grows with pages,
+not objects.
 """
 
 from __future__ import annotations
@@ -54,6 +55,23 @@ class Reader:
         return self._all(
             f"listing files ({purpose})", lambda after: pages.list(purpose=purpose, limit=FILES_PAGE, after=after)
         )
+
+    def search(self, vs_id: str, query: str, max_num_results: int) -> list[dict[str, Any]]:
+        """The store's top results for `query` by the target's own ranking: {file_id, filename, score, attributes}."""
+        what = f"searching vector store {vs_id}"
+        try:
+            raw = self._api.sdk.vector_stores.with_raw_response.search(vs_id, query=query,
+                                                                        max_num_results=max_num_results)
+            body = raw.http_response.json()
+        except openai.OpenAIError as exc:
+            raise self._api.translate(exc, what) from exc
+        except ValueError as exc:
+            raise not_the_api(self.base_url, what) from exc
+        data = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(data, list) or not all(isinstance(i, dict) and isinstance(i.get("file_id"), str)
+                                                 for i in data):
+            raise not_the_api(self.base_url, what)
+        return data
 
     def _all(self, what: str, page: Callable[[str | openai.Omit], Any]) -> list[dict[str, Any]]:
         """Every item of a list, page after page, as the JSON the server sent.

@@ -21,8 +21,9 @@ from typing import IO, Any, TypeVar, cast
 import openai
 
 from aac.api.connect import Api
+from aac.api.counting import CountingReader
 from aac.errors import AacError
-from aac.identity import HashingReader, owner_of
+from aac.identity import owner_of
 
 T = TypeVar("T")
 JSON = dict[str, Any]
@@ -169,16 +170,18 @@ class Writer:
 
     # -- files ---------------------------------------------------------------------------
 
-    def upload(self, filename: str, abspath: Path, sha256: str, path: str) -> Any:
+    def upload(self, filename: str, abspath: Path, sha256: str, path: str,
+               on_bytes: Callable[[int], None] | None = None) -> Any:
         """Upload with purpose `assistants` under the content-addressed `filename`, refusing to keep an
-        upload whose bytes, hashed as they were sent, are not the bytes planned (`sha256`)."""
-        sent: list[HashingReader] = []
+        upload whose bytes, hashed as they were sent, are not the bytes planned (`sha256`); `on_bytes`
+        hears each chunk sent."""
+        sent: list[CountingReader] = []
 
         def send() -> Any:
-            with abspath.open("rb") as handle:
-                sent[:] = [HashingReader(handle)]
+            with abspath.open("rb") as raw:
+                sent[:] = [CountingReader(raw, on_bytes)]
                 # A 512 MB file on a slow uplink outlasts the usual request timeout: allow ~1 MB/s.
-                body = cast(IO[bytes], sent[0])  # an io.RawIOBase, which typeshed does not count as IO[bytes]
+                body = cast(IO[bytes], sent[0])  # an io.IOBase, which typeshed does not count as IO[bytes]
                 return self.sdk.files.create(file=(filename, body), purpose="assistants",
                                              timeout=max(UPLOAD_TIMEOUT_MIN_S, abspath.stat().st_size / 1e6))
 

@@ -18,11 +18,12 @@ from aac.api.writer import RetryPolicy, Writer
 from aac.apply.build import build_steps
 from aac.apply.context import Context, Ids
 from aac.apply.graph import Status, run_graph
-from aac.apply.progress import Progress
+from aac.apply.progress import ApplyProgress
 from aac.apply.report import ChangeOutcome, outcomes_by_change, print_report
 from aac.errors import AacError
 from aac.output import Output, plural
-from aac.plan import Plan
+from aac.plan import Action, Plan
+from aac.progress import Progress
 from aac.resources import DesiredState, LiveState
 
 DEFAULT_PARALLELISM = 4
@@ -56,28 +57,38 @@ def execute(
 ) -> ApplyResult:
     """Apply `plan`; print each change's outcome and the summary; never raise for a failed step."""
     cancel = threading.Event()
-    progress = Progress.for_output(out)
+    progress = ApplyProgress(Progress.for_output(out), {c.address: c for c in plan.actionable})
     ctx = Context(
         stack=plan.stack, plan=plan, desired=desired, live=live, hashes=hashes,
         writer=Writer(api, plan.stack, policy=retry, cancel=cancel), progress=progress,
         ids=Ids.from_live(live).prefer_planned(plan), index_timeout_s=index_timeout_s,
     )
     steps = build_steps(ctx)
-    progress.uploads_total = sum(1 for s in steps if s.id.startswith("upload:"))
-    progress.stores_total = sum(1 for s in steps if s.id.startswith("attach:"))
+    progress.begin(steps, _upload_bytes(plan, desired))
     start = api.requests
-    result = run_graph(steps, max(1, parallelism), cancel)
-    progress.clear()
+    try:
+        result = run_graph(steps, max(1, parallelism), cancel, on_done=progress.step_done)
+    finally:
+        progress.close()
     outcomes = outcomes_by_change(plan.actionable, steps, result.outcomes)
     print_report(out, outcomes, title)
     return ApplyResult(outcomes, result.interrupted, api.requests - start)
 
 
-def raise_for(result: ApplyResult) -> None:
-    """The command's error for an apply that did not finish: interrupted (130) or failed (1)."""
+def _upload_bytes(plan: Plan, desired: DesiredState) -> int:
+    """Bytes the plan uploads: the size of the first path of each new upload."""
+    paths = [c.name for c in plan.actionable if c.kind == "file" and c.action in (Action.CREATE, Action.REPLACE)]
+    return sum(desired.files[p].size for p in paths if p in desired.files)
+
+
+def raise_for(result: ApplyResult, command: str = "apply") -> None:
+    """The command's error for an apply (or destroy) that did not finish: interrupted (130) or failed (1).
+
+    The hints name `aac COMMAND`, which the CLI turns into the command line the user ran.
+    """
     if result.interrupted:
         raise AacError("interrupted: the requests in flight finished, nothing more was sent",
-                       "run `aac apply` again to finish; it plans from what is live", exit_code=130)
+                       f"run `aac {command}` again to finish; it plans from what is live", exit_code=130)
     if result.ok:
         return
     failed = [o for o in result.outcomes if o.status is Status.FAILED]
@@ -87,5 +98,5 @@ def raise_for(result: ApplyResult) -> None:
     if first is not None:
         message += f"; first: {first.address}: {first.reason}"
     hint = (first.hint if first is not None and first.hint else
-            "fix the cause above, then run `aac apply` again: it plans from what is live and finishes the job")
+            f"fix the cause above, then run `aac {command}` again: it plans from what is live and finishes the job")
     raise AacError(message, hint)

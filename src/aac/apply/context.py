@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aac.api.writer import Writer
-from aac.apply.progress import Progress
+from aac.apply.progress import ApplyProgress
 from aac.errors import AacError
 from aac.plan import Action, Plan
 from aac.resources import DesiredState, LiveState
@@ -93,7 +93,7 @@ class Context:
     live: LiveState
     hashes: Mapping[str, str]  # repository path -> sha256
     writer: Writer
-    progress: Progress
+    progress: ApplyProgress
     ids: Ids
     index_timeout_s: float = 600.0
 

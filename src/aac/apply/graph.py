@@ -69,6 +69,7 @@ class _State:
     pending: dict[str, int] = field(default_factory=dict)  # step id -> dependencies not finished
     dependents: dict[str, list[str]] = field(default_factory=dict)
     finished: list[str] = field(default_factory=list)  # outcomes not yet passed on to dependents
+    on_done: Callable[[Step, Outcome], None] | None = None  # told of every outcome as it is known
 
     def __post_init__(self) -> None:
         for step in self.steps.values():
@@ -81,6 +82,8 @@ class _State:
     def record(self, sid: str, outcome: Outcome) -> None:
         self.outcomes[sid] = outcome
         self.finished.append(sid)
+        if self.on_done is not None:
+            self.on_done(self.steps[sid], outcome)
 
 
 def _check(steps: Iterable[Step]) -> dict[str, Step]:
@@ -138,13 +141,14 @@ class GraphResult:
     interrupted: bool = False
 
 
-def run_graph(steps: Iterable[Step], parallelism: int, cancel: threading.Event) -> GraphResult:
+def run_graph(steps: Iterable[Step], parallelism: int, cancel: threading.Event,
+              on_done: Callable[[Step, Outcome], None] | None = None) -> GraphResult:
     """Run every step once its dependencies allow; return each step's outcome by id.
 
     On KeyboardInterrupt: set `cancel` (steps stop before their next request), let the
     requests in flight finish, and mark what never ran as skipped ("interrupted").
     """
-    state = _State(_check(steps))
+    state = _State(_check(steps), on_done=on_done)
     running: dict[Future[Poll | None], str] = {}
     with ThreadPoolExecutor(max_workers=parallelism, thread_name_prefix="aac-apply") as pool:
         try:

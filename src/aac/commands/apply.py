@@ -20,6 +20,7 @@ from aac.api.connect import Api
 from aac.apply import execute, raise_for
 from aac.errors import AacError
 from aac.identity import canonical_json, sha256_file
+from aac.invocation import Invocation
 from aac.output import Output
 from aac.plan import Action, Plan
 from aac.planner import Planned, make_plan, validated
@@ -30,16 +31,18 @@ if TYPE_CHECKING:
     from aac.cli import App
 
 APPROVE = "Apply these changes? Only 'yes' will be accepted: "
-_REPLAN = "make a new plan with `aac plan --out FILE`, review it, and apply that"
+_REPLAN = "make a new plan with `aac plan --out plan.json`, review it, and run `aac apply plan.json`"
 
 
-def require_approval_possible(out: Output, auto_approve: bool, verb: str) -> None:
-    """Fail before any network when nobody can answer the prompt."""
+def require_approval_possible(out: Output, auto_approve: bool, verb: str, invocation: Invocation) -> None:
+    """Fail before any write when nobody can answer the prompt, saying what works instead."""
     if auto_approve or out.interactive:
         return
+    saved, plan = ("destroy-plan.json", ["plan", "--destroy"]) if verb == "destroy" else ("plan.json", ["plan"])
     raise AacError(
         f"refusing to {verb} without approval: this is not an interactive terminal",
-        "pass --auto-approve, or save a plan with `aac plan --out FILE` and run `aac apply FILE`",
+        f"pass --auto-approve (`{invocation.again(add=['--auto-approve'])}`), or save the plan with "
+        f"`{invocation.command(*plan, '--out', saved)}`, review it, and run `{invocation.command('apply', saved)}`",
     )
 
 
@@ -73,8 +76,6 @@ def run(app: App, plan_file: str | None = None, auto_approve: bool = False, para
     stack = load_stack(app.root)
     target = stack.target(app.target_name)
     saved = _read(app, plan_file) if plan_file else None
-    if saved is None:
-        require_approval_possible(app.out, auto_approve, "apply")
     with validated(stack, target, app.environ, app.out) as (api, desired):
         if saved is not None:
             planned = check_saved(saved, stack, target, api, app.out, desired)
@@ -83,18 +84,20 @@ def run(app: App, plan_file: str | None = None, auto_approve: bool = False, para
             planned = make_plan(stack, target, api, app.out, desired=desired)
             plan = planned.plan
             show(app.out, plan)
+        plan.raise_if_refused()
         if not plan.has_changes:
             if saved is not None:  # a fresh plan already said "No changes." on stdout
                 app.out.document("No changes. Live state matches the manifests.")
             return 0
         if saved is None:
+            require_approval_possible(app.out, auto_approve, "apply", app.invocation)
             confirm(app.out, auto_approve, APPROVE)
             check_uploads_unchanged(plan, stack)  # the file may have been edited while the prompt waited
         with terminate_as_interrupt():
             result = execute(plan, planned.desired, planned.live, planned.hashes, api, app.out,
                              parallelism=parallelism)
     app.out.log(f"{result.requests} API requests to apply the plan")
-    raise_for(result)
+    raise_for(result, "apply")
     return 0
 
 

@@ -18,16 +18,16 @@ APPROVE = "Destroy all these objects? Only 'yes' will be accepted: "
 def run(app: App, auto_approve: bool = False, parallelism: int = 4) -> int:
     stack = load_stack(app.root)
     target = stack.target(app.target_name)
-    require_approval_possible(app.out, auto_approve, "destroy")
     with validated(stack, target, app.environ, app.out) as (api, desired):
         planned = make_plan(stack, target, api, app.out, destroy=True, desired=desired)
         show(app.out, planned.plan)
         if not planned.plan.has_changes:
             return 0
+        require_approval_possible(app.out, auto_approve, "destroy", app.invocation)
         confirm(app.out, auto_approve, APPROVE)
         with terminate_as_interrupt():
             result = execute(planned.plan, planned.desired, planned.live, planned.hashes, api, app.out,
                              parallelism=parallelism, title="Destroy")
     app.out.log(f"{result.requests} API requests to apply the plan")
-    raise_for(result)
+    raise_for(result, "destroy")
     return 0

@@ -10,7 +10,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from aac.api.connect import connect
-from aac.api.errors import AssistantsUnavailable
 from aac.drift import drift_report
 from aac.drift_model import DriftReport, parse_fail_on
 from aac.errors import AacError
@@ -18,7 +17,7 @@ from aac.identity import hash_files
 from aac.live import index_live, read_snapshot
 from aac.manifest import require_valid
 from aac.output import plural, save_document
-from aac.planner import HASH_CACHE, utc_now
+from aac.planner import HASH_CACHE, showing_reads, utc_now
 from aac.render import render_drift
 from aac.stack import load_stack
 
@@ -36,10 +35,9 @@ def run(app: App, fmt: str = "text", out_file: str | None = None,
     with connect(stack, target, app.environ, app.out) as api:
         reader = api.reader()
         try:
-            snapshot = read_snapshot(reader, stack.name)
+            with showing_reads(api, app.out):
+                snapshot = read_snapshot(reader, stack.name)
             live = replace(index_live(snapshot, stack.name), requests=reader.requests)
-            if desired.assistants and not live.assistants_supported:
-                raise AssistantsUnavailable(api.base_url)
         except AacError as exc:
             report = _incomplete(stack.name, target.name, exc, reader.requests)
         else:
@@ -64,9 +62,12 @@ def _incomplete(stack: str, target: str, exc: AacError, requests: int) -> DriftR
                        errors=(why,), requests=requests)
 
 
+_NOUNS = {"assistants": "assistant", "vector_stores": "vector store", "files": "file"}  # report.foreign's keys
+
+
 def _log_foreign(app: App, report: DriftReport) -> None:
     if not any(report.foreign.values()):
         return
-    counts = ", ".join(plural(n, kind.replace("_", " ")) for kind, n in sorted(report.foreign.items()) if n)
+    counts = ", ".join(plural(n, _NOUNS.get(kind, kind)) for kind, n in sorted(report.foreign.items()) if n)
     app.out.info(f"Not reported: {counts} of other stacks or of nobody (aac never touches them).")
 

@@ -9,7 +9,9 @@ manifests it wrote (their `# aac-import:` line) and only adopts.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,10 +30,11 @@ from aac.importer import (
     write_tags,
 )
 from aac.importer.manifests import Source
+from aac.importer.select import Selection
 from aac.live import read_snapshot
 from aac.manifest import manifest_files, require_valid
-from aac.output import plural
-from aac.planner import HASH_CACHE, utc_now
+from aac.output import Output, plural
+from aac.planner import HASH_CACHE, showing_reads, utc_now
 from aac.render import render_plan
 from aac.stack import Stack, load_stack
 
@@ -46,54 +49,84 @@ ADOPT = "Adopt these objects (write this stack's tags on them)? Only 'yes' will 
 def run(app: App, keys: tuple[str, ...] = (), import_all: bool = False, out_dir: str | None = None,
         auto_approve: bool = False) -> int:
     stack = load_stack(app.root)
-    target = stack.target(app.target_name)
-    desired = require_valid(stack, app.out)  # manifest problems first, before any network or key
-    folder = _out_folder(stack, out_dir)
-    with connect(stack, target, app.environ, app.out) as api:
-        reader = api.reader()
-        snapshot = read_snapshot(reader, stack.name)
-        if snapshot.get("assistants") is None and any(key.startswith("asst_") for key in keys):
-            raise AssistantsUnavailable(api.base_url)
-        selection = select(keys, import_all, snapshot.get("assistants") or [], snapshot.get("vector_stores") or [],
-                           stack.name)
-        if selection.empty:
-            app.out.document("Nothing to import: no assistant or vector store on the target is without tags.")
-            return 0
-        with ThreadPoolExecutor(max_workers=READ_PARALLELISM) as pool:  # as aac.live reads: pages in flight
-            ids = [store["id"] for store in selection.stores]
-            snapshot["vector_store_files"].update(zip(ids, pool.map(reader.vector_store_files, ids), strict=True))
-        earlier = earlier_imports(manifest_files(stack), desired)
-        src = Source(stack.root, folder, {f["id"]: f for f in snapshot.get("files") or []},
-                     snapshot["vector_store_files"], {})
-        written, imported = plan_manifests(src, selection, desired, snapshot, earlier)
-        for path in write_files(written, app.out.redact):
-            app.out.info(f"wrote {_shown(path, stack.root)}")
-        _adopt(app, api, stack, target.name, snapshot, imported, auto_approve, keys, import_all, out_dir)
+    with manifests_folder(stack, app.out):
+        desired = require_valid(stack, app.out)  # manifest problems first, before any network or key
+        folder = _out_folder(stack, out_dir)
+        with connect(stack, stack.target(app.target_name), app.environ, app.out) as api:
+            snapshot, selection = _select(api, app.out, stack, keys, import_all)
+            if selection.empty:
+                app.out.document("Nothing to import: no assistant or vector store on the target is without tags.")
+                return 0
+            earlier = earlier_imports(manifest_files(stack), desired)
+            src = Source(stack.root, folder, {f["id"]: f for f in snapshot.get("files") or []},
+                         snapshot["vector_store_files"], {})
+            written, imported = plan_manifests(src, selection, desired, snapshot, earlier)
+            for path in write_files(written, app.out.redact):
+                app.out.info(f"wrote {_shown(path, stack.root)}")
+            _adopt(app, api, stack, snapshot, imported, auto_approve)
     return 0
 
 
-def _adopt(app: App, api: Api, stack: Stack, target: str, snapshot: dict[str, Any],
-           imported: dict[str, tuple[str, str]], auto_approve: bool, keys: tuple[str, ...], import_all: bool,
-           out_dir: str | None) -> None:
+def _select(api: Api, out: Output, stack: Stack, keys: tuple[str, ...],
+            import_all: bool) -> tuple[dict[str, Any], Selection]:
+    """The live snapshot, and the objects to import with their stores' files read."""
+    reader = api.reader()
+    with showing_reads(api, out):
+        snapshot = read_snapshot(reader, stack.name)
+    if snapshot.get("assistants") is None and any(key.startswith("asst_") for key in keys):
+        raise AssistantsUnavailable(api.base_url)
+    selection = select(keys, import_all, snapshot.get("assistants") or [], snapshot.get("vector_stores") or [],
+                       stack.name)
+    with ThreadPoolExecutor(max_workers=READ_PARALLELISM) as pool:  # as aac.live reads: pages in flight
+        ids = [store["id"] for store in selection.stores]
+        snapshot["vector_store_files"].update(zip(ids, pool.map(reader.vector_store_files, ids), strict=True))
+    return snapshot, selection
+
+
+def _adopt(app: App, api: Api, stack: Stack, snapshot: dict[str, Any], imported: dict[str, tuple[str, str]],
+           auto_approve: bool) -> None:
     desired = require_valid(stack, app.out)
     hashes = hash_files(desired.files, stack.root / HASH_CACHE)
     raws = {raw["id"]: raw for c in ("assistants", "vector_stores") for raw in snapshot.get(c) or []}
     adopting = adoptees(desired, hashes, imported, raws)
-    plan = adoption_plan(desired, hashes, snapshot, adopting, target=target, now=utc_now())
+    plan = adoption_plan(desired, hashes, snapshot, adopting, target=stack.target(app.target_name).name,
+                         now=utc_now())
     app.out.document(render_plan(plan, "text", app.out))
     if not auto_approve and not app.out.interactive:
-        again = " ".join(["aac import", *keys, *(["--all"] if import_all else []),
-                          *([f"--out {out_dir}"] if out_dir else []), "--auto-approve"])
         raise AacError("the manifests are written, but nothing was adopted: this is not an interactive terminal",
-                       f"review them, then run `{again}` to add the tags")
+                       f"review them, then run `{app.invocation.again(add=['--auto-approve'])}` to add the tags")
     from aac.commands.apply import confirm
 
     confirm(app.out, auto_approve, ADOPT)
     write_tags(Writer(api, stack.name), adopting)
     others = [c.address for c in plan.actionable if c.changed_fields != ("tags",)]
-    app.out.info(f"Adopted {plural(len(adopting), 'object')}." + (
+    app.out.info(app.invocation.paste(f"Adopted {plural(len(adopting), 'object')}." + (
         f" `aac apply` makes the other changes shown for {', '.join(others)}." if others
-        else " `aac plan` now shows no changes for them."))
+        else " `aac plan` now shows no changes for them.")))
+
+
+@contextmanager
+def manifests_folder(stack: Stack, out: Output) -> Iterator[None]:
+    """Import is how a team with hand-made objects starts: it makes the manifests folder when there is none.
+
+    Kept only when something was written into it.
+    """
+    folder = stack.manifests_dir
+    if folder.is_dir():
+        yield
+        return
+    try:
+        folder.mkdir(parents=True)
+    except OSError as exc:
+        raise AacError(f"cannot create the manifests folder {stack.manifests}/: {exc.strerror or exc}",
+                       f"create {stack.manifests}/ yourself, or set `manifests:` in aac.yaml") from exc
+    try:
+        yield
+    finally:
+        if any(folder.iterdir()):
+            out.info(f"created the manifests folder {stack.manifests}/")
+        else:
+            folder.rmdir()
 
 
 def _out_folder(stack: Stack, out_dir: str | None) -> Path:

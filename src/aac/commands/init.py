@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,11 +15,14 @@ if TYPE_CHECKING:
     from aac.cli import App
 
 
-def run(app: App, directory: str = ".") -> int:
-    root = (app.root / directory).resolve()
+EXAMPLE_SPEC = "git+https://github.com/OWNER/assistant-as-code"
+
+
+def run(app: App, directory: str = ".", pip_spec: str = "") -> int:
+    root = (app.cwd / directory).resolve()
     if root.exists() and not root.is_dir():
         raise AacError(f"{root} is not a folder", "pass a folder to `aac init DIR`")
-    files = scaffold_files(stack_name(root))
+    files = scaffold_files(stack_name(root), pip_spec=pip_spec)
     existing = sorted(path for path in files if (root / path).exists())
     if existing:
         raise AacError(
@@ -29,10 +33,21 @@ def run(app: App, directory: str = ".") -> int:
         _write(root / path, text)
         app.out.info(f"  created {path}")
     app.out.info(f"Stack {stack_name(root)!r} is ready in {root}.")
-    app.out.info("Next: `aac validate`, then `aac plan` (the sandbox target needs no key). In CI, set the "
-                 "repository secret OPENAI_API_KEY; the workflows run plan on pull requests, apply on merge "
-                 "and drift nightly.")
+    app.out.info(f"Next, in {root}: `aac validate`, then `aac plan` (the sandbox target needs no key).")
+    app.out.info("In GitHub (Settings > Secrets and variables > Actions), set the repository secret OPENAI_API_KEY"
+                 "; the workflows run plan on pull requests, apply on merge and drift nightly.")
+    app.out.info(install_note(pip_spec))
     return 0
+
+
+def install_note(pip_spec: str) -> str:
+    """What the workflows install aac from, and what to set: aac is not a package on PyPI."""
+    if pip_spec:
+        return (f"The workflows install aac with `pip install {shlex.quote(pip_spec)}`; "
+                "the repository variable AAC_PIP_SPEC overrides it.")
+    return ("Also set the repository variable AAC_PIP_SPEC to what pip installs aac from, for example "
+            f"{EXAMPLE_SPEC} or a wheel's URL (or run `aac init --install SPEC`): the workflows stop "
+            "and ask for it until it is set.")
 
 
 def _write(target: Path, text: str) -> None:

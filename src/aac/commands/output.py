@@ -2,35 +2,79 @@
 
 JSON: {"assistants": {KEY: {"id", "vector_store_ids"}}, "vector_stores": {KEY: {"id"}},
 "files": {PATH: id}}; or `env` lines such as `AAC_VECTOR_STORE_SUPPORT_KB_ID=vs_...`, ready
-for a Responses API `file_search` tool's `vector_store_ids`.
+for a Responses API `file_search` tool's `vector_store_ids`; or `responses`: each assistant
+manifest as Responses API request fields with the live ids in them (aac.responses).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from aac.apply.context import store_ids_of
+from aac.apply.context import Ids, store_ids_of
 from aac.errors import AacError
 from aac.identity import hash_files
 from aac.live import read_live
-from aac.planner import HASH_CACHE, connected
-from aac.resources import ATTR_PATH, LiveState
+from aac.manifest import require_valid
+from aac.output import save_document
+from aac.planner import HASH_CACHE, connected, showing_reads
+from aac.resources import ATTR_PATH, DesiredState, LiveState
+from aac.responses import LiveIds, responses_document
 from aac.stack import Stack, load_stack
 
 if TYPE_CHECKING:
     from aac.cli import App
 
 
-def run(app: App, fmt: str = "json") -> int:
+def run(app: App, fmt: str = "json", out_file: str | None = None) -> int:
     stack = load_stack(app.root)
     target = stack.target(app.target_name)
-    with connected(stack, target, app.environ, app.out) as api:
+    desired = require_valid(stack, app.out) if fmt == "responses" else None  # manifests first, before the network
+    with connected(stack, target, app.environ, app.out) as api, showing_reads(api, app.out):
         live = read_live(api.reader(), stack.name)
-    outputs = collect(live, _paths_by_sha(stack))
-    app.out.document(json.dumps(outputs, indent=2, sort_keys=True) if fmt == "json" else env_lines(outputs))
+    missing: list[str] = []
+    if desired is not None:
+        text = _dumps(_responses(stack, desired, live, app))
+    else:
+        declared = _desired(stack)
+        outputs = collect(live, _paths_by_sha(stack, declared))
+        text = _dumps(outputs) if fmt == "json" else env_lines(outputs)
+        missing = missing_keys(declared, outputs, live.assistants_supported) if declared is not None else []
+    app.out.document(text)
+    if missing:
+        app.out.warn(f"not on target {target.name} yet, so without an id here: {', '.join(missing)}; "
+                     "run `aac apply` to create them")
+    if out_file:
+        save_document(app.out, app.root, out_file, text, "output")
     return 0
+
+
+def missing_keys(desired: DesiredState, outputs: dict[str, Any], assistants_supported: bool = True) -> list[str]:
+    """The objects the manifests declare that have no live id (nothing applied yet, or deleted by hand).
+
+    On a target without the Assistants API, assistants are configuration only: never missing.
+    """
+    kinds: list[tuple[str, Iterable[str], Mapping[str, Any]]] = [
+        ("vector_store", desired.vector_stores, outputs["vector_stores"])]
+    if assistants_supported:
+        kinds.insert(0, ("assistant", desired.assistants, outputs["assistants"]))
+    return [f"{kind}.{key}" for kind, keys, live in kinds for key in keys if key not in live]
+
+
+def _dumps(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _responses(stack: Stack, desired: DesiredState, live: LiveState, app: App) -> dict[str, Any]:
+    hashes = hash_files(desired.files, stack.root / HASH_CACHE)
+    files = Ids.from_live(live).files
+    document = responses_document(desired.assistants, LiveIds(
+        stores={key: store.id for key, store in live.vector_stores.items()}, files=files, hashes=hashes))
+    for key, fields in document["not_sent"].items():
+        app.out.info(f"note: assistant.{key}: the Responses API has no field for {', '.join(fields)}; not sent")
+    return document
 
 
 def collect(live: LiveState, paths_by_sha: dict[str, list[str]]) -> dict[str, Any]:
@@ -51,14 +95,22 @@ def collect(live: LiveState, paths_by_sha: dict[str, list[str]]) -> dict[str, An
     }
 
 
-def _paths_by_sha(stack: Stack) -> dict[str, list[str]]:
-    """Repository paths by content, from the manifests; empty when they do not load."""
+def _desired(stack: Stack) -> DesiredState | None:
+    """What the manifests declare; None when they do not load (output still prints what is live)."""
     from aac.manifest import load_desired
 
     try:
         desired, problems = load_desired(stack)
-        if any(p.severity == "error" for p in problems):
-            return {}
+    except AacError:
+        return None
+    return None if any(p.severity == "error" for p in problems) else desired
+
+
+def _paths_by_sha(stack: Stack, desired: DesiredState | None) -> dict[str, list[str]]:
+    """Repository paths by content, from the manifests; empty when they do not load."""
+    if desired is None:
+        return {}
+    try:
         hashes = hash_files(desired.files, stack.root / HASH_CACHE)
     except AacError:
         return {}

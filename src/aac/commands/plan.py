@@ -22,9 +22,11 @@ def run(app: App, out_file: str | None = None, detailed_exitcode: bool = False, 
     with validated(stack, target, app.environ, app.out) as (api, desired):
         plan = make_plan(stack, target, api, app.out, destroy=destroy, desired=desired).plan
     app.out.document(render_plan(plan, fmt, app.out))
+    plan.raise_if_refused()  # before --out: a plan apply would refuse is not saved to be applied
     if out_file:
         save_document(app.out, app.root, out_file, plan.dumps(), "plan")
-        app.out.info(f"Saved the plan to {out_file}; apply exactly it with `aac apply {out_file}`.")
+        apply_it = app.invocation.command("apply", out_file)
+        app.out.info(f"Saved the plan to {out_file}; apply exactly it with `{apply_it}`.")
     app.out.log(f"{plan.requests} API requests to read live state")
     return EXIT_CHANGES if detailed_exitcode and plan.has_changes else 0
 

@@ -48,7 +48,7 @@ def run(
     allow_remote: bool = False,
     **behaviour: Any,
 ) -> int:
-    """Serve until Ctrl-C; `behaviour` is latency_ms, fault_rate, seed and no_assistants."""
+    """Serve until Ctrl-C; `behaviour` is latency_ms, fault_rate, seed, no_assistants and no_agents."""
     host = host.strip()
     if host.startswith("[") and host.endswith("]"):  # an IPv6 address as a URL writes it: [::1]
         host = host[1:-1]

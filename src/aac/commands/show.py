@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from aac.cli import App
 
 MAX_AGE = timedelta(hours=24)
-_REPLAN = "make a fresh one with `aac plan --out FILE`"
+_REPLAN = "make a fresh one with `aac plan --out plan.json`"
 
 
 def run(app: App, plan_file: str, fmt: str = "text", now: datetime | None = None) -> int:
@@ -38,7 +38,7 @@ def read_plan(path: Path, shown_as: str) -> Plan:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        raise AacError(f"there is no plan file {shown_as}", "save a plan with `aac plan --out FILE`") from exc
+        raise AacError(f"there is no plan file {shown_as}", "save a plan with `aac plan --out plan.json`") from exc
     except IsADirectoryError as exc:
         raise AacError(f"{shown_as} is a folder, not a plan file", "pass the file `aac plan --out` wrote") from exc
     except UnicodeDecodeError as exc:
@@ -54,7 +54,7 @@ def read_plan(path: Path, shown_as: str) -> Plan:
 
 
 def _garbled(shown_as: str, why: str) -> AacError:
-    return AacError(f"{shown_as} is not a plan saved by aac: {why}", "save a plan with `aac plan --out FILE`")
+    return AacError(f"{shown_as} is not a plan saved by aac: {why}", "save a plan with `aac plan --out plan.json`")
 
 
 def shape_problem(plan: Plan) -> str | None:

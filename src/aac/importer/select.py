@@ -90,8 +90,9 @@ def _check_untagged(key: str, kind: str, raw: Mapping[str, Any], stack: str) -> 
     owner = owner_of(raw.get("metadata"))
     if owner is None:
         return
+    named = key if key == raw["id"] else f"{key} ({raw['id']})"
     if owner[0] == stack:
-        raise AacError(f"{key} ({raw['id']}) is managed already: it is {kind}.{owner[1]} of this stack",
+        raise AacError(f"{named} is managed already: it is {kind}.{owner[1]} of this stack",
                        "edit its manifest instead of importing it")
-    raise AacError(f"{key} ({raw['id']}) belongs to stack {owner[0]!r} as {kind}.{owner[1]}",
+    raise AacError(f"{named} belongs to stack {owner[0]!r} as {kind}.{owner[1]}",
                    "import it from that stack's repository, or remove its aac tags there first")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 
 from aac import limits
 from aac.manifest.context import LoadContext
-from aac.resources import AssistantSpec, Source, VectorStoreSpec
+from aac.manifest.yaml_load import Document
+from aac.resources import AssistantSpec, VectorStoreSpec
+
+KINDS = ("assistant", "vector_store")
 
 
 def check_assistant(ctx: LoadContext, spec: AssistantSpec, data: dict[str, object], line_of_files: int) -> None:
@@ -32,47 +36,66 @@ def check_assistant(ctx: LoadContext, spec: AssistantSpec, data: dict[str, objec
         ctx.warn(path, line, f"{spec.name} has a vector store but no file_search tool", "add `- file_search` to tools")
 
 
-def check_names(ctx: LoadContext, assistants: Iterable[AssistantSpec], stores: Iterable[VectorStoreSpec]) -> None:
-    """Every key once per kind; an assistant's own store may not take a vector_store manifest's name."""
-    seen_assistants: dict[str, AssistantSpec] = {}
-    for spec in assistants:
-        first = seen_assistants.setdefault(spec.name, spec)
-        if first is not spec:
-            _duplicate(ctx, "assistant", spec.name, first.source, spec.source)
+def check_documents(ctx: LoadContext, documents: Iterable[Document]) -> None:
+    """Unique names and `vector_store:` references, from each document's kind and name alone.
+
+    So a schema error in one manifest hides none of them, and each points at the line that is wrong.
+    """
+    docs = [doc for doc in documents if kind_name(doc) is not None]
+    seen: dict[tuple[str, str], Document] = {}
+    for doc in docs:
+        kind, name = kind_name(doc) or ("", "")
+        first = seen.setdefault((kind, name), doc)
+        if first is not doc:
+            ctx.error(doc.path, doc.line_of("name"),
+                      f"another {kind} is already named {name!r} ({first.path}:{first.line_of('name')})",
+                      "names are the stack-unique key: rename one of them")
+    stores = sorted({name for kind, name in seen if kind == "vector_store"} |
+                    {name for kind, name in seen if kind == "assistant" and _has_own_store(seen[(kind, name)])})
+    for doc in docs:
+        wanted = doc.data.get("vector_store")
+        if doc.data["kind"] != "assistant" or not isinstance(wanted, str) or wanted in stores:
+            continue
+        close = difflib.get_close_matches(wanted, stores, n=1)
+        ctx.error(doc.path, doc.line_of("vector_store"),
+                  f"{doc.data['name']} names vector store {wanted!r}, and no vector_store manifest has that name",
+                  f"did you mean `{close[0]}`?" if close else
+                  "add a `kind: vector_store` manifest with that name, or fix the name")
+
+
+def kind_name(doc: Document) -> tuple[str, str] | None:
+    data = doc.data
+    if isinstance(data, dict) and data.get("kind") in KINDS and isinstance(data.get("name"), str):
+        return str(data["kind"]), str(data["name"])
+    return None
+
+
+def _has_own_store(doc: Document) -> bool:
+    files = doc.data.get("files")
+    return isinstance(files, dict) and "file_search" in files
+
+
+def check_names(ctx: LoadContext, stores: Iterable[VectorStoreSpec]) -> None:
+    """An assistant's own store may not take a vector_store manifest's name (duplicates: check_documents)."""
     seen_stores: dict[str, VectorStoreSpec] = {}
     for store in sorted(stores, key=lambda s: s.owner is not None):
         first_store = seen_stores.setdefault(store.name, store)
-        if first_store is store:
-            continue
-        if store.owner is not None and first_store.owner is None:
+        if first_store is not store and store.owner is not None and first_store.owner is None:
             where = store.source
             ctx.error(where.path if where else "", where.line if where else 0,
                       f"assistant {store.name!r} has its own files.file_search store, and a vector_store manifest "
                       f"has the same name ({first_store.source})",
                       "rename one, or point the assistant at the shared store with `vector_store:`")
-        elif store.owner is None:
-            _duplicate(ctx, "vector_store", store.name, first_store.source, store.source)
 
 
-def check_references(ctx: LoadContext, assistants: Iterable[AssistantSpec], stores: dict[str, VectorStoreSpec],
-                     known_store_names: set[str]) -> None:
+def check_references(ctx: LoadContext, assistants: Iterable[AssistantSpec], stores: dict[str, VectorStoreSpec]) -> None:
+    """`vector_store:` may not name another assistant's own store (missing names: check_documents)."""
     for spec in assistants:
         wanted = spec.vector_store
         store = stores.get(wanted) if wanted else None
-        if not wanted or (store is not None and store.owner == spec.name):
-            continue
-        if store is not None and store.owner is not None:
-            message = f"{spec.name} names vector store {wanted!r}, which is another assistant's own store"
-        elif store is None and wanted not in known_store_names:
-            message = f"{spec.name} names vector store {wanted!r}, and no vector_store manifest has that name"
-        else:
+        if store is None or store.owner is None or store.owner == spec.name:
             continue
         where = spec.source
-        ctx.error(where.path if where else "", where.line if where else 0, message,
+        ctx.error(where.path if where else "", where.line if where else 0,
+                  f"{spec.name} names vector store {wanted!r}, which is another assistant's own store",
                   "add a `kind: vector_store` manifest with that name, or fix the name")
-
-
-def _duplicate(ctx: LoadContext, kind: str, name: str, first: Source | None, second: Source | None) -> None:
-    ctx.error(second.path if second else "", second.line if second else 0,
-              f"another {kind} is already named {name!r} ({first})",
-              "names are the stack-unique key: rename one of them")

@@ -154,4 +154,8 @@ def _check_file(ctx: LoadContext, rel: str, where: tuple[str, int], tool: str, e
         ctx.error(path, line, f"{rel} is {size:,} bytes, over the API's {limits.FILE_BYTES_MAX // 2**20} MB per file",
                   "split the file, or leave it out of the manifest")
         return
+    if size == 0:  # the API fails indexing an empty file (invalid_file), on every apply
+        ctx.error(path, line, f"{rel} is empty (0 bytes); the API cannot index an empty file",
+                  "put content in the file, or narrow the glob so it does not match it")
+        return
     ctx.files[rel] = LocalFile(path=rel, abspath=abspath, size=size)

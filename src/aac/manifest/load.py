@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from aac.errors import Problem
-from aac.manifest.checks import check_assistant, check_names, check_references
+from aac.manifest.checks import check_assistant, check_documents, check_names, check_references, kind_name
 from aac.manifest.context import LoadContext
 from aac.manifest.fs import DIRECTORY, FILE, entry_kind, unknown, walk
 from aac.manifest.normalize import normalize_assistant, normalize_vector_store
@@ -55,11 +55,11 @@ def load_desired(stack: Stack) -> tuple[DesiredState, list[Problem]]:
     for doc in documents:
         if doc not in valid:
             _diagnose(ctx, doc)
-    known_store_names = {d.data["name"] for d in documents if _kind_and_name(d) == "vector_store"}
+    check_documents(ctx, documents)
     assistants, stores = _specs(ctx, valid)
-    check_names(ctx, assistants, stores)
+    check_names(ctx, stores)
     store_map = _first_by_name(stores)
-    check_references(ctx, assistants, store_map, known_store_names)
+    check_references(ctx, assistants, store_map)
     desired = DesiredState(
         stack=stack.name,
         assistants=_first_by_name(assistants),
@@ -92,7 +92,7 @@ def _diagnose(ctx: LoadContext, doc: Document) -> None:
     the same manifest. A field of the wrong type can stop this part way; its schema problem is
     already reported.
     """
-    if _kind_and_name(doc) not in ("assistant", "vector_store"):
+    if kind_name(doc) is None:
         return
     scratch = LoadContext(root=ctx.root)
     try:
@@ -130,14 +130,6 @@ def _shape_ok(ctx: LoadContext, doc: Document) -> bool:
     problems = schema_problems(doc)
     ctx.problems.extend(problems)
     return not problems
-
-
-def _kind_and_name(doc: Document) -> str | None:
-    data = doc.data
-    if isinstance(data, dict) and isinstance(data.get("name"), str):
-        kind = data.get("kind")
-        return kind if isinstance(kind, str) else None
-    return None
 
 
 def _first_by_name(specs: list[SpecT]) -> dict[str, SpecT]:

@@ -8,6 +8,7 @@ from typing import Any
 from aac import limits
 from aac.manifest.context import LoadContext
 from aac.manifest.files import expand_globs, resolve_reference
+from aac.manifest.retrieval import normalize_checks
 from aac.manifest.strict import schema_errors, strict_errors
 from aac.manifest.tools import normalize_tools
 from aac.manifest.yaml_load import Document, read_text
@@ -28,8 +29,8 @@ def as_list(value: Any) -> list[str]:
 def normalize_vector_store(ctx: LoadContext, doc: Document) -> VectorStoreSpec:
     data = doc.data
     where = (doc.path, doc.line_of("files"))
-    files = expand_globs(ctx, folder_of(ctx, doc), as_list(data.get("files")), where, "file_search",
-                         limits.FILE_SEARCH_EXTENSIONS)
+    folder = folder_of(ctx, doc)
+    files = expand_globs(ctx, folder, as_list(data.get("files")), where, "file_search", limits.FILE_SEARCH_EXTENSIONS)
     chunking = data.get("chunking_strategy")
     _check_chunking(ctx, doc, chunking)
     return VectorStoreSpec(
@@ -43,6 +44,7 @@ def normalize_vector_store(ctx: LoadContext, doc: Document) -> VectorStoreSpec:
         protect=bool(data.get("protect", False)),
         source=Source(doc.path, doc.line),
         file_ids=_ids(data.get("file_ids")),
+        checks=normalize_checks(ctx, doc, folder, files),
     )
 
 

@@ -19,6 +19,9 @@ VERBS = {
     Category.PENDING: "has changes in the manifests that are not applied yet",
     Category.IN_SYNC: "is in sync",
 }
+# The blocks borrow the plan's `-`/`+` and `old -> new`; say what each side is, since in a plan they mean otherwise.
+SIDES = {Category.DRIFTED: "- expected, + actual",
+         Category.PENDING: "- live, + the manifests"}
 NO_DRIFT = "No drift. Live state matches the manifests."
 NEXT_STEP = "`aac plan` shows what `aac apply` would do about it."
 
@@ -31,7 +34,9 @@ def drift_block(item: DriftItem) -> Block:
     else:  # missing, unmanaged, in sync: the object itself, its fields counted
         whole = item.actual if item.category is Category.UNMANAGED else item.expected
         change = _as_change(item, Action.NOOP, before=whole, after=whole)
-    return build_block(change, {}, verb=VERBS[item.category], symbol=SYMBOLS[item.category])
+    sides = SIDES.get(item.category)
+    verb = f"{VERBS[item.category]} [{sides}]" if sides else VERBS[item.category]
+    return build_block(change, {}, verb=verb, symbol=SYMBOLS[item.category])
 
 
 def _as_change(item: DriftItem, action: Action, **sides: object) -> Change:

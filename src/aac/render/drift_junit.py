@@ -23,19 +23,31 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 def render_drift_junit(report: DriftReport, fail_on: Collection[Category] = DRIFT_CATEGORIES) -> str:
     failing = report.failing(fail_on)
     errors = 0 if report.complete else 1
-    counts = {"tests": str(len(report.items) + errors), "failures": str(len(failing)), "errors": str(errors)}
-    suites = ET.Element("testsuites", {"name": "aac drift", **counts})
-    suite = ET.SubElement(suites, "testsuite", {
-        "name": f"aac drift: stack {report.stack}, target {report.target}", **counts,
-        "skipped": "0", "timestamp": report.created_at.removesuffix("Z"), "time": "0",
-    })
+    suites, suite = junit_suite("aac drift", report.stack, report.target, report.created_at,
+                                tests=len(report.items) + errors, failures=len(failing), errors=errors)
     for item in report.ordered:
         _case(suite, report.stack, item, item in failing)
     if not report.complete:
         case = ET.SubElement(suite, "testcase", {"classname": f"aac.{report.stack}", "name": "scan", "time": "0"})
         lines = incomplete_lines(report)
-        ET.SubElement(case, "error", {"type": "incomplete", "message": _clean(lines[0])}).text = _clean(
+        ET.SubElement(case, "error", {"type": "incomplete", "message": clean_xml(lines[0])}).text = clean_xml(
             "\n".join(lines[1:]))
+    return junit_text(suites)
+
+
+def junit_suite(title: str, stack: str, target: str, created_at: str, *, tests: int, failures: int,
+                errors: int = 0) -> tuple[ET.Element, ET.Element]:
+    """The <testsuites> root and its one <testsuite>, for a report of one stack on one target."""
+    counts = {"tests": str(tests), "failures": str(failures), "errors": str(errors)}
+    suites = ET.Element("testsuites", {"name": title, **counts})
+    suite = ET.SubElement(suites, "testsuite", {
+        "name": f"{title}: stack {stack}, target {target}", **counts,
+        "skipped": "0", "timestamp": created_at.removesuffix("Z"), "time": "0",
+    })
+    return suites, suite
+
+
+def junit_text(suites: ET.Element) -> str:
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
 
@@ -50,10 +62,11 @@ def _case(suite: ET.Element, stack: str, item: DriftItem, failed: bool) -> None:
         message += f": {', '.join(item.changed_fields)}"
     body = render_block(drift_block(item), Output(color=False))
     if failed:
-        ET.SubElement(case, "failure", {"type": item.category.value, "message": _clean(message)}).text = _clean(body)
+        failure = ET.SubElement(case, "failure", {"type": item.category.value, "message": clean_xml(message)})
+        failure.text = clean_xml(body)
     else:  # a category the job does not fail on: reported, not failed
-        ET.SubElement(case, "system-out").text = _clean(f"{message}\n{body}")
+        ET.SubElement(case, "system-out").text = clean_xml(f"{message}\n{body}")
 
 
-def _clean(text: str) -> str:
+def clean_xml(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)

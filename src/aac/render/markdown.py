@@ -23,7 +23,7 @@ from aac.render.mdkit import (
     join,
     rows_within,
 )
-from aac.render.summary import NO_CHANGES, freed_line, ordered, storage_line, summary_line
+from aac.render.summary import NO_CHANGES, freed_line, ordered, refused_line, storage_line, summary_line
 
 _FULL_PLAN = "run `aac show PLAN_FILE` on the saved plan, or read the plan in the CI log"
 
@@ -80,12 +80,15 @@ def _table(rows: Sequence[str]) -> str:
 
 def _row(change: Change) -> str:
     fields = ", ".join(code(name) for name in change.changed_fields) if change.action is not Action.CREATE else ""
-    text = "; ".join(part for part in (fields, cell(change.reason or "")) if part)
-    return f"| {code(SYMBOLS[change.action])} | {code(change.address)} | {change.action.value} | {text} |"
+    refused = f"**refused**: {cell(change.refused)}" if change.refused else ""
+    text = "; ".join(part for part in (fields, cell(change.reason or ""), refused) if part)
+    action = f"{change.action.value} (**refused**)" if change.refused else change.action.value
+    return f"| {code(SYMBOLS[change.action])} | {code(change.address)} | {action} | {text} |"
 
 
 def _footer(plan: Plan) -> str:
-    lines = [storage_line(plan), freed_line(plan)]
+    lines = [storage_line(plan), freed_line(plan), f"> **{refused_line(plan)}**" if plan.refused else None]
+    lines.extend(f"> **Note:** {cell(text)}" for text in plan.notes)
     lines.extend(f"> **Warning:** {cell(text)}" for text in plan.warnings)
     lines.append(footnote(f"aac {plan.tool_version} · plan made {plan.created_at} · "
                           f"manifests {plan.manifest_digest[:19]}"))

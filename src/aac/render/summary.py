@@ -38,6 +38,13 @@ def storage_line(plan: Plan) -> str:
     return f"Vector storage: {before} -> {after}."
 
 
+def refused_line(plan: Plan) -> str:
+    """Said once under a plan that holds a refused change: apply will not run any of it."""
+    n = len(plan.refused)
+    return (f"Refused: {n} change{'' if n == 1 else 's'} would delete a protected object "
+            f"({', '.join(c.address for c in plan.refused)}); apply will not run this plan.")
+
+
 def freed_line(plan: Plan) -> str | None:
     """Bytes of uploads the plan deletes: storage that stops being billed."""
     freed = [_bytes(c.before) for c in plan.actionable if c.kind == "file" and c.action is Action.DELETE]

@@ -10,7 +10,16 @@ from aac.output import Output
 from aac.plan import Plan
 from aac.render.blocks import SYMBOLS, Block, build_block, file_index
 from aac.render.lines import Line
-from aac.render.summary import LEGEND, NO_CHANGES, freed_line, headline, ordered, storage_line, summary_line
+from aac.render.summary import (
+    LEGEND,
+    NO_CHANGES,
+    freed_line,
+    headline,
+    ordered,
+    refused_line,
+    storage_line,
+    summary_line,
+)
 
 _MARKER_STYLE = {"+": ("green",), "-": ("red",), "~": ("yellow",)}
 
@@ -27,15 +36,20 @@ def render_text(plan: Plan, out: Output) -> str:
         parts.extend(render_block(build_block(change, files), out) for change in changes)
         parts.append(out.style(summary_line(plan), "bold") + "\n" + _address_list(plan, out))
     parts.append("\n".join(_footer(plan)))
-    warnings = [out.style("Warning: ", "yellow", "bold") + text for text in plan.warnings]
+    if plan.refused:
+        parts.append(out.style(refused_line(plan), "red", "bold"))
+    warnings = [out.style("Note: ", "bold") + text for text in plan.notes]
+    warnings += [out.style("Warning: ", "yellow", "bold") + text for text in plan.warnings]
     if warnings:
         parts.append("\n".join(warnings))
     return "\n\n".join(part for part in parts if part) + "\n"
 
 
 def render_block(block: Block, out: Output) -> str:
-    comment = out.style(f"  # {block.header}", "bold")
-    return "\n".join([comment, *(format_line(line, out) for line in block.lines)])
+    comment = [out.style(f"  # {block.header}", "bold")]
+    if block.change.refused:
+        comment.append(out.style(f"  # REFUSED: {block.change.refused}", "red", "bold"))
+    return "\n".join([*comment, *(format_line(line, out) for line in block.lines)])
 
 
 def format_line(line: Line, out: Output) -> str:

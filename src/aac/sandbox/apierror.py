@@ -62,3 +62,15 @@ def no_vector_store_file(vector_store_id: str, file_id: str) -> ApiError:
 
 def no_batch(batch_id: str) -> ApiError:
     return not_found(f"No file batch found with id '{batch_id}'.")
+
+
+def no_agent(agent_id: str) -> ApiError:
+    return not_found(f"No agent found with id '{agent_id}'.")
+
+
+def no_vault(vault_id: str) -> ApiError:
+    return not_found(f"No vault found with id '{vault_id}'.")
+
+
+def no_credential(vault_id: str, credential_id: str) -> ApiError:
+    return not_found(f"No credential found with id '{credential_id}' in vault '{vault_id}'.")

@@ -1,8 +1,9 @@
 """The sandbox ASGI app: routes per resource behind a gate that plays the real API's front door.
 
 The gate (outermost, so it sees the server's own `send`) counts requests, adds latency,
-injects faults, checks the bearer key and the Assistants beta header, and answers
-`--no-assistants` with the 404 OpenAI gives since the sunset.
+injects faults, checks the bearer key and the Assistants and Agents beta headers, and answers
+`--no-assistants` with the 404 OpenAI gives since the sunset, `--no-agents` with the 404 of a
+target without the Agents beta.
 """
 
 from __future__ import annotations
@@ -15,7 +16,17 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from aac.sandbox import assistants, files, models, vector_store_files, vector_stores
+from aac.sandbox import (
+    agents,
+    assistants,
+    credentials,
+    files,
+    models,
+    search,
+    vaults,
+    vector_store_files,
+    vector_stores,
+)
 from aac.sandbox.apierror import ApiError
 from aac.sandbox.faults import FaultInjector, drop_connection, fault_error
 from aac.sandbox.store import Store, Unstorable, new_id
@@ -32,6 +43,11 @@ _NO_BETA = (
     "You must provide the 'OpenAI-Beta' header to access the Assistants API. Please try again by setting "
     "the header 'OpenAI-Beta: assistants=v2'."
 )
+_NO_AGENTS_BETA = (
+    "You must provide the 'OpenAI-Beta' header to access the Agents API. Please try again by setting "
+    "the header 'OpenAI-Beta: agents=v1'."
+)
+_AGENTS_PATHS = ("/v1/agents", "/v1/vaults")
 _V1_BETA = (
     "The v1 Assistants API has been deprecated. Please try again by setting the header "
     "'OpenAI-Beta: assistants=v2'. See the migration guide for more information: "
@@ -67,11 +83,14 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 class Gate:
     """The front door around the routes."""
 
-    def __init__(self, inner: Any, *, latency_ms: int, faults: FaultInjector, no_assistants: bool) -> None:
+    def __init__(
+        self, inner: Any, *, latency_ms: int, faults: FaultInjector, no_assistants: bool, no_agents: bool = False
+    ) -> None:
         self.inner = inner
         self.latency_ms = latency_ms
         self.faults = faults
         self.no_assistants = no_assistants
+        self.no_agents = no_agents
         self.requests = 0
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
@@ -107,6 +126,11 @@ class Gate:
                 return ApiError(400, _V1_BETA, code="invalid_beta")
             if "assistants=v2" not in beta:
                 return ApiError(400, _NO_BETA, code="invalid_beta")
+        if path.startswith(_AGENTS_PATHS):
+            if self.no_agents:
+                return _invalid_url(method, path)
+            if "agents=v1" not in headers.get("openai-beta", ""):
+                return ApiError(400, _NO_AGENTS_BETA, code="invalid_beta")
         return None
 
 
@@ -132,6 +156,7 @@ def create_app(
     fault_rate: float = 0.0,
     seed: int | None = None,
     no_assistants: bool = False,
+    no_agents: bool = False,
 ) -> Gate:
     """The sandbox as an ASGI app over `store`."""
     routes = [
@@ -139,7 +164,11 @@ def create_app(
         *files.routes,
         *vector_stores.routes,
         *vector_store_files.routes,
+        *search.routes,
         *models.routes,
+        *agents.routes,
+        *vaults.routes,
+        *credentials.routes,
     ]
     app = Starlette(
         routes=routes,
@@ -147,4 +176,10 @@ def create_app(
                             Exception: _server_error},
     )
     app.state.store = store
-    return Gate(app, latency_ms=latency_ms, faults=FaultInjector(fault_rate, seed), no_assistants=no_assistants)
+    return Gate(
+        app,
+        latency_ms=latency_ms,
+        faults=FaultInjector(fault_rate, seed),
+        no_assistants=no_assistants,
+        no_agents=no_agents,
+    )

@@ -26,6 +26,7 @@ def delete_file(store: Store, file_id: str) -> bool:
             code["file_ids"] = [f for f in code["file_ids"] if f != file_id]
             store.put(ASSISTANT, assistant)
     store.blob_path(file_id).unlink(missing_ok=True)
+    store.text_path(file_id).unlink(missing_ok=True)
     return True
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,6 +91,11 @@ def _check_text(text: str) -> None:
         text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate, sent as a \ud800 escape
         raise ApiError(400, _UNPARSEABLE + " A string holds a lone surrogate (invalid Unicode).") from None
+
+
+def touched(previous: int) -> int:
+    """A new `updated_at`: now, and later than `previous` even within the same second."""
+    return max(int(time.time()), previous + 1)
 
 
 @dataclass(frozen=True)

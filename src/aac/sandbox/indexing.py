@@ -2,24 +2,27 @@
 
 State advances lazily when it is read, so there is no background thread and the outcome
 depends only on the file and the clock: an unsupported extension fails with
-`unsupported_file`, an empty file with `invalid_file`, anything else completes.
-`usage_bytes` is derived from the content (bytes plus one 256-dimension float32 embedding
-per chunk), so the same file always costs the same.
+`unsupported_file`, an empty file or an unreadable document with `invalid_file`, anything else
+completes. The text indexed is parsed when the file is attached (a document's extracted text is kept
+beside its bytes); its chunks, in the model of `aac.chunks`, are what search ranks and what
+`usage_bytes` counts, so the same file always costs the same.
 """
 
 from __future__ import annotations
 
-import math
+import threading
 import time
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-from aac import limits
+from aac import chunks, limits, parsing
 from aac.sandbox.apierror import no_file
 from aac.sandbox.store import JSON, Store
 
-EMBEDDING_BYTES = 256 * 4  # text-embedding-3-large at 256 dimensions (API_FACTS 3.7)
-AUTO_CHUNKING: JSON = {"type": "static", "static": {"max_chunk_size_tokens": 800, "chunk_overlap_tokens": 400}}
+AUTO_CHUNKING: JSON = {
+    "type": "static",
+    "static": {"max_chunk_size_tokens": chunks.AUTO_TOKENS[0], "chunk_overlap_tokens": chunks.AUTO_TOKENS[1]},
+}
 STATUSES = ("in_progress", "completed", "failed", "cancelled")
 VS_FILE = "vs_file"
 VECTOR_STORE = "vector_store"
@@ -34,25 +37,51 @@ def resolve_chunking(strategy: JSON | None) -> JSON:
     return {"type": "static", "static": dict(strategy["static"])}
 
 
-def usage_bytes(size: int, chunking: JSON) -> int:
-    static = chunking["static"]
-    tokens = math.ceil(size / 4)
-    step = max(1, static["max_chunk_size_tokens"] - static["chunk_overlap_tokens"])
-    chunks = max(1, math.ceil(max(0, tokens - static["chunk_overlap_tokens"]) / step))
-    return size + chunks * EMBEDDING_BYTES
+def text_path(store: Store, file: JSON) -> Path:
+    """The text a store indexes for this file: the upload itself, or its parsed text.
+
+    Parsed text missing (a database from before the sandbox parsed) is parsed now; a document
+    that cannot be read has none.
+    """
+    if not parsing.is_parsed(file["filename"]):
+        return store.blob_path(file["id"])
+    path = store.text_path(file["id"])
+    if not path.exists():
+        try:
+            _parse(store, file)
+        except ValueError:
+            path.write_bytes(b"")
+    return path
 
 
-def _outcome(file: JSON) -> JSON | None:
-    """The `last_error` indexing this file will end with, or None when it will succeed."""
+def _parse(store: Store, file: JSON) -> int:
+    """Parse the file once (for every store it joins); the size of its text. ValueError if unreadable."""
+    path = store.text_path(file["id"])
+    if path.exists():
+        return path.stat().st_size
+    text = parsing.parsed_text(file["filename"], store.blob_path(file["id"]).read_bytes())
+    partial = path.with_name(f"{path.name}.{threading.get_ident()}.part")
+    partial.write_bytes(text)
+    partial.replace(path)  # atomic: two stores attaching the same document at once never read half a text
+    return len(text)
+
+
+def _index(store: Store, file: JSON) -> tuple[int, JSON | None]:
+    """The size of the text indexed, and the `last_error` indexing will end with (None: it succeeds)."""
     suffix = PurePosixPath(file["filename"]).suffix.lower()
     if suffix not in limits.FILE_SEARCH_EXTENSIONS:
-        return {
+        return 0, {
             "code": "unsupported_file",
             "message": f"The file type {suffix or '(none)'} is not supported for file_search.",
         }
     if file["bytes"] == 0:
-        return {"code": "invalid_file", "message": "The file is empty and cannot be indexed."}
-    return None
+        return 0, {"code": "invalid_file", "message": "The file is empty and cannot be indexed."}
+    if not parsing.is_parsed(file["filename"]):
+        return file["bytes"], None
+    try:
+        return _parse(store, file), None
+    except ValueError as exc:
+        return 0, {"code": "invalid_file", "message": f"The file could not be parsed: {exc}."}
 
 
 def attach(
@@ -70,7 +99,7 @@ def attach(
         raise no_file(file_id)
     now = time.time()
     chunking = resolve_chunking(chunking_strategy)
-    error = _outcome(file)
+    text_bytes, error = _index(store, file)
     vs_file: JSON = {
         "id": file_id,
         "object": "vector_store.file",
@@ -83,7 +112,7 @@ def attach(
         "attributes": attributes or {},
         "_ready_at": now + store.index_delay_s,
         "_error": error,
-        "_usage": 0 if error else usage_bytes(file["bytes"], chunking),
+        "_usage": 0 if error else chunks.usage_bytes(text_bytes, chunks.Chunking.of(chunking)),
         "_batch_id": batch_id,
     }
     store.delete(VS_FILE, file_id, vector_store_id)

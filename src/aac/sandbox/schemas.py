@@ -221,3 +221,58 @@ FILE_BATCH_CREATE: Schema = {
         "attributes": ATTRIBUTES,
     },
 }
+
+
+def _value_fits_operator(comparison: dict[str, Any], path: str) -> None:
+    listed = isinstance(comparison["value"], list)
+    if listed != (comparison["type"] in ("in", "nin")):
+        where = f"{path}.value" if path else "value"
+        expected = "an array" if not listed else "a string, number or boolean"
+        raise invalid(
+            where,
+            f"Invalid '{where}': the '{comparison['type']}' operator expects {expected}.",
+            "invalid_type",
+        )
+
+
+_COMPARISON: Schema = {
+    "rule": _value_fits_operator,
+    "required": ["key", "value"],
+    "properties": {
+        "key": {"type": "string"},
+        "value": {
+            "anyOf": [
+                {"type": "string"},
+                {"type": "number"},
+                {"type": "boolean"},
+                {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "number"}]}},
+            ]
+        },
+    },
+}
+COMPARISON_OPERATORS = ("eq", "ne", "gt", "gte", "lt", "lte", "in", "nin")
+FILTER: Schema = {"type": "object", "tagged": {op: _COMPARISON for op in COMPARISON_OPERATORS}}
+_COMPOUND: Schema = {"required": ["filters"], "properties": {"filters": {"type": "array", "items": FILTER}}}
+FILTER["tagged"].update({"and": _COMPOUND, "or": _COMPOUND})  # compound filters nest (spec: $recursiveRef)
+
+VECTOR_STORE_SEARCH: Schema = {
+    "type": "object",
+    "required": ["query"],
+    "properties": {
+        "query": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+        "rewrite_query": {"type": "boolean"},
+        "max_num_results": {
+            "type": "integer",
+            "minimum": limits.MAX_NUM_RESULTS[0],
+            "maximum": limits.MAX_NUM_RESULTS[1],
+        },
+        "filters": FILTER,
+        "ranking_options": {
+            "type": "object",
+            "properties": {
+                "ranker": {"type": "string", "enum": ["none", "auto", "default-2024-11-15"]},
+                "score_threshold": {"type": "number", "minimum": 0, "maximum": 1},
+            },
+        },
+    },
+}

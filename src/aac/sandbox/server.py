@@ -153,6 +153,7 @@ def serve_in_background(
     fault_rate: float = 0.0,
     seed: int | None = None,
     no_assistants: bool = False,
+    no_agents: bool = False,
     index_delay_ms: int = 50,
     max_upload_bytes: int = limits.FILE_BYTES_MAX,
 ) -> Iterator[RunningSandbox]:
@@ -160,11 +161,19 @@ def serve_in_background(
 
     `index_delay_ms` is how long a vector-store file stays `in_progress` (0: settled on the
     next read), for clients that poll slowly. `max_upload_bytes` lowers the 512 MB file limit,
-    so a test can reach it without sending half a gigabyte.
+    so a test can reach it without sending half a gigabyte. `no_assistants` and `no_agents`
+    answer 404 on `/v1/assistants*`, or on `/v1/agents*` and `/v1/vaults*`, as a target without them does.
     """
     sock = _bind(host, port)  # first: a busy port fails before anything needs cleaning up
     store = Store(db, index_delay_ms=index_delay_ms, max_upload_bytes=max_upload_bytes)
-    gate = create_app(store, latency_ms=latency_ms, fault_rate=fault_rate, seed=seed, no_assistants=no_assistants)
+    gate = create_app(
+        store,
+        latency_ms=latency_ms,
+        fault_rate=fault_rate,
+        seed=seed,
+        no_assistants=no_assistants,
+        no_agents=no_agents,
+    )
     server = _BackgroundServer(_config(gate, host, sock.getsockname()[1]))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="aac-sandbox", daemon=True)
     thread.start()
@@ -196,6 +205,7 @@ def serve(
     fault_rate: float = 0.0,
     seed: int | None = None,
     no_assistants: bool = False,
+    no_agents: bool = False,
     announce: Callable[[str], None] | None = None,
 ) -> None:
     """Serve until interrupted; `announce` gets the base URL once the port is bound.
@@ -205,7 +215,14 @@ def serve(
     """
     sock = _bind(host, port)
     store = Store(db)
-    gate = create_app(store, latency_ms=latency_ms, fault_rate=fault_rate, seed=seed, no_assistants=no_assistants)
+    gate = create_app(
+        store,
+        latency_ms=latency_ms,
+        fault_rate=fault_rate,
+        seed=seed,
+        no_assistants=no_assistants,
+        no_agents=no_agents,
+    )
     try:
         if announce is not None:
             announce(_url(host, sock.getsockname()[1]))

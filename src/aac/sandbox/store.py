@@ -103,6 +103,10 @@ class Store:
     def blob_path(self, file_id: str) -> Path:
         return self.blob_dir / file_id
 
+    def text_path(self, file_id: str) -> Path:
+        """Where the text parsed from an upload is kept (for types whose text is extracted)."""
+        return self.blob_dir / f"{file_id}.txt"
+
     def insert(self, kind: str, obj: JSON, parent: str = "") -> None:
         with self._lock:
             self._conn.execute(
@@ -213,6 +217,7 @@ class Store:
             sql += " AND parent=?"
             args.append(parent)
         for key, value in (where or {}).items():
-            sql += f" AND json_extract(body, '$.{key}') = ?"
-            args.append(value)
+            # The path is a parameter, not SQL text: a key can come from a client's query.
+            sql += " AND json_extract(body, ?) = ?"
+            args.extend([f"$.{key}", value])
         return sql, args

@@ -108,7 +108,7 @@ def _check_string(value: str, schema: Schema, path: str) -> None:
             "string_below_min_length",
         )
     pattern = schema.get("pattern")
-    if pattern and not re.search(pattern, value):
+    if pattern and not re.fullmatch(pattern, value):  # search() lets "$" match before a final newline
         raise invalid(
             path,
             f"Invalid '{path}': string does not match pattern. Expected a string that matches the "

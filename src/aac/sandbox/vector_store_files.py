@@ -11,7 +11,7 @@ from starlette.routing import Route
 from aac.sandbox import indexing, schemas
 from aac.sandbox.apierror import ApiError, no_batch, no_vector_store_file
 from aac.sandbox.common import POLL_HEADERS, enum_query, list_params, ok, page_response, read_body, store_of
-from aac.sandbox.indexing import BATCH, STATUSES, VS_FILE
+from aac.sandbox.indexing import BATCH, FILE, STATUSES, VS_FILE
 from aac.sandbox.store import JSON, Store, new_id
 from aac.sandbox.vector_stores import get_vector_store
 
@@ -70,12 +70,13 @@ async def delete_file(request: Request) -> JSONResponse:
 
 
 async def file_content(request: Request) -> JSONResponse:
-    """The parsed text of an indexed file, in one page (the sandbox does not chunk for reading)."""
+    """The text indexed from the file (a document's extracted text), in one page; none before it is indexed."""
     store = store_of(request)
     vs_file = _get_file(store, _vector_store_id(request), request.path_params["file_id"])
+    file = store.get(FILE, vs_file["id"])
     data = []
-    if vs_file["status"] == "completed":
-        text = store.blob_path(vs_file["id"]).read_bytes().decode("utf-8", "replace")
+    if vs_file["status"] == "completed" and file is not None:
+        text = indexing.text_path(store, file).read_bytes().decode("utf-8", "replace")
         data.append({"type": "text", "text": text})
     return JSONResponse(
         {"object": "vector_store.file_content.page", "data": data, "has_more": False, "next_page": None}

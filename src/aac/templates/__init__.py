@@ -2,7 +2,8 @@
 
 The templates are files beside this module; this repository's own `.github/workflows/` is
 `scaffold_files("demo", pip_spec=".")`'s workflows, byte for byte (a test holds them equal): it
-installs aac from its own checkout, where a user's stack installs the published package.
+installs aac from its own checkout, where a user's stack installs what `aac init --install SPEC` or the
+repository variable AAC_PIP_SPEC names (aac is not on PyPI).
 """
 
 from __future__ import annotations
@@ -31,10 +32,11 @@ def template(name: str) -> str:
     return resources.files("aac.templates").joinpath(name).read_text(encoding="utf-8")
 
 
-def scaffold_files(stack: str, *, pip_spec: str = "assistant-as-code") -> dict[str, str]:
+def scaffold_files(stack: str, *, pip_spec: str = "") -> dict[str, str]:
     """Every file `aac init` writes for a stack called `stack`, by path, in write order.
 
-    `pip_spec` is what the workflows install when the repository variable AAC_PIP_SPEC is unset.
+    `pip_spec` is what the workflows install when the repository variable AAC_PIP_SPEC is unset;
+    empty, their install step fails and asks for the variable.
     """
     files = {
         path: template(name).replace(STACK_PLACEHOLDER, stack).replace(PIP_SPEC_PLACEHOLDER, pip_spec)

@@ -1,0 +1,41 @@
+"""`aac check`: run the retrieval checks the vector store manifests declare, with the target's own search.
+
+Exit 0 when every check passes (or none is declared), 2 when a check failed, 1 on an error.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aac.live import read_live
+from aac.manifest import require_valid
+from aac.output import save_document
+from aac.planner import connected, showing_reads, utc_now
+from aac.render.checks import render_checks
+from aac.retrieval import CheckReport, run_checks
+from aac.stack import load_stack
+
+if TYPE_CHECKING:
+    from aac.cli import App
+
+
+def run(app: App, fmt: str = "text", out_file: str | None = None) -> int:
+    stack = load_stack(app.root)
+    target = stack.target(app.target_name)
+    desired = require_valid(stack, app.out)  # manifest problems first, before any network or key
+    results = []
+    requests = 0
+    if any(spec.checks for spec in desired.vector_stores.values()):
+        with connected(stack, target, app.environ, app.out) as api:
+            reader = api.reader()
+            with showing_reads(api, app.out):
+                live = read_live(reader, stack.name)
+            results = run_checks(desired, live, reader)
+            requests = reader.requests
+    report = CheckReport(stack.name, target.name, utc_now(), tuple(results), requests)
+    text = render_checks(report, fmt, app.out)
+    app.out.document(text)
+    if out_file:
+        save_document(app.out, app.root, out_file, text, "check report")
+    app.out.log(f"{requests} API requests")
+    return report.exit_code

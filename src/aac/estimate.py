@@ -1,0 +1,65 @@
+"""The plan's storage estimate: what a vector store will bill once the plan is applied.
+
+A store that exists starts from the `usage_bytes` it reports; each attachment the plan adds
+(or re-indexes) adds what `aac.chunks` says its text costs with the store's chunking, and each
+it removes takes off the `usage_bytes` it reports. The text is the file's bytes, or the text
+aac.parsing extracts (PDF, Word, PowerPoint), read only for a file the plan attaches anew.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from aac import chunks, parsing
+from aac.resources import LiveVectorStoreFile, LocalFile
+
+
+class TextSizes(Mapping[str, int]):
+    """Bytes of text a store indexes from each local file, by path; a parsed type is read when first asked."""
+
+    def __init__(self, files: Mapping[str, LocalFile]) -> None:
+        self._files = files
+        self._parsed: dict[str, int] = {}
+
+    def __getitem__(self, path: str) -> int:
+        local = self._files[path]
+        if not parsing.is_parsed(path):
+            return local.size
+        if path not in self._parsed:
+            self._parsed[path] = _parsed_size(local.abspath, local.size)
+        return self._parsed[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._files)
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+
+def _parsed_size(path: Path, size: int) -> int:
+    try:
+        return len(parsing.parsed_text(path.name, path.read_bytes()))
+    except (OSError, ValueError):
+        return size  # unreadable here: indexing will say why; estimate from the bytes meanwhile
+
+
+def attachment_usage(text_bytes: int, strategy: Mapping[str, Any] | None) -> int:
+    return chunks.usage_bytes(text_bytes, chunks.Chunking.of(strategy))
+
+
+def path_usage(text_sizes: Mapping[str, int], path: str, strategy: Mapping[str, Any] | None) -> int:
+    return attachment_usage(text_sizes[path], strategy)
+
+
+def change_in_usage(attachment: LiveVectorStoreFile | None, estimate: Callable[[], int], *, reindexed: bool) -> int:
+    """How an attachment the manifest wants changes its store's usage: new, re-indexed, or still indexing.
+
+    `estimate` is called only then, so a plan with nothing new parses no document.
+    """
+    if attachment is None:
+        return estimate()
+    if reindexed or attachment.status == "in_progress":
+        return estimate() - attachment.usage_bytes
+    return 0

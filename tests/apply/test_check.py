@@ -1,0 +1,101 @@
+"""`aac check`: the vector stores' retrieval checks, run with the target's own search (the sandbox's here)."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from tests.cli_harness import Cli
+
+SUPPORT = "assistants/support/customer-support.yaml"
+RETURNS = "knowledge/policies/shipping-and-returns.pdf"
+
+
+def set_store_files(root: Path, files: str) -> None:
+    manifest = root / SUPPORT
+    text = manifest.read_text(encoding="utf-8")
+    start = text.index("files:")
+    end = text.index("chunking_strategy:")
+    manifest.write_text(text[:start] + f"files: {files}\n" + text[end:], encoding="utf-8")
+
+
+def test_a_check_fails_when_the_manifest_drops_its_document_and_passes_when_it_is_back(aac: Cli) -> None:
+    assert aac("apply", "--auto-approve").code == 0
+    passing = aac("check", "--format", "json")
+    assert passing.code == 0, passing.err
+    report = passing.json()
+    assert report["summary"] == {"checks": 2, "passed": 2, "failed": 0}
+    assert (report["format_version"], report["stack"], report["requests"]) == ("1.0", "demo", 6)  # 4 reads, 2 searches
+    assert report["checks"][1]["expect"] == [RETURNS] and RETURNS in report["checks"][1]["found"]
+
+    set_store_files(aac.root, "[../../knowledge/**/*.md, ../../knowledge/policies/warranty.pdf]")
+    validated = aac("validate")
+    assert validated.code == 0
+    assert f"{SUPPORT}:18: warning: a check of vector_store 'support-kb' expects {RETURNS}, which is not among " \
+           "its files: the check will fail" in validated.err
+    assert aac("apply", "--auto-approve").code == 0
+    failing = aac("check", "--out", "checks.xml")
+    assert failing.code == 2
+    assert "  PASS  vector_store.support-kb check 1: How do I reset my widget?" in failing.out
+    assert "  FAIL  vector_store.support-kb check 2: Can I return a widget for a refund?" \
+           in failing.out
+    assert f"{SUPPORT}:17: expected {RETURNS} in the top 3 results" in failing.out
+    assert "Checks: 1 passed, 1 failed." in failing.out
+    assert (aac.root / "checks.xml").read_text(encoding="utf-8") == failing.out
+
+    junit = ET.fromstring(aac("check", "--format", "junit").out)
+    assert (junit.get("tests"), junit.get("failures")) == ("2", "1")
+    [failure] = junit.iter("failure")
+    assert failure.get("message") == f"expected {RETURNS} in the top 3"
+
+    set_store_files(aac.root, "[../../knowledge/**/*.md, ../../knowledge/policies/*.pdf]")
+    assert aac("apply", "--auto-approve").code == 0
+    assert aac("check").code == 0
+
+
+def test_within_bounds_how_many_results_count(aac: Cli) -> None:
+    assert aac("apply", "--auto-approve").code == 0
+    manifest = aac.root / SUPPORT
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(
+        "    expect: [knowledge/faq.md]\n",
+        "    expect: [knowledge/faq.md, ../../knowledge/policies/warranty.pdf]\n    within: 1\n"), encoding="utf-8")
+    assert aac("plan", "--detailed-exitcode").code == 0  # checks are not part of the store: nothing to apply
+    result = aac("check", "--format", "json")
+    assert result.code == 2
+    first = result.json()["checks"][0]
+    assert first["found"] == ["knowledge/faq.md"]  # one result, and the reset answer ranks first
+    assert first["missing"] == ["knowledge/policies/warranty.pdf"]  # relative to the manifest, like `files`
+
+
+def test_a_store_with_checks_that_is_not_on_the_target_is_an_error(aac: Cli) -> None:
+    result = aac("check")
+    assert result.code == 1 and result.out == ""
+    assert "error: vector_store.support-kb has checks but is not on the target" in result.err
+    assert "hint: run `aac " in result.err and " apply` on this target first" in result.err  # as the user runs aac
+
+
+def test_no_checks_declared_passes_without_reading_the_target(aac: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    manifest = aac.root / SUPPORT
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(text[:text.index("# Questions customers")] + text[text.index("metadata:"):], encoding="utf-8")
+    monkeypatch.delenv("AAC_APPLY_TEST_KEY")  # no key: nothing may need the target
+    result = aac("check")
+    assert result.code == 0, result.err
+    assert "No retrieval checks declared" in result.out
+
+
+@pytest.mark.parametrize(("check", "problem"), [
+    ("{query: q, expect: [/etc/passwd]}", "error: '/etc/passwd' is an absolute path"),
+    ("{query: q, expect: [../../../../outside.md]}", "error: '../../../../outside.md' leaves the repository"),
+    ("{query: q, expect: [knowledge/faq.md], within: 0}", "checks[0].within"),
+    ("{query: q, expect: []}", "checks[0].expect"),
+    ("{query: q, expects: [knowledge/faq.md]}", "expects"),
+])
+def test_checks_are_validated_offline(aac: Cli, check: str, problem: str) -> None:
+    manifest = aac.root / SUPPORT
+    text = manifest.read_text(encoding="utf-8")
+    start, end = text.index("checks:\n"), text.index("metadata:")
+    manifest.write_text(text[:start] + f"checks: [{check}]\n" + text[end:], encoding="utf-8")
+    result = aac("check")
+    assert result.code == 1 and problem in result.err, result.err

@@ -1,0 +1,154 @@
+"""On a target without the Assistants API, assistant manifests are Responses API configuration.
+
+The example stack (assistants included) plans and applies against a sandbox serving as post-sunset
+OpenAI; `aac output --format responses` then gives each assistant request fields that the SDK's own
+`ResponseCreateParams` type accepts, holding the live ids of what apply provisioned.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, ClassVar
+
+import openai
+import pytest
+from tests.cli_harness import Cli
+
+from aac.sandbox.server import serve_in_background
+
+from .helpers import KEY_ENV, REPO, accepted_by_sdk, owned, write_stack
+
+
+@pytest.fixture
+def post_sunset(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Cli, openai.OpenAI]]:
+    monkeypatch.setenv(KEY_ENV, "sk-test")
+    with serve_in_background(":memory:", index_delay_ms=0, no_assistants=True) as server, \
+            openai.OpenAI(base_url=server.base_url, api_key="sk-test") as client:
+        yield Cli(write_stack(tmp_path / "stack", server.base_url), capsys), client
+
+
+def test_the_example_stack_applies_and_its_assistants_become_responses_config(
+        post_sunset: tuple[Cli, openai.OpenAI]) -> None:
+    aac, client = post_sunset
+    planned = aac("plan", "--format", "json")
+    assert planned.code == 0, planned.err
+    assert [n for n in planned.json()["notes"] if "configuration on this target" in n] == [
+        "3 assistants (customer-support, math-tutor, weather-bot) are configuration on this target, which has no "
+        "Assistants API: their files and vector stores are provisioned; `aac output --format responses` gives "
+        "their Responses API request fields"]
+    assert not [c for c in planned.json()["changes"] if c["kind"] == "assistant"]
+    markdown = aac("plan", "--format", "markdown").out
+    assert "> **Note:** 3 assistants (customer-support, math-tutor, weather-bot) are configuration" in markdown
+
+    applied = aac("apply", "--auto-approve")
+    assert applied.code == 0, applied.err
+    again = aac("plan", "--detailed-exitcode")
+    assert again.code == 0 and "No changes." in again.out and "configuration on this target" in again.out
+    assert aac("check").code == 0  # the knowledge the assistants search answers what it should
+    assert aac("drift").code == 0  # configuration is not drift, and the stores and files are in sync
+
+    result = aac("output", "--format", "responses", "--out", "app/assistants.json")
+    assert result.code == 0, result.err
+    document = json.loads((aac.root / "app/assistants.json").read_text(encoding="utf-8"))
+    assert document == result.json()
+    configs = document["assistants"]
+    assert sorted(configs) == ["customer-support", "math-tutor", "weather-bot"]
+    assert all(accepted_by_sdk(config) for config in configs.values())
+
+    [store] = [s for s in client.vector_stores.list() if (s.metadata or {}).get("aac-key") == "support-kb"]
+    [search] = configs["customer-support"]["tools"]
+    assert search == {"type": "file_search", "vector_store_ids": [store.id], "max_num_results": 8}
+    assert client.vector_stores.retrieve(store.id).file_counts.completed == 4
+    [code] = configs["math-tutor"]["tools"]
+    [file_id] = code["container"]["file_ids"]
+    assert code["container"]["type"] == "auto"
+    assert client.files.retrieve(file_id).filename.endswith(".quadratics.csv")
+    assert configs["math-tutor"]["temperature"] == 0.2
+    assert [t["name"] for t in configs["weather-bot"]["tools"]] == ["getCurrentWeather", "getNickname"]
+    assert document["not_sent"]["customer-support"] == ["description", "display_name", "metadata"]
+    assert "the Responses API has no field for description, display_name, metadata" in result.err
+
+
+def test_output_responses_before_apply_says_to_apply(post_sunset: tuple[Cli, openai.OpenAI]) -> None:
+    aac, _ = post_sunset
+    result = aac("output", "--format", "responses")
+    assert result.code == 1 and result.out == ""
+    assert "is not on the target" in result.err or "is not uploaded" in result.err
+    assert "hint: run `aac " in result.err and " apply` on this target first" in result.err  # as the user runs aac
+
+
+def test_destroy_removes_the_files_the_configuration_used(post_sunset: tuple[Cli, openai.OpenAI]) -> None:
+    aac, client = post_sunset
+    assert aac("apply", "--auto-approve").code == 0
+    assert aac("destroy", "--auto-approve").code == 0
+    assert not list(client.vector_stores.list()) and not list(client.files.list())
+
+
+def test_a_target_with_assistants_still_provisions_them(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                         monkeypatch: pytest.MonkeyPatch,
+                                                         sdk_for: Callable[[str], openai.OpenAI]) -> None:
+    monkeypatch.setenv(KEY_ENV, "sk-test")
+    with serve_in_background(":memory:", index_delay_ms=0) as server:
+        aac = Cli(write_stack(tmp_path / "stack", server.base_url), capsys)
+        planned = aac("plan", "--format", "json").json()
+        assert "notes" not in planned
+        assert aac("apply", "--auto-approve").code == 0
+        live = owned(sdk_for(server.base_url))
+        assert sorted(live.assistants) == ["customer-support", "math-tutor", "weather-bot"]
+        configs = aac("output", "--format", "responses").json()["assistants"]
+        [search] = configs["customer-support"]["tools"]
+        assert search["vector_store_ids"] == [live.stores["support-kb"][0].id]
+        assert all(accepted_by_sdk(config) for config in configs.values())
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    """Stands in for OpenAI's POST /v1/responses (the sandbox runs no model): records the body, answers one message."""
+
+    bodies: ClassVar[list[dict[str, Any]]] = []
+
+    def do_POST(self) -> None:  # noqa: N802 (the http.server API)
+        self.bodies.append(json.loads(self.rfile.read(int(self.headers["content-length"]))))
+        answer = {"id": "resp_1", "object": "response", "created_at": 0, "model": "gpt-4o", "status": "completed",
+                  "output": [{"type": "message", "id": "msg_1", "role": "assistant", "status": "completed",
+                              "content": [{"type": "output_text", "text": "Within 30 days.", "annotations": []}]}],
+                  "tools": [], "tool_choice": "auto", "parallel_tool_calls": True}
+        payload = json.dumps(answer).encode()
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_the_readme_application_sends_the_config_as_it_is(post_sunset: tuple[Cli, openai.OpenAI]) -> None:
+    aac, _ = post_sunset
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    code = readme.split("<!-- aac-example: responses-app -->\n```python\n", 1)[1].split("```", 1)[0]
+    assert len(code.strip().splitlines()) <= 10
+    assert aac("apply", "--auto-approve").code == 0
+    assert aac("output", "--format", "responses", "--out", "app/assistants.json").code == 0
+    config = json.loads((aac.root / "app/assistants.json").read_text(encoding="utf-8"))["assistants"]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        env = {**os.environ, "OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": f"http://127.0.0.1:{server.server_port}/v1"}
+        run = subprocess.run([sys.executable, "-c", code], cwd=aac.root, env=env, capture_output=True, text=True,
+                             timeout=60, check=False)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "Within 30 days.\n"
+    assert _Recorder.bodies == [{**config["customer-support"], "input": "Can I return my widget?"}]

@@ -1,0 +1,64 @@
+"""The text a store indexes from a file (aac.parsing): PDF and Office text extracted, anything else as is."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from aac import parsing
+
+REPO = Path(__file__).resolve().parents[1]
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+A = 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+
+
+def office(parts: dict[str, str]) -> bytes:
+    """An Office Open XML package holding these parts (what Word and PowerPoint save, less styling)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        for name, xml in parts.items():
+            archive.writestr(name, xml)
+    return buffer.getvalue()
+
+
+def docx(*paragraphs: list[str]) -> bytes:
+    body = "".join(
+        "<w:p>" + "".join(f'<w:r><w:t xml:space="preserve">{run}</w:t></w:r>' for run in runs) + "</w:p>"
+        for runs in paragraphs
+    )
+    return office({"word/document.xml": f"<w:document {W}><w:body>{body}</w:body></w:document>"})
+
+
+def test_a_pdf_is_indexed_as_its_text_and_anything_else_as_its_bytes() -> None:
+    pdf = (REPO / "knowledge/policies/warranty.pdf").read_bytes()
+    text = parsing.parsed_text("Warranty.PDF", pdf)
+    assert text.startswith(b"Acme Widget Warranty Policy") and b"obj" not in text
+    assert parsing.parsed_text("notes.md", pdf) == pdf
+    with pytest.raises(ValueError, match="the PDF could not be read"):
+        parsing.parsed_text("broken.pdf", b"%PDF-1.4\nnot really")
+
+
+def test_a_word_document_is_its_paragraphs_runs_joined() -> None:
+    data = docx(["Returns ", "within 30 days"], ["Fish &amp; chips"], [])
+    assert parsing.parsed_text("policy.docx", data) == b"Returns within 30 days\nFish & chips"
+
+
+def test_a_presentation_is_its_slides_in_order() -> None:
+    slides = {f"ppt/slides/slide{n}.xml": f"<p:sld><a:p {A}><a:r><a:t>Slide {n}</a:t></a:r></a:p></p:sld>"
+              for n in (10, 2, 1)}
+    data = office({**slides, "ppt/slideLayouts/slideLayout1.xml": "<a:p><a:r><a:t>layout</a:t></a:r></a:p>"})
+    assert parsing.parsed_text("deck.pptx", data) == b"Slide 1\nSlide 2\nSlide 10"
+
+
+@pytest.mark.parametrize(("name", "data", "reason"), [
+    ("x.docx", b"PK\x03\x04 not a zip", "could not be read"),
+    ("x.docx", office({"word/other.xml": "<x/>"}), "no text part"),
+    ("x.pptx", office({"ppt/slides/slide1.xml": "x" * (parsing.XML_BYTES_MAX + 1)}), "expands past 64 MiB"),
+])
+def test_an_office_file_that_cannot_be_read_says_why(name: str, data: bytes, reason: str) -> None:
+    with pytest.raises(ValueError, match=reason):
+        parsing.parsed_text(name, data)

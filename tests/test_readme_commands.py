@@ -1,0 +1,31 @@
+"""The README's install and test commands are the ones CI runs, so a green CI means they work as written."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _readme_block_after(heading_words: str) -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    match = re.search(re.escape(heading_words) + r".*?```sh\n(.*?)\n```", readme, re.S)
+    assert match, f"the README has no command block after {heading_words!r}"
+    return match.group(1)
+
+
+def test_ci_runs_the_readmes_install_and_test_commands_verbatim() -> None:
+    ci_lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    install = _readme_block_after("Install into a virtualenv")
+    test = _readme_block_after("Run the tests")
+    assert install in ci_lines and test in ci_lines
+    assert ci_lines.index(install) < ci_lines.index(test)
+
+
+def test_the_readmes_commands_need_no_activated_virtualenv() -> None:
+    """A new shell has no `aac` or `pytest` on PATH: every command names the virtualenv's own."""
+    for heading in ("Install into a virtualenv", "Then plan and apply", "Run the tests"):
+        for command in re.split(r"&&", _readme_block_after(heading)):
+            program = command.split()[0]
+            assert program == "python3" or program.startswith(".venv/bin/"), command
