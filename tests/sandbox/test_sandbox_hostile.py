@@ -16,8 +16,9 @@ from aac.cli import main
 from aac.sandbox.common import JSON_BODY_MAX, MAX_DEPTH
 from aac.sandbox.server import HEADER_TIMEOUT_S, RunningSandbox
 
-HEADERS = {"Authorization": "Bearer sk-test", "OpenAI-Beta": "assistants=v2", "Content-Type": "application/json"}
-LISTS = ("/v1/assistants", "/v1/vector_stores", "/v1/files", "/v1/models")
+HEADERS = {"Authorization": "Bearer sk-test", "OpenAI-Beta": "assistants=v2, agents=v1",
+           "Content-Type": "application/json"}
+LISTS = ("/v1/assistants", "/v1/vector_stores", "/v1/files", "/v1/models", "/v1/agents", "/v1/vaults")
 
 
 def _send(sandbox: RunningSandbox, method: str, path: str, body: bytes | None = None) -> tuple[int, Any]:
@@ -49,6 +50,10 @@ def _hostile_writes(store_id: str) -> list[tuple[str, str, bytes]]:
         ("POST", "/v1/vector_stores", b'{"name": ' + b"[" * (MAX_DEPTH + 2) + b"]" * (MAX_DEPTH + 2) + b"}"),
         ("POST", "/v1/vector_stores", b'{"name": "' + b"x" * (JSON_BODY_MAX + 1) + b'"}'),
         ("POST", "/v1/assistants", b"\xff\xfe not utf-8"),
+        ("POST", "/v1/agents", f'{{"model": "gpt-5", "name": {lone}}}'.encode()),
+        ("POST", "/v1/agents", b'{"model": "gpt-5", "name": "a", "metadata": {"k": NaN}}'),
+        ("POST", "/v1/vaults", f'{{"metadata": {{{lone}: "v"}}}}'.encode()),
+        ("POST", "/v1/vaults", b'{"name": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"),
     ]
 
 
@@ -62,7 +67,8 @@ def test_no_hostile_write_is_stored_and_every_list_still_answers_200(sandbox: Ru
     for path in (*LISTS, f"/v1/vector_stores/{store['id']}/files"):
         status, page = _send(sandbox, "GET", path)
         assert status == 200, (path, page)
-    assert _send(sandbox, "GET", "/v1/assistants")[1]["data"] == []
+    for path in ("/v1/assistants", "/v1/agents", "/v1/vaults"):
+        assert _send(sandbox, "GET", path)[1]["data"] == [], path
     stores = _send(sandbox, "GET", "/v1/vector_stores")[1]["data"]
     assert [(s["id"], s["name"], s["metadata"]) for s in stores] == [(store["id"], "kept", {})]
     assert _send(sandbox, "DELETE", f"/v1/vector_stores/{store['id']}")[0] == 200
