@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import time
 from pathlib import Path
@@ -97,7 +98,8 @@ def test_an_upload_reports_its_bytes_as_they_go(tmp_path: Path, sandbox: Any) ->
     chunks: list[int] = []
     stack = load_stack(tmp_path)
     with connect(stack, stack.target(), {"K": "sk-test"}, Output(stderr=io.StringIO())) as api:
-        uploaded = Writer(api, "up").upload("big.md", data, chunks.append)
+        sha = hashlib.sha256(data.read_bytes()).hexdigest()
+        uploaded = Writer(api, "up").upload("big.md", data, sha, "big.md", chunks.append)
     assert uploaded.bytes == data.stat().st_size == sum(chunks)
     assert len(chunks) > 1
 

@@ -23,13 +23,13 @@ from aac.canonical import (
     canonical_vector_store,
 )
 from aac.diff_files import StoreFiles, attachment_changes, file_changes
+from aac.diff_uploads import kept_by_id, kept_foreign, kept_shas, uploads_in_use
 from aac.estimate import TextSizes
 from aac.identity import fingerprint, is_protected, owner_of, spec_hash
 from aac.output import plural
 from aac.plan import Action, Change, Cost, Plan
 from aac.resources import (
     ASSISTANT,
-    ATTR_PATH,
     VECTOR_STORE,
     DesiredState,
     LiveAssistant,
@@ -225,51 +225,12 @@ def _repoint(change: Change, store: str | None, replaced_stores: set[str]) -> Ch
                   change.after, change.live_fingerprint, f"its vector store vector_store.{store} is rebuilt")
 
 
-def _kept_shas(d: _Diff) -> dict[str, str]:
-    """Bytes that protected objects kept out of the manifests still use: sha -> why."""
-    shas = {f.id: f.sha256 for f in d.live.files.values()}
-    keep: dict[str, str] = {}
-    for address, raw in d.kept:
-        resources = raw.get("tool_resources") or {}
-        ids = list((resources.get("code_interpreter") or {}).get("file_ids") or [])
-        store = d.live.vector_stores.get(address.split(".", 1)[1]) if address.startswith(VECTOR_STORE) else None
-        ids += [a.file_id for a in store.files] if store else []
-        for file_id in ids:
-            if shas.get(file_id):
-                keep.setdefault(str(shas[file_id]), f"used by protected {address}")
-    return keep
-
-
-def _kept_by_id(d: _Diff) -> dict[str, str]:
-    """This stack's uploads that a manifest names by id (file_ids, code_interpreter_ids): never deleted."""
-    shas = {f.id: f.sha256 for f in d.live.files.values() if f.sha256}
-    ids = [i for s in d.wanted(d.desired.vector_stores).values() for i in s.file_ids]
-    ids += [i for a in d.wanted(d.desired.assistants).values() for i in a.code_interpreter_ids]
-    return {shas[i]: f"a manifest attaches it by id ({i})" for i in sorted(ids) if i in shas}
-
-
 def _resolve_ids(after: JSON, live: LiveState) -> JSON:
     """A code-interpreter file named by id that is this stack's own upload compares by content, as live does."""
     shas = {f.id: f.sha256 for f in live.files.values() if f.sha256}
     files = after.get("code_interpreter_files") or []
     resolved = sorted({shas.get(f.removeprefix(UNKNOWN_ID), f) if f.startswith(UNKNOWN_ID) else f for f in files})
     return {**after, "code_interpreter_files": resolved} if resolved != files else after
-
-
-def _referenced(live: LiveState) -> tuple[set[str], dict[str, str]]:
-    """Upload ids live objects use, and each attached upload's path from its attributes."""
-    ids: set[str] = set()
-    paths: dict[str, str] = {}
-    for assistant in live.assistants.values():
-        resources = assistant.raw.get("tool_resources") or {}
-        ids.update((resources.get("code_interpreter") or {}).get("file_ids") or [])
-    for store in live.vector_stores.values():
-        for attachment in store.files:
-            ids.add(attachment.file_id)
-            path = attachment.attributes.get(ATTR_PATH)
-            if isinstance(path, str) and path:
-                paths.setdefault(attachment.file_id, path)
-    return ids, paths
 
 
 def _store_files(d: _Diff, store_changes: Iterable[Change]) -> list[StoreFiles]:
@@ -299,8 +260,8 @@ def diff(desired: DesiredState, hashes: Mapping[str, str], live: LiveState, *, t
     text_sizes = TextSizes(desired.files)
     attachments, storage_after = attachment_changes(_store_files(d, stores), hashes, text_sizes, live)
     attachments = _without_unread_stores(d, stores, attachments)
-    referenced, known_paths = _referenced(live)
-    keep = {**_kept_by_id(d), **_kept_shas(d)}
+    referenced, known_paths = uploads_in_use(live)
+    keep = {**kept_foreign(d, {hashes[p] for p in wanted_paths}), **kept_by_id(d), **kept_shas(d)}
     files, freed = file_changes(desired.stack, wanted_paths, hashes, sizes, live, keep=keep,
                                 referenced=referenced, known_paths=known_paths,
                                 delete_reason=DESTROY_REASON if destroy else None)

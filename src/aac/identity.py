@@ -60,6 +60,12 @@ def parse_upload_filename(filename: str, stack: str) -> str | None:
     return None
 
 
+def matches_size(sha256: str, size: Any, sizes: Mapping[str, int]) -> bool:
+    """False for an upload named for bytes the stack holds whose `bytes` say otherwise: someone else's file
+    under this stack's content-addressed name (planted before the first apply), never trusted to hold them."""
+    return sha256 not in sizes or not isinstance(size, int) or sizes[sha256] == size
+
+
 def upload_basename(filename: str) -> str:
     """The original basename of an upload named by upload_filename."""
     parts = filename.split(".")

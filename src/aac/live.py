@@ -9,7 +9,7 @@ golden cases' `live.json`:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
@@ -17,7 +17,7 @@ from typing import Any
 from aac.api.errors import AssistantsUnavailable
 from aac.api.reader import Reader
 from aac.errors import AacError
-from aac.identity import owner_of, parse_upload_filename
+from aac.identity import matches_size, owner_of, parse_upload_filename
 from aac.resources import (
     ASSISTANT,
     SERVER_METADATA,
@@ -106,6 +106,8 @@ def index_live(snapshot: Mapping[str, Any], stack: str,
     vs_files = snapshot.get("vector_store_files") or {}
     unread = snapshot.get("unread") or {}
     files, foreign_files = _files(snapshot.get("files") or [], stack)
+    foreign_store_ids = tuple(str(raw["id"]) for raw in snapshot.get("vector_stores") or []
+                              if not _owned_by(raw, stack))
     return LiveState(
         assistants={key: LiveAssistant(id=raw["id"], key=key, raw=raw) for key, raw in assistants.items()},
         vector_stores={
@@ -116,8 +118,37 @@ def index_live(snapshot: Mapping[str, Any], stack: str,
         files=files,
         assistants_supported=raw_assistants is not None,
         foreign={"assistants": foreign_assistants, "vector_stores": foreign_stores, "files": foreign_files},
+        foreign_store_ids=foreign_store_ids,
+        foreign_uses=_foreign_uses(raw_assistants or [], {i: vs_files[i] for i in foreign_store_ids if i in vs_files},
+                                   stack),
         reserved_metadata=reserved,
     )
+
+
+def _foreign_uses(assistants: Iterable[Mapping[str, Any]],
+                  store_files: Mapping[str, Iterable[Mapping[str, Any]]], stack: str) -> dict[str, str]:
+    """Upload id -> the first object this stack does not own that uses it (deleting the upload would
+    empty that store, or clear that assistant's code-interpreter files)."""
+    uses: dict[str, str] = {}
+    for raw in assistants:
+        if not _owned_by(raw, stack):
+            for file_id in ((raw.get("tool_resources") or {}).get("code_interpreter") or {}).get("file_ids") or []:
+                uses.setdefault(str(file_id), f"assistant {raw['id']}")
+    for store_id, attachments in sorted(store_files.items()):
+        for attachment in attachments:
+            uses.setdefault(str(attachment["id"]), f"vector store {store_id}")
+    return uses
+
+
+def with_foreign_uses(reader: Reader, live: LiveState, *, parallelism: int = 8) -> LiveState:
+    """`live`, with the uploads that the vector stores this stack does not own hold (a request per store).
+
+    Read only when a plan would delete an upload: the no-op plan stays a few pages."""
+    ids, start = live.foreign_store_ids, reader.requests
+    with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
+        listed = dict(zip(ids, pool.map(reader.vector_store_files, ids), strict=True))
+    uses = {**_foreign_uses([], listed, ""), **live.foreign_uses}
+    return replace(live, foreign_uses=uses, requests=live.requests + reader.requests - start)
 
 
 def _index(objects: list[Mapping[str, Any]], stack: str, kind: str) -> tuple[dict[str, Mapping[str, Any]], int]:
@@ -157,6 +188,15 @@ def _files(objects: list[Mapping[str, Any]], stack: str) -> tuple[dict[str, Live
             raw=raw,
         )
     return owned, foreign
+
+
+def without_impostors(live: LiveState, sizes: Mapping[str, int]) -> tuple[LiveState, list[LiveFile]]:
+    """`live` without the uploads whose name claims bytes of the stack (sha256 -> size) their size denies."""
+    impostors = [f for f in live.files.values() if f.sha256 and not matches_size(f.sha256, f.raw.get("bytes"), sizes)]
+    if not impostors:
+        return live, []
+    files = {i: f for i, f in live.files.items() if f not in impostors}
+    return replace(live, files=files), impostors
 
 
 def _attachments(objects: list[Mapping[str, Any]]) -> tuple[LiveVectorStoreFile, ...]:

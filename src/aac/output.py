@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from aac.errors import AacError
+from aac.secrets import Secrets
 
 _CODES = {
     "bold": "1",
@@ -48,12 +49,12 @@ def human_bytes(size: int) -> str:
     raise AssertionError("unreachable")
 
 
-def save_document(root: Path, out_file: str, text: str, what: str) -> None:
-    """Write `text` (a plan, a report) to `--out FILE`, relative to the stack root."""
+def save_document(out: Output, root: Path, out_file: str, text: str, what: str) -> None:
+    """Write `text` (a plan, a report) to `--out FILE`, relative to the stack root, secrets redacted."""
     path = Path(out_file) if Path(out_file).is_absolute() else root / out_file
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        path.write_text(out.redact(text), encoding="utf-8")
     except OSError as exc:
         raise AacError(f"cannot write the {what} to {out_file}: {exc.strerror or exc}",
                        "pick a writable path for --out") from exc
@@ -72,6 +73,7 @@ class Output:
     stderr: TextIO = field(default_factory=lambda: sys.stderr)
     color: bool = False
     debug: bool = False
+    secrets: Secrets = field(default_factory=Secrets)
     width: int | None = None  # of the terminal; None: ask it
     redraw: bool = True  # False on a terminal that cannot move its cursor (TERM=dumb)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
@@ -100,15 +102,23 @@ class Output:
         codes = ";".join(_CODES[s] for s in styles)
         return f"\033[{codes}m{text}\033[0m"
 
+    def redact(self, text: str) -> str:
+        """`text` with every secret this run knows replaced; everything printed or written passes here."""
+        return self.secrets.redact(text)
+
     def document(self, text: str) -> None:
         """A machine- or human-readable result: the one thing that goes to stdout."""
         with self._lock, self._above_live():
-            self.stdout.write(text if text.endswith("\n") else text + "\n")
+            self.stdout.write(self.redact(text if text.endswith("\n") else text + "\n"))
             self.stdout.flush()
 
     def info(self, text: str) -> None:
+        self.write_err(text + "\n")
+
+    def write_err(self, text: str) -> None:
+        """Raw text on stderr, above any progress lines (a prompt ends without a newline)."""
         with self._lock, self._above_live():
-            self.stderr.write(text + "\n")
+            self.stderr.write(self.redact(text))
             self.stderr.flush()
 
     @property
@@ -119,7 +129,7 @@ class Output:
         """Show `lines` at the bottom of a terminal, replacing the ones shown before (progress); () clears them."""
         with self._lock:
             self._erase_live()
-            self._live = tuple(line[: self._width()] for line in lines)
+            self._live = tuple(self.redact(line)[: self._width()] for line in lines)
             self._draw_live()
 
     @contextmanager

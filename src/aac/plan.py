@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
-from aac import __version__
+from aac import __version__, jsonsafe
 from aac.errors import AacError
 
 FORMAT_VERSION = "1.0"
@@ -198,7 +198,7 @@ class Plan:
     @classmethod
     def loads(cls, text: str, source: str = "plan file") -> Plan:
         try:
-            data = json.loads(text)
+            data = jsonsafe.loads(text)  # no NaN, no 100,000-deep nesting, no lone surrogates
             return cls.from_json(data)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:  # AttributeError: JSON that is not an object
             raise AacError(

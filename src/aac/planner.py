@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING
 from aac.diff import diff
 from aac.errors import AacError, ValidationFailed
 from aac.identity import hash_files
-from aac.live import read_live
+from aac.live import read_live, with_foreign_uses, without_impostors
 from aac.manifest import load_desired, require_valid
 from aac.output import Output, plural
-from aac.plan import Plan
+from aac.plan import Action, Plan
 from aac.progress import Progress
-from aac.resources import DesiredState, LiveState
+from aac.resources import FILE, DesiredState, LiveState
 from aac.stack import Stack, Target
 
 if TYPE_CHECKING:
@@ -44,12 +44,8 @@ def utc_now() -> str:
 
 @contextmanager
 def connected(stack: Stack, target: Target, environ: Mapping[str, str], out: Output) -> Iterator[Api]:
-    """`connect`, with the manifests' problems reported before any key or network problem.
-
-    make_plan loads the manifests while live pages arrive, so a missing key or an unreachable
-    server can fail first; then the manifests are checked, and their problems win: they are
-    the first thing to fix, and fixing them needs no key.
-    """
+    """`connect` for a command that reads live state without planning (`aac output`), with the
+    manifests' problems reported before a key or network problem when connecting fails."""
     from aac.api.connect import connect
 
     try:
@@ -61,6 +57,29 @@ def connected(stack: Stack, target: Target, environ: Mapping[str, str], out: Out
         if any(p.severity == "error" for p in load_desired(stack)[1]):
             require_valid(stack, out)
         raise
+
+
+@contextmanager
+def validated(stack: Stack, target: Target, environ: Mapping[str, str],
+              out: Output) -> Iterator[tuple[Api, DesiredState]]:
+    """The valid manifests and a connection to the target, made side by side; no request before both.
+
+    The manifests load in a thread while the client connects (the embedded sandbox starts, the TLS
+    context loads), so validating first costs less. Their problems win over a key or connection
+    problem: they are the first thing to fix, and fixing them needs no key.
+    """
+    from aac.api.connect import connect
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        loading = pool.submit(require_valid, stack, out)
+        try:
+            with connect(stack, target, environ, out) as api:
+                yield api, loading.result()
+        except ValidationFailed:
+            raise
+        except AacError:
+            loading.result()  # raises ValidationFailed when the manifests are invalid
+            raise
 
 
 @contextmanager
@@ -84,12 +103,28 @@ def showing_reads(api: Api, out: Output) -> Iterator[None]:
 def make_plan(stack: Stack, target: Target, api: Api, out: Output, *, destroy: bool = False,
               now: str | None = None, parallelism: int = 8, desired: DesiredState | None = None) -> Planned:
     """The plan for `stack` on `target`; `desired` when the caller already validated the manifests."""
-    # Reading is network-bound, loading and hashing are local: the manifests are read and
-    # (on a fresh checkout, with no hash cache) every byte hashed while the pages arrive.
+    # No request before the manifests are known to be valid: an invalid stack costs no network.
+    desired = desired or require_valid(stack, out)
+    # Reading is network-bound, hashing is local: on a fresh checkout (no hash cache) every
+    # byte is hashed while the pages arrive.
     with ThreadPoolExecutor(max_workers=1) as pool, showing_reads(api, out):
         reading = pool.submit(read_live, api.reader(), stack.name, parallelism=parallelism)
-        desired = desired or require_valid(stack, out)
         hashes = hash_files(desired.files, stack.root / HASH_CACHE)
         live = reading.result()
+    live = _trusted(live, desired, hashes, out)
     plan = diff(desired, hashes, live, target=target.name, now=now or utc_now(), destroy=destroy)
+    if live.foreign_store_ids and any(c.kind == FILE and c.action is Action.DELETE for c in plan.changes):
+        # An upload is deleted only when no store of someone else's holds it: read those stores now.
+        live = with_foreign_uses(api.reader(), live, parallelism=parallelism)
+        plan = diff(desired, hashes, live, target=target.name, now=now or utc_now(), destroy=destroy)
     return Planned(plan=plan, desired=desired, live=live, hashes=hashes)
+
+
+def _trusted(live: LiveState, desired: DesiredState, hashes: Mapping[str, str], out: Output) -> LiveState:
+    """Live state without uploads that only claim, by name, to hold the stack's bytes; each one is said."""
+    sizes = {hashes[path]: local.size for path, local in desired.files.items()}
+    live, impostors = without_impostors(live, sizes)
+    for upload in impostors:
+        out.warn(f"{upload.id} is named {upload.filename} but holds {upload.raw.get('bytes')} bytes, not the "
+                 f"{sizes[str(upload.sha256)]} of those contents: aac did not make it, and neither uses nor deletes it")
+    return live

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from aac.errors import AacError, Problem
 
@@ -168,6 +170,11 @@ def _target(name: str, value: Any, error: Any) -> Target | None:
         if key in value and not isinstance(value[key], str):
             error(f"target {name!r}: `{key}` must be a string", "quote the value", key)
             return None
+    why = url_problem(value["base_url"]) if "base_url" in value else None
+    if why is not None:
+        error(f"target {name!r}: base_url {shown_url(value['base_url'])} {why}",
+              "write it in full, like https://api.openai.com/v1", "base_url")
+        return None
     env = value.get("api_key_env")
     if env is not None and not ENV_NAME.match(env):
         error(f"target {name!r}: api_key_env must be the NAME of an environment variable, got a value that is not",
@@ -195,6 +202,40 @@ def _reserved(name: str, value: dict[str, Any], error: Any) -> tuple[str, ...] |
           "write the keys the server adds to objects itself, for example `reserved_metadata: [provider_id]`",
           "reserved_metadata")
     return None
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` is not a usable http(s) base URL, or None: checked offline, before any request."""
+    if any(c.isspace() or not c.isprintable() for c in url):
+        return "holds whitespace or control characters"
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # ValueError for a port that is not a number in range
+        host = parts.hostname
+    except ValueError as exc:
+        return f"cannot be parsed ({exc})"
+    if parts.scheme not in ("http", "https"):
+        return "is not an http or https URL"
+    if not host:
+        return "has no host"
+    if "[" in parts.netloc and not _ip_address(host):
+        return f"has {host!r} in brackets, which is not an IPv6 address"
+    if parts.username is not None or parts.password is not None:
+        return "holds credentials; a secret never sits in a file"
+    return None if port is None or port > 0 else "has port 0"
+
+
+def shown_url(url: str) -> str:
+    """`url` quoted for a message, unless it may hold credentials (user:password@), which are never echoed."""
+    return "(not shown: it holds an @)" if "@" in url else repr(url)
+
+
+def _ip_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _unknown_keys(data: dict[str, Any], known: tuple[str, ...], at: tuple[Any, ...], where: str, error: Any) -> None:

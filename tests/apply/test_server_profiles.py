@@ -128,15 +128,17 @@ def test_server_metadata_is_never_a_change_nor_drift_and_is_kept(aac: Cli, clien
 @LLAMA_FAMILY
 def test_import_leaves_the_servers_metadata_to_the_server(aac: Cli, client: openai.OpenAI) -> None:
     (aac.root / "assistants/stores.yaml").unlink()
-    made = client.vector_stores.create(name="Hand Made", metadata={"team": "ops"})
+    config = aac.root / "aac.yaml"
+    config.write_text(config.read_text().replace("api_key_env", "reserved_metadata: [region], api_key_env"))
+    made = client.vector_stores.create(name="Hand Made", metadata={"team": "ops", "region": "eu"})
 
     imported = aac("import", "--all", "--auto-approve")
 
     assert imported.code == 0, imported.err
     written = (aac.root / "assistants/imported/hand-made.yaml").read_text()
-    assert "team: ops" in written and not any(key in written for key in SERVER_METADATA_KEYS)
+    assert "team: ops" in written and not any(key in written for key in (*SERVER_METADATA_KEYS, "region"))
     metadata = client.vector_stores.retrieve(made.id).metadata or {}
-    assert set(SERVER_METADATA_KEYS) <= set(metadata) and metadata["aac-stack"] == STACK
+    assert {*SERVER_METADATA_KEYS, "region"} <= set(metadata) and metadata["aac-stack"] == STACK
     assert aac("plan", "--detailed-exitcode").code == 0
 
 

@@ -7,6 +7,7 @@ retry would create a second object; the writer must find the first one by its ta
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -72,9 +73,10 @@ def test_a_lost_upload_answer_is_recovered_by_its_content_addressed_name(
     writer, transport = lossy
     path = tmp_path / "faq.md"
     path.write_text("# FAQ\n")
-    name = upload_filename("demo", "a" * 64, "knowledge/faq.md")
+    sha = hashlib.sha256(b"# FAQ\n").hexdigest()
+    name = upload_filename("demo", sha, "knowledge/faq.md")
 
-    uploaded = writer.upload(name, path)
+    uploaded = writer.upload(name, path, sha, "knowledge/faq.md")
 
     assert [(f.id, f.filename) for f in client.files.list()] == [(uploaded.id, name)]
     assert transport.sent.count(("POST", "/v1/files")) == 1

@@ -15,14 +15,13 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import openai
 
 from aac.api.errors import translate
 from aac.errors import AacError
 from aac.output import Output
-from aac.stack import Stack, Target
+from aac.stack import Stack, Target, shown_url, url_problem
 
 if TYPE_CHECKING:
     from aac.api.reader import Reader
@@ -102,6 +101,7 @@ def connect(stack: Stack, target: Target, environ: Mapping[str, str], out: Outpu
     if not (key.isascii() and key.isprintable()):  # HTTP headers are ASCII; never echo the key itself
         raise AacError(f"{var} holds characters an API key cannot have (non-ASCII or control characters)",
                        f"set {var} to the key exactly as the provider shows it")
+    out.secrets.add(key)  # from here on, whoever echoes the key, aac never prints or writes it
     url = target.base_url or environ.get("OPENAI_BASE_URL") or None
     if url is not None:
         _check_base_url(target.name, url)
@@ -113,9 +113,9 @@ def connect(stack: Stack, target: Target, environ: Mapping[str, str], out: Outpu
 
 
 def _check_base_url(name: str, base_url: str) -> None:
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise AacError(f"target {name!r}: base_url {base_url!r} is not an http(s) URL",
+    why = url_problem(base_url)  # aac.yaml's is checked by validate; OPENAI_BASE_URL only here
+    if why is not None:
+        raise AacError(f"target {name!r}: base_url {shown_url(base_url)} {why}",
                        "write it in full, like https://api.openai.com/v1, in aac.yaml (or OPENAI_BASE_URL)")
 
 

@@ -178,23 +178,35 @@ class Writer:
 
     # -- files ---------------------------------------------------------------------------
 
-    def upload(self, filename: str, abspath: Path, on_bytes: Callable[[int], None] | None = None) -> Any:
-        """Upload with purpose `assistants` under the content-addressed `filename`; `on_bytes` hears each chunk sent."""
+    def upload(self, filename: str, abspath: Path, sha256: str, path: str,
+               on_bytes: Callable[[int], None] | None = None) -> Any:
+        """Upload with purpose `assistants` under the content-addressed `filename`, refusing to keep an
+        upload whose bytes, hashed as they were sent, are not the bytes planned (`sha256`); `on_bytes`
+        hears each chunk sent."""
+        sent: list[CountingReader] = []
 
         def send() -> Any:
             with abspath.open("rb") as raw:
-                handle = cast(IO[bytes], CountingReader(raw, on_bytes)) if on_bytes is not None else raw
+                sent[:] = [CountingReader(raw, on_bytes)]
                 # A 512 MB file on a slow uplink outlasts the usual request timeout: allow ~1 MB/s.
-                return self.sdk.files.create(file=(filename, handle), purpose="assistants",
+                body = cast(IO[bytes], sent[0])  # an io.IOBase, which typeshed does not count as IO[bytes]
+                return self.sdk.files.create(file=(filename, body), purpose="assistants",
                                              timeout=max(UPLOAD_TIMEOUT_MIN_S, abspath.stat().st_size / 1e6))
 
         def recover() -> Any:
             return first(self.find_uploads(filename))
 
         try:
-            return self.call(f"uploading {filename}", send, recover)
+            uploaded = self.call(f"uploading {filename}", send, recover)
         except OSError as exc:
-            raise AacError(f"cannot read {abspath}: {exc.strerror}", "check the file exists and is readable") from exc
+            raise AacError(f"the plan is stale: {path} cannot be read now ({exc.strerror})",
+                           "make a new plan: the file was deleted or moved since the plan") from exc
+        if sent and sent[0].hexdigest() != sha256:
+            self.delete_file(uploaded.id)  # never keep bytes under another content's name
+            raise AacError(f"the plan is stale: {path} changed while it was applied (the bytes sent have sha256 "
+                           f"{sent[0].hexdigest()[:12]}, the plan's {sha256[:12]}); the upload was deleted",
+                           "make a new plan, review it, and apply that")
+        return uploaded
 
     def list_uploads(self) -> list[Any]:
         """Every file of purpose `assistants`, oldest first (the files list pages up to 10,000)."""

@@ -29,7 +29,8 @@ def upload(ctx: Context, sha: str, path: str) -> Run:
         if existing:  # the same bytes are live already (another path, or a crashed apply's upload)
             ctx.progress.uploaded(path, local.size, existing, reused=True)
             return
-        uploaded = ctx.writer.upload(upload_filename(ctx.stack, sha, path), local.abspath, ctx.progress.sending())
+        uploaded = ctx.writer.upload(upload_filename(ctx.stack, sha, path), local.abspath, sha, path,
+                                     ctx.progress.sending())
         ctx.ids.set("files", sha, uploaded.id, created=True)
         ctx.progress.uploaded(path, local.size, uploaded.id)
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from aac.api.writer import owned_key
 from aac.apply.context import Context
-from aac.identity import parse_upload_filename
+from aac.identity import matches_size, parse_upload_filename
 
 
 def keep_oldest(group: list[tuple[int, Any]]) -> Any:
@@ -53,8 +53,13 @@ def settle_files(ctx: Context) -> None:
     if not ctx.ids.created_items("files"):
         return
     listed = ctx.writer.list_uploads()
-    _settle(ctx, "files", listed, lambda f: parse_upload_filename(str(f.filename), ctx.stack),
-            ctx.writer.delete_file)
+    sizes = {ctx.hashes[path]: local.size for path, local in ctx.desired.files.items()}
+
+    def sha(upload: Any) -> str | None:  # someone else's file under a content-addressed name is no copy
+        found = parse_upload_filename(str(upload.filename), ctx.stack)
+        return found if found and matches_size(found, upload.bytes, sizes) else None
+
+    _settle(ctx, "files", listed, sha, ctx.writer.delete_file)
 
 
 def settle_stores(ctx: Context) -> None:

@@ -19,10 +19,12 @@ from typing import TYPE_CHECKING
 from aac.api.connect import Api
 from aac.apply import execute, raise_for
 from aac.errors import AacError
+from aac.identity import canonical_json, sha256_file
 from aac.invocation import Invocation
 from aac.output import Output
-from aac.plan import Plan
-from aac.planner import Planned, connected, make_plan
+from aac.plan import Action, Plan
+from aac.planner import Planned, make_plan, validated
+from aac.resources import FILE, DesiredState
 from aac.stack import Stack, Target, load_stack
 
 if TYPE_CHECKING:
@@ -47,8 +49,7 @@ def require_approval_possible(out: Output, auto_approve: bool, verb: str, invoca
 def confirm(out: Output, auto_approve: bool, question: str) -> None:
     if auto_approve:
         return
-    out.stderr.write(out.style(question, "bold"))
-    out.stderr.flush()
+    out.write_err(out.style(question, "bold"))
     answer = sys.stdin.readline()
     if answer.strip() != "yes":
         raise AacError("cancelled: the answer was not 'yes'", "nothing was changed")
@@ -75,12 +76,12 @@ def run(app: App, plan_file: str | None = None, auto_approve: bool = False, para
     stack = load_stack(app.root)
     target = stack.target(app.target_name)
     saved = _read(app, plan_file) if plan_file else None
-    with connected(stack, target, app.environ, app.out) as api:
+    with validated(stack, target, app.environ, app.out) as (api, desired):
         if saved is not None:
-            planned = check_saved(saved, stack, target, api, app.out)
+            planned = check_saved(saved, stack, target, api, app.out, desired)
             plan = saved
         else:
-            planned = make_plan(stack, target, api, app.out)
+            planned = make_plan(stack, target, api, app.out, desired=desired)
             plan = planned.plan
             show(app.out, plan)
         plan.raise_if_refused()
@@ -91,6 +92,7 @@ def run(app: App, plan_file: str | None = None, auto_approve: bool = False, para
         if saved is None:
             require_approval_possible(app.out, auto_approve, "apply", app.invocation)
             confirm(app.out, auto_approve, APPROVE)
+            check_uploads_unchanged(plan, stack)  # the file may have been edited while the prompt waited
         with terminate_as_interrupt():
             result = execute(plan, planned.desired, planned.live, planned.hashes, api, app.out,
                              parallelism=parallelism)
@@ -112,26 +114,45 @@ def _read(app: App, plan_file: str) -> Plan:
     return read_plan(path, plan_file)
 
 
-def check_saved(saved: Plan, stack: Stack, target: Target, api: Api, out: Output) -> Planned:
+def check_uploads_unchanged(plan: Plan, stack: Stack) -> None:
+    """Refuse, before any write, a plan whose files to upload no longer hold the bytes planned."""
+    for change in plan.actionable:
+        after = change.after or {}
+        if change.kind != FILE or change.action is not Action.CREATE or "path" not in after:
+            continue
+        try:
+            sha = sha256_file(stack.root / str(after["path"]))
+        except AacError:
+            sha = None
+        if sha != after.get("sha256"):
+            raise AacError(f"the plan is stale: {after['path']} was {'edited' if sha else 'deleted'} after the "
+                           "plan was made; nothing was changed", "run `aac apply` again to plan what is there now")
+
+
+def check_saved(saved: Plan, stack: Stack, target: Target, api: Api, out: Output,
+                desired: DesiredState | None = None) -> Planned:
     """Plan again now and refuse `saved` unless everything it touches is as it was."""
     if saved.stack != stack.name:
         raise AacError(f"this plan is for stack {saved.stack!r}, not {stack.name!r}", _REPLAN)
     if saved.target != target.name:
         raise AacError(f"this plan was made for target {saved.target!r}, not {target.name!r}",
                        f"pass --target {saved.target}, or {_REPLAN}")
-    fresh = make_plan(stack, target, api, out, destroy=saved.mode == "destroy")
+    fresh = make_plan(stack, target, api, out, destroy=saved.mode == "destroy", desired=desired)
     if fresh.desired.manifest_digest != saved.manifest_digest:
         raise AacError("the saved plan is stale: the manifests changed since it was made", _REPLAN)
     now = {c.address: c for c in fresh.plan.changes}
     for change in saved.actionable:
         current = now.get(change.address)
+        if current is None or canonical_json(current.after) != canonical_json(change.after):  # a file edited
+            raise AacError(f"the saved plan is stale: what {change.address} would become changed since the plan "
+                           "was made (a file it names was edited, moved or deleted)", _REPLAN)
         if change.live_fingerprint is None:  # a create: nothing may have appeared there since
-            if current is not None and current.id is not None:
+            if current.id is not None:
                 raise AacError(f"the saved plan is stale: {change.address} appeared on the target "
                                f"({current.id}) since the plan was made", _REPLAN)
             continue
-        if current is None or current.live_fingerprint != change.live_fingerprint or current.id != change.id:
-            what = "is gone from" if current is None or current.id != change.id else "changed on"
+        if current.live_fingerprint != change.live_fingerprint or current.id != change.id:
+            what = "is gone from" if current.id != change.id else "changed on"
             raise AacError(f"the saved plan is stale: {change.address} ({change.id}) {what} the target "
                            "since the plan was made", _REPLAN)
     return fresh

@@ -36,6 +36,6 @@ def run(app: App, fmt: str = "text", out_file: str | None = None) -> int:
     text = render_checks(report, fmt, app.out)
     app.out.document(text)
     if out_file:
-        save_document(app.root, out_file, text, "check report")
+        save_document(app.out, app.root, out_file, text, "check report")
     app.out.log(f"{requests} API requests")
     return report.exit_code

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from aac.apply import execute, raise_for
 from aac.commands.apply import confirm, require_approval_possible, show, terminate_as_interrupt
-from aac.planner import connected, make_plan
+from aac.planner import make_plan, validated
 from aac.stack import load_stack
 
 if TYPE_CHECKING:
@@ -18,8 +18,8 @@ APPROVE = "Destroy all these objects? Only 'yes' will be accepted: "
 def run(app: App, auto_approve: bool = False, parallelism: int = 4) -> int:
     stack = load_stack(app.root)
     target = stack.target(app.target_name)
-    with connected(stack, target, app.environ, app.out) as api:
-        planned = make_plan(stack, target, api, app.out, destroy=True)
+    with validated(stack, target, app.environ, app.out) as (api, desired):
+        planned = make_plan(stack, target, api, app.out, destroy=True, desired=desired)
         show(app.out, planned.plan)
         if not planned.plan.has_changes:
             return 0

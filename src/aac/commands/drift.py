@@ -48,7 +48,7 @@ def run(app: App, fmt: str = "text", out_file: str | None = None,
     text = render_drift(report, fmt, app.out, fail)
     app.out.document(text)
     if out_file:
-        save_document(app.root, out_file, text, "drift report")
+        save_document(app.out, app.root, out_file, text, "drift report")
     _log_foreign(app, report)
     app.out.log(f"{report.requests} API requests to read live state")
     code = report.exit_code(fail)

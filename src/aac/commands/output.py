@@ -47,7 +47,7 @@ def run(app: App, fmt: str = "json", out_file: str | None = None) -> int:
         app.out.warn(f"not on target {target.name} yet, so without an id here: {', '.join(missing)}; "
                      "run `aac apply` to create them")
     if out_file:
-        save_document(app.root, out_file, text, "output")
+        save_document(app.out, app.root, out_file, text, "output")
     return 0
 
 

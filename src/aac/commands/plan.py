@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from aac.output import save_document
-from aac.planner import connected, make_plan
+from aac.planner import make_plan, validated
 from aac.render import render_plan
 from aac.stack import load_stack
 
@@ -19,12 +19,12 @@ def run(app: App, out_file: str | None = None, detailed_exitcode: bool = False, 
         destroy: bool = False) -> int:
     stack = load_stack(app.root)
     target = stack.target(app.target_name)
-    with connected(stack, target, app.environ, app.out) as api:
-        plan = make_plan(stack, target, api, app.out, destroy=destroy).plan
+    with validated(stack, target, app.environ, app.out) as (api, desired):
+        plan = make_plan(stack, target, api, app.out, destroy=destroy, desired=desired).plan
     app.out.document(render_plan(plan, fmt, app.out))
     plan.raise_if_refused()  # before --out: a plan apply would refuse is not saved to be applied
     if out_file:
-        save_document(app.root, out_file, plan.dumps(), "plan")
+        save_document(app.out, app.root, out_file, plan.dumps(), "plan")
         apply_it = app.invocation.command("apply", out_file)
         app.out.info(f"Saved the plan to {out_file}; apply exactly it with `{apply_it}`.")
     app.out.log(f"{plan.requests} API requests to read live state")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import ipaddress
+import socket
 import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,6 +49,9 @@ def run(
     **behaviour: Any,
 ) -> int:
     """Serve until Ctrl-C; `behaviour` is latency_ms, fault_rate, seed, no_assistants, no_agents and profile."""
+    host = host.strip()
+    if host.startswith("[") and host.endswith("]"):  # an IPv6 address as a URL writes it: [::1]
+        host = host[1:-1]
     _check_host(host, allow_remote)
     from aac.sandbox.server import serve  # the server stack loads only for this command
 
@@ -59,13 +64,22 @@ def run(
     try:
         serve(_db_path(app, db), host=host, port=port, announce=announce, **behaviour)
     except OSError as exc:
-        raise AacError(
-            f"cannot serve on {host}:{port}: {exc.strerror or exc}",
-            "pick another port with --port, or stop whatever is using this one",
-        ) from None
+        raise _bind_error(host, port, exc) from None
     except sqlite3.Error as exc:
         raise AacError(f"cannot open the sandbox database {db}: {exc}", "pass a writable path with --db") from None
     except KeyboardInterrupt:
         pass  # uvicorn has already shut down cleanly; Ctrl-C is how this command ends
     app.out.info("sandbox stopped")
     return 0
+
+
+def _bind_error(host: str, port: int, exc: OSError) -> AacError:
+    where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    if exc.errno == errno.EADDRINUSE:
+        return AacError(f"cannot serve on {where}: the port is in use",
+                        "pick another port with --port, or stop whatever is using this one")
+    if isinstance(exc, socket.gaierror):
+        return AacError(f"cannot serve on {host!r}: not an address or a host name that resolves",
+                        "pass an IP address such as 127.0.0.1 or ::1 (brackets optional), or localhost")
+    return AacError(f"cannot serve on {where}: {exc.strerror or exc}",
+                    "pass an address of this machine with --host (127.0.0.1 or ::1 for loopback)")

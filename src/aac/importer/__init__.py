@@ -2,14 +2,14 @@
 
     select(keys, import_all, assistants, stores, stack) -> Selection     which objects
     plan_manifests(...) -> (Written, imported)                           what to write, and each object's key
-    write_files(written)                                                 never overwrites: all or nothing
+    write_files(written, redact)                                         never overwrites: all or nothing
     adoptees / adoption_plan / write_tags                                the adoption (aac.importer.adopt)
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -68,8 +68,11 @@ def plan_manifests(src: Source, selection: Selection, desired: DesiredState, sna
     return written, imported
 
 
-def write_files(written: Written) -> list[Path]:
-    """Create every file, or none: any that exists already is an error before the first write."""
+def write_files(written: Written, redact: Callable[[str], str]) -> list[Path]:
+    """Create every file, or none: any that exists already is an error before the first write.
+
+    `redact` (Output.redact) keeps a secret a server echoed in a listed object out of the manifests.
+    """
     clashes = [path for path in written.files if path.exists() or path.is_symlink()]
     if clashes:
         shown = ", ".join(str(p) for p in clashes[:3]) + (f" and {len(clashes) - 3} more" if len(clashes) > 3 else "")
@@ -80,7 +83,7 @@ def write_files(written: Written) -> list[Path]:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with path.open("x", encoding="utf-8", newline="") as handle:
-                handle.write(text)
+                handle.write(redact(text))
         except OSError as exc:
             raise AacError(f"cannot write {path}: {exc.strerror or exc}",
                            "check the folder's permissions; files written so far: "
@@ -90,7 +93,7 @@ def write_files(written: Written) -> list[Path]:
 
 
 def _with(src: Source, store_keys: Mapping[str, str]) -> Source:
-    return Source(src.root, src.out_dir, src.files, src.store_files, dict(store_keys))
+    return Source(src.root, src.out_dir, src.files, src.store_files, dict(store_keys), src.reserved)
 
 
 def _live_keys(snapshot: Mapping[str, Any], stack: str) -> list[str]:

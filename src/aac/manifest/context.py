@@ -16,6 +16,7 @@ class LoadContext:
     problems: list[Problem] = field(default_factory=list)
     files: dict[str, LocalFile] = field(default_factory=dict)
     digest_inputs: dict[str, bytes] = field(default_factory=dict)  # repository-relative path -> bytes
+    real_folders: dict[Path, str] = field(default_factory=dict)  # folder -> its real path, symlinks followed
 
     def __post_init__(self) -> None:
         self.real_root = self.root.resolve()  # symlinks followed, for "does it leave the repository"

@@ -9,12 +9,17 @@ from pathlib import Path
 
 from aac import limits
 from aac.manifest.context import LoadContext
+from aac.manifest.fs import DIRECTORY, FILE, entry_kind, walk
 from aac.resources import LocalFile
 
 
 def repo_path(ctx: LoadContext, path: Path) -> str | None:
     """`path` (lexically normalised) relative to the repository, POSIX; None when it lies outside."""
-    rel = os.path.relpath(os.path.normpath(path), ctx.root)
+    normal = os.path.normpath(path)
+    prefix = str(ctx.root) + os.sep
+    if normal.startswith(prefix) and os.path.isabs(normal):  # the common case, without relpath's work
+        return Path(normal[len(prefix):]).as_posix()
+    rel = os.path.relpath(normal, ctx.root)
     if rel == ".." or rel.startswith("../") or rel.startswith("..\\") or os.path.isabs(rel):
         return None
     return Path(rel).as_posix()
@@ -31,9 +36,12 @@ def resolve_reference(ctx: LoadContext, folder: Path, ref: str, where: tuple[str
     if rel is None or not _inside(ctx, target):
         ctx.error(path, line, f"{ref!r} leaves the repository", "keep every referenced file inside the repository")
         return None
-    if not target.is_file():
-        ctx.error(path, line, f"{ref!r} does not exist ({rel})",
-                  "check the path: it is relative to the manifest's folder")
+    kind = entry_kind(target)
+    if kind != FILE:
+        missing = not os.path.lexists(target)
+        ctx.error(path, line, f"{ref!r} does not exist ({rel})" if missing else f"{ref!r} ({rel}) {kind}",
+                  "check the path: it is relative to the manifest's folder" if missing
+                  else "point it at a regular, readable file")
         return None
     return target, rel
 
@@ -60,12 +68,24 @@ def _expand_one(ctx: LoadContext, folder: Path, pattern: str, where: tuple[str, 
         ctx.error(path, line, f"{pattern!r} leaves the repository", "keep every attached file inside the repository")
         return set()
     found: set[str] = set()
+    # A folder below the first one the glob lists may be hidden; the first one hides only when nothing matched.
+    deep = len(Path(pattern).parts) > 1 and any(glob.has_magic(p) for p in Path(pattern).parts[:-1])
+    if deep or "**" in pattern:
+        _check_listable(ctx, folder, pattern, where)
     for match in glob.glob(os.path.join(glob.escape(str(folder)), pattern), recursive=True):
         candidate = Path(os.path.normpath(match))
-        if candidate.is_dir():
+        kind = entry_kind(candidate)
+        loop = _symlink_loop(ctx, candidate) if "**" in pattern else None  # only `**` follows links down
+        if kind == DIRECTORY:
             continue
         rel = repo_path(ctx, candidate)
-        if rel is None:
+        if loop is not None:
+            ctx.error(path, line, f"{pattern!r} goes round a symlink loop at {loop}",
+                      "remove the link to its own parent folder, or narrow the glob")
+        elif kind != FILE:
+            ctx.error(path, line, f"{pattern!r} matches {rel or match}, which {kind}",
+                      "attach regular, readable files only: fix the file or narrow the glob")
+        elif rel is None:
             ctx.error(path, line, f"{pattern!r} matches {match}, outside the repository",
                       "keep every attached file inside the repository")
         elif not _inside(ctx, candidate):
@@ -73,6 +93,8 @@ def _expand_one(ctx: LoadContext, folder: Path, pattern: str, where: tuple[str, 
                       "copy the file into the repository instead of linking to it")
         else:
             found.add(rel)
+    if not found and not deep and "**" not in pattern:
+        _check_listable(ctx, folder, pattern, where)
     if not found:
         folder_rel = repo_path(ctx, folder) or "."
         ctx.error(path, line, f"{pattern!r} matches no file",
@@ -80,13 +102,42 @@ def _expand_one(ctx: LoadContext, folder: Path, pattern: str, where: tuple[str, 
     return found
 
 
+def _check_listable(ctx: LoadContext, folder: Path, pattern: str, where: tuple[str, int]) -> None:
+    """A folder the glob would search but cannot list is an error, not "no files there"."""
+    parts = Path(pattern).parts
+    fixed = next((i for i, part in enumerate(parts) if glob.has_magic(part)), len(parts))
+    rest = parts[fixed:]
+    depth = None if "**" in rest else max(len(rest) - 1, 0)
+    base = Path(os.path.normpath(folder.joinpath(*parts[:fixed]))) if fixed < len(parts) else None
+    if base is None or not base.is_dir():
+        return
+    for unlisted, why in walk(base, depth=depth)[1]:
+        ctx.error(*where, f"{pattern!r} searches {repo_path(ctx, unlisted) or unlisted}, which {why}",
+                  "make the folder readable (or narrow the glob): aac cannot tell which files it holds")
+
+
+def _symlink_loop(ctx: LoadContext, candidate: Path) -> str | None:
+    """The folder link on `candidate`'s path that points back to one of its own ancestors (`**` follows
+    links, so `sub/loop -> ..` yields sub/loop/sub/loop/... until the OS gives up)."""
+    for folder in candidate.parents:
+        if folder == ctx.root or ctx.root not in folder.parents:
+            return None
+        if folder.is_symlink():
+            target = folder.resolve()
+            if target == folder.parent.resolve() or target in folder.parent.resolve().parents:
+                return repo_path(ctx, folder)
+    return None
+
+
 def _inside(ctx: LoadContext, target: Path) -> bool:
     """True when the file, symlinks followed, is inside the repository."""
-    try:
-        target.resolve().relative_to(ctx.real_root)
-    except ValueError:
-        return False
-    return True
+    if os.path.islink(target):
+        real = os.path.realpath(target)
+    else:  # many files share a folder, and resolving one costs an lstat per path component
+        folder = ctx.real_folders.get(target.parent) or ctx.real_folders.setdefault(
+            target.parent, os.path.realpath(target.parent))
+        real = os.path.join(folder, target.name)
+    return real == str(ctx.real_root) or real.startswith(str(ctx.real_root) + os.sep)
 
 
 def _check_file(ctx: LoadContext, rel: str, where: tuple[str, int], tool: str, extensions: frozenset[str]) -> None:

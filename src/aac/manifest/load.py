@@ -9,6 +9,7 @@ from typing import TypeVar
 from aac.errors import Problem
 from aac.manifest.checks import check_assistant, check_documents, check_names, check_references, kind_name
 from aac.manifest.context import LoadContext
+from aac.manifest.fs import DIRECTORY, FILE, entry_kind, unknown, walk
 from aac.manifest.normalize import normalize_assistant, normalize_vector_store
 from aac.manifest.schema import schema_problems
 from aac.manifest.yaml_load import Document, load_file
@@ -21,9 +22,25 @@ SpecT = TypeVar("SpecT", AssistantSpec, VectorStoreSpec)
 
 def manifest_files(stack: Stack) -> list[Path]:
     """Every *.yaml / *.yml under the manifests folder, nested folders included, in path order."""
+    return walk_manifests(stack)[0]
+
+
+def walk_manifests(stack: Stack) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The manifest files, and every path under the folder that hides what it holds, with why.
+
+    A folder that cannot be listed or an entry that cannot be stat'ed is a problem, never a
+    skip: apply would delete what the manifests inside it declare.
+    """
     folder = stack.manifests_dir
-    found = [p for p in folder.rglob("*") if p.suffix in MANIFEST_SUFFIXES and p.is_file()]
-    return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
+    entries, problems = walk(folder)
+    found: list[Path] = []
+    for path in entries:
+        kind = entry_kind(path)
+        if kind == FILE and path.suffix in MANIFEST_SUFFIXES:
+            found.append(path)
+        elif kind not in (FILE, DIRECTORY) and (path.suffix in MANIFEST_SUFFIXES or unknown(kind)):
+            problems.append((path, kind))
+    return sorted(found, key=lambda p: p.relative_to(folder).as_posix()), problems
 
 
 def load_desired(stack: Stack) -> tuple[DesiredState, list[Problem]]:
@@ -92,13 +109,21 @@ def _load_documents(ctx: LoadContext, stack: Stack) -> list[Document]:
     documents: list[Document] = []
     if not stack.manifests_dir.is_dir():
         return documents
-    for abspath in manifest_files(stack):
-        rel = abspath.absolute().relative_to(ctx.root).as_posix()
+    files, unreadable = walk_manifests(stack)
+    for abspath, why in unreadable:
+        ctx.error(_rel(ctx, abspath), 0, f"{_rel(ctx, abspath)} {why}",
+                  "make it readable (or remove it): aac cannot tell what it declares")
+    for abspath in files:
+        rel = _rel(ctx, abspath)
         _record_digest_input(ctx, abspath)
         docs, problems = load_file(abspath, rel)
         ctx.problems.extend(problems)
         documents.extend(doc for doc in docs if doc.data is not None)  # an empty document is no manifest
     return documents
+
+
+def _rel(ctx: LoadContext, abspath: Path) -> str:
+    return abspath.absolute().relative_to(ctx.root).as_posix()
 
 
 def _shape_ok(ctx: LoadContext, doc: Document) -> bool:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from aac import jsonsafe
 from aac.manifest.context import LoadContext
 from aac.manifest.files import resolve_reference
 from aac.manifest.strict import schema_errors, strict_errors
@@ -82,10 +83,12 @@ def _parse(ctx: LoadContext, text: str, rel: str) -> Any:
         ctx.problems.extend(problems)
         return documents[0].data if documents else None
     try:
-        return json.loads(text)
+        return jsonsafe.loads(text)
     except json.JSONDecodeError as exc:
         ctx.error(rel, exc.lineno, f"invalid JSON: {exc.msg}", "fix the JSON syntax")
-        return None
+    except ValueError as exc:  # NaN, too deep, a lone surrogate, an integer past Python's digit limit
+        ctx.error(rel, 0, f"invalid JSON: {exc}", "write plain JSON: finite numbers, valid Unicode, modest nesting")
+    return None
 
 
 def _check_unique_functions(ctx: LoadContext, doc: Document, tools: list[JSON]) -> None:

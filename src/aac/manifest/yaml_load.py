@@ -25,6 +25,8 @@ from yaml.scanner import Scanner
 
 from aac import limits
 from aac.errors import Problem
+from aac.jsonsafe import problems, readable, render_path
+from aac.manifest.fs import FILE, entry_kind
 
 PathKey = tuple[Any, ...]
 _DEPTH_MESSAGE = f"the YAML nests deeper than {limits.YAML_DEPTH_MAX} levels"
@@ -119,6 +121,10 @@ class Document:
 
 def read_text(abspath: Path, relpath: str, problems: list[Problem], max_bytes: int | None = None) -> str | None:
     """A text file as UTF-8, or None with a problem appended (missing, too big, not UTF-8)."""
+    kind = entry_kind(abspath)  # by stat first: opening a FIFO would block
+    if kind != FILE:
+        problems.append(Problem(relpath, 0, f"{relpath} {kind}", "point it at a regular, readable file"))
+        return None
     try:
         size = abspath.stat().st_size
         if max_bytes is not None and size > max_bytes:
@@ -151,10 +157,14 @@ def parse_documents(text: str, relpath: str) -> tuple[list[Document], list[Probl
             problems.extend(_duplicate_keys(node, relpath))
             lines: dict[PathKey, int] = {}
             _record_lines(node, (), lines)
-            data = loader.construct_document(node)
-            documents.append(Document(relpath, len(documents), node.start_mark.line + 1, data, lines))
+            data = _construct(loader, node, relpath)
+            document = Document(relpath, len(documents), node.start_mark.line + 1, data, lines)
+            problems.extend(_json_problems(document))
+            documents.append(document)
     except _TooBig as exc:
         return [], [_too_big(relpath, exc.line, exc.message)]
+    except _Unreadable as exc:
+        return [], [exc.problem]
     except RecursionError:  # the pure-Python parser recurses per level before the composer sees one
         return [], [_too_big(relpath, 1, _DEPTH_MESSAGE)]
     except yaml.MarkedYAMLError as exc:
@@ -167,6 +177,27 @@ def parse_documents(text: str, relpath: str) -> tuple[list[Document], list[Probl
     finally:
         loader.dispose()
     return documents, problems
+
+
+class _Unreadable(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _construct(loader: _Loader, node: Node, relpath: str) -> Any:
+    try:
+        return loader.construct_document(node)
+    except ValueError as exc:  # an integer past Python's int-string limit (4,300 digits)
+        raise _Unreadable(Problem(relpath, node.start_mark.line + 1, f"a value cannot be read: {readable(exc)}",
+                                  "write numbers of a sensible size")) from None
+
+
+def _json_problems(document: Document) -> list[Problem]:
+    """What JSON cannot carry (NaN, infinities, non-string keys), located: every manifest becomes JSON."""
+    return [Problem(document.path, document.line_of(*path), f"`{render_path(path)}`: {message}",
+                    "a manifest holds JSON values: finite numbers, and keys that are strings")
+            for path, message in problems(document.data)]
 
 
 def load_file(abspath: Path, relpath: str) -> tuple[list[Document], list[Problem]]:

@@ -1,7 +1,8 @@
 """Rendering a plan: text for a terminal, markdown for a pull request, JSON for machines.
 
 Every format reads the same `Plan` (STYLE: the plan is data); none does I/O or decides
-colour itself: `out.style` does.
+colour itself: `out.style` does. Text and markdown read it with every string escaped
+(aac.render.escape): control and bidirectional characters cannot fool a reader.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from aac.drift_model import DRIFT_CATEGORIES, Category, DriftReport
 from aac.errors import AacError
 from aac.output import Output
 from aac.plan import Plan
+from aac.render.escape import escaped
 
 FORMATS = ("text", "json", "markdown")
 DRIFT_FORMATS = ("text", "json", "markdown", "junit")
@@ -22,11 +24,11 @@ def render_plan(plan: Plan, fmt: str, out: Output) -> str:
     if fmt == "text":
         from aac.render.text import render_text
 
-        return render_text(plan, out)
+        return render_text(escaped(plan), out)
     if fmt == "markdown":
         from aac.render.markdown import render_markdown
 
-        return render_markdown(plan)
+        return render_markdown(escaped(plan))
     if fmt == "json":
         return plan.dumps()
     raise AacError(f"unknown plan format {fmt!r}", f"use one of: {', '.join(FORMATS)}")
@@ -38,11 +40,11 @@ def render_drift(report: DriftReport, fmt: str, out: Output,
     if fmt == "text":
         from aac.render.drift_text import render_drift_text
 
-        return render_drift_text(report, out)
+        return render_drift_text(escaped(report), out)
     if fmt == "markdown":
         from aac.render.drift_markdown import render_drift_markdown
 
-        return render_drift_markdown(report)
+        return render_drift_markdown(escaped(report))
     if fmt == "junit":
         from aac.render.drift_junit import render_drift_junit
 

@@ -23,6 +23,7 @@ class ApiError(Exception):
         headers: dict[str, str] | None = None,
         missing: str | None = None,
     ) -> None:
+        message = message.encode("utf-8", "backslashreplace").decode("utf-8")  # an echoed lone surrogate
         super().__init__(message)
         self.status = status
         self.message = message

@@ -30,7 +30,7 @@ from aac.sandbox import (
 from aac.sandbox.apierror import ApiError
 from aac.sandbox.faults import FaultInjector, drop_connection, fault_error
 from aac.sandbox.profiles import OPENAI, Profile
-from aac.sandbox.store import Store, new_id
+from aac.sandbox.store import Store, Unstorable, new_id
 
 Scope = dict[str, Any]
 POLL_HEADER = b"openai-poll-after-ms"
@@ -76,6 +76,10 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     if exc.status_code in (404, 405):
         return _invalid_url(request.method, request.url.path).response(_profile(request))
     return ApiError(exc.status_code, str(exc.detail)).response(_profile(request))
+
+
+async def _unstorable(request: Request, exc: Exception) -> Response:
+    return ApiError(400, f"The request holds a value that cannot be stored: {exc}").response(_profile(request))
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
@@ -197,7 +201,8 @@ def create_app(
     ]
     app = Starlette(
         routes=routes,
-        exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _server_error},
+        exception_handlers={ApiError: _api_error, HTTPException: _http_error, Unstorable: _unstorable,
+                            Exception: _server_error},
     )
     app.state.store = store
     return Gate(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -24,23 +25,29 @@ def store_of(request: Request) -> Store:
     return store
 
 
+JSON_BODY_MAX = 32 * 2**20  # far above any real request (instructions are 256,000 characters at most)
+MAX_DEPTH = 64  # no request body of the API nests deeper; a 100,000-deep one must not reach the recursion limit
+_UNPARSEABLE = (
+    "We could not parse the JSON body of your request. (HINT: This likely means you aren't using "
+    "your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not "
+    "valid JSON.)"
+)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")  # NaN and the infinities: Python's json accepts them, JSON does not
+
+
 async def read_body(request: Request, schema: Schema) -> JSON:
-    """The JSON object in the request body, checked against `schema`."""
-    raw = await request.body()
+    """The JSON object in the request body, checked completely (then against `schema`) before anything is stored."""
+    raw = await _bounded_body(request)
     try:
-        body = json.loads(raw) if raw.strip() else {}
-    except ValueError:
-        raise ApiError(
-            400,
-            "We could not parse the JSON body of your request. (HINT: This likely means you aren't using "
-            "your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not "
-            "valid JSON.)",
-        ) from None
+        body = json.loads(raw, parse_constant=_no_constant) if raw.strip() else {}
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than the parser goes
+        raise ApiError(400, _UNPARSEABLE) from None
     if not isinstance(body, dict):
         raise ApiError(400, "Invalid type for request body: expected an object.", code="invalid_type")
-    if _has_lone_surrogate(body):
-        # json.loads accepts "\ud800", but such a string cannot be stored or sent back as UTF-8.
-        raise ApiError(400, "Invalid body: a string contains a lone UTF-16 surrogate, which is not valid Unicode.")
+    check_storable(body)
     if store_of(request).profile.lenient:
         body, schema = _leniently(body, schema)
     check(body, schema)
@@ -56,21 +63,45 @@ def _leniently(body: JSON, schema: Schema) -> tuple[JSON, Schema]:
     return {k: v for k, v in body.items() if k in properties}, schema
 
 
-def _has_lone_surrogate(value: object) -> bool:
-    pending = [value]
+async def _bounded_body(request: Request) -> bytes:
+    """The body, up to JSON_BODY_MAX bytes; past that, the rest is read and dropped, then 413.
+
+    Read to the end anyway: answering mid-body resets a client still sending, and SDKs retry a reset."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size <= JSON_BODY_MAX:
+            chunks.append(chunk)
+    if size > JSON_BODY_MAX:
+        raise ApiError(413, f"Request body too large: {size:,} bytes; the maximum for a JSON body is "
+                            f"{JSON_BODY_MAX:,} bytes.", code="request_too_large")
+    return b"".join(chunks)
+
+
+def check_storable(body: Any) -> None:
+    """Every string (keys too) is valid Unicode and nothing nests past MAX_DEPTH: a value that cannot be
+    written back as UTF-8 JSON, once stored, would fail every later list."""
+    pending: list[tuple[Any, int]] = [(body, 0)]
     while pending:
-        item = pending.pop()
-        if isinstance(item, str):
-            try:
-                item.encode("utf-8")
-            except UnicodeEncodeError:
-                return True
-        elif isinstance(item, dict):
-            pending.extend(item.keys())
-            pending.extend(item.values())
-        elif isinstance(item, list):
-            pending.extend(item)
-    return False
+        value, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            raise ApiError(400, f"The request body nests deeper than {MAX_DEPTH} levels.", code="invalid_type")
+        if isinstance(value, str):
+            _check_text(value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                _check_text(key)
+                pending.append((item, depth + 1))
+        elif isinstance(value, list):
+            pending.extend((item, depth + 1) for item in value)
+
+
+def _check_text(text: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, sent as a \ud800 escape
+        raise ApiError(400, _UNPARSEABLE + " A string holds a lone surrogate (invalid Unicode).") from None
 
 
 def touched(previous: int) -> int:

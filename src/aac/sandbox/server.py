@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from aac import limits
 from aac.sandbox.app import Gate, create_app
@@ -19,6 +20,7 @@ from aac.sandbox.store import Store
 
 _START_TIMEOUT_S = 10.0
 _STOP_TIMEOUT_S = 5.0
+HEADER_TIMEOUT_S = 5.0  # a request's headers arrive whole within this, or the connection is closed
 
 
 class _BackgroundServer(uvicorn.Server):
@@ -72,11 +74,51 @@ class RunningSandbox:
         self.gate.requests = 0
 
 
+class _HeaderDeadline(H11Protocol):
+    """h11 with a deadline on request headers: a client that trickles them (or sends nothing) is cut off
+    after HEADER_TIMEOUT_S, so a few thousand slow connections cannot hold every file descriptor."""
+
+    _deadline: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self._awaiting_headers():
+            self._arm()
+        else:
+            self._disarm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def _awaiting_headers(self) -> bool:
+        return self.cycle is None or self.cycle.response_complete
+
+    def _arm(self) -> None:
+        if self._deadline is None:
+            self._deadline = self.loop.call_later(HEADER_TIMEOUT_S, self._expire)
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _expire(self) -> None:
+        self._deadline = None
+        if self._awaiting_headers() and not self.transport.is_closing():
+            self.transport.close()
+
+
 def _config(gate: Gate, host: str, port: int, log_level: str = "warning") -> uvicorn.Config:
     return uvicorn.Config(
         gate,
         host=host,
         port=port,
+        http=_HeaderDeadline,
         lifespan="off",
         log_level=log_level,
         access_log=False,

@@ -44,6 +44,20 @@ def new_id(prefix: str, length: int = 24) -> str:
     return prefix + "".join(secrets.choice(_ALPHABET) for _ in range(length))
 
 
+class Unstorable(ValueError):
+    """An object that could not be written back as JSON (a lone surrogate, NaN): never stored."""
+
+
+def _encode(obj: JSON) -> str:
+    """The stored form; raises Unstorable rather than store what every later read would fail on."""
+    try:
+        text = json.dumps(obj, allow_nan=False, ensure_ascii=False)
+        text.encode("utf-8")
+    except (ValueError, UnicodeEncodeError) as exc:
+        raise Unstorable(str(exc)) from None
+    return text
+
+
 @dataclass(frozen=True)
 class Page:
     """One page of a list, in the requested order."""
@@ -103,7 +117,7 @@ class Store:
             )
             self._conn.execute(
                 "INSERT INTO objects (kind, parent, id, body) VALUES (?, ?, ?, ?)",
-                (kind, parent, obj["id"], json.dumps(obj)),
+                (kind, parent, obj["id"], _encode(obj)),
             )
 
     def get(self, kind: str, obj_id: str, parent: str = "") -> JSON | None:
@@ -117,7 +131,7 @@ class Store:
         with self._lock:
             self._conn.execute(
                 "UPDATE objects SET body=? WHERE kind=? AND parent=? AND id=? AND deleted=0",
-                (json.dumps(obj), kind, parent, obj["id"]),
+                (_encode(obj), kind, parent, obj["id"]),
             )
 
     def delete(self, kind: str, obj_id: str, parent: str = "") -> bool:
