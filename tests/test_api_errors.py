@@ -51,3 +51,18 @@ def test_a_connection_error_names_the_server() -> None:
     request = httpx.Request("GET", f"{BASE}/files")
     error = translate(openai.APIConnectionError(request=request), "listing files")
     assert error.message == f"cannot reach {BASE} (listing files)"
+
+
+def test_a_400_that_says_not_found_reads_as_gone() -> None:
+    error = translate(status_error(400, "/vector_stores/vs_1", "Vector_store 'vs_1' not found"), "reading vs_1")
+    assert error.message == "reading vs_1 failed: Vector_store 'vs_1' not found (HTTP 400: not found)"
+    assert "run `aac plan`" in (error.hint or "")
+
+
+def test_a_bare_error_body_still_gives_the_servers_words() -> None:
+    request = httpx.Request("POST", f"{BASE}/vector_stores/vs_1/file_batches")
+    response = httpx.Response(400, json={"detail": "body.file_ids: Field required"}, request=request)
+    exc = openai.OpenAI(api_key="k", base_url=BASE)._make_status_error(
+        "Error code: 400", body={"detail": "body.file_ids: Field required"}, response=response)
+    error = translate(exc, "attaching 2 files")
+    assert error.message == "attaching 2 files failed with HTTP 400: body.file_ids: Field required"

@@ -334,6 +334,19 @@ def test_this_stacks_own_upload_named_by_id_compares_by_content_and_is_kept() ->
     assert actions(plan_for(desired, live)) == {}
 
 
+def test_a_store_listed_short_of_its_own_count_is_neither_attached_to_nor_detached_from() -> None:
+    snapshot = applied_snapshot(state(kb(files=("kb/faq.md",)), kb2()), HASHES)
+    snapshot["unread"] = {"vs_kb": 3}  # its file_counts said 4; the listing returned 1
+
+    plan = plan_for(state(kb(), kb2(files=())), snapshot)
+
+    assert actions(plan) == {"vector_store_file.kb2/kb2/notes.md": ("delete", ()),
+                             "file.kb/guide.md": ("create", ()), "file.kb2/notes.md": ("delete", ())}
+    assert plan.warnings == ("vector_store.kb (vs_kb): the server listed 1 of its 4 files, an incomplete read, so "
+                             "this plan neither attaches nor detaches its files; plan again, and see the README's "
+                             "compatibility table if it persists",)
+
+
 # --- a target without the Assistants API: assistants are configuration ------------------
 
 

@@ -18,6 +18,7 @@ from aac.identity import hash_files, tags, upload_filename
 from aac.live import read_live
 from aac.manifest import require_valid
 from aac.output import Output
+from aac.resources import LiveVectorStore
 from aac.sandbox.server import RunningSandbox, serve_in_background
 from aac.stack import Stack, Target, load_stack
 from plan_helpers import apply_with_sdk
@@ -48,7 +49,8 @@ def example_stack(tmp_path: Path) -> Stack:
 def test_the_reader_cannot_write() -> None:
     public = {name for name in dir(Reader) if not name.startswith("_")}
     # `search` is a POST, but one that changes nothing (retrieval checks).
-    assert public == {"assistants", "vector_stores", "vector_store_files", "files", "search", "requests", "base_url"}
+    assert public == {"assistants", "vector_stores", "vector_store_files", "files", "search", "requests", "base_url",
+                      "reserved_metadata", "note"}
 
 
 def test_a_plan_right_after_writing_the_example_stack_through_the_sdk_is_empty(
@@ -93,3 +95,30 @@ def test_an_unreachable_target_is_one_clear_error() -> None:
         read_live(api.reader(), "demo")
     assert raised.value.message.startswith(f"cannot reach {base_url}")
     assert "base_url" in (raised.value.hint or "")
+
+
+def _store_of(client: openai.OpenAI, files: int) -> str:
+    """A store of this stack with `files` attachments, all attached in one call (one created_at second or two)."""
+    store = client.vector_stores.create(name="kb", metadata=tags("demo", "kb", "sha256:0"))
+    ids = [client.files.create(file=(f"{i}.md", b"x"), purpose="assistants").id for i in range(files)]
+    client.vector_stores.file_batches.create_and_poll(store.id, file_ids=ids)
+    return store.id
+
+
+def _live_store_of(files: int) -> LiveVectorStore:
+    """Read back, as the planner does, a store of `files` attachments on a llama-stack-like server."""
+    with serve_in_background(":memory:", index_delay_ms=0, profile="llama-stack") as sandbox, \
+            openai.OpenAI(base_url=sandbox.base_url, api_key="sk-test", max_retries=2) as client, \
+            api_for(sandbox) as api:
+        _store_of(client, files)
+        return read_live(api.reader(), "demo").vector_stores["kb"]
+
+
+def test_a_cursor_that_drops_files_is_read_again_the_other_way_and_merged() -> None:
+    store = _live_store_of(101)
+    assert len(store.files) == 101 and store.unread == 0
+
+
+def test_a_listing_short_of_the_stores_own_count_is_an_incomplete_read() -> None:
+    store = _live_store_of(250)
+    assert len(store.files) < 250 and store.unread == 250 - len(store.files)

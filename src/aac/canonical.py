@@ -9,12 +9,14 @@ Field names are the manifest's (`display_name`, not the API's `name`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from aac.identity import is_protected
 from aac.resources import (
     ATTR_SHA256,
+    SERVER_METADATA,
+    TAG_SERVER_KEYS,
     TAGS,
     AssistantSpec,
     LiveAssistant,
@@ -92,8 +94,22 @@ def canonical_chunking(value: Any) -> Any:
     return value
 
 
-def user_metadata(metadata: Mapping[str, Any] | None) -> dict[str, str]:
-    return {k: str(v) for k, v in sorted((metadata or {}).items()) if k not in TAGS}
+def recorded_server_keys(metadata: Mapping[str, Any] | None) -> set[str]:
+    """The keys aac recorded as the server's on this object (TAG_SERVER_KEYS), and that tag itself."""
+    recorded = str((metadata or {}).get(TAG_SERVER_KEYS) or "")
+    return {TAG_SERVER_KEYS, *(k for k in recorded.split(",") if k)} if recorded else set()
+
+
+def user_metadata(metadata: Mapping[str, Any] | None, reserved: Collection[str] = SERVER_METADATA) -> dict[str, str]:
+    """The user's keys: neither aac's tags nor the server's own (`reserved`, and those recorded on it)."""
+    server = set(reserved) | recorded_server_keys(metadata)
+    return {k: str(v) for k, v in sorted((metadata or {}).items()) if k not in TAGS and k not in server}
+
+
+def server_metadata(metadata: Mapping[str, Any] | None, reserved: Collection[str] = SERVER_METADATA) -> dict[str, str]:
+    """The server's own keys of an object's metadata, which every update sends back unchanged."""
+    server = set(reserved) | recorded_server_keys(metadata)
+    return {k: str(v) for k, v in (metadata or {}).items() if k in server}
 
 
 def _sampling(value: float | None) -> float:
@@ -138,7 +154,7 @@ def canonical_live_assistant(live: LiveAssistant, state: LiveState) -> JSON:
         "temperature": _sampling(raw.get("temperature")),
         "top_p": _sampling(raw.get("top_p")),
         "response_format": canonical_response_format(raw.get("response_format")),
-        "metadata": user_metadata(raw.get("metadata")),
+        "metadata": user_metadata(raw.get("metadata"), state.reserved_metadata),
         "protect": is_protected(raw.get("metadata")),
     })
 
@@ -162,7 +178,7 @@ def canonical_live_vector_store(live: LiveVectorStore, state: LiveState | None =
         "display_name": raw.get("name"),
         "chunking_strategy": live_chunking(live),
         "expires_after": _drop_none(expires) if isinstance(expires, Mapping) else None,
-        "metadata": user_metadata(raw.get("metadata")),
+        "metadata": user_metadata(raw.get("metadata"), state.reserved_metadata if state else SERVER_METADATA),
         "protect": is_protected(raw.get("metadata")),
     })
 

@@ -16,6 +16,7 @@ from aac import __version__
 from aac.errors import AacError
 from aac.invocation import Invocation
 from aac.output import Output
+from aac.sandbox.profiles import PROFILES
 from aac.stack import find_root
 
 
@@ -239,6 +240,8 @@ def sandbox() -> None:
 @click.option(
     "--no-agents", is_flag=True, help="Answer 404 on /v1/agents and /v1/vaults, as a target without the Agents beta."
 )
+@click.option("--profile", type=click.Choice(list(PROFILES)), default="openai", show_default=True,
+              help="Answer as this server does (its documented differences from OpenAI).")
 @click.option("--allow-remote", is_flag=True, help="Allow a host other than loopback.")
 @click.pass_context
 def serve(ctx: click.Context, **options: Any) -> None:

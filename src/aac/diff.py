@@ -259,6 +259,7 @@ def diff(desired: DesiredState, hashes: Mapping[str, str], live: LiveState, *, t
     sizes = {path: local.size for path, local in desired.files.items()}
     text_sizes = TextSizes(desired.files)
     attachments, storage_after = attachment_changes(_store_files(d, stores), hashes, text_sizes, live)
+    attachments = _without_unread_stores(d, stores, attachments)
     referenced, known_paths = uploads_in_use(live)
     keep = {**kept_foreign(d, {hashes[p] for p in wanted_paths}), **kept_by_id(d), **kept_shas(d)}
     files, freed = file_changes(desired.stack, wanted_paths, hashes, sizes, live, keep=keep,
@@ -284,6 +285,20 @@ def _refuse_protected_rebuilds(d: _Diff, changes: Iterable[Change]) -> list[Chan
                                              f"{change.kind.replace('_', ' ')}")
         result.append(change)
     return result
+
+
+def _without_unread_stores(d: _Diff, stores: list[Change], attachments: list[Change]) -> list[Change]:
+    """A store whose listing fell short of its own file_counts is not touched file by file: attaching
+    what seems missing would duplicate, detaching what seems extra would drop (an incomplete read)."""
+    rebuilt = {c.name for c in stores if c.action in (Action.REPLACE, Action.DELETE)}
+    short = {key: live for key, live in d.live.vector_stores.items() if live.unread and key not in rebuilt}
+    for key, live in sorted(short.items()):
+        listed = len(live.files)
+        d.warnings.append(f"{VECTOR_STORE}.{key} ({live.id}): the server listed {listed} of its "
+                          f"{listed + live.unread} files, an incomplete read, so this plan neither attaches nor "
+                          "detaches its files; plan again, and see the README's compatibility table if it persists")
+    return [c for c in attachments
+            if c.action is Action.NOOP or str((c.after or c.before or {}).get("vector_store")) not in short]
 
 
 def _wanted_paths(d: _Diff) -> set[str]:

@@ -20,6 +20,7 @@ from aac.errors import AacError
 from aac.identity import matches_size, owner_of, parse_upload_filename
 from aac.resources import (
     ASSISTANT,
+    SERVER_METADATA,
     VECTOR_STORE,
     LiveAssistant,
     LiveFile,
@@ -35,27 +36,53 @@ def read_live(reader: Reader, stack: str, *, parallelism: int = 8) -> LiveState:
     """Everything this stack owns on the target, read in pages (no GET per object)."""
     start = reader.requests
     snapshot = read_snapshot(reader, stack, parallelism=parallelism)
-    return replace(index_live(snapshot, stack), requests=reader.requests - start)
+    return replace(index_live(snapshot, stack, reader.reserved_metadata), requests=reader.requests - start)
 
 
-def read_snapshot(reader: Reader, stack: str, *, parallelism: int = 8) -> Snapshot:
-    """The three collections concurrently, then the files of each of this stack's stores."""
+def read_snapshot(reader: Reader, stack: str, *, parallelism: int = 8,
+                  known_files: Mapping[str, list[dict[str, Any]]] | None = None) -> Snapshot:
+    """The three collections concurrently, then the files of each of this stack's stores
+    (except those in `known_files`, by store id: an apply's read-back rereads only what it touched)."""
+    known = known_files or {}
     pool = ThreadPoolExecutor(max_workers=max(1, parallelism))
     try:
         assistants = pool.submit(_assistants_or_none, reader)
         stores = pool.submit(reader.vector_stores)
         files = pool.submit(reader.files, "assistants")
-        owned = [vs["id"] for vs in stores.result() if _owned_by(vs, stack)]
-        vs_files = dict(zip(owned, pool.map(reader.vector_store_files, owned), strict=True))
+        owned = [vs for vs in stores.result() if _owned_by(vs, stack) and vs["id"] not in known]
+        listed = pool.map(lambda vs: _store_files(reader, vs), owned)
+        vs_files = {vs["id"]: files for vs, files in zip(owned, listed, strict=True)}
+        unread = {vs["id"]: _total(vs) - len(vs_files[vs["id"]]) for vs in owned}
+        vs_files.update({vs_id: list(raws) for vs_id, raws in known.items()})
         return {
             "assistants": assistants.result(),
             "vector_stores": stores.result(),
             "vector_store_files": vs_files,
             "files": files.result(),
+            "unread": {vs_id: count for vs_id, count in unread.items() if count > 0},
         }
     finally:
         # On an error or Ctrl-C, requests in flight finish; queued ones are never sent.
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _total(raw: Mapping[str, Any]) -> int:
+    counts = raw.get("file_counts")
+    total = counts.get("total") if isinstance(counts, Mapping) else None
+    return total if isinstance(total, int) else 0
+
+
+def _store_files(reader: Reader, raw: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A store's files; a listing short of the store's own `file_counts.total` is read again in the
+    other order and merged: llama-stack's `after` cursor skips files sharing a `created_at` second,
+    and the two orders skip different ones."""
+    files = reader.vector_store_files(raw["id"])
+    if len(files) >= _total(raw):
+        return files
+    merged = {f["id"]: f for f in (*files, *reader.vector_store_files(raw["id"], order="asc"))}
+    reader.note(f"detected: the server listed {len(files)} of the {_total(raw)} files of vector store "
+                f"{raw['id']}; listed again oldest first, {len(merged)} in all")
+    return list(merged.values())
 
 
 def _assistants_or_none(reader: Reader) -> list[dict[str, Any]] | None:
@@ -70,19 +97,22 @@ def _owned_by(raw: Mapping[str, Any], stack: str) -> bool:
     return owner is not None and owner[0] == stack
 
 
-def index_live(snapshot: Mapping[str, Any], stack: str) -> LiveState:
+def index_live(snapshot: Mapping[str, Any], stack: str,
+               reserved: frozenset[str] = frozenset(SERVER_METADATA)) -> LiveState:
     """Keep what carries this stack's tags, keyed like the manifests; count the rest."""
     raw_assistants = snapshot.get("assistants")
     assistants, foreign_assistants = _index(raw_assistants or [], stack, ASSISTANT)
     stores, foreign_stores = _index(snapshot.get("vector_stores") or [], stack, VECTOR_STORE)
     vs_files = snapshot.get("vector_store_files") or {}
+    unread = snapshot.get("unread") or {}
     files, foreign_files = _files(snapshot.get("files") or [], stack)
     foreign_store_ids = tuple(str(raw["id"]) for raw in snapshot.get("vector_stores") or []
                               if not _owned_by(raw, stack))
     return LiveState(
         assistants={key: LiveAssistant(id=raw["id"], key=key, raw=raw) for key, raw in assistants.items()},
         vector_stores={
-            key: LiveVectorStore(id=raw["id"], key=key, raw=raw, files=_attachments(vs_files.get(raw["id"], [])))
+            key: LiveVectorStore(id=raw["id"], key=key, raw=raw, files=_attachments(vs_files.get(raw["id"], [])),
+                                 unread=int(unread.get(raw["id"], 0)))
             for key, raw in stores.items()
         },
         files=files,
@@ -91,6 +121,7 @@ def index_live(snapshot: Mapping[str, Any], stack: str) -> LiveState:
         foreign_store_ids=foreign_store_ids,
         foreign_uses=_foreign_uses(raw_assistants or [], {i: vs_files[i] for i in foreign_store_ids if i in vs_files},
                                    stack),
+        reserved_metadata=reserved,
     )
 
 

@@ -27,6 +27,15 @@ TAG_SPEC = "aac-spec"  # "sha256:<hex>" of the canonical spec last applied, writ
 TAG_PROTECT = "aac-protect"  # "true" when the manifest says `protect: true`; survives the manifest's removal
 TAGS = (TAG_MANAGED_BY, TAG_STACK, TAG_KEY, TAG_SPEC, TAG_PROTECT)
 
+# Metadata keys llama-stack and ogx write into every vector store themselves, and need to index
+# into it: the server's, kept on every update, never a change, drift or import. A target's
+# `reserved_metadata` in aac.yaml adds more.
+SERVER_METADATA = ("provider_id", "provider_vector_store_id", "embedding_model", "embedding_dimension")
+# Where aac records other keys a server added to an object it had just created ("k1,k2"), so every
+# later run knows them as the server's too. Written only on such servers, so it takes none of the
+# user's 11 keys on OpenAI.
+TAG_SERVER_KEYS = "aac-server-keys"
+
 # Attributes written on every vector-store file the stack attaches.
 ATTR_SHA256 = "aac-sha256"
 ATTR_PATH = "aac-path"
@@ -140,6 +149,7 @@ class LiveVectorStore:
     key: str
     raw: Mapping[str, Any]  # the API object as returned
     files: tuple[LiveVectorStoreFile, ...] = ()
+    unread: int = 0  # files its own file_counts.total has that its listing did not return (an incomplete read)
 
 
 @dataclass(frozen=True)
@@ -161,3 +171,4 @@ class LiveState:
     foreign_store_ids: tuple[str, ...] = ()  # vector stores other stacks or nobody own
     foreign_uses: Mapping[str, str] = field(default_factory=dict)  # upload id -> an object not ours that uses it
     requests: int = 0  # API requests made to read it
+    reserved_metadata: frozenset[str] = frozenset(SERVER_METADATA)  # the server's metadata keys

@@ -17,7 +17,7 @@ STACK_FILE = "aac.yaml"
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
 TARGET_TYPES = ("sandbox", "openai")
 STACK_KEYS = ("stack", "manifests", "default_target", "targets")
-TARGET_KEYS = ("type", "path", "base_url", "api_key_env", "organization", "project")
+TARGET_KEYS = ("type", "path", "base_url", "api_key_env", "organization", "project", "reserved_metadata")
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -30,6 +30,7 @@ class Target:
     api_key_env: str | None = None  # the NAME of the variable holding the key; a key never sits in a file
     organization: str | None = None
     project: str | None = None
+    reserved_metadata: tuple[str, ...] = ()  # metadata keys the server owns, beyond the ones aac knows
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,10 @@ def _target(name: str, value: Any, error: Any) -> Target | None:
               "remove it, and name the variable that holds it instead: `api_key_env: OPENAI_API_KEY`", "api_key")
         return None
     _unknown_keys(value, TARGET_KEYS, (), f"target {name!r}", lambda key, msg, hint: error(msg, hint, *key))
-    for key in TARGET_KEYS[1:]:
+    reserved = _reserved(name, value, error)
+    if reserved is None:
+        return None
+    for key in TARGET_KEYS[1:-1]:
         if key in value and not isinstance(value[key], str):
             error(f"target {name!r}: `{key}` must be a string", "quote the value", key)
             return None
@@ -185,7 +189,19 @@ def _target(name: str, value: Any, error: Any) -> Target | None:
         api_key_env=env or ("OPENAI_API_KEY" if kind == "openai" else None),
         organization=value.get("organization"),
         project=value.get("project"),
+        reserved_metadata=reserved,
     )
+
+
+def _reserved(name: str, value: dict[str, Any], error: Any) -> tuple[str, ...] | None:
+    """The metadata keys the target's server writes itself; None (after an error) when not a list of keys."""
+    reserved = value.get("reserved_metadata", [])
+    if isinstance(reserved, list) and all(isinstance(k, str) and k for k in reserved):
+        return tuple(reserved)
+    error(f"target {name!r}: `reserved_metadata` must be a list of metadata keys",
+          "write the keys the server adds to objects itself, for example `reserved_metadata: [provider_id]`",
+          "reserved_metadata")
+    return None
 
 
 def url_problem(url: str) -> str | None:

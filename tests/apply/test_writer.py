@@ -133,3 +133,52 @@ def test_retry_after_reads_the_servers_delay(headers: dict[str, str], seconds: f
     from aac.api.writer import retry_after
 
     assert retry_after(_rate_limited(headers)) == seconds
+
+
+@pytest.mark.parametrize("profile", ["llama-stack", "ogx"])
+def test_a_delete_retried_after_a_lost_answer_is_done_where_gone_is_a_400(profile: str) -> None:
+    from aac.sandbox.server import serve_in_background
+
+    with serve_in_background(":memory:", index_delay_ms=0, profile=profile) as server, \
+            openai.OpenAI(base_url=server.base_url, api_key="sk-test") as client:
+        store = client.vector_stores.create(name="kb")
+        upload = client.files.create(file=("a.md", b"# a\n"), purpose="assistants")
+        client.vector_stores.files.create_and_poll(file_id=upload.id, vector_store_id=store.id)
+        transport = LoseFirstAnswer({("DELETE", f"/v1/vector_stores/{store.id}/files/{upload.id}"),
+                                     ("DELETE", f"/v1/vector_stores/{store.id}")})
+        sdk = openai.OpenAI(base_url=server.base_url, api_key="sk-test",
+                            http_client=openai.DefaultHttpxClient(transport=transport))
+        writer = Writer(Api(sdk=sdk, target=Target("test", "openai"), log=RequestLog(Output())), "demo")
+
+        writer.detach(store.id, upload.id)
+        writer.delete_vector_store(store.id)
+
+        assert transport.sent.count(("DELETE", f"/v1/vector_stores/{store.id}")) == 2  # the retry met a 400
+        assert not client.vector_stores.list().data
+        sdk.close()
+
+
+def test_where_files_batches_are_ignored_files_sharing_attributes_go_by_id_and_the_rest_one_by_one() -> None:
+    from aac.sandbox.server import serve_in_background
+
+    with serve_in_background(":memory:", index_delay_ms=0, profile="ogx") as server, \
+            openai.OpenAI(base_url=server.base_url, api_key="sk-test") as client:
+        store = client.vector_stores.create(name="kb")
+        a, b, c = (client.files.create(file=(f"{n}.md", b"# x\n"), purpose="assistants").id for n in "abc")
+        transport = LoseFirstAnswer(set())
+        sdk = openai.OpenAI(base_url=server.base_url, api_key="sk-test",
+                            http_client=openai.DefaultHttpxClient(transport=transport))
+        writer = Writer(Api(sdk=sdk, target=Target("test", "openai"), log=RequestLog(Output())), "demo")
+
+        writer.attach(store.id, [{"file_id": a, "attributes": {"team": "x"}},
+                                 {"file_id": b, "attributes": {"team": "x"}},
+                                 {"file_id": c, "attributes": {"team": "y"}}])
+        writer.attach(store.id, [{"file_id": a, "attributes": {"team": "z"}}])  # learnt: no batch tried
+
+        attached = {f.id: f.attributes for f in client.vector_stores.files.list(store.id)}
+        assert attached == {a: {"team": "z"}, b: {"team": "x"}, c: {"team": "y"}}
+        assert transport.sent == [("POST", f"/v1/vector_stores/{store.id}/file_batches"),  # ignored
+                                  ("POST", f"/v1/vector_stores/{store.id}/file_batches"),  # a and b by id
+                                  ("POST", f"/v1/vector_stores/{store.id}/files"),  # c
+                                  ("POST", f"/v1/vector_stores/{store.id}/files")]  # a again
+        sdk.close()

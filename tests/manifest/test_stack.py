@@ -81,3 +81,12 @@ def test_a_missing_manifests_folder(repo: Repo) -> None:
     result = repo.validate()
     assert result.code == 1
     assert "the manifests folder 'nowhere' does not exist" in result.err
+
+
+def test_reserved_metadata_must_be_a_list_of_keys(repo: Repo) -> None:
+    repo.write("aac.yaml", "stack: test\ntargets:\n  ogx:\n    type: openai\n    reserved_metadata: provider_id\n")
+    result = repo.validate()
+    assert result.code == 1
+    assert "aac.yaml:5: error: target 'ogx': `reserved_metadata` must be a list of metadata keys" in result.err
+    repo.write("aac.yaml", "stack: test\ntargets:\n  ogx: {type: openai, reserved_metadata: [region]}\n")
+    assert "reserved_metadata" not in repo.validate().err

@@ -64,3 +64,28 @@ def test_a_busy_port_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> Non
     err = capsys.readouterr().err
     assert f"cannot serve on 127.0.0.1:{port}" in err
     assert "--port" in err
+
+
+def test_serve_answers_as_the_profile_it_is_given(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "aac", "-C", str(tmp_path), "sandbox", "serve", "--port", "0",
+               "--db", ":memory:", "--profile", "llama-stack"]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env={**os.environ, "NO_COLOR": "1"})
+    deadline = threading.Timer(30, process.kill)
+    deadline.start()
+    try:
+        assert process.stderr is not None
+        first = process.stderr.readline()
+        assert "answering as llama-stack does" in first
+        match = re.search(r"sandbox serving at (http://127\.0\.0\.1:\d+/v1)", first)
+        assert match, first
+        with openai.OpenAI(base_url=match.group(1), api_key="anything", max_retries=0) as client, \
+                pytest.raises(openai.BadRequestError, match="not found"):
+            client.vector_stores.retrieve("vs_gone")
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=10)
+    finally:
+        deadline.cancel()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0

@@ -35,11 +35,21 @@ def _base_url(exc: openai.APIError) -> str:
     return f"{url.scheme}://{url.host}{port}{prefix}"
 
 
-def _api_message(exc: openai.APIError) -> str:
+def api_message(exc: openai.APIError) -> str:
+    """The server's own words: OpenAI's `error.message`, or a bare `message` / `detail` (FastAPI servers)."""
     body = exc.body
-    if isinstance(body, dict) and isinstance(body.get("message"), str):
-        return str(body["message"])
+    if isinstance(body, dict):
+        for key in ("message", "detail"):
+            if isinstance(body.get(key), str):
+                return str(body[key])
     return exc.message
+
+
+def is_not_found(exc: BaseException | None) -> bool:
+    """A 404, or a 400 that says "not found": llama-stack and ogx answer a missing object so."""
+    if isinstance(exc, openai.NotFoundError):
+        return True
+    return isinstance(exc, openai.BadRequestError) and "not found" in api_message(exc).lower()
 
 
 def is_assistants_collection(exc: openai.APIError) -> bool:
@@ -73,7 +83,7 @@ def translate(exc: Exception, what: str, *, key_env: str | None = None) -> AacEr
 
 def _status_error(exc: openai.APIStatusError, what: str, base: str, key_env: str | None) -> AacError:
     status = exc.status_code
-    message = _api_message(exc)
+    message = api_message(exc)
     if status == 401:
         var = f"${key_env}" if key_env else "the target's key variable"
         return AacError(
@@ -91,6 +101,9 @@ def _status_error(exc: openai.APIStatusError, what: str, base: str, key_env: str
     if status == 404 and not isinstance(exc.body, dict):  # no API error body: not an OpenAI-style server
         return AacError(f"{base} has no {exc.request.url.path} ({what}: HTTP 404)",
                         "check the target's base_url in aac.yaml; OpenAI's is https://api.openai.com/v1")
+    if status == 404 or is_not_found(exc):  # llama-stack and ogx say 400 "... not found"
+        return AacError(f"{what} failed: {message} (HTTP {status}: not found)",
+                        "it is gone from the target (deleted outside aac?); run `aac plan` to see what is live")
     if status == 429:
         return AacError(
             f"{base} is rate limiting {what}, still after retries: {message}",

@@ -8,12 +8,13 @@ not objects.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import openai
 
 from aac.api.errors import not_the_api
 from aac.limits import FILES_LIST_LIMIT, LIST_LIMIT
+from aac.resources import SERVER_METADATA
 
 if TYPE_CHECKING:
     from aac.api.connect import Api
@@ -34,6 +35,15 @@ class Reader:
     def base_url(self) -> str:
         return self._api.base_url
 
+    def note(self, text: str) -> None:
+        """Say what reading found out about the server (shown with --debug)."""
+        self._api.log.out.log(text)
+
+    @property
+    def reserved_metadata(self) -> frozenset[str]:
+        """Metadata keys the server owns: the ones aac knows, and the target's `reserved_metadata`."""
+        return frozenset(SERVER_METADATA) | frozenset(self._api.target.reserved_metadata)
+
     def assistants(self) -> list[dict[str, Any]]:
         """Every assistant; raises AssistantsUnavailable where /assistants answers 404."""
         pages = self._api.sdk.beta.assistants.with_raw_response
@@ -43,11 +53,11 @@ class Reader:
         pages = self._api.sdk.vector_stores.with_raw_response
         return self._all("listing vector stores", lambda after: pages.list(limit=PAGE, after=after))
 
-    def vector_store_files(self, vs_id: str) -> list[dict[str, Any]]:
+    def vector_store_files(self, vs_id: str, order: Literal["asc", "desc"] = "desc") -> list[dict[str, Any]]:
         pages = self._api.sdk.vector_stores.files.with_raw_response
         return self._all(
             f"listing the files of vector store {vs_id}",
-            lambda after: pages.list(vs_id, limit=PAGE, after=after),
+            lambda after: pages.list(vs_id, limit=PAGE, after=after, order=order),
         )
 
     def files(self, purpose: str = "assistants") -> list[dict[str, Any]]:

@@ -16,14 +16,17 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, TypeVar, cast
+from typing import IO, Any, Literal, TypeVar, cast
 
 import openai
 
+from aac.api.attach import BatchSupport
 from aac.api.connect import Api
 from aac.api.counting import CountingReader
+from aac.api.errors import is_not_found
 from aac.errors import AacError
 from aac.identity import owner_of
+from aac.resources import TAG_SERVER_KEYS
 
 T = TypeVar("T")
 JSON = dict[str, Any]
@@ -107,13 +110,18 @@ class Writer:
         *,
         policy: RetryPolicy | None = None,
         cancel: threading.Event | None = None,
+        parallelism: int = 4,
     ) -> None:
         self.api = api
         self.sdk = api.sdk.with_options(max_retries=0)
         self.stack = stack
         self.policy = policy or RetryPolicy()
         self.cancel = cancel or threading.Event()
+        self.parallelism = parallelism
+        self.batches = BatchSupport(api.log.out)
+        self.server_keys: set[str] = set()  # metadata keys the server added to objects this writer created
         self._random = random.Random()
+        self._lock = threading.Lock()
 
     # -- the retry loop ------------------------------------------------------------------
 
@@ -165,7 +173,7 @@ class Writer:
         try:
             self.call(what, send)
         except AacError as exc:
-            if not isinstance(exc.__cause__, openai.NotFoundError):
+            if not is_not_found(exc.__cause__):
                 raise
 
     # -- files ---------------------------------------------------------------------------
@@ -226,11 +234,31 @@ class Writer:
 
     def create_vector_store(self, key: str, params: JSON) -> Any:
         """Create with the tags in `params["metadata"]`, so a lost answer is found by its key."""
-        return self.call(
+        store = self.call(
             f"creating vector store {key}",
             lambda: self.sdk.vector_stores.create(**params),
             lambda: self._find_store(key),
         )
+        record = self._learn_server_keys(f"vector_store.{key}", params, store.metadata)
+        return self.update_vector_store(store.id, {"metadata": record}) if record else store
+
+    def _learn_server_keys(self, address: str, params: JSON, metadata: Mapping[str, Any] | None) -> JSON | None:
+        """Keys the server added to an object just created, that no manifest declared, are the server's.
+
+        Those aac does not know yet are recorded on the object (TAG_SERVER_KEYS): the metadata to
+        write for that is returned, else None.
+        """
+        added = sorted(set(metadata or {}) - set(params.get("metadata") or {}))
+        if not added:
+            return None
+        self.api.log.out.log(f"detected: the server added metadata {added} to {address}; aac keeps them")
+        with self._lock:
+            self.server_keys.update(added)
+        unknown = [k for k in added if k not in self.api.reader().reserved_metadata]
+        if not unknown:
+            return None
+        self.api.log.out.log(f"recording {unknown} as the server's in {address}'s `{TAG_SERVER_KEYS}` tag")
+        return {**dict(metadata or {}), TAG_SERVER_KEYS: ",".join(unknown)}
 
     def update_vector_store(self, store_id: str, params: JSON) -> Any:
         return self.call(f"updating vector store {store_id}", lambda: self.sdk.vector_stores.update(store_id, **params))
@@ -244,13 +272,13 @@ class Writer:
         """Attach files (`{file_id, attributes, chunking_strategy?}`) in batches of up to 2,000.
 
         Attaching a file a store already holds re-indexes it, so a retried batch is harmless.
+        Where the server refuses `files` batches (llama-stack: 400) or ignores them (ogx:
+        `completed` with nothing attached), this and every later attach falls back (attach.py).
         """
         for start in range(0, len(files), BATCH_MAX):
             chunk = files[start : start + BATCH_MAX]
-            self.call(
-                f"attaching {len(chunk)} files to vector store {store_id}",
-                lambda chunk=chunk: self.sdk.vector_stores.file_batches.create(store_id, files=chunk),  # type: ignore[misc]
-            )
+            if self.batches.works is False or not self.batches.send(self, store_id, chunk):
+                self.batches.attach_without(self, store_id, chunk)
 
     def update_attributes(self, store_id: str, file_id: str, attributes: JSON) -> None:
         self.call(
@@ -276,14 +304,17 @@ class Writer:
             after = None
         return raw.parse(), after
 
-    def store_files(self, store_id: str, status: str | None = None) -> list[Any]:
-        """The files of a vector store, optionally only those with one status."""
-        def send() -> list[Any]:
-            if status is None:
-                return list(self.sdk.vector_stores.files.list(store_id, limit=100))
-            return list(self.sdk.vector_stores.files.list(store_id, limit=100, filter=status))  # type: ignore[arg-type]
+    def store_files(self, store_id: str, total: int = 0) -> list[Any]:
+        """The files of a vector store; a listing short of `total` (the store's own count) is read
+        again in the other order and merged, as aac.live does (llama-stack's lossy cursor)."""
+        def send(order: Literal["asc", "desc"]) -> list[Any]:
+            return list(self.sdk.vector_stores.files.list(store_id, limit=100, order=order))
 
-        return self.call(f"listing the files of vector store {store_id}", send)
+        what = f"listing the files of vector store {store_id}"
+        files = self.call(what, lambda: send("desc"))
+        if len(files) >= total:
+            return files
+        return list({f.id: f for f in (*files, *self.call(what, lambda: send("asc")))}.values())
 
     # -- assistants ----------------------------------------------------------------------
 
@@ -300,11 +331,13 @@ class Writer:
         return first(a for a in assistants if owned_key(a.metadata, self.stack) == key)
 
     def create_assistant(self, key: str, params: JSON) -> Any:
-        return self.call(
+        assistant = self.call(
             f"creating assistant {key}",
             lambda: self.sdk.beta.assistants.create(**params),
             lambda: self._find_assistant(key),
         )
+        record = self._learn_server_keys(f"assistant.{key}", params, assistant.metadata)
+        return self.update_assistant(assistant.id, {"metadata": record}) if record else assistant
 
     def update_assistant(self, assistant_id: str, params: JSON) -> Any:
         return self.call(

@@ -10,8 +10,9 @@ plans from what is live) finishes the job.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from aac.api.connect import Api
 from aac.api.writer import RetryPolicy, Writer
@@ -20,6 +21,7 @@ from aac.apply.context import Context, Ids
 from aac.apply.graph import Status, run_graph
 from aac.apply.progress import ApplyProgress
 from aac.apply.report import ChangeOutcome, outcomes_by_change, print_report
+from aac.apply.verify import read_back, verify
 from aac.errors import AacError
 from aac.output import Output, plural
 from aac.plan import Action, Plan
@@ -60,7 +62,7 @@ def execute(
     progress = ApplyProgress(Progress.for_output(out), {c.address: c for c in plan.actionable})
     ctx = Context(
         stack=plan.stack, plan=plan, desired=desired, live=live, hashes=hashes,
-        writer=Writer(api, plan.stack, policy=retry, cancel=cancel), progress=progress,
+        writer=Writer(api, plan.stack, policy=retry, cancel=cancel, parallelism=parallelism), progress=progress,
         ids=Ids.from_live(live).prefer_planned(plan), index_timeout_s=index_timeout_s,
     )
     steps = build_steps(ctx)
@@ -71,8 +73,25 @@ def execute(
     finally:
         progress.close()
     outcomes = outcomes_by_change(plan.actionable, steps, result.outcomes)
+    if not result.interrupted and any(o.status is Status.APPLIED for o in outcomes):
+        outcomes = _read_back(outcomes, ctx, api)
     print_report(out, outcomes, title)
     return ApplyResult(outcomes, result.interrupted, api.requests - start)
+
+
+def _read_back(outcomes: tuple[ChangeOutcome, ...], ctx: Context, api: Api) -> tuple[ChangeOutcome, ...]:
+    """Only what the server shows counts as applied (aac.apply.verify)."""
+    started, requests = time.monotonic(), api.requests
+    try:
+        now = read_back(api.reader(), ctx.plan, ctx.live, ctx.writer.server_keys, ctx.writer.wait, ctx.listed)
+    except AacError as exc:
+        ctx.progress.out.warn(f"could not read back what the apply did: {exc.message}")
+        return tuple(replace(o, status=Status.FAILED, reason=f"not confirmed: reading it back failed: {exc.message}",
+                             hint=exc.hint) if o.status is Status.APPLIED else o for o in outcomes)
+    checked = verify(outcomes, ctx.plan, ctx.desired, ctx.hashes, now)
+    ctx.progress.out.log(f"read back what the apply did: {api.requests - requests} requests, "
+                         f"{(time.monotonic() - started) * 1000:.0f} ms")
+    return checked
 
 
 def _upload_bytes(plan: Plan, desired: DesiredState) -> int:

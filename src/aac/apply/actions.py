@@ -18,7 +18,8 @@ from aac.plan import Action, Change
 from aac.resources import TAG_KEY
 
 Run = Callable[[], "Poll | None"]
-REPLACED_SUFFIX = "~replaced"  # outside the key pattern: no manifest can ever claim it
+REPLACED_SUFFIX = "~replaced"
+PAGE = 100  # vector-store files per list page  # outside the key pattern: no manifest can ever claim it
 
 
 def upload(ctx: Context, sha: str, path: str) -> Run:
@@ -41,7 +42,8 @@ def save_store(ctx: Context, change: Change) -> Run:
 
     def run() -> None:
         if change.action is Action.UPDATE:
-            ctx.writer.update_vector_store(str(change.id), params.vector_store_update(ctx.stack, spec, change))
+            body = params.vector_store_update(ctx.stack, spec, change, ctx.kept_metadata(change))
+            ctx.writer.update_vector_store(str(change.id), body)
             return
         store = ctx.writer.create_vector_store(spec.name, params.vector_store_create(ctx.stack, spec, change))
         ctx.ids.set("stores", spec.name, store.id, created=True)
@@ -101,8 +103,8 @@ def save_assistant(ctx: Context, change: Change) -> Run:
                                        *spec.code_interpreter_ids]))
         store_id = ctx.store_id(spec.vector_store) if spec.vector_store else None
         update = change.action is Action.UPDATE
-        body = params.assistant_body(ctx.stack, spec, change, code_file_ids=code_ids,
-                                     vector_store_id=store_id, update=update)
+        body = params.assistant_body(ctx.stack, spec, change, code_file_ids=code_ids, vector_store_id=store_id,
+                                     update=update, kept=ctx.kept_metadata(change) if update else None)
         if update:
             ctx.writer.update_assistant(str(change.id), body)
             return
@@ -158,33 +160,77 @@ class Attach:
         return Poll(self.FIRST_POLL_S)
 
     def _poll(self) -> Poll | None:
+        """Until indexed; then the store's file list must hold every file sent, as the server says.
+
+        A store this apply made, with at most a page of files, is polled by listing its files: the
+        list says both whether indexing is done and what the store holds, in one request, and is
+        what the read-back would read (nothing else touches the store's files after this step).
+        """
         store_id = self.ctx.store_id(self.store_key)
-        store, hint = self.ctx.writer.indexing(store_id)
-        counts = store.file_counts
-        if counts.in_progress:
-            if time.monotonic() > self.deadline:
-                raise StepFailed(
-                    f"vector_store.{self.store_key} is still indexing after {self.ctx.index_timeout_s:.0f} s",
-                    "run `aac apply` again later; files already attached are kept",
-                )
-            self.delay = hint if hint is not None else min(self.delay * 1.5, 2.0)
-            return Poll(self.delay)
-        failed = self._failed(store_id) if counts.failed or counts.cancelled else {}
-        self.ctx.progress.indexed(self.store_key, len(self.file_paths), len(failed))
-        if failed:
-            self._raise(failed)
+        fresh = self.ctx.ids.created_items("stores").get(self.store_key) == store_id
+        if fresh and len(self.file_paths) <= PAGE:
+            listed = self.ctx.writer.store_files(store_id)
+            if any(vs_file.status == "in_progress" for vs_file in listed):
+                return self._wait(None)
+            total = len(listed)
+        else:
+            store, hint = self.ctx.writer.indexing(store_id)
+            if store.file_counts.in_progress:
+                return self._wait(hint)
+            total = store.file_counts.total
+            listed = self.ctx.writer.store_files(store_id, total)
+        if fresh:
+            self.ctx.listed[store_id] = [vs_file.to_dict() for vs_file in listed]
+        self._check(listed, total)
         return None
 
-    def _failed(self, store_id: str) -> dict[str, str]:
+    def _wait(self, hint: float | None) -> Poll:
+        if time.monotonic() > self.deadline:
+            raise StepFailed(
+                f"vector_store.{self.store_key} is still indexing after {self.ctx.index_timeout_s:.0f} s",
+                "run `aac apply` again later; files already attached are kept",
+            )
+        self.delay = hint if hint is not None else min(self.delay * 1.5, 2.0)
+        return Poll(self.delay)
+
+    def _check(self, listed: list[Any], total: int) -> None:
+        failed = self._failed(listed)
+        missing = self._missing(listed)
+        self.ctx.progress.indexed(self.store_key, len(self.file_paths) - len(missing), len(failed))
+        if missing:
+            self._raise_missing(missing, short=len(listed) < total)
+        if failed:
+            self._raise(failed)
+
+    def _missing(self, listed: list[Any]) -> list[str]:
+        """Paths of files sent that the server's own file list does not hold (ogx ignored whole batches)."""
+        held = {vs_file.id for vs_file in listed}
+        return sorted(path for file_id, path in self.file_paths.items() if file_id not in held)
+
+    def _failed(self, listed: list[Any]) -> dict[str, str]:
         """The API's last_error message of each of our files that did not index, by path."""
         failed: dict[str, str] = {}
-        for status in ("failed", "cancelled"):
-            for vs_file in self.ctx.writer.store_files(store_id, status):
-                path = self.file_paths.get(vs_file.id)
-                if path is not None:
-                    error = vs_file.last_error
-                    failed[path] = error.message if error is not None else f"indexing was {status}"
+        for vs_file in listed:
+            path = self.file_paths.get(vs_file.id)
+            if path is not None and vs_file.status in ("failed", "cancelled"):
+                error = vs_file.last_error
+                # llama-stack sends `last_error: null` on a failed file
+                failed[path] = error.message if error is not None else \
+                    f"{vs_file.status}, and the server gave no reason (last_error is null)"
         return failed
+
+    def _raise_missing(self, missing: list[str], *, short: bool) -> None:
+        sent = len(self.file_paths)
+        holds = "shows" if short else "holds"
+        message = (f"vector_store.{self.store_key}: the server accepted {sent} files but its file list {holds} "
+                   f"{sent - len(missing)} of them; missing {', '.join(missing[:3])}"
+                   + (f" (and {len(missing) - 3} more)" if len(missing) > 3 else ""))
+        if short:
+            message += " (its listing is itself short of its own file_counts: an incomplete read, not proof)"
+        by_address = {f"vector_store_file.{self.store_key}/{path}": message for path in missing}
+        raise StepFailed(message, "the server did not attach what it accepted; run `aac apply` again, and if "
+                         "the files are still missing, see the README's compatibility table for this server",
+                         by_address)
 
     def _raise(self, failed: dict[str, str]) -> None:
         by_address = {

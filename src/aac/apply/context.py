@@ -14,8 +14,9 @@ from typing import Any
 
 from aac.api.writer import Writer
 from aac.apply.progress import ApplyProgress
+from aac.canonical import server_metadata
 from aac.errors import AacError
-from aac.plan import Action, Plan
+from aac.plan import Action, Change, Plan
 from aac.resources import DesiredState, LiveState
 
 
@@ -96,9 +97,16 @@ class Context:
     progress: ApplyProgress
     ids: Ids
     index_timeout_s: float = 600.0
+    listed: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # store id -> files, as attach saw them
 
     def file_id(self, path: str) -> str:
         return self.ids.get("files", self.hashes[path], f"file.{path}")
 
     def store_id(self, key: str) -> str:
         return self.ids.get("stores", key, f"vector_store.{key}")
+
+    def kept_metadata(self, change: Change) -> dict[str, str]:
+        """The server's own metadata keys on the live object a change updates: an update keeps them."""
+        source = self.live.vector_stores if change.kind == "vector_store" else self.live.assistants
+        live = source.get(change.name)
+        return server_metadata(live.raw.get("metadata") if live else None, self.live.reserved_metadata)

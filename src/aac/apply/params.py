@@ -22,8 +22,10 @@ def spec_tag(change: Change) -> str:
     return spec_hash(change.after or {})
 
 
-def metadata(stack: str, key: str, user: Mapping[str, str], change: Change, *, protect: bool) -> dict[str, str]:
-    return {**user, **tags(stack, key, spec_tag(change), protect=protect)}
+def metadata(stack: str, key: str, user: Mapping[str, str], change: Change, *, protect: bool,
+             kept: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The whole metadata: the server's own keys (`kept`, sent back as they are), the user's, aac's tags."""
+    return {**(kept or {}), **user, **tags(stack, key, spec_tag(change), protect=protect)}
 
 
 def vector_store_create(stack: str, spec: VectorStoreSpec, change: Change) -> JSON:
@@ -38,12 +40,12 @@ def vector_store_create(stack: str, spec: VectorStoreSpec, change: Change) -> JS
     return body
 
 
-def vector_store_update(stack: str, spec: VectorStoreSpec, change: Change) -> JSON:
+def vector_store_update(stack: str, spec: VectorStoreSpec, change: Change, kept: Mapping[str, str]) -> JSON:
     """The modify body: name, expiry and metadata (description and chunking are create-only)."""
     body: JSON = {
         "name": spec.display_name,
         "expires_after": dict(spec.expires_after) if spec.expires_after is not None else None,
-        "metadata": metadata(stack, spec.name, spec.metadata, change, protect=spec.protect),
+        "metadata": metadata(stack, spec.name, spec.metadata, change, protect=spec.protect, kept=kept),
     }
     return _cleared_only_if_changed(body, change)
 
@@ -79,6 +81,7 @@ def assistant_body(
     code_file_ids: Sequence[str],
     vector_store_id: str | None,
     update: bool,
+    kept: Mapping[str, str] | None = None,
 ) -> JSON:
     """Create or modify body; a modify sends every set field (lists replace wholesale, so they converge)
     and an explicit null for a field the manifest dropped."""
@@ -92,7 +95,7 @@ def assistant_body(
         "top_p": spec.top_p,
         "response_format": spec.response_format,
         "reasoning_effort": spec.reasoning_effort,
-        "metadata": metadata(stack, spec.name, spec.metadata, change, protect=spec.protect),
+        "metadata": metadata(stack, spec.name, spec.metadata, change, protect=spec.protect, kept=kept),
     }
     resources: JSON = {}
     if code_file_ids or update:

@@ -19,6 +19,7 @@ from aac.manifest import require_valid
 from aac.output import plural, save_document
 from aac.planner import HASH_CACHE, showing_reads, utc_now
 from aac.render import render_drift
+from aac.resources import LiveState
 from aac.stack import load_stack
 
 if TYPE_CHECKING:
@@ -37,12 +38,13 @@ def run(app: App, fmt: str = "text", out_file: str | None = None,
         try:
             with showing_reads(api, app.out):
                 snapshot = read_snapshot(reader, stack.name)
-            live = replace(index_live(snapshot, stack.name), requests=reader.requests)
+            live = replace(index_live(snapshot, stack.name, reader.reserved_metadata), requests=reader.requests)
         except AacError as exc:
             report = _incomplete(stack.name, target.name, exc, reader.requests)
         else:
             filenames = {str(f["id"]): str(f.get("filename") or "") for f in snapshot.get("files") or []}
             report = drift_report(desired, hashes, live, target=target.name, now=utc_now(), filenames=filenames)
+            report = _unread(report, live)
     text = render_drift(report, fmt, app.out, fail)
     app.out.document(text)
     if out_file:
@@ -60,6 +62,13 @@ def _incomplete(stack: str, target: str, exc: AacError, requests: int) -> DriftR
     why = exc.message + (f" ({exc.hint})" if exc.hint else "")
     return DriftReport(stack=stack, target=target, created_at=utc_now(), items=(), complete=False,
                        errors=(why,), requests=requests)
+
+
+def _unread(report: DriftReport, live: LiveState) -> DriftReport:
+    """A store whose listing fell short of its own file_counts: its files may have drifted unseen."""
+    short = [f"the server listed {len(s.files)} of the {len(s.files) + s.unread} files of vector_store.{key}"
+             for key, s in sorted(live.vector_stores.items()) if s.unread]
+    return replace(report, complete=False, errors=(*report.errors, *short)) if short else report
 
 
 _NOUNS = {"assistants": "assistant", "vector_stores": "vector store", "files": "file"}  # report.foreign's keys

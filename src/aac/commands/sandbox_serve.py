@@ -48,7 +48,7 @@ def run(
     allow_remote: bool = False,
     **behaviour: Any,
 ) -> int:
-    """Serve until Ctrl-C; `behaviour` is latency_ms, fault_rate, seed, no_assistants and no_agents."""
+    """Serve until Ctrl-C; `behaviour` is latency_ms, fault_rate, seed, no_assistants, no_agents and profile."""
     host = host.strip()
     if host.startswith("[") and host.endswith("]"):  # an IPv6 address as a URL writes it: [::1]
         host = host[1:-1]
@@ -56,7 +56,9 @@ def run(
     from aac.sandbox.server import serve  # the server stack loads only for this command
 
     def announce(url: str) -> None:
-        app.out.info(f"sandbox serving at {url} (database {db}); press Ctrl-C to stop")
+        profile = behaviour.get("profile") or "openai"
+        as_whom = f", answering as {profile} does" if profile != "openai" else ""
+        app.out.info(f"sandbox serving at {url} (database {db}{as_whom}); press Ctrl-C to stop")
         app.out.info(f"  OPENAI_BASE_URL={url} OPENAI_API_KEY=anything")
 
     try:

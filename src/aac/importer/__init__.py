@@ -93,7 +93,7 @@ def write_files(written: Written, redact: Callable[[str], str]) -> list[Path]:
 
 
 def _with(src: Source, store_keys: Mapping[str, str]) -> Source:
-    return Source(src.root, src.out_dir, src.files, src.store_files, dict(store_keys))
+    return Source(src.root, src.out_dir, src.files, src.store_files, dict(store_keys), src.reserved)
 
 
 def _live_keys(snapshot: Mapping[str, Any], stack: str) -> list[str]:

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from aac.api.writer import Writer
-from aac.canonical import canonical_assistant, canonical_vector_store, user_metadata
+from aac.canonical import canonical_assistant, canonical_vector_store, server_metadata, user_metadata
 from aac.diff import diff
 from aac.identity import spec_hash, tags
 from aac.live import index_live
 from aac.plan import Action, Change, Plan
-from aac.resources import ASSISTANT, VECTOR_STORE, VECTOR_STORE_FILE, DesiredState
+from aac.resources import ASSISTANT, TAGS, VECTOR_STORE, VECTOR_STORE_FILE, DesiredState
 
 ADOPT_REASON = "adopted: aac adds this stack's tags"
 MORE_REASON = "adopted: aac adds this stack's tags; `aac apply` then makes the other changes shown"
@@ -48,7 +48,9 @@ def adoptees(desired: DesiredState, hashes: Mapping[str, str], imported: Mapping
             canonical = canonical_assistant(desired.assistants[key], hashes)
         else:
             canonical = canonical_vector_store(desired.vector_stores[key])
-        metadata = {**user_metadata(raws[live_id].get("metadata")),
+        # The server's own keys go back as they are: llama-stack cannot index a store without them.
+        raw_metadata = raws[live_id].get("metadata")
+        metadata = {**server_metadata(raw_metadata), **user_metadata(raw_metadata),
                     **tags(desired.stack, key, spec_hash(canonical))}
         result.append(Adoptee(kind, key, live_id, metadata))
     return result
@@ -98,7 +100,7 @@ def _tagged(snapshot: Mapping[str, Any], adopting: list[Adoptee]) -> dict[str, A
 
 
 def _with_tags(change: Change, adoptee: Adoptee) -> Change:
-    new_tags = {k: v for k, v in adoptee.metadata.items() if k not in user_metadata(adoptee.metadata)}
+    new_tags = {k: v for k, v in adoptee.metadata.items() if k in TAGS}
     before = {**(change.before or {}), "tags": {}}
     after = {**(change.after or {}), "tags": new_tags}
     if change.action is Action.NOOP:

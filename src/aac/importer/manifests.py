@@ -21,6 +21,7 @@ from aac.canonical import AUTO_CHUNKING, normalise, user_metadata
 from aac.errors import AacError
 from aac.importer.select import code_file_ids, store_ids
 from aac.limits import USER_METADATA_PAIRS_MAX
+from aac.resources import SERVER_METADATA
 
 JSON = dict[str, Any]
 MARKER = "# aac-import:"  # `# aac-import: <id> as <kind>.<key>`: lets a second run finish an adoption
@@ -52,6 +53,7 @@ class Source:
     files: Mapping[str, JSON]  # file id -> the API's file object
     store_files: Mapping[str, list[JSON]]  # vector store id -> its attachments
     store_keys: Mapping[str, str]  # vector store id -> manifest key (imported now, or of this stack)
+    reserved: frozenset[str] = frozenset(SERVER_METADATA)  # the server's metadata keys: never imported
 
 
 class _Literal(str):
@@ -118,7 +120,7 @@ def render_store(src: Source, raw: Mapping[str, Any], key: str) -> str:
     expires = raw.get("expires_after")
     if isinstance(expires, Mapping):
         data["expires_after"] = {k: v for k, v in expires.items() if v is not None}
-    _metadata(data, raw)
+    _metadata(data, raw, src.reserved)
     notes = ["# `description` is write-only on the API, so it could not be imported; if the store has one,",
              "# adding it here rebuilds the store (a description is set only when a store is created)."]
     comments = [*header(src, "vector_store", key, raw),
@@ -152,7 +154,7 @@ def render_assistant(src: Source, raw: Mapping[str, Any], key: str, written: Wri
     response_format = raw.get("response_format")
     if response_format not in (None, "auto", {"type": "auto"}):
         data["response_format"] = _response_format(response_format)
-    _metadata(data, raw)
+    _metadata(data, raw, src.reserved)
     comments += file_comment(src, code_ids, "Code-interpreter files", "`files.code_interpreter`",
                              "`files.code_interpreter_ids`")
     comments.append("# `reasoning_effort` is write-only on the API, so it could not be imported: set it if needed.")
@@ -165,8 +167,8 @@ def _display_name(data: JSON, raw: Mapping[str, Any], key: str) -> None:
         data["display_name"] = name
 
 
-def _metadata(data: JSON, raw: Mapping[str, Any]) -> None:
-    metadata = user_metadata(raw.get("metadata"))
+def _metadata(data: JSON, raw: Mapping[str, Any], reserved: frozenset[str]) -> None:
+    metadata = user_metadata(raw.get("metadata"), reserved)
     if metadata:
         data["metadata"] = metadata
 

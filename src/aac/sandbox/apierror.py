@@ -6,6 +6,8 @@ from typing import Any
 
 from starlette.responses import JSONResponse
 
+from aac.sandbox.profiles import OPENAI, Profile
+
 
 class ApiError(Exception):
     """An error the sandbox answers with, as the real API would."""
@@ -19,6 +21,7 @@ class ApiError(Exception):
         param: str | None = None,
         code: str | None = None,
         headers: dict[str, str] | None = None,
+        missing: str | None = None,
     ) -> None:
         message = message.encode("utf-8", "backslashreplace").decode("utf-8")  # an echoed lone surrogate
         super().__init__(message)
@@ -28,40 +31,50 @@ class ApiError(Exception):
         self.param = param
         self.code = code
         self.headers = headers or {}
+        self.missing = missing  # a 404's wording on llama-stack-family servers, which answer 400
 
-    def body(self) -> dict[str, Any]:
+
+    def body(self, profile: Profile = OPENAI) -> dict[str, Any]:
+        if profile.bare_errors:
+            return {"error": {"message": self._message(profile)}}
         return {"error": {"message": self.message, "type": self.type, "param": self.param, "code": self.code}}
 
-    def response(self) -> JSONResponse:
-        return JSONResponse(self.body(), status_code=self.status, headers=self.headers)
+    def _message(self, profile: Profile) -> str:
+        return self.missing if profile.not_found_400 and self.missing and self.status == 404 else self.message
+
+    def response(self, profile: Profile = OPENAI) -> JSONResponse:
+        status = 400 if profile.not_found_400 and self.missing and self.status == 404 else self.status
+        return JSONResponse(self.body(profile), status_code=status, headers=self.headers)
 
 
 def invalid(param: str, message: str, code: str = "invalid_value") -> ApiError:
     return ApiError(400, message, param=param, code=code)
 
 
-def not_found(message: str) -> ApiError:
-    return ApiError(404, message)
+def not_found(message: str, missing: str | None = None) -> ApiError:
+    return ApiError(404, message, missing=missing)
 
 
 def no_assistant(assistant_id: str) -> ApiError:
-    return not_found(f"No assistant found with id '{assistant_id}'.")
+    return not_found(f"No assistant found with id '{assistant_id}'.", f"Assistant '{assistant_id}' not found")
 
 
 def no_file(file_id: str) -> ApiError:
-    return not_found(f"No such File object: {file_id}")
+    return not_found(f"No such File object: {file_id}", f"File '{file_id}' not found")
 
 
 def no_vector_store(vector_store_id: str) -> ApiError:
-    return not_found(f"No vector store found with id '{vector_store_id}'.")
+    return not_found(f"No vector store found with id '{vector_store_id}'.",
+                     f"Vector_store '{vector_store_id}' not found")
 
 
 def no_vector_store_file(vector_store_id: str, file_id: str) -> ApiError:
-    return not_found(f"No file found with id '{file_id}' in vector store '{vector_store_id}'.")
+    return not_found(f"No file found with id '{file_id}' in vector store '{vector_store_id}'.",
+                     f"File '{file_id}' not found in vector store '{vector_store_id}'")
 
 
 def no_batch(batch_id: str) -> ApiError:
-    return not_found(f"No file batch found with id '{batch_id}'.")
+    return not_found(f"No file batch found with id '{batch_id}'.", f"Vector_store_file_batch '{batch_id}' not found")
 
 
 def no_agent(agent_id: str) -> ApiError:

@@ -29,9 +29,11 @@ from aac.sandbox import (
 )
 from aac.sandbox.apierror import ApiError
 from aac.sandbox.faults import FaultInjector, drop_connection, fault_error
+from aac.sandbox.profiles import OPENAI, Profile
 from aac.sandbox.store import Store, Unstorable, new_id
 
 Scope = dict[str, Any]
+POLL_HEADER = b"openai-poll-after-ms"
 
 _NO_KEY = (
     "You didn't provide an API key. You need to provide your API key in an Authorization header using "
@@ -59,34 +61,41 @@ def _invalid_url(method: str, path: str) -> ApiError:
     return ApiError(404, f"Invalid URL ({method} {path})")
 
 
+def _profile(request: Request) -> Profile:
+    profile: Profile = request.app.state.store.profile
+    return profile
+
+
 async def _api_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
-    return exc.response()
+    return exc.response(_profile(request))
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code in (404, 405):
-        return _invalid_url(request.method, request.url.path).response()
-    return ApiError(exc.status_code, str(exc.detail)).response()
+        return _invalid_url(request.method, request.url.path).response(_profile(request))
+    return ApiError(exc.status_code, str(exc.detail)).response(_profile(request))
 
 
 async def _unstorable(request: Request, exc: Exception) -> Response:
-    return ApiError(400, f"The request holds a value that cannot be stored: {exc}").response()
+    return ApiError(400, f"The request holds a value that cannot be stored: {exc}").response(_profile(request))
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
-    body = ApiError(500, f"The sandbox failed: {exc.__class__.__name__}: {exc}", type="server_error").body()
-    return JSONResponse(body, status_code=500)
+    error = ApiError(500, f"The sandbox failed: {exc.__class__.__name__}: {exc}", type="server_error")
+    return JSONResponse(error.body(_profile(request)), status_code=500)
 
 
 class Gate:
     """The front door around the routes."""
 
     def __init__(
-        self, inner: Any, *, latency_ms: int, faults: FaultInjector, no_assistants: bool, no_agents: bool = False
+        self, inner: Any, *, latency_ms: int, faults: FaultInjector, no_assistants: bool, no_agents: bool = False,
+        profile: Profile = OPENAI,
     ) -> None:
         self.inner = inner
+        self.profile = profile
         self.latency_ms = latency_ms
         self.faults = faults
         self.no_assistants = no_assistants
@@ -101,11 +110,11 @@ class Gate:
         if self.latency_ms:
             await asyncio.sleep(self.latency_ms / 1000)
         error = await self._refuse(scope, send)
-        send = _with_request_id(send)
+        send = _as_profile(_with_request_id(send), send, self.profile)
         if error is None:
             await self.inner(scope, receive, send)
         elif isinstance(error, ApiError):
-            await error.response()(scope, receive, send)
+            await error.response(self.profile)(scope, receive, send)
 
     async def _refuse(self, scope: Scope, send: Any) -> ApiError | object | None:
         method, path = scope["method"], scope["path"]
@@ -149,6 +158,26 @@ def _with_request_id(send: Any) -> Any:
     return sending
 
 
+def _as_profile(send: Any, server_send: Any, profile: Profile) -> Any:
+    """Answer as the profile's server does: no poll hint, and the connection closed after an error."""
+    if profile.poll_hint and not profile.close_after_error:
+        return send
+    status = 0
+
+    async def sending(message: dict[str, Any]) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+            if not profile.poll_hint:
+                message["headers"] = [(k, v) for k, v in message.get("headers", []) if k != POLL_HEADER]
+        await send(message)
+        finished = message["type"] == "http.response.body" and not message.get("more_body")
+        if finished and status >= 400 and profile.close_after_error:
+            await drop_connection(server_send)  # no `Connection: close`: the client's next request is reset
+
+    return sending
+
+
 def create_app(
     store: Store,
     *,
@@ -182,4 +211,5 @@ def create_app(
         faults=FaultInjector(fault_rate, seed),
         no_assistants=no_assistants,
         no_agents=no_agents,
+        profile=store.profile,
     )

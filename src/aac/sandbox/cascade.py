@@ -19,7 +19,8 @@ def delete_file(store: Store, file_id: str) -> bool:
     if not store.delete(FILE, file_id):
         return False
     for vs_file in store.all(VS_FILE, where={"id": file_id}):
-        store.delete(VS_FILE, file_id, vs_file["vector_store_id"])
+        if not store.profile.store_keeps_deleted_uploads:
+            store.delete(VS_FILE, file_id, vs_file["vector_store_id"])
     for assistant in store.all(ASSISTANT):
         code = (assistant.get("tool_resources") or {}).get("code_interpreter") or {}
         if file_id in code.get("file_ids", []):

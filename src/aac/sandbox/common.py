@@ -48,8 +48,19 @@ async def read_body(request: Request, schema: Schema) -> JSON:
     if not isinstance(body, dict):
         raise ApiError(400, "Invalid type for request body: expected an object.", code="invalid_type")
     check_storable(body)
+    if store_of(request).profile.lenient:
+        body, schema = _leniently(body, schema)
     check(body, schema)
     return body
+
+
+def _leniently(body: JSON, schema: Schema) -> tuple[JSON, Schema]:
+    """As llama-stack-family servers take a body: unknown parameters ignored, metadata of any size."""
+    properties = schema.get("properties", {})
+    if "metadata" in properties:
+        metadata = {k: v for k, v in properties["metadata"].items() if k != "maxProperties"}
+        schema = {**schema, "properties": {**properties, "metadata": metadata}}
+    return {k: v for k, v in body.items() if k in properties}, schema
 
 
 async def _bounded_body(request: Request) -> bytes:

@@ -94,7 +94,7 @@ async def retrieve(request: Request) -> JSONResponse:
 async def content(request: Request) -> Response:
     store = store_of(request)
     file = get_file(store, request.path_params["file_id"])
-    if file["purpose"] in NOT_DOWNLOADABLE:
+    if file["purpose"] in NOT_DOWNLOADABLE and not store.profile.downloads_any_purpose:
         raise ApiError(400, f"Not allowed to download files of purpose: {file['purpose']}")
     return FileResponse(store.blob_path(file["id"]), media_type="application/octet-stream")
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from aac import chunks, limits, parsing
 from aac.sandbox.apierror import no_file
+from aac.sandbox.profiles import UNCONFIGURED
 from aac.sandbox.store import JSON, Store
 
 AUTO_CHUNKING: JSON = {
@@ -84,6 +85,14 @@ def _index(store: Store, file: JSON) -> tuple[int, JSON | None]:
         return 0, {"code": "invalid_file", "message": f"The file could not be parsed: {exc}."}
 
 
+def _unconfigured(store: Store, vector_store_id: str) -> JSON | None:
+    """llama-stack-family servers index through the provider named in the store's own metadata."""
+    vector_store = store.get(VECTOR_STORE, vector_store_id) or {}
+    if not store.profile.server_metadata or "provider_id" in (vector_store.get("metadata") or {}):
+        return None
+    return {"code": "server_error", "message": UNCONFIGURED.format(id=vector_store_id)}
+
+
 def attach(
     store: Store,
     vector_store_id: str,
@@ -100,6 +109,7 @@ def attach(
     now = time.time()
     chunking = resolve_chunking(chunking_strategy)
     text_bytes, error = _index(store, file)
+    error = error or _unconfigured(store, vector_store_id)
     vs_file: JSON = {
         "id": file_id,
         "object": "vector_store.file",
@@ -129,8 +139,8 @@ def settle(store: Store, vector_store_id: str) -> None:
             continue
         error = vs_file["_error"]
         vs_file["status"] = "failed" if error else "completed"
-        vs_file["last_error"] = error
-        vs_file["usage_bytes"] = vs_file["_usage"]
+        vs_file["last_error"] = None if store.profile.null_last_error else error
+        vs_file["usage_bytes"] = vs_file["_usage"] if store.profile.usage_bytes else 0
         store.put(VS_FILE, vs_file, vector_store_id)
 
 

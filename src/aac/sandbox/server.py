@@ -15,6 +15,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from aac import limits
 from aac.sandbox.app import Gate, create_app
+from aac.sandbox.profiles import Profile, profile_named
 from aac.sandbox.store import Store
 
 _START_TIMEOUT_S = 10.0
@@ -156,6 +157,7 @@ def serve_in_background(
     no_agents: bool = False,
     index_delay_ms: int = 50,
     max_upload_bytes: int = limits.FILE_BYTES_MAX,
+    profile: str | Profile | None = None,
 ) -> Iterator[RunningSandbox]:
     """Serve the sandbox from a daemon thread until the block exits; port 0 picks a free port.
 
@@ -163,9 +165,11 @@ def serve_in_background(
     next read), for clients that poll slowly. `max_upload_bytes` lowers the 512 MB file limit,
     so a test can reach it without sending half a gigabyte. `no_assistants` and `no_agents`
     answer 404 on `/v1/assistants*`, or on `/v1/agents*` and `/v1/vaults*`, as a target without them does.
+    `profile` answers as another server does (aac.sandbox.profiles: "llama-stack", "ogx").
     """
+    chosen = profile_named(profile)
     sock = _bind(host, port)  # first: a busy port fails before anything needs cleaning up
-    store = Store(db, index_delay_ms=index_delay_ms, max_upload_bytes=max_upload_bytes)
+    store = Store(db, index_delay_ms=index_delay_ms, max_upload_bytes=max_upload_bytes, profile=chosen)
     gate = create_app(
         store,
         latency_ms=latency_ms,
@@ -206,6 +210,7 @@ def serve(
     seed: int | None = None,
     no_assistants: bool = False,
     no_agents: bool = False,
+    profile: str | None = None,
     announce: Callable[[str], None] | None = None,
 ) -> None:
     """Serve until interrupted; `announce` gets the base URL once the port is bound.
@@ -213,8 +218,9 @@ def serve(
     Binding happens first, so a port in use raises OSError before anything is created.
     uvicorn re-raises Ctrl-C as KeyboardInterrupt once it has shut down cleanly.
     """
+    chosen = profile_named(profile)
     sock = _bind(host, port)
-    store = Store(db)
+    store = Store(db, profile=chosen)
     gate = create_app(
         store,
         latency_ms=latency_ms,

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from aac import limits
+from aac.sandbox.profiles import OPENAI, Profile
 
 JSON = dict[str, Any]
 
@@ -69,9 +70,11 @@ class Store:
     """Thread-safe access to the objects table and the uploaded bytes."""
 
     def __init__(
-        self, db: str = ":memory:", *, index_delay_ms: int = 50, max_upload_bytes: int = limits.FILE_BYTES_MAX
+        self, db: str = ":memory:", *, index_delay_ms: int = 50, max_upload_bytes: int = limits.FILE_BYTES_MAX,
+        profile: Profile = OPENAI,
     ) -> None:
         self.db = db
+        self.profile = profile  # whose server the sandbox answers as
         self.index_delay_s = index_delay_ms / 1000  # how long a vector-store file takes to index
         self.max_upload_bytes = max_upload_bytes
         self._temp = db == ":memory:"
@@ -175,8 +178,13 @@ class Store:
         order: str = "desc",
         after: str | None = None,
         before: str | None = None,
+        lossy: bool = False,
     ) -> Page:
-        """A page of a list, with the cursor semantics of OpenAI's list endpoints."""
+        """A page of a list, with the cursor semantics of OpenAI's list endpoints.
+
+        `lossy`: the cursor compares `created_at` seconds, as llama-stack's does, so objects
+        sharing the cursor's second are skipped.
+        """
         sql, args = self._filter(kind, parent, where)
         desc = order == "desc"
         reverse = False
@@ -190,6 +198,9 @@ class Store:
                 op = "<" if desc == forward else ">"
                 sql += f" AND seq {op} ?"
                 args.append(seq)
+                if lossy:
+                    sql += f" AND json_extract(body, '$.created_at') {op} ?"
+                    args.append(self._created_at(seq))
                 reverse = reverse or not forward
             direction = "DESC" if desc != reverse else "ASC"
             rows = self._conn.execute(
@@ -199,6 +210,11 @@ class Store:
         if reverse:
             items.reverse()
         return Page(items, len(rows) > limit)
+
+    def _created_at(self, seq: int) -> int:
+        sql = "SELECT json_extract(body, '$.created_at') FROM objects WHERE seq=?"
+        row = self._conn.execute(sql, (seq,)).fetchone()
+        return int(row[0] or 0)
 
     def _seq(self, kind: str, parent: str | None, obj_id: str) -> int | None:
         sql = "SELECT seq FROM objects WHERE kind=? AND id=?"

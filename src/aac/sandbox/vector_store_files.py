@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from aac.sandbox import indexing, schemas
-from aac.sandbox.apierror import ApiError, no_batch, no_vector_store_file
+from aac.sandbox.apierror import ApiError, no_batch, no_file, no_vector_store_file
 from aac.sandbox.common import POLL_HEADERS, enum_query, list_params, ok, page_response, read_body, store_of
 from aac.sandbox.indexing import BATCH, FILE, STATUSES, VS_FILE
 from aac.sandbox.store import JSON, Store, new_id
@@ -102,6 +102,7 @@ def _list(request: Request, where: dict[str, str]) -> JSONResponse:
         order=params.order,
         after=params.after,
         before=params.before,
+        lossy=store.profile.lossy_cursor,
     )
     return page_response(page, POLL_HEADERS)
 
@@ -110,19 +111,24 @@ async def create_batch(request: Request) -> JSONResponse:
     store = store_of(request)
     vector_store_id = _vector_store_id(request)
     body = await read_body(request, schemas.FILE_BATCH_CREATE)
+    mode = store.profile.files_batch
+    if mode == "refuse" and "files" in body:  # llama-stack 0.7.3 knows only `file_ids`
+        raise ApiError(400, "body.file_ids: Field required")
     entries = _batch_entries(body)
     for entry in entries:
         if store.get("file", entry["file_id"]) is None:
-            raise ApiError(404, f"No such File object: {entry['file_id']}")
+            raise no_file(entry["file_id"])
     batch: JSON = {
         "id": new_id("vsfb_"),
-        "object": "vector_store.files_batch",
+        "object": store.profile.batch_object,
         "created_at": int(time.time()),
         "vector_store_id": vector_store_id,
         "status": "in_progress",
         "file_counts": indexing.counts(),
     }
     store.insert(BATCH, batch, vector_store_id)
+    if (mode == "ignore" and "files" in body) or mode == "drop":
+        return ok(_unattached(batch, len(entries) if mode == "drop" else 0), POLL_HEADERS)
     for entry in entries:
         indexing.attach(
             store,
@@ -133,6 +139,14 @@ async def create_batch(request: Request) -> JSONResponse:
             batch_id=batch["id"],
         )
     return ok(indexing.refresh_batch(store, batch, settling=False), POLL_HEADERS)
+
+
+def _unattached(batch: JSON, claimed: int) -> JSON:
+    """A batch that attaches nothing: in progress counting no file, then completed (ogx 1.5.0), or
+    claiming `claimed` files in progress."""
+    if claimed:
+        return {**batch, "file_counts": {**indexing.counts(), "in_progress": claimed, "total": claimed}}
+    return batch
 
 
 def _batch_entries(body: JSON) -> list[JSON]:

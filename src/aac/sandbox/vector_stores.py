@@ -37,11 +37,21 @@ def create_vector_store(store: Store, body: JSON) -> JSON:
         # Write-only: accepted on create, never returned (API_FACTS 3.2).
         "_description": body.get("description"),
     }
+    vector_store["metadata"] = {**vector_store["metadata"], **_server_metadata(store, vector_store["id"])}
     store.insert(VECTOR_STORE, vector_store)
     for file_id in file_ids:
         indexing.attach(store, vector_store["id"], file_id, chunking_strategy=body.get("chunking_strategy"))
     created = store.get(VECTOR_STORE, vector_store["id"]) or vector_store
     return indexing.refresh(store, created, settling=False)
+
+
+def _server_metadata(store: Store, vector_store_id: str) -> dict[str, str]:
+    """What the profile's server writes into a new store's metadata (llama-stack: SERVER_METADATA_KEYS)."""
+    extra = {key: "sandbox" for key in store.profile.extra_metadata}
+    if not store.profile.server_metadata:
+        return extra
+    return {"provider_id": "faiss", "provider_vector_store_id": vector_store_id,
+            "embedding_model": "sandbox/hash-embedding", "embedding_dimension": "256", **extra}
 
 
 def get_vector_store(store: Store, vector_store_id: str) -> JSON:
@@ -67,7 +77,7 @@ async def modify(request: Request) -> JSONResponse:
     body = await read_body(request, schemas.VECTOR_STORE_MODIFY)
     if "name" in body:
         vector_store["name"] = body["name"] or ""
-    if "expires_after" in body:
+    if "expires_after" in body and not (body["expires_after"] is None and store.profile.lenient):
         vector_store["expires_after"] = body["expires_after"]
     if "metadata" in body:
         vector_store["metadata"] = body["metadata"] or {}
