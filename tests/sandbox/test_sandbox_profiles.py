@@ -153,3 +153,13 @@ def test_expires_after_null_is_ignored_and_assistants_files_download(family: tup
     assert updated.expires_after is not None and updated.expires_after.days == 3
     assert sdk.files.content(_upload(sdk)).read() == b"# hello\n"
     assert sdk.vector_stores.list(extra_query={"limit": 1, "after": store.id}).first_id is None
+
+
+def test_the_llama_family_serves_no_assistants_and_no_agents(family: tuple[str, openai.OpenAI]) -> None:
+    """Neither real server has them, so a client tried against the profile meets the same 404s."""
+    _, sdk = family
+    with pytest.raises(openai.NotFoundError):
+        sdk.beta.assistants.list()
+    with pytest.raises(openai.NotFoundError):
+        sdk.beta.agents.list()
+    assert sdk.vector_stores.list().data == []  # what they do serve still answers

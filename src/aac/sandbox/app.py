@@ -98,8 +98,8 @@ class Gate:
         self.profile = profile
         self.latency_ms = latency_ms
         self.faults = faults
-        self.no_assistants = no_assistants
-        self.no_agents = no_agents
+        self.no_assistants = no_assistants or not profile.assistants
+        self.no_agents = no_agents or not profile.agents
         self.requests = 0
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:

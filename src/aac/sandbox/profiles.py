@@ -17,6 +17,8 @@ UNCONFIGURED = "Vector store {id} is not properly configured for file processing
 @dataclass(frozen=True)
 class Profile:
     name: str = "openai"
+    assistants: bool = True  # serves /v1/assistants (neither llama-stack nor ogx does)
+    agents: bool = True  # serves /v1/agents and /v1/vaults (neither llama-stack nor ogx does)
     # `files: [{file_id, attributes}]` batches: "accept"; "ignore" (in progress counting no file, then
     # completed, nothing attached: ogx);
     # "refuse" (400 `body.file_ids: Field required`: llama-stack); "drop" (answered like an accepted
@@ -39,6 +41,7 @@ class Profile:
 
 OPENAI = Profile()
 _LLAMA_FAMILY = Profile(
+    assistants=False, agents=False,
     server_metadata=True, not_found_400=True, bare_errors=True, close_after_error=True, poll_hint=False,
     lenient=True, store_keeps_deleted_uploads=True, downloads_any_purpose=True,
 )
