@@ -101,12 +101,9 @@ async def list_vaults(request: Request) -> JSONResponse:
 
 
 async def delete(request: Request) -> JSONResponse:
-    store = store_of(request)
     vault_id = request.path_params["vault_id"]
-    if not store.delete(VAULT, vault_id):
+    if not store_of(request).delete(VAULT, vault_id, children=CREDENTIAL):
         raise no_vault(vault_id)
-    for credential in store.all(CREDENTIAL, vault_id):
-        store.delete(CREDENTIAL, credential["id"], vault_id)
     return deleted(vault_id, "vault.deleted")
 
 

@@ -95,12 +95,9 @@ async def list_vector_stores(request: Request) -> JSONResponse:
 
 
 async def delete(request: Request) -> JSONResponse:
-    store = store_of(request)
     vector_store_id = request.path_params["vector_store_id"]
-    if not store.delete(VECTOR_STORE, vector_store_id):
+    if not store_of(request).delete(VECTOR_STORE, vector_store_id, children=VS_FILE):
         raise no_vector_store(vector_store_id)
-    for vs_file in store.all(VS_FILE, vector_store_id):
-        store.delete(VS_FILE, vs_file["id"], vector_store_id)
     return deleted(vector_store_id, "vector_store.deleted")
 
 
