@@ -21,9 +21,9 @@ from aac.sandbox import agent_schemas
 from aac.sandbox.apierror import invalid, no_agent
 from aac.sandbox.common import deleted, envelope, list_params, ok, read_body, store_of, touched
 from aac.sandbox.store import JSON, Store, new_id
+from aac.sandbox.vaults import CREDENTIAL
 
 AGENT = "agent"
-CREDENTIAL = "credential"
 # The model's default reasoning effort, reported when the agent leaves `reasoning.effort` unset.
 DEFAULT_EFFORT = "medium"
 _TOOL_DEFAULTS: dict[str, JSON] = {
