@@ -10,6 +10,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from aac import jsonsafe
 from aac.sandbox.apierror import ApiError, invalid
 from aac.sandbox.cascade import expire_files
 from aac.sandbox.store import JSON, Page, Store
@@ -80,28 +81,12 @@ async def _bounded_body(request: Request) -> bytes:
 
 
 def check_storable(body: Any) -> None:
-    """Every string (keys too) is valid Unicode and nothing nests past MAX_DEPTH: a value that cannot be
-    written back as UTF-8 JSON, once stored, would fail every later list."""
-    pending: list[tuple[Any, int]] = [(body, 0)]
-    while pending:
-        value, depth = pending.pop()
-        if depth > MAX_DEPTH:
+    """Nothing JSON cannot carry (a lone surrogate, 1e999 read as infinity) and no nesting past MAX_DEPTH:
+    a value that cannot be written back as UTF-8 JSON, once stored, would fail every later list."""
+    for path, problem in jsonsafe.problems(body, max_depth=MAX_DEPTH):
+        if len(path) > MAX_DEPTH:
             raise ApiError(400, f"The request body nests deeper than {MAX_DEPTH} levels.", code="invalid_type")
-        if isinstance(value, str):
-            _check_text(value)
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                _check_text(key)
-                pending.append((item, depth + 1))
-        elif isinstance(value, list):
-            pending.extend((item, depth + 1) for item in value)
-
-
-def _check_text(text: str) -> None:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate, sent as a \ud800 escape
-        raise ApiError(400, _UNPARSEABLE + " A string holds a lone surrogate (invalid Unicode).") from None
+        raise ApiError(400, f"{_UNPARSEABLE} At {jsonsafe.render_path(path)}: {problem}.")
 
 
 def touched(previous: int) -> int:
