@@ -20,9 +20,12 @@ POLL_HEADERS = {"openai-poll-after-ms": "10"}
 
 
 def store_of(request: Request) -> Store:
-    """The sandbox's state, with files past their `expires_at` already gone."""
+    """The sandbox's state, with files past their `expires_at` already gone (looked for once a request:
+    a handler, its body reader and its path checks each ask for the store)."""
     store: Store = request.app.state.store
-    expire_files(store)
+    if not getattr(request.state, "expired", False):
+        expire_files(store)
+        request.state.expired = True
     return store
 
 
