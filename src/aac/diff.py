@@ -229,8 +229,7 @@ def _without_unread_stores(d: _Diff, stores: list[Change], attachments: list[Cha
         d.warnings.append(f"{VECTOR_STORE}.{key} ({live.id}): the server listed {listed} of its "
                           f"{listed + live.unread} files, an incomplete read, so this plan neither attaches nor "
                           "detaches its files; plan again, and see the README's compatibility table if it persists")
-    return [c for c in attachments
-            if c.action is Action.NOOP or str((c.after or c.before or {}).get("vector_store")) not in short]
+    return [c for c in attachments if c.action is Action.NOOP or c.store_key not in short]
 
 
 def _wanted_paths(d: _Diff) -> set[str]:
