@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from aac.sandbox import schemas
 from aac.sandbox.apierror import ApiError, no_assistant, no_file, no_vector_store
-from aac.sandbox.common import deleted, list_params, ok, page_response, read_body, store_of
+from aac.sandbox.common import delete_route, list_params, ok, page_of, page_response, read_body, store_of
 from aac.sandbox.store import JSON, Store, new_id
 from aac.sandbox.vector_stores import create_vector_store
 
@@ -110,18 +110,10 @@ async def modify(request: Request) -> JSONResponse:
 
 
 async def list_assistants(request: Request) -> JSONResponse:
-    params = list_params(request)
-    page = store_of(request).page(
-        ASSISTANT, limit=params.limit, order=params.order, after=params.after, before=params.before
-    )
-    return page_response(page)
+    return page_response(page_of(request, ASSISTANT, list_params(request)))
 
 
-async def delete(request: Request) -> JSONResponse:
-    assistant_id = request.path_params["assistant_id"]
-    if not store_of(request).delete(ASSISTANT, assistant_id):
-        raise no_assistant(assistant_id)
-    return deleted(assistant_id, "assistant.deleted")
+delete = delete_route(ASSISTANT, no_assistant)
 
 
 routes = [

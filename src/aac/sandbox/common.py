@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from aac.sandbox.cascade import expire_files
 from aac.sandbox.store import JSON, Page, Store
 from aac.sandbox.validation import Schema, check
 
+Endpoint = Callable[[Request], Awaitable[JSONResponse]]
 POLL_HEADERS = {"openai-poll-after-ms": "10"}
 
 
@@ -123,6 +125,25 @@ def list_params(request: Request, *, default: int = 20, maximum: int = 100, befo
     if not before and "before" in query:
         raise invalid("before", "Unknown parameter: 'before'.", "unknown_parameter")
     return ListParams(limit, order, query.get("after") or None, query.get("before") or None)
+
+
+def page_of(request: Request, kind: str, params: ListParams, *, parent: str | None = None,
+            where: dict[str, Any] | None = None, lossy: bool = False) -> Page:
+    """The page of a list that `params` ask for."""
+    return store_of(request).page(kind, parent=parent, where=where, limit=params.limit, order=params.order,
+                                  after=params.after, before=params.before, lossy=lossy)
+
+
+def delete_route(kind: str, missing: Callable[[str], ApiError], children: str | None = None) -> Endpoint:
+    """DELETE /v1/{kind}s/{{kind}_id}: `{kind}.deleted`, taking its `children` along; 404 as `missing` says."""
+
+    async def delete(request: Request) -> JSONResponse:
+        obj_id = request.path_params[f"{kind}_id"]
+        if not store_of(request).delete(kind, obj_id, children=children):
+            raise missing(obj_id)
+        return deleted(obj_id, f"{kind}.deleted")
+
+    return delete
 
 
 # Optional in the spec's response schemas but not nullable there: absent rather than null.
