@@ -50,7 +50,7 @@ def read_snapshot(reader: Reader, stack: str, *, parallelism: int = 8,
         stores = pool.submit(reader.vector_stores)
         files = pool.submit(reader.files, "assistants")
         owned = [vs for vs in stores.result() if _owned_by(vs, stack) and vs["id"] not in known]
-        listed = pool.map(lambda vs: _store_files(reader, vs), owned)
+        listed = pool.map(lambda vs: store_files(reader, vs), owned)
         vs_files = {vs["id"]: files for vs, files in zip(owned, listed, strict=True)}
         unread = {vs["id"]: _total(vs) - len(vs_files[vs["id"]]) for vs in owned}
         vs_files.update({vs_id: list(raws) for vs_id, raws in known.items()})
@@ -72,7 +72,7 @@ def _total(raw: Mapping[str, Any]) -> int:
     return total if isinstance(total, int) else 0
 
 
-def _store_files(reader: Reader, raw: Mapping[str, Any]) -> list[dict[str, Any]]:
+def store_files(reader: Reader, raw: Mapping[str, Any]) -> list[dict[str, Any]]:
     """A store's files; a listing short of the store's own `file_counts.total` is read again in the
     other order and merged: llama-stack's `after` cursor skips files sharing a `created_at` second,
     and the two orders skip different ones."""

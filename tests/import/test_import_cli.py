@@ -254,3 +254,30 @@ def test_import_with_nothing_to_import_leaves_no_empty_folder(aac: Cli, client: 
     result = aac("import", "--all")
     assert result.code == 0 and "Nothing to import" in result.out
     assert not (aac.root / "assistants").exists()
+
+
+def test_a_store_on_a_cursor_dropping_server_is_imported_with_every_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """llama-stack's `after` cursor skips files sharing a second: import reads them the other way too, as plan does."""
+    from aac.sandbox.server import serve_in_background
+
+    from .conftest import KEY_ENV
+
+    monkeypatch.setenv(KEY_ENV, "sk-test")
+    with serve_in_background(":memory:", index_delay_ms=0, profile="llama-stack") as server, \
+            openai.OpenAI(base_url=server.base_url, api_key="sk-test") as sdk:
+        ids = [sdk.files.create(file=(f"{i}.md", b"x"), purpose="assistants").id for i in range(101)]
+        store = sdk.vector_stores.create(name="Big")
+        sdk.vector_stores.file_batches.create_and_poll(store.id, file_ids=ids)
+        root = tmp_path / "stack"
+        (root / "assistants").mkdir(parents=True)
+        (root / "aac.yaml").write_text(
+            f"stack: {STACK}\ndefault_target: t\ntargets:\n  t:\n    type: openai\n"
+            f"    base_url: {server.base_url}\n    api_key_env: {KEY_ENV}\n", encoding="utf-8")
+        aac = Cli(root, capsys)
+
+        result = aac("import", "Big", "--auto-approve")
+
+        assert result.code == 0, result.err
+        assert sorted(_manifest(root, "big")["file_ids"]) == sorted(ids)  # type: ignore[arg-type]
+        assert aac("plan", "--detailed-exitcode").code == 0
