@@ -114,7 +114,7 @@ def make_plan(stack: Stack, target: Target, api: Api, out: Output, *, destroy: b
         live = reading.result()
     live = _trusted(live, desired, hashes, out)
     plan = diff(desired, hashes, live, target=target.name, now=now, destroy=destroy)
-    if live.foreign_store_ids and any(c.kind == FILE and c.action is Action.DELETE for c in plan.changes):
+    if live.foreign_stores and any(c.kind == FILE and c.action is Action.DELETE for c in plan.changes):
         # An upload is deleted only when no store of someone else's holds it: read those stores now.
         live = with_foreign_uses(api.reader(), live, parallelism=parallelism)
         plan = diff(desired, hashes, live, target=target.name, now=now, destroy=destroy)
