@@ -24,6 +24,7 @@ from aac.api.attach import BatchSupport
 from aac.api.connect import Api
 from aac.api.counting import CountingReader
 from aac.api.errors import is_not_found
+from aac.api.reader import PAGE
 from aac.api.retry import RetryPolicy, delay, maybe_done, retryable
 from aac.errors import AacError
 from aac.identity import owner_of
@@ -165,13 +166,13 @@ class Writer:
     def list_vector_stores(self) -> list[Any]:
         """This stack's vector stores, oldest first."""
         def send() -> list[Any]:
-            stores = self.sdk.vector_stores.list(limit=100, order="asc")
+            stores = self.sdk.vector_stores.list(limit=PAGE, order="asc")
             return [s for s in stores if owned_key(s.metadata, self.stack)]
 
         return self.call("listing vector stores", send)
 
     def _find_store(self, key: str) -> Any:
-        stores = self.sdk.vector_stores.list(limit=100, order="asc")
+        stores = self.sdk.vector_stores.list(limit=PAGE, order="asc")
         return first(s for s in stores if owned_key(s.metadata, self.stack) == key)
 
     def create_vector_store(self, key: str, params: JSON) -> Any:
@@ -250,7 +251,7 @@ class Writer:
         """The files of a vector store; a listing short of `total` (the store's own count) is read
         again in the other order and merged, as aac.live does (llama-stack's lossy cursor)."""
         def send(order: Literal["asc", "desc"]) -> list[Any]:
-            return list(self.sdk.vector_stores.files.list(store_id, limit=100, order=order))
+            return list(self.sdk.vector_stores.files.list(store_id, limit=PAGE, order=order))
 
         what = f"listing the files of vector store {store_id}"
         files = self.call(what, lambda: send("desc"))
@@ -263,13 +264,13 @@ class Writer:
     def list_assistants(self) -> list[Any]:
         """This stack's assistants, oldest first."""
         def send() -> list[Any]:
-            assistants = self.sdk.beta.assistants.list(limit=100, order="asc")
+            assistants = self.sdk.beta.assistants.list(limit=PAGE, order="asc")
             return [a for a in assistants if owned_key(a.metadata, self.stack)]
 
         return self.call("listing assistants", send)
 
     def _find_assistant(self, key: str) -> Any:
-        assistants = self.sdk.beta.assistants.list(limit=100, order="asc")
+        assistants = self.sdk.beta.assistants.list(limit=PAGE, order="asc")
         return first(a for a in assistants if owned_key(a.metadata, self.stack) == key)
 
     def create_assistant(self, key: str, params: JSON) -> Any:
