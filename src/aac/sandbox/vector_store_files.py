@@ -107,7 +107,7 @@ async def create_batch(request: Request) -> JSONResponse:
         raise ApiError(400, "body.file_ids: Field required")
     entries = _batch_entries(body)
     for entry in entries:
-        if store.get("file", entry["file_id"]) is None:
+        if store.get(FILE, entry["file_id"]) is None:
             raise no_file(entry["file_id"])
     batch: JSON = {
         "id": new_id("vsfb_"),

@@ -11,7 +11,7 @@ from starlette.routing import Route
 from aac.sandbox import indexing, schemas
 from aac.sandbox.apierror import no_file, no_vector_store
 from aac.sandbox.common import delete_route, envelope, list_params, ok, page_of, public, read_body, store_of
-from aac.sandbox.indexing import VECTOR_STORE, VS_FILE
+from aac.sandbox.indexing import FILE, VECTOR_STORE, VS_FILE
 from aac.sandbox.store import JSON, Store, new_id
 
 
@@ -19,7 +19,7 @@ def create_vector_store(store: Store, body: JSON) -> JSON:
     """Create a vector store and start indexing `file_ids` (also the assistants' `vector_stores` helper)."""
     file_ids = list(body.get("file_ids") or [])
     for file_id in file_ids:
-        if store.get("file", file_id) is None:
+        if store.get(FILE, file_id) is None:
             raise no_file(file_id)
     now = int(time.time())
     vector_store: JSON = {
