@@ -135,7 +135,8 @@ def page_of(request: Request, kind: str, params: ListParams, *, parent: str | No
 
 
 def delete_route(kind: str, missing: Callable[[str], ApiError], children: str | None = None) -> Endpoint:
-    """DELETE /v1/{kind}s/{{kind}_id}: `{kind}.deleted`, taking its `children` along; 404 as `missing` says."""
+    """The DELETE handler of a top-level object (path parameter `<kind>_id`): `<kind>.deleted`, its `children`
+    deleted with it; a 404 from `missing` when there is none."""
 
     async def delete(request: Request) -> JSONResponse:
         obj_id = request.path_params[f"{kind}_id"]
