@@ -253,12 +253,6 @@ _COMMON_FLAGS = {"--no-color", "--debug"}
 _COMMON_VALUED = {"--target", "--chdir", "-C"}
 
 
-def hoist_common_options(argv: list[str]) -> list[str]:
-    """Move the common options to the front, so `aac plan --no-color` works as `aac --no-color plan` does."""
-    front, rest = split_common_options(argv)
-    return front + rest
-
-
 def split_common_options(argv: list[str]) -> tuple[list[str], list[str]]:
     """The common options, and the rest (the command and its arguments), each in the order given.
 

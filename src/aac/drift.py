@@ -29,7 +29,7 @@ from aac.canonical import (
     canonical_live_vector_store,
     canonical_vector_store,
 )
-from aac.diff import as_applied_candidates, compare
+from aac.compare import as_applied_candidates, compare
 from aac.drift_files import StoreFilesDrift, store_files_drift
 from aac.drift_model import Category, DriftItem, DriftReport
 from aac.identity import is_protected, owner_of, spec_hash, upload_basename

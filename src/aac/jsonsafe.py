@@ -37,13 +37,13 @@ def loads(text: str) -> Any:
     return data
 
 
-def problems(data: Any) -> Iterator[tuple[Path, str]]:
+def problems(data: Any, max_depth: int = MAX_DEPTH) -> Iterator[tuple[Path, str]]:
     """Each value in `data` that JSON cannot carry, with its path; depth-first, without recursion."""
     pending: list[tuple[Any, Path]] = [(data, ())]
     while pending:
         value, path = pending.pop()
-        if len(path) > MAX_DEPTH:
-            yield path, f"nesting deeper than {MAX_DEPTH} levels"
+        if len(path) > max_depth:
+            yield path, f"nesting deeper than {max_depth} levels"
             continue
         if isinstance(value, float) and not math.isfinite(value):
             yield path, f"{value} is not a JSON number; write a finite number"

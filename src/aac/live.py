@@ -50,7 +50,7 @@ def read_snapshot(reader: Reader, stack: str, *, parallelism: int = 8,
         stores = pool.submit(reader.vector_stores)
         files = pool.submit(reader.files, "assistants")
         owned = [vs for vs in stores.result() if _owned_by(vs, stack) and vs["id"] not in known]
-        listed = pool.map(lambda vs: _store_files(reader, vs), owned)
+        listed = pool.map(lambda vs: store_files(reader, vs), owned)
         vs_files = {vs["id"]: files for vs, files in zip(owned, listed, strict=True)}
         unread = {vs["id"]: _total(vs) - len(vs_files[vs["id"]]) for vs in owned}
         vs_files.update({vs_id: list(raws) for vs_id, raws in known.items()})
@@ -72,7 +72,7 @@ def _total(raw: Mapping[str, Any]) -> int:
     return total if isinstance(total, int) else 0
 
 
-def _store_files(reader: Reader, raw: Mapping[str, Any]) -> list[dict[str, Any]]:
+def store_files(reader: Reader, raw: Mapping[str, Any]) -> list[dict[str, Any]]:
     """A store's files; a listing short of the store's own `file_counts.total` is read again in the
     other order and merged: llama-stack's `after` cursor skips files sharing a `created_at` second,
     and the two orders skip different ones."""
@@ -106,8 +106,7 @@ def index_live(snapshot: Mapping[str, Any], stack: str,
     vs_files = snapshot.get("vector_store_files") or {}
     unread = snapshot.get("unread") or {}
     files, foreign_files = _files(snapshot.get("files") or [], stack)
-    foreign_store_ids = tuple(str(raw["id"]) for raw in snapshot.get("vector_stores") or []
-                              if not _owned_by(raw, stack))
+    others = tuple(raw for raw in snapshot.get("vector_stores") or [] if not _owned_by(raw, stack))
     return LiveState(
         assistants={key: LiveAssistant(id=raw["id"], key=key, raw=raw) for key, raw in assistants.items()},
         vector_stores={
@@ -118,9 +117,9 @@ def index_live(snapshot: Mapping[str, Any], stack: str,
         files=files,
         assistants_supported=raw_assistants is not None,
         foreign={"assistants": foreign_assistants, "vector_stores": foreign_stores, "files": foreign_files},
-        foreign_store_ids=foreign_store_ids,
-        foreign_uses=_foreign_uses(raw_assistants or [], {i: vs_files[i] for i in foreign_store_ids if i in vs_files},
-                                   stack),
+        foreign_stores=others,
+        foreign_uses=_foreign_uses(raw_assistants or [], {r["id"]: vs_files[r["id"]] for r in others
+                                                          if r["id"] in vs_files}, stack),
         reserved_metadata=reserved,
     )
 
@@ -143,11 +142,13 @@ def _foreign_uses(assistants: Iterable[Mapping[str, Any]],
 def with_foreign_uses(reader: Reader, live: LiveState, *, parallelism: int = 8) -> LiveState:
     """`live`, with the uploads that the vector stores this stack does not own hold (a request per store).
 
-    Read only when a plan would delete an upload: the no-op plan stays a few pages."""
-    ids, start = live.foreign_store_ids, reader.requests
+    Read only when a plan would delete an upload: the no-op plan stays a few pages. Read as the stack's own
+    stores are (store_files), so an upload a lossy cursor skipped is not taken for unused and deleted."""
+    stores, start = live.foreign_stores, reader.requests
     with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
-        listed = dict(zip(ids, pool.map(reader.vector_store_files, ids), strict=True))
-    uses = {**_foreign_uses([], listed, ""), **live.foreign_uses}
+        listed = list(pool.map(lambda raw: store_files(reader, raw), stores))
+    by_store = {str(raw["id"]): files for raw, files in zip(stores, listed, strict=True)}
+    uses = {**_foreign_uses([], by_store, ""), **live.foreign_uses}
     return replace(live, foreign_uses=uses, requests=live.requests + reader.requests - start)
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from aac.errors import AacError
+from aac.escape import escape_text
 from aac.secrets import Secrets
 
 _CODES = {
@@ -159,12 +160,13 @@ class Output:
         return max(20, columns - 1)  # never wrap: erasing counts lines
 
     def warn(self, text: str) -> None:
-        self.info(self.style("warning: ", "yellow", "bold") + text)
+        # Escaped as plans are: a message may quote a server's answer or a file name.
+        self.info(self.style("warning: ", "yellow", "bold") + escape_text(text))
 
     def error(self, message: str, hint: str | None = None) -> None:
-        self.info(self.style("error: ", "red", "bold") + message)
+        self.info(self.style("error: ", "red", "bold") + escape_text(message))
         if hint:
-            self.info(self.style("hint: ", "bold") + hint)
+            self.info(self.style("hint: ", "bold") + escape_text(hint))
 
     def log(self, text: str) -> None:
         """Detail shown only with --debug."""

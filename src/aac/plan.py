@@ -49,6 +49,11 @@ class Change:
     reason: str | None = None  # why a replace or delete, for the reader
     refused: str | None = None  # why apply will not make this change (a protected object it would delete)
 
+    @property
+    def store_key(self) -> str:
+        """The key of the vector store a vector_store_file change attaches to, or detaches from."""
+        return str((self.after or self.before or {}).get("vector_store"))
+
     def to_json(self) -> dict[str, Any]:
         refused = {"refused": self.refused} if self.refused else {}
         return {

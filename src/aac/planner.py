@@ -105,6 +105,7 @@ def make_plan(stack: Stack, target: Target, api: Api, out: Output, *, destroy: b
     """The plan for `stack` on `target`; `desired` when the caller already validated the manifests."""
     # No request before the manifests are known to be valid: an invalid stack costs no network.
     desired = desired or require_valid(stack, out)
+    now = now or utc_now()  # one timestamp, though the plan may be made twice
     # Reading is network-bound, hashing is local: on a fresh checkout (no hash cache) every
     # byte is hashed while the pages arrive.
     with ThreadPoolExecutor(max_workers=1) as pool, showing_reads(api, out):
@@ -112,11 +113,11 @@ def make_plan(stack: Stack, target: Target, api: Api, out: Output, *, destroy: b
         hashes = hash_files(desired.files, stack.root / HASH_CACHE)
         live = reading.result()
     live = _trusted(live, desired, hashes, out)
-    plan = diff(desired, hashes, live, target=target.name, now=now or utc_now(), destroy=destroy)
-    if live.foreign_store_ids and any(c.kind == FILE and c.action is Action.DELETE for c in plan.changes):
+    plan = diff(desired, hashes, live, target=target.name, now=now, destroy=destroy)
+    if live.foreign_stores and any(c.kind == FILE and c.action is Action.DELETE for c in plan.changes):
         # An upload is deleted only when no store of someone else's holds it: read those stores now.
         live = with_foreign_uses(api.reader(), live, parallelism=parallelism)
-        plan = diff(desired, hashes, live, target=target.name, now=now or utc_now(), destroy=destroy)
+        plan = diff(desired, hashes, live, target=target.name, now=now, destroy=destroy)
     return Planned(plan=plan, desired=desired, live=live, hashes=hashes)
 
 

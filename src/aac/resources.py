@@ -168,7 +168,7 @@ class LiveState:
     files: Mapping[str, LiveFile]  # this stack's uploads, by file id
     assistants_supported: bool = True  # False where /v1/assistants answers 404 (OpenAI since 2026-08-26)
     foreign: Mapping[str, int] = field(default_factory=dict)  # counts of objects other stacks or nobody own
-    foreign_store_ids: tuple[str, ...] = ()  # vector stores other stacks or nobody own
+    foreign_stores: tuple[Mapping[str, Any], ...] = ()  # vector stores other stacks or nobody own, as listed
     foreign_uses: Mapping[str, str] = field(default_factory=dict)  # upload id -> an object not ours that uses it
     requests: int = 0  # API requests made to read it
     reserved_metadata: frozenset[str] = frozenset(SERVER_METADATA)  # the server's metadata keys

@@ -97,15 +97,6 @@ def check_stack(root: Path) -> tuple[Stack | None, list[Problem]]:
     return (None if any(p.severity == "error" for p in problems) else stack), problems
 
 
-def parse_stack(root: Path, data: object) -> Stack:
-    """The stack from already-parsed data; raises AacError on the first problem."""
-    problems: list[Problem] = []
-    stack = _parse(root, data, lambda *key: 0, problems)
-    if problems:
-        raise AacError(problems[0].message, problems[0].hint)
-    return stack
-
-
 def _parse(root: Path, data: Any, line_of: Any, problems: list[Problem]) -> Stack:
     def error(key: tuple[Any, ...], message: str, hint: str) -> None:
         problems.append(Problem(STACK_FILE, line_of(*key), message, hint))

@@ -243,3 +243,20 @@ def test_metadata_a_server_adds_that_aac_does_not_know_is_recorded_as_the_server
         assert aac("apply", "--auto-approve").code == 0
         for store in client.vector_stores.list():
             assert (store.metadata or {})["shard"] == "sandbox"
+
+
+@pytest.mark.parametrize("server", ["llama-stack"], indirect=True)
+def test_an_upload_a_foreign_store_holds_is_kept_though_the_cursor_drops_it(aac: Cli, client: openai.OpenAI) -> None:
+    """The foreign store lists 101 files in one second; its oldest, the stack's upload, is past the lossy cursor."""
+    assert aac("apply", "--auto-approve").code == 0
+    [terms] = [f.id for f in client.files.list() if f.filename.endswith("terms.md")]
+    others = [client.files.create(file=(f"{i}.md", b"x"), purpose="assistants").id for i in range(100)]
+    foreign = client.vector_stores.create(name="someone else's")
+    client.vector_stores.file_batches.create_and_poll(foreign.id, file_ids=[terms, *others])
+    (aac.root / "docs/policies/terms.md").unlink()
+
+    applied = aac("apply", "--auto-approve")
+
+    assert applied.code == 0, applied.err
+    assert f"is used by vector store {foreign.id}, which this stack does not own" in applied.out
+    assert client.files.retrieve(terms).id == terms

@@ -130,7 +130,7 @@ def _rate_limited(headers: dict[str, str]) -> openai.RateLimitError:
     ({}, None),
 ])
 def test_retry_after_reads_the_servers_delay(headers: dict[str, str], seconds: float | None) -> None:
-    from aac.api.writer import retry_after
+    from aac.api.retry import retry_after
 
     assert retry_after(_rate_limited(headers)) == seconds
 

@@ -47,6 +47,17 @@ def test_import_all_writes_manifests_that_validate_and_adoption_only_adds_tags(
     assert aac("drift").code == 0
 
 
+def _stack_on(root: Path, base_url: str, capsys: pytest.CaptureFixture[str]) -> Cli:
+    """An empty stack aimed at a sandbox of the test's own (one answering as another server, say)."""
+    from .conftest import KEY_ENV
+
+    (root / "assistants").mkdir(parents=True)
+    (root / "aac.yaml").write_text(
+        f"stack: {STACK}\ndefault_target: t\ntargets:\n  t:\n    type: openai\n"
+        f"    base_url: {base_url}\n    api_key_env: {KEY_ENV}\n", encoding="utf-8")
+    return Cli(root, capsys)
+
+
 def test_imported_manifests_say_what_is_live(aac: Cli, client: openai.OpenAI, hand_made: HandMade) -> None:
     assert aac("import", "--all", "--auto-approve").code == 0
 
@@ -189,12 +200,8 @@ def test_a_target_without_assistants_imports_its_vector_stores(
         upload = sdk.files.create(file=("guide.md", b"# Guide\n"), purpose="assistants")
         store = sdk.vector_stores.create(name="Guides", file_ids=[upload.id],
                                          expires_after={"anchor": "last_active_at", "days": 7})
-        root = tmp_path / "stack"
-        (root / "assistants").mkdir(parents=True)
-        (root / "aac.yaml").write_text(
-            f"stack: {STACK}\ndefault_target: t\ntargets:\n  t:\n    type: openai\n"
-            f"    base_url: {server.base_url}\n    api_key_env: {KEY_ENV}\n", encoding="utf-8")
-        aac = Cli(root, capsys)
+        aac = _stack_on(tmp_path / "stack", server.base_url, capsys)
+        root = aac.root
 
         gone = aac("import", "asst_abc")
         assert gone.code == 1 and "the Assistants API is gone" in gone.err
@@ -254,3 +261,26 @@ def test_import_with_nothing_to_import_leaves_no_empty_folder(aac: Cli, client: 
     result = aac("import", "--all")
     assert result.code == 0 and "Nothing to import" in result.out
     assert not (aac.root / "assistants").exists()
+
+
+def test_a_store_on_a_cursor_dropping_server_is_imported_with_every_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """llama-stack's `after` cursor skips files sharing a second: import reads them the other way too, as plan does."""
+    from aac.sandbox.server import serve_in_background
+
+    from .conftest import KEY_ENV
+
+    monkeypatch.setenv(KEY_ENV, "sk-test")
+    with serve_in_background(":memory:", index_delay_ms=0, profile="llama-stack") as server, \
+            openai.OpenAI(base_url=server.base_url, api_key="sk-test") as sdk:
+        ids = [sdk.files.create(file=(f"{i}.md", b"x"), purpose="assistants").id for i in range(101)]
+        store = sdk.vector_stores.create(name="Big")
+        sdk.vector_stores.file_batches.create_and_poll(store.id, file_ids=ids)
+        aac = _stack_on(tmp_path / "stack", server.base_url, capsys)
+        root = aac.root
+
+        result = aac("import", "Big", "--auto-approve")
+
+        assert result.code == 0, result.err
+        assert sorted(_manifest(root, "big")["file_ids"]) == sorted(ids)  # type: ignore[arg-type]
+        assert aac("plan", "--detailed-exitcode").code == 0

@@ -62,7 +62,9 @@ def test_junit_reports_an_incomplete_scan_as_an_error() -> None:
 def test_junit_survives_control_characters_in_instructions() -> None:
     drifted = every_category().items[0]
     item = replace(drifted, actual={**(drifted.actual or {}), "instructions": "bell \x07 here\nand more"})
-    ET.fromstring(render_drift(replace(every_category(), items=(item,)), "junit", Output()))
+    root = ET.fromstring(render_drift(replace(every_category(), items=(item,)), "junit", Output()))
+    failure = "".join(case.findtext("failure") or "" for case in root.iter("testcase"))
+    assert "bell \ufffd here" in failure and "\x07" not in failure  # kept readable, the control replaced
 
 
 def test_exit_code_is_1_incomplete_2_drift_0_in_sync() -> None:

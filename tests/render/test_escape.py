@@ -3,15 +3,16 @@ report are shown escaped in text and markdown, wherever the value appears (names
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 
 import pytest
 
 from aac.drift_model import Category, DriftItem
+from aac.escape import escape_text
 from aac.output import Output
 from aac.plan import Action, Change
 from aac.render import render_drift, render_plan
-from aac.render.escape import escape_text
 
 from .drifts import every_category
 from .plans import no_changes
@@ -53,3 +54,13 @@ def test_a_drift_report_escapes_them_too(fmt: str) -> None:
 def test_newlines_tabs_and_crlf_stay_and_plain_text_is_untouched() -> None:
     assert escape_text("a\tb\r\nc\nd é 日本") == "a\tb\r\nc\nd é 日本"
     assert escape_text("x\u202ey") == "x\\u202ey"
+
+
+def test_errors_and_warnings_are_escaped_as_plans_are() -> None:
+    stderr = io.StringIO()
+    out = Output(stderr=stderr, color=True)
+    out.error(f"the server said: {EVIL}", f"try {EVIL}")
+    out.warn(EVIL)
+    text = stderr.getvalue()
+    assert "\x1b[31mred" not in text and "\\u001b[31mred" in text and "\u202e" not in text
+    assert text.count("\x1b[0m") == 3  # the colour aac adds to "error:", "hint:" and "warning:" stays

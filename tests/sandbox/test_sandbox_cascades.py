@@ -9,7 +9,9 @@ from pathlib import Path
 import openai
 import pytest
 
+from aac.sandbox.indexing import VS_FILE
 from aac.sandbox.server import RunningSandbox, serve_in_background
+from aac.sandbox.vaults import CREDENTIAL
 
 Upload = Callable[..., str]
 
@@ -40,11 +42,23 @@ def test_removing_a_file_from_a_store_keeps_the_file(client: openai.OpenAI, uplo
         client.vector_stores.files.delete(doc, vector_store_id=store.id)
 
 
-def test_deleting_a_store_keeps_its_files(client: openai.OpenAI, upload: Upload) -> None:
+def test_deleting_a_store_keeps_its_files(sandbox: RunningSandbox, client: openai.OpenAI, upload: Upload) -> None:
     doc = upload()
     store = client.vector_stores.create(name="kb", file_ids=[doc])
     client.vector_stores.delete(store.id)
     assert client.files.retrieve(doc).id == doc
+    assert sandbox.store.all(VS_FILE, store.id) == []  # its entries went with it
+
+
+def test_deleting_a_vault_deletes_its_credentials(sandbox: RunningSandbox, client: openai.OpenAI) -> None:
+    vault = client.beta.agents.vaults.create(name="v")
+    client.beta.agents.vaults.credentials.create(
+        vault.id, name="github", auth={"type": "static_bearer", "mcp_server_url": "https://mcp.example.com/sse",
+                                       "token": "t0ken"},
+    )
+    assert len(sandbox.store.all(CREDENTIAL, vault.id)) == 1
+    client.beta.agents.vaults.delete(vault.id)
+    assert sandbox.store.all(CREDENTIAL, vault.id) == []
 
 
 def test_assistant_files_cannot_be_downloaded(client: openai.OpenAI, upload: Upload) -> None:

@@ -101,7 +101,7 @@ def _status_error(exc: openai.APIStatusError, what: str, base: str, key_env: str
     if status == 404 and not isinstance(exc.body, dict):  # no API error body: not an OpenAI-style server
         return AacError(f"{base} has no {exc.request.url.path} ({what}: HTTP 404)",
                         "check the target's base_url in aac.yaml; OpenAI's is https://api.openai.com/v1")
-    if status == 404 or is_not_found(exc):  # llama-stack and ogx say 400 "... not found"
+    if is_not_found(exc):  # a 404, or llama-stack and ogx's 400 "... not found"
         return AacError(f"{what} failed: {message} (HTTP {status}: not found)",
                         "it is gone from the target (deleted outside aac?); run `aac plan` to see what is live")
     if status == 429:

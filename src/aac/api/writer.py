@@ -14,16 +14,18 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Literal, TypeVar, cast
 
 import openai
 
+from aac import limits
 from aac.api.attach import BatchSupport
 from aac.api.connect import Api
 from aac.api.counting import CountingReader
 from aac.api.errors import is_not_found
+from aac.api.reader import PAGE
+from aac.api.retry import RetryPolicy, delay, maybe_done, retryable
 from aac.errors import AacError
 from aac.identity import owner_of
 from aac.resources import TAG_SERVER_KEYS
@@ -31,10 +33,7 @@ from aac.resources import TAG_SERVER_KEYS
 T = TypeVar("T")
 JSON = dict[str, Any]
 
-BATCH_MAX = 2000  # files per vector-store file batch (API_FACTS 3.5)
-RETRY_AFTER_MAX_S = 60.0
 UPLOAD_TIMEOUT_MIN_S = 120.0  # a server asking for longer is answered by failing the step
-_RETRY_STATUSES = frozenset({408, 409, 429})
 
 
 class Interrupted(AacError):
@@ -42,48 +41,6 @@ class Interrupted(AacError):
 
     def __init__(self) -> None:
         super().__init__("interrupted", "run the command again to finish", exit_code=130)
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    attempts: int = 6
-    base_delay_s: float = 0.25
-    max_delay_s: float = 16.0
-
-
-def _status(exc: Exception) -> int | None:
-    return exc.status_code if isinstance(exc, openai.APIStatusError) else None
-
-
-def _retryable(exc: Exception) -> bool:
-    if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
-        return True
-    status = _status(exc)
-    return status is not None and (status in _RETRY_STATUSES or status >= 500)
-
-
-def _maybe_done(exc: Exception) -> bool:
-    """True when the server may have done the write although we got no answer."""
-    status = _status(exc)
-    return isinstance(exc, openai.APIConnectionError) or (status is not None and status >= 500)
-
-
-def retry_after(exc: Exception) -> float | None:
-    """The delay the server asked for, in seconds (`retry-after-ms` first, as the SDK does)."""
-    if not isinstance(exc, openai.APIStatusError):
-        return None
-    headers = exc.response.headers
-    for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
-        value = headers.get(name)
-        if value is None:
-            continue
-        try:
-            seconds = float(value) * scale
-        except ValueError:
-            continue  # an HTTP date: fall back to our own backoff
-        if seconds > 0:
-            return seconds
-    return None
 
 
 def owned_key(metadata: Mapping[str, Any] | None, stack: str) -> str | None:
@@ -132,32 +89,18 @@ class Writer:
             try:
                 return send()
             except openai.OpenAIError as exc:
-                if not _retryable(exc) or attempt == self.policy.attempts:
+                if not retryable(exc) or attempt == self.policy.attempts:
                     raise self.api.translate(exc, what) from exc
-                if recover is not None and _maybe_done(exc):
+                if recover is not None and maybe_done(exc):
                     found = self._recover(what, recover)
                     if found is not None:
                         return found
-                self.wait(self.delay(exc, attempt, what))
+                self.wait(delay(self.policy, exc, attempt, what, self._random))
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _recover(self, what: str, recover: Callable[[], T | None]) -> T | None:
         # The lookup is a read: retry it like any other, but never recursively recover.
         return self.call(f"looking up the result of {what} after a lost response", recover)
-
-    def delay(self, exc: Exception, attempt: int, what: str = "retrying") -> float:
-        asked = retry_after(exc)
-        if asked is not None:
-            if asked > RETRY_AFTER_MAX_S:  # the SDK gives up past 120 s too (API_FACTS 5.3)
-                raise AacError(
-                    f"the server asked to wait {asked:.0f} s before {what} again, longer than aac waits "
-                    f"({RETRY_AFTER_MAX_S:.0f} s)",
-                    "wait that long, then run `aac apply` again: it picks up where this one stopped",
-                ) from exc
-            # Jitter upwards only: never sooner than asked, and concurrent steps do not retry in lockstep.
-            return asked * (1.0 + self._random.uniform(0.0, 0.2))
-        backoff = min(self.policy.base_delay_s * 2 ** (attempt - 1), self.policy.max_delay_s)
-        return backoff * self._random.uniform(0.5, 1.0)
 
     def wait(self, seconds: float) -> None:
         """Sleep, waking early (and stopping) when the user interrupts."""
@@ -223,13 +166,13 @@ class Writer:
     def list_vector_stores(self) -> list[Any]:
         """This stack's vector stores, oldest first."""
         def send() -> list[Any]:
-            stores = self.sdk.vector_stores.list(limit=100, order="asc")
+            stores = self.sdk.vector_stores.list(limit=PAGE, order="asc")
             return [s for s in stores if owned_key(s.metadata, self.stack)]
 
         return self.call("listing vector stores", send)
 
     def _find_store(self, key: str) -> Any:
-        stores = self.sdk.vector_stores.list(limit=100, order="asc")
+        stores = self.sdk.vector_stores.list(limit=PAGE, order="asc")
         return first(s for s in stores if owned_key(s.metadata, self.stack) == key)
 
     def create_vector_store(self, key: str, params: JSON) -> Any:
@@ -275,8 +218,8 @@ class Writer:
         Where the server refuses `files` batches (llama-stack: 400) or ignores them (ogx:
         `completed` with nothing attached), this and every later attach falls back (attach.py).
         """
-        for start in range(0, len(files), BATCH_MAX):
-            chunk = files[start : start + BATCH_MAX]
+        for start in range(0, len(files), limits.FILE_BATCH_MAX):
+            chunk = files[start : start + limits.FILE_BATCH_MAX]
             if self.batches.works is False or not self.batches.send(self, store_id, chunk):
                 self.batches.attach_without(self, store_id, chunk)
 
@@ -308,7 +251,7 @@ class Writer:
         """The files of a vector store; a listing short of `total` (the store's own count) is read
         again in the other order and merged, as aac.live does (llama-stack's lossy cursor)."""
         def send(order: Literal["asc", "desc"]) -> list[Any]:
-            return list(self.sdk.vector_stores.files.list(store_id, limit=100, order=order))
+            return list(self.sdk.vector_stores.files.list(store_id, limit=PAGE, order=order))
 
         what = f"listing the files of vector store {store_id}"
         files = self.call(what, lambda: send("desc"))
@@ -321,13 +264,13 @@ class Writer:
     def list_assistants(self) -> list[Any]:
         """This stack's assistants, oldest first."""
         def send() -> list[Any]:
-            assistants = self.sdk.beta.assistants.list(limit=100, order="asc")
+            assistants = self.sdk.beta.assistants.list(limit=PAGE, order="asc")
             return [a for a in assistants if owned_key(a.metadata, self.stack)]
 
         return self.call("listing assistants", send)
 
     def _find_assistant(self, key: str) -> Any:
-        assistants = self.sdk.beta.assistants.list(limit=100, order="asc")
+        assistants = self.sdk.beta.assistants.list(limit=PAGE, order="asc")
         return first(a for a in assistants if owned_key(a.metadata, self.stack) == key)
 
     def create_assistant(self, key: str, params: JSON) -> Any:

@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from aac.api.connect import Api
-from aac.api.writer import RetryPolicy, Writer
+from aac.api.retry import RetryPolicy
+from aac.api.writer import Writer
 from aac.apply.build import build_steps
 from aac.apply.context import Context, Ids
 from aac.apply.graph import Status, run_graph

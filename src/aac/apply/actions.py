@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from aac.api.reader import PAGE  # vector-store files per list page
 from aac.apply import params
 from aac.apply.context import Context, code_file_ids_of
 from aac.apply.graph import Poll, StepFailed
@@ -18,8 +19,7 @@ from aac.plan import Action, Change
 from aac.resources import TAG_KEY
 
 Run = Callable[[], "Poll | None"]
-REPLACED_SUFFIX = "~replaced"
-PAGE = 100  # vector-store files per list page  # outside the key pattern: no manifest can ever claim it
+REPLACED_SUFFIX = "~replaced"  # outside the key pattern: no manifest can ever claim it
 
 
 def upload(ctx: Context, sha: str, path: str) -> Run:

@@ -223,7 +223,7 @@ class Builder:
 
     def _delete_store(self, key: str, change: Change) -> None:
         vsf = [c.address for c in self.changes[VECTOR_STORE_FILE]
-               if str((c.before or c.after or {}).get("vector_store")) == key and c.action is not Action.CREATE]
+               if c.store_key == key and c.action is not Action.CREATE]
         needs = list(self.store_users.get(str(change.id), []))
         if change.action is Action.REPLACE:
             needs += [f"store:{key}", self.has(f"attach:{key}") or ""]

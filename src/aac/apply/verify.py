@@ -33,7 +33,7 @@ def touched_stores(plan: Plan, live: LiveState) -> set[str]:
     keys = {c.name for c in plan.actionable if c.kind == VECTOR_STORE}
     for change in plan.actionable:
         if change.kind == VECTOR_STORE_FILE:
-            keys.add(str((change.after or change.before or {}).get("vector_store")))
+            keys.add(change.store_key)
     return keys
 
 

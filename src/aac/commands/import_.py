@@ -31,7 +31,7 @@ from aac.importer import (
 )
 from aac.importer.manifests import Source
 from aac.importer.select import Selection
-from aac.live import read_snapshot
+from aac.live import read_snapshot, store_files
 from aac.manifest import manifest_files, require_valid
 from aac.output import Output, plural
 from aac.planner import HASH_CACHE, showing_reads, utc_now
@@ -79,7 +79,8 @@ def _select(api: Api, out: Output, stack: Stack, keys: tuple[str, ...],
                        stack.name)
     with ThreadPoolExecutor(max_workers=READ_PARALLELISM) as pool:  # as aac.live reads: pages in flight
         ids = [store["id"] for store in selection.stores]
-        snapshot["vector_store_files"].update(zip(ids, pool.map(reader.vector_store_files, ids), strict=True))
+        listed = pool.map(lambda raw: store_files(reader, raw), selection.stores)
+        snapshot["vector_store_files"].update(zip(ids, listed, strict=True))
     return snapshot, selection
 
 

@@ -2,7 +2,7 @@
 
 Every format reads the same `Plan` (STYLE: the plan is data); none does I/O or decides
 colour itself: `out.style` does. Text and markdown read it with every string escaped
-(aac.render.escape): control and bidirectional characters cannot fool a reader.
+(aac.escape): control and bidirectional characters cannot fool a reader.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from collections.abc import Collection
 
 from aac.drift_model import DRIFT_CATEGORIES, Category, DriftReport
 from aac.errors import AacError
+from aac.escape import escaped
 from aac.output import Output
 from aac.plan import Plan
-from aac.render.escape import escaped
 
 FORMATS = ("text", "json", "markdown")
 DRIFT_FORMATS = ("text", "json", "markdown", "junit")

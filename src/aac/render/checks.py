@@ -9,7 +9,6 @@ from aac.output import Output, plural
 from aac.render.drift_junit import clean_xml, junit_suite, junit_text
 from aac.retrieval import CheckReport, CheckResult
 
-CHECK_FORMATS = ("text", "json", "junit")
 NO_CHECKS = "No retrieval checks declared: add `checks:` to a vector_store manifest."
 
 

@@ -19,11 +19,11 @@ from starlette.routing import Route
 from aac import limits
 from aac.sandbox import agent_schemas
 from aac.sandbox.apierror import invalid, no_agent
-from aac.sandbox.common import deleted, envelope, list_params, ok, read_body, store_of, touched
+from aac.sandbox.common import delete_route, envelope, list_params, ok, page_of, read_body, store_of, touched
 from aac.sandbox.store import JSON, Store, new_id
+from aac.sandbox.vaults import CREDENTIAL
 
 AGENT = "agent"
-CREDENTIAL = "credential"
 # The model's default reasoning effort, reported when the agent leaves `reasoning.effort` unset.
 DEFAULT_EFFORT = "medium"
 _TOOL_DEFAULTS: dict[str, JSON] = {
@@ -166,16 +166,11 @@ async def update(request: Request) -> JSONResponse:
 
 
 async def list_agents(request: Request) -> JSONResponse:
-    params = list_params(request, before=False)
-    page = store_of(request).page(AGENT, limit=params.limit, order=params.order, after=params.after)
+    page = page_of(request, AGENT, list_params(request, before=False))
     return JSONResponse(envelope([resolve(agent) for agent in page.items], page.has_more))
 
 
-async def delete(request: Request) -> JSONResponse:
-    agent_id = request.path_params["agent_id"]
-    if not store_of(request).delete(AGENT, agent_id):
-        raise no_agent(agent_id)
-    return deleted(agent_id, "agent.deleted")
+delete = delete_route(AGENT, no_agent)
 
 
 routes = [

@@ -11,7 +11,8 @@ from starlette.routing import Route
 
 from aac.sandbox import schemas
 from aac.sandbox.apierror import ApiError, no_assistant, no_file, no_vector_store
-from aac.sandbox.common import deleted, list_params, ok, page_response, read_body, store_of
+from aac.sandbox.common import delete_route, list_params, ok, page_of, page_response, read_body, store_of
+from aac.sandbox.indexing import FILE, VECTOR_STORE
 from aac.sandbox.store import JSON, Store, new_id
 from aac.sandbox.vector_stores import create_vector_store
 
@@ -23,11 +24,11 @@ _FIELDS = ("name", "description", "instructions", "tools", "metadata", "temperat
 def _check_references(store: Store, resources: JSON) -> None:
     code = resources.get("code_interpreter") or {}
     for file_id in code.get("file_ids") or []:
-        if store.get("file", file_id) is None:
+        if store.get(FILE, file_id) is None:
             raise no_file(file_id)
     search = resources.get("file_search") or {}
     for vs_id in search.get("vector_store_ids") or []:
-        if store.get("vector_store", vs_id) is None:
+        if store.get(VECTOR_STORE, vs_id) is None:
             raise no_vector_store(vs_id)
 
 
@@ -110,18 +111,10 @@ async def modify(request: Request) -> JSONResponse:
 
 
 async def list_assistants(request: Request) -> JSONResponse:
-    params = list_params(request)
-    page = store_of(request).page(
-        ASSISTANT, limit=params.limit, order=params.order, after=params.after, before=params.before
-    )
-    return page_response(page)
+    return page_response(page_of(request, ASSISTANT, list_params(request)))
 
 
-async def delete(request: Request) -> JSONResponse:
-    assistant_id = request.path_params["assistant_id"]
-    if not store_of(request).delete(ASSISTANT, assistant_id):
-        raise no_assistant(assistant_id)
-    return deleted(assistant_id, "assistant.deleted")
+delete = delete_route(ASSISTANT, no_assistant)
 
 
 routes = [

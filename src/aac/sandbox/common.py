@@ -4,24 +4,30 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from aac import jsonsafe
 from aac.sandbox.apierror import ApiError, invalid
 from aac.sandbox.cascade import expire_files
 from aac.sandbox.store import JSON, Page, Store
 from aac.sandbox.validation import Schema, check
 
+Endpoint = Callable[[Request], Awaitable[JSONResponse]]
 POLL_HEADERS = {"openai-poll-after-ms": "10"}
 
 
 def store_of(request: Request) -> Store:
-    """The sandbox's state, with files past their `expires_at` already gone."""
+    """The sandbox's state, with files past their `expires_at` already gone (looked for once a request:
+    a handler, its body reader and its path checks each ask for the store)."""
     store: Store = request.app.state.store
-    expire_files(store)
+    if not getattr(request.state, "expired", False):
+        expire_files(store)
+        request.state.expired = True
     return store
 
 
@@ -80,28 +86,12 @@ async def _bounded_body(request: Request) -> bytes:
 
 
 def check_storable(body: Any) -> None:
-    """Every string (keys too) is valid Unicode and nothing nests past MAX_DEPTH: a value that cannot be
-    written back as UTF-8 JSON, once stored, would fail every later list."""
-    pending: list[tuple[Any, int]] = [(body, 0)]
-    while pending:
-        value, depth = pending.pop()
-        if depth > MAX_DEPTH:
+    """Nothing JSON cannot carry (a lone surrogate, 1e999 read as infinity) and no nesting past MAX_DEPTH:
+    a value that cannot be written back as UTF-8 JSON, once stored, would fail every later list."""
+    for path, problem in jsonsafe.problems(body, max_depth=MAX_DEPTH):
+        if len(path) > MAX_DEPTH:
             raise ApiError(400, f"The request body nests deeper than {MAX_DEPTH} levels.", code="invalid_type")
-        if isinstance(value, str):
-            _check_text(value)
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                _check_text(key)
-                pending.append((item, depth + 1))
-        elif isinstance(value, list):
-            pending.extend((item, depth + 1) for item in value)
-
-
-def _check_text(text: str) -> None:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate, sent as a \ud800 escape
-        raise ApiError(400, _UNPARSEABLE + " A string holds a lone surrogate (invalid Unicode).") from None
+        raise ApiError(400, f"{_UNPARSEABLE} At {jsonsafe.render_path(path)}: {problem}.")
 
 
 def touched(previous: int) -> int:
@@ -135,6 +125,26 @@ def list_params(request: Request, *, default: int = 20, maximum: int = 100, befo
     if not before and "before" in query:
         raise invalid("before", "Unknown parameter: 'before'.", "unknown_parameter")
     return ListParams(limit, order, query.get("after") or None, query.get("before") or None)
+
+
+def page_of(request: Request, kind: str, params: ListParams, *, parent: str | None = None,
+            where: dict[str, Any] | None = None, lossy: bool = False) -> Page:
+    """The page of a list that `params` ask for."""
+    return store_of(request).page(kind, parent=parent, where=where, limit=params.limit, order=params.order,
+                                  after=params.after, before=params.before, lossy=lossy)
+
+
+def delete_route(kind: str, missing: Callable[[str], ApiError], children: str | None = None) -> Endpoint:
+    """The DELETE handler of a top-level object (path parameter `<kind>_id`): `<kind>.deleted`, its `children`
+    deleted with it; a 404 from `missing` when there is none."""
+
+    async def delete(request: Request) -> JSONResponse:
+        obj_id = request.path_params[f"{kind}_id"]
+        if not store_of(request).delete(kind, obj_id, children=children):
+            raise missing(obj_id)
+        return deleted(obj_id, f"{kind}.deleted")
+
+    return delete
 
 
 # Optional in the spec's response schemas but not nullable there: absent rather than null.

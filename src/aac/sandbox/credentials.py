@@ -146,7 +146,7 @@ async def update(request: Request) -> JSONResponse:
 async def list_credentials(request: Request) -> JSONResponse:
     store = store_of(request)
     vault_id = get_vault(store, request.path_params["vault_id"])["id"]
-    return page_response(filtered_page(request, store, CREDENTIAL, parent=vault_id))
+    return page_response(filtered_page(request, CREDENTIAL, parent=vault_id))
 
 
 async def delete(request: Request) -> JSONResponse:

@@ -11,7 +11,7 @@ from starlette.routing import Route
 from aac import limits
 from aac.sandbox.apierror import ApiError, invalid, no_file
 from aac.sandbox.cascade import delete_file
-from aac.sandbox.common import deleted, enum_query, list_params, ok, page_response, store_of
+from aac.sandbox.common import deleted, enum_query, list_params, ok, page_of, page_response, store_of
 from aac.sandbox.indexing import FILE
 from aac.sandbox.store import JSON, Store, new_id
 from aac.sandbox.uploads import Upload, receive
@@ -103,11 +103,7 @@ async def list_files(request: Request) -> JSONResponse:
     default, maximum = limits.FILES_LIST_LIMIT[1], limits.FILES_LIST_LIMIT[1]
     params = list_params(request, default=default, maximum=maximum, before=False)
     purpose = enum_query(request, "purpose", LISTED_PURPOSES)
-    page = store_of(request).page(
-        FILE, where={"purpose": purpose} if purpose else None, limit=params.limit, order=params.order,
-        after=params.after,
-    )
-    return page_response(page)
+    return page_response(page_of(request, FILE, params, where={"purpose": purpose} if purpose else None))
 
 
 async def delete(request: Request) -> JSONResponse:

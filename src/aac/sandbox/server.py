@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -139,6 +140,22 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _open(
+    db: str, host: str, port: int, profile: str | Profile | None, store_options: dict[str, Any],
+    gate_options: dict[str, Any],
+) -> tuple[socket.socket, Store, Gate]:
+    """The bound socket, the store and the app over it, in that order: a busy port (or an unknown
+    profile) fails before anything needs cleaning up, and a database that cannot open closes the socket."""
+    chosen = profile_named(profile)
+    sock = _bind(host, port)
+    try:
+        store = Store(db, profile=chosen, **store_options)
+    except BaseException:
+        sock.close()
+        raise
+    return sock, store, create_app(store, **gate_options)
+
+
 def _url(host: str, port: int) -> str:
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}/v1"
@@ -167,17 +184,10 @@ def serve_in_background(
     answer 404 on `/v1/assistants*`, or on `/v1/agents*` and `/v1/vaults*`, as a target without them does.
     `profile` answers as another server does (aac.sandbox.profiles: "llama-stack", "ogx").
     """
-    chosen = profile_named(profile)
-    sock = _bind(host, port)  # first: a busy port fails before anything needs cleaning up
-    store = Store(db, index_delay_ms=index_delay_ms, max_upload_bytes=max_upload_bytes, profile=chosen)
-    gate = create_app(
-        store,
-        latency_ms=latency_ms,
-        fault_rate=fault_rate,
-        seed=seed,
-        no_assistants=no_assistants,
-        no_agents=no_agents,
-    )
+    gate_options = {"latency_ms": latency_ms, "fault_rate": fault_rate, "seed": seed,
+                    "no_assistants": no_assistants, "no_agents": no_agents}
+    store_options = {"index_delay_ms": index_delay_ms, "max_upload_bytes": max_upload_bytes}
+    sock, store, gate = _open(db, host, port, profile, store_options, gate_options)
     server = _BackgroundServer(_config(gate, host, sock.getsockname()[1]))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="aac-sandbox", daemon=True)
     thread.start()
@@ -218,17 +228,9 @@ def serve(
     Binding happens first, so a port in use raises OSError before anything is created.
     uvicorn re-raises Ctrl-C as KeyboardInterrupt once it has shut down cleanly.
     """
-    chosen = profile_named(profile)
-    sock = _bind(host, port)
-    store = Store(db, profile=chosen)
-    gate = create_app(
-        store,
-        latency_ms=latency_ms,
-        fault_rate=fault_rate,
-        seed=seed,
-        no_assistants=no_assistants,
-        no_agents=no_agents,
-    )
+    gate_options = {"latency_ms": latency_ms, "fault_rate": fault_rate, "seed": seed,
+                    "no_assistants": no_assistants, "no_agents": no_agents}
+    sock, store, gate = _open(db, host, port, profile, {}, gate_options)
     try:
         if announce is not None:
             announce(_url(host, sock.getsockname()[1]))

@@ -134,11 +134,16 @@ class Store:
                 (_encode(obj), kind, parent, obj["id"]),
             )
 
-    def delete(self, kind: str, obj_id: str, parent: str = "") -> bool:
+    def delete(self, kind: str, obj_id: str, parent: str = "", children: str | None = None) -> bool:
+        """Delete an object, and with it every object of kind `children` under it; False when there was none."""
         with self._lock:
             cur = self._conn.execute(
                 "UPDATE objects SET deleted=1 WHERE kind=? AND parent=? AND id=? AND deleted=0", (kind, parent, obj_id)
             )
+            if cur.rowcount and children is not None:
+                self._conn.execute(
+                    "UPDATE objects SET deleted=1 WHERE kind=? AND parent=? AND deleted=0", (children, obj_id)
+                )
         return cur.rowcount > 0
 
     def tally(self, kind: str, parent: str, where: dict[str, Any] | None = None) -> dict[str, tuple[int, int]]:

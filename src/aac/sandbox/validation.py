@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from aac.sandbox.apierror import ApiError, invalid
+from aac.sandbox.apierror import invalid
 
 Schema = dict[str, Any]
 
@@ -222,10 +222,3 @@ _CHECKERS: dict[str, Any] = {
     "array": _check_array,
     "object": _check_object,
 }
-
-
-def require_body(value: Any) -> dict[str, Any]:
-    """The request body must be a JSON object."""
-    if not isinstance(value, dict):
-        raise ApiError(400, "The request body must be a JSON object.", code="invalid_json")
-    return value

@@ -15,7 +15,16 @@ from starlette.routing import Route
 from aac import limits
 from aac.sandbox import agent_schemas
 from aac.sandbox.apierror import invalid, no_vault
-from aac.sandbox.common import ListParams, deleted, list_params, ok, page_response, read_body, store_of
+from aac.sandbox.common import (
+    ListParams,
+    delete_route,
+    list_params,
+    ok,
+    page_of,
+    page_response,
+    read_body,
+    store_of,
+)
 from aac.sandbox.store import JSON, Page, Store, new_id
 
 VAULT = "vault"
@@ -47,13 +56,13 @@ def _admits_active(request: Request) -> bool:
     return not values or "active" in values
 
 
-def filtered_page(request: Request, store: Store, kind: str, parent: str | None = None) -> Page:
+def filtered_page(request: Request, kind: str, parent: str | None = None) -> Page:
     """A page of vaults or credentials, filtered by `metadata[...]` and `status` like the real lists."""
     params: ListParams = list_params(request, before=False)
     where = _metadata_filter(request)
     if not _admits_active(request):
         return Page([], False)  # nothing here is ever archived
-    return store.page(kind, parent=parent, where=where, limit=params.limit, order=params.order, after=params.after)
+    return page_of(request, kind, params, parent=parent, where=where)
 
 
 def trimmed(name: str | None) -> str | None:
@@ -97,17 +106,10 @@ async def update(request: Request) -> JSONResponse:
 
 
 async def list_vaults(request: Request) -> JSONResponse:
-    return page_response(filtered_page(request, store_of(request), VAULT))
+    return page_response(filtered_page(request, VAULT))
 
 
-async def delete(request: Request) -> JSONResponse:
-    store = store_of(request)
-    vault_id = request.path_params["vault_id"]
-    if not store.delete(VAULT, vault_id):
-        raise no_vault(vault_id)
-    for credential in store.all(CREDENTIAL, vault_id):
-        store.delete(CREDENTIAL, credential["id"], vault_id)
-    return deleted(vault_id, "vault.deleted")
+delete = delete_route(VAULT, no_vault, children=CREDENTIAL)
 
 
 routes = [

@@ -10,7 +10,7 @@ from starlette.routing import Route
 
 from aac.sandbox import indexing, schemas
 from aac.sandbox.apierror import ApiError, no_batch, no_file, no_vector_store_file
-from aac.sandbox.common import POLL_HEADERS, enum_query, list_params, ok, page_response, read_body, store_of
+from aac.sandbox.common import POLL_HEADERS, enum_query, list_params, ok, page_of, page_response, read_body, store_of
 from aac.sandbox.indexing import BATCH, FILE, STATUSES, VS_FILE
 from aac.sandbox.store import JSON, Store, new_id
 from aac.sandbox.vector_stores import get_vector_store
@@ -94,16 +94,7 @@ def _list(request: Request, where: dict[str, str]) -> JSONResponse:
     status = enum_query(request, "filter", STATUSES)
     if status:
         where = {**where, "status": status}
-    page = store.page(
-        VS_FILE,
-        parent=vector_store_id,
-        where=where,
-        limit=params.limit,
-        order=params.order,
-        after=params.after,
-        before=params.before,
-        lossy=store.profile.lossy_cursor,
-    )
+    page = page_of(request, VS_FILE, params, parent=vector_store_id, where=where, lossy=store.profile.lossy_cursor)
     return page_response(page, POLL_HEADERS)
 
 
@@ -116,7 +107,7 @@ async def create_batch(request: Request) -> JSONResponse:
         raise ApiError(400, "body.file_ids: Field required")
     entries = _batch_entries(body)
     for entry in entries:
-        if store.get("file", entry["file_id"]) is None:
+        if store.get(FILE, entry["file_id"]) is None:
             raise no_file(entry["file_id"])
     batch: JSON = {
         "id": new_id("vsfb_"),

@@ -10,8 +10,8 @@ from starlette.routing import Route
 
 from aac.sandbox import indexing, schemas
 from aac.sandbox.apierror import no_file, no_vector_store
-from aac.sandbox.common import deleted, envelope, list_params, ok, public, read_body, store_of
-from aac.sandbox.indexing import VECTOR_STORE, VS_FILE
+from aac.sandbox.common import delete_route, envelope, list_params, ok, page_of, public, read_body, store_of
+from aac.sandbox.indexing import FILE, VECTOR_STORE, VS_FILE
 from aac.sandbox.store import JSON, Store, new_id
 
 
@@ -19,7 +19,7 @@ def create_vector_store(store: Store, body: JSON) -> JSON:
     """Create a vector store and start indexing `file_ids` (also the assistants' `vector_stores` helper)."""
     file_ids = list(body.get("file_ids") or [])
     for file_id in file_ids:
-        if store.get("file", file_id) is None:
+        if store.get(FILE, file_id) is None:
             raise no_file(file_id)
     now = int(time.time())
     vector_store: JSON = {
@@ -89,19 +89,12 @@ async def modify(request: Request) -> JSONResponse:
 async def list_vector_stores(request: Request) -> JSONResponse:
     store = store_of(request)
     params = list_params(request)
-    page = store.page(VECTOR_STORE, limit=params.limit, order=params.order, after=params.after, before=params.before)
+    page = page_of(request, VECTOR_STORE, params)
     items = [public(indexing.refresh(store, vs)) for vs in page.items]
     return JSONResponse(envelope(items, page.has_more))
 
 
-async def delete(request: Request) -> JSONResponse:
-    store = store_of(request)
-    vector_store_id = request.path_params["vector_store_id"]
-    if not store.delete(VECTOR_STORE, vector_store_id):
-        raise no_vector_store(vector_store_id)
-    for vs_file in store.all(VS_FILE, vector_store_id):
-        store.delete(VS_FILE, vs_file["id"], vector_store_id)
-    return deleted(vector_store_id, "vector_store.deleted")
+delete = delete_route(VECTOR_STORE, no_vector_store, children=VS_FILE)
 
 
 routes = [
