@@ -32,13 +32,22 @@ def kept_shas(d: _Diff) -> dict[str, str]:
 def kept_foreign(d: _Diff, wanted: set[str]) -> dict[str, str]:
     """Uploads that objects this stack does not own still use: deleting one would change them. sha -> why."""
     keep: dict[str, str] = {}
+    verb = "destroy" if d.destroy else "apply"
     for upload in sorted(d.live.files.values(), key=lambda f: f.id):
-        who = d.live.foreign_uses.get(upload.id)
-        if who is None or not upload.sha256 or upload.sha256 in wanted:
+        if not upload.sha256 or upload.sha256 in wanted:
             continue
-        keep.setdefault(upload.sha256, f"used by {who}, which this stack does not own")
-        d.warnings.append(f"{upload.filename} ({upload.id}) is used by {who}, which this stack does not own: "
-                          f"{'destroy' if d.destroy else 'apply'} keeps it; detach it there to let aac delete it")
+        who = d.live.foreign_uses.get(upload.id)
+        if who is not None:
+            keep.setdefault(upload.sha256, f"used by {who}, which this stack does not own")
+            d.warnings.append(f"{upload.filename} ({upload.id}) is used by {who}, which this stack does not own: "
+                              f"{verb} keeps it; detach it there to let aac delete it")
+        elif d.live.foreign_unread:
+            # A store listed short may hold any upload: deleting one would empty it there (nothing lost).
+            stores = ", ".join(d.live.foreign_unread)
+            keep.setdefault(upload.sha256, f"vector store {stores}, not this stack's, could not be read whole")
+            d.warnings.append(f"{upload.filename} ({upload.id}) may be used by vector store {stores}, which this "
+                              f"stack does not own and whose file list came back short of its own count: {verb} "
+                              "keeps it")
     return keep
 
 

@@ -149,7 +149,9 @@ def with_foreign_uses(reader: Reader, live: LiveState, *, parallelism: int = 8) 
         listed = list(pool.map(lambda raw: store_files(reader, raw), stores))
     by_store = {str(raw["id"]): files for raw, files in zip(stores, listed, strict=True)}
     uses = {**_foreign_uses([], by_store, ""), **live.foreign_uses}
-    return replace(live, foreign_uses=uses, requests=live.requests + reader.requests - start)
+    unread = tuple(str(raw["id"]) for raw, files in zip(stores, listed, strict=True) if len(files) < _total(raw))
+    return replace(live, foreign_uses=uses, foreign_unread=unread,
+                   requests=live.requests + reader.requests - start)
 
 
 def _index(objects: list[Mapping[str, Any]], stack: str, kind: str) -> tuple[dict[str, Mapping[str, Any]], int]:

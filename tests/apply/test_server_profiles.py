@@ -260,3 +260,21 @@ def test_an_upload_a_foreign_store_holds_is_kept_though_the_cursor_drops_it(aac:
     assert applied.code == 0, applied.err
     assert f"is used by vector store {foreign.id}, which this stack does not own" in applied.out
     assert client.files.retrieve(terms).id == terms
+
+
+@pytest.mark.parametrize("server", ["llama-stack"], indirect=True)
+def test_no_upload_is_deleted_while_a_foreign_store_cannot_be_read_whole(aac: Cli, client: openai.OpenAI) -> None:
+    """201 files of one second: newest-first and oldest-first listings each stop at 100, and the stack's upload,
+    in the middle, is in neither. aac cannot prove the store does not hold it, so it keeps it and says why."""
+    assert aac("apply", "--auto-approve").code == 0
+    [terms] = [f.id for f in client.files.list() if f.filename.endswith("terms.md")]
+    others = [client.files.create(file=(f"{i}.md", b"x"), purpose="assistants").id for i in range(200)]
+    foreign = client.vector_stores.create(name="someone else's")
+    client.vector_stores.file_batches.create_and_poll(foreign.id, file_ids=[*others[:100], terms, *others[100:]])
+    (aac.root / "docs/policies/terms.md").unlink()
+
+    applied = aac("apply", "--auto-approve")
+
+    assert applied.code == 0, applied.err
+    assert f"may be used by vector store {foreign.id}, which this stack does not own" in applied.out + applied.err
+    assert client.files.retrieve(terms).id == terms
