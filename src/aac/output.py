@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from aac.errors import AacError
+from aac.errors import AacError, Problem
 from aac.escape import escape_text
 from aac.secrets import Secrets
 
@@ -162,6 +162,13 @@ class Output:
     def warn(self, text: str) -> None:
         # Escaped as plans are: a message may quote a server's answer or a file name.
         self.info(self.style("warning: ", "yellow", "bold") + escape_text(text))
+
+    def problem(self, problem: Problem) -> None:
+        """A validation finding, `path:line: error: message` and its hint, as every command prints one."""
+        colour = "red" if problem.severity == "error" else "yellow"
+        label = f": {problem.severity}:"
+        text = escape_text(str(problem))
+        self.info(text.replace(label, ": " + self.style(problem.severity, colour, "bold") + ":", 1))
 
     def error(self, message: str, hint: str | None = None) -> None:
         self.info(self.style("error: ", "red", "bold") + escape_text(message))

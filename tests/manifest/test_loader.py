@@ -126,7 +126,7 @@ def test_require_valid_warns_and_raises_on_errors(repo: Repo) -> None:
     err = io.StringIO()
     desired = require_valid(load_stack(repo.root), Output(stdout=io.StringIO(), stderr=err))
     assert "a" in desired.assistants
-    assert "warning: assistants/a.yaml:4: `retrieval` is Assistants v1" in err.getvalue()
+    assert "assistants/a.yaml:4: warning: `retrieval` is Assistants v1" in err.getvalue()  # as validate says it
     repo.write("assistants/b.yaml", "kind: assistant\nname: b\n")
     with pytest.raises(ValidationFailed) as caught:
         require_valid(load_stack(repo.root), Output(stdout=io.StringIO(), stderr=io.StringIO()))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aac.errors import Problem
 from aac.manifest import load_desired
 from aac.stack import check_stack
 
@@ -18,7 +17,7 @@ def run(app: App) -> int:
         desired, manifest_problems = load_desired(stack)
         problems = problems + manifest_problems
     for problem in problems:
-        app.out.info(_styled(app, problem))
+        app.out.problem(problem)
     errors = sum(1 for p in problems if p.severity == "error")
     warnings = len(problems) - errors
     if errors:
@@ -32,13 +31,6 @@ def run(app: App) -> int:
         summary += f" ({_count(warnings, 'warning')})"
     app.out.info(app.out.style(summary, "green"))
     return 0
-
-
-def _styled(app: App, problem: Problem) -> str:
-    text = str(problem)
-    colour = "red" if problem.severity == "error" else "yellow"
-    label = f": {problem.severity}:"
-    return text.replace(label, ": " + app.out.style(problem.severity, colour, "bold") + ":", 1)
 
 
 def _count(n: int, word: str) -> str:

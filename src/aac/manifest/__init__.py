@@ -8,7 +8,7 @@ Public API (other modules call these):
 
 from __future__ import annotations
 
-from aac.errors import Problem, ValidationFailed
+from aac.errors import ValidationFailed
 from aac.manifest.load import load_desired, manifest_files
 from aac.manifest.schema import schema_text
 from aac.output import Output
@@ -21,18 +21,9 @@ __all__ = ["load_desired", "manifest_files", "require_valid", "schema_text"]
 def require_valid(stack: Stack, out: Output) -> DesiredState:
     """The desired state; prints warnings through `out`, raises ValidationFailed when any problem is an error."""
     desired, problems = load_desired(stack)
-    errors = [p for p in problems if p.severity == "error"]
-    for problem in problems:
-        if problem.severity != "error":
-            out.warn(_located(problem))
-    if errors:
-        for problem in errors:
-            out.info(str(problem))
+    # Printed as `aac validate` prints them (`path:line: warning: ...`), so one grep finds both.
+    for problem in sorted(problems, key=lambda p: p.severity != "warning"):
+        out.problem(problem)
+    if any(p.severity == "error" for p in problems):
         raise ValidationFailed(problems)
     return desired
-
-
-def _located(problem: Problem) -> str:
-    where = f"{problem.path}:{problem.line}" if problem.line else problem.path
-    text = f"{where}: {problem.message}"
-    return f"{text}\n    hint: {problem.hint}" if problem.hint else text
