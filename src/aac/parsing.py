@@ -59,8 +59,10 @@ def _office_text(data: bytes, parts: re.Pattern[str]) -> bytes:
             if sum(i.file_size for i in members) > XML_BYTES_MAX:
                 raise ValueError(f"its XML expands past {XML_BYTES_MAX // 1024 // 1024} MiB")
             xml = [archive.read(i) for i in members]
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise ValueError(f"the document could not be read ({exc})") from exc
+    except ValueError:
+        raise
+    except Exception as exc:  # zipfile fails in many ways (encrypted, unknown method, bad deflate): all "unreadable"
+        raise ValueError(f"the document could not be read ({exc.__class__.__name__}: {exc})") from exc
     if not members:
         raise ValueError("the document has no text part")
     paragraphs: list[str] = []
