@@ -99,3 +99,19 @@ def test_checks_are_validated_offline(aac: Cli, check: str, problem: str) -> Non
     manifest.write_text(text[:start] + f"checks: [{check}]\n" + text[end:], encoding="utf-8")
     result = aac("check")
     assert result.code == 1 and problem in result.err, result.err
+
+
+@pytest.mark.parametrize(("check", "problem"), [
+    ("{query: q, expect: [knowledge/faq.md], within: .inf}", "`checks[0].within`: inf is not a JSON number"),
+    ("{query: q, expect: knowledge/faq.md}", "`checks[0].expect` must be a list, not a string"),
+    ("{query: q, expect: [[knowledge/faq.md], {a: b}, null]}", "`checks[0].expect[1]` must be a string"),
+])
+def test_a_check_of_the_wrong_shape_is_its_schema_error_alone(aac: Cli, check: str, problem: str) -> None:
+    """Not a crash, and not warnings about made-up files read from a string's letters or a list's repr."""
+    manifest = aac.root / SUPPORT
+    text = manifest.read_text(encoding="utf-8")
+    start, end = text.index("checks:\n"), text.index("metadata:")
+    manifest.write_text(text[:start] + f"checks: [{check}]\n" + text[end:], encoding="utf-8")
+    result = aac("validate")
+    assert result.code == 1 and problem in result.err, result.err
+    assert "unexpected" not in result.err and ": warning:" not in result.err
