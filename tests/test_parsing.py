@@ -58,6 +58,21 @@ def test_a_pdf_is_indexed_as_its_text_and_anything_else_as_its_bytes() -> None:
         parsing.parsed_text("broken.pdf", b"%PDF-1.4\nnot really")
 
 
+def test_a_damaged_pdf_is_unreadable_without_a_word_on_stderr(capfd: pytest.CaptureFixture[str],
+                                                              caplog: pytest.LogCaptureFixture) -> None:
+    """pypdf logs what it skips, quoting the file's bytes: none of it may reach aac's terminal."""
+    name = b"/E#1b[31mvil"
+    pdf = (b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+           b"2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n"
+           b"3 0 obj\n<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Resources << /XObject << " + name
+           + b" 5 0 R >> >> >>\nendobj\n4 0 obj\n<< /Length 14 >>\nstream\n" + name + b" Do\nendstream\nendobj\n"
+           b"trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n0\n%%EOF\n")
+    with pytest.raises(ValueError, match="the PDF could not be read"):
+        parsing.parsed_text("x.pdf", pdf)
+    assert capfd.readouterr() == ("", "")
+    assert [r.getMessage() for r in caplog.records] == []  # what the stderr handler would have printed
+
+
 def test_a_word_document_is_its_paragraphs_runs_joined() -> None:
     data = docx(["Returns ", "within 30 days"], ["Fish &amp; chips"], [])
     assert parsing.parsed_text("policy.docx", data) == b"Returns within 30 days\nFish & chips"

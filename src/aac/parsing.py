@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import io
+import logging
 import re
 import zipfile
 
@@ -40,6 +41,9 @@ def parsed_text(filename: str, data: bytes) -> bytes:
 def _pdf_text(data: bytes) -> bytes:
     from pypdf import PdfReader  # imported here: plans that attach no PDF never load it
 
+    # pypdf logs what it skips in a damaged PDF to stderr, quoting the file's own bytes: that is no
+    # output of aac's (a hostile PDF would write into `aac plan`'s terminal); a failure is a ValueError.
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL + 1)
     try:
         pages = PdfReader(io.BytesIO(data)).pages
         return "\n".join(page.extract_text() for page in pages).encode("utf-8")
