@@ -6,11 +6,13 @@ import pytest
 from tests.apply.helpers import accepted_by_sdk
 
 from aac.errors import AacError
+from aac.manifest.strict import strict_errors
 from aac.resources import AssistantSpec
 from aac.responses import LiveIds, responses_config, responses_document
 
 IDS = LiveIds(stores={"kb": "vs_1"}, files={"a" * 64: "file-A"}, hashes={"data/t.csv": "a" * 64, "t2.csv": "a" * 64})
 SCHEMA = {"type": "object", "properties": {"x": {"type": "string"}}, "required": ["x"], "additionalProperties": False}
+NO_ARGUMENTS = {"type": "object", "properties": {}, "additionalProperties": False}
 
 
 def spec(**fields: object) -> AssistantSpec:
@@ -52,10 +54,17 @@ def test_tools_take_live_ids_and_flatten_functions() -> None:
     assert config["tools"] == [
         {"type": "code_interpreter", "container": {"type": "auto", "file_ids": ["file-A", "file-Z"]}},
         {"type": "file_search", "vector_store_ids": ["vs_1"], "ranking_options": {"score_threshold": 0.4}},
-        {"type": "function", "name": "now", "parameters": {"type": "object", "properties": {}}, "strict": False},
+        {"type": "function", "name": "now", "parameters": NO_ARGUMENTS, "strict": False},
     ]
     assert not_sent == ["tools.file_search.ranking_options.ranker (default_2024_08_21)"]
     assert accepted_by_sdk(config)
+
+
+def test_a_strict_function_without_parameters_keeps_to_strict_mode() -> None:
+    config, _ = responses_config(spec(tools=({"type": "function", "function": {"name": "now", "strict": True}},)), IDS)
+    [tool] = config["tools"]
+    assert (tool["parameters"], tool["strict"]) == (NO_ARGUMENTS, True)
+    assert strict_errors(tool["parameters"]) == []
 
 
 def test_what_has_no_responses_field_is_named() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import io
+import logging
 import re
 import zipfile
 
@@ -40,6 +41,9 @@ def parsed_text(filename: str, data: bytes) -> bytes:
 def _pdf_text(data: bytes) -> bytes:
     from pypdf import PdfReader  # imported here: plans that attach no PDF never load it
 
+    # pypdf logs what it skips in a damaged PDF to stderr, quoting the file's own bytes: that is no
+    # output of aac's (a hostile PDF would write into `aac plan`'s terminal); a failure is a ValueError.
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL + 1)
     try:
         pages = PdfReader(io.BytesIO(data)).pages
         return "\n".join(page.extract_text() for page in pages).encode("utf-8")
@@ -59,8 +63,10 @@ def _office_text(data: bytes, parts: re.Pattern[str]) -> bytes:
             if sum(i.file_size for i in members) > XML_BYTES_MAX:
                 raise ValueError(f"its XML expands past {XML_BYTES_MAX // 1024 // 1024} MiB")
             xml = [archive.read(i) for i in members]
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise ValueError(f"the document could not be read ({exc})") from exc
+    except ValueError:
+        raise
+    except Exception as exc:  # zipfile fails in many ways (encrypted, unknown method, bad deflate): all "unreadable"
+        raise ValueError(f"the document could not be read ({exc.__class__.__name__}: {exc})") from exc
     if not members:
         raise ValueError("the document has no text part")
     paragraphs: list[str] = []

@@ -18,6 +18,7 @@ from aac.resources import JSON, AssistantSpec
 
 # The Responses file_search tool's rankers (FileSearchToolParam.RankingOptions.ranker).
 RESPONSES_RANKERS = ("auto", "default-2024-11-15")
+NO_ARGUMENTS = {"type": "object", "properties": {}, "additionalProperties": False}
 APPLY_HINT = "run `aac apply` on this target first, then `aac output --format responses` again"
 
 
@@ -78,7 +79,9 @@ def _function(function: Mapping[str, Any]) -> JSON:
     result: JSON = {"type": "function", "name": function["name"]}
     if function.get("description"):
         result["description"] = function["description"]
-    result["parameters"] = function.get("parameters") or {"type": "object", "properties": {}}
+    # No parameters: a function of no arguments, in the form strict mode accepts too (it demands
+    # `additionalProperties: false`, which `aac validate` checks only on parameters that are written).
+    result["parameters"] = function.get("parameters") or dict(NO_ARGUMENTS)
     result["strict"] = bool(function.get("strict") or False)
     return result
 

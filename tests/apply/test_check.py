@@ -20,6 +20,13 @@ def set_store_files(root: Path, files: str) -> None:
     manifest.write_text(text[:start] + f"files: {files}\n" + text[end:], encoding="utf-8")
 
 
+def set_checks(root: Path, check: str) -> None:
+    manifest = root / SUPPORT
+    text = manifest.read_text(encoding="utf-8")
+    start, end = text.index("checks:\n"), text.index("metadata:")
+    manifest.write_text(text[:start] + f"checks: [{check}]\n" + text[end:], encoding="utf-8")
+
+
 def test_a_check_fails_when_the_manifest_drops_its_document_and_passes_when_it_is_back(aac: Cli) -> None:
     assert aac("apply", "--auto-approve").code == 0
     passing = aac("check", "--format", "json")
@@ -93,9 +100,19 @@ def test_no_checks_declared_passes_without_reading_the_target(aac: Cli, monkeypa
     ("{query: q, expects: [knowledge/faq.md]}", "expects"),
 ])
 def test_checks_are_validated_offline(aac: Cli, check: str, problem: str) -> None:
-    manifest = aac.root / SUPPORT
-    text = manifest.read_text(encoding="utf-8")
-    start, end = text.index("checks:\n"), text.index("metadata:")
-    manifest.write_text(text[:start] + f"checks: [{check}]\n" + text[end:], encoding="utf-8")
+    set_checks(aac.root, check)
     result = aac("check")
     assert result.code == 1 and problem in result.err, result.err
+
+
+@pytest.mark.parametrize(("check", "problem"), [
+    ("{query: q, expect: [knowledge/faq.md], within: .inf}", "`checks[0].within`: inf is not a JSON number"),
+    ("{query: q, expect: knowledge/faq.md}", "`checks[0].expect` must be a list, not a string"),
+    ("{query: q, expect: [[knowledge/faq.md], {a: b}, null]}", "`checks[0].expect[1]` must be a string"),
+])
+def test_a_check_of_the_wrong_shape_is_its_schema_error_alone(aac: Cli, check: str, problem: str) -> None:
+    """Not a crash, and not warnings about made-up files read from a string's letters or a list's repr."""
+    set_checks(aac.root, check)
+    result = aac("validate")
+    assert result.code == 1 and problem in result.err, result.err
+    assert "unexpected" not in result.err and ": warning:" not in result.err

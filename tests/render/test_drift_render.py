@@ -64,7 +64,7 @@ def test_junit_survives_control_characters_in_instructions() -> None:
     item = replace(drifted, actual={**(drifted.actual or {}), "instructions": "bell \x07 here\nand more"})
     root = ET.fromstring(render_drift(replace(every_category(), items=(item,)), "junit", Output()))
     failure = "".join(case.findtext("failure") or "" for case in root.iter("testcase"))
-    assert "bell \ufffd here" in failure and "\x07" not in failure  # kept readable, the control replaced
+    assert "bell \\u0007 here" in failure and "\x07" not in failure  # kept readable, the control escaped
 
 
 def test_exit_code_is_1_incomplete_2_drift_0_in_sync() -> None:

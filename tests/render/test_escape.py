@@ -1,5 +1,6 @@
-"""Output that cannot fool a reader: control and bidirectional characters in any value of a plan or a drift
-report are shown escaped in text and markdown, wherever the value appears (names, instructions, reasons)."""
+"""Output that cannot fool a reader: control and bidirectional characters in any value of a plan, a drift
+report or a retrieval check report are shown escaped in text, markdown and JUnit, wherever the value
+appears (names, instructions, reasons, queries)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from aac.escape import escape_text
 from aac.output import Output
 from aac.plan import Action, Change
 from aac.render import render_drift, render_plan
+from aac.render.checks import render_checks
+from aac.resources import RetrievalCheck
+from aac.retrieval import CheckReport, CheckResult
 
 from .drifts import every_category
 from .plans import no_changes
@@ -42,13 +46,20 @@ def test_a_plan_escapes_control_and_bidi_characters_wherever_they_appear(fmt: st
         _clean(text)
 
 
-@pytest.mark.parametrize("fmt", ["text", "markdown"])
+@pytest.mark.parametrize("fmt", ["text", "markdown", "junit"])
 def test_a_drift_report_escapes_them_too(fmt: str) -> None:
     item = DriftItem(f"assistant.{EVIL}", "assistant", EVIL, Category.DRIFTED, id="asst_1",
                      changed_fields=("instructions",), expected={"instructions": "a\nb"},
                      actual={"instructions": f"a\n{EVIL}"}, detail=EVIL)
     report = replace(every_category(), items=(item,))
     _clean(render_drift(report, fmt, Output()))
+
+
+@pytest.mark.parametrize("fmt", ["text", "junit"])
+def test_a_check_report_escapes_the_query_and_the_filenames_the_target_names(fmt: str) -> None:
+    check = RetrievalCheck(query=EVIL, expect=(f"kb/{EVIL}.md",), within=3, line=4)
+    result = CheckResult("kb", 1, check, "assistants/kb.yaml:4", found=(f"{EVIL}.pdf",))
+    _clean(render_checks(CheckReport("demo", "sandbox", "2026-01-01T00:00:00Z", (result,)), fmt, Output()))
 
 
 def test_newlines_tabs_and_crlf_stay_and_plain_text_is_untouched() -> None:

@@ -125,3 +125,22 @@ def test_a_host_that_does_not_resolve_is_named_not_blamed_on_the_port(tmp_path: 
                  ":memory:"]) == 1
     err = capsys.readouterr().err
     assert "not an address or a host name that resolves" in err and "--port" not in err
+
+
+@pytest.mark.parametrize(("path", "headers", "status"), [
+    ("/v1/vaults/vault_missing", HEADERS, 404),
+    ("/v1/vector_stores/vs_missing/files", HEADERS, 404),
+    ("/v1/assistants", {**HEADERS, "OpenAI-Beta": ""}, 400),
+    ("/v1/no/such/route", HEADERS, 404),
+])
+def test_an_error_found_before_a_large_body_is_answered_not_reset(
+        sandbox: RunningSandbox, path: str, headers: dict[str, str], status: int) -> None:
+    """Answering mid-upload, then closing, resets a client still sending: it sees a connection error, not the answer."""
+    connection = http.client.HTTPConnection("127.0.0.1", sandbox.port, timeout=60)
+    try:
+        connection.request("POST", path, body=b'{"name": "' + b"x" * 5_000_000 + b'"}',
+                           headers={**headers, "Connection": "close"})
+        response = connection.getresponse()
+        assert (response.status, json.loads(response.read())["error"]["type"]) == (status, "invalid_request_error")
+    finally:
+        connection.close()

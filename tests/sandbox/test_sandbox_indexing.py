@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import openai
 import pytest
 
-from aac.sandbox.server import serve_in_background
+from aac import parsing
+from aac.sandbox.server import RunningSandbox, serve_in_background
+
+REPO = Path(__file__).resolve().parents[2]
 
 Upload = Callable[..., str]
 
@@ -173,3 +178,39 @@ def test_the_attaching_call_answers_in_progress_and_the_next_read_is_settled(
     assert (batch.status, batch.file_counts.in_progress) == ("in_progress", 1)
     settled = client.vector_stores.retrieve(store.id)
     assert (settled.status, settled.file_counts.completed) == ("completed", 2)
+
+
+@pytest.mark.parametrize("attach", ["file", "batch", "new_store", "assistant"])
+def test_a_document_being_parsed_does_not_stop_the_sandbox_answering(
+        sandbox: RunningSandbox, client: openai.OpenAI, upload: Upload, monkeypatch: pytest.MonkeyPatch,
+        attach: str) -> None:
+    """A large PDF takes seconds to read: meanwhile every other request is still served."""
+    parsing_started, finish = threading.Event(), threading.Event()
+    real = parsing.parsed_text
+
+    def held(filename: str, data: bytes) -> bytes:  # the parser, held mid-document until the test lets go
+        parsing_started.set()
+        finish.wait(30)
+        return real(filename, data)
+
+    monkeypatch.setattr(parsing, "parsed_text", held)
+    doc = upload("warranty.pdf", (REPO / "knowledge/policies/warranty.pdf").read_bytes())
+    store = client.vector_stores.create(name="kb")
+    requests = {
+        "file": lambda: client.vector_stores.files.create(vector_store_id=store.id, file_id=doc),
+        "batch": lambda: client.vector_stores.file_batches.create(store.id, file_ids=[doc]),
+        "new_store": lambda: client.vector_stores.create(name="kb2", file_ids=[doc]),
+        "assistant": lambda: client.beta.assistants.create(
+            model="gpt-4o", tools=[{"type": "file_search"}],
+            tool_resources={"file_search": {"vector_stores": [{"file_ids": [doc]}]}}),
+    }
+    attaching = threading.Thread(target=requests[attach])
+    attaching.start()
+    try:
+        assert parsing_started.wait(30)
+        with openai.OpenAI(base_url=sandbox.base_url, api_key="sk-test", max_retries=0, timeout=10) as other:
+            assert [f.id for f in other.files.list()] == [doc]  # answered while the parser still holds
+    finally:
+        finish.set()
+        attaching.join()
+    assert client.vector_stores.files.create_and_poll(doc, vector_store_id=store.id).status == "completed"

@@ -8,7 +8,7 @@ from typing import Any
 import openai
 import pytest
 from tests.sandbox.conftest import Raw, Upload
-from tests.test_parsing import docx
+from tests.test_parsing import damaged, docx
 
 from aac import chunks
 from aac.sandbox.server import RunningSandbox
@@ -165,8 +165,14 @@ def test_a_pdf_is_indexed_and_read_as_its_text(client: openai.OpenAI, upload: Up
     assert (top.file_id, top.filename) == (ids["warranty.pdf"], "warranty.pdf")
 
 
-def test_an_unreadable_pdf_fails_indexing_as_invalid(client: openai.OpenAI, upload: Upload) -> None:
-    file_id = upload("broken.pdf", b"%PDF-1.4\nthis is not a pdf body")
+@pytest.mark.parametrize(("name", "data"), [
+    ("broken.pdf", b"%PDF-1.4\nthis is not a pdf body"),
+    ("locked.docx", damaged(docx(["pdf body"]), "encrypted")),
+    ("garbled.docx", damaged(docx(["pdf body"]), "deflate")),
+])
+def test_an_unreadable_document_fails_indexing_as_invalid(
+        client: openai.OpenAI, upload: Upload, name: str, data: bytes) -> None:
+    file_id = upload(name, data)
     store = client.vector_stores.create(name="kb")
     vs_file = client.vector_stores.files.create_and_poll(file_id, vector_store_id=store.id)
     assert vs_file.status == "failed"

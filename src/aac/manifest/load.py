@@ -89,8 +89,8 @@ def _diagnose(ctx: LoadContext, doc: Document) -> None:
     """Run the deeper checks on a document whose shape is wrong, for their problems only.
 
     So one `aac validate` reports a bad glob or a strict-mode slip alongside a typo elsewhere in
-    the same manifest. A field of the wrong type can stop this part way; its schema problem is
-    already reported.
+    the same manifest. A field of the wrong type (a list for a string, an infinite count) can stop
+    this part way, with whatever exception it raises; its schema problem is already reported.
     """
     if kind_name(doc) is None:
         return
@@ -100,7 +100,7 @@ def _diagnose(ctx: LoadContext, doc: Document) -> None:
             normalize_assistant(scratch, doc)
         else:
             normalize_vector_store(scratch, doc)
-    except (TypeError, ValueError, KeyError, AttributeError, IndexError):
+    except Exception:  # noqa: BLE001 - the document is already invalid: nothing here may hide that
         pass
     ctx.problems.extend(scratch.problems)
 

@@ -22,8 +22,9 @@ def normalize_checks(ctx: LoadContext, doc: Document, folder: Path,
     checks = []
     for index, check in enumerate(doc.data.get("checks") or ()):
         line = doc.line_of("checks", index)
-        expect = tuple(_expected(ctx, doc, folder, files, str(path), doc.line_of("checks", index, "expect", n))
-                       for n, path in enumerate(check["expect"]))
+        paths = check["expect"] if isinstance(check["expect"], list) else ()  # else: a schema error already
+        expect = tuple(_expected(ctx, doc, folder, files, path, doc.line_of("checks", index, "expect", n))
+                       for n, path in enumerate(paths) if isinstance(path, str))
         checks.append(RetrievalCheck(query=check["query"], expect=expect,
                                      within=int(check.get("within", DEFAULT_WITHIN)), line=line))
     return tuple(checks)

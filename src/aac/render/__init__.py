@@ -1,7 +1,7 @@
 """Rendering a plan: text for a terminal, markdown for a pull request, JSON for machines.
 
 Every format reads the same `Plan` (STYLE: the plan is data); none does I/O or decides
-colour itself: `out.style` does. Text and markdown read it with every string escaped
+colour itself: `out.style` does. Text, markdown and JUnit read it with every string escaped
 (aac.escape): control and bidirectional characters cannot fool a reader.
 """
 
@@ -48,7 +48,7 @@ def render_drift(report: DriftReport, fmt: str, out: Output,
     if fmt == "junit":
         from aac.render.drift_junit import render_drift_junit
 
-        return render_drift_junit(report, fail_on)
+        return render_drift_junit(escaped(report), fail_on)
     if fmt == "json":
         return report.dumps()
     raise AacError(f"unknown drift report format {fmt!r}", f"use one of: {', '.join(DRIFT_FORMATS)}")

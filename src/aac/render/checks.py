@@ -1,10 +1,15 @@
-"""The retrieval check report: text for a terminal or CI log, JSON for machines, JUnit for CI test reports."""
+"""The retrieval check report: text for a terminal or CI log, JSON for machines, JUnit for CI test reports.
+
+Text and JUnit read the report with every string escaped (aac.escape): a query from a manifest or a
+filename from the target cannot recolour the log or reorder what a reviewer reads.
+"""
 
 from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
 
+from aac.escape import escaped
 from aac.output import Output, plural
 from aac.render.drift_junit import clean_xml, junit_suite, junit_text
 from aac.retrieval import CheckReport, CheckResult
@@ -16,8 +21,8 @@ def render_checks(report: CheckReport, fmt: str, out: Output) -> str:
     if fmt == "json":
         return json.dumps(report.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     if fmt == "junit":
-        return _junit(report)
-    return _text(report, out)
+        return _junit(escaped(report))
+    return _text(escaped(report), out)
 
 
 def _text(report: CheckReport, out: Output) -> str:

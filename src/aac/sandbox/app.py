@@ -110,7 +110,8 @@ class Gate:
         if self.latency_ms:
             await asyncio.sleep(self.latency_ms / 1000)
         error = await self._refuse(scope, send)
-        send = _as_profile(_with_request_id(send), send, self.profile)
+        body = _Body(receive)
+        receive, send = body, _after_body(_as_profile(_with_request_id(send), send, self.profile), body)
         if error is None:
             await self.inner(scope, receive, send)
         elif isinstance(error, ApiError):
@@ -144,6 +145,39 @@ class Gate:
 
 
 _DROPPED = object()
+
+
+class _Body:
+    """The request's `receive`, knowing when the body has all arrived."""
+
+    def __init__(self, receive: Any) -> None:
+        self._receive = receive
+        self.done = False
+
+    async def __call__(self) -> dict[str, Any]:
+        message: dict[str, Any] = await self._receive()
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            self.done = True
+        return message
+
+    async def drain(self) -> None:
+        while not self.done:
+            await self()
+
+
+def _after_body(send: Any, body: _Body) -> Any:
+    """Answer only once the body is read (and dropped, if no one read it).
+
+    An error found before the body (no key, no beta header, an unknown vector store) answered
+    mid-upload resets a client still sending, which an SDK sees as a connection error and retries.
+    """
+
+    async def sending(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            await body.drain()
+        await send(message)
+
+    return sending
 
 
 def _with_request_id(send: Any) -> Any:

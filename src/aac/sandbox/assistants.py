@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from aac.sandbox import schemas
+from aac.sandbox import indexing, schemas
 from aac.sandbox.apierror import ApiError, no_assistant, no_file, no_vector_store
 from aac.sandbox.common import delete_route, list_params, ok, page_of, page_response, read_body, store_of
 from aac.sandbox.indexing import FILE, VECTOR_STORE
@@ -57,6 +57,12 @@ def _tool_resources(store: Store, given: JSON | None) -> JSON:
     return result
 
 
+def _helper_file_ids(body: JSON) -> list[str]:
+    """The files of the vector stores `tool_resources.file_search.vector_stores` asks to create."""
+    search = (body.get("tool_resources") or {}).get("file_search") or {}
+    return [file_id for helper in search.get("vector_stores") or [] for file_id in helper.get("file_ids") or []]
+
+
 def _given(body: JSON, key: str) -> Any:
     """A field as stored: null and absent both mean the default (API_FACTS 1.2)."""
     value = body.get(key)
@@ -66,6 +72,7 @@ def _given(body: JSON, key: str) -> Any:
 async def create(request: Request) -> JSONResponse:
     store = store_of(request)
     body = await read_body(request, schemas.ASSISTANT_CREATE)
+    await indexing.parse_ahead(store, _helper_file_ids(body))
     assistant: JSON = {
         "id": new_id("asst_"),
         "object": "assistant",
@@ -94,6 +101,7 @@ async def modify(request: Request) -> JSONResponse:
     store = store_of(request)
     assistant = _get(store, request.path_params["assistant_id"])
     body = await read_body(request, schemas.ASSISTANT_MODIFY)
+    await indexing.parse_ahead(store, _helper_file_ids(body))
     for key in _FIELDS:
         if key in body:
             assistant[key] = _given(body, key)

@@ -10,10 +10,14 @@ beside its bytes); its chunks, in the model of `aac.chunks`, are what search ran
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import Any
+
+from starlette.concurrency import run_in_threadpool
 
 from aac import chunks, limits, parsing
 from aac.sandbox.apierror import no_file
@@ -29,6 +33,7 @@ VS_FILE = "vs_file"
 VECTOR_STORE = "vector_store"
 BATCH = "batch"
 FILE = "file"
+_UNREADABLE: dict[str, str] = {}  # parsed-text path -> why its document cannot be read (upload ids are never reused)
 
 
 def resolve_chunking(strategy: JSON | None) -> JSON:
@@ -60,11 +65,30 @@ def _parse(store: Store, file: JSON) -> int:
     path = store.text_path(file["id"])
     if path.exists():
         return path.stat().st_size
-    text = parsing.parsed_text(file["filename"], store.blob_path(file["id"]).read_bytes())
+    if str(path) in _UNREADABLE:
+        raise ValueError(_UNREADABLE[str(path)])
+    try:
+        text = parsing.parsed_text(file["filename"], store.blob_path(file["id"]).read_bytes())
+    except ValueError as exc:
+        _UNREADABLE[str(path)] = str(exc)
+        raise
     partial = path.with_name(f"{path.name}.{threading.get_ident()}.part")
     partial.write_bytes(text)
     partial.replace(path)  # atomic: two stores attaching the same document at once never read half a text
     return len(text)
+
+
+async def parse_ahead(store: Store, file_ids: Iterable[str]) -> None:
+    """Parse the documents an attach is about to index, off the event loop.
+
+    A large PDF takes seconds to read, and on the loop the sandbox would answer no one meanwhile;
+    `attach` then finds the text (or why there is none) kept, and stays quick.
+    """
+    for file_id in file_ids:
+        file = store.get(FILE, file_id)
+        if file is not None and file["bytes"] and parsing.is_parsed(file["filename"]):
+            with contextlib.suppress(ValueError):  # kept in _UNREADABLE: attach reports it
+                await run_in_threadpool(_parse, store, file)
 
 
 def _index(store: Store, file: JSON) -> tuple[int, JSON | None]:

@@ -34,6 +34,7 @@ async def create_file(request: Request) -> JSONResponse:
     store = store_of(request)
     vector_store_id = _vector_store_id(request)
     body = await read_body(request, schemas.VECTOR_STORE_FILE_CREATE)
+    await indexing.parse_ahead(store, [body["file_id"]])
     vs_file = indexing.attach(
         store,
         vector_store_id,
@@ -120,6 +121,7 @@ async def create_batch(request: Request) -> JSONResponse:
     store.insert(BATCH, batch, vector_store_id)
     if (mode == "ignore" and "files" in body) or mode == "drop":
         return ok(_unattached(batch, len(entries) if mode == "drop" else 0), POLL_HEADERS)
+    await indexing.parse_ahead(store, [entry["file_id"] for entry in entries])
     for entry in entries:
         indexing.attach(
             store,

@@ -64,6 +64,7 @@ def get_vector_store(store: Store, vector_store_id: str) -> JSON:
 
 async def create(request: Request) -> JSONResponse:
     body = await read_body(request, schemas.VECTOR_STORE_CREATE)
+    await indexing.parse_ahead(store_of(request), body.get("file_ids") or [])
     return ok(create_vector_store(store_of(request), body))
 
 
