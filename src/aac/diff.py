@@ -12,47 +12,21 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from aac.canonical import (
-    JSON,
-    UNKNOWN_ID,
-    canonical_assistant,
-    canonical_live_assistant,
-    canonical_live_vector_store,
-    canonical_vector_store,
-)
 from aac.compare import compare
 from aac.diff_files import StoreFiles, attachment_changes, file_changes
 from aac.diff_uploads import kept_by_id, kept_foreign, kept_shas, uploads_in_use
 from aac.estimate import TextSizes
 from aac.identity import fingerprint, is_protected, owner_of
+from aac.kinds import KINDS, Kind, kind_of
 from aac.output import plural
 from aac.plan import Action, Change, Cost, Plan
-from aac.resources import (
-    ASSISTANT,
-    VECTOR_STORE,
-    DesiredState,
-    LiveAssistant,
-    LiveState,
-    LiveVectorStore,
-)
+from aac.resources import VECTOR_STORE, DesiredState, LiveState
 
-__all__ = [
-    "canonical_assistant",
-    "canonical_live_assistant",
-    "canonical_live_vector_store",
-    "canonical_vector_store",
-    "compare",
-    "diff",
-]
+__all__ = ["compare", "diff"]
 
+JSON = dict[str, Any]
 DESTROY_REASON = "destroy deletes everything the stack owns"
-NOTE_NAMES = 5  # assistants named in the one-line note; the rest are counted
-EXPIRED_REASON = "the store expired (expires_after), so it is rebuilt"
-# Fields the API cannot change in place on a vector store: the store is rebuilt.
-REPLACE_REASONS = {
-    "chunking_strategy": "chunking_strategy applies to each file when it is attached, so the store is rebuilt",
-    "description": "a vector store's description can only be set when the store is created",
-}
+NOTE_NAMES = 5  # objects named in the one-line note; the rest are counted
 
 
 @dataclass
@@ -65,104 +39,71 @@ class _Diff:
     warnings: list[str] = field(default_factory=list)
     kept: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)  # protected, not in manifests
 
-    def wanted(self, specs: Mapping[str, Any]) -> dict[str, Any]:
-        return {} if self.destroy else dict(specs)
+    def wanted(self, kind: Kind) -> dict[str, Any]:
+        return {} if self.destroy else dict(kind.desired(self.desired))
 
-    def keep_or_delete(self, kind: str, key: str, obj: LiveAssistant | LiveVectorStore) -> Change:
-        address = f"{kind}.{key}"
-        metadata = obj.raw.get("metadata")
-        spec = (self.desired.assistants if kind == ASSISTANT else self.desired.vector_stores).get(key)
+    def keep_or_delete(self, kind: Kind, key: str, obj: Any) -> Change:
+        address = kind.address(key)
+        spec = kind.desired(self.desired).get(key)
         common: dict[str, Any] = {
-            "id": obj.id, "before": self.live_form(kind, obj), "live_fingerprint": fingerprint(obj.raw)
+            "id": obj.id, "before": kind.canonical_live(obj, self.live), "live_fingerprint": fingerprint(obj.raw)
         }
-        if is_protected(metadata) or (spec is not None and spec.protect):
+        if is_protected(obj.raw.get("metadata")) or (spec is not None and spec.protect):
             how = "destroy keeps it" if self.destroy else "it is kept although no manifest declares it"
-            self.warnings.append(f"{address} is protected (protect: true): {how}, and the files it uses; "
+            self.warnings.append(f"{address} is protected (protect: true): {how}, and what it uses; "
                                  "to delete it, apply its manifest with `protect: false` first")
             self.kept.append((address, obj.raw))
-            return Change(address, kind, key, Action.NOOP, reason="protected", **common)
+            return Change(address, kind.name, key, Action.NOOP, reason="protected", **common)
         why = DESTROY_REASON if self.destroy else "no manifest declares it"
-        return Change(address, kind, key, Action.DELETE, reason=why, **common)
-
-    def live_form(self, kind: str, obj: Any) -> JSON:
-        if kind == ASSISTANT:
-            return canonical_live_assistant(obj, self.live)
-        return canonical_live_vector_store(obj, self.live)
+        return Change(address, kind.name, key, Action.DELETE, reason=why, **common)
 
 
-def _tag(obj: LiveAssistant | LiveVectorStore) -> str:
+def _tag(obj: Any) -> str:
     owner = owner_of(obj.raw.get("metadata"))
     return owner[2] if owner else ""
 
 
-def _object_change(kind: str, key: str, after: JSON, obj: Any, before: JSON) -> Change:
-    address = f"{kind}.{key}"
+def _object_change(kind: Kind, key: str, after: JSON, obj: Any, before: JSON) -> Change:
+    address = kind.address(key)
     if obj is None:
-        return Change(address, kind, key, Action.CREATE, after=after)
+        return Change(address, kind.name, key, Action.CREATE, after=after)
     changed, aligned = compare(kind, after, before, _tag(obj))
     common: dict[str, Any] = {"id": obj.id, "before": aligned, "after": after,
                               "live_fingerprint": fingerprint(obj.raw), "changed_fields": tuple(changed)}
     if not changed:
-        return Change(address, kind, key, Action.NOOP, **common)
-    rebuild = [REPLACE_REASONS[f] for f in changed if kind == VECTOR_STORE and f in REPLACE_REASONS]
+        return kind.adjust(Change(address, kind.name, key, Action.NOOP, **common), obj)
+    rebuild = [kind.replace_reasons[f] for f in changed if f in kind.replace_reasons]
     if rebuild:
-        return Change(address, kind, key, Action.REPLACE, reason="; ".join(rebuild), **common)
-    return Change(address, kind, key, Action.UPDATE, **common)
+        return Change(address, kind.name, key, Action.REPLACE, reason="; ".join(rebuild), **common)
+    return kind.adjust(Change(address, kind.name, key, Action.UPDATE, **common), obj)
 
 
-def _stores(d: _Diff) -> list[Change]:
-    wanted = d.wanted(d.desired.vector_stores)
+def _objects(d: _Diff, kind: Kind, rebuilt: set[tuple[str, str]]) -> list[Change]:
+    """Create, compare or delete every object of a kind; `rebuilt`: (kind, key) of objects replaced."""
+    if kind.name in d.live.unavailable:
+        return []  # configuration there, not live objects (see _notes), or refused before the diff
+    wanted, present = d.wanted(kind), kind.live(d.live)
     changes = []
-    for key in sorted(set(wanted) | set(d.live.vector_stores)):
-        obj = d.live.vector_stores.get(key)
+    for key in sorted(set(wanted) | set(present)):
+        obj = present.get(key)
         if key not in wanted:
-            changes.append(d.keep_or_delete(VECTOR_STORE, key, obj))  # type: ignore[arg-type]
+            changes.append(d.keep_or_delete(kind, key, obj))
             continue
-        before = canonical_live_vector_store(obj, d.live) if obj else {}
-        change = _object_change(VECTOR_STORE, key, canonical_vector_store(wanted[key]), obj, before)
-        changes.append(_rebuild_expired(change, obj))
+        before = kind.canonical_live(obj, d.live) if obj else {}
+        change = _object_change(kind, key, kind.canonical(wanted[key], d.hashes, d.live), obj, before)
+        changes.append(_repoint(change, [r for r in kind.refs(wanted[key]) if r in rebuilt]))
     return changes
 
 
-def _rebuild_expired(change: Change, obj: LiveVectorStore | None) -> Change:
-    """An expired store cannot be searched or attached to again (API_FACTS 3.3): rebuild it."""
-    if obj is None or obj.raw.get("status") != "expired" or change.action is Action.REPLACE:
+def _repoint(change: Change, rebuilt: list[tuple[str, str]]) -> Change:
+    """An object that names one being rebuilt must point at the new one: an update."""
+    if not rebuilt or change.action not in (Action.NOOP, Action.UPDATE):
         return change
-    return replace(change, action=Action.REPLACE, reason=EXPIRED_REASON)
-
-
-def _assistants(d: _Diff, replaced_stores: set[str]) -> list[Change]:
-    if not d.live.assistants_supported:
-        return []  # configuration there, not live objects (see _notes)
-    wanted = d.wanted(d.desired.assistants)
-    changes = []
-    for key in sorted(set(wanted) | set(d.live.assistants)):
-        obj = d.live.assistants.get(key)
-        if key not in wanted:
-            changes.append(d.keep_or_delete(ASSISTANT, key, obj))  # type: ignore[arg-type]
-            continue
-        before = canonical_live_assistant(obj, d.live) if obj else {}
-        after = _resolve_ids(canonical_assistant(wanted[key], d.hashes), d.live)
-        change = _object_change(ASSISTANT, key, after, obj, before)
-        changes.append(_repoint(change, wanted[key].vector_store, replaced_stores))
-    return changes
-
-
-def _repoint(change: Change, store: str | None, replaced_stores: set[str]) -> Change:
-    """An assistant whose store is rebuilt must point at the new one: an update."""
-    if store not in replaced_stores or change.action not in (Action.NOOP, Action.UPDATE):
-        return change
-    fields = tuple(dict.fromkeys((*change.changed_fields, "vector_store")))
-    return Change(change.address, change.kind, change.name, Action.UPDATE, change.id, fields, change.before,
-                  change.after, change.live_fingerprint, f"its vector store vector_store.{store} is rebuilt")
-
-
-def _resolve_ids(after: JSON, live: LiveState) -> JSON:
-    """A code-interpreter file named by id that is this stack's own upload compares by content, as live does."""
-    shas = {f.id: f.sha256 for f in live.files.values() if f.sha256}
-    files = after.get("code_interpreter_files") or []
-    resolved = sorted({shas.get(f.removeprefix(UNKNOWN_ID), f) if f.startswith(UNKNOWN_ID) else f for f in files})
-    return {**after, "code_interpreter_files": resolved} if resolved != files else after
+    ref_kind, ref_key = rebuilt[0]
+    fields = tuple(dict.fromkeys((*change.changed_fields, ref_kind)))
+    label = kind_of(ref_kind).label
+    return replace(change, action=Action.UPDATE, changed_fields=fields,
+                   reason=f"its {label} {ref_kind}.{ref_key} is rebuilt")
 
 
 def _store_files(d: _Diff, store_changes: Iterable[Change]) -> list[StoreFiles]:
@@ -184,9 +125,11 @@ def diff(desired: DesiredState, hashes: Mapping[str, str], live: LiveState, *, t
          destroy: bool = False) -> Plan:
     """The plan that makes `live` match `desired` (or, with destroy, removes what the stack owns)."""
     d = _Diff(desired, hashes, live, destroy)
-    stores = _stores(d)
-    replaced = {c.name for c in stores if c.action is Action.REPLACE}
-    assistants = _assistants(d, replaced)
+    objects: list[Change] = []
+    for kind in KINDS:
+        rebuilt = {(c.kind, c.name) for c in objects if c.action is Action.REPLACE}
+        objects += _objects(d, kind, rebuilt)
+    stores = [c for c in objects if c.kind == VECTOR_STORE]
     wanted_paths = _wanted_paths(d)
     sizes = {path: local.size for path, local in desired.files.items()}
     text_sizes = TextSizes(desired.files)
@@ -202,19 +145,20 @@ def diff(desired: DesiredState, hashes: Mapping[str, str], live: LiveState, *, t
     plan = Plan(stack=desired.stack, target=target, manifest_digest=desired.manifest_digest, changes=(),
                 created_at=now, cost=cost, requests=live.requests, mode="destroy" if destroy else "normal",
                 warnings=tuple(sorted(d.warnings)), notes=_notes(d))
-    return plan.with_changes((*_refuse_protected_rebuilds(d, (*stores, *assistants)), *attachments, *files))
+    return plan.with_changes((*_refuse_protected_rebuilds(d, objects), *attachments, *files))
 
 
 def _refuse_protected_rebuilds(d: _Diff, changes: Iterable[Change]) -> list[Change]:
     """A rebuild deletes the old object, which `protect: true` forbids: the plan marks it, apply refuses it."""
     result = []
     for change in changes:
-        live = (d.live.assistants if change.kind == ASSISTANT else d.live.vector_stores).get(change.name)
-        spec = (d.desired.assistants if change.kind == ASSISTANT else d.desired.vector_stores).get(change.name)
+        kind = kind_of(change.kind)
+        live = kind.live(d.live).get(change.name)
+        spec = kind.desired(d.desired).get(change.name)
         protected = (live is not None and is_protected(live.raw.get("metadata"))) or (spec is not None and spec.protect)
         if change.action is Action.REPLACE and protected:
             change = replace(change, refused=f"it is protected (protect: true), and a replace deletes the old "
-                                             f"{change.kind.replace('_', ' ')}")
+                                             f"{kind.label}")
         result.append(change)
     return result
 
@@ -234,22 +178,25 @@ def _without_unread_stores(d: _Diff, stores: list[Change], attachments: list[Cha
 
 def _wanted_paths(d: _Diff) -> set[str]:
     paths: set[str] = set()
-    for spec in d.wanted(d.desired.vector_stores).values():
+    for spec in ({} if d.destroy else d.desired.vector_stores).values():
         paths.update(spec.files)
-    for assistant in d.wanted(d.desired.assistants).values():
+    for assistant in ({} if d.destroy else d.desired.assistants).values():
         paths.update(assistant.code_interpreter_files)  # on a target without assistants: a container's files
     return paths
 
 
 def _notes(d: _Diff) -> tuple[str, ...]:
-    """On a target without the Assistants API, the assistants are configuration: say so once."""
-    keys = sorted(d.wanted(d.desired.assistants))
-    if d.live.assistants_supported or not keys:
-        return ()
-    named = ", ".join(keys[:NOTE_NAMES]) + (f" and {len(keys) - NOTE_NAMES} more" if len(keys) > NOTE_NAMES else "")
-    return (f"{plural(len(keys), 'assistant')} ({named}) {'is' if len(keys) == 1 else 'are'} "
-            "configuration on this target, which has no Assistants API: their files and vector stores are "
-            "provisioned; `aac output --format responses` gives their Responses API request fields",)
+    """On a target without a kind's API, what is configuration there: said once per kind."""
+    notes = []
+    for kind in KINDS:
+        keys = sorted(d.wanted(kind))
+        if kind.name not in d.live.unavailable or not keys or kind.unavailable != "configuration":
+            continue
+        named = ", ".join(keys[:NOTE_NAMES]) + (f" and {len(keys) - NOTE_NAMES} more" if len(keys) > NOTE_NAMES else "")
+        notes.append(f"{plural(len(keys), kind.label)} ({named}) {'is' if len(keys) == 1 else 'are'} configuration "
+                     "on this target, which has no Assistants API: their files and vector stores are provisioned; "
+                     "`aac output --format responses` gives their Responses API request fields")
+    return tuple(notes)
 
 
 def _storage(live: LiveState) -> int:

@@ -115,7 +115,7 @@ def index_live(snapshot: Mapping[str, Any], stack: str,
             for key, raw in stores.items()
         },
         files=files,
-        assistants_supported=raw_assistants is not None,
+        unavailable=frozenset() if raw_assistants is not None else frozenset({ASSISTANT}),
         foreign={"assistants": foreign_assistants, "vector_stores": foreign_stores, "files": foreign_files},
         foreign_stores=others,
         foreign_uses=_foreign_uses(raw_assistants or [], {r["id"]: vs_files[r["id"]] for r in others

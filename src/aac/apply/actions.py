@@ -11,10 +11,11 @@ from typing import Any
 
 from aac.api.reader import PAGE  # vector-store files per list page
 from aac.apply import params
-from aac.apply.context import Context, code_file_ids_of
+from aac.apply.context import Context
 from aac.apply.graph import Poll, StepFailed
 from aac.canonical import UNKNOWN_ID
 from aac.identity import upload_filename
+from aac.kinds.assistant import code_file_ids_of
 from aac.plan import Action, Change
 from aac.resources import TAG_KEY
 

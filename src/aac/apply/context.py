@@ -20,22 +20,6 @@ from aac.plan import Action, Change, Plan
 from aac.resources import DesiredState, LiveState
 
 
-def _raw_ids(raw: Mapping[str, Any], tool: str, field_name: str) -> list[str]:
-    resources = raw.get("tool_resources") or {}
-    section = resources.get(tool) or {}
-    return [str(i) for i in section.get(field_name) or []]
-
-
-def store_ids_of(raw: Mapping[str, Any]) -> list[str]:
-    """The vector stores a live assistant searches."""
-    return _raw_ids(raw, "file_search", "vector_store_ids")
-
-
-def code_file_ids_of(raw: Mapping[str, Any]) -> list[str]:
-    """The files a live assistant's code interpreter holds."""
-    return _raw_ids(raw, "code_interpreter", "file_ids")
-
-
 @dataclass
 class Ids:
     """Live ids by identity (file sha256, store key, assistant key); thread-safe."""

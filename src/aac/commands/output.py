@@ -13,9 +13,10 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from aac.apply.context import Ids, store_ids_of
+from aac.apply.context import Ids
 from aac.errors import AacError
 from aac.identity import hash_files
+from aac.kinds.assistant import store_ids_of
 from aac.live import read_live
 from aac.manifest import require_valid
 from aac.output import save_document
