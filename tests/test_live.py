@@ -12,12 +12,12 @@ import pytest
 
 from aac.api.connect import Api, connect
 from aac.api.reader import Reader
-from aac.diff import diff
 from aac.errors import AacError
 from aac.identity import hash_files, tags, upload_filename
 from aac.live import read_live
 from aac.manifest import require_valid
 from aac.output import Output
+from aac.plan.diff import diff
 from aac.resources import LiveVectorStore
 from aac.sandbox.server import RunningSandbox, serve_in_background
 from aac.stack import Stack, Target, load_stack

@@ -18,7 +18,7 @@ from aac.cli import main
 from aac.identity import hash_files
 from aac.manifest import require_valid
 from aac.output import Output
-from aac.plan import Plan
+from aac.plan.model import Plan
 from aac.sandbox.server import RunningSandbox, serve_in_background
 from aac.stack import load_stack
 from plan_helpers import apply_with_sdk

@@ -25,7 +25,7 @@ from aac.apply.report import ChangeOutcome, outcomes_by_change, print_report
 from aac.apply.verify import read_back, verify
 from aac.errors import AacError
 from aac.output import Output, plural
-from aac.plan import Action, Plan
+from aac.plan.model import Action, Plan
 from aac.progress import Progress
 from aac.resources import DesiredState, LiveState
 

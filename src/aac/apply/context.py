@@ -16,50 +16,57 @@ from aac.api.writer import Writer
 from aac.apply.progress import ApplyProgress
 from aac.canonical import server_metadata
 from aac.errors import AacError
-from aac.plan import Action, Change, Plan
-from aac.resources import DesiredState, LiveState
+from aac.plan.model import Action, Change, Plan
+from aac.resources import FILE, VECTOR_STORE, DesiredState, LiveState
+
+FILES = "files"  # uploads, by sha256
 
 
 @dataclass
 class Ids:
-    """Live ids by identity (file sha256, store key, assistant key); thread-safe."""
+    """Live ids by identity: uploads by sha256 under "files", objects by key under their kind's name; thread-safe."""
 
-    files: dict[str, str] = field(default_factory=dict)
-    stores: dict[str, str] = field(default_factory=dict)
-    assistants: dict[str, str] = field(default_factory=dict)
-    created: dict[str, dict[str, str]] = field(
-        default_factory=lambda: {"files": {}, "stores": {}, "assistants": {}}
-    )
+    by_kind: dict[str, dict[str, str]] = field(default_factory=dict)
+    created: dict[str, dict[str, str]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def from_live(cls, live: LiveState) -> Ids:
+        from aac.kinds import KINDS
+
         ids = cls()
         # Oldest first, so a sha uploaded twice resolves to the copy every apply agrees on.
         for file in sorted(live.files.values(), key=lambda f: (f.created_at, f.id), reverse=True):
             if file.sha256:
                 ids.files[file.sha256] = file.id
-        ids.stores = {key: store.id for key, store in live.vector_stores.items()}
-        ids.assistants = {key: assistant.id for key, assistant in live.assistants.items()}
+        for kind in KINDS:
+            ids.by_kind[kind.name] = {key: obj.id for key, obj in kind.live(live).items()}
         return ids
+
+    @property
+    def files(self) -> dict[str, str]:
+        return self.by_kind.setdefault(FILES, {})
+
+    def of(self, kind: str) -> dict[str, str]:
+        return self.by_kind.setdefault(kind, {})
 
     def prefer_planned(self, plan: Plan) -> Ids:
         """Where the stack holds the same bytes twice, use the upload the plan keeps, not one it deletes."""
         for change in plan.changes:
             after = change.after or {}
-            if change.kind == "file" and change.action is Action.NOOP and change.id and after.get("sha256"):
+            if change.kind == FILE and change.action is Action.NOOP and change.id and after.get("sha256"):
                 self.files[str(after["sha256"])] = change.id
         return self
 
     def set(self, kind: str, key: str, value: str, *, created: bool = False) -> None:
         with self._lock:
-            getattr(self, kind)[key] = value
+            self.of(kind)[key] = value
             if created:
-                self.created[kind][key] = value
+                self.created.setdefault(kind, {})[key] = value
 
     def get(self, kind: str, key: str, what: str) -> str:
         with self._lock:
-            value = getattr(self, kind).get(key)
+            value = self.of(kind).get(key)
         if value is None:
             raise AacError(f"{what} has no live id: the step that makes it did not run",
                            "run `aac apply` again; it plans from what is live now")
@@ -67,7 +74,7 @@ class Ids:
 
     def created_items(self, kind: str) -> dict[str, str]:
         with self._lock:
-            return dict(self.created[kind])
+            return dict(self.created.get(kind, {}))
 
 
 @dataclass
@@ -87,10 +94,11 @@ class Context:
         return self.ids.get("files", self.hashes[path], f"file.{path}")
 
     def store_id(self, key: str) -> str:
-        return self.ids.get("stores", key, f"vector_store.{key}")
+        return self.ids.get(VECTOR_STORE, key, f"vector_store.{key}")
 
     def kept_metadata(self, change: Change) -> dict[str, str]:
         """The server's own metadata keys on the live object a change updates: an update keeps them."""
-        source = self.live.vector_stores if change.kind == "vector_store" else self.live.assistants
-        live = source.get(change.name)
+        from aac.kinds import kind_of
+
+        live = kind_of(change.kind).live(self.live).get(change.name)
         return server_metadata(live.raw.get("metadata") if live else None, self.live.reserved_metadata)

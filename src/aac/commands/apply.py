@@ -22,8 +22,8 @@ from aac.errors import AacError
 from aac.identity import canonical_json, sha256_file
 from aac.invocation import Invocation
 from aac.output import Output
-from aac.plan import Action, Plan
-from aac.planner import Planned, make_plan, validated
+from aac.plan.make import Planned, make_plan, validated
+from aac.plan.model import Action, Plan
 from aac.resources import FILE, DesiredState
 from aac.stack import Stack, Target, load_stack
 

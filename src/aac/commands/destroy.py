@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from aac.apply import execute, raise_for
 from aac.commands.apply import confirm, require_approval_possible, show, terminate_as_interrupt
-from aac.planner import make_plan, validated
+from aac.plan.make import make_plan, validated
 from aac.stack import load_stack
 
 if TYPE_CHECKING:

@@ -20,7 +20,7 @@ from aac.kinds.assistant import store_ids_of
 from aac.live import read_live
 from aac.manifest import require_valid
 from aac.output import save_document
-from aac.planner import HASH_CACHE, connected, showing_reads
+from aac.plan.make import HASH_CACHE, connected, showing_reads
 from aac.resources import ATTR_PATH, DesiredState, LiveState
 from aac.responses import LiveIds, responses_document
 from aac.stack import Stack, load_stack

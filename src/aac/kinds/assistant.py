@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from aac.canonical import UNKNOWN_ID, canonical_assistant, canonical_live_assistant
 from aac.kinds.base import JSON, Kind
 from aac.limits import REASONING_EFFORTS
-from aac.plan import Action, Change
+from aac.plan.model import Action, Change
 from aac.resources import ASSISTANT, VECTOR_STORE, AssistantSpec, LiveState
 
 if TYPE_CHECKING:
@@ -168,6 +168,7 @@ KIND = Kind(
     align=_align,
     applied_variants=_applied_variants,
     unavailable="configuration",
+    update=lambda writer, obj, body: writer.update_assistant(obj.id, body),
     steps=_steps,
     deletes=_deletes,
     readable=_readable,

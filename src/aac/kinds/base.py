@@ -5,7 +5,7 @@ and write objects through a `Kind`, and never ask which kind they hold. A kind i
 aac.kinds that builds its `Kind`; aac.kinds lists them in dependency order.
 
 Files and vector-store attachments are not kinds: they are content, shared by several kinds and
-diffed by content (aac.diff_files), and the vector store and assistant kinds bring the steps that
+diffed by content (aac.plan.files), and the vector store and assistant kinds bring the steps that
 attach them.
 """
 
@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 from aac.resources import DesiredState, LiveState
 
 if TYPE_CHECKING:
+    from aac.api.writer import Writer
     from aac.apply.build import Builder
-    from aac.plan import Change
+    from aac.plan.model import Change
 
 JSON = dict[str, Any]
 Spec = Any  # the kind's spec dataclass (aac.resources)
@@ -73,12 +74,14 @@ class Kind:
     # On a target without this kind's API: None, it is an error to declare one (the message says so);
     # "configuration", the manifests still provision what they use (assistants after the sunset).
     unavailable: str | None = None
+    # The writes that need no plan: an update of a live object's fields (a retag before a rebuild, adoption).
+    update: Callable[[Writer, Live, JSON], Any] = _none
     # Apply: add this kind's steps for its changes, and the steps that delete its objects.
     steps: Callable[[Builder, Mapping[str, Change]], None] = _none
     deletes: Callable[[Builder, Mapping[str, Change]], None] = _none
     # The steps after which a new object of this kind can be used by the objects that name it.
     ready: Callable[[Builder, str], tuple[str | None, ...]] = lambda builder, key: ()
-    # The drift of an object's content judged by its traces (a vector store's files: aac.drift_files), or None.
+    # The drift of an object's content judged by its traces (a vector store's files: aac.drift.files), or None.
     content_drift: Callable[..., Any] | None = None
     # Readable labels for fields holding hashes (code-interpreter files by path): drift and plans.
     readable: Callable[[JSON, Mapping[str, str]], JSON] = lambda form, labels: form

@@ -2,7 +2,7 @@
 
 Its changes: create, update (name, expiry, metadata), replace (chunking and description can only be
 set at creation, and an expired store cannot be used again), delete. Its files are
-`vector_store_file.STORE/PATH` changes (aac.diff_files), whose steps this kind brings: attach and
+`vector_store_file.STORE/PATH` changes (aac.plan.files), whose steps this kind brings: attach and
 wait until indexed, then detach what is stale.
 """
 
@@ -14,9 +14,9 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from aac.canonical import UNKNOWN_ID, canonical_live_vector_store, canonical_vector_store
-from aac.drift_files import store_files_drift
+from aac.drift.files import store_files_drift
 from aac.kinds.base import JSON, Kind
-from aac.plan import Action, Change
+from aac.plan.model import Action, Change
 from aac.resources import VECTOR_STORE, VECTOR_STORE_FILE, LiveVectorStore
 
 if TYPE_CHECKING:
@@ -170,6 +170,7 @@ KIND = Kind(
     },
     adjust=_rebuild_expired,
     content_drift=store_files_drift,
+    update=lambda writer, obj, body: writer.update_vector_store(obj.id, body),
     steps=_steps,
     deletes=_deletes,
     ready=lambda b, key: (f"{VECTOR_STORE}:{key}", b.has(f"attach:{key}")),  # indexed before it is used

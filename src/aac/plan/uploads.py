@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from aac.resources import ATTR_PATH, VECTOR_STORE, LiveState
 
 if TYPE_CHECKING:
-    from aac.diff import _Diff
+    from aac.plan.diff import _Diff
 
 
 def kept_shas(d: _Diff) -> dict[str, str]:

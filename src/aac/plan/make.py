@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from aac.diff import diff
 from aac.errors import AacError, ValidationFailed
 from aac.identity import hash_files
 from aac.live import read_live, with_foreign_uses, without_impostors
 from aac.manifest import load_desired, require_valid
 from aac.output import Output, plural
-from aac.plan import Action, Plan
+from aac.plan.diff import diff
+from aac.plan.model import Action, Plan
 from aac.progress import Progress
 from aac.resources import FILE, DesiredState, LiveState
 from aac.stack import Stack, Target

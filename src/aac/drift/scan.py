@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from aac.canonical import UNKNOWN_ID
-from aac.compare import as_applied_candidates, compare, unreadable
-from aac.drift_files import StoreFilesDrift
-from aac.drift_model import Category, DriftItem, DriftReport
+from aac.drift.files import StoreFilesDrift
+from aac.drift.model import Category, DriftItem, DriftReport
 from aac.identity import is_protected, owner_of, spec_hash, upload_basename
 from aac.kinds import KINDS, Kind
+from aac.plan.compare import as_applied_candidates, compare, unreadable
 from aac.resources import DesiredState, LiveState
 
 JSON = dict[str, Any]
@@ -75,7 +75,7 @@ def _objects(scan: _Scan, kind: Kind) -> Iterator[DriftItem]:
 
 
 def _files(scan: _Scan, kind: Kind, spec: Any, obj: Any, labels: Mapping[str, str]) -> StoreFilesDrift | None:
-    """A vector store's files are judged by their traces, not by its tag (aac.drift_files)."""
+    """A vector store's files are judged by their traces, not by its tag (aac.drift.files)."""
     if kind.content_drift is None:
         return None
     return kind.content_drift(spec, obj, scan.hashes, scan.live, labels)

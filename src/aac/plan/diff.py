@@ -12,14 +12,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from aac.compare import compare
-from aac.diff_files import StoreFiles, attachment_changes, file_changes
-from aac.diff_uploads import kept_by_id, kept_foreign, kept_shas, uploads_in_use
 from aac.estimate import TextSizes
 from aac.identity import fingerprint, is_protected, owner_of
 from aac.kinds import KINDS, Kind, kind_of
 from aac.output import plural
-from aac.plan import Action, Change, Cost, Plan
+from aac.plan.compare import compare
+from aac.plan.files import StoreFiles, attachment_changes, file_changes
+from aac.plan.model import Action, Change, Cost, Plan
+from aac.plan.uploads import kept_by_id, kept_foreign, kept_shas, uploads_in_use
 from aac.resources import VECTOR_STORE, DesiredState, LiveState
 
 __all__ = ["compare", "diff"]
