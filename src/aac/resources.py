@@ -26,6 +26,9 @@ TAG_KEY = "aac-key"
 TAG_SPEC = "aac-spec"  # "sha256:<hex>" of the canonical spec last applied, write-only fields included
 TAG_PROTECT = "aac-protect"  # "true" when the manifest says `protect: true`; survives the manifest's removal
 TAGS = (TAG_MANAGED_BY, TAG_STACK, TAG_KEY, TAG_SPEC, TAG_PROTECT)
+# On a credential: the `version` of its secret last sent. Secrets are never read back, so a rotation is
+# declared by bumping `version` in the manifest, and this tag shows which one the live credential holds.
+TAG_SECRET_VERSION = "aac-secret-version"
 
 # Metadata keys llama-stack and ogx write into every vector store themselves, and need to index
 # into it: the server's, kept on every update, never a change, drift or import. A target's

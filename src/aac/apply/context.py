@@ -96,6 +96,14 @@ class Context:
     def store_id(self, key: str) -> str:
         return self.ids.get(VECTOR_STORE, key, f"vector_store.{key}")
 
+    def metadata(self, change: Change, user: Mapping[str, str], protect: bool,
+                 extra: Mapping[str, str] | None = None) -> dict[str, str]:
+        """An object's whole metadata for a create or update: the server's own keys kept, the user's, the tags."""
+        from aac.apply import params
+
+        kept = self.kept_metadata(change) if change.action is Action.UPDATE else None
+        return {**params.metadata(self.stack, change.name, user, change, protect=protect, kept=kept), **(extra or {})}
+
     def kept_metadata(self, change: Change) -> dict[str, str]:
         """The server's own metadata keys on the live object a change updates: an update keeps them."""
         from aac.kinds import kind_of

@@ -33,6 +33,9 @@ def compare(kind: Kind, desired: JSON, live: JSON, tag: str) -> tuple[list[str],
     if tag != spec_hash(desired) and not any(tag == spec_hash(c) for c in as_applied_candidates(kind, as_applied,
                                                                                                  live)):
         changed += [f for f in write_only if f in desired]
+        if not changed:  # the manifests changed, and nothing readable shows it: a field left to the server now
+            changed = [f for f in kind.resettable(desired) if live.get(f) is not None]
+            aligned = {**aligned, **{f: live[f] for f in changed}}  # show what the server holds now
     return changed, aligned
 
 
