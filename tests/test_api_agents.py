@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import io
 import json
+import threading
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +27,7 @@ from aac.identity import owner_of, tags
 from aac.output import Output
 from aac.resources import TAG_SERVER_KEYS
 from aac.sandbox.server import RunningSandbox, serve_in_background
+from aac.secrets import REDACTED
 from aac.stack import Stack, Target
 
 MCP = "https://api.githubcopilot.com/mcp/"
@@ -215,3 +219,73 @@ def test_a_key_the_server_adds_to_a_new_agent_is_learned_and_recorded(sandbox: R
     agent = writer.create_agent("bot", {"model": "gpt-5", "metadata": tags("demo", "bot", "sha256:0")})
     assert writer.server_keys == {"region"}
     assert agent.metadata["region"] == "eu" and agent.metadata[TAG_SERVER_KEYS] == "region"
+
+
+# -- secrets -----------------------------------------------------------------------------------------
+
+LONG_SECRET = "ghp_" + "SECRET-bearer-0123456789"
+SHORT_SECRET = "tok-123"  # shorter than what Output redacts: the writer must keep it out by itself
+
+
+class EchoBody(BaseHTTPRequestHandler):
+    """A server that answers every write with an error quoting the request body, as careless servers do."""
+
+    status = 400
+
+    def do_POST(self) -> None:
+        sent = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+        self._send(self.status, {"error": {"message": f"cannot accept {sent}", "type": "invalid_request_error",
+                                           "param": sent, "code": None}})
+
+    def do_GET(self) -> None:  # lists are empty: a lost create is looked for, and not found
+        self._send(200, {"object": "list", "data": [], "has_more": False})
+
+    def _send(self, status: int, body: dict[str, Any]) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        for name, value in (("Content-Type", "application/json"), ("Content-Length", str(len(data))),
+                            ("retry-after-ms", "1")):
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def echo_url() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), EchoBody)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("secret", [LONG_SECRET, SHORT_SECRET], ids=["long", "short"])
+@pytest.mark.parametrize("status", [400, 500])
+def test_no_secret_in_an_error_or_a_debug_line_when_the_server_echoes_the_body(
+        echo_url: str, status: int, secret: str) -> None:
+    EchoBody.status = status
+    log = io.StringIO()
+    out = Output(stderr=log, debug=True)
+    with api_for(echo_url, out) as api:
+        writer = Writer(api, "demo", policy=QUICK)
+        rotation = {"auth": {"type": "static_bearer", "token": secret}}
+        for write in (lambda: writer.create_credential("vault_1", "gh/mcp", credential_body("gh/mcp", secret)),
+                      lambda: writer.update_credential("vault_1", "cred_1", rotation)):
+            with pytest.raises(AacError) as caught:
+                write()
+            error = caught.value
+            out.error(error.message, error.hint)  # what the CLI prints, and with --debug the traceback too
+            out.info("".join(traceback.format_exception(error)))
+            assert f"HTTP {status}" in error.message and "cannot accept" in error.message  # the echo did arrive
+            assert REDACTED in error.message
+            for text in (error.message, error.hint or "", str(error), repr(error.args)):
+                assert secret not in text
+    assert secret not in log.getvalue()
+    assert "POST /v1/vaults/vault_1/credentials" in log.getvalue()  # the --debug request log was on
+    assert out.redact(f"x {LONG_SECRET} x") == (f"x {REDACTED} x" if secret == LONG_SECRET else f"x {LONG_SECRET} x")
