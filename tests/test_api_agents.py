@@ -18,6 +18,7 @@ import pytest
 from tests.sdk_http import LoseFirstAnswer
 from tests.sdk_http import http as httpx
 
+from aac.api.agents import credential_auth, credential_rotation
 from aac.api.connect import Api, RequestLog, connect
 from aac.api.errors import AgentsUnavailable
 from aac.api.retry import RetryPolicy
@@ -26,11 +27,12 @@ from aac.errors import AacError
 from aac.identity import owner_of, tags
 from aac.output import Output
 from aac.resources import TAG_SERVER_KEYS
+from aac.sandbox.credentials import fingerprint
 from aac.sandbox.server import RunningSandbox, serve_in_background
 from aac.secrets import REDACTED
 from aac.stack import Stack, Target
+from credential_cases import BEARER, ENV, ENVIRON, MCP, OAUTH
 
-MCP = "https://api.githubcopilot.com/mcp/"
 QUICK = RetryPolicy(attempts=6, base_delay_s=0.01, max_delay_s=0.05)
 
 
@@ -289,3 +291,28 @@ def test_no_secret_in_an_error_or_a_debug_line_when_the_server_echoes_the_body(
     assert secret not in log.getvalue()
     assert "POST /v1/vaults/vault_1/credentials" in log.getvalue()  # the --debug request log was on
     assert out.redact(f"x {LONG_SECRET} x") == (f"x {REDACTED} x" if secret == LONG_SECRET else f"x {LONG_SECRET} x")
+
+
+@pytest.mark.parametrize("auth", [BEARER, OAUTH, ENV], ids=["static_bearer", "mcp_oauth", "environment_variable"])
+def test_a_credential_from_the_environment_is_created_then_rotated_on_the_server(
+        sandbox: RunningSandbox, auth: dict[str, Any]) -> None:
+    with api_for(sandbox.base_url) as api:
+        writer = Writer(api, "demo", policy=QUICK)
+        vault = writer.create_vault("v", {"name": "v", "metadata": tags("demo", "v", "sha256:0")})
+        body, sent = credential_auth(auth, ENVIRON, "v/c")
+        made = writer.create_credential(vault.id, "v/c", {"name": "c", "auth": body,
+                                                          "metadata": tags("demo", "v/c", "sha256:0")})
+        assert held(sandbox, vault.id, made.id) == {fingerprint(v) for v in sent}
+
+        rotated_environ = {name: f"{value}-rotated" for name, value in ENVIRON.items()}
+        rotation, new = credential_rotation(auth, rotated_environ, "v/c")
+        after = writer.update_credential(vault.id, made.id, {"auth": rotation})
+    assert held(sandbox, vault.id, made.id) == {fingerprint(v) for v in new} and set(new).isdisjoint(sent)
+    assert after.auth == made.auth  # the public configuration a rotation keeps (an expiry restated as it was)
+
+
+def held(sandbox: RunningSandbox, vault_id: str, credential_id: str) -> set[str]:
+    """What the sandbox keeps of the secrets it was sent: their fingerprints."""
+    stored = sandbox.store.get("credential", credential_id, vault_id)
+    assert stored is not None
+    return set(stored["_secrets"].values())

@@ -13,21 +13,8 @@ from pydantic import ConfigDict, TypeAdapter
 
 from aac.api.agents import credential_auth, credential_rotation, secret_values
 from aac.errors import AacError
+from credential_cases import BEARER, ENV, ENVIRON, MCP, OAUTH
 
-MCP = "https://api.githubcopilot.com/mcp/"
-ENVIRON = {"GITHUB_MCP_TOKEN": "ghp_bearer-0123456789", "OAUTH_ACCESS": "oauth-access-0123456789",
-           "OAUTH_REFRESH": "oauth-refresh-0123456789", "OAUTH_CLIENT": "oauth-client-0123456789",
-           "SERVICE_KEY": "service-key-0123456789"}
-BEARER = {"type": "static_bearer", "mcp_server_url": MCP, "token_env": "GITHUB_MCP_TOKEN"}
-OAUTH = {
-    "type": "mcp_oauth", "mcp_server_url": MCP, "access_token_env": "OAUTH_ACCESS",
-    "expires_at": "2026-12-01T00:00:00Z",
-    "refresh": {"client_id": "client-1", "token_endpoint": "https://auth.example/token", "scope": "repo",
-                "refresh_token_env": "OAUTH_REFRESH",
-                "token_endpoint_auth": {"type": "client_secret_post", "client_secret_env": "OAUTH_CLIENT"}},
-}
-ENV = {"type": "environment_variable", "secret_name": "SERVICE_API_KEY", "secret_value_env": "SERVICE_KEY",
-       "networking": {"type": "limited", "allowed_hosts": ["api.example.com"]}}
 # The SDK's own request types, refusing any key they do not declare.
 CREATE = TypeAdapter(CredentialAuthCreateParam, config=ConfigDict(extra="forbid"))
 ROTATE = TypeAdapter(CredentialAuthRotateParam, config=ConfigDict(extra="forbid"))
