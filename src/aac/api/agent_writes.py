@@ -53,12 +53,7 @@ class AgentWrites:
     # -- agents ----------------------------------------------------------------------------
 
     def create_agent(self: WriterCore, key: str, body: JSON) -> Agent:
-        agents = self.sdk.beta.agents
-        made = self.call(f"creating agent {key}", lambda: agents.create(**body),
-                         lambda: _owned(self, agents.list(limit=PAGE, order="asc"), key))
-        record = self._learn_server_keys(f"agent.{key}", body, made.metadata)
-        return self.call(f"updating agent {made.id}", lambda: agents.update(made.id, metadata=record)) \
-            if record else made
+        return _create_tagged(self, "agent", key, body, self.sdk.beta.agents)
 
     def update_agent(self: WriterCore, agent_id: str, body: JSON) -> Agent:
         return self.call(f"updating agent {agent_id}", lambda: self.sdk.beta.agents.update(agent_id, **body))
@@ -69,12 +64,7 @@ class AgentWrites:
     # -- vaults ----------------------------------------------------------------------------
 
     def create_vault(self: WriterCore, key: str, body: JSON) -> Vault:
-        vaults = self.sdk.beta.agents.vaults
-        made = self.call(f"creating vault {key}", lambda: vaults.create(**body),
-                         lambda: _owned(self, vaults.list(limit=PAGE, order="asc"), key))
-        record = self._learn_server_keys(f"vault.{key}", body, made.metadata)
-        return self.call(f"updating vault {made.id}", lambda: vaults.update(made.id, metadata=record)) \
-            if record else made
+        return _create_tagged(self, "vault", key, body, self.sdk.beta.agents.vaults)
 
     def update_vault(self: WriterCore, vault_id: str, body: JSON) -> Vault:
         return self.call(f"updating vault {vault_id}", lambda: self.sdk.beta.agents.vaults.update(vault_id, **body))
@@ -109,6 +99,16 @@ class AgentWrites:
         credentials = self.sdk.beta.agents.vaults.credentials
         self._delete(f"deleting credential {credential_id} in vault {vault_id}",
                      lambda: credentials.delete(credential_id, vault_id=vault_id))
+
+
+def _create_tagged(writer: WriterCore, kind: str, key: str, body: JSON, resource: Any) -> Any:
+    """Create an agent or a vault (`resource`, its SDK resource) with this stack's tags in `body["metadata"]`."""
+    made = writer.call(f"creating {kind} {key}", lambda: resource.create(**body),
+                       lambda: _owned(writer, resource.list(limit=PAGE, order="asc"), key))
+    record = writer._learn_server_keys(f"{kind}.{key}", body, made.metadata)
+    if not record:
+        return made
+    return writer.call(f"updating {kind} {made.id}", lambda: resource.update(made.id, metadata=record))
 
 
 def _owned(writer: WriterCore, objects: Iterable[T], key: str) -> T | None:
