@@ -112,3 +112,11 @@ def test_an_unknown_auth_type_cannot_be_rotated() -> None:
 def test_secret_values_finds_nothing_in_a_body_without_auth() -> None:
     found: list[Any] = list(secret_values(None)) + list(secret_values({"metadata": {"token": 1}}))
     assert found == []
+
+
+def test_a_secret_written_into_the_manifest_itself_is_refused_without_repeating_it() -> None:
+    with pytest.raises(AacError) as caught:
+        credential_auth({**OAUTH, "access_token": "oauth-literal-0123456789"}, ENVIRON, "github/oauth")
+    assert caught.value.message == "credential github/oauth: auth.access_token holds a secret in the manifest"
+    assert "access_token_env: VARIABLE" in (caught.value.hint or "")
+    assert "oauth-literal" not in caught.value.message + (caught.value.hint or "")

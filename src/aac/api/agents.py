@@ -85,6 +85,10 @@ def _filled(spec: Mapping[str, Any], environ: Mapping[str, str], credential: str
             field = key[: -len(SECRET_SUFFIX)]
             body[field] = _secret(environ, value, credential, f"{path}.{key}")
             values.append(body[field])
+        elif key in SECRET_FIELDS:  # a secret written into the manifest itself: never sent from there
+            raise AacError(f"credential {credential}: {path}.{key} holds a secret in the manifest",
+                           f"remove it from the manifest (and from git's history), and write `{key}{SECRET_SUFFIX}: "
+                           "VARIABLE`, naming the environment variable that holds it")
         elif isinstance(value, Mapping):
             body[key] = _filled(value, environ, credential, f"{path}.{key}", values)
         else:
