@@ -136,6 +136,7 @@ class CredentialSpec:
     version: int = 1  # bumped by the user to rotate the secret
     metadata: Mapping[str, str] = field(default_factory=dict)
     source: Source | None = None
+    protect: bool = False  # its vault's `protect`
 
     @property
     def key(self) -> str:

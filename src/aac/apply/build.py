@@ -87,12 +87,12 @@ class Builder:
         return needs
 
     def users_of(self, live_id: str) -> list[str]:
-        """Steps that update an object which names `live_id` now: they must let go of it before it is deleted."""
+        """Steps that update or delete an object which names `live_id` now: they let go of it before it goes."""
         found = list(self.users.get(live_id, []))
         for kind in KINDS:
             for key, obj in kind.live(self.ctx.live).items():
-                if live_id in kind.live_refs(obj.raw) and f"{kind.name}:{key}" in self.steps:
-                    found.append(f"{kind.name}:{key}")
+                if live_id in kind.live_refs(obj.raw):
+                    found += [sid for sid in (f"{kind.name}:{key}", f"delete:{kind.address(key)}") if sid in self.steps]
         return found
 
     # -- uploads -------------------------------------------------------------------------

@@ -8,7 +8,7 @@ vector store's id from the step that created it, and a duplicate resolved by
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +19,7 @@ from aac.errors import AacError
 from aac.plan.model import Action, Change, Plan
 from aac.resources import FILE, VECTOR_STORE, DesiredState, LiveState
 
+JSON = dict[str, Any]
 FILES = "files"  # uploads, by sha256
 
 
@@ -89,6 +90,15 @@ class Context:
     ids: Ids
     index_timeout_s: float = 600.0
     listed: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # store id -> files, as attach saw them
+    environ: Mapping[str, str] = field(default_factory=dict)  # where a credential's secrets are read from
+
+    def secret(self, build: Callable[..., tuple[JSON, tuple[str, ...]]], auth: Mapping[str, Any], key: str) -> JSON:
+        """A request's `auth` with its secrets read from the environment, each known to the run's Secrets
+        before it is sent, so no output, error or file can show it."""
+        body, values = build(auth, self.environ, key)
+        for value in values:
+            self.writer.api.log.out.secrets.add(value)
+        return body
 
     def file_id(self, path: str) -> str:
         return self.ids.get("files", self.hashes[path], f"file.{path}")

@@ -27,7 +27,7 @@ def run(app: App, auto_approve: bool = False, parallelism: int = 4) -> int:
         confirm(app.out, auto_approve, APPROVE)
         with terminate_as_interrupt():
             result = execute(planned.plan, planned.desired, planned.live, planned.hashes, api, app.out,
-                             parallelism=parallelism, title="Destroy")
+                             parallelism=parallelism, title="Destroy", environ=app.environ)
     app.out.log(f"{result.requests} API requests to apply the plan")
     raise_for(result, "destroy")
     return 0

@@ -10,9 +10,11 @@ the API reads as "its default". What a manifest sets is compared as data, and on
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from aac.api.errors import AgentsUnavailable
 from aac.canonical import UNKNOWN_ID, normalise, user_metadata
 from aac.identity import is_protected
 from aac.kinds.base import JSON, Kind
@@ -146,9 +148,8 @@ def _save(ctx: Context, change: Change) -> Any:
 def _deletes(b: Builder, agents: Mapping[str, Change]) -> None:
     for change in agents.values():
         if change.action is Action.DELETE and change.id:
-            agent_id = change.id
             b.add(f"delete:{change.address}", b.guard(change, deleting=True)
-                  or (lambda: b.ctx.writer.delete_agent(agent_id)), [change.address])
+                  or functools.partial(b.ctx.writer.delete_agent, change.id), [change.address])
 
 
 def _credential_ids(raw: Mapping[str, Any]) -> tuple[str, ...]:
@@ -169,6 +170,7 @@ KIND = Kind(
     live=lambda live: live.agents,
     canonical=canonical,
     canonical_live=canonical_live,
+    missing_api=AgentsUnavailable,
     refs=lambda spec: tuple((CREDENTIAL, key) for key in spec.credentials),
     live_refs=_credential_ids,
     align=align,

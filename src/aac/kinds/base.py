@@ -77,8 +77,11 @@ class Kind:
     # On a target without this kind's API: None, it is an error to declare one (the message says so);
     # "configuration", the manifests still provision what they use (assistants after the sunset).
     unavailable: str | None = None
+    missing_api: Callable[[str], Exception] | None = None  # the error for a target (base URL) without its API
     # The writes that need no plan: an update of a live object's fields (a retag before a rebuild, adoption).
     update: Callable[[Writer, Live, JSON], Any] = _none
+    # Before apply's first write: raise AacError for a change that cannot be made (a secret's variable unset).
+    preflight: Callable[[Change, DesiredState, Mapping[str, str]], None] = _none
     # Apply: add this kind's steps for its changes, and the steps that delete its objects.
     steps: Callable[[Builder, Mapping[str, Change]], None] = _none
     deletes: Callable[[Builder, Mapping[str, Change]], None] = _none

@@ -3,9 +3,11 @@ their own (aac.kinds.credential), declared inside the vault's manifest."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from aac.api.errors import AgentsUnavailable
 from aac.canonical import normalise, user_metadata
 from aac.identity import is_protected
 from aac.kinds.base import JSON, Kind
@@ -52,9 +54,9 @@ def _steps(b: Builder, vaults: Mapping[str, Change]) -> None:
 def _deletes(b: Builder, vaults: Mapping[str, Change]) -> None:
     for change in vaults.values():
         if change.action is Action.DELETE and change.id:
-            vault_id = change.id
             b.add(f"delete:{change.address}", b.guard(change, deleting=True)
-                  or (lambda: b.ctx.writer.delete_vault(vault_id)), [change.address], needs=b.users_of(vault_id))
+                  or functools.partial(b.ctx.writer.delete_vault, change.id), [change.address],
+                  needs=b.users_of(change.id))
 
 
 KIND = Kind(
@@ -66,6 +68,7 @@ KIND = Kind(
     live=lambda live: live.vaults,
     canonical=canonical,
     canonical_live=canonical_live,
+    missing_api=AgentsUnavailable,
     update=lambda writer, obj, fields: writer.update_vault(obj.id, fields),
     steps=_steps,
     deletes=_deletes,
