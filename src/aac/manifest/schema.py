@@ -57,7 +57,7 @@ def schema_problems(doc: Document) -> list[Problem]:
 
 def _problems(doc: Document, kind: str, error: ValidationError) -> Iterator[Problem]:
     path = tuple(error.absolute_path)
-    field = _dotted(path) or kind
+    field = dotted(path) or kind
     if error.validator == "additionalProperties":
         known = sorted(error.schema.get("properties", {}))
         for extra in sorted(set(error.instance) - set(known), key=str):
@@ -158,7 +158,7 @@ def _one_of(options: list[Any]) -> str:
     return " or ".join(repr(o) for o in options) if len(options) <= 3 else "one of " + ", ".join(map(repr, options))
 
 
-def _dotted(path: tuple[Any, ...]) -> str:
+def dotted(path: tuple[Any, ...]) -> str:
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))

@@ -16,7 +16,7 @@ from typing import Any
 from aac import limits
 from aac.errors import Problem
 from aac.manifest.context import LoadContext
-from aac.manifest.schema import SECRET_FIELDS
+from aac.manifest.schema import SECRET_FIELDS, dotted
 from aac.manifest.yaml_load import Document
 from aac.resources import JSON, SECRET_SUFFIX, CredentialSpec, Source, VaultSpec
 from aac.secrets import MIN_LENGTH, REDACTED
@@ -77,7 +77,7 @@ def _api_name(ctx: LoadContext, doc: Document, path: tuple[Any, ...], value: str
     trimmed = value.strip()
     size = len(trimmed.encode("utf-8"))
     if not 1 <= size <= limits.VAULT_NAME_BYTES_MAX:
-        ctx.error(doc.path, doc.line_of(*path), f"`{'.'.join(map(str, path))}` is {size:,} UTF-8 bytes after "
+        ctx.error(doc.path, doc.line_of(*path), f"`{dotted(path)}` is {size:,} UTF-8 bytes after "
                   f"trimming; the API takes 1 to {limits.VAULT_NAME_BYTES_MAX}", "shorten it, or give it a value")
     return trimmed
 
