@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
+from aac import limits
 from aac.cli import main
 from aac.errors import Problem
 from aac.manifest import load_desired, schema_text
-from aac.manifest.vaults import redact, secret_values
+from aac.manifest.vaults import ENV_NAME, redact, secret_values
 from aac.manifest.yaml_load import parse_documents
 from aac.resources import AgentSpec, CredentialSpec, DesiredState, Source, VaultSpec
 from aac.stack import load_stack
@@ -151,3 +152,31 @@ def test_redact_scrubs_every_literal_secret_from_any_message() -> None:
     problems = redact([Problem("v.yaml", 4, "saw ghp_literal-secret-123 and 'sk pasted 123'", "not ghp_literal")],
                       secrets)
     assert problems == [Problem("v.yaml", 4, "saw [REDACTED] and '[REDACTED]'", "not ghp_literal")]
+
+
+def test_the_schema_states_the_same_limits_as_limits_py() -> None:
+    defs = json.loads(schema_text())["$defs"]
+    agent = defs["agent"]["properties"]
+    assert agent["display_name"]["maxLength"] == limits.AGENT_NAME_MAX
+    assert agent["instructions"]["maxLength"] == limits.AGENT_INSTRUCTIONS_MAX
+    assert agent["model"]["maxLength"] == limits.AGENT_INSTRUCTIONS_MAX
+    assert agent["reasoning"]["properties"]["effort"]["enum"] == list(limits.REASONING_EFFORTS)
+    function = defs["agent_tool"]["allOf"][0]["then"]["properties"]
+    assert function["name"]["pattern"] == limits.FUNCTION_NAME_PATTERN
+    hosts = defs["credential_networking"]["allOf"][1]["then"]["properties"]["allowed_hosts"]
+    assert hosts["maxItems"] == limits.CREDENTIAL_HOSTS_MAX
+    assert defs["env_name"]["pattern"] == ENV_NAME.pattern
+    for kind in ("agent", "vault"):
+        assert defs[kind]["properties"]["metadata"] == {"$ref": "#/$defs/metadata"}
+    assert defs["credential"]["properties"]["metadata"] == {"$ref": "#/$defs/metadata"}
+
+
+def test_a_shape_error_does_not_hide_the_deeper_problems_of_the_same_agent(stack: Path) -> None:
+    path = stack / "agents/weather-agent.yaml"
+    path.write_text(path.read_text().replace("service_tier: auto", "service_tier: turbo"))
+    (stack / "schemas/forecast.json").write_text(json.dumps({"type": "object", "properties": {"a": {}}}))
+    _, problems = load(stack)
+    messages = [p.message for p in problems]
+    assert "`service_tier` is 'turbo'; expected one of 'auto', 'default', 'flex', 'priority', 'fast', " \
+           "'ultrafast'" in messages
+    assert "text.format: schema needs `additionalProperties: false` under strict mode" in messages
