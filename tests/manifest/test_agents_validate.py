@@ -226,12 +226,13 @@ def test_urls_the_sdk_says_are_https_only(repo: Repo) -> None:
 
 
 @pytest.mark.parametrize(("expires_at", "expected"), [
-    ("2026-13-45T00:00:00Z", "expires_at '2026-13-45T00:00:00Z' is no real date and time"),
+    ("'2026-13-45T00:00:00Z'", "expires_at '2026-13-45T00:00:00Z' is no real date and time"),
     ("tomorrow", "`credentials[0].auth.expires_at` 'tomorrow' does not match"),
+    ("2026-12-31T00:00:00Z", "`credentials[0].auth.expires_at` must be a string, not a timestamp\n    hint: quote it"),
 ])
 def test_expires_at_is_rfc_3339(repo: Repo, expires_at: str, expected: str) -> None:
     repo.write("assistants/v.yaml", "kind: vault\nname: v\ncredentials:\n  - name: c\n    auth: {type: mcp_oauth, "
-               f"mcp_server_url: 'https://x.example.com', access_token_env: A, expires_at: '{expires_at}'}}\n")
+               f"mcp_server_url: 'https://x.example.com', access_token_env: A, expires_at: {expires_at}}}\n")
     assert expected in invalid(repo)
 
 

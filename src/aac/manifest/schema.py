@@ -6,6 +6,7 @@ import difflib
 import functools
 import json
 from collections.abc import Iterator
+from datetime import date, datetime
 from importlib import resources
 from typing import Any
 
@@ -93,7 +94,7 @@ def _describe(error: ValidationError, field: str) -> tuple[str, str | None]:
     v, value, instance = error.validator, error.validator_value, error.instance
     if v == "type":
         wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in ([value] if isinstance(value, str) else value))
-        quote = "string" in value and isinstance(instance, (int, float, bool))
+        quote = "string" in value and isinstance(instance, (int, float, bool, date))  # YAML reads 2026-12-31 as a date
         return f"`{field}` must be {wanted}, not {_type_of(instance)}", "quote it" if quote else None
     if v == "enum" and field.startswith("tools[") and instance in _NO_AGENT_TOOL and "mcp" in value:
         return (f"`{field}` is {instance!r}: the Agents API has no {instance} tool; expected {_one_of(value)}",
@@ -172,5 +173,5 @@ def _short(value: Any) -> str:
 
 def _type_of(value: Any) -> str:
     names = {str: "a string", bool: "true/false", int: "a number", float: "a number", list: "a list",
-             dict: "a mapping", type(None): "empty (null)"}
+             dict: "a mapping", type(None): "empty (null)", datetime: "a timestamp", date: "a date"}
     return names.get(type(value), type(value).__name__)
