@@ -161,9 +161,9 @@ def test_the_schema_states_the_same_limits_as_limits_py() -> None:
     assert agent["instructions"]["maxLength"] == limits.AGENT_INSTRUCTIONS_MAX
     assert agent["model"]["maxLength"] == limits.AGENT_INSTRUCTIONS_MAX
     assert agent["reasoning"]["properties"]["effort"]["enum"] == list(limits.REASONING_EFFORTS)
-    function = defs["agent_tool"]["allOf"][0]["then"]["properties"]
+    function = defs["agent_tool"]["then"]["properties"]  # function: the first type of the union
     assert function["name"]["pattern"] == limits.FUNCTION_NAME_PATTERN
-    hosts = defs["credential_networking"]["allOf"][1]["then"]["properties"]["allowed_hosts"]
+    hosts = defs["credential_networking"]["else"]["then"]["properties"]["allowed_hosts"]  # limited: the second
     assert hosts["maxItems"] == limits.CREDENTIAL_HOSTS_MAX
     assert defs["env_name"]["pattern"] == ENV_NAME.pattern
     for kind in ("agent", "vault"):
