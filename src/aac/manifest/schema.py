@@ -92,13 +92,13 @@ def _unknown_field(doc: Document, path: tuple[Any, ...], field: str, extra: str,
 
 def _describe(error: ValidationError, field: str) -> tuple[str, str | None]:
     v, value, instance = error.validator, error.validator_value, error.instance
+    special = _agent_message(v, value, instance, field)
+    if special is not None:
+        return special
     if v == "type":
         wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in ([value] if isinstance(value, str) else value))
         quote = "string" in value and isinstance(instance, (int, float, bool, date))  # YAML reads 2026-12-31 as a date
         return f"`{field}` must be {wanted}, not {_type_of(instance)}", "quote it" if quote else None
-    if v == "enum" and field.startswith("tools[") and instance in _NO_AGENT_TOOL and "mcp" in value:
-        return (f"`{field}` is {instance!r}: the Agents API has no {instance} tool; expected {_one_of(value)}",
-                "an agent reaches files through its environment, not a tool; remove this one")
     if v in ("enum", "const"):
         options = [value] if v == "const" else value
         return f"`{field}` is {_short(instance)}; expected {_one_of(options)}", _suggest(str(instance), options)
@@ -106,10 +106,6 @@ def _describe(error: ValidationError, field: str) -> tuple[str, str | None]:
         return f"`{field}` is {len(instance):,} characters; the API allows at most {value:,}", "shorten it"
     if v == "minLength":
         return f"`{field}` is empty", "give it a value or remove the field"
-    if v == "pattern" and field.endswith("_env"):  # the value may be the secret itself, pasted: never shown
-        return (f"`{field}` is not an environment variable name",
-                "write the NAME of the variable that holds the secret (letters, digits and '_', not starting with a "
-                "digit), never the secret itself")
     if v == "pattern":
         return f"`{field}` {_short(instance)} does not match {value}", _pattern_hint(field)
     if v in ("maxItems", "maxProperties"):
@@ -121,6 +117,18 @@ def _describe(error: ValidationError, field: str) -> tuple[str, str | None]:
     if v == "not" and isinstance(instance, str) and instance in TAGS:
         return f"metadata key {instance!r} is one of the tool's own tags", "rename the key; the tool writes it itself"
     return f"`{field}`: {error.message[:200]}", None
+
+
+def _agent_message(v: Any, value: Any, instance: Any, field: str) -> tuple[str, str] | None:
+    """Messages of the agent and vault kinds that the generic ones would get wrong, or leak."""
+    if v == "pattern" and field.endswith("_env"):  # the value may be the secret itself, pasted: never shown
+        return (f"`{field}` is not an environment variable name",
+                "write the NAME of the variable that holds the secret (letters, digits and '_', not starting with a "
+                "digit), never the secret itself")
+    if v == "enum" and field.startswith("tools[") and instance in _NO_AGENT_TOOL and "mcp" in value:
+        return (f"`{field}` is {instance!r}: the Agents API has no {instance} tool; expected {_one_of(value)}",
+                "an agent reaches files through its environment, not a tool; remove this one")
+    return None
 
 
 def _pattern_hint(field: str) -> str:
