@@ -354,3 +354,29 @@ def test_a_secret_pasted_into_another_field_too_is_redacted_from_every_message(r
     err = invalid(repo)
     assert "`credentials[0].auth.mcp_server_url` '[REDACTED]' does not match" in err
     assert SECRET not in err
+
+
+HOSTILE = [
+    "kind: agent\nname: a\nmodel: m\ntools: 7\n",
+    "kind: agent\nname: b\nmodel: m\ntools: [7, null, {type: mcp}, {type: mcp, credential: 5, transport: 3, "
+    "server_label: x}, {type: function, name: f, description: d, parameters: [1]}]\n",
+    "kind: agent\nname: c\nmodel: m\ntext: {format: {type: json_schema, schema: 5, strict: true}}\n",
+    "kind: agent\nname: d\nmodel: m\ntext: 5\nreasoning: []\n",
+    "kind: vault\nname: v\ncredentials: abc\n",
+    "kind: vault\nname: w\ncredentials: [5, {name: 3}, {name: c, auth: null}, {name: d, auth: {type: static_bearer, "
+    "token: [1, 2]}}, {name: e, auth: {type: environment_variable, secret_name: 5, networking: {type: limited, "
+    "allowed_hosts: [1, null]}}}]\n",
+    "kind: vault\nname: x\ndisplay_name: 5\ncredentials: [{name: c, display_name: [], auth: {type: mcp_oauth, "
+    "expires_at: 5, refresh: 7}}]\n",
+    "kind: agent\nname: e\nmodel: m\ntools: [{type: mcp, server_label: s, transport: {type: http, server_url: 5, "
+    "headers: {Authorization: [x]}}, credential: w/d}]\n",
+]
+
+
+def test_wrong_shapes_anywhere_are_problems_never_a_crash(repo: Repo) -> None:
+    repo.write("assistants/h.yaml", "---\n".join(HOSTILE))
+    err = invalid(repo)
+    starts = [1 + sum(doc.count("\n") + 1 for doc in HOSTILE[:i]) for i in range(len(HOSTILE))]
+    for start, doc in zip(starts, HOSTILE, strict=True):
+        end = start + doc.count("\n")
+        assert any(f"assistants/h.yaml:{line}: error:" in err for line in range(start, end)), doc
