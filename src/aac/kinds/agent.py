@@ -11,12 +11,13 @@ the API reads as "its default". What a manifest sets is compared as data, and on
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from aac.api.errors import AgentsUnavailable
 from aac.canonical import UNKNOWN_ID, normalise, user_metadata
-from aac.identity import is_protected
+from aac.identity import is_protected, spec_hash
 from aac.kinds.base import JSON, Kind
 from aac.plan.model import Action, Change
 from aac.resources import AGENT, CREDENTIAL, AgentSpec, LiveObject, LiveState
@@ -96,8 +97,25 @@ def align(desired: JSON, live: JSON) -> JSON:
     return aligned
 
 
-def unset_settings(desired: JSON) -> tuple[str, ...]:
-    return tuple(name for name in SETTINGS if desired.get(name) is None)
+HIDDEN = (*SETTINGS, "tools")  # where the alignment hides what the server holds beyond the manifest
+
+
+def applied_variants(as_applied: JSON, live: JSON) -> Iterator[JSON]:
+    """What the spec last applied may have been: the live readable fields as the manifest says them,
+    with any of the settings and the tools as the server holds them in full (a setting, or a key of
+    one, that an earlier manifest set and this one leaves to the server). At most 128."""
+    hidden = [f for f in HIDDEN if live.get(f) != as_applied.get(f)]
+    for chosen in itertools.chain.from_iterable(itertools.combinations(hidden, n) for n in range(len(hidden) + 1)):
+        yield {**as_applied, **{f: live.get(f) for f in chosen}}
+
+
+def hidden_changes(desired: JSON, as_applied: JSON, live: JSON, tag: str) -> list[str]:
+    """The fields the manifests changed that the alignment hides: those of the variant the tag matches; else
+    (changed by hand as well) every setting left to the server, which the update resets."""
+    for candidate in applied_variants(as_applied, live):
+        if spec_hash(candidate) == tag:
+            return [f for f in HIDDEN if candidate.get(f) != as_applied.get(f)]
+    return [f for f in SETTINGS if desired.get(f) is None and live.get(f) is not None]
 
 
 def body(ctx: Context, change: Change) -> JSON:
@@ -157,10 +175,6 @@ def _credential_ids(raw: Mapping[str, Any]) -> tuple[str, ...]:
                  if isinstance(t, Mapping) and t.get("credential_id"))
 
 
-def _no_candidates(_: JSON) -> Iterator[JSON]:
-    return iter(())
-
-
 KIND = Kind(
     name=AGENT,
     label="agent",
@@ -174,7 +188,8 @@ KIND = Kind(
     refs=lambda spec: tuple((CREDENTIAL, key) for key in spec.credentials),
     live_refs=_credential_ids,
     align=align,
-    resettable=unset_settings,
+    applied_variants=applied_variants,
+    hidden_changes=hidden_changes,
     update=lambda writer, obj, fields: writer.update_agent(obj.id, fields),
     steps=_steps,
     deletes=_deletes,

@@ -68,9 +68,10 @@ class Kind:
     # Every other value a write-only field may have had when last applied (drift tells who changed what).
     write_only_candidates: Callable[[JSON], Iterator[JSON]] = _no_candidates
     align: Callable[[JSON, JSON], JSON] = _same  # live as the manifest would say it (server defaults)
-    # Fields the manifest leaves to the server, which an update resets to the server's default: listed as
-    # changes when the manifests changed and nothing else shows why (a setting removed from a manifest).
-    resettable: Callable[[JSON], tuple[str, ...]] = lambda desired: ()
+    # When the manifests changed (the tag says so) and no field shows it: the fields that changed where the
+    # alignment hides it (a setting an earlier manifest set, left to the server now). (desired, as_applied,
+    # live, tag) -> field names.
+    hidden_changes: Callable[[JSON, JSON, JSON, str], list[str]] = lambda desired, as_applied, live, tag: []
     replace_reasons: Mapping[str, str] = field(default_factory=dict)  # fields changed only by a rebuild
     # Adjust a compared change (a rebuild the fields do not show: an expired store).
     adjust: Callable[[Change, Live | None], Change] = lambda change, _: change

@@ -33,9 +33,9 @@ def compare(kind: Kind, desired: JSON, live: JSON, tag: str) -> tuple[list[str],
     if tag != spec_hash(desired) and not any(tag == spec_hash(c) for c in as_applied_candidates(kind, as_applied,
                                                                                                  live)):
         changed += [f for f in write_only if f in desired]
-        if not changed:  # the manifests changed, and nothing readable shows it: a field left to the server now
-            changed = [f for f in kind.resettable(desired) if live.get(f) is not None]
-            aligned = {**aligned, **{f: live[f] for f in changed}}  # show what the server holds now
+        if not changed:  # the manifests changed, and no field shows it: one left to the server now
+            changed = kind.hidden_changes(desired, as_applied, live, tag)
+            aligned = {**aligned, **{f: live.get(f) for f in changed}}  # what the server holds now
     return changed, aligned
 
 
