@@ -306,6 +306,19 @@ def test_metadata_limits_hold_for_vaults_and_credentials(repo: Repo) -> None:
     assert "assistants/v.yaml:6: error: `credentials[0].metadata.k` is 513 characters; the API allows" in err
 
 
+def test_a_credential_has_one_metadata_key_less_for_the_version_of_its_secret(repo: Repo) -> None:
+    metadata = ", ".join(f"k{i}: v" for i in range(limits.USER_METADATA_PAIRS_MAX))
+    repo.write("assistants/v.yaml", "kind: vault\nname: v\ncredentials:\n"
+               f"  - {{name: c, metadata: {{{metadata}}}, auth: {{type: static_bearer, "
+               "mcp_server_url: 'https://x.example.com', token_env: T}}\n"
+               "  - {name: d, metadata: {aac-secret-version: '9'}, auth: {type: static_bearer, "
+               "mcp_server_url: 'https://x.example.com', token_env: T}}\n")
+    err = invalid(repo)
+    assert "assistants/v.yaml:4: error: `credentials[0].metadata` has 11 keys; the limit is 10" in err
+    assert "hint: at most 10 keys: the API allows 16 and the tool writes 6 tags of its own" in err
+    assert "assistants/v.yaml:5: error: metadata key 'aac-secret-version' is one of the tool's own tags" in err
+
+
 def test_agent_instructions_up_to_1_mib(repo: Repo) -> None:
     long_text = "x" * (limits.AGENT_INSTRUCTIONS_MAX + 1)
     repo.write("assistants/long.md", long_text)
