@@ -79,6 +79,15 @@ def test_function_names_follow_the_pattern_and_are_unique(repo: Repo) -> None:
     assert "assistants/a.yaml:7: error: two functions are named 'f'" in err
 
 
+def test_each_mcp_server_label_and_each_other_tool_once(repo: Repo) -> None:
+    repo.write("assistants/a.yaml", AGENT + "tools:\n" + MCP + MCP + "  - type: web_search\n  - type: web_search\n"
+               "  - {type: mcp, server_label: other, transport: {type: http, server_url: 'https://o.example.com'}}\n")
+    err = invalid(repo)
+    assert "assistants/a.yaml:8: error: two mcp tools have server_label 'github' (first on line 5)" in err
+    assert "assistants/a.yaml:12: error: a second web_search tool (first on line 11)" in err
+    assert err.count("error:") == 3  # the two above, and the summary
+
+
 def test_a_function_has_no_strict_on_the_agents_api(repo: Repo) -> None:
     repo.write("assistants/a.yaml", AGENT + "tools:\n" + function(extra=", strict: true"))
     assert "assistants/a.yaml:5: error: the Agents API's function tools have no `strict`" in invalid(repo)
