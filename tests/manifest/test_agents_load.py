@@ -100,6 +100,15 @@ def test_a_vault_name_is_trimmed_as_the_api_stores_it(stack: Path) -> None:
     assert desired.vaults["github"].display_name == "GitHub tools"
 
 
+def test_allowed_hosts_are_lowercase_as_the_api_stores_them(stack: Path) -> None:
+    text = (stack / "agents/github.yaml").read_text().replace("api.search.example.com", "API.Search.example.com")
+    (stack / "agents/github.yaml").write_text(text)
+    desired, problems = load(stack)
+    assert problems == []
+    networking = desired.credentials["github/search-key"].auth["networking"]
+    assert networking == {"type": "limited", "allowed_hosts": ["api.search.example.com", "10.0.0.7"]}
+
+
 def test_a_referenced_schema_is_part_of_the_manifest_digest(stack: Path) -> None:
     before = load(stack)[0].manifest_digest
     (stack / "schemas/forecast.json").write_text(json.dumps({**FORECAST, "title": "Forecast"}))
