@@ -15,7 +15,7 @@ from aac.errors import Problem
 from aac.manifest import load_desired, schema_text
 from aac.manifest.vaults import ENV_NAME, redact, secret_values
 from aac.manifest.yaml_load import parse_documents
-from aac.resources import AgentSpec, CredentialSpec, DesiredState, Source, VaultSpec
+from aac.resources import TAGS, AgentSpec, CredentialSpec, DesiredState, Source, VaultSpec
 from aac.stack import load_stack
 
 FIXTURE = Path(__file__).parent / "agent_stack"
@@ -100,6 +100,15 @@ def test_a_vault_name_is_trimmed_as_the_api_stores_it(stack: Path) -> None:
     assert desired.vaults["github"].display_name == "GitHub tools"
 
 
+def test_allowed_hosts_are_lowercase_as_the_api_stores_them(stack: Path) -> None:
+    text = (stack / "agents/github.yaml").read_text().replace("api.search.example.com", "API.Search.example.com")
+    (stack / "agents/github.yaml").write_text(text)
+    desired, problems = load(stack)
+    assert problems == []
+    networking = desired.credentials["github/search-key"].auth["networking"]
+    assert networking == {"type": "limited", "allowed_hosts": ["api.search.example.com", "10.0.0.7"]}
+
+
 def test_a_referenced_schema_is_part_of_the_manifest_digest(stack: Path) -> None:
     before = load(stack)[0].manifest_digest
     (stack / "schemas/forecast.json").write_text(json.dumps({**FORECAST, "title": "Forecast"}))
@@ -168,7 +177,11 @@ def test_the_schema_states_the_same_limits_as_limits_py() -> None:
     assert defs["env_name"]["pattern"] == ENV_NAME.pattern
     for kind in ("agent", "vault"):
         assert defs[kind]["properties"]["metadata"] == {"$ref": "#/$defs/metadata"}
-    assert defs["credential"]["properties"]["metadata"] == {"$ref": "#/$defs/metadata"}
+    # A credential carries a sixth tag, the version of the secret last sent.
+    credential = defs["credential_metadata"]
+    assert defs["credential"]["properties"]["metadata"] == {"$ref": "#/$defs/credential_metadata"}
+    assert credential["maxProperties"] == limits.USER_METADATA_PAIRS_MAX - 1
+    assert credential["propertyNames"]["not"]["enum"] == [*TAGS, "aac-secret-version"]
 
 
 def test_a_shape_error_does_not_hide_the_deeper_problems_of_the_same_agent(stack: Path) -> None:

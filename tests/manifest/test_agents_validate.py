@@ -79,6 +79,15 @@ def test_function_names_follow_the_pattern_and_are_unique(repo: Repo) -> None:
     assert "assistants/a.yaml:7: error: two functions are named 'f'" in err
 
 
+def test_each_mcp_server_label_and_each_other_tool_once(repo: Repo) -> None:
+    repo.write("assistants/a.yaml", AGENT + "tools:\n" + MCP + MCP + "  - type: web_search\n  - type: web_search\n"
+               "  - {type: mcp, server_label: other, transport: {type: http, server_url: 'https://o.example.com'}}\n")
+    err = invalid(repo)
+    assert "assistants/a.yaml:8: error: two mcp tools have server_label 'github' (first on line 5)" in err
+    assert "assistants/a.yaml:12: error: a second web_search tool (first on line 11)" in err
+    assert err.count("error:") == 3  # the two above, and the summary
+
+
 def test_a_function_has_no_strict_on_the_agents_api(repo: Repo) -> None:
     repo.write("assistants/a.yaml", AGENT + "tools:\n" + function(extra=", strict: true"))
     assert "assistants/a.yaml:5: error: the Agents API's function tools have no `strict`" in invalid(repo)
@@ -304,6 +313,19 @@ def test_metadata_limits_hold_for_vaults_and_credentials(repo: Repo) -> None:
     err = invalid(repo)
     assert "assistants/v.yaml:3: error: metadata key 'aac-key' is one of the tool's own tags" in err
     assert "assistants/v.yaml:6: error: `credentials[0].metadata.k` is 513 characters; the API allows" in err
+
+
+def test_a_credential_has_one_metadata_key_less_for_the_version_of_its_secret(repo: Repo) -> None:
+    metadata = ", ".join(f"k{i}: v" for i in range(limits.USER_METADATA_PAIRS_MAX))
+    repo.write("assistants/v.yaml", "kind: vault\nname: v\ncredentials:\n"
+               f"  - {{name: c, metadata: {{{metadata}}}, auth: {{type: static_bearer, "
+               "mcp_server_url: 'https://x.example.com', token_env: T}}\n"
+               "  - {name: d, metadata: {aac-secret-version: '9'}, auth: {type: static_bearer, "
+               "mcp_server_url: 'https://x.example.com', token_env: T}}\n")
+    err = invalid(repo)
+    assert "assistants/v.yaml:4: error: `credentials[0].metadata` has 11 keys; the limit is 10" in err
+    assert "hint: at most 10 keys: the API allows 16 and the tool writes 6 tags of its own" in err
+    assert "assistants/v.yaml:5: error: metadata key 'aac-secret-version' is one of the tool's own tags" in err
 
 
 def test_agent_instructions_up_to_1_mib(repo: Repo) -> None:

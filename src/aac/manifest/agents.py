@@ -11,7 +11,7 @@ from typing import Any
 from aac import limits
 from aac.manifest.context import LoadContext
 from aac.manifest.normalize import folder_of, read_instructions
-from aac.manifest.tools import check_unique_functions, checked_schema
+from aac.manifest.tools import checked_schema
 from aac.manifest.vaults import SECRET_HEADERS
 from aac.manifest.yaml_load import Document
 from aac.resources import JSON, AgentSpec, Source
@@ -58,7 +58,7 @@ def _tools(ctx: LoadContext, doc: Document, folder: Path) -> tuple[JSON, ...]:
         elif tool["type"] == "mcp":
             _check_mcp(ctx, doc, index, tool)
         tools.append(tool)
-    check_unique_functions(ctx, doc, [t.get("name") if t["type"] == "function" else None for t in tools])
+    _check_unique(ctx, doc, tools)
     _check_budget(ctx, doc, tools)
     return tuple(tools)
 
@@ -78,6 +78,25 @@ def _check_mcp(ctx: LoadContext, doc: Document, index: int, tool: JSON) -> None:
                       "(and git keeps in the manifest)",
                       "put the token in a vault credential (`kind: vault`) and name it here with "
                       "`credential: VAULT/CREDENTIAL`")
+
+
+def _check_unique(ctx: LoadContext, doc: Document, tools: list[JSON]) -> None:
+    """A tool is known by its type and its function name or server label: one of each. An mcp server's label names
+    it in tool calls, and a tool of the other types is a switch the agent has once."""
+    first: dict[tuple[str, str], int] = {}
+    for index, tool in enumerate(tools):
+        kind, name = tool["type"], str(tool.get("name") or tool.get("server_label") or "")
+        line = doc.line_of("tools", index)
+        if (kind, name) not in first:
+            first[(kind, name)] = line
+        elif kind == "function":
+            ctx.error(doc.path, line, f"two functions are named {name!r}", "give each function its own name")
+        elif kind == "mcp":
+            ctx.error(doc.path, line, f"two mcp tools have server_label {name!r} (first on line {first[(kind, name)]})",
+                      "give each MCP server its own label: tool calls name the server by it")
+        else:
+            ctx.error(doc.path, line, f"a second {kind} tool (first on line {first[(kind, name)]})",
+                      f"an agent has one {kind} tool: merge their settings into one")
 
 
 def _check_budget(ctx: LoadContext, doc: Document, tools: list[JSON]) -> None:

@@ -16,7 +16,6 @@ from jsonschema.exceptions import ValidationError
 from aac import limits
 from aac.errors import Problem
 from aac.manifest.yaml_load import Document
-from aac.resources import TAGS
 
 SCHEMA_FILE = "manifest.schema.json"
 KINDS = ("assistant", "vector_store", "agent", "vault")
@@ -110,11 +109,11 @@ def _describe(error: ValidationError, field: str) -> tuple[str, str | None]:
         return f"`{field}` {_short(instance)} does not match {value}", _pattern_hint(field)
     if v in ("maxItems", "maxProperties"):
         what = "items" if v == "maxItems" else "keys"
-        return f"`{field}` has {len(instance)} {what}; the limit is {value}", _limit_hint(field)
+        return f"`{field}` has {len(instance)} {what}; the limit is {value}", _limit_hint(field, value)
     if v in ("minimum", "maximum"):
         word = "at least" if v == "minimum" else "at most"
         return f"`{field}` is {instance}; it must be {word} {value}", None
-    if v == "not" and isinstance(instance, str) and instance in TAGS:
+    if v == "not" and isinstance(instance, str) and instance in (value.get("enum") or ()):  # metadata's tag names
         return f"metadata key {instance!r} is one of the tool's own tags", "rename the key; the tool writes it itself"
     return f"`{field}`: {error.message[:200]}", None
 
@@ -146,10 +145,10 @@ def _pattern_hint(field: str) -> str:
     return "use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit, at most 63 characters"
 
 
-def _limit_hint(field: str) -> str | None:
+def _limit_hint(field: str, most: int) -> str | None:
     if field.endswith("metadata"):
-        return (f"at most {limits.USER_METADATA_PAIRS_MAX} keys: the API allows {limits.METADATA_PAIRS_MAX} "
-                f"and the tool writes {len(TAGS)} tags of its own")
+        return (f"at most {most} keys: the API allows {limits.METADATA_PAIRS_MAX} "
+                f"and the tool writes {limits.METADATA_PAIRS_MAX - most} tags of its own")
     if field == "tools":
         return f"the API allows at most {limits.TOOLS_MAX} tools per assistant; remove some"
     return None

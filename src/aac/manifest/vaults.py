@@ -91,6 +91,8 @@ def _check_auth(ctx: LoadContext, doc: Document, path: tuple[Any, ...], auth: JS
                       "choose another name: names starting with CODEX_ and the proxy and certificate variables "
                       f"({', '.join(sorted(RESERVED_SECRET_NAMES))}) are the environment's own")
         hosts = [str(h).lower() for h in (auth["networking"].get("allowed_hosts") or ())]
+        if hosts:  # as the API stores them, so a capital letter is no change on every plan
+            auth["networking"]["allowed_hosts"] = hosts
         if len(set(hosts)) != len(hosts):
             ctx.error(doc.path, doc.line_of(*path, "networking", "allowed_hosts"),
                       "allowed_hosts lists a host twice (the API compares them in lowercase)",
