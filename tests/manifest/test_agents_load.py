@@ -15,7 +15,7 @@ from aac.errors import Problem
 from aac.manifest import load_desired, schema_text
 from aac.manifest.vaults import ENV_NAME, redact, secret_values
 from aac.manifest.yaml_load import parse_documents
-from aac.resources import TAGS, AgentSpec, CredentialSpec, DesiredState, Source, VaultSpec
+from aac.resources import TAG_SECRET_VERSION, TAGS, AgentSpec, CredentialSpec, DesiredState, Source, VaultSpec
 from aac.stack import load_stack
 
 FIXTURE = Path(__file__).parent / "agent_stack"
@@ -181,7 +181,7 @@ def test_the_schema_states_the_same_limits_as_limits_py() -> None:
     credential = defs["credential_metadata"]
     assert defs["credential"]["properties"]["metadata"] == {"$ref": "#/$defs/credential_metadata"}
     assert credential["maxProperties"] == limits.USER_METADATA_PAIRS_MAX - 1
-    assert credential["propertyNames"]["not"]["enum"] == [*TAGS, "aac-secret-version"]
+    assert credential["propertyNames"]["not"]["enum"] == [*TAGS, TAG_SECRET_VERSION]
 
 
 def test_a_shape_error_does_not_hide_the_deeper_problems_of_the_same_agent(stack: Path) -> None:

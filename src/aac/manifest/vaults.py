@@ -68,6 +68,7 @@ def _credential(ctx: LoadContext, doc: Document, index: int, item: JSON) -> Cred
         version=int(item.get("version", 1)),
         metadata=dict(item.get("metadata") or {}),
         source=Source(doc.path, doc.line_of("credentials", index)),
+        protect=bool(doc.data.get("protect", False)),  # a protected vault keeps its credentials
     )
 
 
