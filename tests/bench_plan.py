@@ -22,7 +22,7 @@ from aac.api.connect import connect  # noqa: E402
 from aac.identity import hash_files  # noqa: E402
 from aac.manifest import require_valid  # noqa: E402
 from aac.output import Output  # noqa: E402
-from aac.planner import HASH_CACHE, make_plan  # noqa: E402
+from aac.plan.make import HASH_CACHE, make_plan  # noqa: E402
 from aac.sandbox.server import serve_in_background  # noqa: E402
 from aac.stack import Target, load_stack  # noqa: E402
 from plan_helpers import apply_with_sdk  # noqa: E402

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 from types import ModuleType
+from typing import Any
 
 import openai
 
@@ -19,3 +20,22 @@ def _sdk_http_library() -> ModuleType:
 
 
 http = _sdk_http_library()
+
+
+class LoseFirstAnswer(http.HTTPTransport):
+    """Send every request; swallow the first answer to each (method, path) prefix given."""
+
+    def __init__(self, lose: set[tuple[str, str]]) -> None:
+        super().__init__()
+        self.lose = set(lose)
+        self.sent: list[tuple[str, str]] = []
+
+    def handle_request(self, request: Any) -> Any:
+        response = super().handle_request(request)
+        key = (request.method, request.url.path)
+        self.sent.append(key)
+        if key in self.lose:
+            self.lose.discard(key)
+            response.read()
+            raise http.ReadTimeout("the answer was lost", request=request)
+        return response

@@ -6,7 +6,7 @@ import openai
 import pytest
 from tests.sdk_http import http as httpx
 
-from aac.api.errors import AssistantsUnavailable, translate
+from aac.api.errors import AgentsUnavailable, AssistantsUnavailable, translate
 
 BASE = "https://api.example.com/v1"
 
@@ -66,3 +66,29 @@ def test_a_bare_error_body_still_gives_the_servers_words() -> None:
         "Error code: 400", body={"detail": "body.file_ids: Field required"}, response=response)
     error = translate(exc, "attaching 2 files")
     assert error.message == "attaching 2 files failed with HTTP 400: body.file_ids: Field required"
+
+
+def bare_404(path: str, body: object) -> openai.APIStatusError:
+    """A 404 as a web framework answers a route it does not have (FastAPI: `{"detail": "Not Found"}`)."""
+    request = httpx.Request("GET", f"{BASE}{path}")
+    response = httpx.Response(404, json=body, request=request)
+    return openai.OpenAI(api_key="k", base_url=BASE)._make_status_error("Error code: 404", body=body,
+                                                                         response=response)
+
+
+@pytest.mark.parametrize(("error", "unavailable"), [
+    (status_error(404, "/agents", "Invalid URL (GET /v1/agents)"), True),
+    (status_error(404, "/vaults/"), True),  # a create or list on a collection cannot miss an object
+    (status_error(404, "/vaults/vault_1/credentials", "Invalid URL (GET /v1/vaults/vault_1/credentials)"), True),
+    (bare_404("/vaults/vault_1/credentials", {"detail": "Not Found"}), True),
+    (status_error(404, "/vaults/vault_1/credentials", "No vault found with id 'vault_1'."), False),
+    (status_error(404, "/agents/agent_1", "No agent found with id 'agent_1'."), False),
+    (status_error(404, "/vaults/vault_1"), False),
+])
+def test_404_on_an_agents_api_collection_is_one_clear_error(error: openai.APIStatusError, unavailable: bool) -> None:
+    translated = translate(error, "reading")
+    assert isinstance(translated, AgentsUnavailable) is unavailable
+    if unavailable:
+        assert translated.message.startswith(f"{BASE} has no Agents API")
+    else:
+        assert "not found" in translated.message

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from aac.diff import diff
 from aac.errors import AacError
 from aac.live import index_live
-from aac.plan import Action, Plan
+from aac.plan.diff import diff
+from aac.plan.model import Action, Plan
 from aac.resources import AssistantSpec, DesiredState, LocalFile, VectorStoreSpec
 from plan_helpers import applied_snapshot, file_id
 

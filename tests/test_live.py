@@ -12,12 +12,12 @@ import pytest
 
 from aac.api.connect import Api, connect
 from aac.api.reader import Reader
-from aac.diff import diff
 from aac.errors import AacError
 from aac.identity import hash_files, tags, upload_filename
 from aac.live import read_live
 from aac.manifest import require_valid
 from aac.output import Output
+from aac.plan.diff import diff
 from aac.resources import LiveVectorStore
 from aac.sandbox.server import RunningSandbox, serve_in_background
 from aac.stack import Stack, Target, load_stack
@@ -50,7 +50,7 @@ def test_the_reader_cannot_write() -> None:
     public = {name for name in dir(Reader) if not name.startswith("_")}
     # `search` is a POST, but one that changes nothing (retrieval checks).
     assert public == {"assistants", "vector_stores", "vector_store_files", "files", "search", "requests", "base_url",
-                      "reserved_metadata", "note"}
+                      "reserved_metadata", "note", "agents", "vaults", "credentials"}
 
 
 def test_a_plan_right_after_writing_the_example_stack_through_the_sdk_is_empty(
@@ -75,8 +75,9 @@ def test_reading_costs_pages_not_objects(sandbox: RunningSandbox, client: openai
     client.files.create(file=("someone-elses.md", b"# b"), purpose="assistants")
     with api_for(sandbox) as api:
         live = read_live(api.reader(), "demo")
-    # 1 page of assistants + 2 pages of vector stores + 1 page of files + 1 page per owned store
-    assert live.requests == 1 + 2 + 1 + 3
+    # 1 page of assistants + 2 pages of vector stores + 1 page of files + 1 of agents + 1 of vaults
+    # + 1 page per owned store
+    assert live.requests == 1 + 2 + 1 + 1 + 1 + 3
     assert sorted(live.vector_stores) == ["kb0", "kb1", "kb2"]
     assert list(live.files) == [upload.id] and live.files[upload.id].sha256 == "c" * 64
     assert live.foreign == {"assistants": 0, "vector_stores": 102, "files": 1}

@@ -17,9 +17,9 @@ import pytest
 
 from aac.api.connect import connect
 from aac.canonical import canonical_chunking
-from aac.diff import diff
 from aac.live import index_live, read_live
 from aac.output import Output
+from aac.plan.diff import diff
 from aac.resources import AssistantSpec, DesiredState, LocalFile, VectorStoreSpec
 from aac.sandbox.server import RunningSandbox
 from aac.stack import Stack, Target

@@ -18,7 +18,7 @@ from aac.cli import main
 from aac.identity import hash_files
 from aac.manifest import require_valid
 from aac.output import Output
-from aac.plan import Plan
+from aac.plan.model import Plan
 from aac.sandbox.server import RunningSandbox, serve_in_background
 from aac.stack import load_stack
 from plan_helpers import apply_with_sdk
@@ -83,7 +83,7 @@ def test_debug_logs_each_request_and_never_the_key(tmp_path: Path, sandbox: Runn
     root = example(tmp_path, sandbox.base_url)
     assert main(["--chdir", str(root), "--debug", "--target", "remote", "plan"]) == 0
     captured = capsys.readouterr()
-    assert "GET /v1/assistants 200" in captured.err and "3 API requests to read live state" in captured.err
+    assert "GET /v1/assistants 200" in captured.err and "5 API requests to read live state" in captured.err
     assert KEY not in captured.err + captured.out
 
 
@@ -111,11 +111,12 @@ def test_planning_50_assistants_with_5_files_each_costs_pages_not_objects(
     apply_with_sdk(client, desired, hash_files(desired.files, tmp_path / ".aac" / "hashes.json"))
     sandbox.reset_counts()
     assert plan(tmp_path, "--detailed-exitcode") == 0
-    # pages of assistants, of vector stores and of files, then one list per store of this stack
+    # pages of assistants, of vector stores and of files, one of agents and one of vaults (none), then one
+    # list per store of this stack
     stores = assistants  # each assistant's own store
     bound = (math.ceil(assistants / 100) + math.ceil(stores / 100) + math.ceil(assistants * files_each / 10_000)
-             + stores * math.ceil(files_each / 100))
-    assert sandbox.requests == bound == 53
+             + 1 + 1 + stores * math.ceil(files_each / 100))
+    assert sandbox.requests == bound == 55
     assert "No changes." in capsys.readouterr().out
 
 

@@ -16,7 +16,7 @@ from aac.api.writer import Writer
 from aac.apply.graph import Outcome, Status, Step
 from aac.apply.progress import ApplyProgress
 from aac.output import Output
-from aac.plan import Action, Change
+from aac.plan.model import Action, Change
 from aac.progress import Progress
 from aac.stack import load_stack
 

@@ -56,6 +56,10 @@ def _listed(echo: str) -> dict[str, list[dict[str, Any]]]:
         "files": [{"id": "file-echo", "object": "file", "bytes": 4, "created_at": 1, "filename": f"{echo}.md",
                    "purpose": "assistants", "status": "processed"}],
         "vector_store_files": [],
+        "agents": [{"id": "agent_echo", "object": "agent", "created_at": 1, "updated_at": 1, "name": echo[:128],
+                    "model": "gpt-5", "instructions": echo, "metadata": {"seen": echo[:512]}, "tools": []}],
+        "vaults": [{"id": "vault_echo", "object": "vault", "created_at": 1, "name": echo[:256],
+                    "metadata": {"seen": echo[:512]}}],
     }
 
 

@@ -16,6 +16,7 @@ from aac.identity import is_protected
 from aac.resources import (
     ATTR_SHA256,
     SERVER_METADATA,
+    TAG_SECRET_VERSION,
     TAG_SERVER_KEYS,
     TAGS,
     AssistantSpec,
@@ -103,7 +104,8 @@ def recorded_server_keys(metadata: Mapping[str, Any] | None) -> set[str]:
 def user_metadata(metadata: Mapping[str, Any] | None, reserved: Collection[str] = SERVER_METADATA) -> dict[str, str]:
     """The user's keys: neither aac's tags nor the server's own (`reserved`, and those recorded on it)."""
     server = set(reserved) | recorded_server_keys(metadata)
-    return {k: str(v) for k, v in sorted((metadata or {}).items()) if k not in TAGS and k not in server}
+    ours = {*TAGS, TAG_SECRET_VERSION}
+    return {k: str(v) for k, v in sorted((metadata or {}).items()) if k not in ours and k not in server}
 
 
 def server_metadata(metadata: Mapping[str, Any] | None, reserved: Collection[str] = SERVER_METADATA) -> dict[str, str]:

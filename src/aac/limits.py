@@ -37,6 +37,8 @@ REASONING_EFFORTS = ("none", "minimal", "low", "medium", "high", "xhigh", "max")
 AGENT_NAME_MAX = 128  # Agents API beta `name` (API reference)
 AGENT_TOOLS_BYTES_MAX = 3 * 1024 * 1024  # an agent's `tools` as compact UTF-8 JSON (SDK agents.py)
 VAULT_NAME_BYTES_MAX = 256  # vault and credential `name`, UTF-8 bytes after trimming
+AGENT_INSTRUCTIONS_MAX = 1_048_576  # an agent's `instructions` and `model`, characters (API reference: 1 MiB)
+CREDENTIAL_HOSTS_MAX = 16  # environment_variable credential `networking.allowed_hosts` (SDK)
 
 # Manifest files themselves: refused before parsing when larger, and while parsing when a
 # document nests deeper or expands (through aliases) into more nodes than any real manifest.

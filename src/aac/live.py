@@ -9,21 +9,24 @@ golden cases' `live.json`:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
-from aac.api.errors import AssistantsUnavailable
+from aac.api.errors import AgentsUnavailable, AssistantsUnavailable
 from aac.api.reader import Reader
 from aac.errors import AacError
 from aac.identity import matches_size, owner_of, parse_upload_filename
 from aac.resources import (
+    AGENT,
     ASSISTANT,
+    CREDENTIAL,
     SERVER_METADATA,
+    VAULT,
     VECTOR_STORE,
-    LiveAssistant,
     LiveFile,
+    LiveObject,
     LiveState,
     LiveVectorStore,
     LiveVectorStoreFile,
@@ -46,11 +49,15 @@ def read_snapshot(reader: Reader, stack: str, *, parallelism: int = 8,
     known = known_files or {}
     pool = ThreadPoolExecutor(max_workers=max(1, parallelism))
     try:
-        assistants = pool.submit(_assistants_or_none, reader)
+        assistants = pool.submit(_or_none, reader.assistants, AssistantsUnavailable)
         stores = pool.submit(reader.vector_stores)
         files = pool.submit(reader.files, "assistants")
+        agents = pool.submit(_or_none, reader.agents, AgentsUnavailable)
+        vaults = pool.submit(_or_none, reader.vaults, AgentsUnavailable)
         owned = [vs for vs in stores.result() if _owned_by(vs, stack) and vs["id"] not in known]
         listed = pool.map(lambda vs: store_files(reader, vs), owned)
+        owned_vaults = [v for v in vaults.result() or [] if _owned_by(v, stack)]
+        credentials = pool.map(lambda v: reader.credentials(v["id"]), owned_vaults)
         vs_files = {vs["id"]: files for vs, files in zip(owned, listed, strict=True)}
         unread = {vs["id"]: _total(vs) - len(vs_files[vs["id"]]) for vs in owned}
         vs_files.update({vs_id: list(raws) for vs_id, raws in known.items()})
@@ -60,6 +67,10 @@ def read_snapshot(reader: Reader, stack: str, *, parallelism: int = 8,
             "vector_store_files": vs_files,
             "files": files.result(),
             "unread": {vs_id: count for vs_id, count in unread.items() if count > 0},
+            # None where the target has no Agents API; absent (older snapshots) reads as none of them.
+            "agents": agents.result() if vaults.result() is not None else None,
+            "vaults": vaults.result(),
+            "credentials": {v["id"]: creds for v, creds in zip(owned_vaults, credentials, strict=True)},
         }
     finally:
         # On an error or Ctrl-C, requests in flight finish; queued ones are never sent.
@@ -85,11 +96,12 @@ def store_files(reader: Reader, raw: Mapping[str, Any]) -> list[dict[str, Any]]:
     return list(merged.values())
 
 
-def _assistants_or_none(reader: Reader) -> list[dict[str, Any]] | None:
+def _or_none(read: Callable[[], list[dict[str, Any]]], unavailable: type[AacError]) -> list[dict[str, Any]] | None:
+    """A collection, or None where the target lacks its API: not an error unless the stack declares one."""
     try:
-        return reader.assistants()
-    except AssistantsUnavailable:
-        return None  # post-sunset OpenAI: not an error unless the stack has assistants
+        return read()
+    except unavailable:
+        return None
 
 
 def _owned_by(raw: Mapping[str, Any], stack: str) -> bool:
@@ -107,21 +119,35 @@ def index_live(snapshot: Mapping[str, Any], stack: str,
     unread = snapshot.get("unread") or {}
     files, foreign_files = _files(snapshot.get("files") or [], stack)
     others = tuple(raw for raw in snapshot.get("vector_stores") or [] if not _owned_by(raw, stack))
+    agents, foreign_agents = _index(snapshot.get("agents") or [], stack, AGENT)
+    vaults, foreign_vaults = _index(snapshot.get("vaults") or [], stack, VAULT)
+    credentials, _ = _index([c for cs in (snapshot.get("credentials") or {}).values() for c in cs], stack, CREDENTIAL)
+    unavailable = {ASSISTANT} if raw_assistants is None else set()
+    if "agents" in snapshot and snapshot["agents"] is None:
+        unavailable |= {AGENT, VAULT, CREDENTIAL}
     return LiveState(
-        assistants={key: LiveAssistant(id=raw["id"], key=key, raw=raw) for key, raw in assistants.items()},
+        assistants=_objects(assistants),
         vector_stores={
             key: LiveVectorStore(id=raw["id"], key=key, raw=raw, files=_attachments(vs_files.get(raw["id"], [])),
                                  unread=int(unread.get(raw["id"], 0)))
             for key, raw in stores.items()
         },
         files=files,
-        assistants_supported=raw_assistants is not None,
-        foreign={"assistants": foreign_assistants, "vector_stores": foreign_stores, "files": foreign_files},
+        unavailable=frozenset(unavailable),
+        foreign={"assistants": foreign_assistants, "vector_stores": foreign_stores, "files": foreign_files,
+                 **({"agents": foreign_agents, "vaults": foreign_vaults} if foreign_agents or foreign_vaults else {})},
         foreign_stores=others,
         foreign_uses=_foreign_uses(raw_assistants or [], {r["id"]: vs_files[r["id"]] for r in others
                                                           if r["id"] in vs_files}, stack),
         reserved_metadata=reserved,
+        agents=_objects(agents),
+        vaults=_objects(vaults),
+        credentials=_objects(credentials),
     )
+
+
+def _objects(owned: Mapping[str, Mapping[str, Any]]) -> dict[str, LiveObject]:
+    return {key: LiveObject(id=raw["id"], key=key, raw=raw) for key, raw in owned.items()}
 
 
 def _foreign_uses(assistants: Iterable[Mapping[str, Any]],

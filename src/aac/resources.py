@@ -26,6 +26,9 @@ TAG_KEY = "aac-key"
 TAG_SPEC = "aac-spec"  # "sha256:<hex>" of the canonical spec last applied, write-only fields included
 TAG_PROTECT = "aac-protect"  # "true" when the manifest says `protect: true`; survives the manifest's removal
 TAGS = (TAG_MANAGED_BY, TAG_STACK, TAG_KEY, TAG_SPEC, TAG_PROTECT)
+# On a credential: the `version` of its secret last sent. Secrets are never read back, so a rotation is
+# declared by bumping `version` in the manifest, and this tag shows which one the live credential holds.
+TAG_SECRET_VERSION = "aac-secret-version"
 
 # Metadata keys llama-stack and ogx write into every vector store themselves, and need to index
 # into it: the server's, kept on every update, never a change, drift or import. A target's
@@ -133,6 +136,7 @@ class CredentialSpec:
     version: int = 1  # bumped by the user to rotate the secret
     metadata: Mapping[str, str] = field(default_factory=dict)
     source: Source | None = None
+    protect: bool = False  # its vault's `protect`
 
     @property
     def key(self) -> str:
@@ -215,10 +219,15 @@ class LiveVectorStore:
 
 
 @dataclass(frozen=True)
-class LiveAssistant:
+class LiveObject:
+    """A live object this stack owns: an assistant, agent, vault or credential."""
+
     id: str
     key: str
     raw: Mapping[str, Any]
+
+
+LiveAssistant = LiveObject
 
 
 @dataclass(frozen=True)
@@ -228,7 +237,9 @@ class LiveState:
     assistants: Mapping[str, LiveAssistant]
     vector_stores: Mapping[str, LiveVectorStore]
     files: Mapping[str, LiveFile]  # this stack's uploads, by file id
-    assistants_supported: bool = True  # False where /v1/assistants answers 404 (OpenAI since 2026-08-26)
+    # Kinds whose API the target does not serve: "assistant" where /v1/assistants answers 404 (OpenAI since
+    # 2026-08-26), "agent", "vault" and "credential" where /v1/agents does (llama-stack, ogx).
+    unavailable: frozenset[str] = frozenset()
     foreign: Mapping[str, int] = field(default_factory=dict)  # counts of objects other stacks or nobody own
     foreign_stores: tuple[Mapping[str, Any], ...] = ()  # vector stores other stacks or nobody own, as listed
     foreign_uses: Mapping[str, str] = field(default_factory=dict)  # upload id -> an object not ours that uses it
@@ -236,3 +247,10 @@ class LiveState:
     foreign_unread: tuple[str, ...] = ()
     requests: int = 0  # API requests made to read it
     reserved_metadata: frozenset[str] = frozenset(SERVER_METADATA)  # the server's metadata keys
+    agents: Mapping[str, LiveObject] = field(default_factory=dict)
+    vaults: Mapping[str, LiveObject] = field(default_factory=dict)
+    credentials: Mapping[str, LiveObject] = field(default_factory=dict)  # by VAULT/CREDENTIAL
+
+    @property
+    def assistants_supported(self) -> bool:
+        return ASSISTANT not in self.unavailable

@@ -16,7 +16,7 @@ from aac.commands.apply import check_uploads_unchanged
 from aac.errors import AacError
 from aac.identity import upload_filename
 from aac.output import Output
-from aac.plan import Plan
+from aac.plan.model import Plan
 from aac.stack import load_stack
 
 from .helpers import assert_converged, owned

@@ -13,6 +13,7 @@ from typing import Any
 
 import openai
 import pytest
+from tests.sdk_http import LoseFirstAnswer
 from tests.sdk_http import http as httpx  # the HTTP library this openai SDK is built on
 
 from aac.api.connect import Api, RequestLog
@@ -22,25 +23,6 @@ from aac.output import Output
 from aac.stack import Target
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the SDK marks beta.assistants
-
-
-class LoseFirstAnswer(httpx.HTTPTransport):
-    """Send every request; swallow the first answer to each (method, path) prefix given."""
-
-    def __init__(self, lose: set[tuple[str, str]]) -> None:
-        super().__init__()
-        self.lose = set(lose)
-        self.sent: list[tuple[str, str]] = []
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        response = super().handle_request(request)
-        key = (request.method, request.url.path)
-        self.sent.append(key)
-        if key in self.lose:
-            self.lose.discard(key)
-            response.read()
-            raise httpx.ReadTimeout("the answer was lost", request=request)
-        return response
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import time
 from dataclasses import replace
 
 from aac.output import Output
-from aac.plan import Action, Change, Plan
+from aac.plan.model import Action, Change, Plan
 from aac.render import render_plan
 from aac.render.markdown import LIMIT
 

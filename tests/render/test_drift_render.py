@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from aac.drift_model import Category, DriftItem, DriftReport, parse_fail_on
+from aac.drift.model import Category, DriftItem, DriftReport, parse_fail_on
 from aac.errors import AacError
 from aac.output import Output
 from aac.render import render_drift

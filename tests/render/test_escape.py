@@ -9,10 +9,10 @@ from dataclasses import replace
 
 import pytest
 
-from aac.drift_model import Category, DriftItem
+from aac.drift.model import Category, DriftItem
 from aac.escape import escape_text
 from aac.output import Output
-from aac.plan import Action, Change
+from aac.plan.model import Action, Change
 from aac.render import render_drift, render_plan
 from aac.render.checks import render_checks
 from aac.resources import RetrievalCheck

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from aac.output import Output
-from aac.plan import Plan
+from aac.plan.model import Plan
 from aac.render import render_plan
 
 from .golden import check_golden

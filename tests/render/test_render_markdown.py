@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from aac.output import Output
-from aac.plan import Action, Change, Plan
+from aac.plan.model import Action, Change, Plan
 from aac.render import render_plan
 from aac.render.markdown import LIMIT
 

@@ -9,7 +9,7 @@ import pytest
 
 from aac.errors import AacError
 from aac.output import Output
-from aac.plan import Action, Change, Plan
+from aac.plan.model import Action, Change, Plan
 from aac.render import render_plan
 from aac.render.values import structural_diff
 

@@ -2,13 +2,14 @@
 
 `connect` yields an `Api` (the SDK client, the target, a request counter); `Reader`
 lists live objects and cannot write; `translate` turns SDK exceptions into AacErrors.
-Apply adds its writer beside these modules.
+Apply adds its writer beside these modules (agent_writes.py: the Agents API's; agents.py: a
+credential's secrets from the environment into its request bodies).
 """
 
 from __future__ import annotations
 
 from aac.api.connect import Api, connect
-from aac.api.errors import AssistantsUnavailable, translate
+from aac.api.errors import AgentsUnavailable, AssistantsUnavailable, translate
 from aac.api.reader import Reader
 
-__all__ = ["Api", "AssistantsUnavailable", "Reader", "connect", "translate"]
+__all__ = ["AgentsUnavailable", "Api", "AssistantsUnavailable", "Reader", "connect", "translate"]

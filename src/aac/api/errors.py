@@ -5,6 +5,8 @@ The key never appears in a message: only the name of the variable that holds it.
 
 from __future__ import annotations
 
+import re
+
 import openai
 
 from aac.errors import AacError
@@ -21,6 +23,20 @@ class AssistantsUnavailable(AacError):
             "files and vector stores still work",
             "on this target, import vector stores (vs_...); assistant manifests are Responses API configuration "
             "here (`aac output --format responses`)",
+        )
+        self.base_url = base_url
+
+
+class AgentsUnavailable(AacError):
+    """The target answers 404 on /agents or /vaults: no Agents API (llama-stack, ogx, `sandbox serve --no-agents`)."""
+
+    def __init__(self, base_url: str) -> None:
+        super().__init__(
+            f"{base_url} has no Agents API (404 on /agents or /vaults): agent and vault manifests need OpenAI's "
+            "Agents API, which is beta, or the sandbox, which serves it; files, vector stores and assistants "
+            "as configuration still work here",
+            "apply agents and vaults to a target with the Agents beta (OpenAI, or a sandbox target), "
+            "or leave them out of the manifests for this one",
         )
         self.base_url = base_url
 
@@ -54,6 +70,24 @@ def is_not_found(exc: BaseException | None) -> bool:
 
 def is_assistants_collection(exc: openai.APIError) -> bool:
     return exc.request.url.path.rstrip("/").endswith("/assistants")
+
+
+_AGENTS_COLLECTION = re.compile(r"/(agents|vaults)/?$")
+_CREDENTIALS_COLLECTION = re.compile(r"/vaults/[^/]+/credentials/?$")
+
+
+def is_agents_collection(exc: openai.APIError) -> bool:
+    """A request to a collection of the Agents API, whose 404 means the API itself is missing.
+
+    A vault's credentials answer 404 for a missing vault too; only a route the server does not know
+    ("Invalid URL", as OpenAI words it, or a framework's bare "Not Found") means no API.
+    """
+    path = exc.request.url.path
+    if _AGENTS_COLLECTION.search(path):
+        return True
+    message = api_message(exc)
+    return bool(_CREDENTIALS_COLLECTION.search(path)) and (
+        message.startswith("Invalid URL") or message == "Not Found" or not isinstance(exc.body, dict))
 
 
 def not_the_api(base_url: str, what: str) -> AacError:
@@ -94,6 +128,8 @@ def _status_error(exc: openai.APIStatusError, what: str, base: str, key_env: str
         return AacError(f"permission denied {what}: {message}", "check the key's project and permissions")
     if status == 404 and is_assistants_collection(exc):
         return AssistantsUnavailable(base)
+    if status == 404 and is_agents_collection(exc):
+        return AgentsUnavailable(base)
     if status == 404 and exc.request.url.path.endswith("/search"):
         return AacError(f"{base} answered 404 {what}: {message}",
                         "if the store exists, this server does not serve vector store search, which `aac check` "

@@ -20,6 +20,7 @@ from typing import IO, Any, Literal, TypeVar, cast
 import openai
 
 from aac import limits
+from aac.api.agent_writes import AgentWrites
 from aac.api.attach import BatchSupport
 from aac.api.connect import Api
 from aac.api.counting import CountingReader
@@ -57,8 +58,11 @@ def first(objects: Iterable[Any]) -> Any:
     return next(iter(objects), None)
 
 
-class Writer:
-    """Writes through the API's SDK client. Safe to share between threads."""
+class Writer(AgentWrites):
+    """Writes through the API's SDK client. Safe to share between threads.
+
+    Agents, vaults and credentials are written by the methods of AgentWrites (aac.api.agent_writes).
+    """
 
     def __init__(
         self,

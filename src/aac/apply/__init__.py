@@ -24,14 +24,15 @@ from aac.apply.progress import ApplyProgress
 from aac.apply.report import ChangeOutcome, outcomes_by_change, print_report
 from aac.apply.verify import read_back, verify
 from aac.errors import AacError
+from aac.kinds import BY_NAME
 from aac.output import Output, plural
-from aac.plan import Action, Plan
+from aac.plan.model import Action, Plan
 from aac.progress import Progress
 from aac.resources import DesiredState, LiveState
 
 DEFAULT_PARALLELISM = 4
 
-__all__ = ["ApplyResult", "DEFAULT_PARALLELISM", "execute", "raise_for"]
+__all__ = ["ApplyResult", "DEFAULT_PARALLELISM", "execute", "preflight", "raise_for"]
 
 
 @dataclass(frozen=True)
@@ -57,14 +58,19 @@ def execute(
     index_timeout_s: float = 600.0,
     retry: RetryPolicy | None = None,
     title: str = "Apply",
+    environ: Mapping[str, str] | None = None,
 ) -> ApplyResult:
-    """Apply `plan`; print each change's outcome and the summary; never raise for a failed step."""
+    """Apply `plan`; print each change's outcome and the summary; never raise for a failed step.
+
+    Raises AacError, before any write, for a change that cannot be made (a secret's variable unset)."""
+    environ = environ or {}
+    preflight(plan, desired, environ)
     cancel = threading.Event()
     progress = ApplyProgress(Progress.for_output(out), {c.address: c for c in plan.actionable})
     ctx = Context(
         stack=plan.stack, plan=plan, desired=desired, live=live, hashes=hashes,
         writer=Writer(api, plan.stack, policy=retry, cancel=cancel, parallelism=parallelism), progress=progress,
-        ids=Ids.from_live(live).prefer_planned(plan), index_timeout_s=index_timeout_s,
+        ids=Ids.from_live(live).prefer_planned(plan), index_timeout_s=index_timeout_s, environ=environ,
     )
     steps = build_steps(ctx)
     progress.begin(steps, _upload_bytes(plan, desired))
@@ -78,6 +84,14 @@ def execute(
         outcomes = _read_back(outcomes, ctx, api)
     print_report(out, outcomes, title)
     return ApplyResult(outcomes, result.interrupted, api.requests - start)
+
+
+def preflight(plan: Plan, desired: DesiredState, environ: Mapping[str, str]) -> None:
+    """Raise AacError for a change that cannot be made (a secret's variable unset): called before any write."""
+    for change in plan.actionable:
+        kind = BY_NAME.get(change.kind)
+        if kind is not None:
+            kind.preflight(change, desired, environ)
 
 
 def _read_back(outcomes: tuple[ChangeOutcome, ...], ctx: Context, api: Api) -> tuple[ChangeOutcome, ...]:

@@ -11,12 +11,13 @@ from typing import Any
 
 from aac.api.reader import PAGE  # vector-store files per list page
 from aac.apply import params
-from aac.apply.context import Context, code_file_ids_of
+from aac.apply.context import Context
 from aac.apply.graph import Poll, StepFailed
 from aac.canonical import UNKNOWN_ID
 from aac.identity import upload_filename
-from aac.plan import Action, Change
-from aac.resources import TAG_KEY
+from aac.kinds.assistant import code_file_ids_of
+from aac.plan.model import Action, Change
+from aac.resources import ASSISTANT, TAG_KEY, VECTOR_STORE
 
 Run = Callable[[], "Poll | None"]
 REPLACED_SUFFIX = "~replaced"  # outside the key pattern: no manifest can ever claim it
@@ -46,7 +47,7 @@ def save_store(ctx: Context, change: Change) -> Run:
             ctx.writer.update_vector_store(str(change.id), body)
             return
         store = ctx.writer.create_vector_store(spec.name, params.vector_store_create(ctx.stack, spec, change))
-        ctx.ids.set("stores", spec.name, store.id, created=True)
+        ctx.ids.set(VECTOR_STORE, spec.name, store.id, created=True)
 
     return run
 
@@ -55,15 +56,14 @@ def retag(ctx: Context, change: Change) -> Run:
     """Before a replace: give the old object a key no manifest has, so the new one is the only
     holder of the key at every moment (a crash in between leaves an orphan the next plan deletes,
     never two objects with one key)."""
-    source = ctx.live.vector_stores if change.kind == "vector_store" else ctx.live.assistants
-    raw = source[change.name].raw
-    metadata = {**(raw.get("metadata") or {}), TAG_KEY: change.name + REPLACED_SUFFIX}
+    from aac.kinds import kind_of
+
+    kind = kind_of(change.kind)
+    obj = kind.live(ctx.live)[change.name]
+    metadata = {**(obj.raw.get("metadata") or {}), TAG_KEY: change.name + REPLACED_SUFFIX}
 
     def run() -> None:
-        if change.kind == "vector_store":
-            ctx.writer.update_vector_store(str(change.id), {"metadata": metadata})
-        else:
-            ctx.writer.update_assistant(str(change.id), {"metadata": metadata})
+        kind.update(ctx.writer, obj, {"metadata": metadata})
 
     return run
 
@@ -109,7 +109,7 @@ def save_assistant(ctx: Context, change: Change) -> Run:
             ctx.writer.update_assistant(str(change.id), body)
             return
         assistant = ctx.writer.create_assistant(spec.name, body)
-        ctx.ids.set("assistants", spec.name, assistant.id, created=True)
+        ctx.ids.set(ASSISTANT, spec.name, assistant.id, created=True)
 
     return run
 
@@ -167,7 +167,7 @@ class Attach:
         what the read-back would read (nothing else touches the store's files after this step).
         """
         store_id = self.ctx.store_id(self.store_key)
-        fresh = self.ctx.ids.created_items("stores").get(self.store_key) == store_id
+        fresh = self.ctx.ids.created_items(VECTOR_STORE).get(self.store_key) == store_id
         if fresh and len(self.file_paths) <= PAGE:
             listed = self.ctx.writer.store_files(store_id)
             if any(vs_file.status == "in_progress" for vs_file in listed):

@@ -19,8 +19,9 @@ from collections.abc import Callable
 from typing import Any
 
 from aac.api.writer import owned_key
-from aac.apply.context import Context
+from aac.apply.context import FILES, Context
 from aac.identity import matches_size, parse_upload_filename
+from aac.resources import ASSISTANT, VECTOR_STORE
 
 
 def keep_oldest(group: list[tuple[int, Any]]) -> Any:
@@ -50,7 +51,7 @@ def _settle(ctx: Context, kind: str, listed: list[Any], key_of: Callable[[Any], 
 
 
 def settle_files(ctx: Context) -> None:
-    if not ctx.ids.created_items("files"):
+    if not ctx.ids.created_items(FILES):
         return
     listed = ctx.writer.list_uploads()
     sizes = {ctx.hashes[path]: local.size for path, local in ctx.desired.files.items()}
@@ -59,18 +60,18 @@ def settle_files(ctx: Context) -> None:
         found = parse_upload_filename(str(upload.filename), ctx.stack)
         return found if found and matches_size(found, upload.bytes, sizes) else None
 
-    _settle(ctx, "files", listed, sha, ctx.writer.delete_file)
+    _settle(ctx, FILES, listed, sha, ctx.writer.delete_file)
 
 
 def settle_stores(ctx: Context) -> None:
-    if not ctx.ids.created_items("stores"):
+    if not ctx.ids.created_items(VECTOR_STORE):
         return
-    _settle(ctx, "stores", ctx.writer.list_vector_stores(), lambda s: owned_key(s.metadata, ctx.stack),
+    _settle(ctx, VECTOR_STORE, ctx.writer.list_vector_stores(), lambda s: owned_key(s.metadata, ctx.stack),
             ctx.writer.delete_vector_store)
 
 
 def settle_assistants(ctx: Context) -> None:
-    if not ctx.ids.created_items("assistants"):
+    if not ctx.ids.created_items(ASSISTANT):
         return
-    _settle(ctx, "assistants", ctx.writer.list_assistants(), lambda a: owned_key(a.metadata, ctx.stack),
+    _settle(ctx, ASSISTANT, ctx.writer.list_assistants(), lambda a: owned_key(a.metadata, ctx.stack),
             ctx.writer.delete_assistant)

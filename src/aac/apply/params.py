@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from aac.identity import file_attributes, spec_hash, tags
-from aac.plan import Change
+from aac.plan.model import Change
 from aac.resources import ATTR_PATH, AssistantSpec, VectorStoreSpec
 
 JSON = dict[str, Any]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from aac.apply.graph import Outcome, Status, Step
 from aac.output import Output, human_bytes, plural
-from aac.plan import Action, Change
+from aac.plan.model import Action, Change
 from aac.progress import Progress
 
 UPLOAD, INDEX, CHANGE = "upload", "index", "change"

@@ -17,10 +17,10 @@ from typing import Any
 from aac.api.reader import Reader
 from aac.apply.graph import Status
 from aac.apply.report import ChangeOutcome
-from aac.diff import diff
 from aac.errors import AacError
 from aac.live import index_live, read_snapshot
-from aac.plan import Change, Plan
+from aac.plan.diff import diff
+from aac.plan.model import Change, Plan
 from aac.render.values import format_value
 from aac.resources import VECTOR_STORE, VECTOR_STORE_FILE, DesiredState, LiveState
 

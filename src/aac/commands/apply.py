@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aac.api.connect import Api
-from aac.apply import execute, raise_for
+from aac.apply import execute, preflight, raise_for
 from aac.errors import AacError
 from aac.identity import canonical_json, sha256_file
 from aac.invocation import Invocation
 from aac.output import Output
-from aac.plan import Action, Plan
-from aac.planner import Planned, make_plan, validated
+from aac.plan.make import Planned, make_plan, validated
+from aac.plan.model import Action, Plan
 from aac.resources import FILE, DesiredState
 from aac.stack import Stack, Target, load_stack
 
@@ -89,13 +89,14 @@ def run(app: App, plan_file: str | None = None, auto_approve: bool = False, para
             if saved is not None:  # a fresh plan already said "No changes." on stdout
                 app.out.document("No changes. Live state matches the manifests.")
             return 0
+        preflight(plan, planned.desired, app.environ)
         if saved is None:
             require_approval_possible(app.out, auto_approve, "apply", app.invocation)
             confirm(app.out, auto_approve, APPROVE)
             check_uploads_unchanged(plan, stack)  # the file may have been edited while the prompt waited
         with terminate_as_interrupt():
             result = execute(plan, planned.desired, planned.live, planned.hashes, api, app.out,
-                             parallelism=parallelism)
+                             parallelism=parallelism, environ=app.environ)
     app.out.log(f"{result.requests} API requests to apply the plan")
     raise_for(result, "apply")
     return 0

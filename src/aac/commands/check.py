@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from aac.live import read_live
 from aac.manifest import require_valid
 from aac.output import save_document
-from aac.planner import connected, showing_reads, utc_now
+from aac.plan.make import connected, showing_reads, utc_now
 from aac.render.checks import render_checks
 from aac.retrieval import CheckReport, run_checks
 from aac.stack import load_stack

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from aac.apply import execute, raise_for
 from aac.commands.apply import confirm, require_approval_possible, show, terminate_as_interrupt
-from aac.planner import make_plan, validated
+from aac.plan.make import make_plan, validated
 from aac.stack import load_stack
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ def run(app: App, auto_approve: bool = False, parallelism: int = 4) -> int:
         confirm(app.out, auto_approve, APPROVE)
         with terminate_as_interrupt():
             result = execute(planned.plan, planned.desired, planned.live, planned.hashes, api, app.out,
-                             parallelism=parallelism, title="Destroy")
+                             parallelism=parallelism, title="Destroy", environ=app.environ)
     app.out.log(f"{result.requests} API requests to apply the plan")
     raise_for(result, "destroy")
     return 0

@@ -10,14 +10,14 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from aac.api.connect import connect
-from aac.drift import drift_report
-from aac.drift_model import DriftReport, parse_fail_on
+from aac.drift.model import DriftReport, parse_fail_on
+from aac.drift.scan import drift_report
 from aac.errors import AacError
 from aac.identity import hash_files
 from aac.live import index_live, read_snapshot
 from aac.manifest import require_valid
 from aac.output import plural, save_document
-from aac.planner import HASH_CACHE, showing_reads, utc_now
+from aac.plan.make import HASH_CACHE, showing_reads, utc_now
 from aac.render import render_drift
 from aac.resources import LiveState
 from aac.stack import load_stack

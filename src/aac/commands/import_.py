@@ -34,7 +34,7 @@ from aac.importer.select import Selection
 from aac.live import read_snapshot, store_files
 from aac.manifest import manifest_files, require_valid
 from aac.output import Output, plural
-from aac.planner import HASH_CACHE, showing_reads, utc_now
+from aac.plan.make import HASH_CACHE, showing_reads, utc_now
 from aac.render import render_plan
 from aac.stack import Stack, load_stack
 

@@ -13,13 +13,14 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from aac.apply.context import Ids, store_ids_of
+from aac.apply.context import Ids
 from aac.errors import AacError
 from aac.identity import hash_files
+from aac.kinds.assistant import store_ids_of
 from aac.live import read_live
 from aac.manifest import require_valid
 from aac.output import save_document
-from aac.planner import HASH_CACHE, connected, showing_reads
+from aac.plan.make import HASH_CACHE, connected, showing_reads
 from aac.resources import ATTR_PATH, DesiredState, LiveState
 from aac.responses import LiveIds, responses_document
 from aac.stack import Stack, load_stack

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from aac.output import save_document
-from aac.planner import make_plan, validated
+from aac.plan.make import make_plan, validated
 from aac.render import render_plan
 from aac.stack import load_stack
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aac.errors import AacError
-from aac.plan import Plan
+from aac.plan.model import Plan
 from aac.render import render_plan
 from aac.stack import load_stack
 

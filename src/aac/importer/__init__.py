@@ -19,12 +19,13 @@ from aac.importer.adopt import Adoptee, adoptees, adoption_plan, write_tags
 from aac.importer.keys import Keys
 from aac.importer.manifests import MARKER, Source, Written, check_metadata, render_assistant, render_store
 from aac.importer.select import Selection, select
+from aac.kinds import BY_NAME, KINDS, kind_of
 from aac.resources import ASSISTANT, VECTOR_STORE, DesiredState
 
 __all__ = ["Adoptee", "Selection", "Written", "adoptees", "adoption_plan", "earlier_imports", "plan_manifests",
            "select", "write_files", "write_tags"]
 
-_MARKER_LINE = re.compile(rf"^{re.escape(MARKER)} (\S+) as (assistant|vector_store)\.(\S+)\s*$", re.MULTILINE)
+_MARKER_LINE = re.compile(rf"^{re.escape(MARKER)} (\S+) as ({'|'.join(BY_NAME)})\.(\S+)\s*$", re.MULTILINE)
 
 
 def earlier_imports(manifest_files: list[Path], desired: DesiredState) -> dict[str, tuple[str, str]]:
@@ -36,8 +37,7 @@ def earlier_imports(manifest_files: list[Path], desired: DesiredState) -> dict[s
         except (OSError, ValueError):
             continue
         for live_id, kind, key in _MARKER_LINE.findall(text):
-            specs: Mapping[str, Any] = desired.assistants if kind == ASSISTANT else desired.vector_stores
-            if key in specs:
+            if key in kind_of(kind).desired(desired):
                 found[live_id] = (kind, key)
     return found
 
@@ -98,8 +98,8 @@ def _with(src: Source, store_keys: Mapping[str, str]) -> Source:
 
 def _live_keys(snapshot: Mapping[str, Any], stack: str) -> list[str]:
     keys = []
-    for collection in ("assistants", "vector_stores"):
-        for raw in snapshot.get(collection) or []:
+    for kind in KINDS:
+        for raw in snapshot.get(kind.collection) or []:
             owner = owner_of(raw.get("metadata"))
             if owner is not None and owner[0] == stack:
                 keys.append(owner[1])

@@ -10,18 +10,20 @@ writes it, so the plan after adoption is empty.
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from aac.api.writer import Writer
-from aac.canonical import canonical_assistant, canonical_vector_store, server_metadata, user_metadata
-from aac.diff import diff
+from aac.canonical import server_metadata, user_metadata
 from aac.identity import spec_hash, tags
+from aac.kinds import KINDS, Kind, kind_of
 from aac.live import index_live
-from aac.plan import Action, Change, Plan
-from aac.resources import ASSISTANT, TAGS, VECTOR_STORE, VECTOR_STORE_FILE, DesiredState
+from aac.plan.diff import diff
+from aac.plan.model import Action, Change, Plan
+from aac.resources import TAGS, VECTOR_STORE, VECTOR_STORE_FILE, DesiredState, LiveObject
 
 ADOPT_REASON = "adopted: aac adds this stack's tags"
 MORE_REASON = "adopted: aac adds this stack's tags; `aac apply` then makes the other changes shown"
@@ -29,10 +31,11 @@ MORE_REASON = "adopted: aac adds this stack's tags; `aac apply` then makes the o
 
 @dataclass(frozen=True)
 class Adoptee:
-    kind: str  # assistant | vector_store
+    kind: str  # a kind's name (aac.kinds)
     key: str
     id: str
     metadata: Mapping[str, str]  # the user's metadata and this stack's tags: the whole update
+    raw: Mapping[str, Any]  # the object as listed
 
     @property
     def address(self) -> str:
@@ -43,16 +46,15 @@ def adoptees(desired: DesiredState, hashes: Mapping[str, str], imported: Mapping
              raws: Mapping[str, Mapping[str, Any]]) -> list[Adoptee]:
     """Each imported object with the metadata adoption writes (`imported`: live id -> (kind, key))."""
     result = []
-    for live_id, (kind, key) in sorted(imported.items(), key=lambda item: item[1]):
-        if kind == ASSISTANT:
-            canonical = canonical_assistant(desired.assistants[key], hashes)
-        else:
-            canonical = canonical_vector_store(desired.vector_stores[key])
+    live = index_live({}, desired.stack)  # nothing of the stack yet: ids compare as ids
+    for live_id, (kind_name, key) in sorted(imported.items(), key=lambda item: item[1]):
+        kind = kind_of(kind_name)
+        canonical = kind.canonical(kind.desired(desired)[key], hashes, live)
         # The server's own keys go back as they are: llama-stack cannot index a store without them.
         raw_metadata = raws[live_id].get("metadata")
         metadata = {**server_metadata(raw_metadata), **user_metadata(raw_metadata),
                     **tags(desired.stack, key, spec_hash(canonical))}
-        result.append(Adoptee(kind, key, live_id, metadata))
+        result.append(Adoptee(kind_name, key, live_id, metadata, raws[live_id]))
     return result
 
 
@@ -74,26 +76,23 @@ def adoption_plan(desired: DesiredState, hashes: Mapping[str, str], snapshot: Ma
 
 
 def write_tags(writer: Writer, adopting: list[Adoptee], *, parallelism: int = 4) -> None:
-    """One metadata update per object, concurrently: stores first, so no assistant is tagged before its store."""
+    """One metadata update per object, concurrently, kind by kind in the registry's order: no object is
+    tagged before the objects it names."""
     with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
-        for kind in (VECTOR_STORE, ASSISTANT):
-            batch = [a for a in adopting if a.kind == kind]
-            list(pool.map(lambda adoptee: _tag(writer, adoptee), batch))  # re-raises the first failure
+        for kind in KINDS:
+            batch = [a for a in adopting if a.kind == kind.name]
+            list(pool.map(functools.partial(_tag, writer, kind), batch))  # re-raises the first failure
 
 
-def _tag(writer: Writer, adoptee: Adoptee) -> None:
-    body = {"metadata": dict(adoptee.metadata)}
-    if adoptee.kind == VECTOR_STORE:
-        writer.update_vector_store(adoptee.id, body)
-    else:
-        writer.update_assistant(adoptee.id, body)
+def _tag(writer: Writer, kind: Kind, adoptee: Adoptee) -> None:
+    kind.update(writer, LiveObject(adoptee.id, adoptee.key, adoptee.raw), {"metadata": dict(adoptee.metadata)})
 
 
 def _tagged(snapshot: Mapping[str, Any], adopting: list[Adoptee]) -> dict[str, Any]:
     tagged = copy.deepcopy(dict(snapshot))
     metadata = {a.id: a.metadata for a in adopting}
-    for collection in ("assistants", "vector_stores"):
-        for raw in tagged.get(collection) or []:
+    for kind in KINDS:
+        for raw in tagged.get(kind.collection) or []:
             if raw.get("id") in metadata:
                 raw["metadata"] = dict(metadata[raw["id"]])
     return tagged

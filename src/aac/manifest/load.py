@@ -3,21 +3,39 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from aac.errors import Problem
+from aac.manifest.agents import normalize_agent
 from aac.manifest.checks import check_assistant, check_documents, check_names, check_references, kind_name
 from aac.manifest.context import LoadContext
 from aac.manifest.fs import DIRECTORY, FILE, entry_kind, unknown, walk
 from aac.manifest.normalize import normalize_assistant, normalize_vector_store
 from aac.manifest.schema import schema_problems
+from aac.manifest.vaults import normalize_vault, redact, secret_values
 from aac.manifest.yaml_load import Document, load_file
-from aac.resources import AssistantSpec, DesiredState, VectorStoreSpec
+from aac.resources import AgentSpec, AssistantSpec, CredentialSpec, DesiredState, VaultSpec, VectorStoreSpec
 from aac.stack import STACK_FILE, Stack
 
 MANIFEST_SUFFIXES = (".yaml", ".yml")
-SpecT = TypeVar("SpecT", AssistantSpec, VectorStoreSpec)
+SpecT = TypeVar("SpecT", AssistantSpec, VectorStoreSpec, AgentSpec, VaultSpec)
+# What turns a document of each kind into specs (its deeper checks included).
+NORMALIZERS: dict[str, Callable[[LoadContext, Document], Any]] = {
+    "assistant": normalize_assistant, "vector_store": normalize_vector_store,
+    "agent": normalize_agent, "vault": normalize_vault,
+}
+
+
+@dataclass
+class Specs:
+    assistants: list[AssistantSpec] = field(default_factory=list)
+    stores: list[VectorStoreSpec] = field(default_factory=list)
+    agents: list[AgentSpec] = field(default_factory=list)
+    vaults: list[VaultSpec] = field(default_factory=list)
+    credentials: list[CredentialSpec] = field(default_factory=list)
 
 
 def manifest_files(stack: Stack) -> list[Path]:
@@ -56,33 +74,43 @@ def load_desired(stack: Stack) -> tuple[DesiredState, list[Problem]]:
         if doc not in valid:
             _diagnose(ctx, doc)
     check_documents(ctx, documents)
-    assistants, stores = _specs(ctx, valid)
-    check_names(ctx, stores)
-    store_map = _first_by_name(stores)
-    check_references(ctx, assistants, store_map)
+    specs = _specs(ctx, valid)
+    check_names(ctx, specs.stores)
+    store_map = _first_by_name(specs.stores)
+    check_references(ctx, specs.assistants, store_map)
     desired = DesiredState(
         stack=stack.name,
-        assistants=_first_by_name(assistants),
+        assistants=_first_by_name(specs.assistants),
         vector_stores=store_map,
         files=dict(sorted(ctx.files.items())),
         manifest_digest=ctx.digest(),
+        agents=_first_by_name(specs.agents),
+        vaults=_first_by_name(specs.vaults),
+        credentials={c.key: c for c in sorted(specs.credentials, key=lambda c: c.key)},
     )
-    return desired, ctx.sorted_problems()
+    return desired, redact(ctx.sorted_problems(), secret_values(documents))
 
 
-def _specs(ctx: LoadContext, documents: list[Document]) -> tuple[list[AssistantSpec], list[VectorStoreSpec]]:
-    assistants: list[AssistantSpec] = []
-    stores: list[VectorStoreSpec] = []
+def _specs(ctx: LoadContext, documents: list[Document]) -> Specs:
+    specs = Specs()
     for doc in documents:
-        if doc.data["kind"] == "vector_store":
-            stores.append(normalize_vector_store(ctx, doc))
-            continue
-        spec, own_store = normalize_assistant(ctx, doc)
-        check_assistant(ctx, spec, doc.data, doc.line_of("files", "code_interpreter"))
-        assistants.append(spec)
-        if own_store is not None:
-            stores.append(own_store)
-    return assistants, stores
+        kind = doc.data["kind"]
+        if kind == "vector_store":
+            specs.stores.append(normalize_vector_store(ctx, doc))
+        elif kind == "agent":
+            specs.agents.append(normalize_agent(ctx, doc))
+        elif kind == "vault":
+            vault, credentials = normalize_vault(ctx, doc)
+            if all(v.name != vault.name for v in specs.vaults):  # a name twice is an error: the first one counts
+                specs.credentials.extend(credentials)
+            specs.vaults.append(vault)
+        else:
+            spec, own_store = normalize_assistant(ctx, doc)
+            check_assistant(ctx, spec, doc.data, doc.line_of("files", "code_interpreter"))
+            specs.assistants.append(spec)
+            if own_store is not None:
+                specs.stores.append(own_store)
+    return specs
 
 
 def _diagnose(ctx: LoadContext, doc: Document) -> None:
@@ -95,13 +123,8 @@ def _diagnose(ctx: LoadContext, doc: Document) -> None:
     if kind_name(doc) is None:
         return
     scratch = LoadContext(root=ctx.root)
-    try:
-        if doc.data["kind"] == "assistant":
-            normalize_assistant(scratch, doc)
-        else:
-            normalize_vector_store(scratch, doc)
-    except Exception:  # noqa: BLE001 - the document is already invalid: nothing here may hide that
-        pass
+    with contextlib.suppress(Exception):  # the document is already invalid: nothing here may hide that
+        NORMALIZERS[doc.data["kind"]](scratch, doc)
     ctx.problems.extend(scratch.problems)
 
 

@@ -72,7 +72,7 @@ def normalize_assistant(ctx: LoadContext, doc: Document) -> tuple[AssistantSpec,
         display_name=display_name,
         model=data["model"],
         description=data.get("description"),
-        instructions=_instructions(ctx, doc, folder),
+        instructions=read_instructions(ctx, doc, folder),
         tools=normalize_tools(ctx, doc, folder),
         code_interpreter_files=code_files,
         vector_store=name if own_store else data.get("vector_store"),
@@ -97,7 +97,9 @@ def _own_store(ctx: LoadContext, doc: Document, folder: Path, display_name: str)
                            source=Source(doc.path, doc.line_of("files", "file_search")))
 
 
-def _instructions(ctx: LoadContext, doc: Document, folder: Path) -> str | None:
+def read_instructions(ctx: LoadContext, doc: Document, folder: Path,
+                      limit: int = limits.INSTRUCTIONS_MAX) -> str | None:
+    """`instructions`, or the text of `instructions_file` (at most `limit` characters); never both."""
     data = doc.data
     if "instructions" in data and "instructions_file" in data:
         ctx.error(doc.path, doc.line_of("instructions_file"), "both `instructions` and `instructions_file` are set",
@@ -113,9 +115,9 @@ def _instructions(ctx: LoadContext, doc: Document, folder: Path) -> str | None:
         if text is None:
             return None
         ctx.digest_inputs[found[1]] = text.encode("utf-8")
-        if len(text) > limits.INSTRUCTIONS_MAX:
+        if len(text) > limit:
             ctx.error(doc.path, line, f"{found[1]} holds {len(text):,} characters of instructions; the API allows "
-                      f"at most {limits.INSTRUCTIONS_MAX:,}", "shorten the instructions")
+                      f"at most {limit:,}", "shorten the instructions")
     return text
 
 

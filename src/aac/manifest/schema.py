@@ -6,6 +6,7 @@ import difflib
 import functools
 import json
 from collections.abc import Iterator
+from datetime import date, datetime
 from importlib import resources
 from typing import Any
 
@@ -15,10 +16,12 @@ from jsonschema.exceptions import ValidationError
 from aac import limits
 from aac.errors import Problem
 from aac.manifest.yaml_load import Document
-from aac.resources import TAGS
 
 SCHEMA_FILE = "manifest.schema.json"
-KINDS = ("assistant", "vector_store")
+KINDS = ("assistant", "vector_store", "agent", "vault")
+# A secret's value never sits in a manifest: each is written `<field>_env: VARIABLE` (resources.SECRET_SUFFIX).
+SECRET_FIELDS = ("token", "access_token", "refresh_token", "client_secret", "secret_value")
+_NO_AGENT_TOOL = ("file_search", "code_interpreter", "retrieval")
 _TYPE_WORDS = {"string": "a string", "number": "a number", "integer": "a whole number", "boolean": "true or false",
                "object": "a mapping", "array": "a list", "null": "null"}
 
@@ -46,7 +49,7 @@ def schema_problems(doc: Document) -> list[Problem]:
         line = doc.line_of("kind")
         if kind is None:
             return [Problem(doc.path, line, "the document has no `kind`",
-                            "add `kind: assistant` or `kind: vector_store`")]
+                            f"add `kind:` and one of {', '.join(KINDS)}")]
         return [Problem(doc.path, line, f"unknown kind {kind!r}", _suggest(str(kind), KINDS))]
     errors = sorted(_validator(kind).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     return [problem for error in errors for problem in _problems(doc, kind, error)]
@@ -54,12 +57,11 @@ def schema_problems(doc: Document) -> list[Problem]:
 
 def _problems(doc: Document, kind: str, error: ValidationError) -> Iterator[Problem]:
     path = tuple(error.absolute_path)
-    field = _dotted(path) or kind
+    field = dotted(path) or kind
     if error.validator == "additionalProperties":
         known = sorted(error.schema.get("properties", {}))
         for extra in sorted(set(error.instance) - set(known), key=str):
-            yield Problem(doc.path, doc.line_of(*path, extra), f"unknown field `{extra}` in {field}",
-                          _suggest(str(extra), known))
+            yield _unknown_field(doc, path, field, str(extra), known)
         return
     if error.validator == "required":
         for missing in error.validator_value:
@@ -71,11 +73,30 @@ def _problems(doc: Document, kind: str, error: ValidationError) -> Iterator[Prob
     yield Problem(doc.path, doc.line_of(*path), message, hint)
 
 
+def _unknown_field(doc: Document, path: tuple[Any, ...], field: str, extra: str, known: list[str]) -> Problem:
+    """A field the schema does not know; a secret's value or an id gets its own message, never quoting the value."""
+    line = doc.line_of(*path, extra)
+    if extra in SECRET_FIELDS and f"{extra}_env" in known:
+        return Problem(doc.path, line, f"`{field}.{extra}` holds a secret in the manifest, where git would keep it",
+                       f"move the value into an environment variable and write `{extra}_env: NAME` instead "
+                       "(and rotate the secret if it was ever committed)")
+    if extra == "credential_id" and "credential" in known:
+        return Problem(doc.path, line, "an mcp tool names its credential by key, not by id (ids differ per target)",
+                       "write `credential: VAULT/CREDENTIAL`, the names of a vault manifest and one of its credentials")
+    if extra == "strict" and "defer_loading" in known:
+        return Problem(doc.path, line, "the Agents API's function tools have no `strict`",
+                       "remove it (aac checks the schema either way)")
+    return Problem(doc.path, line, f"unknown field `{extra}` in {field}", _suggest(extra, known))
+
+
 def _describe(error: ValidationError, field: str) -> tuple[str, str | None]:
     v, value, instance = error.validator, error.validator_value, error.instance
+    special = _agent_message(v, value, instance, field)
+    if special is not None:
+        return special
     if v == "type":
         wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in ([value] if isinstance(value, str) else value))
-        quote = "string" in value and isinstance(instance, (int, float, bool))
+        quote = "string" in value and isinstance(instance, (int, float, bool, date))  # YAML reads 2026-12-31 as a date
         return f"`{field}` must be {wanted}, not {_type_of(instance)}", "quote it" if quote else None
     if v in ("enum", "const"):
         options = [value] if v == "const" else value
@@ -88,25 +109,46 @@ def _describe(error: ValidationError, field: str) -> tuple[str, str | None]:
         return f"`{field}` {_short(instance)} does not match {value}", _pattern_hint(field)
     if v in ("maxItems", "maxProperties"):
         what = "items" if v == "maxItems" else "keys"
-        return f"`{field}` has {len(instance)} {what}; the limit is {value}", _limit_hint(field)
+        return f"`{field}` has {len(instance)} {what}; the limit is {value}", _limit_hint(field, value)
     if v in ("minimum", "maximum"):
         word = "at least" if v == "minimum" else "at most"
         return f"`{field}` is {instance}; it must be {word} {value}", None
-    if v == "not" and isinstance(instance, str) and instance in TAGS:
+    if v == "not" and isinstance(instance, str) and instance in (value.get("enum") or ()):  # metadata's tag names
         return f"metadata key {instance!r} is one of the tool's own tags", "rename the key; the tool writes it itself"
     return f"`{field}`: {error.message[:200]}", None
 
 
+def _agent_message(v: Any, value: Any, instance: Any, field: str) -> tuple[str, str] | None:
+    """Messages of the agent and vault kinds that the generic ones would get wrong, or leak."""
+    if v == "pattern" and field.endswith("_env"):  # the value may be the secret itself, pasted: never shown
+        return (f"`{field}` is not an environment variable name",
+                "write the NAME of the variable that holds the secret (letters, digits and '_', not starting with a "
+                "digit), never the secret itself")
+    if v == "enum" and field.startswith("tools[") and instance in _NO_AGENT_TOOL and "mcp" in value:
+        return (f"`{field}` is {instance!r}: the Agents API has no {instance} tool; expected {_one_of(value)}",
+                "an agent reaches files through its environment, not a tool; remove this one")
+    return None
+
+
 def _pattern_hint(field: str) -> str:
-    if field.endswith("name") and "function" in field:
+    if field.endswith("name") and "function" in field or field.startswith("tools[") and field.endswith("].name"):
         return "function names use only a-z, A-Z, 0-9, '_' and '-', at most 64 characters"
+    hints = {"credential": "write VAULT/CREDENTIAL: the name of a vault manifest, '/', the name of its credential",
+             "_url": "write an https:// URL", "token_endpoint": "write an https:// URL",
+             "secret_name": "use letters, digits and '_', not starting with a digit",
+             "expires_at": "write an RFC 3339 timestamp, e.g. 2026-12-31T00:00:00Z"}
+    for suffix, hint in hints.items():
+        if field.endswith(suffix):
+            return hint
+    if "allowed_hosts" in field:
+        return "write a host name or IPv4 address only: no scheme, port, path or wildcard"
     return "use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit, at most 63 characters"
 
 
-def _limit_hint(field: str) -> str | None:
+def _limit_hint(field: str, most: int) -> str | None:
     if field.endswith("metadata"):
-        return (f"at most {limits.USER_METADATA_PAIRS_MAX} keys: the API allows {limits.METADATA_PAIRS_MAX} "
-                f"and the tool writes {len(TAGS)} tags of its own")
+        return (f"at most {most} keys: the API allows {limits.METADATA_PAIRS_MAX} "
+                f"and the tool writes {limits.METADATA_PAIRS_MAX - most} tags of its own")
     if field == "tools":
         return f"the API allows at most {limits.TOOLS_MAX} tools per assistant; remove some"
     return None
@@ -124,7 +166,7 @@ def _one_of(options: list[Any]) -> str:
     return " or ".join(repr(o) for o in options) if len(options) <= 3 else "one of " + ", ".join(map(repr, options))
 
 
-def _dotted(path: tuple[Any, ...]) -> str:
+def dotted(path: tuple[Any, ...]) -> str:
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
@@ -138,5 +180,5 @@ def _short(value: Any) -> str:
 
 def _type_of(value: Any) -> str:
     names = {str: "a string", bool: "true/false", int: "a number", float: "a number", list: "a list",
-             dict: "a mapping", type(None): "empty (null)"}
+             dict: "a mapping", type(None): "empty (null)", datetime: "a timestamp", date: "a date"}
     return names.get(type(value), type(value).__name__)

@@ -18,7 +18,8 @@ RETRIEVAL_HINT = "write `file_search`: Assistants v2 replaced v1's retrieval wit
 
 def normalize_tools(ctx: LoadContext, doc: Document, folder: Path) -> tuple[JSON, ...]:
     tools = [_tool(ctx, doc, folder, index, tool) for index, tool in enumerate(doc.data.get("tools") or ())]
-    _check_unique_functions(ctx, doc, tools)
+    check_unique_functions(ctx, doc, [t.get("function", {}).get("name") if t["type"] == "function" else None
+                                      for t in tools])
     return tuple(tools)
 
 
@@ -39,20 +40,28 @@ def _tool(ctx: LoadContext, doc: Document, folder: Path, index: int, tool: Any) 
 
 def _parameters(ctx: LoadContext, doc: Document, folder: Path, index: int, function: JSON) -> Any:
     line = doc.line_of("tools", index, "function", "parameters")
-    params = function["parameters"]
+    where = f"function {function['name']!r}: "
+    return checked_schema(ctx, doc, folder, function["parameters"], line, where, strict=bool(function.get("strict")))
+
+
+def checked_schema(ctx: LoadContext, doc: Document, folder: Path, value: JSON, line: int, where: str,
+                   root: str = "parameters", strict: bool = False) -> Any:
+    """A JSON Schema a manifest gives inline or as `{$ref: PATH}`: resolved, checked against its metaschema, and
+    under `strict` against structured outputs' rules. `where` prefixes each message; None when the $ref fails."""
+    params = value
     ref = params.get("$ref")
     if isinstance(ref, str) and not ref.startswith("#"):
         if len(params) > 1:
-            ctx.error(doc.path, line, "parameters with a file `$ref` can hold nothing else",
+            ctx.error(doc.path, line, f"{root} with a file `$ref` can hold nothing else",
                       "move the other keys into the referenced schema")
         params = _load_ref(ctx, folder, ref, (doc.path, line))
         if params is None:
             return None
-    where = f"function {function['name']!r}: "
-    for message in schema_errors(params):
+    errors = schema_errors(params, root)
+    for message in errors:
         ctx.error(doc.path, line, where + message, "fix the schema (https://json-schema.org)")
-    if function.get("strict") and not schema_errors(params):
-        for message, hint in strict_errors(params):
+    if strict and not errors:
+        for message, hint in strict_errors(params, root):
             ctx.error(doc.path, line, where + message, hint)
     return params
 
@@ -91,10 +100,10 @@ def _parse(ctx: LoadContext, text: str, rel: str) -> Any:
     return None
 
 
-def _check_unique_functions(ctx: LoadContext, doc: Document, tools: list[JSON]) -> None:
+def check_unique_functions(ctx: LoadContext, doc: Document, names: list[str | None]) -> None:
+    """Each function's name (None for other tools), by position in `tools`: no name twice."""
     seen: set[str] = set()
-    for index, tool in enumerate(tools):
-        name = tool.get("function", {}).get("name") if tool["type"] == "function" else None
+    for index, name in enumerate(names):
         if name in seen:
             ctx.error(doc.path, doc.line_of("tools", index), f"two functions are named {name!r}",
                       "give each function its own name")

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from aac.drift_model import DRIFT_CATEGORIES, Category, DriftReport
+from aac.drift.model import DRIFT_CATEGORIES, Category, DriftReport
 from aac.errors import AacError
 from aac.escape import escaped
 from aac.output import Output
-from aac.plan import Plan
+from aac.plan.model import Plan
 
 FORMATS = ("text", "json", "markdown")
 DRIFT_FORMATS = ("text", "json", "markdown", "junit")
@@ -38,15 +38,15 @@ def render_drift(report: DriftReport, fmt: str, out: Output,
                  fail_on: Collection[Category] = DRIFT_CATEGORIES) -> str:
     """The drift report as `fmt`; `fail_on` decides which categories JUnit counts as failures."""
     if fmt == "text":
-        from aac.render.drift_text import render_drift_text
+        from aac.drift.text import render_drift_text
 
         return render_drift_text(escaped(report), out)
     if fmt == "markdown":
-        from aac.render.drift_markdown import render_drift_markdown
+        from aac.drift.markdown import render_drift_markdown
 
         return render_drift_markdown(escaped(report))
     if fmt == "junit":
-        from aac.render.drift_junit import render_drift_junit
+        from aac.drift.junit import render_drift_junit
 
         return render_drift_junit(escaped(report), fail_on)
     if fmt == "json":

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aac.output import human_bytes, plural
-from aac.plan import Action, Change, Plan
+from aac.plan.model import Action, Change, Plan
 from aac.render.lines import Line, heredoc_lines
 from aac.render.values import Leaf, format_value, structural_diff
 

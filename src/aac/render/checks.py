@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
+from aac.drift.junit import clean_xml, junit_suite, junit_text
 from aac.escape import escaped
 from aac.output import Output, plural
-from aac.render.drift_junit import clean_xml, junit_suite, junit_text
 from aac.retrieval import CheckReport, CheckResult
 
 NO_CHECKS = "No retrieval checks declared: add `checks:` to a vector_store manifest."

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from aac.output import plural
-from aac.plan import Action, Change, Plan
+from aac.plan.model import Action, Change, Plan
 from aac.render.blocks import SYMBOLS, build_block, file_index
 from aac.render.mdkit import (
     LIMIT,

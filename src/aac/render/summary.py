@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from aac.output import human_bytes
-from aac.plan import Action, Change, Plan
+from aac.plan.model import Action, Change, Plan
 
 NO_CHANGES = "No changes. Live state matches the manifests."
 LEGEND = {

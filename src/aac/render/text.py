@@ -7,7 +7,7 @@ Colour comes only from `Output.style`, so it is off when stdout is not a TTY, wi
 from __future__ import annotations
 
 from aac.output import Output
-from aac.plan import Plan
+from aac.plan.model import Plan
 from aac.render.blocks import SYMBOLS, Block, build_block, file_index
 from aac.render.lines import Line
 from aac.render.summary import (

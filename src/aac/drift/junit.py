@@ -11,9 +11,9 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Collection
 
-from aac.drift_model import DRIFT_CATEGORIES, Category, DriftItem, DriftReport
+from aac.drift.blocks import VERBS, drift_block, incomplete_lines
+from aac.drift.model import DRIFT_CATEGORIES, Category, DriftItem, DriftReport
 from aac.output import Output
-from aac.render.drift_blocks import VERBS, drift_block, incomplete_lines
 from aac.render.text import render_block
 
 # XML 1.0 cannot carry most control characters, which instructions may hold.

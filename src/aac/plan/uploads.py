@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from aac.resources import ATTR_PATH, VECTOR_STORE, LiveState
 
 if TYPE_CHECKING:
-    from aac.diff import _Diff
+    from aac.plan.diff import _Diff
 
 
 def kept_shas(d: _Diff) -> dict[str, str]:
@@ -54,8 +54,9 @@ def kept_foreign(d: _Diff, wanted: set[str]) -> dict[str, str]:
 def kept_by_id(d: _Diff) -> dict[str, str]:
     """This stack's uploads that a manifest names by id (file_ids, code_interpreter_ids): never deleted."""
     shas = {f.id: f.sha256 for f in d.live.files.values() if f.sha256}
-    ids = [i for s in d.wanted(d.desired.vector_stores).values() for i in s.file_ids]
-    ids += [i for a in d.wanted(d.desired.assistants).values() for i in a.code_interpreter_ids]
+    stores, assistants = ({}, {}) if d.destroy else (d.desired.vector_stores, d.desired.assistants)
+    ids = [i for s in stores.values() for i in s.file_ids]
+    ids += [i for a in assistants.values() for i in a.code_interpreter_ids]
     return {shas[i]: f"a manifest attaches it by id ({i})" for i in sorted(ids) if i in shas}
 
 

@@ -3,7 +3,7 @@
 Change contents by kind (`before` is the live side, `after` the desired side; both are
 the canonical comparable form, so renderers and drift read them the same way):
 
-- assistant, vector_store: the canonical spec (aac.diff) with user metadata only; files
+- assistant, vector_store: the canonical spec (aac.plan.diff) with user metadata only; files
   appear as sorted SHA-256 lists and other objects by key, never by live id.
 - file: name is the repository path; after = {"path", "sha256", "bytes", "filename"};
   before (delete) = {"id", "filename", "bytes"}.

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from aac.diff import diff
 from aac.errors import AacError, ValidationFailed
 from aac.identity import hash_files
+from aac.kinds import KINDS
 from aac.live import read_live, with_foreign_uses, without_impostors
 from aac.manifest import load_desired, require_valid
 from aac.output import Output, plural
-from aac.plan import Action, Plan
+from aac.plan.diff import diff
+from aac.plan.model import Action, Plan
 from aac.progress import Progress
 from aac.resources import FILE, DesiredState, LiveState
 from aac.stack import Stack, Target
@@ -113,12 +114,21 @@ def make_plan(stack: Stack, target: Target, api: Api, out: Output, *, destroy: b
         hashes = hash_files(desired.files, stack.root / HASH_CACHE)
         live = reading.result()
     live = _trusted(live, desired, hashes, out)
+    _require_apis(live, desired, api.base_url)
     plan = diff(desired, hashes, live, target=target.name, now=now, destroy=destroy)
     if live.foreign_stores and any(c.kind == FILE and c.action is Action.DELETE for c in plan.changes):
         # An upload is deleted only when no store of someone else's holds it: read those stores now.
         live = with_foreign_uses(api.reader(), live, parallelism=parallelism)
         plan = diff(desired, hashes, live, target=target.name, now=now, destroy=destroy)
     return Planned(plan=plan, desired=desired, live=live, hashes=hashes)
+
+
+def _require_apis(live: LiveState, desired: DesiredState, base_url: str) -> None:
+    """A kind the target has no API for is an error when the manifests declare one (unless it is
+    configuration there, as assistants are after the sunset)."""
+    for kind in KINDS:
+        if kind.name in live.unavailable and kind.missing_api is not None and kind.desired(desired):
+            raise kind.missing_api(base_url)
 
 
 def _trusted(live: LiveState, desired: DesiredState, hashes: Mapping[str, str], out: Output) -> LiveState:

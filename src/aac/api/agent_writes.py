@@ -1,0 +1,146 @@
+"""The Writer's calls to the Agents API (beta): agents, vaults and a vault's credentials.
+
+Each has the writer's guarantees (aac.api.writer): a create is sent once and, after a lost
+answer, found by this stack's `aac-key` tag before it is sent again (a credential in its own
+vault's list); a delete is done when the object is gone; keys the server adds to an object
+just created are learned. Lookups read whole lists, not `metadata[...]` filters, which the
+API calls eventually consistent. A credential's secrets are registered with the run's
+`Secrets` before they are sent, and no error raised here carries them, even from a server
+that echoes the request (its SDK exception, which holds the echo, is not chained).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from openai.types.beta import Agent
+from openai.types.beta.agents import Vault
+from openai.types.beta.agents.vaults import Credential
+
+from aac.api.agents import secret_values
+from aac.api.reader import PAGE
+from aac.errors import AacError
+from aac.identity import owner_of
+from aac.secrets import REDACTED
+
+if TYPE_CHECKING:
+    import openai
+
+    from aac.api.connect import Api
+
+T = TypeVar("T")
+JSON = dict[str, Any]
+
+
+class WriterCore(Protocol):
+    """What these calls need of the Writer."""
+
+    api: Api
+    sdk: openai.OpenAI
+    stack: str
+
+    def call(self, what: str, send: Callable[[], T], recover: Callable[[], T | None] | None = None) -> T: ...
+
+    def _delete(self, what: str, send: Callable[[], Any]) -> None: ...
+
+    def _learn_server_keys(self, address: str, params: JSON, metadata: Mapping[str, Any] | None) -> JSON | None: ...
+
+
+class AgentWrites:
+    """Mixed into aac.api.writer.Writer."""
+
+    # -- agents ----------------------------------------------------------------------------
+
+    def create_agent(self: WriterCore, key: str, body: JSON) -> Agent:
+        return _create_tagged(self, "agent", key, body, self.sdk.beta.agents)
+
+    def update_agent(self: WriterCore, agent_id: str, body: JSON) -> Agent:
+        return self.call(f"updating agent {agent_id}", lambda: self.sdk.beta.agents.update(agent_id, **body))
+
+    def delete_agent(self: WriterCore, agent_id: str) -> None:
+        self._delete(f"deleting agent {agent_id}", lambda: self.sdk.beta.agents.delete(agent_id))
+
+    # -- vaults ----------------------------------------------------------------------------
+
+    def create_vault(self: WriterCore, key: str, body: JSON) -> Vault:
+        return _create_tagged(self, "vault", key, body, self.sdk.beta.agents.vaults)
+
+    def update_vault(self: WriterCore, vault_id: str, body: JSON) -> Vault:
+        return self.call(f"updating vault {vault_id}", lambda: self.sdk.beta.agents.vaults.update(vault_id, **body))
+
+    def delete_vault(self: WriterCore, vault_id: str) -> None:
+        """Deletes the vault's credentials with it (the API's own cascade)."""
+        self._delete(f"deleting vault {vault_id}", lambda: self.sdk.beta.agents.vaults.delete(vault_id))
+
+    # -- a vault's credentials -------------------------------------------------------------
+
+    def create_credential(self: WriterCore, vault_id: str, key: str, body: JSON) -> Credential:
+        """Create with `body["auth"]` holding the secrets (aac.api.agents.credential_auth)."""
+        credentials = self.sdk.beta.agents.vaults.credentials
+        made = _with_secrets(self, body, lambda: self.call(
+            f"creating credential {key} in vault {vault_id}",
+            lambda: credentials.create(vault_id, **body),
+            lambda: _owned(self, credentials.list(vault_id, limit=PAGE, order="asc"), key)))
+        record = self._learn_server_keys(f"credential.{key}", body, made.metadata)
+        if not record:
+            return made
+        return self.call(f"updating credential {made.id} in vault {vault_id}",
+                         lambda: credentials.update(made.id, vault_id=vault_id, metadata=record))
+
+    def update_credential(self: WriterCore, vault_id: str, credential_id: str, body: JSON) -> Credential:
+        """Replace its metadata, or rotate its secrets with `body["auth"]` (aac.api.agents.credential_rotation)."""
+        credentials = self.sdk.beta.agents.vaults.credentials
+        return _with_secrets(self, body, lambda: self.call(
+            f"updating credential {credential_id} in vault {vault_id}",
+            lambda: credentials.update(credential_id, vault_id=vault_id, **body)))
+
+    def delete_credential(self: WriterCore, vault_id: str, credential_id: str) -> None:
+        credentials = self.sdk.beta.agents.vaults.credentials
+        self._delete(f"deleting credential {credential_id} in vault {vault_id}",
+                     lambda: credentials.delete(credential_id, vault_id=vault_id))
+
+
+def _create_tagged(writer: WriterCore, kind: str, key: str, body: JSON, resource: Any) -> Any:
+    """Create an agent or a vault (`resource`, its SDK resource) with this stack's tags in `body["metadata"]`."""
+    made = writer.call(f"creating {kind} {key}", lambda: resource.create(**body),
+                       lambda: _owned(writer, resource.list(limit=PAGE, order="asc"), key))
+    record = writer._learn_server_keys(f"{kind}.{key}", body, made.metadata)
+    if not record:
+        return made
+    return writer.call(f"updating {kind} {made.id}", lambda: resource.update(made.id, metadata=record))
+
+
+def _owned(writer: WriterCore, objects: Iterable[T], key: str) -> T | None:
+    """The oldest object of an `order=asc` list that this stack owns under `key` (as writer.first does)."""
+    for obj in objects:
+        owner = owner_of(getattr(obj, "metadata", None))
+        if owner is not None and owner[:2] == (writer.stack, key):
+            return obj
+    return None
+
+
+def _with_secrets(writer: WriterCore, body: JSON, send: Callable[[], T]) -> T:
+    """Send a request whose `auth` may hold secrets: known to the run's Secrets first, then kept out of errors."""
+    values = sorted(set(secret_values(body.get("auth"))), key=len, reverse=True)
+    for value in values:
+        writer.api.log.out.secrets.add(value)
+    try:
+        return send()
+    except AacError as exc:
+        if values:
+            _scrub(exc, values)
+            exc.__cause__, exc.__suppress_context__ = None, True  # the SDK's exception holds the server's echo
+        raise
+
+
+def _scrub(exc: AacError, values: list[str]) -> None:
+    """Every secret (of any length: these are known exactly) replaced in the error's message and hint."""
+    def clean(text: str) -> str:
+        for value in values:
+            text = text.replace(value, REDACTED)
+        return text
+
+    exc.message = clean(exc.message)
+    exc.hint = clean(exc.hint) if exc.hint is not None else None
+    exc.args = (exc.message, *exc.args[1:])

@@ -1,0 +1,196 @@
+"""The agent (OpenAI's Agents API, beta): model, instructions, persisted tools and optional settings.
+
+Every read returns the agent's *resolved* configuration (reasoning effort, service tier, text,
+multi-agent, compaction, experimental), and those defaults move between releases. So what a manifest
+leaves out is the server's: an unset setting is never compared, and an update sends it as null, which
+the API reads as "its default". What a manifest sets is compared as data, and only the keys it sets
+(a tool's `defer_loading` the server fills in is not a change). An mcp tool names its credential by key
+(`credential: VAULT/CREDENTIAL`); the request carries the live `credential_id`.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from aac.api.errors import AgentsUnavailable
+from aac.canonical import UNKNOWN_ID, normalise, user_metadata
+from aac.identity import is_protected, spec_hash
+from aac.kinds.base import JSON, Kind
+from aac.plan.model import Action, Change
+from aac.resources import AGENT, CREDENTIAL, AgentSpec, LiveObject, LiveState
+
+if TYPE_CHECKING:
+    from aac.apply.build import Builder
+    from aac.apply.context import Context
+
+# The optional settings; the API resolves each one the request leaves out.
+SETTINGS = ("reasoning", "service_tier", "text", "multi_agent", "compaction", "experimental")
+NESTED = ("transport", "location")  # objects inside a tool, compared by the keys the manifest sets too
+FRESH = (Action.CREATE, Action.REPLACE)
+
+
+def _drop_none(value: Mapping[str, Any]) -> JSON:
+    return {k: v for k, v in value.items() if v is not None}
+
+
+def _tool_key(tool: Mapping[str, Any]) -> tuple[str, str]:
+    return str(tool.get("type")), str(tool.get("name") or tool.get("server_label") or "")
+
+
+def _tools(tools: Any) -> list[JSON]:
+    return sorted((_drop_none(t) for t in tools or () if isinstance(t, Mapping)), key=_tool_key)
+
+
+def canonical(spec: AgentSpec, hashes: Mapping[str, str], live: LiveState) -> JSON:
+    return normalise({
+        "display_name": spec.display_name,
+        "model": spec.model,
+        "instructions": spec.instructions or None,
+        "tools": _tools(spec.tools),
+        **{name: spec.settings.get(name) for name in SETTINGS},
+        "metadata": user_metadata(spec.metadata),
+        "protect": spec.protect,
+    })
+
+
+def _live_tool(tool: Mapping[str, Any], credentials: Mapping[str, str]) -> JSON:
+    """A persisted tool as the manifest writes it: its credential by key (an unknown one by id)."""
+    tool = dict(tool)
+    credential_id = tool.pop("credential_id", None)
+    if credential_id:
+        tool["credential"] = credentials.get(str(credential_id), UNKNOWN_ID + str(credential_id))
+    return tool
+
+
+def canonical_live(obj: LiveObject, state: LiveState) -> JSON:
+    raw = obj.raw
+    credentials = {cred.id: key for key, cred in state.credentials.items()}
+    return normalise({
+        "display_name": raw.get("name"),
+        "model": raw.get("model"),
+        "instructions": raw.get("instructions") or None,
+        "tools": _tools(_live_tool(t, credentials) for t in raw.get("tools") or () if isinstance(t, Mapping)),
+        **{name: raw.get(name) for name in SETTINGS},
+        "metadata": user_metadata(raw.get("metadata"), state.reserved_metadata),
+        "protect": is_protected(raw.get("metadata")),
+    })
+
+
+def _project(live: Any, want: Any, nested: tuple[str, ...] = ()) -> Any:
+    """`live` reduced to the keys `want` sets (and, for the `nested` keys, theirs too)."""
+    if not isinstance(live, Mapping) or not isinstance(want, Mapping):
+        return live
+    return {k: _project(live[k], want[k]) if k in nested else live[k] for k in want if k in live}
+
+
+def align(desired: JSON, live: JSON) -> JSON:
+    """Live as the manifest would say it: unset settings are the server's, and only set keys compare."""
+    aligned = dict(live)
+    for name in SETTINGS:
+        aligned[name] = None if desired.get(name) is None else _project(live.get(name), desired[name])
+    wanted = {_tool_key(t): t for t in desired.get("tools") or []}
+    aligned["tools"] = [_project(t, wanted[_tool_key(t)], NESTED) if _tool_key(t) in wanted else t
+                        for t in live.get("tools") or []]
+    return aligned
+
+
+HIDDEN = (*SETTINGS, "tools")  # where the alignment hides what the server holds beyond the manifest
+
+
+def applied_variants(as_applied: JSON, live: JSON) -> Iterator[JSON]:
+    """What the spec last applied may have been: the live readable fields as the manifest says them,
+    with any of the settings and the tools as the server holds them in full (a setting, or a key of
+    one, that an earlier manifest set and this one leaves to the server). At most 128."""
+    hidden = [f for f in HIDDEN if live.get(f) != as_applied.get(f)]
+    for chosen in itertools.chain.from_iterable(itertools.combinations(hidden, n) for n in range(len(hidden) + 1)):
+        yield {**as_applied, **{f: live.get(f) for f in chosen}}
+
+
+def hidden_changes(desired: JSON, as_applied: JSON, live: JSON, tag: str) -> list[str]:
+    """The fields the manifests changed that the alignment hides: those of the variant the tag matches; else
+    (changed by hand as well) every setting left to the server, which the update resets."""
+    for candidate in applied_variants(as_applied, live):
+        if spec_hash(candidate) == tag:
+            return [f for f in HIDDEN if candidate.get(f) != as_applied.get(f)]
+    return [f for f in SETTINGS if desired.get(f) is None and live.get(f) is not None]
+
+
+def body(ctx: Context, change: Change) -> JSON:
+    """Create or update body. An update replaces tools and metadata whole and sends null for what the
+    manifest leaves out, so the server's default applies (an unset setting, dropped instructions)."""
+    spec: AgentSpec = ctx.desired.agents[change.name]
+    tools = [_request_tool(ctx, tool) for tool in spec.tools]
+    fields: JSON = {
+        "model": spec.model,
+        "name": spec.display_name,
+        "instructions": spec.instructions,
+        "tools": tools,
+        **{name: spec.settings.get(name) for name in SETTINGS},
+        "metadata": ctx.metadata(change, spec.metadata, spec.protect),
+    }
+    if change.action is Action.UPDATE:
+        return fields
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def _request_tool(ctx: Context, tool: Mapping[str, Any]) -> JSON:
+    result = dict(tool)
+    key = result.pop("credential", None)
+    if key:
+        result["credential_id"] = ctx.ids.get(CREDENTIAL, str(key), f"credential.{key}")
+    return result
+
+
+def _steps(b: Builder, agents: Mapping[str, Change]) -> None:
+    for change in agents.values():
+        if change.action is Action.DELETE:
+            continue
+        refusal = b.guard(change, deleting=change.action is Action.REPLACE)
+        b.add(b.sid(change), refusal or _save(b.ctx, change), [change.address], needs=b.needs_refs(AGENT, change.name))
+
+
+def _save(ctx: Context, change: Change) -> Any:
+    def run() -> None:
+        if change.action is Action.UPDATE:
+            ctx.writer.update_agent(str(change.id), body(ctx, change))
+            return
+        agent = ctx.writer.create_agent(change.name, body(ctx, change))
+        ctx.ids.set(AGENT, change.name, agent.id, created=True)
+
+    return run
+
+
+def _deletes(b: Builder, agents: Mapping[str, Change]) -> None:
+    for change in agents.values():
+        if change.action is Action.DELETE and change.id:
+            b.add(f"delete:{change.address}", b.guard(change, deleting=True)
+                  or functools.partial(b.ctx.writer.delete_agent, change.id), [change.address])
+
+
+def _credential_ids(raw: Mapping[str, Any]) -> tuple[str, ...]:
+    return tuple(str(t["credential_id"]) for t in raw.get("tools") or ()
+                 if isinstance(t, Mapping) and t.get("credential_id"))
+
+
+KIND = Kind(
+    name=AGENT,
+    label="agent",
+    collection="agents",
+    id_prefix="agent_",
+    desired=lambda desired: desired.agents,
+    live=lambda live: live.agents,
+    canonical=canonical,
+    canonical_live=canonical_live,
+    missing_api=AgentsUnavailable,
+    refs=lambda spec: tuple((CREDENTIAL, key) for key in spec.credentials),
+    live_refs=_credential_ids,
+    align=align,
+    applied_variants=applied_variants,
+    hidden_changes=hidden_changes,
+    update=lambda writer, obj, fields: writer.update_agent(obj.id, fields),
+    steps=_steps,
+    deletes=_deletes,
+)

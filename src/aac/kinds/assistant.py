@@ -1,0 +1,175 @@
+"""The assistant (Assistants API v2): model, instructions, tools, code-interpreter files, one vector store.
+
+It names its vector store by key and its code-interpreter files by content. On a target without the
+Assistants API (OpenAI since 2026-08-26) an assistant is configuration: its files and store are
+provisioned, and `aac output --format responses` gives its request fields.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from aac.canonical import UNKNOWN_ID, canonical_assistant, canonical_live_assistant
+from aac.kinds.base import JSON, Kind
+from aac.limits import REASONING_EFFORTS
+from aac.plan.model import Action, Change
+from aac.resources import ASSISTANT, VECTOR_STORE, AssistantSpec, LiveState
+
+if TYPE_CHECKING:
+    from aac.apply.build import Builder
+
+FRESH = (Action.CREATE, Action.REPLACE)
+
+
+def _raw_ids(raw: Mapping[str, Any], tool: str, field_name: str) -> list[str]:
+    section = (raw.get("tool_resources") or {}).get(tool) or {}
+    return [str(i) for i in section.get(field_name) or []]
+
+
+def store_ids_of(raw: Mapping[str, Any]) -> list[str]:
+    """The vector stores a live assistant searches."""
+    return _raw_ids(raw, "file_search", "vector_store_ids")
+
+
+def code_file_ids_of(raw: Mapping[str, Any]) -> list[str]:
+    """The files a live assistant's code interpreter holds."""
+    return _raw_ids(raw, "code_interpreter", "file_ids")
+
+
+def _canonical(spec: AssistantSpec, hashes: Mapping[str, str], live: LiveState) -> JSON:
+    """A code-interpreter file named by id that is this stack's own upload compares by content, as live does."""
+    after = canonical_assistant(spec, hashes)
+    shas = {f.id: f.sha256 for f in live.files.values() if f.sha256}
+    files = after.get("code_interpreter_files") or []
+    resolved = sorted({shas.get(f.removeprefix(UNKNOWN_ID), f) if f.startswith(UNKNOWN_ID) else f for f in files})
+    return {**after, "code_interpreter_files": resolved} if resolved != files else after
+
+
+def _align(desired: JSON, live: JSON) -> JSON:
+    """file_search options the manifest leaves unset are the API's defaults: not compared."""
+    if "tools" not in live:
+        return live
+    wanted = {t["type"]: t for t in desired.get("tools", []) if t["type"] == "file_search"}
+    return {**live, "tools": [_align_search(t, wanted.get(t["type"])) for t in live["tools"]]}
+
+
+def _align_search(tool: JSON, wanted: JSON | None) -> JSON:
+    if tool["type"] != "file_search" or wanted is None:
+        return tool
+    want, have = wanted.get("file_search", {}), dict(tool.get("file_search", {}))
+    have = {k: v for k, v in have.items() if k in want}  # max_num_results, ranking_options: API defaults
+    if isinstance(have.get("ranking_options"), dict) and isinstance(want.get("ranking_options"), dict):
+        have["ranking_options"] = {k: v for k, v in have["ranking_options"].items() if k in want["ranking_options"]}
+    return {"type": "file_search", "file_search": have}
+
+
+def _applied_variants(as_applied: JSON, live: JSON) -> Iterator[JSON]:
+    """The server fills in file_search defaults the manifest may have left unset, so when the
+    tools changed, each way of leaving them unset is a candidate (at most 8 per tool)."""
+    yield as_applied
+    tools = live.get("tools")
+    if "tools" not in as_applied or not isinstance(tools, list):
+        return
+    variants = [_search_variants(t) if t.get("type") == "file_search" else [t] for t in tools]
+    for combination in itertools.islice(itertools.product(*variants), 64):
+        yield {**as_applied, "tools": list(combination)}
+
+
+def _search_variants(tool: JSON) -> list[JSON]:
+    search = tool.get("file_search", {})
+    ranking = search.get("ranking_options")
+    rankings: list[Any] = [ranking, None]
+    if isinstance(ranking, dict):
+        rankings += [{k: v} for k, v in ranking.items()]
+    result = []
+    for max_results in (search.get("max_num_results"), None):
+        for option in rankings:
+            fields = {"max_num_results": max_results, "ranking_options": option}
+            result.append({"type": "file_search", "file_search": {k: v for k, v in fields.items() if v is not None}})
+    return result
+
+
+def _candidates(want: JSON) -> Iterator[JSON]:
+    for effort in (None, *REASONING_EFFORTS):  # exact: every value the field can have
+        if effort != want.get("reasoning_effort"):
+            yield {"reasoning_effort": effort}
+
+
+def _readable(form: JSON, labels: Mapping[str, str]) -> JSON:
+    """Code-interpreter files by path (or upload name) rather than by hash, for the reader."""
+    files = form.get("code_interpreter_files")
+    if not isinstance(files, list):
+        return form
+    return {**form, "code_interpreter_files": sorted(labels.get(f, f) for f in files)}
+
+
+def _steps(b: Builder, assistants: Mapping[str, Change]) -> None:
+    from aac.apply import actions, converge  # here: the applier imports the kinds
+    created = []
+    for key, change in assistants.items():
+        if change.action is Action.DELETE:
+            continue
+        refusal = b.guard(change, deleting=change.action is Action.REPLACE)
+        if refusal:
+            b.add(b.sid(change), refusal, [change.address])
+            continue
+        spec = b.ctx.desired.assistants[key]
+        needs = b.needs_uploads(b.ctx.hashes[p] for p in spec.code_interpreter_files)
+        if change.action is Action.REPLACE:
+            needs.append(b.add(f"retag:{change.address}", actions.retag(b.ctx, change), [change.address]))
+        b.add(b.sid(change), actions.save_assistant(b.ctx, change), [change.address],
+              needs=[*needs, *b.needs_refs(ASSISTANT, key)],
+              after=[b.has("settle:files"), b.has("settle:vector_store")])
+        if change.action in FRESH:
+            created.append(b.sid(change))
+    _repoints(b, assistants)
+    if created:
+        b.add("settle:assistant", lambda: converge.settle_assistants(b.ctx), after=created)
+
+
+def _repoints(b: Builder, assistants: Mapping[str, Change]) -> None:
+    """Assistants the plan leaves alone that search a store being replaced."""
+    from aac.apply import actions  # here: the applier imports the kinds
+    for key, change in b.changes(VECTOR_STORE).items():
+        if change.action is not Action.REPLACE or not change.id:
+            continue
+        for live in b.ctx.live.assistants.values():
+            if change.id not in store_ids_of(live.raw) or live.key in assistants:
+                continue
+            sid = b.add(f"repoint:assistant.{live.key}", actions.repoint(b.ctx, live.id, live.raw, key),
+                        [change.address], needs=[b.sid(change), b.has(f"attach:{key}")])
+            b.users.setdefault(change.id, []).append(sid)
+
+
+def _deletes(b: Builder, assistants: Mapping[str, Change]) -> None:
+    from aac.apply import actions  # here: the applier imports the kinds
+    for change in assistants.values():
+        if change.action in (Action.DELETE, Action.REPLACE) and change.id:
+            b.add(f"delete:{change.address}", b.guard(change, deleting=True)
+                  or actions.delete_assistant(b.ctx, change.id), [change.address],
+                  needs=[b.has(b.sid(change)) if change.action is Action.REPLACE else None])
+
+
+KIND = Kind(
+    name=ASSISTANT,
+    label="assistant",
+    collection="assistants",
+    id_prefix="asst_",
+    desired=lambda desired: desired.assistants,
+    live=lambda live: live.assistants,
+    canonical=_canonical,
+    canonical_live=canonical_live_assistant,
+    refs=lambda spec: ((VECTOR_STORE, spec.vector_store),) if spec.vector_store else (),
+    live_refs=lambda raw: (*store_ids_of(raw), *code_file_ids_of(raw)),
+    write_only=("reasoning_effort",),
+    write_only_candidates=_candidates,
+    align=_align,
+    applied_variants=_applied_variants,
+    unavailable="configuration",
+    update=lambda writer, obj, body: writer.update_assistant(obj.id, body),
+    steps=_steps,
+    deletes=_deletes,
+    readable=_readable,
+)

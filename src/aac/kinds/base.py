@@ -1,0 +1,97 @@
+"""What a kind of object brings to the engine, declared once per kind (STYLE: "a kind is one unit").
+
+The planner, the diff, the applier, drift, import and output are generic: they read, compare, order
+and write objects through a `Kind`, and never ask which kind they hold. A kind is one module under
+aac.kinds that builds its `Kind`; aac.kinds lists them in dependency order.
+
+Files and vector-store attachments are not kinds: they are content, shared by several kinds and
+diffed by content (aac.plan.files), and the vector store and assistant kinds bring the steps that
+attach them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from aac.resources import DesiredState, LiveState
+
+if TYPE_CHECKING:
+    from aac.api.writer import Writer
+    from aac.apply.build import Builder
+    from aac.plan.model import Change
+
+JSON = dict[str, Any]
+Spec = Any  # the kind's spec dataclass (aac.resources)
+Live = Any  # the kind's live object (aac.resources): has .id, .key and .raw
+
+
+def _none(*_: Any) -> Any:
+    return None
+
+
+def _no_refs(_: Any) -> tuple[tuple[str, str], ...]:
+    return ()
+
+
+def _no_candidates(_: JSON) -> Iterator[JSON]:
+    return iter(())
+
+
+def _same(_: JSON, live: JSON) -> JSON:
+    return live
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str  # "vector_store": addresses are NAME.KEY
+    label: str  # "vector store", for messages
+    collection: str  # the live snapshot's and `aac output`'s key: "vector_stores"
+    id_prefix: str  # "vs_": how a user tells its ids apart
+    desired: Callable[[DesiredState], Mapping[str, Spec]]
+    live: Callable[[LiveState], Mapping[str, Live]]
+    # The comparable forms (aac.canonical): the spec with the file hashes, and the live object in its state.
+    canonical: Callable[[Spec, Mapping[str, str], LiveState], JSON]
+    canonical_live: Callable[[Live, LiveState], JSON]
+    # (kind, key) of the objects a spec names: created before it, deleted after it, and pointed at
+    # anew (an update) when they are rebuilt. Kinds are listed after the kinds they name.
+    refs: Callable[[Spec], tuple[tuple[str, str], ...]] = _no_refs
+    live_refs: Callable[[Mapping[str, Any]], tuple[str, ...]] = lambda raw: ()  # live ids a live object names
+    write_only: tuple[str, ...] = ()  # accepted, never returned: compared through the aac-spec tag
+    # Readable fields this live object cannot tell (a store with no indexed file has no chunking to show):
+    # compared like the write-only ones.
+    untold: Callable[[JSON, JSON], tuple[str, ...]] = lambda desired, live: ()
+    # Each spec the one last applied may have been, given the live readable fields (`as_applied` first):
+    # where the server fills in defaults the manifest left unset, each way of leaving them unset.
+    applied_variants: Callable[[JSON, JSON], Iterator[JSON]] = lambda as_applied, live: iter((as_applied,))
+    # Every other value a write-only field may have had when last applied (drift tells who changed what).
+    write_only_candidates: Callable[[JSON], Iterator[JSON]] = _no_candidates
+    align: Callable[[JSON, JSON], JSON] = _same  # live as the manifest would say it (server defaults)
+    # When the manifests changed (the tag says so) and no field shows it: the fields that changed where the
+    # alignment hides it (a setting an earlier manifest set, left to the server now). (desired, as_applied,
+    # live, tag) -> field names.
+    hidden_changes: Callable[[JSON, JSON, JSON, str], list[str]] = lambda desired, as_applied, live, tag: []
+    replace_reasons: Mapping[str, str] = field(default_factory=dict)  # fields changed only by a rebuild
+    # Adjust a compared change (a rebuild the fields do not show: an expired store).
+    adjust: Callable[[Change, Live | None], Change] = lambda change, _: change
+    # On a target without this kind's API: None, it is an error to declare one (the message says so);
+    # "configuration", the manifests still provision what they use (assistants after the sunset).
+    unavailable: str | None = None
+    missing_api: Callable[[str], Exception] | None = None  # the error for a target (base URL) without its API
+    # The writes that need no plan: an update of a live object's fields (a retag before a rebuild, adoption).
+    update: Callable[[Writer, Live, JSON], Any] = _none
+    # Before apply's first write: raise AacError for a change that cannot be made (a secret's variable unset).
+    preflight: Callable[[Change, DesiredState, Mapping[str, str]], None] = _none
+    # Apply: add this kind's steps for its changes, and the steps that delete its objects.
+    steps: Callable[[Builder, Mapping[str, Change]], None] = _none
+    deletes: Callable[[Builder, Mapping[str, Change]], None] = _none
+    # The steps after which a new object of this kind can be used by the objects that name it.
+    ready: Callable[[Builder, str], tuple[str | None, ...]] = lambda builder, key: ()
+    # The drift of an object's content judged by its traces (a vector store's files: aac.drift.files), or None.
+    content_drift: Callable[..., Any] | None = None
+    # Readable labels for fields holding hashes (code-interpreter files by path): drift and plans.
+    readable: Callable[[JSON, Mapping[str, str]], JSON] = lambda form, labels: form
+
+    def address(self, key: str) -> str:
+        return f"{self.name}.{key}"

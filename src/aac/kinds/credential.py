@@ -1,0 +1,180 @@
+"""A vault's credential (OpenAI's Agents API, beta), declared inside its vault's manifest.
+
+Its secrets are write-only: the manifest names the environment variable that holds each one
+(`token_env: GITHUB_MCP_TOKEN`), apply reads it only to build the request, and no read ever returns it.
+So a rotation cannot be detected and is declared instead: `version` is bumped, the plan shows
+`version: 1 -> 2`, and apply sends the secrets again (the live credential records the version in its
+`aac-secret-version` tag). Renaming a variable also sends the secret again. A secret's hash is never
+stored: anyone who can read metadata could test guesses against it offline.
+
+The auth's public part (type, server URL, refresh settings) and the name cannot be changed in place
+(the API's update takes only secrets and metadata): such a change replaces the credential, and the
+agents that name it are pointed at the new one before the old one is deleted.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from aac.api.errors import AgentsUnavailable
+from aac.canonical import normalise, user_metadata
+from aac.identity import is_protected
+from aac.kinds.base import JSON, Kind
+from aac.plan.model import Action, Change
+from aac.resources import (
+    CREDENTIAL,
+    SECRET_SUFFIX,
+    TAG_SECRET_VERSION,
+    VAULT,
+    CredentialSpec,
+    DesiredState,
+    LiveObject,
+    LiveState,
+)
+
+if TYPE_CHECKING:
+    from aac.apply.build import Builder
+    from aac.apply.context import Context
+
+FRESH = (Action.CREATE, Action.REPLACE)
+ROTATION = ("version", "secrets")  # a change of these sends the secrets again
+
+
+def public_auth(auth: Mapping[str, Any]) -> JSON:
+    """The auth without the variables that name its secrets: what the API shows of it."""
+    return {k: public_auth(v) if isinstance(v, Mapping) else v
+            for k, v in auth.items() if not k.endswith(SECRET_SUFFIX) and v is not None}
+
+
+def secret_sources(auth: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
+    """Each secret's path in the auth (`refresh.refresh_token`) -> the variable that holds it."""
+    found: dict[str, str] = {}
+    for key, value in auth.items():
+        if isinstance(value, Mapping):
+            found.update(secret_sources(value, f"{prefix}{key}."))
+        elif key.endswith(SECRET_SUFFIX):
+            found[prefix + key.removesuffix(SECRET_SUFFIX)] = str(value)
+    return dict(sorted(found.items()))
+
+
+def canonical(spec: CredentialSpec, hashes: Mapping[str, str], live: LiveState) -> JSON:
+    return normalise({
+        "display_name": spec.display_name,
+        "auth": public_auth(spec.auth),
+        "version": spec.version,
+        "secrets": secret_sources(spec.auth),
+        "metadata": user_metadata(spec.metadata),
+        "protect": spec.protect,
+    })
+
+
+def _version(metadata: Mapping[str, Any] | None) -> int | None:
+    value = str((metadata or {}).get(TAG_SECRET_VERSION) or "")
+    return int(value) if value.isdigit() else None
+
+
+def canonical_live(obj: LiveObject, state: LiveState) -> JSON:
+    raw = obj.raw
+    auth = raw.get("auth")
+    return normalise({
+        "display_name": raw.get("name"),
+        "auth": public_auth(auth) if isinstance(auth, Mapping) else None,
+        "version": _version(raw.get("metadata")),
+        "metadata": user_metadata(raw.get("metadata"), state.reserved_metadata),
+        "protect": is_protected(raw.get("metadata")),
+    })
+
+
+def _project(live: Any, want: Any) -> Any:
+    """The live auth reduced to the keys the manifest sets, at every level (the rest is the server's)."""
+    if not isinstance(live, Mapping) or not isinstance(want, Mapping):
+        return live
+    return {k: _project(live[k], want[k]) for k in want if k in live}
+
+
+def align(desired: JSON, live: JSON) -> JSON:
+    return {**live, "auth": _project(live.get("auth"), desired.get("auth"))}
+
+
+def _metadata(ctx: Context, change: Change, spec: CredentialSpec) -> dict[str, str]:
+    return ctx.metadata(change, spec.metadata, spec.protect, {TAG_SECRET_VERSION: str(spec.version)})
+
+
+def _save(ctx: Context, change: Change) -> Any:
+    from aac.api.agents import credential_auth, credential_rotation
+
+    spec: CredentialSpec = ctx.desired.credentials[change.name]
+
+    def run() -> None:
+        vault_id = ctx.ids.get(VAULT, spec.vault, f"vault.{spec.vault}")
+        if change.action is Action.UPDATE:
+            body: JSON = {"metadata": _metadata(ctx, change, spec)}
+            if set(ROTATION) & set(change.changed_fields):
+                body["auth"] = ctx.secret(credential_rotation, spec.auth, change.name)
+            ctx.writer.update_credential(vault_id, str(change.id), body)
+            return
+        body = {"name": spec.display_name, "auth": ctx.secret(credential_auth, spec.auth, change.name),
+                "metadata": _metadata(ctx, change, spec)}
+        credential = ctx.writer.create_credential(vault_id, change.name, body)
+        ctx.ids.set(CREDENTIAL, change.name, credential.id, created=True)
+
+    return run
+
+
+def _preflight(change: Change, desired: DesiredState, environ: Mapping[str, str]) -> None:
+    """Every variable a create or rotation reads is set, before apply writes anything."""
+    from aac.api.agents import credential_auth
+
+    if change.action in FRESH or set(ROTATION) & set(change.changed_fields):
+        credential_auth(desired.credentials[change.name].auth, environ, change.name)
+
+
+def _steps(b: Builder, credentials: Mapping[str, Change]) -> None:
+    from aac.apply import actions
+
+    for change in credentials.values():
+        if change.action is Action.DELETE:
+            continue
+        refusal = b.guard(change, deleting=change.action is Action.REPLACE)
+        retag = b.add(f"retag:{change.address}", actions.retag(b.ctx, change), [change.address]) \
+            if change.action is Action.REPLACE and not refusal else None
+        b.add(b.sid(change), refusal or _save(b.ctx, change), [change.address],
+              needs=[retag, *b.needs_refs(CREDENTIAL, change.name)])
+
+
+def _deletes(b: Builder, credentials: Mapping[str, Change]) -> None:
+    for change in credentials.values():
+        if change.action not in (Action.DELETE, Action.REPLACE) or not change.id:
+            continue
+        vault_id = str(b.ctx.live.credentials[change.name].raw.get("vault_id"))
+        needs = b.users_of(change.id) + ([b.sid(change)] if change.action is Action.REPLACE else [])
+        b.add(f"delete:{change.address}", b.guard(change, deleting=True)
+              or functools.partial(b.ctx.writer.delete_credential, vault_id, change.id), [change.address],
+              needs=needs)
+
+
+KIND = Kind(
+    name=CREDENTIAL,
+    label="credential",
+    collection="credentials",
+    id_prefix="cred_",
+    desired=lambda desired: desired.credentials,
+    live=lambda live: live.credentials,
+    canonical=canonical,
+    canonical_live=canonical_live,
+    missing_api=AgentsUnavailable,
+    refs=lambda spec: ((VAULT, spec.vault),),
+    live_refs=lambda raw: (str(raw.get("vault_id")),),
+    write_only=("secrets",),
+    align=align,
+    replace_reasons={
+        "auth": "a credential's auth type, server and public settings cannot be changed in place, so it is replaced",
+        "display_name": "a credential's name cannot be changed in place, so it is replaced",
+    },
+    preflight=_preflight,
+    update=lambda writer, obj, fields: writer.update_credential(str(obj.raw.get("vault_id")), obj.id, fields),
+    steps=_steps,
+    deletes=_deletes,
+)

@@ -1,0 +1,75 @@
+"""The vault (OpenAI's Agents API, beta): a named holder of credentials. Its credentials are a kind of
+their own (aac.kinds.credential), declared inside the vault's manifest."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from aac.api.errors import AgentsUnavailable
+from aac.canonical import normalise, user_metadata
+from aac.identity import is_protected
+from aac.kinds.base import JSON, Kind
+from aac.plan.model import Action, Change
+from aac.resources import VAULT, LiveObject, LiveState, VaultSpec
+
+if TYPE_CHECKING:
+    from aac.apply.build import Builder
+    from aac.apply.context import Context
+
+
+def canonical(spec: VaultSpec, hashes: Mapping[str, str], live: LiveState) -> JSON:
+    return normalise({"display_name": spec.display_name, "metadata": user_metadata(spec.metadata),
+                      "protect": spec.protect})
+
+
+def canonical_live(obj: LiveObject, state: LiveState) -> JSON:
+    raw = obj.raw
+    return normalise({"display_name": raw.get("name"),
+                      "metadata": user_metadata(raw.get("metadata"), state.reserved_metadata),
+                      "protect": is_protected(raw.get("metadata"))})
+
+
+def _save(ctx: Context, change: Change) -> Any:
+    spec: VaultSpec = ctx.desired.vaults[change.name]
+
+    def run() -> None:
+        body = {"name": spec.display_name, "metadata": ctx.metadata(change, spec.metadata, spec.protect)}
+        if change.action is Action.UPDATE:
+            ctx.writer.update_vault(str(change.id), body)
+            return
+        vault = ctx.writer.create_vault(change.name, body)
+        ctx.ids.set(VAULT, change.name, vault.id, created=True)
+
+    return run
+
+
+def _steps(b: Builder, vaults: Mapping[str, Change]) -> None:
+    for change in vaults.values():
+        if change.action is not Action.DELETE:
+            b.add(b.sid(change), b.guard(change) or _save(b.ctx, change), [change.address])
+
+
+def _deletes(b: Builder, vaults: Mapping[str, Change]) -> None:
+    for change in vaults.values():
+        if change.action is Action.DELETE and change.id:
+            b.add(f"delete:{change.address}", b.guard(change, deleting=True)
+                  or functools.partial(b.ctx.writer.delete_vault, change.id), [change.address],
+                  needs=b.users_of(change.id))
+
+
+KIND = Kind(
+    name=VAULT,
+    label="vault",
+    collection="vaults",
+    id_prefix="vault_",
+    desired=lambda desired: desired.vaults,
+    live=lambda live: live.vaults,
+    canonical=canonical,
+    canonical_live=canonical_live,
+    missing_api=AgentsUnavailable,
+    update=lambda writer, obj, fields: writer.update_vault(obj.id, fields),
+    steps=_steps,
+    deletes=_deletes,
+)

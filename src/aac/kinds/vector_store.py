@@ -1,0 +1,177 @@
+"""The vector store: a kind whose content is files, attached (and detached) as changes of their own.
+
+Its changes: create, update (name, expiry, metadata), replace (chunking and description can only be
+set at creation, and an expired store cannot be used again), delete. Its files are
+`vector_store_file.STORE/PATH` changes (aac.plan.files), whose steps this kind brings: attach and
+wait until indexed, then detach what is stale.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from aac.canonical import UNKNOWN_ID, canonical_live_vector_store, canonical_vector_store
+from aac.drift.files import store_files_drift
+from aac.kinds.base import JSON, Kind
+from aac.plan.model import Action, Change
+from aac.resources import VECTOR_STORE, VECTOR_STORE_FILE, LiveVectorStore
+
+if TYPE_CHECKING:
+    from aac.apply.build import Builder
+
+EXPIRED_REASON = "the store expired (expires_after), so it is rebuilt"
+FRESH = (Action.CREATE, Action.REPLACE)
+
+
+def _align(desired: JSON, live: JSON) -> JSON:
+    if "chunking_strategy" in desired and live.get("chunking_strategy") is None:
+        return {**live, "chunking_strategy": desired["chunking_strategy"]}  # a store with no files does not tell
+    return live
+
+
+def _candidates(want: JSON) -> Iterator[JSON]:
+    if want.get("description") is not None:
+        yield {"description": None}  # a description added to the manifest since
+
+
+def _rebuild_expired(change: Change, obj: LiveVectorStore | None) -> Change:
+    """An expired store cannot be searched or attached to again (API_FACTS 3.3): rebuild it."""
+    if obj is None or obj.raw.get("status") != "expired" or change.action is Action.REPLACE:
+        return change
+    return replace(change, action=Action.REPLACE, reason=EXPIRED_REASON)
+
+
+def fresh(builder: Builder, key: str) -> bool:
+    change = builder.changes(VECTOR_STORE).get(key)
+    return change is not None and change.action in FRESH
+
+
+def _steps(b: Builder, stores: Mapping[str, Change]) -> None:
+    from aac.apply import actions, converge  # here: the applier imports the kinds
+    created = []
+    for change in stores.values():
+        if change.action is Action.DELETE:
+            continue
+        refusal = b.guard(change, deleting=change.action is Action.REPLACE)  # a rebuild deletes the old
+        if refusal:
+            b.add(b.sid(change), refusal, [change.address])
+            continue
+        retag = b.add(f"retag:{change.address}", actions.retag(b.ctx, change), [change.address]) \
+            if change.action is Action.REPLACE else None
+        b.add(b.sid(change), actions.save_store(b.ctx, change), [change.address], needs=[retag])
+        if change.action in FRESH:
+            created.append(b.sid(change))
+    if created:
+        b.add("settle:vector_store", lambda: converge.settle_stores(b.ctx), after=created)
+    _attachments(b)
+
+
+def _attachments(b: Builder) -> None:
+    from aac.apply import actions  # here: the applier imports the kinds
+    entries: dict[str, dict[str, str]] = defaultdict(dict)  # store -> path -> sha
+    addresses: dict[str, list[str]] = defaultdict(list)
+    for key in b.changes(VECTOR_STORE):
+        if fresh(b, key):
+            spec = b.ctx.desired.vector_stores[key]
+            entries[key].update({p: b.ctx.hashes[p] for p in spec.files})
+            entries[key].update({file_id: UNKNOWN_ID + file_id for file_id in spec.file_ids})
+    attachments = list(b.changes(VECTOR_STORE_FILE).values())
+    for change in attachments:
+        _attachment(b, change, entries, addresses)
+    for key, files in entries.items():
+        if not files:
+            continue
+        run = actions.Attach(b.ctx, key, sorted(files.items()))
+        store = b.has(f"{VECTOR_STORE}:{key}") if fresh(b, key) else None  # else its id is live
+        b.add(f"attach:{key}", run, addresses[key], needs=[store, *b.needs_uploads(files.values())],
+              after=[b.has("settle:files"), b.has("settle:vector_store")])
+    for change in attachments:
+        _detach(b, change)
+
+
+def _attachment(b: Builder, change: Change, entries: dict[str, dict[str, str]],
+                addresses: dict[str, list[str]]) -> None:
+    from aac.apply import actions  # here: the applier imports the kinds
+    side = change.after or change.before or {}
+    key = str(side["vector_store"])
+    gone = b.changes(VECTOR_STORE).get(key)
+    if gone is not None and gone.action is Action.DELETE:
+        return  # the store's deletion takes its files with it
+    if change.action in FRESH or (change.action is Action.UPDATE and fresh(b, key)):
+        if side.get("sha256"):
+            entries[key][str(side["path"])] = str(side["sha256"])
+        else:  # an existing upload the manifest names by id (`file_ids`)
+            entries[key][str(side["file_id"])] = UNKNOWN_ID + str(side["file_id"])
+        addresses[key].append(change.address)
+    elif change.action is Action.UPDATE:
+        b.add(f"attributes:{change.address}", actions.update_attributes(b.ctx, change), [change.address])
+
+
+def _detach(b: Builder, change: Change) -> None:
+    from aac.apply import actions  # here: the applier imports the kinds
+    if change.action not in (Action.DELETE, Action.REPLACE) or change.before is None:
+        return
+    key, file_id = str(change.before["vector_store"]), str(change.before["file_id"])
+    store = b.changes(VECTOR_STORE).get(key)
+    if store is not None and store.action in (Action.DELETE, Action.REPLACE):
+        return  # the store goes, with its files
+    run: Callable[[], object] = actions.detach(b.ctx, key, file_id)
+    if change.action is Action.REPLACE and change.after is not None and change.after.get("sha256"):
+        run = _detach_unless_same(b, key, file_id, str(change.after["sha256"]))
+    sid = b.add(f"detach:{change.address}", run, [change.address], needs=[b.has(f"attach:{key}")])
+    b.detach_steps[file_id].append(sid)
+
+
+def _detach_unless_same(b: Builder, key: str, file_id: str, sha: str) -> Callable[[], object]:
+    from aac.apply import actions  # here: the applier imports the kinds
+    detach = actions.detach(b.ctx, key, file_id)
+
+    def run() -> None:
+        if b.ctx.ids.files.get(sha) != file_id:  # re-indexing the same file: nothing to detach
+            detach()
+
+    return run
+
+
+def _deletes(b: Builder, stores: Mapping[str, Change]) -> None:
+    from aac.apply import actions  # here: the applier imports the kinds
+    for key, change in stores.items():
+        if change.action not in (Action.DELETE, Action.REPLACE) or not change.id:
+            continue
+        files = [c.address for c in b.changes(VECTOR_STORE_FILE).values()
+                 if c.store_key == key and c.action is not Action.CREATE]
+        needs = b.users_of(change.id)
+        if change.action is Action.REPLACE:
+            needs += [b.sid(change), b.has(f"attach:{key}") or ""]
+        run = b.guard(change, deleting=True) or actions.delete_store(b.ctx, change.id)
+        b.add(f"delete:{change.address}", run, [change.address, *files], needs=needs)
+
+
+KIND = Kind(
+    name=VECTOR_STORE,
+    label="vector store",
+    collection="vector_stores",
+    id_prefix="vs_",
+    desired=lambda desired: desired.vector_stores,
+    live=lambda live: live.vector_stores,
+    canonical=lambda spec, hashes, live: canonical_vector_store(spec),
+    canonical_live=canonical_live_vector_store,
+    write_only=("description",),
+    untold=lambda desired, live: ("chunking_strategy",) if "chunking_strategy" in desired
+    and live.get("chunking_strategy") is None else (),
+    write_only_candidates=_candidates,
+    align=_align,
+    replace_reasons={
+        "chunking_strategy": "chunking_strategy applies to each file when it is attached, so the store is rebuilt",
+        "description": "a vector store's description can only be set when the store is created",
+    },
+    adjust=_rebuild_expired,
+    content_drift=store_files_drift,
+    update=lambda writer, obj, body: writer.update_vector_store(obj.id, body),
+    steps=_steps,
+    deletes=_deletes,
+    ready=lambda b, key: (f"{VECTOR_STORE}:{key}", b.has(f"attach:{key}")),  # indexed before it is used
+)

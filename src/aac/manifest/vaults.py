@@ -1,0 +1,148 @@
+"""`kind: vault` documents (already shape-checked) into a VaultSpec and its CredentialSpecs.
+
+A credential's secrets never sit in a manifest: each secret field is written `<field>_env: VARIABLE`, and the
+engine reads the variable when it applies. Nothing here reads the environment, and no message quotes a value
+that may be a secret (`redact` makes sure of it for every problem found).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any
+
+from aac import limits
+from aac.errors import Problem
+from aac.manifest.context import LoadContext
+from aac.manifest.schema import SECRET_FIELDS, dotted
+from aac.manifest.yaml_load import Document
+from aac.resources import JSON, SECRET_SUFFIX, CredentialSpec, Source, VaultSpec
+from aac.secrets import MIN_LENGTH, REDACTED
+
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# `secret_name` (SDK credential_auth_create_param.py): "Names starting with `CODEX_` and managed proxy or
+# certificate variable names are reserved." The proxy and certificate variables the environment manages:
+RESERVED_SECRET_NAMES = frozenset({
+    "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE",
+    "CURL_CA_BUNDLE", "NODE_EXTRA_CA_CERTS",
+})
+# Headers that carry a credential: the API keeps an mcp tool's `headers` as plain, readable configuration.
+SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key"})
+
+
+def normalize_vault(ctx: LoadContext, doc: Document) -> tuple[VaultSpec, list[CredentialSpec]]:
+    data = doc.data
+    name = data["name"]
+    credentials: list[CredentialSpec] = []
+    first: dict[str, int] = {}
+    for index, item in enumerate(data.get("credentials") or ()):
+        line = doc.line_of("credentials", index, "name")
+        if item["name"] in first:
+            ctx.error(doc.path, line, f"vault {name!r} declares credential {item['name']!r} twice "
+                      f"(first on line {first[item['name']]})", "give each credential of a vault its own name")
+            continue
+        first[item["name"]] = line
+        credentials.append(_credential(ctx, doc, index, item))
+    vault = VaultSpec(
+        name=name,
+        display_name=_api_name(ctx, doc, ("display_name",), data.get("display_name", name)),
+        metadata=dict(data.get("metadata") or {}),
+        protect=bool(data.get("protect", False)),
+        source=Source(doc.path, doc.line),
+        credentials=tuple(sorted(c.key for c in credentials)),
+    )
+    return vault, credentials
+
+
+def _credential(ctx: LoadContext, doc: Document, index: int, item: JSON) -> CredentialSpec:
+    auth = copy.deepcopy(item["auth"])
+    display_name = str(item.get("display_name", item["name"]))
+    _check_auth(ctx, doc, ("credentials", index, "auth"), auth)
+    return CredentialSpec(
+        vault=doc.data["name"],
+        name=item["name"],
+        display_name=_api_name(ctx, doc, ("credentials", index, "display_name"), display_name),
+        auth=auth,
+        version=int(item.get("version", 1)),
+        metadata=dict(item.get("metadata") or {}),
+        source=Source(doc.path, doc.line_of("credentials", index)),
+        protect=bool(doc.data.get("protect", False)),  # a protected vault keeps its credentials
+    )
+
+
+def _api_name(ctx: LoadContext, doc: Document, path: tuple[Any, ...], value: str) -> str:
+    """The API trims a vault's or credential's `name` and takes 1 to 256 UTF-8 bytes; the spec holds it trimmed,
+    as the API stores it, so a stray space is no change on every plan."""
+    trimmed = value.strip()
+    size = len(trimmed.encode("utf-8"))
+    if not 1 <= size <= limits.VAULT_NAME_BYTES_MAX:
+        ctx.error(doc.path, doc.line_of(*path), f"`{dotted(path)}` is {size:,} UTF-8 bytes after "
+                  f"trimming; the API takes 1 to {limits.VAULT_NAME_BYTES_MAX}", "shorten it, or give it a value")
+    return trimmed
+
+
+def _check_auth(ctx: LoadContext, doc: Document, path: tuple[Any, ...], auth: JSON) -> None:
+    if auth["type"] == "environment_variable":
+        name = auth["secret_name"]
+        if name.upper().startswith("CODEX_") or name.upper() in RESERVED_SECRET_NAMES:
+            ctx.error(doc.path, doc.line_of(*path, "secret_name"),
+                      f"secret_name {name!r} is reserved by the hosted environment",
+                      "choose another name: names starting with CODEX_ and the proxy and certificate variables "
+                      f"({', '.join(sorted(RESERVED_SECRET_NAMES))}) are the environment's own")
+        hosts = [str(h).lower() for h in (auth["networking"].get("allowed_hosts") or ())]
+        if hosts:  # as the API stores them, so a capital letter is no change on every plan
+            auth["networking"]["allowed_hosts"] = hosts
+        if len(set(hosts)) != len(hosts):
+            ctx.error(doc.path, doc.line_of(*path, "networking", "allowed_hosts"),
+                      "allowed_hosts lists a host twice (the API compares them in lowercase)",
+                      "list each host once")
+    expires_at = auth.get("expires_at")
+    if isinstance(expires_at, str) and not _is_timestamp(expires_at):
+        ctx.error(doc.path, doc.line_of(*path, "expires_at"), f"expires_at {expires_at!r} is no real date and time",
+                  "write an RFC 3339 timestamp, e.g. 2026-12-31T00:00:00Z")
+
+
+def _is_timestamp(text: str) -> bool:
+    try:
+        datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
+def secret_values(documents: Iterable[Document]) -> set[str]:
+    """Strings in the manifests that may be secrets: the value of a literal secret field (`token: ...`), of a
+    credential-carrying header, and of a `*_env` field that is no variable name (a secret pasted in its place)."""
+    found: set[str] = set()
+    for doc in documents:
+        for key, value in _pairs(doc.data):
+            if not isinstance(value, str) or len(value.strip()) < MIN_LENGTH:  # shorter: no secret, and common words
+                continue
+            secret_env = key.endswith(SECRET_SUFFIX) and not ENV_NAME.match(value)
+            if key in SECRET_FIELDS or key.lower() in SECRET_HEADERS or secret_env:
+                found.add(value.strip())
+    return found
+
+
+def _pairs(node: Any) -> Iterator[tuple[str, Any]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield str(key), value
+            yield from _pairs(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _pairs(item)
+
+
+def redact(problems: list[Problem], secrets: set[str]) -> list[Problem]:
+    """Every problem with each of `secrets` replaced by [REDACTED], whatever check wrote it."""
+    ordered = sorted(secrets, key=len, reverse=True)
+
+    def clean(text: str | None) -> str | None:
+        for secret in ordered:
+            text = text.replace(secret, REDACTED) if text else text
+        return text
+
+    return [Problem(p.path, p.line, clean(p.message) or "", clean(p.hint), p.severity) for p in problems]

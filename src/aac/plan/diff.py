@@ -1,0 +1,204 @@
+"""The diff: desired state against live state, a pure function with no I/O.
+
+Set arithmetic on keys: desired minus live is create, live minus desired is delete,
+both is compare. Comparison is on the canonical form (aac.canonical). Write-only
+fields are compared through the aac-spec tag, which holds the hash of the full
+canonical spec last applied, so a plan right after an apply is always empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from aac.estimate import TextSizes
+from aac.identity import fingerprint, is_protected, owner_of
+from aac.kinds import KINDS, Kind, kind_of
+from aac.output import plural
+from aac.plan.compare import compare
+from aac.plan.files import StoreFiles, attachment_changes, file_changes
+from aac.plan.model import Action, Change, Cost, Plan
+from aac.plan.uploads import kept_by_id, kept_foreign, kept_shas, uploads_in_use
+from aac.resources import VECTOR_STORE, DesiredState, LiveState
+
+__all__ = ["compare", "diff"]
+
+JSON = dict[str, Any]
+DESTROY_REASON = "destroy deletes everything the stack owns"
+NOTE_NAMES = 5  # objects named in the one-line note; the rest are counted
+
+
+@dataclass
+class _Diff:
+    desired: DesiredState
+    hashes: Mapping[str, str]
+    live: LiveState
+    destroy: bool
+    changes: list[Change] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    kept: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)  # protected, not in manifests
+
+    def wanted(self, kind: Kind) -> dict[str, Any]:
+        return {} if self.destroy else dict(kind.desired(self.desired))
+
+    def keep_or_delete(self, kind: Kind, key: str, obj: Any) -> Change:
+        address = kind.address(key)
+        spec = kind.desired(self.desired).get(key)
+        common: dict[str, Any] = {
+            "id": obj.id, "before": kind.canonical_live(obj, self.live), "live_fingerprint": fingerprint(obj.raw)
+        }
+        if is_protected(obj.raw.get("metadata")) or (spec is not None and spec.protect):
+            how = "destroy keeps it" if self.destroy else "it is kept although no manifest declares it"
+            self.warnings.append(f"{address} is protected (protect: true): {how}, and what it uses; "
+                                 "to delete it, apply its manifest with `protect: false` first")
+            self.kept.append((address, obj.raw))
+            return Change(address, kind.name, key, Action.NOOP, reason="protected", **common)
+        why = DESTROY_REASON if self.destroy else "no manifest declares it"
+        return Change(address, kind.name, key, Action.DELETE, reason=why, **common)
+
+
+def _tag(obj: Any) -> str:
+    owner = owner_of(obj.raw.get("metadata"))
+    return owner[2] if owner else ""
+
+
+def _object_change(kind: Kind, key: str, after: JSON, obj: Any, before: JSON) -> Change:
+    address = kind.address(key)
+    if obj is None:
+        return Change(address, kind.name, key, Action.CREATE, after=after)
+    changed, aligned = compare(kind, after, before, _tag(obj))
+    common: dict[str, Any] = {"id": obj.id, "before": aligned, "after": after,
+                              "live_fingerprint": fingerprint(obj.raw), "changed_fields": tuple(changed)}
+    if not changed:
+        return kind.adjust(Change(address, kind.name, key, Action.NOOP, **common), obj)
+    rebuild = [kind.replace_reasons[f] for f in changed if f in kind.replace_reasons]
+    if rebuild:
+        return Change(address, kind.name, key, Action.REPLACE, reason="; ".join(rebuild), **common)
+    return kind.adjust(Change(address, kind.name, key, Action.UPDATE, **common), obj)
+
+
+def _objects(d: _Diff, kind: Kind, rebuilt: set[tuple[str, str]]) -> list[Change]:
+    """Create, compare or delete every object of a kind; `rebuilt`: (kind, key) of objects replaced."""
+    if kind.name in d.live.unavailable:
+        return []  # configuration there, not live objects (see _notes), or refused before the diff
+    wanted, present = d.wanted(kind), kind.live(d.live)
+    changes = []
+    for key in sorted(set(wanted) | set(present)):
+        obj = present.get(key)
+        if key not in wanted:
+            changes.append(d.keep_or_delete(kind, key, obj))
+            continue
+        before = kind.canonical_live(obj, d.live) if obj else {}
+        change = _object_change(kind, key, kind.canonical(wanted[key], d.hashes, d.live), obj, before)
+        changes.append(_repoint(change, [r for r in kind.refs(wanted[key]) if r in rebuilt]))
+    return changes
+
+
+def _repoint(change: Change, rebuilt: list[tuple[str, str]]) -> Change:
+    """An object that names one being rebuilt must point at the new one: an update."""
+    if not rebuilt or change.action not in (Action.NOOP, Action.UPDATE):
+        return change
+    ref_kind, ref_key = rebuilt[0]
+    fields = tuple(dict.fromkeys((*change.changed_fields, ref_kind)))
+    label = kind_of(ref_kind).label
+    return replace(change, action=Action.UPDATE, changed_fields=fields,
+                   reason=f"its {label} {ref_kind}.{ref_key} is rebuilt")
+
+
+def _store_files(d: _Diff, store_changes: Iterable[Change]) -> list[StoreFiles]:
+    result = []
+    for change in store_changes:
+        if change.action in (Action.DELETE,) or change.reason == "protected":
+            continue
+        spec = d.desired.vector_stores[change.name]
+        live = d.live.vector_stores.get(change.name)
+        if live is None or change.action is Action.REPLACE:
+            result.append(StoreFiles(change.name, spec.files, (), spec.file_ids, 0, spec.chunking_strategy))
+            continue
+        usage = int(live.raw.get("usage_bytes") or 0)  # the estimate starts from what the store reports
+        result.append(StoreFiles(change.name, spec.files, live.files, spec.file_ids, usage, spec.chunking_strategy))
+    return result
+
+
+def diff(desired: DesiredState, hashes: Mapping[str, str], live: LiveState, *, target: str, now: str,
+         destroy: bool = False) -> Plan:
+    """The plan that makes `live` match `desired` (or, with destroy, removes what the stack owns)."""
+    d = _Diff(desired, hashes, live, destroy)
+    objects: list[Change] = []
+    for kind in KINDS:
+        rebuilt = {(c.kind, c.name) for c in objects if c.action is Action.REPLACE}
+        objects += _objects(d, kind, rebuilt)
+    stores = [c for c in objects if c.kind == VECTOR_STORE]
+    wanted_paths = _wanted_paths(d)
+    sizes = {path: local.size for path, local in desired.files.items()}
+    text_sizes = TextSizes(desired.files)
+    attachments, storage_after = attachment_changes(_store_files(d, stores), hashes, text_sizes, live)
+    attachments = _without_unread_stores(d, stores, attachments)
+    referenced, known_paths = uploads_in_use(live)
+    keep = {**kept_foreign(d, {hashes[p] for p in wanted_paths}), **kept_by_id(d), **kept_shas(d)}
+    files, freed = file_changes(desired.stack, wanted_paths, hashes, sizes, live, keep=keep,
+                                referenced=referenced, known_paths=known_paths,
+                                delete_reason=DESTROY_REASON if destroy else None)
+    storage_after += sum(int(raw.get("usage_bytes") or 0) for a, raw in d.kept if a.startswith(VECTOR_STORE))
+    cost = Cost(_storage(live), storage_after, freed)
+    plan = Plan(stack=desired.stack, target=target, manifest_digest=desired.manifest_digest, changes=(),
+                created_at=now, cost=cost, requests=live.requests, mode="destroy" if destroy else "normal",
+                warnings=tuple(sorted(d.warnings)), notes=_notes(d))
+    return plan.with_changes((*_refuse_protected_rebuilds(d, objects), *attachments, *files))
+
+
+def _refuse_protected_rebuilds(d: _Diff, changes: Iterable[Change]) -> list[Change]:
+    """A rebuild deletes the old object, which `protect: true` forbids: the plan marks it, apply refuses it."""
+    result = []
+    for change in changes:
+        kind = kind_of(change.kind)
+        live = kind.live(d.live).get(change.name)
+        spec = kind.desired(d.desired).get(change.name)
+        protected = (live is not None and is_protected(live.raw.get("metadata"))) or (spec is not None and spec.protect)
+        if change.action is Action.REPLACE and protected:
+            change = replace(change, refused=f"it is protected (protect: true), and a replace deletes the old "
+                                             f"{kind.label}")
+        result.append(change)
+    return result
+
+
+def _without_unread_stores(d: _Diff, stores: list[Change], attachments: list[Change]) -> list[Change]:
+    """A store whose listing fell short of its own file_counts is not touched file by file: attaching
+    what seems missing would duplicate, detaching what seems extra would drop (an incomplete read)."""
+    rebuilt = {c.name for c in stores if c.action in (Action.REPLACE, Action.DELETE)}
+    short = {key: live for key, live in d.live.vector_stores.items() if live.unread and key not in rebuilt}
+    for key, live in sorted(short.items()):
+        listed = len(live.files)
+        d.warnings.append(f"{VECTOR_STORE}.{key} ({live.id}): the server listed {listed} of its "
+                          f"{listed + live.unread} files, an incomplete read, so this plan neither attaches nor "
+                          "detaches its files; plan again, and see the README's compatibility table if it persists")
+    return [c for c in attachments if c.action is Action.NOOP or c.store_key not in short]
+
+
+def _wanted_paths(d: _Diff) -> set[str]:
+    paths: set[str] = set()
+    for spec in ({} if d.destroy else d.desired.vector_stores).values():
+        paths.update(spec.files)
+    for assistant in ({} if d.destroy else d.desired.assistants).values():
+        paths.update(assistant.code_interpreter_files)  # on a target without assistants: a container's files
+    return paths
+
+
+def _notes(d: _Diff) -> tuple[str, ...]:
+    """On a target without a kind's API, what is configuration there: said once per kind."""
+    notes = []
+    for kind in KINDS:
+        keys = sorted(d.wanted(kind))
+        if kind.name not in d.live.unavailable or not keys or kind.unavailable != "configuration":
+            continue
+        named = ", ".join(keys[:NOTE_NAMES]) + (f" and {len(keys) - NOTE_NAMES} more" if len(keys) > NOTE_NAMES else "")
+        notes.append(f"{plural(len(keys), kind.label)} ({named}) {'is' if len(keys) == 1 else 'are'} configuration "
+                     "on this target, which has no Assistants API: their files and vector stores are provisioned; "
+                     "`aac output --format responses` gives their Responses API request fields")
+    return tuple(notes)
+
+
+def _storage(live: LiveState) -> int:
+    return sum(int(store.raw.get("usage_bytes") or 0) for store in live.vector_stores.values())
+
