@@ -58,6 +58,10 @@ class AgentWrites:
     def update_agent(self: WriterCore, agent_id: str, body: JSON) -> Agent:
         return self.call(f"updating agent {agent_id}", lambda: self.sdk.beta.agents.update(agent_id, **body))
 
+    def list_agents(self: WriterCore) -> list[Agent]:
+        """This stack's agents, oldest first."""
+        return _list_owned(self, "listing agents", lambda: self.sdk.beta.agents.list(limit=PAGE, order="asc"))
+
     def delete_agent(self: WriterCore, agent_id: str) -> None:
         self._delete(f"deleting agent {agent_id}", lambda: self.sdk.beta.agents.delete(agent_id))
 
@@ -68,6 +72,11 @@ class AgentWrites:
 
     def update_vault(self: WriterCore, vault_id: str, body: JSON) -> Vault:
         return self.call(f"updating vault {vault_id}", lambda: self.sdk.beta.agents.vaults.update(vault_id, **body))
+
+    def list_vaults(self: WriterCore) -> list[Vault]:
+        """This stack's vaults, oldest first."""
+        vaults = self.sdk.beta.agents.vaults
+        return _list_owned(self, "listing vaults", lambda: vaults.list(limit=PAGE, order="asc"))
 
     def delete_vault(self: WriterCore, vault_id: str) -> None:
         """Deletes the vault's credentials with it (the API's own cascade)."""
@@ -95,6 +104,12 @@ class AgentWrites:
             f"updating credential {credential_id} in vault {vault_id}",
             lambda: credentials.update(credential_id, vault_id=vault_id, **body)))
 
+    def list_credentials(self: WriterCore, vault_id: str) -> list[Credential]:
+        """This stack's credentials in one vault, oldest first."""
+        credentials = self.sdk.beta.agents.vaults.credentials
+        return _list_owned(self, f"listing the credentials of vault {vault_id}",
+                           lambda: credentials.list(vault_id, limit=PAGE, order="asc"))
+
     def delete_credential(self: WriterCore, vault_id: str, credential_id: str) -> None:
         credentials = self.sdk.beta.agents.vaults.credentials
         self._delete(f"deleting credential {credential_id} in vault {vault_id}",
@@ -109,6 +124,11 @@ def _create_tagged(writer: WriterCore, kind: str, key: str, body: JSON, resource
     if not record:
         return made
     return writer.call(f"updating {kind} {made.id}", lambda: resource.update(made.id, metadata=record))
+
+
+def _list_owned(writer: WriterCore, what: str, send: Callable[[], Iterable[T]]) -> list[T]:
+    return writer.call(what, lambda: [obj for obj in send()
+                                      if (owner_of(getattr(obj, "metadata", None)) or ("",))[0] == writer.stack])
 
 
 def _owned(writer: WriterCore, objects: Iterable[T], key: str) -> T | None:

@@ -145,11 +145,19 @@ def _request_tool(ctx: Context, tool: Mapping[str, Any]) -> JSON:
 
 
 def _steps(b: Builder, agents: Mapping[str, Change]) -> None:
+    from aac.apply import converge
+
+    created = []
     for change in agents.values():
         if change.action is Action.DELETE:
             continue
         refusal = b.guard(change, deleting=change.action is Action.REPLACE)
-        b.add(b.sid(change), refusal or _save(b.ctx, change), [change.address], needs=b.needs_refs(AGENT, change.name))
+        b.add(b.sid(change), refusal or _save(b.ctx, change), [change.address],
+              needs=b.needs_refs(AGENT, change.name), after=[b.has("settle:credential")])
+        if change.action in FRESH:
+            created.append(b.sid(change))
+    if created:  # another apply of the stack may be making the same agents: agree on one per key
+        b.add("settle:agent", lambda: converge.settle_agents(b.ctx), after=created)
 
 
 def _save(ctx: Context, change: Change) -> Any:

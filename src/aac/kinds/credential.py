@@ -132,8 +132,9 @@ def _preflight(change: Change, desired: DesiredState, environ: Mapping[str, str]
 
 
 def _steps(b: Builder, credentials: Mapping[str, Change]) -> None:
-    from aac.apply import actions
+    from aac.apply import actions, converge
 
+    created = []
     for change in credentials.values():
         if change.action is Action.DELETE:
             continue
@@ -141,7 +142,11 @@ def _steps(b: Builder, credentials: Mapping[str, Change]) -> None:
         retag = b.add(f"retag:{change.address}", actions.retag(b.ctx, change), [change.address]) \
             if change.action is Action.REPLACE and not refusal else None
         b.add(b.sid(change), refusal or _save(b.ctx, change), [change.address],
-              needs=[retag, *b.needs_refs(CREDENTIAL, change.name)])
+              needs=[retag, *b.needs_refs(CREDENTIAL, change.name)], after=[b.has("settle:vault")])
+        if change.action in FRESH:
+            created.append(b.sid(change))
+    if created:  # another apply of the stack may be making the same credentials: agree on one per key
+        b.add("settle:credential", lambda: converge.settle_credentials(b.ctx), after=created)
 
 
 def _deletes(b: Builder, credentials: Mapping[str, Change]) -> None:

@@ -46,9 +46,16 @@ def _save(ctx: Context, change: Change) -> Any:
 
 
 def _steps(b: Builder, vaults: Mapping[str, Change]) -> None:
+    from aac.apply import converge
+
+    created = []
     for change in vaults.values():
         if change.action is not Action.DELETE:
             b.add(b.sid(change), b.guard(change) or _save(b.ctx, change), [change.address])
+            if change.action is Action.CREATE:
+                created.append(b.sid(change))
+    if created:  # another apply of the stack may be making the same vaults: agree on one per key
+        b.add("settle:vault", lambda: converge.settle_vaults(b.ctx), after=created)
 
 
 def _deletes(b: Builder, vaults: Mapping[str, Change]) -> None:
