@@ -17,7 +17,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the SDK
 def test_example_stack_applies_from_empty_and_then_plans_no_changes(aac: Cli, client: openai.OpenAI) -> None:
     result = aac("apply", "--auto-approve")
     assert result.code == 0, result.err
-    assert "Apply complete: 13 created, 0 updated, 0 replaced, 0 deleted." in result.out
+    assert "Apply complete: 16 created, 0 updated, 0 replaced, 0 deleted." in result.out
     assert "indexed vector_store.support-kb: 4 of 4 files" in result.err
     state = assert_converged(client)
     support = state.assistants["customer-support"][0]
@@ -97,7 +97,7 @@ def test_a_saved_plan_applies_exactly(aac: Cli, client: openai.OpenAI) -> None:
     assert aac("plan", "--out", "plan.json").code == 0
     result = aac("apply", "plan.json")
     assert result.code == 0, result.err
-    assert "Apply complete: 13 created" in result.out
+    assert "Apply complete: 16 created" in result.out
     assert_converged(client)
     assert aac("plan", "--detailed-exitcode").code == 0
 
