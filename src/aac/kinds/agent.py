@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 SETTINGS = ("reasoning", "service_tier", "text", "multi_agent", "compaction", "experimental")
 NESTED = ("transport", "location")  # objects inside a tool, compared by the keys the manifest sets too
 FRESH = (Action.CREATE, Action.REPLACE)
+NOT_NULLABLE = ("experimental",)  # settings an update cannot reset with null
 
 
 def _drop_none(value: Mapping[str, Any]) -> JSON:
@@ -120,7 +121,8 @@ def hidden_changes(desired: JSON, as_applied: JSON, live: JSON, tag: str) -> lis
 
 def body(ctx: Context, change: Change) -> JSON:
     """Create or update body. An update replaces tools and metadata whole and sends null for what the
-    manifest leaves out, so the server's default applies (an unset setting, dropped instructions)."""
+    manifest leaves out, so the server's default applies (an unset setting, dropped instructions); but
+    `experimental`, which the API merges by key and cannot null, is then left out and keeps its live value."""
     spec: AgentSpec = ctx.desired.agents[change.name]
     tools = [_request_tool(ctx, tool) for tool in spec.tools]
     fields: JSON = {
@@ -132,7 +134,8 @@ def body(ctx: Context, change: Change) -> JSON:
         "metadata": ctx.metadata(change, spec.metadata, spec.protect),
     }
     if change.action is Action.UPDATE:
-        return fields
+        # `experimental` is merged by key and takes no null (AgentUpdateParams): left out, it stays as it is.
+        return {k: v for k, v in fields.items() if v is not None or k not in NOT_NULLABLE}
     return {k: v for k, v in fields.items() if v is not None}
 
 
