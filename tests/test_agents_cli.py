@@ -11,6 +11,7 @@ import pytest
 from tests.apply.helpers import KEY_ENV, STACK, write_stack
 from tests.cli_harness import Cli
 
+from aac.sandbox.credentials import fingerprint
 from aac.sandbox.server import RunningSandbox
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the SDK marks beta.assistants
@@ -93,10 +94,20 @@ def test_a_hand_edit_of_instructions_a_tool_and_metadata_is_drift_naming_those_f
     assert aac("drift").code == 0
 
 
+def _held(sandbox: RunningSandbox, credential: Any) -> set[str]:
+    """What the sandbox keeps of the secrets it was last sent: their fingerprints."""
+    stored = sandbox.store.get("credential", credential.id, credential.vault_id)
+    assert stored is not None
+    return set(stored["_secrets"].values())
+
+
 def test_a_bumped_version_rotates_the_credential_in_the_plan_and_on_the_server(
-        aac: Cli, client: openai.OpenAI) -> None:
+        aac: Cli, client: openai.OpenAI, sandbox: RunningSandbox, monkeypatch: pytest.MonkeyPatch) -> None:
     assert aac("apply", "--auto-approve").code == 0
     _, before = _vault_and_credential(client)
+    assert _held(sandbox, before) == {fingerprint("sandbox-demo-token")}
+    monkeypatch.setenv("GITHUB_MCP_TOKEN", "rotated-demo-token")
+    assert aac("plan", "--detailed-exitcode").code == 0  # a new value alone cannot be seen: nothing to do
     vault_manifest = aac.root / VAULT_MANIFEST
     vault_manifest.write_text(vault_manifest.read_text().replace("version: 1", "version: 2"))
 
@@ -109,6 +120,7 @@ def test_a_bumped_version_rotates_the_credential_in_the_plan_and_on_the_server(
     assert applied.code == 0, applied.err
     _, after = _vault_and_credential(client)
     assert after.id == before.id and (after.metadata or {})["aac-secret-version"] == "2"
+    assert _held(sandbox, after) == {fingerprint("rotated-demo-token")}  # the new secret was sent
     assert after.updated_at >= before.updated_at
     assert aac("plan", "--detailed-exitcode").code == 0
 
@@ -142,3 +154,20 @@ def test_destroy_removes_the_agent_its_credential_and_the_vault(aac: Cli, client
     assert list(client.beta.agents.list()) == [] and list(client.beta.agents.vaults.list()) == []
     with pytest.raises(openai.NotFoundError):
         client.beta.agents.vaults.credentials.list(vault.id)
+
+
+def test_a_renamed_variable_sends_the_secret_again(
+        aac: Cli, client: openai.OpenAI, sandbox: RunningSandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert aac("apply", "--auto-approve").code == 0
+    vault_manifest = aac.root / VAULT_MANIFEST
+    vault_manifest.write_text(vault_manifest.read_text().replace("token_env: GITHUB_MCP_TOKEN",
+                                                                 "token_env: GITHUB_MCP_TOKEN_NEXT"))
+    monkeypatch.setenv("GITHUB_MCP_TOKEN_NEXT", "the-next-demo-token")
+
+    planned = aac("plan")
+
+    assert '+ secrets.token = "GITHUB_MCP_TOKEN_NEXT"' in planned.out  # write-only: the old name is not live
+    assert aac("apply", "--auto-approve").code == 0
+    _, credential = _vault_and_credential(client)
+    assert _held(sandbox, credential) == {fingerprint("the-next-demo-token")}
+    assert aac("plan", "--detailed-exitcode").code == 0
