@@ -1,5 +1,6 @@
 """Which targets have agents: a post-sunset target (no Assistants API) takes a stack of agents, a vault and
-vector stores whole; a target without the Agents API stops at one clear error before any write."""
+vector stores whole; a target without the Agents API stops plan, apply, drift and destroy at one clear
+error before any write (drift once reported such a stack's stores alone, silent about its agents)."""
 
 from __future__ import annotations
 
@@ -97,7 +98,7 @@ def test_the_same_stack_on_a_target_without_the_agents_api_is_one_clear_error_an
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with serve_in_background(":memory:", index_delay_ms=0, no_agents=True) as server:
         aac = Cli(write_agents_stack(tmp_path / "stack", server.base_url), capsys)
-        for command in (("plan",), ("apply", "--auto-approve")):
+        for command in (("plan",), ("apply", "--auto-approve"), ("drift",), ("destroy", "--auto-approve")):
             server.reset_counts()
 
             result = aac(*command)

@@ -17,7 +17,7 @@ from aac.identity import hash_files
 from aac.live import index_live, read_snapshot
 from aac.manifest import require_valid
 from aac.output import plural, save_document
-from aac.plan.make import HASH_CACHE, showing_reads, utc_now
+from aac.plan.make import HASH_CACHE, require_apis, showing_reads, utc_now
 from aac.render import render_drift
 from aac.resources import LiveState
 from aac.stack import load_stack
@@ -42,6 +42,7 @@ def run(app: App, fmt: str = "text", out_file: str | None = None,
         except AacError as exc:
             report = _incomplete(stack.name, target.name, exc, reader.requests)
         else:
+            require_apis(live, desired, api.base_url)  # agents declared, no Agents API: one error, no report
             filenames = {str(f["id"]): str(f.get("filename") or "") for f in snapshot.get("files") or []}
             report = drift_report(desired, hashes, live, target=target.name, now=utc_now(), filenames=filenames)
             report = _unread(report, live)
