@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import openai
 import pytest
+from tests import test_api_agents
 from tests.apply.helpers import REPO
 from tests.cli_harness import Cli
+from tests.sdk_http import serving
 
 from aac.sandbox.server import serve_in_background
 
@@ -136,51 +135,29 @@ def test_no_command_prints_or_writes_a_credentials_secret(
         assert not _leaks(path.read_bytes().decode("utf-8", "replace")), f"{path} holds a secret"
 
 
-class EchoBody(BaseHTTPRequestHandler):
+class EchoBody(test_api_agents.EchoBody):
     """Vaults are made; every other write is refused with an error quoting the request body."""
 
     def do_POST(self) -> None:
-        sent = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode("utf-8", "replace")
-        if self.path.rstrip("/").endswith("/vaults"):
-            body = json.loads(sent)
-            self._send(200, {"id": "vault_echo", "object": "vault", "created_at": 1, "updated_at": 1,
-                             "name": body.get("name"), "metadata": body.get("metadata"), "status": "active"})
+        if not self.path.rstrip("/").endswith("/vaults"):
+            super().do_POST()
             return
-        self._send(400, {"error": {"message": f"cannot accept {sent}", "type": "invalid_request_error",
-                                   "param": sent, "code": None}})
-
-    def do_GET(self) -> None:
-        self._send(200, {"object": "list", "data": [], "has_more": False, "first_id": None, "last_id": None})
-
-    def _send(self, status: int, body: dict[str, Any]) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        for name, value in (("Content-Type", "application/json"), ("Content-Length", str(len(data))),
-                            ("retry-after-ms", "1")):
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: Any) -> None:
-        pass
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+        self._send(200, {"id": "vault_echo", "object": "vault", "created_at": 1, "updated_at": 1,
+                         "name": body.get("name"), "metadata": body.get("metadata"), "status": "active"})
 
 
 @pytest.fixture
 def echo_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), EchoBody)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(EchoBody) as base_url:
+        yield base_url
 
 
 @pytest.mark.parametrize("debug", [(), ("--debug",)], ids=["plain", "debug"])
 def test_a_failing_apply_whose_server_echoes_the_request_body_shows_no_secret(
         tmp_path: Path, echo_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
         debug: tuple[str, ...]) -> None:
+    EchoBody.status = 400
     for name, secret in SECRETS.items():
         monkeypatch.setenv(name, secret)
     monkeypatch.setenv("ECHO_KEY", "sk-echo-test")
