@@ -172,4 +172,5 @@ KIND = Kind(
     steps=_steps,
     deletes=_deletes,
     readable=_readable,
+    outputs=lambda raw: {"vector_store_ids": store_ids_of(raw)},
 )

@@ -90,6 +90,8 @@ class Kind:
     ready: Callable[[Builder, str], tuple[str | None, ...]] = lambda builder, key: ()
     # The drift of an object's content judged by its traces (a vector store's files: aac.drift.files), or None.
     content_drift: Callable[..., Any] | None = None
+    # What `aac output` gives for a live object besides its id (an assistant's vector_store_ids).
+    outputs: Callable[[Mapping[str, Any]], JSON] = lambda raw: {}
     # Readable labels for fields holding hashes (code-interpreter files by path): drift and plans.
     readable: Callable[[JSON, Mapping[str, str]], JSON] = lambda form, labels: form
 
