@@ -17,7 +17,7 @@ from aac.identity import hash_files
 from aac.live import index_live, read_snapshot
 from aac.manifest import require_valid
 from aac.output import plural, save_document
-from aac.plan.make import HASH_CACHE, showing_reads, utc_now
+from aac.plan.make import HASH_CACHE, require_apis, showing_reads, utc_now
 from aac.render import render_drift
 from aac.resources import LiveState
 from aac.stack import load_stack
@@ -39,6 +39,7 @@ def run(app: App, fmt: str = "text", out_file: str | None = None,
             with showing_reads(api, app.out):
                 snapshot = read_snapshot(reader, stack.name)
             live = replace(index_live(snapshot, stack.name, reader.reserved_metadata), requests=reader.requests)
+            require_apis(live, desired, api.base_url)
         except AacError as exc:
             report = _incomplete(stack.name, target.name, exc, reader.requests)
         else:

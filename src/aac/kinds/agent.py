@@ -186,6 +186,7 @@ KIND = Kind(
     canonical_live=canonical_live,
     missing_api=AgentsUnavailable,
     refs=lambda spec: tuple((CREDENTIAL, key) for key in spec.credentials),
+    refs_field="tools",
     live_refs=_credential_ids,
     align=align,
     applied_variants=applied_variants,

@@ -162,14 +162,18 @@ KIND = Kind(
     canonical=_canonical,
     canonical_live=canonical_live_assistant,
     refs=lambda spec: ((VECTOR_STORE, spec.vector_store),) if spec.vector_store else (),
+    refs_field=VECTOR_STORE,
     live_refs=lambda raw: (*store_ids_of(raw), *code_file_ids_of(raw)),
     write_only=("reasoning_effort",),
     write_only_candidates=_candidates,
     align=_align,
     applied_variants=_applied_variants,
-    unavailable="configuration",
+    configuration_note=("{objects} configuration on this target, which has no Assistants API: their files and "
+                        "vector stores are provisioned; `aac output --format responses` gives their Responses API "
+                        "request fields"),
     update=lambda writer, obj, body: writer.update_assistant(obj.id, body),
     steps=_steps,
     deletes=_deletes,
     readable=_readable,
+    outputs=lambda raw: {"vector_store_ids": store_ids_of(raw)},
 )

@@ -57,6 +57,7 @@ class Kind:
     # (kind, key) of the objects a spec names: created before it, deleted after it, and pointed at
     # anew (an update) when they are rebuilt. Kinds are listed after the kinds they name.
     refs: Callable[[Spec], tuple[tuple[str, str], ...]] = _no_refs
+    refs_field: str = ""  # the field that names them: an update of it points the object at a rebuilt one
     live_refs: Callable[[Mapping[str, Any]], tuple[str, ...]] = lambda raw: ()  # live ids a live object names
     write_only: tuple[str, ...] = ()  # accepted, never returned: compared through the aac-spec tag
     # Readable fields this live object cannot tell (a store with no indexed file has no chunking to show):
@@ -75,9 +76,9 @@ class Kind:
     replace_reasons: Mapping[str, str] = field(default_factory=dict)  # fields changed only by a rebuild
     # Adjust a compared change (a rebuild the fields do not show: an expired store).
     adjust: Callable[[Change, Live | None], Change] = lambda change, _: change
-    # On a target without this kind's API: None, it is an error to declare one (the message says so);
-    # "configuration", the manifests still provision what they use (assistants after the sunset).
-    unavailable: str | None = None
+    # On a target without this kind's API, a manifest of it is either configuration (assistants after the
+    # sunset: the note the plan shows, `{objects}` naming them) or an error (`missing_api`, given the base URL).
+    configuration_note: str | None = None
     missing_api: Callable[[str], Exception] | None = None  # the error for a target (base URL) without its API
     # The writes that need no plan: an update of a live object's fields (a retag before a rebuild, adoption).
     update: Callable[[Writer, Live, JSON], Any] = _none
@@ -90,6 +91,8 @@ class Kind:
     ready: Callable[[Builder, str], tuple[str | None, ...]] = lambda builder, key: ()
     # The drift of an object's content judged by its traces (a vector store's files: aac.drift.files), or None.
     content_drift: Callable[..., Any] | None = None
+    # What `aac output` gives for a live object besides its id (an assistant's vector_store_ids).
+    outputs: Callable[[Mapping[str, Any]], JSON] = lambda raw: {}
     # Readable labels for fields holding hashes (code-interpreter files by path): drift and plans.
     readable: Callable[[JSON, Mapping[str, str]], JSON] = lambda form, labels: form
 

@@ -166,6 +166,7 @@ KIND = Kind(
     canonical_live=canonical_live,
     missing_api=AgentsUnavailable,
     refs=lambda spec: ((VAULT, spec.vault),),
+    refs_field="vault",
     live_refs=lambda raw: (str(raw.get("vault_id")),),
     write_only=("secrets",),
     align=align,
