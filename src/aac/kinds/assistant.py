@@ -11,6 +11,7 @@ import itertools
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from aac.api.errors import AssistantsUnavailable
 from aac.canonical import UNKNOWN_ID, canonical_assistant, canonical_live_assistant
 from aac.kinds.base import JSON, Kind
 from aac.limits import REASONING_EFFORTS
@@ -158,6 +159,8 @@ KIND = Kind(
     collection="assistants",
     id_prefix="asst_",
     desired=lambda desired: desired.assistants,
+    read=lambda reader: reader.assistants(),
+    unavailable_error=AssistantsUnavailable,
     live=lambda live: live.assistants,
     canonical=_canonical,
     canonical_live=canonical_live_assistant,

@@ -15,9 +15,11 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from aac.resources import DesiredState, LiveState
+from aac.errors import AacError
+from aac.resources import DesiredState, LiveObject, LiveState
 
 if TYPE_CHECKING:
+    from aac.api.reader import Reader
     from aac.api.writer import Writer
     from aac.apply.build import Builder
     from aac.plan.model import Change
@@ -54,6 +56,15 @@ class Kind:
     # The comparable forms (aac.canonical): the spec with the file hashes, and the live object in its state.
     canonical: Callable[[Spec, Mapping[str, str], LiveState], JSON]
     canonical_live: Callable[[Live, LiveState], JSON]
+    # How it is read: every object of the collection (a Reader method), raising `unavailable_error` where the
+    # target lacks the API; a child kind (`parent`, a kind's name) is read inside each of the stack's parents.
+    read: Callable[[Reader], list[JSON]] | None = None
+    unavailable_error: type[AacError] | None = None
+    parent: str | None = None
+    read_children: Callable[[Reader, Mapping[str, Any]], list[JSON]] | None = None
+    # The live object for a raw one this stack owns (a vector store carries its files from the snapshot).
+    live_object: Callable[[str, Mapping[str, Any], Mapping[str, Any]], Live] = \
+        lambda key, raw, snapshot: LiveObject(id=raw["id"], key=key, raw=raw)
     # (kind, key) of the objects a spec names: created before it, deleted after it, and pointed at
     # anew (an update) when they are rebuilt. Kinds are listed after the kinds they name.
     refs: Callable[[Spec], tuple[tuple[str, str], ...]] = _no_refs
