@@ -15,13 +15,12 @@ from aac.api.errors import AssistantsUnavailable
 from aac.canonical import UNKNOWN_ID, canonical_assistant, canonical_live_assistant
 from aac.kinds.base import JSON, Kind
 from aac.limits import REASONING_EFFORTS
-from aac.plan.model import Action, Change
+from aac.plan.model import FRESH, Action, Change
 from aac.resources import ASSISTANT, VECTOR_STORE, AssistantSpec, LiveState
 
 if TYPE_CHECKING:
     from aac.apply.build import Builder
 
-FRESH = (Action.CREATE, Action.REPLACE)
 
 
 def _raw_ids(raw: Mapping[str, Any], tool: str, field_name: str) -> list[str]:

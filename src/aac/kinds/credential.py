@@ -22,7 +22,7 @@ from aac.api.errors import AgentsUnavailable
 from aac.canonical import normalise, user_metadata
 from aac.identity import is_protected
 from aac.kinds.base import JSON, Kind
-from aac.plan.model import Action, Change
+from aac.plan.model import FRESH, Action, Change
 from aac.resources import (
     CREDENTIAL,
     SECRET_SUFFIX,
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from aac.apply.build import Builder
     from aac.apply.context import Context
 
-FRESH = (Action.CREATE, Action.REPLACE)
 ROTATION = ("version", "secrets")  # a change of these sends the secrets again
 
 

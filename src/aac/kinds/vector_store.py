@@ -17,14 +17,13 @@ from aac.canonical import UNKNOWN_ID, canonical_live_vector_store, canonical_vec
 from aac.drift.files import store_files_drift
 from aac.kinds.base import JSON, Kind
 from aac.live import live_store
-from aac.plan.model import Action, Change
+from aac.plan.model import FRESH, Action, Change
 from aac.resources import VECTOR_STORE, VECTOR_STORE_FILE, LiveVectorStore
 
 if TYPE_CHECKING:
     from aac.apply.build import Builder
 
 EXPIRED_REASON = "the store expired (expires_after), so it is rebuilt"
-FRESH = (Action.CREATE, Action.REPLACE)
 
 
 def _align(desired: JSON, live: JSON) -> JSON:
