@@ -138,11 +138,13 @@ def _settle(ctx: Context) -> None:
     vault_of: dict[str, str] = {}
 
     def listed() -> list[Any]:
-        found = [c for key in sorted(vaults) for c in ctx.writer.list_credentials(ctx.ids.get(VAULT, key, f"vault.{key}"))]
+        ids = [ctx.ids.get(VAULT, key, f"vault.{key}") for key in sorted(vaults)]
+        found = [c for vault_id in ids for c in ctx.writer.list_credentials(vault_id)]
         vault_of.update({c.id: c.vault_id for c in found})
         return found
 
-    converge.settle(ctx, CREDENTIAL, listed, lambda cred_id: ctx.writer.delete_credential(vault_of[cred_id], cred_id))
+    converge.settle(ctx, CREDENTIAL, listed,
+                    lambda cred_id: ctx.writer.delete_credential(vault_of[cred_id], cred_id))
 
 
 def _steps(b: Builder, credentials: Mapping[str, Change]) -> None:
