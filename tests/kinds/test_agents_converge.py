@@ -14,10 +14,7 @@ import openai
 from aac.identity import owner_of
 from aac.sandbox.server import serve_in_background
 
-FIXTURE = Path(__file__).parent.parent / "manifest" / "agent_stack"
-SECRETS = {"GITHUB_MCP_TOKEN": "ghp-converge-test-0001", "OAUTH_ACCESS_TOKEN": "oauth-access-test-0001",
-           "OAUTH_REFRESH_TOKEN": "oauth-refresh-test-0001", "OAUTH_CLIENT_SECRET": "client-secret-test-0001",
-           "SEARCH_API_KEY": "search-key-test-0001"}
+from .conftest import FIXTURE, SECRETS
 
 
 def _stack(root: Path, base_url: str) -> Path:
