@@ -1,6 +1,6 @@
 """Which targets have agents: a post-sunset target (no Assistants API) takes a stack of agents, a vault and
-vector stores whole; a target without the Agents API stops plan, apply, drift and destroy at one clear
-error before any write (drift once reported such a stack's stores alone, silent about its agents)."""
+vector stores whole; a target without the Agents API stops plan, apply and destroy at one clear error before
+any write, and drift reports an incomplete scan that says why."""
 
 from __future__ import annotations
 
@@ -98,15 +98,20 @@ def test_the_same_stack_on_a_target_without_the_agents_api_is_one_clear_error_an
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with serve_in_background(":memory:", index_delay_ms=0, no_agents=True) as server:
         aac = Cli(write_agents_stack(tmp_path / "stack", server.base_url), capsys)
-        for command in (("plan",), ("apply", "--auto-approve"), ("drift",), ("destroy", "--auto-approve")):
+        missing = (f"{server.base_url} has no Agents API (404 on /agents or /vaults): agent and vault manifests "
+                   "need OpenAI's Agents API, which is beta, or the sandbox, which serves it; files, vector stores "
+                   "and assistants as configuration still work here")
+        for command in (("plan",), ("apply", "--auto-approve"), ("destroy", "--auto-approve"), ("drift",)):
             server.reset_counts()
 
             result = aac(*command)
 
-            assert result.code == 1 and result.out == ""
+            assert result.code == 1
             errors = [line for line in result.err.splitlines() if line.startswith("error: ")]
-            assert errors == [f"error: {server.base_url} has no Agents API (404 on /agents or /vaults): agent and "
-                              "vault manifests need OpenAI's Agents API, which is beta, or the sandbox, which "
-                              "serves it; files, vector stores and assistants as configuration still work here"]
+            if command == ("drift",):  # the report says it is incomplete, and why
+                assert len(errors) == 1 and errors[0].startswith(f"error: the drift scan is incomplete: {missing}")
+                assert "Error: The scan is incomplete" in result.out
+            else:
+                assert errors == [f"error: {missing}"] and result.out == ""
             assert "Traceback" not in result.err
             assert server.writes == 0

@@ -292,8 +292,9 @@ def test_output_maps_keys_to_live_ids(aac: Cli, client: openai.OpenAI) -> None:
 
     before = aac("output")
     assert before.code == 0 and before.json()["assistants"] == {}
-    assert ("warning: not on target test yet, so without an id here: assistant.customer-support, "
-            "assistant.math-tutor, assistant.weather-bot, vector_store.support-kb; run `aac") in before.err
+    assert ("warning: not on target test yet, so without an id here: agent.weather-agent, "
+            "assistant.customer-support, assistant.math-tutor, assistant.weather-bot, credential.github/github-mcp, "
+            "vault.github, vector_store.support-kb; run `aac") in before.err
     assert aac("apply", "--auto-approve").code == 0
     state = owned(client)
     result = aac("output")

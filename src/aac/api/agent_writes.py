@@ -55,12 +55,12 @@ class AgentWrites:
     def create_agent(self: WriterCore, key: str, body: JSON) -> Agent:
         return _create_tagged(self, "agent", key, body, self.sdk.beta.agents)
 
+    def list_agents(self: WriterCore) -> list[Agent]:
+        """This stack's agents, oldest first (to settle two applies' creates: aac.apply.converge)."""
+        return self.call("listing agents", lambda: _mine(self, self.sdk.beta.agents.list(limit=PAGE, order="asc")))
+
     def update_agent(self: WriterCore, agent_id: str, body: JSON) -> Agent:
         return self.call(f"updating agent {agent_id}", lambda: self.sdk.beta.agents.update(agent_id, **body))
-
-    def list_agents(self: WriterCore) -> list[Agent]:
-        """This stack's agents, oldest first."""
-        return _list_owned(self, "listing agents", lambda: self.sdk.beta.agents.list(limit=PAGE, order="asc"))
 
     def delete_agent(self: WriterCore, agent_id: str) -> None:
         self._delete(f"deleting agent {agent_id}", lambda: self.sdk.beta.agents.delete(agent_id))
@@ -70,13 +70,13 @@ class AgentWrites:
     def create_vault(self: WriterCore, key: str, body: JSON) -> Vault:
         return _create_tagged(self, "vault", key, body, self.sdk.beta.agents.vaults)
 
-    def update_vault(self: WriterCore, vault_id: str, body: JSON) -> Vault:
-        return self.call(f"updating vault {vault_id}", lambda: self.sdk.beta.agents.vaults.update(vault_id, **body))
-
     def list_vaults(self: WriterCore) -> list[Vault]:
         """This stack's vaults, oldest first."""
-        vaults = self.sdk.beta.agents.vaults
-        return _list_owned(self, "listing vaults", lambda: vaults.list(limit=PAGE, order="asc"))
+        return self.call("listing vaults",
+                         lambda: _mine(self, self.sdk.beta.agents.vaults.list(limit=PAGE, order="asc")))
+
+    def update_vault(self: WriterCore, vault_id: str, body: JSON) -> Vault:
+        return self.call(f"updating vault {vault_id}", lambda: self.sdk.beta.agents.vaults.update(vault_id, **body))
 
     def delete_vault(self: WriterCore, vault_id: str) -> None:
         """Deletes the vault's credentials with it (the API's own cascade)."""
@@ -97,18 +97,18 @@ class AgentWrites:
         return self.call(f"updating credential {made.id} in vault {vault_id}",
                          lambda: credentials.update(made.id, vault_id=vault_id, metadata=record))
 
+    def list_credentials(self: WriterCore, vault_id: str) -> list[Credential]:
+        """This stack's credentials in a vault, oldest first."""
+        credentials = self.sdk.beta.agents.vaults.credentials
+        return self.call(f"listing the credentials of vault {vault_id}",
+                         lambda: _mine(self, credentials.list(vault_id, limit=PAGE, order="asc")))
+
     def update_credential(self: WriterCore, vault_id: str, credential_id: str, body: JSON) -> Credential:
         """Replace its metadata, or rotate its secrets with `body["auth"]` (aac.api.agents.credential_rotation)."""
         credentials = self.sdk.beta.agents.vaults.credentials
         return _with_secrets(self, body, lambda: self.call(
             f"updating credential {credential_id} in vault {vault_id}",
             lambda: credentials.update(credential_id, vault_id=vault_id, **body)))
-
-    def list_credentials(self: WriterCore, vault_id: str) -> list[Credential]:
-        """This stack's credentials in one vault, oldest first."""
-        credentials = self.sdk.beta.agents.vaults.credentials
-        return _list_owned(self, f"listing the credentials of vault {vault_id}",
-                           lambda: credentials.list(vault_id, limit=PAGE, order="asc"))
 
     def delete_credential(self: WriterCore, vault_id: str, credential_id: str) -> None:
         credentials = self.sdk.beta.agents.vaults.credentials
@@ -126,9 +126,9 @@ def _create_tagged(writer: WriterCore, kind: str, key: str, body: JSON, resource
     return writer.call(f"updating {kind} {made.id}", lambda: resource.update(made.id, metadata=record))
 
 
-def _list_owned(writer: WriterCore, what: str, send: Callable[[], Iterable[T]]) -> list[T]:
-    return writer.call(what, lambda: [obj for obj in send()
-                                      if (owner_of(getattr(obj, "metadata", None)) or ("",))[0] == writer.stack])
+def _mine(writer: WriterCore, objects: Iterable[T]) -> list[T]:
+    """The objects of an `order=asc` list that carry this stack's tags, in the list's order."""
+    return [obj for obj in objects if (owner_of(getattr(obj, "metadata", None)) or ("",))[0] == writer.stack]
 
 
 def _owned(writer: WriterCore, objects: Iterable[T], key: str) -> T | None:

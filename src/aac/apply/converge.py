@@ -15,14 +15,13 @@ is older is listed first by both, and was already visible to whichever apply lis
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
 from aac.api.writer import owned_key
 from aac.apply.context import FILES, Context
 from aac.identity import matches_size, parse_upload_filename
-from aac.resources import AGENT, ASSISTANT, CREDENTIAL, VAULT, VECTOR_STORE
+from aac.resources import ASSISTANT, VECTOR_STORE
 
 
 def keep_oldest(group: list[tuple[int, Any]]) -> Any:
@@ -51,6 +50,12 @@ def _settle(ctx: Context, kind: str, listed: list[Any], key_of: Callable[[Any], 
                 delete(obj.id)
 
 
+def settle(ctx: Context, kind: str, listed: Callable[[], list[Any]], delete: Callable[[str], None]) -> None:
+    """After this apply's creates of `kind` (objects tagged by key): one object per key, the oldest."""
+    if ctx.ids.created_items(kind):
+        _settle(ctx, kind, listed(), lambda obj: owned_key(obj.metadata, ctx.stack), delete)
+
+
 def settle_files(ctx: Context) -> None:
     if not ctx.ids.created_items(FILES):
         return
@@ -65,35 +70,8 @@ def settle_files(ctx: Context) -> None:
 
 
 def settle_stores(ctx: Context) -> None:
-    if not ctx.ids.created_items(VECTOR_STORE):
-        return
-    _settle(ctx, VECTOR_STORE, ctx.writer.list_vector_stores(), lambda s: owned_key(s.metadata, ctx.stack),
-            ctx.writer.delete_vector_store)
+    settle(ctx, VECTOR_STORE, ctx.writer.list_vector_stores, ctx.writer.delete_vector_store)
 
 
 def settle_assistants(ctx: Context) -> None:
-    if not ctx.ids.created_items(ASSISTANT):
-        return
-    _settle(ctx, ASSISTANT, ctx.writer.list_assistants(), lambda a: owned_key(a.metadata, ctx.stack),
-            ctx.writer.delete_assistant)
-
-
-def settle_vaults(ctx: Context) -> None:
-    if ctx.ids.created_items(VAULT):
-        _settle(ctx, VAULT, ctx.writer.list_vaults(), lambda v: owned_key(v.metadata, ctx.stack),
-                ctx.writer.delete_vault)
-
-
-def settle_credentials(ctx: Context) -> None:
-    """Per vault: both applies settled on one vault first, so their credentials meet in it."""
-    vaults = {key.split("/", 1)[0] for key in ctx.ids.created_items(CREDENTIAL)}
-    for vault in sorted(vaults):
-        vault_id = ctx.ids.get(VAULT, vault, f"vault.{vault}")
-        _settle(ctx, CREDENTIAL, ctx.writer.list_credentials(vault_id), lambda c: owned_key(c.metadata, ctx.stack),
-                functools.partial(ctx.writer.delete_credential, vault_id))
-
-
-def settle_agents(ctx: Context) -> None:
-    if ctx.ids.created_items(AGENT):
-        _settle(ctx, AGENT, ctx.writer.list_agents(), lambda a: owned_key(a.metadata, ctx.stack),
-                ctx.writer.delete_agent)
+    settle(ctx, ASSISTANT, ctx.writer.list_assistants, ctx.writer.delete_assistant)

@@ -14,6 +14,7 @@ from aac.drift.model import DriftReport, parse_fail_on
 from aac.drift.scan import drift_report
 from aac.errors import AacError
 from aac.identity import hash_files
+from aac.kinds import KINDS
 from aac.live import index_live, read_snapshot
 from aac.manifest import require_valid
 from aac.output import plural, save_document
@@ -39,10 +40,10 @@ def run(app: App, fmt: str = "text", out_file: str | None = None,
             with showing_reads(api, app.out):
                 snapshot = read_snapshot(reader, stack.name)
             live = replace(index_live(snapshot, stack.name, reader.reserved_metadata), requests=reader.requests)
+            require_apis(live, desired, api.base_url)
         except AacError as exc:
             report = _incomplete(stack.name, target.name, exc, reader.requests)
         else:
-            require_apis(live, desired, api.base_url)  # agents declared, no Agents API: one error, no report
             filenames = {str(f["id"]): str(f.get("filename") or "") for f in snapshot.get("files") or []}
             report = drift_report(desired, hashes, live, target=target.name, now=utc_now(), filenames=filenames)
             report = _unread(report, live)
@@ -72,12 +73,10 @@ def _unread(report: DriftReport, live: LiveState) -> DriftReport:
     return replace(report, complete=False, errors=(*report.errors, *short)) if short else report
 
 
-_NOUNS = {"assistants": "assistant", "vector_stores": "vector store", "files": "file"}  # report.foreign's keys
-
-
 def _log_foreign(app: App, report: DriftReport) -> None:
     if not any(report.foreign.values()):
         return
-    counts = ", ".join(plural(n, _NOUNS.get(kind, kind)) for kind, n in sorted(report.foreign.items()) if n)
+    nouns = {kind.collection: kind.label for kind in KINDS} | {"files": "file"}  # report.foreign's keys
+    counts = ", ".join(plural(n, nouns.get(kind, kind)) for kind, n in sorted(report.foreign.items()) if n)
     app.out.info(f"Not reported: {counts} of other stacks or of nobody (aac never touches them).")
 

@@ -19,7 +19,7 @@ from aac.api.errors import AgentsUnavailable
 from aac.canonical import UNKNOWN_ID, normalise, user_metadata
 from aac.identity import is_protected, spec_hash
 from aac.kinds.base import JSON, Kind
-from aac.plan.model import Action, Change
+from aac.plan.model import FRESH, Action, Change
 from aac.resources import AGENT, CREDENTIAL, AgentSpec, LiveObject, LiveState
 
 if TYPE_CHECKING:
@@ -28,9 +28,10 @@ if TYPE_CHECKING:
 
 # The optional settings; the API resolves each one the request leaves out.
 SETTINGS = ("reasoning", "service_tier", "text", "multi_agent", "compaction", "experimental")
+# An update cannot send null for these (SDK agent_update_params.py: `experimental` is merged by key): an unset
+# one is sent as its documented default instead ("All experimental features default to disabled").
+NOT_NULLABLE: JSON = {"experimental": {"time_awareness": False}}
 NESTED = ("transport", "location")  # objects inside a tool, compared by the keys the manifest sets too
-FRESH = (Action.CREATE, Action.REPLACE)
-NOT_NULLABLE = ("experimental",)  # settings an update cannot reset with null
 
 
 def _drop_none(value: Mapping[str, Any]) -> JSON:
@@ -101,7 +102,7 @@ def align(desired: JSON, live: JSON) -> JSON:
 HIDDEN = (*SETTINGS, "tools")  # where the alignment hides what the server holds beyond the manifest
 
 
-def applied_variants(as_applied: JSON, live: JSON) -> Iterator[JSON]:
+def _variants(as_applied: JSON, live: JSON) -> Iterator[JSON]:
     """What the spec last applied may have been: the live readable fields as the manifest says them,
     with any of the settings and the tools as the server holds them in full (a setting, or a key of
     one, that an earlier manifest set and this one leaves to the server). At most 128."""
@@ -113,7 +114,7 @@ def applied_variants(as_applied: JSON, live: JSON) -> Iterator[JSON]:
 def hidden_changes(desired: JSON, as_applied: JSON, live: JSON, tag: str) -> list[str]:
     """The fields the manifests changed that the alignment hides: those of the variant the tag matches; else
     (changed by hand as well) every setting left to the server, which the update resets."""
-    for candidate in applied_variants(as_applied, live):
+    for candidate in _variants(as_applied, live):
         if spec_hash(candidate) == tag:
             return [f for f in HIDDEN if candidate.get(f) != as_applied.get(f)]
     return [f for f in SETTINGS if desired.get(f) is None and live.get(f) is not None]
@@ -121,8 +122,7 @@ def hidden_changes(desired: JSON, as_applied: JSON, live: JSON, tag: str) -> lis
 
 def body(ctx: Context, change: Change) -> JSON:
     """Create or update body. An update replaces tools and metadata whole and sends null for what the
-    manifest leaves out, so the server's default applies (an unset setting, dropped instructions); but
-    `experimental`, which the API merges by key and cannot null, is then left out and keeps its live value."""
+    manifest leaves out, so the server's default applies (an unset setting, dropped instructions)."""
     spec: AgentSpec = ctx.desired.agents[change.name]
     tools = [_request_tool(ctx, tool) for tool in spec.tools]
     fields: JSON = {
@@ -134,8 +134,7 @@ def body(ctx: Context, change: Change) -> JSON:
         "metadata": ctx.metadata(change, spec.metadata, spec.protect),
     }
     if change.action is Action.UPDATE:
-        # `experimental` is merged by key and takes no null (AgentUpdateParams): left out, it stays as it is.
-        return {k: v for k, v in fields.items() if v is not None or k not in NOT_NULLABLE}
+        return {**fields, **{k: v for k, v in NOT_NULLABLE.items() if fields[k] is None}}
     return {k: v for k, v in fields.items() if v is not None}
 
 
@@ -150,17 +149,15 @@ def _request_tool(ctx: Context, tool: Mapping[str, Any]) -> JSON:
 def _steps(b: Builder, agents: Mapping[str, Change]) -> None:
     from aac.apply import converge
 
-    created = []
     for change in agents.values():
         if change.action is Action.DELETE:
             continue
         refusal = b.guard(change, deleting=change.action is Action.REPLACE)
-        b.add(b.sid(change), refusal or _save(b.ctx, change), [change.address],
-              needs=b.needs_refs(AGENT, change.name), after=[b.has("settle:credential")])
-        if change.action in FRESH:
-            created.append(b.sid(change))
-    if created:  # another apply of the stack may be making the same agents: agree on one per key
-        b.add("settle:agent", lambda: converge.settle_agents(b.ctx), after=created)
+        b.add(b.sid(change), refusal or _save(b.ctx, change), [change.address], needs=b.needs_refs(AGENT, change.name))
+    created = [b.sid(c) for c in agents.values() if c.action in FRESH]
+    if created:
+        b.add("settle:agent", lambda: converge.settle(b.ctx, AGENT, b.ctx.writer.list_agents,
+                                                      b.ctx.writer.delete_agent), after=created)
 
 
 def _save(ctx: Context, change: Change) -> Any:
@@ -192,14 +189,16 @@ KIND = Kind(
     collection="agents",
     id_prefix="agent_",
     desired=lambda desired: desired.agents,
+    read=lambda reader: reader.agents(),
+    unavailable_error=AgentsUnavailable,
     live=lambda live: live.agents,
     canonical=canonical,
     canonical_live=canonical_live,
     missing_api=AgentsUnavailable,
     refs=lambda spec: tuple((CREDENTIAL, key) for key in spec.credentials),
+    refs_field="tools",
     live_refs=_credential_ids,
     align=align,
-    applied_variants=applied_variants,
     hidden_changes=hidden_changes,
     update=lambda writer, obj, fields: writer.update_agent(obj.id, fields),
     steps=_steps,

@@ -22,7 +22,7 @@ from aac.api.errors import AgentsUnavailable
 from aac.canonical import normalise, user_metadata
 from aac.identity import is_protected
 from aac.kinds.base import JSON, Kind
-from aac.plan.model import Action, Change
+from aac.plan.model import FRESH, Action, Change
 from aac.resources import (
     CREDENTIAL,
     SECRET_SUFFIX,
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from aac.apply.build import Builder
     from aac.apply.context import Context
 
-FRESH = (Action.CREATE, Action.REPLACE)
 ROTATION = ("version", "secrets")  # a change of these sends the secrets again
 
 
@@ -131,10 +130,26 @@ def _preflight(change: Change, desired: DesiredState, environ: Mapping[str, str]
         credential_auth(desired.credentials[change.name].auth, environ, change.name)
 
 
-def _steps(b: Builder, credentials: Mapping[str, Change]) -> None:
-    from aac.apply import actions, converge
+def _settle(ctx: Context) -> None:
+    """Two applies' creates in the same vault: one credential per key, the oldest (aac.apply.converge)."""
+    from aac.apply import converge
 
-    created = []
+    vaults = {key.split("/", 1)[0] for key in ctx.ids.created_items(CREDENTIAL)}
+    vault_of: dict[str, str] = {}
+
+    def listed() -> list[Any]:
+        ids = [ctx.ids.get(VAULT, key, f"vault.{key}") for key in sorted(vaults)]
+        found = [c for vault_id in ids for c in ctx.writer.list_credentials(vault_id)]
+        vault_of.update({c.id: c.vault_id for c in found})
+        return found
+
+    converge.settle(ctx, CREDENTIAL, listed,
+                    lambda cred_id: ctx.writer.delete_credential(vault_of[cred_id], cred_id))
+
+
+def _steps(b: Builder, credentials: Mapping[str, Change]) -> None:
+    from aac.apply import actions
+
     for change in credentials.values():
         if change.action is Action.DELETE:
             continue
@@ -142,11 +157,10 @@ def _steps(b: Builder, credentials: Mapping[str, Change]) -> None:
         retag = b.add(f"retag:{change.address}", actions.retag(b.ctx, change), [change.address]) \
             if change.action is Action.REPLACE and not refusal else None
         b.add(b.sid(change), refusal or _save(b.ctx, change), [change.address],
-              needs=[retag, *b.needs_refs(CREDENTIAL, change.name)], after=[b.has("settle:vault")])
-        if change.action in FRESH:
-            created.append(b.sid(change))
-    if created:  # another apply of the stack may be making the same credentials: agree on one per key
-        b.add("settle:credential", lambda: converge.settle_credentials(b.ctx), after=created)
+              needs=[retag, *b.needs_refs(CREDENTIAL, change.name)])
+    created = [b.sid(c) for c in credentials.values() if c.action in FRESH]
+    if created:
+        b.add("settle:credential", functools.partial(_settle, b.ctx), after=created)
 
 
 def _deletes(b: Builder, credentials: Mapping[str, Change]) -> None:
@@ -166,11 +180,14 @@ KIND = Kind(
     collection="credentials",
     id_prefix="cred_",
     desired=lambda desired: desired.credentials,
+    parent=VAULT,
+    read_children=lambda reader, vault: reader.credentials(str(vault["id"])),
     live=lambda live: live.credentials,
     canonical=canonical,
     canonical_live=canonical_live,
     missing_api=AgentsUnavailable,
     refs=lambda spec: ((VAULT, spec.vault),),
+    refs_field="vault",
     live_refs=lambda raw: (str(raw.get("vault_id")),),
     write_only=("secrets",),
     align=align,
@@ -179,6 +196,7 @@ KIND = Kind(
         "display_name": "a credential's name cannot be changed in place, so it is replaced",
     },
     preflight=_preflight,
+    ready=lambda b, key: (b.has("settle:credential"),),
     update=lambda writer, obj, fields: writer.update_credential(str(obj.raw.get("vault_id")), obj.id, fields),
     steps=_steps,
     deletes=_deletes,

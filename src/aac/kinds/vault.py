@@ -48,14 +48,13 @@ def _save(ctx: Context, change: Change) -> Any:
 def _steps(b: Builder, vaults: Mapping[str, Change]) -> None:
     from aac.apply import converge
 
-    created = []
     for change in vaults.values():
         if change.action is not Action.DELETE:
             b.add(b.sid(change), b.guard(change) or _save(b.ctx, change), [change.address])
-            if change.action is Action.CREATE:
-                created.append(b.sid(change))
-    if created:  # another apply of the stack may be making the same vaults: agree on one per key
-        b.add("settle:vault", lambda: converge.settle_vaults(b.ctx), after=created)
+    created = [b.sid(c) for c in vaults.values() if c.action is Action.CREATE]
+    if created:
+        b.add("settle:vault", lambda: converge.settle(b.ctx, VAULT, b.ctx.writer.list_vaults,
+                                                      b.ctx.writer.delete_vault), after=created)
 
 
 def _deletes(b: Builder, vaults: Mapping[str, Change]) -> None:
@@ -72,11 +71,14 @@ KIND = Kind(
     collection="vaults",
     id_prefix="vault_",
     desired=lambda desired: desired.vaults,
+    read=lambda reader: reader.vaults(),
+    unavailable_error=AgentsUnavailable,
     live=lambda live: live.vaults,
     canonical=canonical,
     canonical_live=canonical_live,
     missing_api=AgentsUnavailable,
     update=lambda writer, obj, fields: writer.update_vault(obj.id, fields),
     steps=_steps,
+    ready=lambda b, key: (b.has("settle:vault"),),  # two applies agreed on which vault holds the key
     deletes=_deletes,
 )
