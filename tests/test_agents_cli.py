@@ -125,10 +125,15 @@ def test_a_bumped_version_rotates_the_credential_in_the_plan_and_on_the_server(
     assert aac("plan", "--detailed-exitcode").code == 0
 
 
+@pytest.mark.parametrize("value", [None, "short"], ids=["unset", "short"])
 @pytest.mark.parametrize("command", [("apply", "--auto-approve"), ("plan", "--out", "plan.json")])
 def test_a_missing_variable_is_one_error_naming_it_before_any_write(
-        aac: Cli, sandbox: RunningSandbox, monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...]) -> None:
-    monkeypatch.delenv("GITHUB_MCP_TOKEN")
+        aac: Cli, sandbox: RunningSandbox, monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...],
+        value: str | None) -> None:
+    if value is None:
+        monkeypatch.delenv("GITHUB_MCP_TOKEN")
+    else:
+        monkeypatch.setenv("GITHUB_MCP_TOKEN", value)
     sandbox.reset_counts()
     if command[0] == "plan":  # a plan needs no secret; applying the saved plan does
         assert aac(*command).code == 0
@@ -137,8 +142,9 @@ def test_a_missing_variable_is_one_error_naming_it_before_any_write(
     result = aac(*command)
 
     assert result.code == 1
-    assert "error: credential github/github-mcp: $GITHUB_MCP_TOKEN (auth.token_env) is not set" in result.err
-    assert "export GITHUB_MCP_TOKEN=" in result.err
+    problem = "is not set" if value is None else "holds fewer than 8 characters"
+    assert f"error: credential github/github-mcp: $GITHUB_MCP_TOKEN (auth.token_env) {problem}" in result.err
+    assert "hint: " in result.err and "short" not in result.err.replace("too short", "")  # never the value
     assert sandbox.writes == 0 and sandbox.requests > 0  # it read the target, and wrote nothing
 
 
