@@ -185,3 +185,28 @@ def test_an_agent_whose_credential_is_gone_or_whose_token_is_a_header_is_refused
     assert "sends a token in its Authorization header, which a manifest would keep in git" in plain.err
     assert TOKEN not in plain.err + plain.out
     assert _files(aac.root) == {}
+
+
+def test_every_tool_type_and_an_oauth_credential_import_to_an_empty_plan(aac: Cli, client: openai.OpenAI) -> None:
+    from tests.sandbox.test_sandbox_agents import EVERY_TOOL
+
+    vault = client.beta.agents.vaults.create(name="oauth")
+    oauth = client.beta.agents.vaults.credentials.create(vault.id, name="docs", auth={  # type: ignore[arg-type]
+        "type": "mcp_oauth", "mcp_server_url": "https://mcp.example/", "access_token": TOKEN,
+        "expires_at": "2026-12-31T00:00:00Z", "refresh": {
+            "client_id": "aac", "refresh_token": KEY_VALUE, "token_endpoint": "https://auth.example/token",
+            "scope": "repo", "token_endpoint_auth": {"type": "client_secret_post", "client_secret": KEY_VALUE}}})
+    tools = [{**t, "credential_id": oauth.id} if t.get("server_label") == "docs" else t for t in EVERY_TOOL]
+    client.beta.agents.create(model="gpt-5", tools=tools, multi_agent={"enabled": True},  # type: ignore[arg-type]
+                              name="Everything")
+
+    result = aac("import", "--all", "--auto-approve")
+
+    assert result.code == 0, result.err
+    assert aac("plan", "--detailed-exitcode").code == 0
+    refresh = _manifest(aac.root, "oauth")["credentials"][0]["auth"]["refresh"]
+    assert refresh["refresh_token_env"] == "OAUTH_DOCS_REFRESH_TOKEN"
+    assert refresh["token_endpoint_auth"] == {"type": "client_secret_post",
+                                             "client_secret_env": "OAUTH_DOCS_CLIENT_SECRET"}
+    assert _manifest(aac.root, "everything")["multi_agent"] == {"enabled": True, "max_concurrent_subagents": 6}
+    assert all(TOKEN not in body and KEY_VALUE not in body for body in _files(aac.root).values())
