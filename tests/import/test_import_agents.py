@@ -210,3 +210,21 @@ def test_every_tool_type_and_an_oauth_credential_import_to_an_empty_plan(aac: Cl
                                              "client_secret_env": "OAUTH_DOCS_CLIENT_SECRET"}
     assert _manifest(aac.root, "everything")["multi_agent"] == {"enabled": True, "max_concurrent_subagents": 6}
     assert all(TOKEN not in body and KEY_VALUE not in body for body in _files(aac.root).values())
+
+
+def test_an_adoption_cut_short_after_the_vault_resumes_with_its_credentials_and_agent(
+        aac: Cli, client: openai.OpenAI, agents: Agents) -> None:
+    assert aac("import", agents.agent.id, "--auto-approve").code == 0
+    written = _files(aac.root)
+    # As if the connection dropped once the vault was tagged: the credentials and the agent lost their tags.
+    for credential in (agents.bearer, agents.search):
+        client.beta.agents.vaults.credentials.update(credential.id, vault_id=agents.vault.id,
+                                                     metadata=credential.metadata)
+    client.beta.agents.update(agents.agent.id, metadata={"owner": "weather-team"})
+    assert aac("plan", "--detailed-exitcode").code == 2
+
+    again = aac("import", "--all", "--auto-approve")
+
+    assert again.code == 0, again.err
+    assert "Adopted 3 objects." in again.err and _files(aac.root) == written
+    assert aac("plan", "--detailed-exitcode").code == 0

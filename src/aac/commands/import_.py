@@ -9,7 +9,7 @@ manifests it wrote (their `# aac-import:` line) and only adopts.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -55,12 +55,12 @@ def run(app: App, keys: tuple[str, ...] = (), import_all: bool = False, out_dir:
         desired = require_valid(stack, app.out)  # manifest problems first, before any network or key
         folder = _out_folder(stack, out_dir)
         with connect(stack, stack.target(app.target_name), app.environ, app.out) as api:
-            snapshot, selection = _select(api, app.out, stack, keys, import_all)
+            earlier = earlier_imports(manifest_files(stack), desired)
+            snapshot, selection = _select(api, app.out, stack, keys, import_all, earlier)
             if selection.empty:
                 app.out.document("Nothing to import: no assistant, vector store, agent or vault on the target is "
                                 "without tags.")
                 return 0
-            earlier = earlier_imports(manifest_files(stack), desired)
             src = Source(stack.root, folder, {f["id"]: f for f in snapshot.get("files") or []},
                          snapshot["vector_store_files"], {}, api.reader().reserved_metadata)
             written, imported = plan_manifests(src, selection, desired, snapshot, earlier)
@@ -70,8 +70,8 @@ def run(app: App, keys: tuple[str, ...] = (), import_all: bool = False, out_dir:
     return 0
 
 
-def _select(api: Api, out: Output, stack: Stack, keys: tuple[str, ...],
-            import_all: bool) -> tuple[dict[str, Any], Selection]:
+def _select(api: Api, out: Output, stack: Stack, keys: tuple[str, ...], import_all: bool,
+            earlier: Mapping[str, tuple[str, str]]) -> tuple[dict[str, Any], Selection]:
     """The live snapshot, and the objects to import with their stores' files and vaults' credentials read."""
     reader = api.reader()
     with showing_reads(api, out):
@@ -87,7 +87,7 @@ def _select(api: Api, out: Output, stack: Stack, keys: tuple[str, ...],
         snapshot["vector_store_files"].update(zip(ids, listed, strict=True))
         vaults = _vaults_to_read(snapshot, selection)
         snapshot["credentials"].update(zip(vaults, pool.map(reader.credentials, vaults), strict=True))
-    add_vaults(selection, snapshot.get("vaults") or [], snapshot["credentials"], stack.name)
+    add_vaults(selection, snapshot.get("vaults") or [], snapshot["credentials"], stack.name, set(earlier))
     return snapshot, selection
 
 

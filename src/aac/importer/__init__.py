@@ -76,6 +76,8 @@ def plan_manifests(src: Source, selection: Selection, desired: DesiredState, sna
         credential_keys.update((c["id"], key) for c, key in pairs)
         if run.fresh(raw):
             run.add(vault_key, render_vault(src, raw, vault_key, pairs, variables))
+    for raw in selection.objects[CREDENTIAL]:  # written by an earlier run: adopted only
+        credential_keys[raw["id"]] = run.claim(CREDENTIAL, raw, "credential")
     for raw in selection.agents:
         key = run.claim(AGENT, raw, "agent")
         if run.fresh(raw):
@@ -117,7 +119,8 @@ def _credentials(run: _Run, vault: Mapping[str, Any], vault_key: str,
     pairs = []
     for raw in sorted(listed, key=lambda c: (str(c.get("name") or ""), c["id"])):
         check_metadata("credential", raw, USER_METADATA_PAIRS_MAX - 1)  # and aac-secret-version
-        key = run.earlier.get(raw["id"], (CREDENTIAL, f"{vault_key}/{names.claim(raw.get('name'), 'credential')}"))[1]
+        earlier = run.earlier.get(raw["id"])
+        key = earlier[1] if earlier else f"{vault_key}/{names.claim(raw.get('name'), 'credential')}"
         run.imported[raw["id"]] = (CREDENTIAL, key)
         pairs.append((raw, key))
     return pairs

@@ -8,13 +8,13 @@ each credential its MCP tools name (`add_vaults`, once the vaults' credentials a
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from aac.errors import AacError
 from aac.identity import owner_of
-from aac.resources import AGENT, ASSISTANT, VAULT, VECTOR_STORE
+from aac.resources import AGENT, ASSISTANT, CREDENTIAL, VAULT, VECTOR_STORE
 
 JSON = dict[str, Any]
 IMPORTABLE = (VECTOR_STORE, ASSISTANT, VAULT, AGENT)  # what KEYs name: a vault brings its credentials
@@ -24,7 +24,8 @@ IMPORTABLE = (VECTOR_STORE, ASSISTANT, VAULT, AGENT)  # what KEYs name: a vault 
 class Selection:
     """The live objects to import, as the API returned them, by kind, in a stable order."""
 
-    objects: dict[str, list[JSON]] = field(default_factory=lambda: {kind: [] for kind in IMPORTABLE})
+    # Credentials only by themselves when an earlier import wrote them and adopted their vault, not them.
+    objects: dict[str, list[JSON]] = field(default_factory=lambda: {kind: [] for kind in (*IMPORTABLE, CREDENTIAL)})
 
     def add(self, kind: str, raw: JSON) -> None:
         target = self.objects[kind]
@@ -107,10 +108,17 @@ def select(keys: Sequence[str], import_all: bool, snapshot: Mapping[str, Any], s
     return chosen
 
 
-def add_vaults(chosen: Selection, vaults: Sequence[JSON], credentials: Mapping[str, list[JSON]], stack: str) -> None:
+def add_vaults(chosen: Selection, vaults: Sequence[JSON], credentials: Mapping[str, list[JSON]], stack: str,
+               resumed: Collection[str] = ()) -> None:
     """Add the untagged vault holding each credential a chosen agent names (`credentials`: vault id -> its
-    credentials, for every vault that may hold one). A credential of another stack, half-managed or
-    found nowhere is an error: import writes nothing then."""
+    credentials, for every vault that may hold one), and the credentials an earlier import wrote (`resumed`,
+    by id) whose vault it adopted but not them. A credential of another stack, half-managed or found nowhere
+    is an error: import writes nothing then."""
+    owned = {v["id"] for v in vaults if (owner_of(v.get("metadata")) or ("",))[0] == stack}
+    for vault_id in owned & set(credentials):
+        for credential in credentials[vault_id]:
+            if credential["id"] in resumed and owner_of(credential.get("metadata")) is None:
+                chosen.add(CREDENTIAL, credential)
     vault_of = {v["id"]: v for v in vaults}
     holder = {str(c["id"]): (c, vault_of.get(vault_id, {"id": vault_id}))
               for vault_id, listed in credentials.items() for c in listed}
@@ -121,17 +129,17 @@ def add_vaults(chosen: Selection, vaults: Sequence[JSON], credentials: Mapping[s
                 raise AacError(f"agent {_named(agent)} names credential {credential_id}, which no vault on the "
                                "target holds", "point the agent's MCP tool at an existing credential (or remove "
                                "its credential_id) on the target, then import again; nothing was written")
-            _check_holder(agent, credential_id, *found, stack)
+            _check_holder(agent, credential_id, *found, stack, credential_id in resumed)
             if owner_of(found[1].get("metadata")) is None:
                 chosen.add(VAULT, found[1])
     chosen.sort()
 
 
-def _check_holder(agent: JSON, credential_id: str, credential: JSON, vault: JSON, stack: str) -> None:
+def _check_holder(agent: JSON, credential_id: str, credential: JSON, vault: JSON, stack: str, resumed: bool) -> None:
     owners = {owner_of(credential.get("metadata")), owner_of(vault.get("metadata"))}
     stacks = {owner[0] for owner in owners if owner is not None}
-    if owners == {None} or (stacks == {stack} and None not in owners):
-        return  # untagged: imported with the agent; or declared in this stack's manifests
+    if owners == {None} or (stacks == {stack} and (resumed or None not in owners)):
+        return  # untagged: imported with the agent; declared in this stack's manifests; or its adoption resumes
     where = f"credential {credential_id} in vault {_named(vault)}"
     other = sorted(stacks - {stack})
     if other:
