@@ -197,6 +197,7 @@ def test_every_tool_type_and_an_oauth_credential_import_to_an_empty_plan(aac: Cl
             "client_id": "aac", "refresh_token": KEY_VALUE, "token_endpoint": "https://auth.example/token",
             "scope": "repo", "token_endpoint_auth": {"type": "client_secret_post", "client_secret": KEY_VALUE}}})
     tools = [{**t, "credential_id": oauth.id} if t.get("server_label") == "docs" else t for t in EVERY_TOOL]
+    tools.append({"type": "function", "name": "ping", "description": "Is it up?", "parameters": {}})
     client.beta.agents.create(model="gpt-5", tools=tools, multi_agent={"enabled": True},  # type: ignore[arg-type]
                               name="Everything")
 
@@ -208,7 +209,9 @@ def test_every_tool_type_and_an_oauth_credential_import_to_an_empty_plan(aac: Cl
     assert refresh["refresh_token_env"] == "OAUTH_DOCS_REFRESH_TOKEN"
     assert refresh["token_endpoint_auth"] == {"type": "client_secret_post",
                                              "client_secret_env": "OAUTH_DOCS_CLIENT_SECRET"}
-    assert _manifest(aac.root, "everything")["multi_agent"] == {"enabled": True, "max_concurrent_subagents": 6}
+    everything = _manifest(aac.root, "everything")
+    assert everything["multi_agent"] == {"enabled": True, "max_concurrent_subagents": 6}
+    assert everything["tools"][-1]["parameters"] == {}  # nothing to put in a file
     assert all(TOKEN not in body and KEY_VALUE not in body for body in _files(aac.root).values())
 
 

@@ -35,6 +35,7 @@ from aac.resources import SECRET_SUFFIX
 JSON = dict[str, Any]
 # A tool's keys in the order a person writes them; the rest follow as listed.
 TOOL_ORDER = ("type", "name", "server_label", "description", "parameters", "transport", "credential")
+EMPTY_AS_UNSET = ("headers", "request_metadata")
 _NOT_ENV = re.compile(r"[^A-Z0-9_]+")
 
 
@@ -77,7 +78,7 @@ def _tool(src: Source, agent: Mapping[str, Any], tool: Mapping[str, Any], key: s
         if isinstance(result.get(nested), Mapping):
             result[nested] = _written(result[nested])
     _check_headers(agent, result)
-    if result.get("type") == "function" and isinstance(result.get("parameters"), Mapping):
+    if result.get("type") == "function" and isinstance(result.get("parameters"), Mapping) and result["parameters"]:
         result["parameters"] = {"$ref": schema_ref(src, src.root / "schemas" / "functions", str(result["name"]),
                                                    result["parameters"], key, written, schemas,
                                                    f"function {result['name']!r} of {key}")}
@@ -88,9 +89,9 @@ def _tool(src: Source, agent: Mapping[str, Any], tool: Mapping[str, Any], key: s
 
 
 def _written(value: Mapping[str, Any]) -> JSON:
-    """A tool (or its transport) as a manifest writes it: in a person's order, without nulls and empty
-    mappings (no headers, no request metadata), which say what leaving the key out says."""
-    kept = {k: v for k, v in value.items() if v is not None and v != {}}
+    """A tool (or its transport) as a manifest writes it: in a person's order, without nulls, and without
+    empty headers or request metadata, which say what leaving the key out says."""
+    kept = {k: v for k, v in value.items() if v is not None and not (k in EMPTY_AS_UNSET and v == {})}
     ordered = {k: kept[k] for k in TOOL_ORDER if k in kept}
     return {**ordered, **{k: v for k, v in kept.items() if k not in ordered}}
 
