@@ -231,3 +231,22 @@ def test_an_adoption_cut_short_after_the_vault_resumes_with_its_credentials_and_
     assert again.code == 0, again.err
     assert "Adopted 3 objects." in again.err and _files(aac.root) == written
     assert aac("plan", "--detailed-exitcode").code == 0
+
+
+def test_a_target_without_the_agents_api_imports_the_rest_and_says_so_for_an_agent(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from aac.sandbox.server import serve_in_background
+
+    from .conftest import KEY_ENV
+    from .test_import_cli import _stack_on
+
+    monkeypatch.setenv(KEY_ENV, "sk-test")
+    with serve_in_background(no_agents=True) as sandbox, openai.OpenAI(base_url=sandbox.base_url,
+                                                                       api_key="k") as client:
+        client.vector_stores.create(name="Docs")
+        aac = _stack_on(tmp_path / "stack", sandbox.base_url, capsys)
+        agent = aac("import", "agent_abc", "--auto-approve")
+        assert agent.code == 1 and "has no Agents API" in agent.err and _files(aac.root) == {}
+        everything = aac("import", "--all", "--auto-approve")
+        assert everything.code == 0, everything.err
+        assert sorted(_files(aac.root)) == [f"{IMPORTED}/docs.yaml"]
