@@ -2,35 +2,32 @@
 
 `read_live` makes the API calls (lists only, concurrently where independent);
 `index_live` is pure over a snapshot of raw API dicts, which is also the format of the
-golden cases' `live.json`:
-{"assistants": [...], "vector_stores": [...], "vector_store_files": {vs_id: [...]}, "files": [...]}
-("assistants": null where the target has no Assistants API).
+golden cases' `live.json`: each kind's collection ("assistants", "vector_stores", "agents", "vaults": lists;
+a child kind's, "credentials": {vault_id: [...]}), "vector_store_files": {vs_id: [...]} and "files": [...].
+A collection is null where the target has no API for it ("assistants" on OpenAI since the sunset).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aac.api.errors import AgentsUnavailable, AssistantsUnavailable
 from aac.api.reader import Reader
 from aac.errors import AacError
 from aac.identity import matches_size, owner_of, parse_upload_filename
 from aac.resources import (
-    AGENT,
-    ASSISTANT,
-    CREDENTIAL,
     SERVER_METADATA,
-    VAULT,
-    VECTOR_STORE,
     LiveFile,
-    LiveObject,
     LiveState,
     LiveVectorStore,
     LiveVectorStoreFile,
 )
+
+if TYPE_CHECKING:
+    from aac.kinds.base import Kind
 
 Snapshot = dict[str, Any]
 
@@ -44,37 +41,42 @@ def read_live(reader: Reader, stack: str, *, parallelism: int = 8) -> LiveState:
 
 def read_snapshot(reader: Reader, stack: str, *, parallelism: int = 8,
                   known_files: Mapping[str, list[dict[str, Any]]] | None = None) -> Snapshot:
-    """The three collections concurrently, then the files of each of this stack's stores
-    (except those in `known_files`, by store id: an apply's read-back rereads only what it touched)."""
+    """Every kind's collection and the uploads concurrently; then what lives inside this stack's objects:
+    the files of each of its stores (except those in `known_files`, by store id: an apply's read-back rereads
+    only what it touched) and the objects of child kinds (a vault's credentials)."""
+    from aac.kinds import BY_NAME, KINDS
+
     known = known_files or {}
     pool = ThreadPoolExecutor(max_workers=max(1, parallelism))
     try:
-        assistants = pool.submit(_or_none, reader.assistants, AssistantsUnavailable)
-        stores = pool.submit(reader.vector_stores)
+        listing = {kind.collection: pool.submit(_or_none, functools.partial(kind.read, reader), kind.unavailable_error)
+                   for kind in KINDS if kind.read is not None}
         files = pool.submit(reader.files, "assistants")
-        agents = pool.submit(_or_none, reader.agents, AgentsUnavailable)
-        vaults = pool.submit(_or_none, reader.vaults, AgentsUnavailable)
-        owned = [vs for vs in stores.result() if _owned_by(vs, stack) and vs["id"] not in known]
+        snapshot: Snapshot = {collection: future.result() for collection, future in listing.items()}
+        owned = [vs for vs in snapshot["vector_stores"] if _owned_by(vs, stack) and vs["id"] not in known]
         listed = pool.map(lambda vs: store_files(reader, vs), owned)
-        owned_vaults = [v for v in vaults.result() or [] if _owned_by(v, stack)]
-        credentials = pool.map(lambda v: reader.credentials(v["id"]), owned_vaults)
+        for kind in KINDS:
+            if kind.parent is not None:
+                snapshot[kind.collection] = _children(pool, reader, kind, snapshot[BY_NAME[kind.parent].collection],
+                                                      stack)
         vs_files = {vs["id"]: files for vs, files in zip(owned, listed, strict=True)}
         unread = {vs["id"]: _total(vs) - len(vs_files[vs["id"]]) for vs in owned}
         vs_files.update({vs_id: list(raws) for vs_id, raws in known.items()})
-        return {
-            "assistants": assistants.result(),
-            "vector_stores": stores.result(),
-            "vector_store_files": vs_files,
-            "files": files.result(),
-            "unread": {vs_id: count for vs_id, count in unread.items() if count > 0},
-            # None where the target has no Agents API; absent (older snapshots) reads as none of them.
-            "agents": agents.result() if vaults.result() is not None else None,
-            "vaults": vaults.result(),
-            "credentials": {v["id"]: creds for v, creds in zip(owned_vaults, credentials, strict=True)},
-        }
+        return {**snapshot, "vector_store_files": vs_files, "files": files.result(),
+                "unread": {vs_id: count for vs_id, count in unread.items() if count > 0}}
     finally:
         # On an error or Ctrl-C, requests in flight finish; queued ones are never sent.
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _children(pool: ThreadPoolExecutor, reader: Reader, kind: Kind, parents: list[dict[str, Any]] | None,
+              stack: str) -> dict[str, list[dict[str, Any]]] | None:
+    """A child kind's objects by parent id, read inside this stack's parents only; None without their API."""
+    if parents is None or kind.read_children is None:
+        return None
+    mine = [raw for raw in parents if _owned_by(raw, stack)]
+    listed = pool.map(lambda raw: kind.read_children(reader, raw), mine)  # type: ignore[misc]
+    return {str(raw["id"]): children for raw, children in zip(mine, listed, strict=True)}
 
 
 def _total(raw: Mapping[str, Any]) -> int:
@@ -96,12 +98,15 @@ def store_files(reader: Reader, raw: Mapping[str, Any]) -> list[dict[str, Any]]:
     return list(merged.values())
 
 
-def _or_none(read: Callable[[], list[dict[str, Any]]], unavailable: type[AacError]) -> list[dict[str, Any]] | None:
+def _or_none(read: Callable[[], list[dict[str, Any]]],
+             unavailable: type[AacError] | None) -> list[dict[str, Any]] | None:
     """A collection, or None where the target lacks its API: not an error unless the stack declares one."""
     try:
         return read()
-    except unavailable:
-        return None
+    except AacError as exc:
+        if unavailable is not None and isinstance(exc, unavailable):
+            return None
+        raise
 
 
 def _owned_by(raw: Mapping[str, Any], stack: str) -> bool:
@@ -111,43 +116,43 @@ def _owned_by(raw: Mapping[str, Any], stack: str) -> bool:
 
 def index_live(snapshot: Mapping[str, Any], stack: str,
                reserved: frozenset[str] = frozenset(SERVER_METADATA)) -> LiveState:
-    """Keep what carries this stack's tags, keyed like the manifests; count the rest."""
-    raw_assistants = snapshot.get("assistants")
-    assistants, foreign_assistants = _index(raw_assistants or [], stack, ASSISTANT)
-    stores, foreign_stores = _index(snapshot.get("vector_stores") or [], stack, VECTOR_STORE)
+    """Keep what carries this stack's tags, keyed like the manifests; count the rest.
+
+    A collection that is None is a kind whose API the target lacks; one the snapshot does not have (a
+    snapshot from before the kind existed) has none of them."""
+    from aac.kinds import KINDS
+
+    objects: dict[str, dict[str, Any]] = {}
+    foreign: dict[str, int] = {}
+    for kind in KINDS:
+        raws = snapshot.get(kind.collection) or []
+        flat = [raw for group in raws.values() for raw in group] if isinstance(raws, Mapping) else list(raws)
+        owned, others = _index(flat, stack, kind.name)
+        objects[kind.collection] = {key: kind.live_object(key, raw, snapshot) for key, raw in owned.items()}
+        if kind.parent is None and snapshot.get(kind.collection) is not None:
+            foreign[kind.collection] = others
+    files, foreign["files"] = _files(snapshot.get("files") or [], stack)
+    unavailable = frozenset(kind.name for kind in KINDS
+                            if kind.collection in snapshot and snapshot[kind.collection] is None)
+    stores = [raw for raw in snapshot.get("vector_stores") or [] if not _owned_by(raw, stack)]
     vs_files = snapshot.get("vector_store_files") or {}
-    unread = snapshot.get("unread") or {}
-    files, foreign_files = _files(snapshot.get("files") or [], stack)
-    others = tuple(raw for raw in snapshot.get("vector_stores") or [] if not _owned_by(raw, stack))
-    agents, foreign_agents = _index(snapshot.get("agents") or [], stack, AGENT)
-    vaults, foreign_vaults = _index(snapshot.get("vaults") or [], stack, VAULT)
-    credentials, _ = _index([c for cs in (snapshot.get("credentials") or {}).values() for c in cs], stack, CREDENTIAL)
-    unavailable = {ASSISTANT} if raw_assistants is None else set()
-    if "agents" in snapshot and snapshot["agents"] is None:
-        unavailable |= {AGENT, VAULT, CREDENTIAL}
     return LiveState(
-        assistants=_objects(assistants),
-        vector_stores={
-            key: LiveVectorStore(id=raw["id"], key=key, raw=raw, files=_attachments(vs_files.get(raw["id"], [])),
-                                 unread=int(unread.get(raw["id"], 0)))
-            for key, raw in stores.items()
-        },
+        **objects,  # type: ignore[arg-type]
         files=files,
-        unavailable=frozenset(unavailable),
-        foreign={"assistants": foreign_assistants, "vector_stores": foreign_stores, "files": foreign_files,
-                 **({"agents": foreign_agents, "vaults": foreign_vaults} if foreign_agents or foreign_vaults else {})},
-        foreign_stores=others,
-        foreign_uses=_foreign_uses(raw_assistants or [], {r["id"]: vs_files[r["id"]] for r in others
-                                                          if r["id"] in vs_files}, stack),
+        unavailable=unavailable,
+        foreign=foreign,
+        foreign_stores=tuple(stores),
+        foreign_uses=_foreign_uses(snapshot.get("assistants") or [],
+                                   {r["id"]: vs_files[r["id"]] for r in stores if r["id"] in vs_files}, stack),
         reserved_metadata=reserved,
-        agents=_objects(agents),
-        vaults=_objects(vaults),
-        credentials=_objects(credentials),
     )
 
 
-def _objects(owned: Mapping[str, Mapping[str, Any]]) -> dict[str, LiveObject]:
-    return {key: LiveObject(id=raw["id"], key=key, raw=raw) for key, raw in owned.items()}
+def live_store(key: str, raw: Mapping[str, Any], snapshot: Mapping[str, Any]) -> LiveVectorStore:
+    """A vector store with its files as the snapshot lists them, and how many its listing fell short by."""
+    files = (snapshot.get("vector_store_files") or {}).get(raw["id"], [])
+    unread = int((snapshot.get("unread") or {}).get(raw["id"], 0))
+    return LiveVectorStore(id=raw["id"], key=key, raw=raw, files=_attachments(files), unread=unread)
 
 
 def _foreign_uses(assistants: Iterable[Mapping[str, Any]],

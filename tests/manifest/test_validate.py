@@ -33,7 +33,7 @@ def test_a_valid_stack_passes_with_a_summary(repo: Repo) -> None:
     repo.write("assistants/helper.yaml", ASSISTANT)
     result = repo.validate()
     assert result.code == 0, result.err
-    assert "valid: stack 'test', 1 assistant, 0 vector stores, 0 files" in result.err
+    assert "valid: stack 'test', 1 assistant, 0 files" in result.err
 
 
 def test_all_problems_are_reported_at_once_with_file_and_line(repo: Repo) -> None:

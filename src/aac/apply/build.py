@@ -16,10 +16,8 @@ from aac.apply.context import Context
 from aac.apply.graph import Step, StepFailed
 from aac.identity import is_protected
 from aac.kinds import KINDS, kind_of
-from aac.plan.model import Action, Change
+from aac.plan.model import FRESH, Action, Change
 from aac.resources import FILE
-
-FRESH = (Action.CREATE, Action.REPLACE)
 
 
 def _refuse(message: str, hint: str) -> Callable[[], None]:

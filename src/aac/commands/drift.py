@@ -14,10 +14,11 @@ from aac.drift.model import DriftReport, parse_fail_on
 from aac.drift.scan import drift_report
 from aac.errors import AacError
 from aac.identity import hash_files
+from aac.kinds import KINDS
 from aac.live import index_live, read_snapshot
 from aac.manifest import require_valid
 from aac.output import plural, save_document
-from aac.plan.make import HASH_CACHE, showing_reads, utc_now
+from aac.plan.make import HASH_CACHE, require_apis, showing_reads, utc_now
 from aac.render import render_drift
 from aac.resources import LiveState
 from aac.stack import load_stack
@@ -39,6 +40,7 @@ def run(app: App, fmt: str = "text", out_file: str | None = None,
             with showing_reads(api, app.out):
                 snapshot = read_snapshot(reader, stack.name)
             live = replace(index_live(snapshot, stack.name, reader.reserved_metadata), requests=reader.requests)
+            require_apis(live, desired, api.base_url)
         except AacError as exc:
             report = _incomplete(stack.name, target.name, exc, reader.requests)
         else:
@@ -71,12 +73,10 @@ def _unread(report: DriftReport, live: LiveState) -> DriftReport:
     return replace(report, complete=False, errors=(*report.errors, *short)) if short else report
 
 
-_NOUNS = {"assistants": "assistant", "vector_stores": "vector store", "files": "file"}  # report.foreign's keys
-
-
 def _log_foreign(app: App, report: DriftReport) -> None:
     if not any(report.foreign.values()):
         return
-    counts = ", ".join(plural(n, _NOUNS.get(kind, kind)) for kind, n in sorted(report.foreign.items()) if n)
+    nouns = {kind.collection: kind.label for kind in KINDS} | {"files": "file"}  # report.foreign's keys
+    counts = ", ".join(plural(n, nouns.get(kind, kind)) for kind, n in sorted(report.foreign.items()) if n)
     app.out.info(f"Not reported: {counts} of other stacks or of nobody (aac never touches them).")
 

@@ -1,7 +1,8 @@
 """`aac output`: each managed object's live id by key, for applications (read-only).
 
-JSON: {"assistants": {KEY: {"id", "vector_store_ids"}}, "vector_stores": {KEY: {"id"}},
-"files": {PATH: id}}; or `env` lines such as `AAC_VECTOR_STORE_SUPPORT_KB_ID=vs_...`, ready
+JSON: {"assistants": {KEY: {"id", "vector_store_ids"}}, "vector_stores": {KEY: {"id"}}, "agents": {KEY: {"id"}},
+"vaults": {KEY: {"id"}}, "credentials": {VAULT/NAME: {"id"}}, "files": {PATH: id}}: one collection per kind;
+or `env` lines such as `AAC_VECTOR_STORE_SUPPORT_KB_ID=vs_...`, ready
 for a Responses API `file_search` tool's `vector_store_ids`; or `responses`: each assistant
 manifest as Responses API request fields with the live ids in them (aac.responses).
 """
@@ -10,13 +11,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from aac.apply.context import Ids
 from aac.errors import AacError
 from aac.identity import hash_files
-from aac.kinds.assistant import store_ids_of
+from aac.kinds import KINDS
 from aac.live import read_live
 from aac.manifest import require_valid
 from aac.output import save_document
@@ -42,7 +42,7 @@ def run(app: App, fmt: str = "json", out_file: str | None = None) -> int:
         declared = _desired(stack)
         outputs = collect(live, _paths_by_sha(stack, declared))
         text = _dumps(outputs) if fmt == "json" else env_lines(outputs)
-        missing = missing_keys(declared, outputs, live.assistants_supported) if declared is not None else []
+        missing = missing_keys(declared, outputs, live.unavailable) if declared is not None else []
     app.out.document(text)
     if missing:
         app.out.warn(f"not on target {target.name} yet, so without an id here: {', '.join(missing)}; "
@@ -52,16 +52,13 @@ def run(app: App, fmt: str = "json", out_file: str | None = None) -> int:
     return 0
 
 
-def missing_keys(desired: DesiredState, outputs: dict[str, Any], assistants_supported: bool = True) -> list[str]:
+def missing_keys(desired: DesiredState, outputs: dict[str, Any],
+                 unavailable: frozenset[str] = frozenset()) -> list[str]:
     """The objects the manifests declare that have no live id (nothing applied yet, or deleted by hand).
 
-    On a target without the Assistants API, assistants are configuration only: never missing.
-    """
-    kinds: list[tuple[str, Iterable[str], Mapping[str, Any]]] = [
-        ("vector_store", desired.vector_stores, outputs["vector_stores"])]
-    if assistants_supported:
-        kinds.insert(0, ("assistant", desired.assistants, outputs["assistants"]))
-    return [f"{kind}.{key}" for kind, keys, live in kinds for key in keys if key not in live]
+    A kind whose API the target lacks (assistants after the sunset: configuration) is never missing."""
+    return sorted(kind.address(key) for kind in KINDS if kind.name not in unavailable
+                  for key in kind.desired(desired) if key not in outputs[kind.collection])
 
 
 def _dumps(document: dict[str, Any]) -> str:
@@ -88,12 +85,9 @@ def collect(live: LiveState, paths_by_sha: dict[str, list[str]]) -> dict[str, An
     for upload in sorted(live.files.values(), key=lambda f: (f.created_at, f.id), reverse=True):
         for path in paths_by_sha.get(upload.sha256 or "", []):
             files[path] = upload.id  # the oldest copy wins, as apply's dedupe rule keeps it
-    return {
-        "assistants": {key: {"id": a.id, "vector_store_ids": store_ids_of(a.raw)}
-                       for key, a in sorted(live.assistants.items())},
-        "vector_stores": {key: {"id": s.id} for key, s in sorted(live.vector_stores.items())},
-        "files": dict(sorted(files.items())),
-    }
+    objects = {kind.collection: {key: {"id": obj.id, **kind.outputs(obj.raw)}
+                                 for key, obj in sorted(kind.live(live).items())} for kind in KINDS}
+    return {**objects, "files": dict(sorted(files.items()))}
 
 
 def _desired(stack: Stack) -> DesiredState | None:
@@ -126,7 +120,7 @@ def env_name(*parts: str) -> str:
 
 
 def env_lines(outputs: dict[str, Any]) -> str:
-    lines = [f"{env_name('assistant', key, 'id')}={value['id']}" for key, value in outputs["assistants"].items()]
-    lines += [f"{env_name('vector_store', key, 'id')}={value['id']}" for key, value in outputs["vector_stores"].items()]
+    lines = [f"{env_name(kind.name, key, 'id')}={value['id']}"
+             for kind in sorted(KINDS, key=lambda k: k.name) for key, value in outputs[kind.collection].items()]
     lines += [f"{env_name('file', path, 'id')}={file_id}" for path, file_id in outputs["files"].items()]
     return "\n".join(lines) + "\n" if lines else ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from aac.kinds import KINDS
 from aac.manifest import load_desired
 from aac.stack import check_stack
 
@@ -25,8 +26,8 @@ def run(app: App) -> int:
                       "fix the problems above, then run `aac validate` again")
         return 1
     assert stack is not None
-    summary = (f"valid: stack {stack.name!r}, {_count(len(desired.assistants), 'assistant')}, "
-               f"{_count(len(desired.vector_stores), 'vector store')}, {_count(len(desired.files), 'file')}")
+    counts = [_count(len(kind.desired(desired)), kind.label) for kind in KINDS if kind.desired(desired)]
+    summary = f"valid: stack {stack.name!r}, {', '.join([*counts, _count(len(desired.files), 'file')])}"
     if warnings:
         summary += f" ({_count(warnings, 'warning')})"
     app.out.info(app.out.style(summary, "green"))

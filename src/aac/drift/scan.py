@@ -85,7 +85,7 @@ def _compared(kind: Kind, key: str, obj: Any, want: JSON, live_form: JSON,
               labels: Mapping[str, str], files: StoreFilesDrift | None) -> DriftItem:
     owner = owner_of(obj.raw.get("metadata"))
     tag = owner[2] if owner else ""
-    _, aligned = compare(kind, want, live_form, tag)
+    changed, aligned = compare(kind, want, live_form, tag)
     write_only = unreadable(kind, want, live_form)
     readable = [f for f in want if f not in write_only and want[f] != aligned.get(f)]
     applied = _applied_candidate(kind, want, aligned, live_form, write_only, tag)
@@ -100,8 +100,8 @@ def _compared(kind: Kind, key: str, obj: Any, want: JSON, live_form: JSON,
             return DriftItem(address, kind_name, key, Category.IN_SYNC, **common)
         fields = [f for f in want if want[f] != applied.get(f)] + (["files"] if files and files.pending else [])
         return DriftItem(address, kind_name, key, Category.PENDING, changed_fields=tuple(fields), **common)
-    if not readable and not hand_files:  # only write-only fields differ: the manifests moved, not the object
-        fields = [f for f in write_only if f in want] + (["files"] if files and files.pending else [])
+    if not readable and not hand_files:  # only write-only or hidden fields differ: the manifests moved
+        fields = [f for f in changed if f not in readable] + (["files"] if files and files.pending else [])
         return DriftItem(address, kind_name, key, Category.PENDING, changed_fields=tuple(fields), **common)
     fields = readable + (["files"] if files is not None and (files.drifted or files.pending) else [])
     detail = MANIFESTS_CHANGED_TOO if tag != spec_hash(want) or (files and files.pending) else None

@@ -28,8 +28,10 @@ if TYPE_CHECKING:
 
 # The optional settings; the API resolves each one the request leaves out.
 SETTINGS = ("reasoning", "service_tier", "text", "multi_agent", "compaction", "experimental")
+# An update cannot send null for these (SDK agent_update_params.py: `experimental` is merged by key): an unset
+# one is sent as its documented default instead ("All experimental features default to disabled").
+NOT_NULLABLE: JSON = {"experimental": {"time_awareness": False}}
 NESTED = ("transport", "location")  # objects inside a tool, compared by the keys the manifest sets too
-FRESH = (Action.CREATE, Action.REPLACE)
 
 
 def _drop_none(value: Mapping[str, Any]) -> JSON:
@@ -100,7 +102,7 @@ def align(desired: JSON, live: JSON) -> JSON:
 HIDDEN = (*SETTINGS, "tools")  # where the alignment hides what the server holds beyond the manifest
 
 
-def applied_variants(as_applied: JSON, live: JSON) -> Iterator[JSON]:
+def _variants(as_applied: JSON, live: JSON) -> Iterator[JSON]:
     """What the spec last applied may have been: the live readable fields as the manifest says them,
     with any of the settings and the tools as the server holds them in full (a setting, or a key of
     one, that an earlier manifest set and this one leaves to the server). At most 128."""
@@ -112,7 +114,7 @@ def applied_variants(as_applied: JSON, live: JSON) -> Iterator[JSON]:
 def hidden_changes(desired: JSON, as_applied: JSON, live: JSON, tag: str) -> list[str]:
     """The fields the manifests changed that the alignment hides: those of the variant the tag matches; else
     (changed by hand as well) every setting left to the server, which the update resets."""
-    for candidate in applied_variants(as_applied, live):
+    for candidate in _variants(as_applied, live):
         if spec_hash(candidate) == tag:
             return [f for f in HIDDEN if candidate.get(f) != as_applied.get(f)]
     return [f for f in SETTINGS if desired.get(f) is None and live.get(f) is not None]
@@ -132,7 +134,7 @@ def body(ctx: Context, change: Change) -> JSON:
         "metadata": ctx.metadata(change, spec.metadata, spec.protect),
     }
     if change.action is Action.UPDATE:
-        return fields
+        return {**fields, **{k: v for k, v in NOT_NULLABLE.items() if fields[k] is None}}
     return {k: v for k, v in fields.items() if v is not None}
 
 
@@ -181,14 +183,16 @@ KIND = Kind(
     collection="agents",
     id_prefix="agent_",
     desired=lambda desired: desired.agents,
+    read=lambda reader: reader.agents(),
+    unavailable_error=AgentsUnavailable,
     live=lambda live: live.agents,
     canonical=canonical,
     canonical_live=canonical_live,
     missing_api=AgentsUnavailable,
     refs=lambda spec: tuple((CREDENTIAL, key) for key in spec.credentials),
+    refs_field="tools",
     live_refs=_credential_ids,
     align=align,
-    applied_variants=applied_variants,
     hidden_changes=hidden_changes,
     update=lambda writer, obj, fields: writer.update_agent(obj.id, fields),
     steps=_steps,

@@ -11,16 +11,16 @@ import itertools
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from aac.api.errors import AssistantsUnavailable
 from aac.canonical import UNKNOWN_ID, canonical_assistant, canonical_live_assistant
 from aac.kinds.base import JSON, Kind
 from aac.limits import REASONING_EFFORTS
-from aac.plan.model import Action, Change
+from aac.plan.model import FRESH, Action, Change
 from aac.resources import ASSISTANT, VECTOR_STORE, AssistantSpec, LiveState
 
 if TYPE_CHECKING:
     from aac.apply.build import Builder
 
-FRESH = (Action.CREATE, Action.REPLACE)
 
 
 def _raw_ids(raw: Mapping[str, Any], tool: str, field_name: str) -> list[str]:
@@ -158,18 +158,24 @@ KIND = Kind(
     collection="assistants",
     id_prefix="asst_",
     desired=lambda desired: desired.assistants,
+    read=lambda reader: reader.assistants(),
+    unavailable_error=AssistantsUnavailable,
     live=lambda live: live.assistants,
     canonical=_canonical,
     canonical_live=canonical_live_assistant,
     refs=lambda spec: ((VECTOR_STORE, spec.vector_store),) if spec.vector_store else (),
+    refs_field=VECTOR_STORE,
     live_refs=lambda raw: (*store_ids_of(raw), *code_file_ids_of(raw)),
     write_only=("reasoning_effort",),
     write_only_candidates=_candidates,
     align=_align,
     applied_variants=_applied_variants,
-    unavailable="configuration",
+    configuration_note=("{objects} configuration on this target, which has no Assistants API: their files and "
+                        "vector stores are provisioned; `aac output --format responses` gives their Responses API "
+                        "request fields"),
     update=lambda writer, obj, body: writer.update_assistant(obj.id, body),
     steps=_steps,
     deletes=_deletes,
     readable=_readable,
+    outputs=lambda raw: {"vector_store_ids": store_ids_of(raw)},
 )

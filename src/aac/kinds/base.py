@@ -15,9 +15,11 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from aac.resources import DesiredState, LiveState
+from aac.errors import AacError
+from aac.resources import DesiredState, LiveObject, LiveState
 
 if TYPE_CHECKING:
+    from aac.api.reader import Reader
     from aac.api.writer import Writer
     from aac.apply.build import Builder
     from aac.plan.model import Change
@@ -54,9 +56,19 @@ class Kind:
     # The comparable forms (aac.canonical): the spec with the file hashes, and the live object in its state.
     canonical: Callable[[Spec, Mapping[str, str], LiveState], JSON]
     canonical_live: Callable[[Live, LiveState], JSON]
+    # How it is read: every object of the collection (a Reader method), raising `unavailable_error` where the
+    # target lacks the API; a child kind (`parent`, a kind's name) is read inside each of the stack's parents.
+    read: Callable[[Reader], list[JSON]] | None = None
+    unavailable_error: type[AacError] | None = None
+    parent: str | None = None
+    read_children: Callable[[Reader, Mapping[str, Any]], list[JSON]] | None = None
+    # The live object for a raw one this stack owns (a vector store carries its files from the snapshot).
+    live_object: Callable[[str, Mapping[str, Any], Mapping[str, Any]], Live] = \
+        lambda key, raw, snapshot: LiveObject(id=raw["id"], key=key, raw=raw)
     # (kind, key) of the objects a spec names: created before it, deleted after it, and pointed at
     # anew (an update) when they are rebuilt. Kinds are listed after the kinds they name.
     refs: Callable[[Spec], tuple[tuple[str, str], ...]] = _no_refs
+    refs_field: str = ""  # the field that names them: an update of it points the object at a rebuilt one
     live_refs: Callable[[Mapping[str, Any]], tuple[str, ...]] = lambda raw: ()  # live ids a live object names
     write_only: tuple[str, ...] = ()  # accepted, never returned: compared through the aac-spec tag
     # Readable fields this live object cannot tell (a store with no indexed file has no chunking to show):
@@ -75,9 +87,9 @@ class Kind:
     replace_reasons: Mapping[str, str] = field(default_factory=dict)  # fields changed only by a rebuild
     # Adjust a compared change (a rebuild the fields do not show: an expired store).
     adjust: Callable[[Change, Live | None], Change] = lambda change, _: change
-    # On a target without this kind's API: None, it is an error to declare one (the message says so);
-    # "configuration", the manifests still provision what they use (assistants after the sunset).
-    unavailable: str | None = None
+    # On a target without this kind's API, a manifest of it is either configuration (assistants after the
+    # sunset: the note the plan shows, `{objects}` naming them) or an error (`missing_api`, given the base URL).
+    configuration_note: str | None = None
     missing_api: Callable[[str], Exception] | None = None  # the error for a target (base URL) without its API
     # The writes that need no plan: an update of a live object's fields (a retag before a rebuild, adoption).
     update: Callable[[Writer, Live, JSON], Any] = _none
@@ -92,6 +104,8 @@ class Kind:
     ready: Callable[[Builder, str], tuple[str | None, ...]] = lambda builder, key: ()
     # The drift of an object's content judged by its traces (a vector store's files: aac.drift.files), or None.
     content_drift: Callable[..., Any] | None = None
+    # What `aac output` gives for a live object besides its id (an assistant's vector_store_ids).
+    outputs: Callable[[Mapping[str, Any]], JSON] = lambda raw: {}
     # Readable labels for fields holding hashes (code-interpreter files by path): drift and plans.
     readable: Callable[[JSON, Mapping[str, str]], JSON] = lambda form, labels: form
 

@@ -22,7 +22,7 @@ from aac.api.errors import AgentsUnavailable
 from aac.canonical import normalise, user_metadata
 from aac.identity import is_protected
 from aac.kinds.base import JSON, Kind
-from aac.plan.model import Action, Change
+from aac.plan.model import FRESH, Action, Change
 from aac.resources import (
     CREDENTIAL,
     SECRET_SUFFIX,
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from aac.apply.build import Builder
     from aac.apply.context import Context
 
-FRESH = (Action.CREATE, Action.REPLACE)
 ROTATION = ("version", "secrets")  # a change of these sends the secrets again
 
 
@@ -166,11 +165,14 @@ KIND = Kind(
     collection="credentials",
     id_prefix="cred_",
     desired=lambda desired: desired.credentials,
+    parent=VAULT,
+    read_children=lambda reader, vault: reader.credentials(str(vault["id"])),
     live=lambda live: live.credentials,
     canonical=canonical,
     canonical_live=canonical_live,
     missing_api=AgentsUnavailable,
     refs=lambda spec: ((VAULT, spec.vault),),
+    refs_field="vault",
     live_refs=lambda raw: (str(raw.get("vault_id")),),
     write_only=("secrets",),
     align=align,

@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING
 from aac.canonical import UNKNOWN_ID, canonical_live_vector_store, canonical_vector_store
 from aac.drift.files import store_files_drift
 from aac.kinds.base import JSON, Kind
-from aac.plan.model import Action, Change
+from aac.live import live_store
+from aac.plan.model import FRESH, Action, Change
 from aac.resources import VECTOR_STORE, VECTOR_STORE_FILE, LiveVectorStore
 
 if TYPE_CHECKING:
     from aac.apply.build import Builder
 
 EXPIRED_REASON = "the store expired (expires_after), so it is rebuilt"
-FRESH = (Action.CREATE, Action.REPLACE)
 
 
 def _align(desired: JSON, live: JSON) -> JSON:
@@ -156,6 +156,8 @@ KIND = Kind(
     collection="vector_stores",
     id_prefix="vs_",
     desired=lambda desired: desired.vector_stores,
+    read=lambda reader: reader.vector_stores(),
+    live_object=live_store,
     live=lambda live: live.vector_stores,
     canonical=lambda spec, hashes, live: canonical_vector_store(spec),
     canonical_live=canonical_live_vector_store,

@@ -91,16 +91,16 @@ def _objects(d: _Diff, kind: Kind, rebuilt: set[tuple[str, str]]) -> list[Change
             continue
         before = kind.canonical_live(obj, d.live) if obj else {}
         change = _object_change(kind, key, kind.canonical(wanted[key], d.hashes, d.live), obj, before)
-        changes.append(_repoint(change, [r for r in kind.refs(wanted[key]) if r in rebuilt]))
+        changes.append(_repoint(kind, change, [r for r in kind.refs(wanted[key]) if r in rebuilt]))
     return changes
 
 
-def _repoint(change: Change, rebuilt: list[tuple[str, str]]) -> Change:
-    """An object that names one being rebuilt must point at the new one: an update."""
+def _repoint(kind: Kind, change: Change, rebuilt: list[tuple[str, str]]) -> Change:
+    """An object that names one being rebuilt must point at the new one: an update of the field naming it."""
     if not rebuilt or change.action not in (Action.NOOP, Action.UPDATE):
         return change
     ref_kind, ref_key = rebuilt[0]
-    fields = tuple(dict.fromkeys((*change.changed_fields, ref_kind)))
+    fields = tuple(dict.fromkeys((*change.changed_fields, kind.refs_field)))
     label = kind_of(ref_kind).label
     return replace(change, action=Action.UPDATE, changed_fields=fields,
                    reason=f"its {label} {ref_kind}.{ref_key} is rebuilt")
@@ -190,12 +190,11 @@ def _notes(d: _Diff) -> tuple[str, ...]:
     notes = []
     for kind in KINDS:
         keys = sorted(d.wanted(kind))
-        if kind.name not in d.live.unavailable or not keys or kind.unavailable != "configuration":
+        if kind.name not in d.live.unavailable or not keys or kind.configuration_note is None:
             continue
         named = ", ".join(keys[:NOTE_NAMES]) + (f" and {len(keys) - NOTE_NAMES} more" if len(keys) > NOTE_NAMES else "")
-        notes.append(f"{plural(len(keys), kind.label)} ({named}) {'is' if len(keys) == 1 else 'are'} configuration "
-                     "on this target, which has no Assistants API: their files and vector stores are provisioned; "
-                     "`aac output --format responses` gives their Responses API request fields")
+        objects = f"{plural(len(keys), kind.label)} ({named}) {'is' if len(keys) == 1 else 'are'}"
+        notes.append(kind.configuration_note.format(objects=objects))
     return tuple(notes)
 
 

@@ -114,7 +114,7 @@ def make_plan(stack: Stack, target: Target, api: Api, out: Output, *, destroy: b
         hashes = hash_files(desired.files, stack.root / HASH_CACHE)
         live = reading.result()
     live = _trusted(live, desired, hashes, out)
-    _require_apis(live, desired, api.base_url)
+    require_apis(live, desired, api.base_url)
     plan = diff(desired, hashes, live, target=target.name, now=now, destroy=destroy)
     if live.foreign_stores and any(c.kind == FILE and c.action is Action.DELETE for c in plan.changes):
         # An upload is deleted only when no store of someone else's holds it: read those stores now.
@@ -123,7 +123,7 @@ def make_plan(stack: Stack, target: Target, api: Api, out: Output, *, destroy: b
     return Planned(plan=plan, desired=desired, live=live, hashes=hashes)
 
 
-def _require_apis(live: LiveState, desired: DesiredState, base_url: str) -> None:
+def require_apis(live: LiveState, desired: DesiredState, base_url: str) -> None:
     """A kind the target has no API for is an error when the manifests declare one (unless it is
     configuration there, as assistants are after the sunset)."""
     for kind in KINDS:

@@ -35,6 +35,9 @@ class Action(str, Enum):
     NOOP = "no-op"
 
 
+FRESH = (Action.CREATE, Action.REPLACE)  # the actions that make a new object
+
+
 @dataclass(frozen=True)
 class Change:
     address: str  # assistant.NAME, vector_store.NAME, file.PATH, vector_store_file.STORE/PATH

@@ -75,13 +75,17 @@ def _diff_mappings(path: str, old: Mapping[str, Any], new: Mapping[str, Any]) ->
 
 
 def item_key(item: Any) -> str | None:
-    """A readable identity for a list element: `function NAME`, a tool type, or a `name`."""
+    """A readable identity for a list element: `function NAME` (an assistant's tool wraps it, an agent's does
+    not), `mcp LABEL`, a tool type, or a `name`."""
     if not isinstance(item, Mapping):
         return None
     kind = item.get("type")
     function = item.get(kind) if isinstance(kind, str) else None
     if isinstance(kind, str) and isinstance(function, Mapping) and isinstance(function.get("name"), str):
         return f"{kind} {function['name']}"
+    label = item.get("name") or item.get("server_label")
+    if isinstance(kind, str) and isinstance(label, str):
+        return f"{kind} {label}"
     if isinstance(kind, str):
         return kind
     name = item.get("name")

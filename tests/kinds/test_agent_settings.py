@@ -1,0 +1,105 @@
+"""What an agent manifest leaves out is the server's; what it sets is compared; a rebuilt credential is let go of.
+
+Through the CLI against the sandbox, with hand edits made through the SDK as a person would make them.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openai
+import pytest
+import yaml
+
+from aac.sandbox.server import RunningSandbox
+from cli_harness import Cli
+
+FIXTURE = Path(__file__).parent.parent / "manifest" / "agent_stack"
+SECRETS = {"GITHUB_MCP_TOKEN": "ghp-settings-test-0001", "OAUTH_ACCESS_TOKEN": "oauth-access-test-0001",
+           "OAUTH_REFRESH_TOKEN": "oauth-refresh-test-0001", "OAUTH_CLIENT_SECRET": "client-secret-test-0001",
+           "SEARCH_API_KEY": "search-key-test-0001"}
+
+
+@pytest.fixture
+def aac(tmp_path: Path, sandbox: RunningSandbox, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> Cli:
+    root = tmp_path / "stack"
+    shutil.copytree(FIXTURE, root)
+    stack = yaml.safe_load((root / "aac.yaml").read_text())
+    stack["targets"]["sandbox"] = {"type": "openai", "base_url": sandbox.base_url, "api_key_env": "AAC_TEST_KEY"}
+    (root / "aac.yaml").write_text(yaml.safe_dump(stack))
+    monkeypatch.setenv("AAC_TEST_KEY", "sk-settings-test")
+    for name, value in SECRETS.items():
+        monkeypatch.setenv(name, value)
+    cli = Cli(root, capsys)
+    assert cli("apply", "--auto-approve").code == 0
+    assert cli("plan", "--detailed-exitcode").code == 0
+    return cli
+
+
+def edit(cli: Cli, change: dict[str, object], drop: tuple[str, ...] = ()) -> None:
+    path = cli.root / "agents" / "weather-agent.yaml"
+    agent = yaml.safe_load(path.read_text())
+    agent.update(change)
+    for name in drop:
+        agent.pop(name)
+    path.write_text(yaml.safe_dump(agent, sort_keys=False))
+
+
+def the_agent(client: openai.OpenAI) -> object:
+    (agent,) = list(client.beta.agents.list())
+    return agent
+
+
+def test_a_setting_dropped_from_the_manifest_goes_back_to_the_servers_default(aac: Cli, client: openai.OpenAI) -> None:
+    edit(aac, {}, drop=("compaction", "experimental", "text"))
+    plan = aac("plan", "--format", "json", "--detailed-exitcode")
+    assert plan.code == 2
+    (change,) = [c for c in plan.json()["changes"] if c["action"] != "no-op"]
+    assert change["address"] == "agent.weather-agent"
+    assert sorted(change["changed_fields"]) == ["compaction", "experimental", "text"]
+    assert change["before"]["text"]["verbosity"] == "low" and change["after"]["text"] is None
+    assert aac("apply", "--auto-approve").code == 0
+    agent = the_agent(client)
+    assert agent.text.verbosity == "medium" and agent.text.format.type == "text"  # the sandbox's defaults
+    assert aac("plan", "--detailed-exitcode").code == 0
+    assert aac("drift").code == 0
+
+
+def test_a_setting_the_manifest_leaves_out_is_not_compared(aac: Cli, client: openai.OpenAI) -> None:
+    edit(aac, {}, drop=("service_tier",))
+    assert aac("apply", "--auto-approve").code == 0
+    client.beta.agents.update(the_agent(client).id, service_tier="flex", multi_agent={"enabled": True})
+    assert aac("plan", "--detailed-exitcode").code == 0
+    assert aac("drift").code == 0
+
+
+def test_a_set_value_changed_by_hand_is_drift_and_is_put_back(aac: Cli, client: openai.OpenAI) -> None:
+    client.beta.agents.update(the_agent(client).id, reasoning={"effort": "high"})
+    drift = aac("drift", "--format", "json")
+    assert drift.code == 2
+    (item,) = [i for i in drift.json()["items"] if i["category"] != "in_sync"]
+    assert (item["address"], item["category"], item["changed_fields"]) == ("agent.weather-agent", "drifted",
+                                                                           ["reasoning"])
+    assert aac("apply", "--auto-approve").code == 0
+    assert the_agent(client).reasoning.effort == "low"
+    assert aac("drift").code == 0
+
+
+def test_a_credential_rebuilt_is_let_go_of_by_its_agent_before_it_is_deleted(aac: Cli, client: openai.OpenAI) -> None:
+    vault = aac.root / "agents" / "github.yaml"
+    vault.write_text(vault.read_text().replace("https://api.githubcopilot.com/mcp/", "https://mcp.example.org/"))
+    agent = aac.root / "agents" / "weather-agent.yaml"
+    agent.write_text(agent.read_text().replace("https://api.githubcopilot.com/mcp/", "https://mcp.example.org/"))
+    plan = aac("plan", "--format", "json").json()
+    actions = {c["address"]: c["action"] for c in plan["changes"] if c["action"] != "no-op"}
+    assert actions == {"credential.github/github-mcp": "replace", "agent.weather-agent": "update"}
+    (vault_obj,) = list(client.beta.agents.vaults.list())
+    old = {c.name: c.id for c in client.beta.agents.vaults.credentials.list(vault_obj.id)}["github-mcp"]
+    assert aac("apply", "--auto-approve").code == 0
+    now = {c.name: c for c in client.beta.agents.vaults.credentials.list(vault_obj.id)}
+    assert now["github-mcp"].id != old and now["github-mcp"].auth.mcp_server_url == "https://mcp.example.org/"
+    mcp = [t for t in the_agent(client).tools if t.type == "mcp"]
+    assert [t.credential_id for t in mcp] == [now["github-mcp"].id]
+    assert aac("plan", "--detailed-exitcode").code == 0
