@@ -85,9 +85,10 @@ def _select(api: Api, out: Output, stack: Stack, keys: tuple[str, ...], import_a
         ids = [store["id"] for store in selection.stores]
         listed = pool.map(lambda raw: store_files(reader, raw), selection.stores)
         snapshot["vector_store_files"].update(zip(ids, listed, strict=True))
-        vaults = _vaults_to_read(snapshot, selection)
-        snapshot["credentials"].update(zip(vaults, pool.map(reader.credentials, vaults), strict=True))
-    add_vaults(selection, snapshot.get("vaults") or [], snapshot["credentials"], stack.name, set(earlier))
+        if snapshot.get("credentials") is not None:  # None: the target has no Agents API
+            vaults = _vaults_to_read(snapshot, selection)
+            snapshot["credentials"].update(zip(vaults, pool.map(reader.credentials, vaults), strict=True))
+    add_vaults(selection, snapshot.get("vaults") or [], snapshot.get("credentials") or {}, stack.name, set(earlier))
     return snapshot, selection
 
 
