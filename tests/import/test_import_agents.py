@@ -250,3 +250,17 @@ def test_a_target_without_the_agents_api_imports_the_rest_and_says_so_for_an_age
         everything = aac("import", "--all", "--auto-approve")
         assert everything.code == 0, everything.err
         assert sorted(_files(aac.root)) == [f"{IMPORTED}/docs.yaml"]
+
+
+def test_a_nameless_agent_is_named_after_its_key_by_the_next_apply(aac: Cli, client: openai.OpenAI) -> None:
+    agent = client.beta.agents.create(model="gpt-5")
+
+    result = aac("import", agent.id, "--auto-approve")
+
+    assert result.code == 0, result.err
+    assert "`aac apply` then makes the other changes shown" in result.out
+    assert '+ display_name    = "agent"' in result.out
+    assert "# The agent has no name on the API" in (aac.root / IMPORTED / "agent.yaml").read_text(encoding="utf-8")
+    assert aac("apply", "--auto-approve").code == 0
+    assert client.beta.agents.retrieve(agent.id).name == "agent"
+    assert aac("plan", "--detailed-exitcode").code == 0
