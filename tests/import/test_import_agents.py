@@ -142,6 +142,8 @@ def test_a_second_run_adopts_what_the_first_wrote_and_a_third_is_a_no_op(
 
 
 def test_a_vault_imported_alone_needs_no_secret(aac: Cli, client: openai.OpenAI, agents: Agents) -> None:
+    alone = aac("import", agents.bearer.id, "--auto-approve")
+    assert alone.code == 1 and "import the vault that holds it" in alone.err
     result = aac("import", "GitHub tools", "--auto-approve")
 
     assert result.code == 0, result.err

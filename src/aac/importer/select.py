@@ -168,6 +168,9 @@ def _resolve(key: str, by_kind: Mapping[str, list[JSON]]) -> tuple[str, JSON]:
     if named:
         ids = ", ".join(sorted(raw["id"] for _, raw in named))
         raise AacError(f"{len(named)} live objects are named {key!r}: {ids}", "import by id instead of by name")
+    if key.startswith("cred_"):
+        raise AacError(f"{key} is a credential: import takes a credential with its vault",
+                       "import the vault that holds it (vault_... or its name), or an agent that uses it")
     raise AacError(f"no live assistant, vector store, agent or vault has the id or name {key!r}",
                    "check the id (asst_..., vs_..., agent_..., vault_...) or the exact name; "
                    "`aac import --all` takes every untagged one")
