@@ -6,8 +6,9 @@ out is the server's to change. Its function schemas and a json_schema text forma
 `schemas/` by `$ref`; an MCP tool's credential is written by key (`credential: VAULT/CREDENTIAL`).
 
 A credential's secrets cannot be read, so each secret field names an environment variable instead
-(`token_env: GITHUB_MCP_TOKEN_TOKEN`), and the manifest says which ones to export: aac sends a secret
-only when the credential is created again or rotated (`version` bumped), never to adopt it.
+(`token_env: GITHUB_MCP_TOKEN` for vault `github`, credential `mcp`: VAULT_CREDENTIAL_FIELD), and the manifest
+says which ones to export: aac sends a secret only when the credential is created again or rotated
+(`version` bumped), never to adopt it.
 """
 
 from __future__ import annotations
