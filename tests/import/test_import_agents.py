@@ -97,7 +97,9 @@ def test_an_agent_brings_its_vault_and_the_next_plan_is_empty(
 
 def test_the_manifests_name_credentials_by_key_and_secrets_by_variable(
         aac: Cli, client: openai.OpenAI, agents: Agents) -> None:
-    assert aac("import", "--all", "--auto-approve").code == 0
+    result = aac("--debug", "import", "--all", "--auto-approve")
+    assert result.code == 0, result.err
+    assert TOKEN not in result.out + result.err and KEY_VALUE not in result.out + result.err
 
     agent = _manifest(aac.root, "weather-helper")
     function, mcp, search = agent["tools"]
