@@ -55,6 +55,10 @@ class AgentWrites:
     def create_agent(self: WriterCore, key: str, body: JSON) -> Agent:
         return _create_tagged(self, "agent", key, body, self.sdk.beta.agents)
 
+    def list_agents(self: WriterCore) -> list[Agent]:
+        """This stack's agents, oldest first (to settle two applies' creates: aac.apply.converge)."""
+        return self.call("listing agents", lambda: _mine(self, self.sdk.beta.agents.list(limit=PAGE, order="asc")))
+
     def update_agent(self: WriterCore, agent_id: str, body: JSON) -> Agent:
         return self.call(f"updating agent {agent_id}", lambda: self.sdk.beta.agents.update(agent_id, **body))
 
@@ -65,6 +69,11 @@ class AgentWrites:
 
     def create_vault(self: WriterCore, key: str, body: JSON) -> Vault:
         return _create_tagged(self, "vault", key, body, self.sdk.beta.agents.vaults)
+
+    def list_vaults(self: WriterCore) -> list[Vault]:
+        """This stack's vaults, oldest first."""
+        return self.call("listing vaults",
+                         lambda: _mine(self, self.sdk.beta.agents.vaults.list(limit=PAGE, order="asc")))
 
     def update_vault(self: WriterCore, vault_id: str, body: JSON) -> Vault:
         return self.call(f"updating vault {vault_id}", lambda: self.sdk.beta.agents.vaults.update(vault_id, **body))
@@ -88,6 +97,12 @@ class AgentWrites:
         return self.call(f"updating credential {made.id} in vault {vault_id}",
                          lambda: credentials.update(made.id, vault_id=vault_id, metadata=record))
 
+    def list_credentials(self: WriterCore, vault_id: str) -> list[Credential]:
+        """This stack's credentials in a vault, oldest first."""
+        credentials = self.sdk.beta.agents.vaults.credentials
+        return self.call(f"listing the credentials of vault {vault_id}",
+                         lambda: _mine(self, credentials.list(vault_id, limit=PAGE, order="asc")))
+
     def update_credential(self: WriterCore, vault_id: str, credential_id: str, body: JSON) -> Credential:
         """Replace its metadata, or rotate its secrets with `body["auth"]` (aac.api.agents.credential_rotation)."""
         credentials = self.sdk.beta.agents.vaults.credentials
@@ -109,6 +124,11 @@ def _create_tagged(writer: WriterCore, kind: str, key: str, body: JSON, resource
     if not record:
         return made
     return writer.call(f"updating {kind} {made.id}", lambda: resource.update(made.id, metadata=record))
+
+
+def _mine(writer: WriterCore, objects: Iterable[T]) -> list[T]:
+    """The objects of an `order=asc` list that carry this stack's tags, in the list's order."""
+    return [obj for obj in objects if (owner_of(getattr(obj, "metadata", None)) or ("",))[0] == writer.stack]
 
 
 def _owned(writer: WriterCore, objects: Iterable[T], key: str) -> T | None:

@@ -50,6 +50,12 @@ def _settle(ctx: Context, kind: str, listed: list[Any], key_of: Callable[[Any], 
                 delete(obj.id)
 
 
+def settle(ctx: Context, kind: str, listed: Callable[[], list[Any]], delete: Callable[[str], None]) -> None:
+    """After this apply's creates of `kind` (objects tagged by key): one object per key, the oldest."""
+    if ctx.ids.created_items(kind):
+        _settle(ctx, kind, listed(), lambda obj: owned_key(obj.metadata, ctx.stack), delete)
+
+
 def settle_files(ctx: Context) -> None:
     if not ctx.ids.created_items(FILES):
         return
@@ -64,14 +70,8 @@ def settle_files(ctx: Context) -> None:
 
 
 def settle_stores(ctx: Context) -> None:
-    if not ctx.ids.created_items(VECTOR_STORE):
-        return
-    _settle(ctx, VECTOR_STORE, ctx.writer.list_vector_stores(), lambda s: owned_key(s.metadata, ctx.stack),
-            ctx.writer.delete_vector_store)
+    settle(ctx, VECTOR_STORE, ctx.writer.list_vector_stores, ctx.writer.delete_vector_store)
 
 
 def settle_assistants(ctx: Context) -> None:
-    if not ctx.ids.created_items(ASSISTANT):
-        return
-    _settle(ctx, ASSISTANT, ctx.writer.list_assistants(), lambda a: owned_key(a.metadata, ctx.stack),
-            ctx.writer.delete_assistant)
+    settle(ctx, ASSISTANT, ctx.writer.list_assistants, ctx.writer.delete_assistant)

@@ -19,7 +19,7 @@ from aac.api.errors import AgentsUnavailable
 from aac.canonical import UNKNOWN_ID, normalise, user_metadata
 from aac.identity import is_protected, spec_hash
 from aac.kinds.base import JSON, Kind
-from aac.plan.model import Action, Change
+from aac.plan.model import FRESH, Action, Change
 from aac.resources import AGENT, CREDENTIAL, AgentSpec, LiveObject, LiveState
 
 if TYPE_CHECKING:
@@ -147,11 +147,17 @@ def _request_tool(ctx: Context, tool: Mapping[str, Any]) -> JSON:
 
 
 def _steps(b: Builder, agents: Mapping[str, Change]) -> None:
+    from aac.apply import converge
+
     for change in agents.values():
         if change.action is Action.DELETE:
             continue
         refusal = b.guard(change, deleting=change.action is Action.REPLACE)
         b.add(b.sid(change), refusal or _save(b.ctx, change), [change.address], needs=b.needs_refs(AGENT, change.name))
+    created = [b.sid(c) for c in agents.values() if c.action in FRESH]
+    if created:
+        b.add("settle:agent", lambda: converge.settle(b.ctx, AGENT, b.ctx.writer.list_agents,
+                                                      b.ctx.writer.delete_agent), after=created)
 
 
 def _save(ctx: Context, change: Change) -> Any:

@@ -135,6 +135,23 @@ def _preflight(change: Change, desired: DesiredState, environ: Mapping[str, str]
         credential_auth(desired.credentials[change.name].auth, environ, change.name)
 
 
+def _settle(ctx: Context) -> None:
+    """Two applies' creates in the same vault: one credential per key, the oldest (aac.apply.converge)."""
+    from aac.apply import converge
+
+    vaults = {key.split("/", 1)[0] for key in ctx.ids.created_items(CREDENTIAL)}
+    vault_of: dict[str, str] = {}
+
+    def listed() -> list[Any]:
+        ids = [ctx.ids.get(VAULT, key, f"vault.{key}") for key in sorted(vaults)]
+        found = [c for vault_id in ids for c in ctx.writer.list_credentials(vault_id)]
+        vault_of.update({c.id: c.vault_id for c in found})
+        return found
+
+    converge.settle(ctx, CREDENTIAL, listed,
+                    lambda cred_id: ctx.writer.delete_credential(vault_of[cred_id], cred_id))
+
+
 def _steps(b: Builder, credentials: Mapping[str, Change]) -> None:
     from aac.apply import actions
 
@@ -146,6 +163,9 @@ def _steps(b: Builder, credentials: Mapping[str, Change]) -> None:
             if change.action is Action.REPLACE and not refusal else None
         b.add(b.sid(change), refusal or _save(b.ctx, change), [change.address],
               needs=[retag, *b.needs_refs(CREDENTIAL, change.name)])
+    created = [b.sid(c) for c in credentials.values() if c.action in FRESH]
+    if created:
+        b.add("settle:credential", functools.partial(_settle, b.ctx), after=created)
 
 
 def _deletes(b: Builder, credentials: Mapping[str, Change]) -> None:
@@ -182,6 +202,7 @@ KIND = Kind(
     },
     preflight=_preflight,
     extra_tags=extra_tags,
+    ready=lambda b, key: (b.has("settle:credential"),),
     update=lambda writer, obj, fields: writer.update_credential(str(obj.raw.get("vault_id")), obj.id, fields),
     steps=_steps,
     deletes=_deletes,

@@ -46,9 +46,15 @@ def _save(ctx: Context, change: Change) -> Any:
 
 
 def _steps(b: Builder, vaults: Mapping[str, Change]) -> None:
+    from aac.apply import converge
+
     for change in vaults.values():
         if change.action is not Action.DELETE:
             b.add(b.sid(change), b.guard(change) or _save(b.ctx, change), [change.address])
+    created = [b.sid(c) for c in vaults.values() if c.action is Action.CREATE]
+    if created:
+        b.add("settle:vault", lambda: converge.settle(b.ctx, VAULT, b.ctx.writer.list_vaults,
+                                                      b.ctx.writer.delete_vault), after=created)
 
 
 def _deletes(b: Builder, vaults: Mapping[str, Change]) -> None:
@@ -73,5 +79,6 @@ KIND = Kind(
     missing_api=AgentsUnavailable,
     update=lambda writer, obj, fields: writer.update_vault(obj.id, fields),
     steps=_steps,
+    ready=lambda b, key: (b.has("settle:vault"),),  # two applies agreed on which vault holds the key
     deletes=_deletes,
 )
