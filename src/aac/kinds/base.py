@@ -93,6 +93,8 @@ class Kind:
     missing_api: Callable[[str], Exception] | None = None  # the error for a target (base URL) without its API
     # The writes that need no plan: an update of a live object's fields (a retag before a rebuild, adoption).
     update: Callable[[Writer, Live, JSON], Any] = _none
+    # Tags of its own beside the stack's (a credential's secret version), written by apply and by adoption.
+    extra_tags: Callable[[Spec], dict[str, str]] = lambda spec: {}
     # Before apply's first write: raise AacError for a change that cannot be made (a secret's variable unset).
     preflight: Callable[[Change, DesiredState, Mapping[str, str]], None] = _none
     # Apply: add this kind's steps for its changes, and the steps that delete its objects.

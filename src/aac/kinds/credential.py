@@ -97,8 +97,13 @@ def align(desired: JSON, live: JSON) -> JSON:
     return {**live, "auth": _project(live.get("auth"), desired.get("auth"))}
 
 
+def extra_tags(spec: CredentialSpec) -> dict[str, str]:
+    """The version of the secret it holds: what a rotation (a version bump) is detected by."""
+    return {TAG_SECRET_VERSION: str(spec.version)}
+
+
 def _metadata(ctx: Context, change: Change, spec: CredentialSpec) -> dict[str, str]:
-    return ctx.metadata(change, spec.metadata, spec.protect, {TAG_SECRET_VERSION: str(spec.version)})
+    return ctx.metadata(change, spec.metadata, spec.protect, extra_tags(spec))
 
 
 def _save(ctx: Context, change: Change) -> Any:
@@ -196,6 +201,7 @@ KIND = Kind(
         "display_name": "a credential's name cannot be changed in place, so it is replaced",
     },
     preflight=_preflight,
+    extra_tags=extra_tags,
     ready=lambda b, key: (b.has("settle:credential"),),
     update=lambda writer, obj, fields: writer.update_credential(str(obj.raw.get("vault_id")), obj.id, fields),
     steps=_steps,
