@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from aac.api.reader import Reader
     from aac.api.writer import Writer
     from aac.apply.build import Builder
+    from aac.importer.run import ImportRun
     from aac.plan.model import Change
 
 JSON = dict[str, Any]
@@ -104,6 +105,9 @@ class Kind:
     ready: Callable[[Builder, str], tuple[str | None, ...]] = lambda builder, key: ()
     # The drift of an object's content judged by its traces (a vector store's files: aac.drift.files), or None.
     content_drift: Callable[..., Any] | None = None
+    # `aac import`: claim a key for an untagged live object (`run.claim`) and write its manifest (`run.add`)
+    # unless an earlier run did; None for a kind that cannot be imported by itself.
+    import_manifest: Callable[[ImportRun, Mapping[str, Any]], None] | None = None
     # What `aac output` gives for a live object besides its id (an assistant's vector_store_ids).
     outputs: Callable[[Mapping[str, Any]], JSON] = lambda raw: {}
     # Readable labels for fields holding hashes (code-interpreter files by path): drift and plans.

@@ -37,6 +37,7 @@ from aac.resources import (
 if TYPE_CHECKING:
     from aac.apply.build import Builder
     from aac.apply.context import Context
+    from aac.importer.run import ImportRun
 
 ROTATION = ("version", "secrets")  # a change of these sends the secrets again
 
@@ -179,6 +180,11 @@ def _deletes(b: Builder, credentials: Mapping[str, Change]) -> None:
               needs=needs)
 
 
+def _import(run: ImportRun, raw: Mapping[str, Any]) -> None:
+    """A credential an earlier run wrote into its vault's manifest and did not adopt: adopted only."""
+    run.claim(CREDENTIAL, raw, "credential")
+
+
 KIND = Kind(
     name=CREDENTIAL,
     label="credential",
@@ -206,4 +212,5 @@ KIND = Kind(
     update=lambda writer, obj, fields: writer.update_credential(str(obj.raw.get("vault_id")), obj.id, fields),
     steps=_steps,
     deletes=_deletes,
+    import_manifest=_import,
 )
