@@ -60,6 +60,9 @@ def _listed(echo: str) -> dict[str, list[dict[str, Any]]]:
                     "model": "gpt-5", "instructions": echo, "metadata": {"seen": echo[:512]}, "tools": []}],
         "vaults": [{"id": "vault_echo", "object": "vault", "created_at": 1, "name": echo[:256],
                     "metadata": {"seen": echo[:512]}}],
+        "credentials": [{"id": "cred_echo", "object": "vault.credential", "created_at": 1, "updated_at": 1,
+                         "vault_id": "vault_echo", "name": echo[:256], "metadata": {"seen": echo[:512]},
+                         "auth": {"type": "static_bearer", "mcp_server_url": "https://mcp.example/"}}],
     }
 
 

@@ -180,7 +180,8 @@ def drift(ctx: click.Context, fmt: str, out_file: str | None, fail_on: str) -> N
 
 @cli.command("import")
 @click.argument("keys", nargs=-1)
-@click.option("--all", "import_all", is_flag=True, help="Import every unmanaged assistant and vector store.")
+@click.option("--all", "import_all", is_flag=True,
+              help="Import every unmanaged assistant, vector store, agent and vault.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Folder for the new manifests.")
 @click.option("--auto-approve", is_flag=True, help="Adopt without asking.")
 @click.pass_context

@@ -141,7 +141,7 @@ def test_without_a_terminal_the_manifests_are_written_and_a_second_run_adopts_th
 def test_keys_by_id_or_name_and_what_cannot_be_imported(aac: Cli, client: openai.OpenAI, hand_made: HandMade) -> None:
     missing = aac("import", "asst_doesnotexist")
     assert missing.code == 1
-    assert "no live assistant or vector store has the id or name 'asst_doesnotexist'" in missing.err
+    assert "no live assistant, vector store, agent or vault has the id or name 'asst_doesnotexist'" in missing.err
     assert not (aac.root / IMPORTED).exists()
 
     assert aac("import", hand_made.math.id, "--auto-approve").code == 0

@@ -9,18 +9,19 @@ manifests it wrote (their `# aac-import:` line) and only adopts.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aac.api.connect import Api, connect
-from aac.api.errors import AssistantsUnavailable
+from aac.api.errors import AgentsUnavailable, AssistantsUnavailable
 from aac.api.writer import Writer
 from aac.errors import AacError
 from aac.identity import hash_files
 from aac.importer import (
+    add_vaults,
     adoptees,
     adoption_plan,
     earlier_imports,
@@ -30,7 +31,8 @@ from aac.importer import (
     write_tags,
 )
 from aac.importer.manifests import Source
-from aac.importer.select import Selection
+from aac.importer.select import Selection, credential_ids, raws_of
+from aac.kinds import KINDS
 from aac.live import read_snapshot, store_files
 from aac.manifest import manifest_files, require_valid
 from aac.output import Output, plural
@@ -53,11 +55,12 @@ def run(app: App, keys: tuple[str, ...] = (), import_all: bool = False, out_dir:
         desired = require_valid(stack, app.out)  # manifest problems first, before any network or key
         folder = _out_folder(stack, out_dir)
         with connect(stack, stack.target(app.target_name), app.environ, app.out) as api:
-            snapshot, selection = _select(api, app.out, stack, keys, import_all)
-            if selection.empty:
-                app.out.document("Nothing to import: no assistant or vector store on the target is without tags.")
-                return 0
             earlier = earlier_imports(manifest_files(stack), desired)
+            snapshot, selection = _select(api, app.out, stack, keys, import_all, earlier)
+            if selection.empty:
+                app.out.document("Nothing to import: no assistant, vector store, agent or vault on the target is "
+                                "without tags.")
+                return 0
             src = Source(stack.root, folder, {f["id"]: f for f in snapshot.get("files") or []},
                          snapshot["vector_store_files"], {}, api.reader().reserved_metadata)
             written, imported = plan_manifests(src, selection, desired, snapshot, earlier)
@@ -67,28 +70,43 @@ def run(app: App, keys: tuple[str, ...] = (), import_all: bool = False, out_dir:
     return 0
 
 
-def _select(api: Api, out: Output, stack: Stack, keys: tuple[str, ...],
-            import_all: bool) -> tuple[dict[str, Any], Selection]:
-    """The live snapshot, and the objects to import with their stores' files read."""
+def _select(api: Api, out: Output, stack: Stack, keys: tuple[str, ...], import_all: bool,
+            earlier: Mapping[str, tuple[str, str]]) -> tuple[dict[str, Any], Selection]:
+    """The live snapshot, and the objects to import with their stores' files and vaults' credentials read."""
     reader = api.reader()
     with showing_reads(api, out):
         snapshot = read_snapshot(reader, stack.name)
     if snapshot.get("assistants") is None and any(key.startswith("asst_") for key in keys):
         raise AssistantsUnavailable(api.base_url)
-    selection = select(keys, import_all, snapshot.get("assistants") or [], snapshot.get("vector_stores") or [],
-                       stack.name)
+    if snapshot.get("vaults") is None and any(key.startswith(("agent_", "vault_")) for key in keys):
+        raise AgentsUnavailable(api.base_url)
+    selection = select(keys, import_all, snapshot, stack.name)
     with ThreadPoolExecutor(max_workers=READ_PARALLELISM) as pool:  # as aac.live reads: pages in flight
         ids = [store["id"] for store in selection.stores]
         listed = pool.map(lambda raw: store_files(reader, raw), selection.stores)
         snapshot["vector_store_files"].update(zip(ids, listed, strict=True))
+        if snapshot.get("credentials") is not None:  # None: the target has no Agents API
+            vaults = _vaults_to_read(snapshot, selection)
+            snapshot["credentials"].update(zip(vaults, pool.map(reader.credentials, vaults), strict=True))
+    add_vaults(selection, snapshot.get("vaults") or [], snapshot.get("credentials") or {}, stack.name, set(earlier))
     return snapshot, selection
+
+
+def _vaults_to_read(snapshot: dict[str, Any], selection: Selection) -> list[str]:
+    """The vaults whose credentials are not read yet and are needed: those imported, and every vault when an
+    agent names a credential not known (to find its vault, or say whose it is)."""
+    known = {c["id"] for c in raws_of(snapshot, "credentials")}
+    wanted = [v["id"] for v in selection.vaults]
+    if any(cid not in known for agent in selection.agents for cid in credential_ids(agent)):
+        wanted += [v["id"] for v in snapshot.get("vaults") or []]
+    return [vault_id for vault_id in dict.fromkeys(wanted) if vault_id not in snapshot["credentials"]]
 
 
 def _adopt(app: App, api: Api, stack: Stack, snapshot: dict[str, Any], imported: dict[str, tuple[str, str]],
            auto_approve: bool) -> None:
     desired = require_valid(stack, app.out)
     hashes = hash_files(desired.files, stack.root / HASH_CACHE)
-    raws = {raw["id"]: raw for c in ("assistants", "vector_stores") for raw in snapshot.get(c) or []}
+    raws = {raw["id"]: raw for kind in KINDS for raw in raws_of(snapshot, kind.collection)}
     adopting = adoptees(desired, hashes, imported, raws)
     plan = adoption_plan(desired, hashes, snapshot, adopting, target=stack.target(app.target_name).name,
                          now=utc_now())

@@ -1,7 +1,8 @@
 """`aac import`: manifests for live objects no stack manages, then adoption (tags) after a confirmed plan.
 
-    select(keys, import_all, assistants, stores, stack) -> Selection     which objects
-    plan_manifests(...) -> (Written, imported)                           what to write, and each object's key
+    select(keys, import_all, snapshot, stack) -> Selection               which objects
+    add_vaults(selection, vaults, credentials, stack)                    and the vaults its agents use
+    plan_manifests(...) -> (Written, imported)                           each kind's import_manifest (aac.kinds)
     write_files(written, redact)                                         never overwrites: all or nothing
     adoptees / adoption_plan / write_tags                                the adoption (aac.importer.adopt)
 """
@@ -17,13 +18,16 @@ from aac.errors import AacError
 from aac.identity import owner_of
 from aac.importer.adopt import Adoptee, adoptees, adoption_plan, write_tags
 from aac.importer.keys import Keys
-from aac.importer.manifests import MARKER, Source, Written, check_metadata, render_assistant, render_store
-from aac.importer.select import Selection, select
+from aac.importer.manifests import MARKER, Source, Written, check_metadata
+from aac.importer.run import ImportRun
+from aac.importer.select import Selection, add_vaults, raws_of, select
 from aac.kinds import BY_NAME, KINDS, kind_of
-from aac.resources import ASSISTANT, VECTOR_STORE, DesiredState
+from aac.resources import DesiredState
 
-__all__ = ["Adoptee", "Selection", "Written", "adoptees", "adoption_plan", "earlier_imports", "plan_manifests",
-           "select", "write_files", "write_tags"]
+JSON = dict[str, Any]
+
+__all__ = ["Adoptee", "Selection", "Written", "add_vaults", "adoptees", "adoption_plan", "earlier_imports",
+           "plan_manifests", "select", "write_files", "write_tags"]
 
 _MARKER_LINE = re.compile(rf"^{re.escape(MARKER)} (\S+) as ({'|'.join(BY_NAME)})\.(\S+)\s*$", re.MULTILINE)
 
@@ -44,28 +48,21 @@ def earlier_imports(manifest_files: list[Path], desired: DesiredState) -> dict[s
 
 def plan_manifests(src: Source, selection: Selection, desired: DesiredState, snapshot: Mapping[str, Any],
                    earlier: Mapping[str, tuple[str, str]]) -> tuple[Written, dict[str, tuple[str, str]]]:
-    """The files to write and every selected object's (kind, key); earlier imports are not written again."""
-    for kind, objects in ((ASSISTANT, selection.assistants), (VECTOR_STORE, selection.stores)):
+    """The files to write and every selected object's (kind, key); earlier imports are not written again.
+
+    Kind by kind in the registry's order, each through its own `import_manifest`, so a manifest names the
+    objects it uses by the keys they were given first (a store before its assistant)."""
+    for name, objects in selection.objects.items():
         for raw in objects:
-            check_metadata(kind.replace("_", " "), raw)
-    keys = Keys([*desired.assistants, *desired.vector_stores, *_live_keys(snapshot, desired.stack)])
-    imported: dict[str, tuple[str, str]] = {}
-    written = Written()
-    store_keys = dict(_live_store_keys(snapshot, desired.stack))
-    for raw in selection.stores:
-        kind_key = earlier.get(raw["id"]) or (VECTOR_STORE, keys.claim(raw.get("name"), "vector-store"))
-        imported[raw["id"]] = kind_key
-        store_keys[raw["id"]] = kind_key[1]
-        if raw["id"] not in earlier:
-            written.add(src.out_dir / f"{kind_key[1]}.yaml", render_store(_with(src, store_keys), raw, kind_key[1]))
-    schemas: dict[str, Any] = {}
-    for raw in selection.assistants:
-        kind_key = earlier.get(raw["id"]) or (ASSISTANT, keys.claim(raw.get("name"), "assistant"))
-        imported[raw["id"]] = kind_key
-        if raw["id"] not in earlier:
-            text = render_assistant(_with(src, store_keys), raw, kind_key[1], written, schemas)
-            written.add(src.out_dir / f"{kind_key[1]}.yaml", text)
-    return written, imported
+            check_metadata(kind_of(name).label, raw)
+    owned = _owned(snapshot, desired.stack)
+    keys = Keys([key for kind in KINDS for key in kind.desired(desired)] + list(owned.values()))
+    run = ImportRun(src, desired, snapshot, earlier, keys, keys_by_id=owned)
+    for kind in KINDS:
+        for raw in selection.objects.get(kind.name, ()):
+            if kind.import_manifest is not None:
+                kind.import_manifest(run, raw)
+    return run.written, run.imported
 
 
 def write_files(written: Written, redact: Callable[[str], str]) -> list[Path]:
@@ -92,24 +89,12 @@ def write_files(written: Written, redact: Callable[[str], str]) -> list[Path]:
     return done
 
 
-def _with(src: Source, store_keys: Mapping[str, str]) -> Source:
-    return Source(src.root, src.out_dir, src.files, src.store_files, dict(store_keys), src.reserved)
-
-
-def _live_keys(snapshot: Mapping[str, Any], stack: str) -> list[str]:
-    keys = []
-    for kind in KINDS:
-        for raw in snapshot.get(kind.collection) or []:
+def _owned(snapshot: Mapping[str, Any], stack: str) -> dict[str, str]:
+    """Live id -> key of this stack's objects, of every kind."""
+    result = {}
+    for name in (kind.collection for kind in KINDS):
+        for raw in raws_of(snapshot, name):
             owner = owner_of(raw.get("metadata"))
             if owner is not None and owner[0] == stack:
-                keys.append(owner[1])
-    return keys
-
-
-def _live_store_keys(snapshot: Mapping[str, Any], stack: str) -> dict[str, str]:
-    result = {}
-    for raw in snapshot.get("vector_stores") or []:
-        owner = owner_of(raw.get("metadata"))
-        if owner is not None and owner[0] == stack:
-            result[raw["id"]] = owner[1]
+                result[raw["id"]] = owner[1]
     return result

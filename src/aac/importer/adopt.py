@@ -19,11 +19,12 @@ from typing import Any
 from aac.api.writer import Writer
 from aac.canonical import server_metadata, user_metadata
 from aac.identity import spec_hash, tags
+from aac.importer.select import raws_of
 from aac.kinds import KINDS, Kind, kind_of
 from aac.live import index_live
 from aac.plan.diff import diff
 from aac.plan.model import Action, Change, Plan
-from aac.resources import TAGS, VECTOR_STORE, VECTOR_STORE_FILE, DesiredState, LiveObject
+from aac.resources import VECTOR_STORE, VECTOR_STORE_FILE, DesiredState, LiveObject
 
 ADOPT_REASON = "adopted: aac adds this stack's tags"
 MORE_REASON = "adopted: aac adds this stack's tags; `aac apply` then makes the other changes shown"
@@ -36,6 +37,7 @@ class Adoptee:
     id: str
     metadata: Mapping[str, str]  # the user's metadata and this stack's tags: the whole update
     raw: Mapping[str, Any]  # the object as listed
+    tags: Mapping[str, str]  # what adoption adds: this stack's tags and the kind's own (Kind.extra_tags)
 
     @property
     def address(self) -> str:
@@ -49,12 +51,13 @@ def adoptees(desired: DesiredState, hashes: Mapping[str, str], imported: Mapping
     live = index_live({}, desired.stack)  # nothing of the stack yet: ids compare as ids
     for live_id, (kind_name, key) in sorted(imported.items(), key=lambda item: item[1]):
         kind = kind_of(kind_name)
-        canonical = kind.canonical(kind.desired(desired)[key], hashes, live)
+        spec = kind.desired(desired)[key]
+        canonical = kind.canonical(spec, hashes, live)
         # The server's own keys go back as they are: llama-stack cannot index a store without them.
         raw_metadata = raws[live_id].get("metadata")
-        metadata = {**server_metadata(raw_metadata), **user_metadata(raw_metadata),
-                    **tags(desired.stack, key, spec_hash(canonical))}
-        result.append(Adoptee(kind_name, key, live_id, metadata, raws[live_id]))
+        new_tags = {**tags(desired.stack, key, spec_hash(canonical)), **kind.extra_tags(spec)}
+        metadata = {**server_metadata(raw_metadata), **user_metadata(raw_metadata), **new_tags}
+        result.append(Adoptee(kind_name, key, live_id, metadata, raws[live_id], new_tags))
     return result
 
 
@@ -92,14 +95,14 @@ def _tagged(snapshot: Mapping[str, Any], adopting: list[Adoptee]) -> dict[str, A
     tagged = copy.deepcopy(dict(snapshot))
     metadata = {a.id: a.metadata for a in adopting}
     for kind in KINDS:
-        for raw in tagged.get(kind.collection) or []:
+        for raw in raws_of(tagged, kind.collection):
             if raw.get("id") in metadata:
                 raw["metadata"] = dict(metadata[raw["id"]])
     return tagged
 
 
 def _with_tags(change: Change, adoptee: Adoptee) -> Change:
-    new_tags = {k: v for k, v in adoptee.metadata.items() if k in TAGS}
+    new_tags = dict(adoptee.tags)
     before = {**(change.before or {}), "tags": {}}
     after = {**(change.after or {}), "tags": new_tags}
     if change.action is Action.NOOP:

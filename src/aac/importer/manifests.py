@@ -20,7 +20,7 @@ import yaml
 from aac.canonical import AUTO_CHUNKING, normalise, user_metadata
 from aac.errors import AacError
 from aac.importer.select import code_file_ids, store_ids
-from aac.limits import USER_METADATA_PAIRS_MAX
+from aac.limits import METADATA_PAIRS_MAX, USER_METADATA_PAIRS_MAX
 from aac.resources import SERVER_METADATA
 
 JSON = dict[str, Any]
@@ -76,12 +76,13 @@ def dump(data: JSON) -> str:
                      default_flow_style=False)
 
 
-def check_metadata(kind: str, raw: Mapping[str, Any]) -> None:
+def check_metadata(kind: str, raw: Mapping[str, Any], most: int = USER_METADATA_PAIRS_MAX) -> None:
     metadata = user_metadata(raw.get("metadata"))
-    if len(metadata) > USER_METADATA_PAIRS_MAX:
+    if len(metadata) > most:
         raise AacError(
-            f"{kind} {raw['id']} has {len(metadata)} metadata keys; aac needs 5 of the API's 16 for its tags",
-            f"remove metadata keys from it until at most {USER_METADATA_PAIRS_MAX} are left, then import again",
+            f"{kind} {raw['id']} has {len(metadata)} metadata keys; aac needs {METADATA_PAIRS_MAX - most} of the "
+            f"API's {METADATA_PAIRS_MAX} for its tags",
+            f"remove metadata keys from it until at most {most} are left, then import again",
         )
 
 
@@ -111,7 +112,7 @@ def file_comment(src: Source, ids: list[str], what: str, field_name: str, ids_fi
 def render_store(src: Source, raw: Mapping[str, Any], key: str) -> str:
     attached = sorted(str(f["id"]) for f in src.store_files.get(str(raw["id"]), []))
     data: JSON = {"kind": "vector_store", "name": key}
-    _display_name(data, raw, key)
+    display_name(data, raw, key)
     if attached:
         data["file_ids"] = attached
     chunking = _chunking(src.store_files.get(str(raw["id"]), []))
@@ -120,7 +121,7 @@ def render_store(src: Source, raw: Mapping[str, Any], key: str) -> str:
     expires = raw.get("expires_after")
     if isinstance(expires, Mapping):
         data["expires_after"] = {k: v for k, v in expires.items() if v is not None}
-    _metadata(data, raw, src.reserved)
+    put_metadata(data, raw, src.reserved)
     notes = ["# `description` is write-only on the API, so it could not be imported; if the store has one,",
              "# adding it here rebuilds the store (a description is set only when a store is created)."]
     comments = [*header(src, "vector_store", key, raw),
@@ -131,11 +132,11 @@ def render_store(src: Source, raw: Mapping[str, Any], key: str) -> str:
 def render_assistant(src: Source, raw: Mapping[str, Any], key: str, written: Written,
                      schemas: dict[str, Any]) -> str:
     data: JSON = {"kind": "assistant", "name": key}
-    _display_name(data, raw, key)
+    display_name(data, raw, key)
     if raw.get("description"):
         data["description"] = raw["description"]
     data["model"] = raw.get("model")
-    _instructions(src, data, raw, key, written)
+    instructions(src, data, raw, key, written)
     tools = [_tool(src, tool, key, written, schemas) for tool in raw.get("tools") or []]
     if tools:
         data["tools"] = tools
@@ -154,26 +155,26 @@ def render_assistant(src: Source, raw: Mapping[str, Any], key: str, written: Wri
     response_format = raw.get("response_format")
     if response_format not in (None, "auto", {"type": "auto"}):
         data["response_format"] = _response_format(response_format)
-    _metadata(data, raw, src.reserved)
+    put_metadata(data, raw, src.reserved)
     comments += file_comment(src, code_ids, "Code-interpreter files", "`files.code_interpreter`",
                              "`files.code_interpreter_ids`")
     comments.append("# `reasoning_effort` is write-only on the API, so it could not be imported: set it if needed.")
     return "\n".join(comments) + "\n" + dump(data)
 
 
-def _display_name(data: JSON, raw: Mapping[str, Any], key: str) -> None:
+def display_name(data: JSON, raw: Mapping[str, Any], key: str) -> None:
     name = raw.get("name")
     if isinstance(name, str) and name and name != key:
         data["display_name"] = name
 
 
-def _metadata(data: JSON, raw: Mapping[str, Any], reserved: frozenset[str]) -> None:
+def put_metadata(data: JSON, raw: Mapping[str, Any], reserved: frozenset[str]) -> None:
     metadata = user_metadata(raw.get("metadata"), reserved)
     if metadata:
         data["metadata"] = metadata
 
 
-def _instructions(src: Source, data: JSON, raw: Mapping[str, Any], key: str, written: Written) -> None:
+def instructions(src: Source, data: JSON, raw: Mapping[str, Any], key: str, written: Written) -> None:
     text = raw.get("instructions")
     if not text:
         return
@@ -190,10 +191,10 @@ def _tool(src: Source, tool: Mapping[str, Any], key: str, written: Written, sche
     if kind == "code_interpreter":
         return "code_interpreter"
     if kind == "file_search":
-        search = {k: v for k, v in _drop_none(tool.get("file_search") or {}).items()
+        search = {k: v for k, v in drop_none(tool.get("file_search") or {}).items()
                   if normalise(v) != SEARCH_DEFAULTS.get(k)}
         return {"type": "file_search", "file_search": search} if search else "file_search"
-    function = _drop_none(tool.get("function") or {})
+    function = drop_none(tool.get("function") or {})
     result: JSON = {"name": function["name"]}
     if function.get("description") is not None:
         result["description"] = function["description"]
@@ -210,16 +211,22 @@ def _tool(src: Source, tool: Mapping[str, Any], key: str, written: Written, sche
 def _schema_ref(src: Source, name: str, parameters: Any, key: str, written: Written,
                 schemas: dict[str, Any]) -> str:
     """schemas/functions/<name>.json; <name>.<key>.json when another schema has that name already."""
-    folder = src.root / "schemas" / "functions"
-    for candidate in (folder / f"{name}.json", folder / f"{name}.{key}.json"):
+    return schema_ref(src, src.root / "schemas" / "functions", name, parameters, key, written, schemas,
+                      f"function {name!r} of {key}")
+
+
+def schema_ref(src: Source, folder: Path, stem: str, schema: Any, key: str, written: Written,
+               schemas: dict[str, Any], what: str) -> str:
+    """FOLDER/<stem>.json, or <stem>.<key>.json when another schema has that name already: the `$ref` to it."""
+    for candidate in (folder / f"{stem}.json", folder / f"{stem}.{key}.json"):
         known = schemas.get(str(candidate), _existing_schema(candidate))
-        if known is None or known == parameters:
-            schemas[str(candidate)] = parameters
+        if known is None or known == schema:
+            schemas[str(candidate)] = schema
             if not candidate.exists():
-                written.add(candidate, json.dumps(parameters, indent=2, ensure_ascii=False) + "\n")
+                written.add(candidate, json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
             return _rel(candidate, src.out_dir)
-    raise AacError(f"{folder / (name + '.json')} and {folder / (name + '.' + key + '.json')} exist with "
-                   f"other schemas than function {name!r} of {key}",
+    raise AacError(f"{folder / (stem + '.json')} and {folder / (stem + '.' + key + '.json')} exist with "
+                   f"other schemas than {what}",
                    "move them aside or pass --out to another folder, then import again; nothing was written")
 
 
@@ -243,7 +250,7 @@ def _chunking(attachments: list[JSON]) -> Any:
     return None if strategy == AUTO_CHUNKING else strategy
 
 
-def _drop_none(value: Any) -> Any:
+def drop_none(value: Any) -> Any:
     """Unset fields out, one level deep (as aac.canonical does: a schema's own nulls stay)."""
     if isinstance(value, Mapping):
         return {k: v for k, v in value.items() if v is not None}
@@ -251,9 +258,9 @@ def _drop_none(value: Any) -> Any:
 
 
 def _response_format(value: Any) -> Any:
-    result = _drop_none(value)
+    result = drop_none(value)
     if isinstance(result, dict) and isinstance(result.get("json_schema"), Mapping):
-        schema = _drop_none(result["json_schema"])
+        schema = drop_none(result["json_schema"])
         if not schema.get("strict"):
             schema.pop("strict", None)
         result["json_schema"] = schema

@@ -2,36 +2,67 @@
 
 Only objects that carry no tool's tags can be imported: an object of this stack is managed
 already, and one of another stack belongs to that stack. An assistant brings the vector
-store it searches along (when that store is untagged too).
+store it searches along (when that store is untagged too), and an agent the vault holding
+each credential its MCP tools name (`add_vaults`, once the vaults' credentials are read).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from aac.errors import AacError
 from aac.identity import owner_of
+from aac.resources import AGENT, ASSISTANT, CREDENTIAL, VAULT, VECTOR_STORE
 
 JSON = dict[str, Any]
+IMPORTABLE = (VECTOR_STORE, ASSISTANT, VAULT, AGENT)  # what KEYs name: a vault brings its credentials
 
 
 @dataclass
 class Selection:
-    """The live objects to import, as the API returned them, in a stable order."""
+    """The live objects to import, as the API returned them, by kind, in a stable order."""
 
-    assistants: list[JSON] = field(default_factory=list)
-    stores: list[JSON] = field(default_factory=list)
+    # Credentials only by themselves when an earlier import wrote them and adopted their vault, not them.
+    objects: dict[str, list[JSON]] = field(default_factory=lambda: {kind: [] for kind in (*IMPORTABLE, CREDENTIAL)})
 
     def add(self, kind: str, raw: JSON) -> None:
-        target = self.assistants if kind == "assistant" else self.stores
+        target = self.objects[kind]
         if all(o["id"] != raw["id"] for o in target):
             target.append(raw)
 
+    def sort(self) -> None:
+        for objects in self.objects.values():
+            objects.sort(key=lambda r: (str(r.get("name") or ""), r["id"]))
+
+    @property
+    def assistants(self) -> list[JSON]:
+        return self.objects[ASSISTANT]
+
+    @property
+    def stores(self) -> list[JSON]:
+        return self.objects[VECTOR_STORE]
+
+    @property
+    def agents(self) -> list[JSON]:
+        return self.objects[AGENT]
+
+    @property
+    def vaults(self) -> list[JSON]:
+        return self.objects[VAULT]
+
     @property
     def empty(self) -> bool:
-        return not self.assistants and not self.stores
+        return not any(self.objects.values())
+
+
+def raws_of(snapshot: Mapping[str, Any], collection: str) -> list[JSON]:
+    """A snapshot's objects of one collection: a list, or lists by parent (credentials by vault id)."""
+    listed = snapshot.get(collection) or []
+    if isinstance(listed, Mapping):
+        return [raw for group in listed.values() for raw in group]
+    return list(listed)
 
 
 def store_ids(raw: Mapping[str, Any]) -> list[str]:
@@ -44,13 +75,20 @@ def code_file_ids(raw: Mapping[str, Any]) -> list[str]:
     return list((resources.get("code_interpreter") or {}).get("file_ids") or [])
 
 
-def select(keys: Sequence[str], import_all: bool, assistants: Iterable[JSON], stores: Iterable[JSON],
-           stack: str) -> Selection:
+def credential_ids(agent: Mapping[str, Any]) -> list[str]:
+    """The credentials an agent's MCP tools name, by id."""
+    return [str(t["credential_id"]) for t in agent.get("tools") or ()
+            if isinstance(t, Mapping) and t.get("credential_id")]
+
+
+def select(keys: Sequence[str], import_all: bool, snapshot: Mapping[str, Any], stack: str) -> Selection:
     """The objects KEYs name (or all untagged ones with --all), plus the untagged stores they search."""
-    by_kind = {"assistant": list(assistants), "vector_store": list(stores)}
+    by_kind = {kind: list(snapshot.get(collection) or []) for kind, collection in
+               ((ASSISTANT, "assistants"), (VECTOR_STORE, "vector_stores"), (AGENT, "agents"), (VAULT, "vaults"))}
     if not keys and not import_all:
         raise AacError("nothing to import: name what to import",
-                       "pass live ids or names (asst_..., vs_..., or an object's name), or --all")
+                       "pass live ids or names (asst_..., vs_..., agent_..., vault_..., or an object's name), "
+                       "or --all")
     chosen = Selection()
     for kind, objects in by_kind.items():
         for raw in objects:
@@ -60,15 +98,63 @@ def select(keys: Sequence[str], import_all: bool, assistants: Iterable[JSON], st
         kind, raw = _resolve(key, by_kind)
         _check_untagged(key, kind, raw, stack)
         chosen.add(kind, raw)
-    stores_by_id = {raw["id"]: raw for raw in by_kind["vector_store"]}
+    stores_by_id = {raw["id"]: raw for raw in by_kind[VECTOR_STORE]}
     for assistant in list(chosen.assistants):
         for store_id in store_ids(assistant)[:1]:
             store = stores_by_id.get(store_id)
             if store is not None and owner_of(store.get("metadata")) is None:
-                chosen.add("vector_store", store)
-    chosen.assistants.sort(key=lambda r: (str(r.get("name") or ""), r["id"]))
-    chosen.stores.sort(key=lambda r: (str(r.get("name") or ""), r["id"]))
+                chosen.add(VECTOR_STORE, store)
+    chosen.sort()
     return chosen
+
+
+def add_vaults(chosen: Selection, vaults: Sequence[JSON], credentials: Mapping[str, list[JSON]], stack: str,
+               resumed: Collection[str] = ()) -> None:
+    """Add the untagged vault holding each credential a chosen agent names (`credentials`: vault id -> its
+    credentials, for every vault that may hold one), and the credentials an earlier import wrote (`resumed`,
+    by id) whose vault it adopted but not them. A credential of another stack, half-managed or found nowhere
+    is an error: import writes nothing then."""
+    owned = {v["id"] for v in vaults if (owner_of(v.get("metadata")) or ("",))[0] == stack}
+    for vault_id in owned & set(credentials):
+        for credential in credentials[vault_id]:
+            if credential["id"] in resumed and owner_of(credential.get("metadata")) is None:
+                chosen.add(CREDENTIAL, credential)
+    vault_of = {v["id"]: v for v in vaults}
+    holder = {str(c["id"]): (c, vault_of.get(vault_id, {"id": vault_id}))
+              for vault_id, listed in credentials.items() for c in listed}
+    for agent in chosen.agents:
+        for credential_id in credential_ids(agent):
+            found = holder.get(credential_id)
+            if found is None:
+                raise AacError(f"agent {_named(agent)} names credential {credential_id}, which no vault on the "
+                               "target holds", "point the agent's MCP tool at an existing credential (or remove "
+                               "its credential_id) on the target, then import again; nothing was written")
+            _check_holder(agent, credential_id, *found, stack, credential_id in resumed)
+            if owner_of(found[1].get("metadata")) is None:
+                chosen.add(VAULT, found[1])
+    chosen.sort()
+
+
+def _check_holder(agent: JSON, credential_id: str, credential: JSON, vault: JSON, stack: str, resumed: bool) -> None:
+    owners = {owner_of(credential.get("metadata")), owner_of(vault.get("metadata"))}
+    stacks = {owner[0] for owner in owners if owner is not None}
+    if owners == {None} or (stacks == {stack} and (resumed or None not in owners)):
+        return  # untagged: imported with the agent; declared in this stack's manifests; or its adoption resumes
+    where = f"credential {credential_id} in vault {_named(vault)}"
+    other = sorted(stacks - {stack})
+    if other:
+        raise AacError(f"agent {_named(agent)} uses {where}, which belongs to stack {other[0]!r}",
+                       "an agent can only name credentials of its own stack: import the agent from that stack's "
+                       "repository, or point it at a credential of this stack; nothing was written")
+    raise AacError(f"agent {_named(agent)} uses {where}, which is only partly managed by this stack "
+                   "(the vault or the credential lacks its tags)",
+                   "declare the credential in its vault's manifest and run `aac apply`, then import the agent; "
+                   "nothing was written")
+
+
+def _named(raw: Mapping[str, Any]) -> str:
+    name = raw.get("name")
+    return f"{name!r} ({raw['id']})" if name else str(raw["id"])
 
 
 def _resolve(key: str, by_kind: Mapping[str, list[JSON]]) -> tuple[str, JSON]:
@@ -82,8 +168,12 @@ def _resolve(key: str, by_kind: Mapping[str, list[JSON]]) -> tuple[str, JSON]:
     if named:
         ids = ", ".join(sorted(raw["id"] for _, raw in named))
         raise AacError(f"{len(named)} live objects are named {key!r}: {ids}", "import by id instead of by name")
-    raise AacError(f"no live assistant or vector store has the id or name {key!r}",
-                   "check the id (asst_..., vs_...) or the exact name; `aac import --all` takes every untagged one")
+    if key.startswith("cred_"):
+        raise AacError(f"{key} is a credential: import takes a credential with its vault",
+                       "import the vault that holds it (vault_... or its name), or an agent that uses it")
+    raise AacError(f"no live assistant, vector store, agent or vault has the id or name {key!r}",
+                   "check the id (asst_..., vs_..., agent_..., vault_...) or the exact name; "
+                   "`aac import --all` takes every untagged one")
 
 
 def _check_untagged(key: str, kind: str, raw: Mapping[str, Any], stack: str) -> None:

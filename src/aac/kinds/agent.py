@@ -25,6 +25,7 @@ from aac.resources import AGENT, CREDENTIAL, AgentSpec, LiveObject, LiveState
 if TYPE_CHECKING:
     from aac.apply.build import Builder
     from aac.apply.context import Context
+    from aac.importer.run import ImportRun
 
 # The optional settings; the API resolves each one the request leaves out.
 SETTINGS = ("reasoning", "service_tier", "text", "multi_agent", "compaction", "experimental")
@@ -183,6 +184,14 @@ def _credential_ids(raw: Mapping[str, Any]) -> tuple[str, ...]:
                  if isinstance(t, Mapping) and t.get("credential_id"))
 
 
+def _import(run: ImportRun, raw: Mapping[str, Any]) -> None:
+    from aac.importer.agents import render_agent
+
+    key = run.claim(AGENT, raw, "agent")
+    if run.fresh(raw):
+        run.add(key, render_agent(run.src, raw, key, run.written, run.schemas, run.keys_by_id))
+
+
 KIND = Kind(
     name=AGENT,
     label="agent",
@@ -203,4 +212,5 @@ KIND = Kind(
     update=lambda writer, obj, fields: writer.update_agent(obj.id, fields),
     steps=_steps,
     deletes=_deletes,
+    import_manifest=_import,
 )

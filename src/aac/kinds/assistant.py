@@ -20,6 +20,7 @@ from aac.resources import ASSISTANT, VECTOR_STORE, AssistantSpec, LiveState
 
 if TYPE_CHECKING:
     from aac.apply.build import Builder
+    from aac.importer.run import ImportRun
 
 
 
@@ -152,6 +153,14 @@ def _deletes(b: Builder, assistants: Mapping[str, Change]) -> None:
                   needs=[b.has(b.sid(change)) if change.action is Action.REPLACE else None])
 
 
+def _import(run: ImportRun, raw: Mapping[str, Any]) -> None:
+    from aac.importer.manifests import render_assistant
+
+    key = run.claim(ASSISTANT, raw, "assistant")
+    if run.fresh(raw):
+        run.add(key, render_assistant(run.source, raw, key, run.written, run.schemas))
+
+
 KIND = Kind(
     name=ASSISTANT,
     label="assistant",
@@ -178,4 +187,5 @@ KIND = Kind(
     deletes=_deletes,
     readable=_readable,
     outputs=lambda raw: {"vector_store_ids": store_ids_of(raw)},
+    import_manifest=_import,
 )

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from aac.api.reader import Reader
     from aac.api.writer import Writer
     from aac.apply.build import Builder
+    from aac.importer.run import ImportRun
     from aac.plan.model import Change
 
 JSON = dict[str, Any]
@@ -93,6 +94,8 @@ class Kind:
     missing_api: Callable[[str], Exception] | None = None  # the error for a target (base URL) without its API
     # The writes that need no plan: an update of a live object's fields (a retag before a rebuild, adoption).
     update: Callable[[Writer, Live, JSON], Any] = _none
+    # Tags of its own beside the stack's (a credential's secret version), written by apply and by adoption.
+    extra_tags: Callable[[Spec], dict[str, str]] = lambda spec: {}
     # Before apply's first write: raise AacError for a change that cannot be made (a secret's variable unset).
     preflight: Callable[[Change, DesiredState, Mapping[str, str]], None] = _none
     # Apply: add this kind's steps for its changes, and the steps that delete its objects.
@@ -102,6 +105,9 @@ class Kind:
     ready: Callable[[Builder, str], tuple[str | None, ...]] = lambda builder, key: ()
     # The drift of an object's content judged by its traces (a vector store's files: aac.drift.files), or None.
     content_drift: Callable[..., Any] | None = None
+    # `aac import`: claim a key for an untagged live object (`run.claim`) and write its manifest (`run.add`)
+    # unless an earlier run did; None for a kind that cannot be imported by itself.
+    import_manifest: Callable[[ImportRun, Mapping[str, Any]], None] | None = None
     # What `aac output` gives for a live object besides its id (an assistant's vector_store_ids).
     outputs: Callable[[Mapping[str, Any]], JSON] = lambda raw: {}
     # Readable labels for fields holding hashes (code-interpreter files by path): drift and plans.

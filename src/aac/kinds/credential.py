@@ -37,6 +37,7 @@ from aac.resources import (
 if TYPE_CHECKING:
     from aac.apply.build import Builder
     from aac.apply.context import Context
+    from aac.importer.run import ImportRun
 
 ROTATION = ("version", "secrets")  # a change of these sends the secrets again
 
@@ -97,8 +98,13 @@ def align(desired: JSON, live: JSON) -> JSON:
     return {**live, "auth": _project(live.get("auth"), desired.get("auth"))}
 
 
+def extra_tags(spec: CredentialSpec) -> dict[str, str]:
+    """The version of the secret it holds: what a rotation (a version bump) is detected by."""
+    return {TAG_SECRET_VERSION: str(spec.version)}
+
+
 def _metadata(ctx: Context, change: Change, spec: CredentialSpec) -> dict[str, str]:
-    return ctx.metadata(change, spec.metadata, spec.protect, {TAG_SECRET_VERSION: str(spec.version)})
+    return ctx.metadata(change, spec.metadata, spec.protect, extra_tags(spec))
 
 
 def _save(ctx: Context, change: Change) -> Any:
@@ -174,6 +180,11 @@ def _deletes(b: Builder, credentials: Mapping[str, Change]) -> None:
               needs=needs)
 
 
+def _import(run: ImportRun, raw: Mapping[str, Any]) -> None:
+    """A credential an earlier run wrote into its vault's manifest and did not adopt: adopted only."""
+    run.claim(CREDENTIAL, raw, "credential")
+
+
 KIND = Kind(
     name=CREDENTIAL,
     label="credential",
@@ -196,8 +207,10 @@ KIND = Kind(
         "display_name": "a credential's name cannot be changed in place, so it is replaced",
     },
     preflight=_preflight,
+    extra_tags=extra_tags,
     ready=lambda b, key: (b.has("settle:credential"),),
     update=lambda writer, obj, fields: writer.update_credential(str(obj.raw.get("vault_id")), obj.id, fields),
     steps=_steps,
     deletes=_deletes,
+    import_manifest=_import,
 )

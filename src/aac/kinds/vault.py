@@ -17,6 +17,7 @@ from aac.resources import VAULT, LiveObject, LiveState, VaultSpec
 if TYPE_CHECKING:
     from aac.apply.build import Builder
     from aac.apply.context import Context
+    from aac.importer.run import ImportRun
 
 
 def canonical(spec: VaultSpec, hashes: Mapping[str, str], live: LiveState) -> JSON:
@@ -65,6 +66,16 @@ def _deletes(b: Builder, vaults: Mapping[str, Change]) -> None:
                   needs=b.users_of(change.id))
 
 
+def _import(run: ImportRun, raw: Mapping[str, Any]) -> None:
+    """The vault's manifest holds its credentials: each claims its key here too."""
+    from aac.importer.agents import render_vault
+
+    key = run.claim(VAULT, raw, "vault")
+    credentials = run.credentials(raw, key)
+    if run.fresh(raw):
+        run.add(key, render_vault(run.src, raw, key, credentials, run.variables))
+
+
 KIND = Kind(
     name=VAULT,
     label="vault",
@@ -81,4 +92,5 @@ KIND = Kind(
     steps=_steps,
     ready=lambda b, key: (b.has("settle:vault"),),  # two applies agreed on which vault holds the key
     deletes=_deletes,
+    import_manifest=_import,
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aac.canonical import UNKNOWN_ID, canonical_live_vector_store, canonical_vector_store
 from aac.drift.files import store_files_drift
@@ -22,6 +22,7 @@ from aac.resources import VECTOR_STORE, VECTOR_STORE_FILE, LiveVectorStore
 
 if TYPE_CHECKING:
     from aac.apply.build import Builder
+    from aac.importer.run import ImportRun
 
 EXPIRED_REASON = "the store expired (expires_after), so it is rebuilt"
 
@@ -150,6 +151,14 @@ def _deletes(b: Builder, stores: Mapping[str, Change]) -> None:
         b.add(f"delete:{change.address}", run, [change.address, *files], needs=needs)
 
 
+def _import(run: ImportRun, raw: Mapping[str, Any]) -> None:
+    from aac.importer.manifests import render_store
+
+    key = run.claim(VECTOR_STORE, raw, "vector-store")
+    if run.fresh(raw):
+        run.add(key, render_store(run.source, raw, key))
+
+
 KIND = Kind(
     name=VECTOR_STORE,
     label="vector store",
@@ -176,4 +185,5 @@ KIND = Kind(
     steps=_steps,
     deletes=_deletes,
     ready=lambda b, key: (f"{VECTOR_STORE}:{key}", b.has(f"attach:{key}")),  # indexed before it is used
+    import_manifest=_import,
 )
