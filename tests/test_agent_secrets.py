@@ -24,7 +24,8 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the SDK
 
 # Built at run time, so the source holds no whole secret to find.
 SECRETS = {name: f"canary-{name.lower().replace('_', '-')}-{'7f3a9c0e5b'[::-1]}" for name in (
-    "GITHUB_MCP_TOKEN", "OAUTH_ACCESS_TOKEN", "OAUTH_REFRESH_TOKEN", "OAUTH_CLIENT_SECRET", "SEARCH_KEY_VALUE")}
+    "GITHUB_MCP_TOKEN", "OAUTH_ACCESS_TOKEN", "OAUTH_REFRESH_TOKEN", "OAUTH_CLIENT_SECRET", "SEARCH_KEY_VALUE",
+    "HAND_VAULT_HAND_TOKEN")}  # the last one, the variable `aac import` names for the hand-made credential
 MORE_SECRETS = """\
 kind: vault
 name: more
@@ -129,7 +130,8 @@ def test_no_command_prints_or_writes_a_credentials_secret(
     assert codes[("plan", "--detailed-exitcode", "--out", "rotate0.json")] == 2  # the rotation was planned
     assert codes[("--debug", "destroy", "--auto-approve")] == 0
     written = [p for p in root.rglob("*") if p.is_file()]
-    assert ".aac" in {part for p in written for part in p.relative_to(root).parts}
+    assert {".aac", "imported0", "imported1"} <= {part for p in written for part in p.relative_to(root).parts}
+    assert codes[("import", "--all", "--out", "assistants/imported0", "--auto-approve")] == 0
     assert (root / "plan1.json").is_file() and (root / "drift1.junit").is_file()
     for path in written:
         assert not _leaks(path.read_bytes().decode("utf-8", "replace")), f"{path} holds a secret"
