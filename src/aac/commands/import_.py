@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aac.api.connect import Api, connect
-from aac.api.errors import AgentsUnavailable, AssistantsUnavailable
 from aac.api.writer import Writer
 from aac.errors import AacError
 from aac.identity import hash_files
@@ -76,10 +75,10 @@ def _select(api: Api, out: Output, stack: Stack, keys: tuple[str, ...], import_a
     reader = api.reader()
     with showing_reads(api, out):
         snapshot = read_snapshot(reader, stack.name)
-    if snapshot.get("assistants") is None and any(key.startswith("asst_") for key in keys):
-        raise AssistantsUnavailable(api.base_url)
-    if snapshot.get("vaults") is None and any(key.startswith(("agent_", "vault_")) for key in keys):
-        raise AgentsUnavailable(api.base_url)
+    for kind in KINDS:  # an id of a kind the target has no API for: that, rather than "not found"
+        if kind.unavailable_error and snapshot.get(kind.collection, []) is None \
+                and any(key.startswith(kind.id_prefix) for key in keys):
+            raise kind.unavailable_error(api.base_url)
     selection = select(keys, import_all, snapshot, stack.name)
     with ThreadPoolExecutor(max_workers=READ_PARALLELISM) as pool:  # as aac.live reads: pages in flight
         ids = [store["id"] for store in selection.stores]
