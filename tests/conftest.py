@@ -9,6 +9,16 @@ import pytest
 
 from aac.sandbox.server import RunningSandbox, serve_in_background
 
+# The example stack's vault credential reads its bearer token from this variable, as the README's first
+# command sets it. Tests of a missing variable unset it themselves.
+EXAMPLE_SECRET_ENV = "GITHUB_MCP_TOKEN"
+EXAMPLE_SECRET = "sandbox-demo-token"
+
+
+@pytest.fixture(autouse=True)
+def example_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(EXAMPLE_SECRET_ENV, EXAMPLE_SECRET)
+
 
 @pytest.fixture
 def sandbox() -> Iterator[RunningSandbox]:

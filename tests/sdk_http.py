@@ -8,6 +8,10 @@ from here, so they follow the SDK.
 from __future__ import annotations
 
 import importlib
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import ModuleType
 from typing import Any
 
@@ -39,3 +43,16 @@ class LoseFirstAnswer(http.HTTPTransport):
             response.read()
             raise http.ReadTimeout("the answer was lost", request=request)
         return response
+
+
+@contextmanager
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A hand-written server (a careless one, that echoes what it is sent) on loopback: its `/v1` base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import io
 import json
-import threading
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import openai
 import pytest
-from tests.sdk_http import LoseFirstAnswer
+from tests.sdk_http import LoseFirstAnswer, serving
 from tests.sdk_http import http as httpx
 
 from aac.api.agents import credential_auth, credential_rotation
@@ -257,14 +256,8 @@ class EchoBody(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def echo_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), EchoBody)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(EchoBody) as base_url:
+        yield base_url
 
 
 @pytest.mark.parametrize("secret", [LONG_SECRET, SHORT_SECRET], ids=["long", "short"])

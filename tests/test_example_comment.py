@@ -24,7 +24,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:deprecated:DeprecationWarning")
 
 
 def stable(markdown: str) -> str:
-    markdown = re.sub(r"\b(asst_|vs_|file-)[A-Za-z0-9]{8,}", r"\1…", markdown)
+    markdown = re.sub(r"\b(asst_|vs_|file-|agent_|vault_|cred_)[A-Za-z0-9]{8,}", r"\1…", markdown)
     markdown = re.sub(r"manifests sha256:[0-9a-f]+", "manifests sha256:…", markdown)  # aac.yaml holds the port
     return re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "TIME", markdown)
 

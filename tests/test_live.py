@@ -40,7 +40,9 @@ def example_stack(tmp_path: Path) -> Stack:
     for name in ("aac.yaml", "assistants", "schemas", "data", "knowledge"):
         source = REPO / name
         if source.is_dir():
-            shutil.copytree(source, tmp_path / name)
+            # The agent and vault are left out: apply_with_sdk writes what the Assistants-era kinds hold, and
+            # a plan right after apply is empty for agents is tests/test_agents_cli.py's and the property test's.
+            shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("agents"))
         else:
             shutil.copy(source, tmp_path / name)
     return load_stack(tmp_path)

@@ -62,7 +62,7 @@ def test_the_example_stack_plans_as_creates_from_empty(tmp_path: Path, sandbox: 
     assert plan(root, "--format", "json", "--out", "saved.json") == 0
     printed = json.loads(capsys.readouterr().out)
     assert {c["action"] for c in printed["changes"]} == {"create"}
-    assert printed["summary"]["create"] == 13 and printed["stack"] == "demo" and printed["target"] == "remote"
+    assert printed["summary"]["create"] == 16 and printed["stack"] == "demo" and printed["target"] == "remote"
     assert Plan.loads((root / "saved.json").read_text()).to_json() == printed
 
 
@@ -71,9 +71,8 @@ def test_detailed_exitcode_is_2_with_changes_and_0_without(tmp_path: Path, sandb
                                                           capsys: pytest.CaptureFixture[str]) -> None:
     root = example(tmp_path, sandbox.base_url)
     assert plan(root, "--detailed-exitcode") == 2
-    assert "Plan: 13 to add, 0 to change, 0 to replace, 0 to destroy." in capsys.readouterr().out
-    desired = require_valid(load_stack(root), Output())
-    apply_with_sdk(client, desired, hash_files(desired.files, root / ".aac" / "hashes.json"))
+    assert "Plan: 16 to add, 0 to change, 0 to replace, 0 to destroy." in capsys.readouterr().out
+    assert main(["--chdir", str(root), "--target", "remote", "apply", "--auto-approve"]) == 0
     assert plan(root, "--detailed-exitcode") == 0
     assert "No changes." in capsys.readouterr().out
 
@@ -148,7 +147,7 @@ def test_a_target_without_assistants_plans_assistants_as_configuration(
         root = example(tmp_path, post_sunset.base_url)
         assert plan(root) == 0
         out = capsys.readouterr().out
-        assert "Plan: 10 to add" in out and "assistant." not in out.split("Note:")[0]
+        assert "Plan: 13 to add" in out and "assistant." not in out.split("Note:")[0]
         [note] = [line for line in out.splitlines() if line.startswith("Note: ")]
         assert "configuration on this target, which has no Assistants API" in note
         for manifest in (root / "assistants").rglob("*.yaml"):
@@ -164,7 +163,7 @@ def test_the_sandbox_target_needs_nothing_running(tmp_path: Path, monkeypatch: p
     monkeypatch.delenv("AAC_TARGET", raising=False)
     root = example(tmp_path)
     assert plan(root, "--detailed-exitcode", target=None) == 2
-    assert "Plan: 13 to add" in capsys.readouterr().out
+    assert "Plan: 16 to add" in capsys.readouterr().out
     assert (root / ".aac" / "sandbox.db").is_file() and (root / ".aac" / "hashes.json").is_file()
 
 

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the SDK
 def test_example_stack_applies_from_empty_and_then_plans_no_changes(aac: Cli, client: openai.OpenAI) -> None:
     result = aac("apply", "--auto-approve")
     assert result.code == 0, result.err
-    assert "Apply complete: 13 created, 0 updated, 0 replaced, 0 deleted." in result.out
+    assert "Apply complete: 16 created, 0 updated, 0 replaced, 0 deleted." in result.out
     assert "indexed vector_store.support-kb: 4 of 4 files" in result.err
     state = assert_converged(client)
     support = state.assistants["customer-support"][0]
@@ -97,7 +97,7 @@ def test_a_saved_plan_applies_exactly(aac: Cli, client: openai.OpenAI) -> None:
     assert aac("plan", "--out", "plan.json").code == 0
     result = aac("apply", "plan.json")
     assert result.code == 0, result.err
-    assert "Apply complete: 13 created" in result.out
+    assert "Apply complete: 16 created" in result.out
     assert_converged(client)
     assert aac("plan", "--detailed-exitcode").code == 0
 
@@ -292,8 +292,9 @@ def test_output_maps_keys_to_live_ids(aac: Cli, client: openai.OpenAI) -> None:
 
     before = aac("output")
     assert before.code == 0 and before.json()["assistants"] == {}
-    assert ("warning: not on target test yet, so without an id here: assistant.customer-support, "
-            "assistant.math-tutor, assistant.weather-bot, vector_store.support-kb; run `aac") in before.err
+    assert ("warning: not on target test yet, so without an id here: agent.weather-agent, "
+            "assistant.customer-support, assistant.math-tutor, assistant.weather-bot, credential.github/github-mcp, "
+            "vault.github, vector_store.support-kb; run `aac") in before.err
     assert aac("apply", "--auto-approve").code == 0
     state = owned(client)
     result = aac("output")

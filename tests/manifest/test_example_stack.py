@@ -21,7 +21,7 @@ DESIGN_COMMANDS = ("init", "validate", "plan", "apply", "show", "drift", "import
 def test_the_example_stack_validates(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--no-color", "--chdir", str(REPO), "validate"]) == 0
     err = capsys.readouterr().err
-    assert "valid: stack 'demo', 1 vector store, 3 assistants, 5 files" in err
+    assert "valid: stack 'demo', 1 vector store, 3 assistants, 1 vault, 1 credential, 1 agent, 5 files" in err
     assert "warning" not in err
 
 

@@ -101,12 +101,15 @@ class Gate:
         self.no_assistants = no_assistants or not profile.assistants
         self.no_agents = no_agents or not profile.agents
         self.requests = 0
+        self.writes = 0  # requests that may change state: every POST and DELETE but a search
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.inner(scope, receive, send)
             return
         self.requests += 1
+        if scope["method"] in ("POST", "DELETE") and not str(scope["path"]).endswith("/search"):
+            self.writes += 1
         if self.latency_ms:
             await asyncio.sleep(self.latency_ms / 1000)
         error = await self._refuse(scope, send)

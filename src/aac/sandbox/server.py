@@ -71,8 +71,13 @@ class RunningSandbox:
         """Total HTTP requests served since start (or since `reset_counts`)."""
         return self.gate.requests
 
+    @property
+    def writes(self) -> int:
+        """Of those, the POSTs and DELETEs that may change state (a vector-store search does not)."""
+        return self.gate.writes
+
     def reset_counts(self) -> None:
-        self.gate.requests = 0
+        self.gate.requests = self.gate.writes = 0
 
 
 class _HeaderDeadline(H11Protocol):
