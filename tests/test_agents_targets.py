@@ -115,3 +115,8 @@ def test_the_same_stack_on_a_target_without_the_agents_api_is_one_clear_error_an
                 assert errors == [f"error: {missing}"] and result.out == ""
             assert "Traceback" not in result.err
             assert server.writes == 0
+        output = aac("output")  # what is live, with the reason the agents and vaults have no id
+        assert output.code == 0 and output.json()["agents"] == {}
+        warnings = [line for line in output.err.splitlines() if line.startswith("warning: no id for ")]
+        assert len(warnings) == 1 and warnings[0].endswith(missing) and "agent.on-call, agent.reviewer" in warnings[0]
+        assert "not on target" not in output.err

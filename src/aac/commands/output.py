@@ -35,21 +35,34 @@ def run(app: App, fmt: str = "json", out_file: str | None = None) -> int:
     desired = require_valid(stack, app.out) if fmt == "responses" else None  # manifests first, before the network
     with connected(stack, target, app.environ, app.out) as api, showing_reads(api, app.out):
         live = read_live(api.reader(), stack.name)
+        base_url = api.base_url
     missing: list[str] = []
+    declared = desired or _desired(stack)
     if desired is not None:
         text = _dumps(_responses(stack, desired, live, app))
     else:
-        declared = _desired(stack)
         outputs = collect(live, _paths_by_sha(stack, declared))
         text = _dumps(outputs) if fmt == "json" else env_lines(outputs)
         missing = missing_keys(declared, outputs, live.unavailable) if declared is not None else []
     app.out.document(text)
+    _warn_missing_apis(app, declared, live, base_url)
     if missing:
         app.out.warn(f"not on target {target.name} yet, so without an id here: {', '.join(missing)}; "
                      "run `aac apply` to create them")
     if out_file:
         save_document(app.out, app.root, out_file, text, "output")
     return 0
+
+
+def _warn_missing_apis(app: App, desired: DesiredState | None, live: LiveState, base_url: str) -> None:
+    """Declared objects of a kind the target has no API for have no id here, and never will: say why, once."""
+    unreachable: dict[str, list[str]] = {}
+    for kind in KINDS:
+        if desired is not None and kind.name in live.unavailable and kind.missing_api and kind.desired(desired):
+            why = str(getattr(kind.missing_api(base_url), "message", ""))
+            unreachable.setdefault(why, []).extend(kind.address(key) for key in kind.desired(desired))
+    for why, addresses in unreachable.items():
+        app.out.warn(f"no id for {', '.join(sorted(addresses))}: {why}")
 
 
 def missing_keys(desired: DesiredState, outputs: dict[str, Any],
