@@ -119,4 +119,6 @@ def test_the_same_stack_on_a_target_without_the_agents_api_is_one_clear_error_an
         assert output.code == 0 and output.json()["agents"] == {}
         warnings = [line for line in output.err.splitlines() if line.startswith("warning: no id for ")]
         assert len(warnings) == 1 and warnings[0].endswith(missing) and "agent.on-call, agent.reviewer" in warnings[0]
-        assert "not on target" not in output.err
+        pending = [line for line in output.err.splitlines() if "not on target" in line]
+        assert pending == ["warning: not on target t yet, so without an id here: vector_store.runbooks; "
+                           "run `aac apply` to create them"]  # it could be; the agents could not
