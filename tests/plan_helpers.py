@@ -15,8 +15,9 @@ from typing import Any
 
 import openai
 
-from aac.canonical import canonical_assistant, canonical_chunking, canonical_vector_store
 from aac.identity import file_attributes, spec_hash, tags, upload_filename
+from aac.kinds.assistant import canonical_assistant
+from aac.kinds.vector_store import canonical_chunking, canonical_vector_store
 from aac.resources import AssistantSpec, DesiredState, LocalFile, VectorStoreSpec
 
 

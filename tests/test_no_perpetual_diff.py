@@ -16,7 +16,7 @@ import openai
 import pytest
 
 from aac.api.connect import connect
-from aac.canonical import canonical_chunking
+from aac.kinds.vector_store import canonical_chunking
 from aac.live import index_live, read_live
 from aac.output import Output
 from aac.plan.diff import diff

@@ -227,14 +227,11 @@ class LiveObject:
     raw: Mapping[str, Any]
 
 
-LiveAssistant = LiveObject
-
-
 @dataclass(frozen=True)
 class LiveState:
     """What this stack owns on the target, keyed like DesiredState."""
 
-    assistants: Mapping[str, LiveAssistant]
+    assistants: Mapping[str, LiveObject]
     vector_stores: Mapping[str, LiveVectorStore]
     files: Mapping[str, LiveFile]  # this stack's uploads, by file id
     # Kinds whose API the target does not serve: "assistant" where /v1/assistants answers 404 (OpenAI since

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from aac.canonical import AUTO_CHUNKING, normalise, user_metadata
+from aac.canonical import normalise, user_metadata
 from aac.errors import AacError
 from aac.importer.select import code_file_ids, store_ids
 from aac.limits import METADATA_PAIRS_MAX, USER_METADATA_PAIRS_MAX
@@ -247,6 +247,8 @@ def _chunking(attachments: list[JSON]) -> Any:
     if len(unique) != 1:
         return None
     strategy = next(iter(unique.values()))
+    from aac.kinds.vector_store import AUTO_CHUNKING
+
     return None if strategy == AUTO_CHUNKING else strategy
 
 

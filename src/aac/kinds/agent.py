@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from aac.api.errors import AgentsUnavailable
-from aac.canonical import UNKNOWN_ID, normalise, user_metadata
+from aac.canonical import UNKNOWN_ID, drop_none, normalise, user_metadata
 from aac.identity import is_protected, spec_hash
 from aac.kinds.base import JSON, Kind
 from aac.plan.model import FRESH, Action, Change
@@ -35,16 +35,12 @@ NOT_NULLABLE: JSON = {"experimental": {"time_awareness": False}}
 NESTED = ("transport", "location")  # objects inside a tool, compared by the keys the manifest sets too
 
 
-def _drop_none(value: Mapping[str, Any]) -> JSON:
-    return {k: v for k, v in value.items() if v is not None}
-
-
 def _tool_key(tool: Mapping[str, Any]) -> tuple[str, str]:
     return str(tool.get("type")), str(tool.get("name") or tool.get("server_label") or "")
 
 
 def _tools(tools: Any) -> list[JSON]:
-    return sorted((_drop_none(t) for t in tools or () if isinstance(t, Mapping)), key=_tool_key)
+    return sorted((drop_none(t) for t in tools or () if isinstance(t, Mapping)), key=_tool_key)
 
 
 def canonical(spec: AgentSpec, hashes: Mapping[str, str], live: LiveState) -> JSON:

@@ -12,16 +12,104 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from aac.api.errors import AssistantsUnavailable
-from aac.canonical import UNKNOWN_ID, canonical_assistant, canonical_live_assistant
+from aac.canonical import UNKNOWN_ID, drop_none, normalise, user_metadata
+from aac.identity import is_protected
 from aac.kinds.base import JSON, Kind
 from aac.limits import REASONING_EFFORTS
 from aac.plan.model import FRESH, Action, Change
-from aac.resources import ASSISTANT, VECTOR_STORE, AssistantSpec, LiveState
+from aac.resources import ASSISTANT, VECTOR_STORE, AssistantSpec, LiveObject, LiveState
 
 if TYPE_CHECKING:
     from aac.apply.build import Builder
     from aac.importer.run import ImportRun
 
+
+
+DEFAULT_SAMPLING = 1  # temperature and top_p
+
+
+def canonical_tool(tool: Mapping[str, Any]) -> JSON:
+    kind = str(tool.get("type"))
+    if kind == "code_interpreter":
+        return {"type": kind}
+    if kind == "file_search":
+        search = drop_none(tool.get("file_search"))
+        if isinstance(search.get("ranking_options"), Mapping):
+            search["ranking_options"] = drop_none(search["ranking_options"])
+        return {"type": kind, "file_search": search}
+    if kind == "function":
+        function = drop_none(tool.get("function"))
+        function["strict"] = bool(function.get("strict") or False)
+        return {"type": kind, "function": function}
+    return drop_none(tool)
+
+
+def _tool_key(tool: Mapping[str, Any]) -> tuple[str, str]:
+    return str(tool.get("type")), str((tool.get("function") or {}).get("name", ""))
+
+
+def canonical_tools(tools: Any) -> list[JSON]:
+    return sorted((canonical_tool(t) for t in tools or () if isinstance(t, Mapping)), key=_tool_key)
+
+
+def canonical_response_format(value: Any) -> Any:
+    if value is None or value == "auto" or value == {"type": "auto"}:
+        return "auto"
+    if isinstance(value, Mapping):
+        result = drop_none(value)
+        if isinstance(result.get("json_schema"), Mapping):
+            schema = drop_none(result["json_schema"])
+            schema["strict"] = bool(schema.get("strict") or False)
+            result["json_schema"] = schema
+        return result
+    return value
+
+
+def _sampling(value: float | None) -> float:
+    return DEFAULT_SAMPLING if value is None else value
+
+
+def canonical_assistant(spec: AssistantSpec, hashes: Mapping[str, str]) -> JSON:
+    return normalise({
+        "display_name": spec.display_name,
+        "description": spec.description or None,
+        "model": spec.model,
+        "instructions": spec.instructions or None,
+        "tools": canonical_tools(spec.tools),
+        # Files attached by id show as the live side shows an upload this stack did not make.
+        "code_interpreter_files": sorted({hashes[path] for path in spec.code_interpreter_files}
+                                         | {UNKNOWN_ID + file_id for file_id in spec.code_interpreter_ids}),
+        "vector_store": spec.vector_store,
+        "temperature": _sampling(spec.temperature),
+        "top_p": _sampling(spec.top_p),
+        "response_format": canonical_response_format(spec.response_format),
+        "reasoning_effort": spec.reasoning_effort,
+        "metadata": user_metadata(spec.metadata),
+        "protect": spec.protect,
+    })
+
+
+def canonical_live_assistant(live: LiveObject, state: LiveState) -> JSON:
+    raw = live.raw
+    resources = raw.get("tool_resources") or {}
+    file_ids = (resources.get("code_interpreter") or {}).get("file_ids") or []
+    store_ids = (resources.get("file_search") or {}).get("vector_store_ids") or []
+    shas = {f.id: f.sha256 for f in state.files.values()}
+    stores = {vs.id: key for key, vs in state.vector_stores.items()}
+    return normalise({
+        "display_name": raw.get("name"),
+        "description": raw.get("description") or None,
+        "model": raw.get("model"),
+        "instructions": raw.get("instructions") or None,
+        "tools": canonical_tools(raw.get("tools")),
+        "code_interpreter_files": sorted(shas.get(i) or UNKNOWN_ID + i for i in file_ids),
+        "vector_store": stores.get(store_ids[0], UNKNOWN_ID + store_ids[0]) if store_ids else None,
+        "temperature": _sampling(raw.get("temperature")),
+        "top_p": _sampling(raw.get("top_p")),
+        "response_format": canonical_response_format(raw.get("response_format")),
+        "metadata": user_metadata(raw.get("metadata"), state.reserved_metadata),
+        "protect": is_protected(raw.get("metadata")),
+    })
 
 
 def _raw_ids(raw: Mapping[str, Any], tool: str, field_name: str) -> list[str]:

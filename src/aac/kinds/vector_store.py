@@ -13,18 +13,72 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from aac.canonical import UNKNOWN_ID, canonical_live_vector_store, canonical_vector_store
+from aac.canonical import UNKNOWN_ID, drop_none, normalise, user_metadata
 from aac.drift.files import store_files_drift
+from aac.identity import is_protected
 from aac.kinds.base import JSON, Kind
 from aac.live import live_store
 from aac.plan.model import FRESH, Action, Change
-from aac.resources import VECTOR_STORE, VECTOR_STORE_FILE, LiveVectorStore
+from aac.resources import (
+    SERVER_METADATA,
+    VECTOR_STORE,
+    VECTOR_STORE_FILE,
+    LiveState,
+    LiveVectorStore,
+    VectorStoreSpec,
+)
 
 if TYPE_CHECKING:
     from aac.apply.build import Builder
     from aac.importer.run import ImportRun
 
 EXPIRED_REASON = "the store expired (expires_after), so it is rebuilt"
+
+
+# What the API reports per file for `auto` (API_FACTS 3.2: "Auto means 800/400").
+AUTO_CHUNKING: JSON = {"type": "static", "static": {"max_chunk_size_tokens": 800, "chunk_overlap_tokens": 400}}
+
+
+def canonical_chunking(value: Any) -> Any:
+    if value is None or (isinstance(value, Mapping) and value.get("type") == "auto"):
+        return AUTO_CHUNKING
+    return value
+
+
+def canonical_vector_store(spec: VectorStoreSpec) -> JSON:
+    return normalise({
+        "display_name": spec.display_name,
+        "chunking_strategy": canonical_chunking(spec.chunking_strategy),
+        "expires_after": spec.expires_after or None,
+        "description": spec.description or None,
+        "metadata": user_metadata(spec.metadata),
+        "protect": spec.protect,
+    })
+
+
+def canonical_live_vector_store(live: LiveVectorStore, state: LiveState | None = None) -> JSON:
+    """The store as read; `chunking_strategy` comes from its files (None when it has none)."""
+    raw = live.raw
+    expires = raw.get("expires_after")
+    return normalise({
+        "display_name": raw.get("name"),
+        "chunking_strategy": live_chunking(live),
+        "expires_after": drop_none(expires) if isinstance(expires, Mapping) else None,
+        "metadata": user_metadata(raw.get("metadata"), state.reserved_metadata if state else SERVER_METADATA),
+        "protect": is_protected(raw.get("metadata")),
+    })
+
+
+def live_chunking(live: LiveVectorStore) -> Any:
+    """The chunking the store's files were indexed with; None when no file tells."""
+    seen = {}
+    for attachment in live.files:
+        strategy = attachment.chunking_strategy
+        if isinstance(strategy, Mapping) and strategy.get("type") == "static":
+            seen[repr(normalise(strategy))] = normalise(strategy)
+    if len(seen) > 1:
+        return {"type": "mixed", "strategies": [seen[k] for k in sorted(seen)]}
+    return next(iter(seen.values()), None)
 
 
 def _align(desired: JSON, live: JSON) -> JSON:
