@@ -54,7 +54,8 @@ class Kind:
     id_prefix: str  # "vs_": how a user tells its ids apart
     desired: Callable[[DesiredState], Mapping[str, Spec]]
     live: Callable[[LiveState], Mapping[str, Live]]
-    # The comparable forms (aac.canonical): the spec with the file hashes, and the live object in its state.
+    # The comparable forms (aac.canonical's normalisation): the spec given the file hashes and live state
+    # (an id that names this stack's own upload compares by content), and the live object in its state.
     canonical: Callable[[Spec, Mapping[str, str], LiveState], JSON]
     canonical_live: Callable[[Live, LiveState], JSON]
     # How it is read: every object of the collection (a Reader method), raising `unavailable_error` where the
