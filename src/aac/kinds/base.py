@@ -58,6 +58,12 @@ class Kind:
     # (an id that names this stack's own upload compares by content), and the live object in its state.
     canonical: Callable[[Spec, Mapping[str, str], LiveState], JSON]
     canonical_live: Callable[[Live, LiveState], JSON]
+    # Apply: add this kind's steps for its changes, and the steps that delete its objects. Required, as is
+    # `update`: a kind without them would plan changes that apply and adoption silently skip.
+    steps: Callable[[Builder, Mapping[str, Change]], None]
+    deletes: Callable[[Builder, Mapping[str, Change]], None]
+    # The writes that need no plan: an update of a live object's fields (a retag before a rebuild, adoption).
+    update: Callable[[Writer, Live, JSON], Any]
     # How it is read: every object of the collection (a Reader method), raising `unavailable_error` where the
     # target lacks the API; a child kind (`parent`, a kind's name) is read inside each of the stack's parents.
     read: Callable[[Reader], list[JSON]] | None = None
@@ -93,15 +99,10 @@ class Kind:
     # sunset: the note the plan shows, `{objects}` naming them) or an error (`missing_api`, given the base URL).
     configuration_note: str | None = None
     missing_api: Callable[[str], Exception] | None = None  # the error for a target (base URL) without its API
-    # The writes that need no plan: an update of a live object's fields (a retag before a rebuild, adoption).
-    update: Callable[[Writer, Live, JSON], Any] = _none
     # Tags of its own beside the stack's (a credential's secret version), written by apply and by adoption.
     extra_tags: Callable[[Spec], dict[str, str]] = lambda spec: {}
     # Before apply's first write: raise AacError for a change that cannot be made (a secret's variable unset).
     preflight: Callable[[Change, DesiredState, Mapping[str, str]], None] = _none
-    # Apply: add this kind's steps for its changes, and the steps that delete its objects.
-    steps: Callable[[Builder, Mapping[str, Change]], None] = _none
-    deletes: Callable[[Builder, Mapping[str, Change]], None] = _none
     # The steps after which a new object of this kind can be used by the objects that name it.
     ready: Callable[[Builder, str], tuple[str | None, ...]] = lambda builder, key: ()
     # The drift of an object's content judged by its traces (a vector store's files: aac.drift.files), or None.
