@@ -30,8 +30,9 @@ from aac.importer import (
     write_tags,
 )
 from aac.importer.manifests import Source
-from aac.importer.select import Selection, credential_ids, raws_of
+from aac.importer.select import Selection, raws_of
 from aac.kinds import KINDS
+from aac.kinds.agent import credential_ids
 from aac.live import read_snapshot, store_files
 from aac.manifest import manifest_files, require_valid
 from aac.output import Output, plural

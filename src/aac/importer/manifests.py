@@ -19,7 +19,7 @@ import yaml
 
 from aac.canonical import normalise, user_metadata
 from aac.errors import AacError
-from aac.importer.select import code_file_ids, store_ids
+from aac.kinds.assistant import code_file_ids_of, store_ids_of
 from aac.limits import METADATA_PAIRS_MAX, USER_METADATA_PAIRS_MAX
 from aac.resources import SERVER_METADATA
 
@@ -140,11 +140,11 @@ def render_assistant(src: Source, raw: Mapping[str, Any], key: str, written: Wri
     tools = [_tool(src, tool, key, written, schemas) for tool in raw.get("tools") or []]
     if tools:
         data["tools"] = tools
-    code_ids = sorted(code_file_ids(raw))
+    code_ids = sorted(code_file_ids_of(raw))
     if code_ids:
         data["files"] = {"code_interpreter_ids": code_ids}
     comments = [*header(src, "assistant", key, raw)]
-    stores = store_ids(raw)
+    stores = store_ids_of(raw)
     if stores and stores[0] in src.store_keys:
         data["vector_store"] = src.store_keys[stores[0]]
     elif stores:

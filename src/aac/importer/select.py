@@ -14,6 +14,8 @@ from typing import Any
 
 from aac.errors import AacError
 from aac.identity import owner_of
+from aac.kinds.agent import credential_ids
+from aac.kinds.assistant import store_ids_of
 from aac.resources import AGENT, ASSISTANT, CREDENTIAL, VAULT, VECTOR_STORE
 
 JSON = dict[str, Any]
@@ -65,22 +67,6 @@ def raws_of(snapshot: Mapping[str, Any], collection: str) -> list[JSON]:
     return list(listed)
 
 
-def store_ids(raw: Mapping[str, Any]) -> list[str]:
-    resources = raw.get("tool_resources") or {}
-    return list((resources.get("file_search") or {}).get("vector_store_ids") or [])
-
-
-def code_file_ids(raw: Mapping[str, Any]) -> list[str]:
-    resources = raw.get("tool_resources") or {}
-    return list((resources.get("code_interpreter") or {}).get("file_ids") or [])
-
-
-def credential_ids(agent: Mapping[str, Any]) -> list[str]:
-    """The credentials an agent's MCP tools name, by id."""
-    return [str(t["credential_id"]) for t in agent.get("tools") or ()
-            if isinstance(t, Mapping) and t.get("credential_id")]
-
-
 def select(keys: Sequence[str], import_all: bool, snapshot: Mapping[str, Any], stack: str) -> Selection:
     """The objects KEYs name (or all untagged ones with --all), plus the untagged stores they search."""
     by_kind = {kind: list(snapshot.get(collection) or []) for kind, collection in
@@ -100,7 +86,7 @@ def select(keys: Sequence[str], import_all: bool, snapshot: Mapping[str, Any], s
         chosen.add(kind, raw)
     stores_by_id = {raw["id"]: raw for raw in by_kind[VECTOR_STORE]}
     for assistant in list(chosen.assistants):
-        for store_id in store_ids(assistant)[:1]:
+        for store_id in store_ids_of(assistant)[:1]:
             store = stores_by_id.get(store_id)
             if store is not None and owner_of(store.get("metadata")) is None:
                 chosen.add(VECTOR_STORE, store)
