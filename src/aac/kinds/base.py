@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from aac.api.reader import Reader
     from aac.api.writer import Writer
     from aac.apply.build import Builder
+    from aac.drift.files import StoreFilesDrift
     from aac.importer.run import ImportRun
     from aac.plan.model import Change
 
@@ -44,6 +45,10 @@ def _no_candidates(_: JSON) -> Iterator[JSON]:
 
 def _same(_: JSON, live: JSON) -> JSON:
     return live
+
+
+def _live_object(key: str, raw: Mapping[str, Any], _: Mapping[str, Any]) -> LiveObject:
+    return LiveObject(id=raw["id"], key=key, raw=raw)
 
 
 @dataclass(frozen=True)
@@ -71,8 +76,7 @@ class Kind:
     parent: str | None = None
     read_children: Callable[[Reader, Mapping[str, Any]], list[JSON]] | None = None
     # The live object for a raw one this stack owns (a vector store carries its files from the snapshot).
-    live_object: Callable[[str, Mapping[str, Any], Mapping[str, Any]], Live] = \
-        lambda key, raw, snapshot: LiveObject(id=raw["id"], key=key, raw=raw)
+    live_object: Callable[[str, Mapping[str, Any], Mapping[str, Any]], Live] = _live_object
     # (kind, key) of the objects a spec names: created before it, deleted after it, and pointed at
     # anew (an update) when they are rebuilt. Kinds are listed after the kinds they name.
     refs: Callable[[Spec], tuple[tuple[str, str], ...]] = _no_refs
@@ -105,8 +109,10 @@ class Kind:
     preflight: Callable[[Change, DesiredState, Mapping[str, str]], None] = _none
     # The steps after which a new object of this kind can be used by the objects that name it.
     ready: Callable[[Builder, str], tuple[str | None, ...]] = lambda builder, key: ()
-    # The drift of an object's content judged by its traces (a vector store's files: aac.drift.files), or None.
-    content_drift: Callable[..., Any] | None = None
+    # The drift of an object's content judged by its traces (a vector store's files: aac.drift.files), or None:
+    # (spec or None, live object or None, file hashes, live state, readable labels) -> StoreFilesDrift.
+    content_drift: Callable[[Spec | None, Live | None, Mapping[str, str], LiveState, Mapping[str, str]],
+                            StoreFilesDrift] | None = None
     # `aac import`: claim a key for an untagged live object (`run.claim`) and write its manifest (`run.add`)
     # unless an earlier run did; None for a kind that cannot be imported by itself.
     import_manifest: Callable[[ImportRun, Mapping[str, Any]], None] | None = None

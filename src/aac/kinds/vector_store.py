@@ -81,9 +81,14 @@ def live_chunking(live: LiveVectorStore) -> Any:
     return next(iter(seen.values()), None)
 
 
+def _untold(desired: JSON, live: JSON) -> tuple[str, ...]:
+    """A store with no indexed file cannot tell its chunking: it is compared through the tag."""
+    return ("chunking_strategy",) if "chunking_strategy" in desired and live.get("chunking_strategy") is None else ()
+
+
 def _align(desired: JSON, live: JSON) -> JSON:
-    if "chunking_strategy" in desired and live.get("chunking_strategy") is None:
-        return {**live, "chunking_strategy": desired["chunking_strategy"]}  # a store with no files does not tell
+    if _untold(desired, live):
+        return {**live, "chunking_strategy": desired["chunking_strategy"]}
     return live
 
 
@@ -225,8 +230,7 @@ KIND = Kind(
     canonical=lambda spec, hashes, live: canonical_vector_store(spec),
     canonical_live=canonical_live_vector_store,
     write_only=("description",),
-    untold=lambda desired, live: ("chunking_strategy",) if "chunking_strategy" in desired
-    and live.get("chunking_strategy") is None else (),
+    untold=_untold,
     write_only_candidates=_candidates,
     align=_align,
     replace_reasons={
