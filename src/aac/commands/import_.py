@@ -62,7 +62,7 @@ def run(app: App, keys: tuple[str, ...] = (), import_all: bool = False, out_dir:
                                 "without tags.")
                 return 0
             src = Source(stack.root, folder, {f["id"]: f for f in snapshot.get("files") or []},
-                         snapshot["vector_store_files"], {}, api.reader().reserved_metadata)
+                         snapshot["vector_store_files"], api.reader().reserved_metadata)
             written, imported = plan_manifests(src, selection, desired, snapshot, earlier)
             for path in write_files(written, app.out.redact):
                 app.out.info(f"wrote {_shown(path, stack.root)}")

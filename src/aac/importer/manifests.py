@@ -46,13 +46,12 @@ class Written:
 
 @dataclass(frozen=True)
 class Source:
-    """What the manifests are written from: the target's files, stores' files, and known store keys."""
+    """What the manifests are written from: the target's files and stores' files."""
 
     root: Path
     out_dir: Path
     files: Mapping[str, JSON]  # file id -> the API's file object
     store_files: Mapping[str, list[JSON]]  # vector store id -> its attachments
-    store_keys: Mapping[str, str]  # vector store id -> manifest key (imported now, or of this stack)
     reserved: frozenset[str] = frozenset(SERVER_METADATA)  # the server's metadata keys: never imported
 
 
@@ -129,8 +128,9 @@ def render_store(src: Source, raw: Mapping[str, Any], key: str) -> str:
     return "\n".join(comments) + "\n" + dump(data)
 
 
-def render_assistant(src: Source, raw: Mapping[str, Any], key: str, written: Written,
-                     schemas: dict[str, Any]) -> str:
+def render_assistant(src: Source, raw: Mapping[str, Any], key: str, written: Written, schemas: dict[str, Any],
+                     store_keys: Mapping[str, str]) -> str:
+    """`store_keys`: vector store id -> manifest key (imported now, or of this stack)."""
     data: JSON = {"kind": "assistant", "name": key}
     display_name(data, raw, key)
     if raw.get("description"):
@@ -145,8 +145,8 @@ def render_assistant(src: Source, raw: Mapping[str, Any], key: str, written: Wri
         data["files"] = {"code_interpreter_ids": code_ids}
     comments = [*header(src, "assistant", key, raw)]
     stores = store_ids_of(raw)
-    if stores and stores[0] in src.store_keys:
-        data["vector_store"] = src.store_keys[stores[0]]
+    if stores and stores[0] in store_keys:
+        data["vector_store"] = store_keys[stores[0]]
     elif stores:
         comments.append(f"# It searches vector store {stores[0]}, which another stack manages: not imported.")
     for name in ("temperature", "top_p"):

@@ -246,7 +246,7 @@ def _import(run: ImportRun, raw: Mapping[str, Any]) -> None:
 
     key = run.claim(ASSISTANT, raw, "assistant")
     if run.fresh(raw):
-        run.add(key, render_assistant(run.source, raw, key, run.written, run.schemas))
+        run.add(key, render_assistant(run.src, raw, key, run.written, run.schemas, run.keys_by_id))
 
 
 KIND = Kind(

@@ -215,7 +215,7 @@ def _import(run: ImportRun, raw: Mapping[str, Any]) -> None:
 
     key = run.claim(VECTOR_STORE, raw, "vector-store")
     if run.fresh(raw):
-        run.add(key, render_store(run.source, raw, key))
+        run.add(key, render_store(run.src, raw, key))
 
 
 KIND = Kind(
