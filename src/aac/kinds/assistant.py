@@ -215,7 +215,8 @@ def _steps(b: Builder, assistants: Mapping[str, Change]) -> None:
             created.append(b.sid(change))
     _repoints(b, assistants)
     if created:
-        b.add("settle:assistant", lambda: converge.settle_assistants(b.ctx), after=created)
+        b.add("settle:assistant", lambda: converge.settle(b.ctx, ASSISTANT, b.ctx.writer.list_assistants,
+                                                          b.ctx.writer.delete_assistant), after=created)
 
 
 def _repoints(b: Builder, assistants: Mapping[str, Change]) -> None:

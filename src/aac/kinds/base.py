@@ -102,7 +102,7 @@ class Kind:
     # On a target without this kind's API, a manifest of it is either configuration (assistants after the
     # sunset: the note the plan shows, `{objects}` naming them) or an error (`missing_api`, given the base URL).
     configuration_note: str | None = None
-    missing_api: Callable[[str], Exception] | None = None  # the error for a target (base URL) without its API
+    missing_api: Callable[[str], AacError] | None = None  # the error for a target (base URL) without its API
     # Tags of its own beside the stack's (a credential's secret version), written by apply and by adoption.
     extra_tags: Callable[[Spec], dict[str, str]] = lambda spec: {}
     # Before apply's first write: raise AacError for a change that cannot be made (a secret's variable unset).

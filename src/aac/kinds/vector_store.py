@@ -125,7 +125,8 @@ def _steps(b: Builder, stores: Mapping[str, Change]) -> None:
         if change.action in FRESH:
             created.append(b.sid(change))
     if created:
-        b.add("settle:vector_store", lambda: converge.settle_stores(b.ctx), after=created)
+        b.add("settle:vector_store", lambda: converge.settle(b.ctx, VECTOR_STORE, b.ctx.writer.list_vector_stores,
+                                                             b.ctx.writer.delete_vector_store), after=created)
     _attachments(b)
 
 
