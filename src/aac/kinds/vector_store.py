@@ -20,7 +20,6 @@ from aac.kinds.base import JSON, Kind
 from aac.live import live_store
 from aac.plan.model import FRESH, Action, Change
 from aac.resources import (
-    SERVER_METADATA,
     VECTOR_STORE,
     VECTOR_STORE_FILE,
     LiveState,
@@ -56,7 +55,7 @@ def canonical_vector_store(spec: VectorStoreSpec) -> JSON:
     })
 
 
-def canonical_live_vector_store(live: LiveVectorStore, state: LiveState | None = None) -> JSON:
+def canonical_live_vector_store(live: LiveVectorStore, state: LiveState) -> JSON:
     """The store as read; `chunking_strategy` comes from its files (None when it has none)."""
     raw = live.raw
     expires = raw.get("expires_after")
@@ -64,7 +63,7 @@ def canonical_live_vector_store(live: LiveVectorStore, state: LiveState | None =
         "display_name": raw.get("name"),
         "chunking_strategy": live_chunking(live),
         "expires_after": drop_none(expires) if isinstance(expires, Mapping) else None,
-        "metadata": user_metadata(raw.get("metadata"), state.reserved_metadata if state else SERVER_METADATA),
+        "metadata": user_metadata(raw.get("metadata"), state.reserved_metadata),
         "protect": is_protected(raw.get("metadata")),
     })
 
