@@ -20,7 +20,7 @@ from aac.kinds.assistant import store_ids_of
 from aac.resources import AGENT, ASSISTANT, CREDENTIAL, VAULT, VECTOR_STORE
 
 JSON = dict[str, Any]
-# What KEYs name: every kind import writes a manifest for, but a child kind (a vault brings its credentials).
+# What KEYs name: each kind import writes manifests for, except a child kind (a vault brings its credentials).
 IMPORTABLE = {kind.name: kind.collection for kind in KINDS if kind.import_manifest is not None and not kind.parent}
 
 
