@@ -77,8 +77,17 @@ def test_an_agent_the_manifests_leave_alone_is_pointed_at_its_rebuilt_credential
     assert {a: c["action"] for a, c in changes.items()} == {"credential.github/github-mcp": "replace",
                                                             "agent.weather-agent": "update"}
     assert changes["agent.weather-agent"]["reason"] == "its credential credential.github/github-mcp is rebuilt"
-    assert aac("apply", "--auto-approve").code == 0
     (vault_obj,) = list(client.beta.agents.vaults.list())
+    old = {c.name: c.id for c in client.beta.agents.vaults.credentials.list(vault_obj.id)}["github-mcp"]
+    agent_id = the_agent(client).id
+
+    applied = aac("--debug", "apply", "--auto-approve", "--parallelism", "1")
+
+    assert applied.code == 0, applied.err
     now = {c.name: c.id for c in client.beta.agents.vaults.credentials.list(vault_obj.id)}
     assert [t.credential_id for t in the_agent(client).tools if t.type == "mcp"] == [now["MCP"]]
+    requests = [line.split()[:2] for line in applied.err.splitlines() if line.split()[:1] in (["POST"], ["DELETE"])]
+    # The agent lets go of the old credential before it is deleted (the agent kind's live_refs).
+    assert requests.index(["POST", f"/v1/agents/{agent_id}"]) < requests.index(
+        ["DELETE", f"/v1/vaults/{vault_obj.id}/credentials/{old}"])
     assert aac("plan", "--detailed-exitcode").code == 0
