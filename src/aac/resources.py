@@ -101,6 +101,11 @@ class VectorStoreSpec:
     file_ids: tuple[str, ...] = ()  # existing uploads attached by id (bytes not in the repository), sorted, unique
     checks: tuple[RetrievalCheck, ...] = ()  # run by `aac check`, never part of the diff
 
+    @property
+    def key(self) -> str:
+        """Its stack-unique key: the manifest's `name`."""
+        return self.name
+
 
 @dataclass(frozen=True)
 class AssistantSpec:
@@ -120,6 +125,11 @@ class AssistantSpec:
     protect: bool = False
     source: Source | None = None
     code_interpreter_ids: tuple[str, ...] = ()  # existing uploads by id (bytes not in the repository), sorted, unique
+
+    @property
+    def key(self) -> str:
+        """Its stack-unique key: the manifest's `name`."""
+        return self.name
 
 
 @dataclass(frozen=True)
@@ -152,6 +162,11 @@ class VaultSpec:
     source: Source | None = None
     credentials: tuple[str, ...] = ()  # keys (VAULT/CREDENTIAL) of the credentials it declares, sorted
 
+    @property
+    def key(self) -> str:
+        """Its stack-unique key: the manifest's `name`."""
+        return self.name
+
 
 @dataclass(frozen=True)
 class AgentSpec:
@@ -173,6 +188,11 @@ class AgentSpec:
     def credentials(self) -> tuple[str, ...]:
         """Keys (VAULT/CREDENTIAL) of the credentials its mcp tools name, sorted."""
         return tuple(sorted({str(t["credential"]) for t in self.tools if t.get("credential")}))
+
+    @property
+    def key(self) -> str:
+        """Its stack-unique key: the manifest's `name`."""
+        return self.name
 
 
 @dataclass(frozen=True)

@@ -356,7 +356,7 @@ def test_an_unknown_kind_names_all_four(repo: Repo) -> None:
     err = invalid(repo)
     assert "assistants/a.yaml:1: error: unknown kind 'agnet'" in err
     assert "did you mean `agent`?" in err
-    assert "hint: add `kind:` and one of assistant, vector_store, agent, vault" in err
+    assert "hint: add `kind:` and one of agent, assistant, vault, vector_store" in err
 
 
 def test_all_problems_of_agents_and_vaults_at_once(repo: Repo) -> None:

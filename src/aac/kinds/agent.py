@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from aac.apply.build import Builder
     from aac.apply.context import Context
     from aac.importer.run import ImportRun
+    from aac.manifest.context import LoadContext
+    from aac.manifest.yaml_load import Document
 
 # The optional settings; the API resolves each one the request leaves out.
 SETTINGS = ("reasoning", "service_tier", "text", "multi_agent", "compaction", "experimental")
@@ -189,6 +191,12 @@ def _import(run: ImportRun, raw: Mapping[str, Any]) -> None:
         run.add(key, render_agent(run.src, raw, key, run.written, run.schemas, run.keys_by_id))
 
 
+def _load(ctx: LoadContext, doc: Document) -> Iterator[tuple[str, Any]]:
+    from aac.manifest.agents import normalize_agent
+
+    yield AGENT, normalize_agent(ctx, doc)
+
+
 KIND = Kind(
     name=AGENT,
     label="agent",
@@ -200,6 +208,7 @@ KIND = Kind(
     live=lambda live: live.agents,
     canonical=canonical,
     canonical_live=canonical_live,
+    load=_load,
     missing_api=AgentsUnavailable,
     refs=lambda spec: tuple((CREDENTIAL, key) for key in spec.credentials),
     refs_field="tools",

@@ -22,6 +22,8 @@ from aac.resources import ASSISTANT, VECTOR_STORE, AssistantSpec, LiveObject, Li
 if TYPE_CHECKING:
     from aac.apply.build import Builder
     from aac.importer.run import ImportRun
+    from aac.manifest.context import LoadContext
+    from aac.manifest.yaml_load import Document
 
 
 
@@ -250,6 +252,29 @@ def _import(run: ImportRun, raw: Mapping[str, Any]) -> None:
         run.add(key, render_assistant(run.src, raw, key, run.written, run.schemas, run.keys_by_id))
 
 
+def _load(ctx: LoadContext, doc: Document) -> Iterator[tuple[str, Any]]:
+    """The assistant, and its own vector store when it lists `files.file_search`."""
+    from aac.manifest.checks import check_assistant
+    from aac.manifest.normalize import normalize_assistant
+
+    spec, own_store = normalize_assistant(ctx, doc)
+    check_assistant(ctx, spec, doc.data, doc.line_of("files", "code_interpreter"))
+    yield ASSISTANT, spec
+    if own_store is not None:
+        yield VECTOR_STORE, own_store
+
+
+def _check(ctx: LoadContext, specs: Mapping[str, list[Any]]) -> None:
+    """An assistant's own store against the vector_store manifests: names, and who may use it."""
+    from aac.manifest.checks import check_names, check_references
+
+    check_names(ctx, specs[VECTOR_STORE])
+    stores: dict[str, Any] = {}
+    for store in specs[VECTOR_STORE]:
+        stores.setdefault(store.name, store)
+    check_references(ctx, specs[ASSISTANT], dict(sorted(stores.items())))
+
+
 KIND = Kind(
     name=ASSISTANT,
     label="assistant",
@@ -261,6 +286,8 @@ KIND = Kind(
     live=lambda live: live.assistants,
     canonical=_canonical,
     canonical_live=canonical_live_assistant,
+    load=_load,
+    check=_check,
     refs=lambda spec: ((VECTOR_STORE, spec.vector_store),) if spec.vector_store else (),
     refs_field=VECTOR_STORE,
     live_refs=lambda raw: (*store_ids_of(raw), *code_file_ids_of(raw)),

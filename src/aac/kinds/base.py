@@ -11,7 +11,7 @@ attach them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from aac.apply.build import Builder
     from aac.drift.files import StoreFilesDrift
     from aac.importer.run import ImportRun
+    from aac.manifest.context import LoadContext
+    from aac.manifest.yaml_load import Document
     from aac.plan.model import Change
 
 JSON = dict[str, Any]
@@ -69,6 +71,11 @@ class Kind:
     deletes: Callable[[Builder, Mapping[str, Change]], None]
     # The writes that need no plan: an update of a live object's fields (a retag before a rebuild, adoption).
     update: Callable[[Writer, Live, JSON], Any]
+    # How a manifest document of this `kind:` loads (None: declared only inside another kind's document):
+    # the specs it declares, as (kind name, spec) pairs, its deeper checks made on the way.
+    load: Callable[[LoadContext, Document], Iterable[tuple[str, Spec]]] | None = None
+    # Checks across the loaded specs of every kind (by kind name), before the desired state is built.
+    check: Callable[[LoadContext, Mapping[str, list[Spec]]], None] | None = None
     # How it is read: every object of the collection (a Reader method), raising `unavailable_error` where the
     # target lacks the API; a child kind (`parent`, a kind's name) is read inside each of the stack's parents.
     read: Callable[[Reader], list[JSON]] | None = None

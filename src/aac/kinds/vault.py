@@ -4,7 +4,7 @@ their own (aac.kinds.credential), declared inside the vault's manifest."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from aac.api.errors import AgentsUnavailable
@@ -12,12 +12,14 @@ from aac.canonical import normalise, user_metadata
 from aac.identity import is_protected
 from aac.kinds.base import JSON, Kind
 from aac.plan.model import Action, Change
-from aac.resources import VAULT, LiveObject, LiveState, VaultSpec
+from aac.resources import CREDENTIAL, VAULT, LiveObject, LiveState, VaultSpec
 
 if TYPE_CHECKING:
     from aac.apply.build import Builder
     from aac.apply.context import Context
     from aac.importer.run import ImportRun
+    from aac.manifest.context import LoadContext
+    from aac.manifest.yaml_load import Document
 
 
 def canonical(spec: VaultSpec, hashes: Mapping[str, str], live: LiveState) -> JSON:
@@ -76,6 +78,24 @@ def _import(run: ImportRun, raw: Mapping[str, Any]) -> None:
         run.add(key, render_vault(run.src, raw, key, credentials, run.variables))
 
 
+def _load(ctx: LoadContext, doc: Document) -> Iterator[tuple[str, Any]]:
+    """The vault, and the credentials its manifest declares."""
+    from aac.manifest.vaults import normalize_vault
+
+    vault, credentials = normalize_vault(ctx, doc)
+    yield VAULT, vault
+    for credential in credentials:
+        yield CREDENTIAL, credential
+
+
+def _check(ctx: LoadContext, specs: Mapping[str, list[Any]]) -> None:
+    """Of two vaults with one name (an error check_documents reports), the first one's credentials count."""
+    first: dict[str, VaultSpec] = {}
+    for vault in specs[VAULT]:
+        first.setdefault(vault.name, vault)
+    specs[CREDENTIAL][:] = [c for c in specs[CREDENTIAL] if c.key in first[c.vault].credentials]
+
+
 KIND = Kind(
     name=VAULT,
     label="vault",
@@ -87,6 +107,8 @@ KIND = Kind(
     live=lambda live: live.vaults,
     canonical=canonical,
     canonical_live=canonical_live,
+    load=_load,
+    check=_check,
     missing_api=AgentsUnavailable,
     update=lambda writer, obj, fields: writer.update_vault(obj.id, fields),
     steps=_steps,

@@ -30,6 +30,8 @@ from aac.resources import (
 if TYPE_CHECKING:
     from aac.apply.build import Builder
     from aac.importer.run import ImportRun
+    from aac.manifest.context import LoadContext
+    from aac.manifest.yaml_load import Document
 
 EXPIRED_REASON = "the store expired (expires_after), so it is rebuilt"
 
@@ -218,6 +220,12 @@ def _import(run: ImportRun, raw: Mapping[str, Any]) -> None:
         run.add(key, render_store(run.src, raw, key))
 
 
+def _load(ctx: LoadContext, doc: Document) -> Iterator[tuple[str, Any]]:
+    from aac.manifest.normalize import normalize_vector_store
+
+    yield VECTOR_STORE, normalize_vector_store(ctx, doc)
+
+
 KIND = Kind(
     name=VECTOR_STORE,
     label="vector store",
@@ -229,6 +237,7 @@ KIND = Kind(
     live=lambda live: live.vector_stores,
     canonical=lambda spec, hashes, live: canonical_vector_store(spec),
     canonical_live=canonical_live_vector_store,
+    load=_load,
     write_only=("description",),
     untold=_untold,
     write_only_candidates=_candidates,

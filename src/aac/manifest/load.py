@@ -3,39 +3,22 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from aac.errors import Problem
-from aac.manifest.agents import normalize_agent
-from aac.manifest.checks import check_assistant, check_documents, check_names, check_references, kind_name
+from aac.kinds import BY_NAME, KINDS
+from aac.manifest.checks import check_documents, kind_name
 from aac.manifest.context import LoadContext
 from aac.manifest.fs import DIRECTORY, FILE, entry_kind, unknown, walk
-from aac.manifest.normalize import normalize_assistant, normalize_vector_store
 from aac.manifest.schema import schema_problems
-from aac.manifest.vaults import normalize_vault, redact, secret_values
+from aac.manifest.vaults import redact, secret_values
 from aac.manifest.yaml_load import Document, load_file
-from aac.resources import AgentSpec, AssistantSpec, CredentialSpec, DesiredState, VaultSpec, VectorStoreSpec
+from aac.resources import DesiredState
 from aac.stack import STACK_FILE, Stack
 
 MANIFEST_SUFFIXES = (".yaml", ".yml")
-SpecT = TypeVar("SpecT", AssistantSpec, VectorStoreSpec, AgentSpec, VaultSpec)
-# What turns a document of each kind into specs (its deeper checks included).
-NORMALIZERS: dict[str, Callable[[LoadContext, Document], Any]] = {
-    "assistant": normalize_assistant, "vector_store": normalize_vector_store,
-    "agent": normalize_agent, "vault": normalize_vault,
-}
-
-
-@dataclass
-class Specs:
-    assistants: list[AssistantSpec] = field(default_factory=list)
-    stores: list[VectorStoreSpec] = field(default_factory=list)
-    agents: list[AgentSpec] = field(default_factory=list)
-    vaults: list[VaultSpec] = field(default_factory=list)
-    credentials: list[CredentialSpec] = field(default_factory=list)
 
 
 def manifest_files(stack: Stack) -> list[Path]:
@@ -75,42 +58,28 @@ def load_desired(stack: Stack) -> tuple[DesiredState, list[Problem]]:
             _diagnose(ctx, doc)
     check_documents(ctx, documents)
     specs = _specs(ctx, valid)
-    check_names(ctx, specs.stores)
-    store_map = _first_by_name(specs.stores)
-    check_references(ctx, specs.assistants, store_map)
-    desired = DesiredState(
-        stack=stack.name,
-        assistants=_first_by_name(specs.assistants),
-        vector_stores=store_map,
-        files=dict(sorted(ctx.files.items())),
-        manifest_digest=ctx.digest(),
-        agents=_first_by_name(specs.agents),
-        vaults=_first_by_name(specs.vaults),
-        credentials={c.key: c for c in sorted(specs.credentials, key=lambda c: c.key)},
-    )
+    for kind in KINDS:
+        if kind.check is not None:
+            kind.check(ctx, specs)
+    objects = {kind.collection: _first_by_key(specs[kind.name]) for kind in KINDS}
+    desired = DesiredState(stack=stack.name, files=dict(sorted(ctx.files.items())), manifest_digest=ctx.digest(),
+                           **objects)
     return desired, redact(ctx.sorted_problems(), secret_values(documents))
 
 
-def _specs(ctx: LoadContext, documents: list[Document]) -> Specs:
-    specs = Specs()
+def _specs(ctx: LoadContext, documents: list[Document]) -> dict[str, list[Any]]:
+    """Every spec the documents declare, by kind name, each document loaded by its kind (aac.kinds)."""
+    specs: dict[str, list[Any]] = {kind.name: [] for kind in KINDS}
     for doc in documents:
-        kind = doc.data["kind"]
-        if kind == "vector_store":
-            specs.stores.append(normalize_vector_store(ctx, doc))
-        elif kind == "agent":
-            specs.agents.append(normalize_agent(ctx, doc))
-        elif kind == "vault":
-            vault, credentials = normalize_vault(ctx, doc)
-            if all(v.name != vault.name for v in specs.vaults):  # a name twice is an error: the first one counts
-                specs.credentials.extend(credentials)
-            specs.vaults.append(vault)
-        else:
-            spec, own_store = normalize_assistant(ctx, doc)
-            check_assistant(ctx, spec, doc.data, doc.line_of("files", "code_interpreter"))
-            specs.assistants.append(spec)
-            if own_store is not None:
-                specs.stores.append(own_store)
+        for name, spec in _loader(doc)(ctx, doc):
+            specs[name].append(spec)
     return specs
+
+
+def _loader(doc: Document) -> Callable[[LoadContext, Document], Iterable[tuple[str, Any]]]:
+    load = BY_NAME[doc.data["kind"]].load
+    assert load is not None  # the schema admits only the kinds that load
+    return load
 
 
 def _diagnose(ctx: LoadContext, doc: Document) -> None:
@@ -124,7 +93,7 @@ def _diagnose(ctx: LoadContext, doc: Document) -> None:
         return
     scratch = LoadContext(root=ctx.root)
     with contextlib.suppress(Exception):  # the document is already invalid: nothing here may hide that
-        NORMALIZERS[doc.data["kind"]](scratch, doc)
+        list(_loader(doc)(scratch, doc))
     ctx.problems.extend(scratch.problems)
 
 
@@ -155,10 +124,11 @@ def _shape_ok(ctx: LoadContext, doc: Document) -> bool:
     return not problems
 
 
-def _first_by_name(specs: list[SpecT]) -> dict[str, SpecT]:
-    result: dict[str, SpecT] = {}
+def _first_by_key(specs: list[Any]) -> dict[str, Any]:
+    """Specs by key; of two with one key (an error already reported) the first counts."""
+    result: dict[str, Any] = {}
     for spec in specs:
-        result.setdefault(spec.name, spec)
+        result.setdefault(spec.key, spec)
     return dict(sorted(result.items()))
 
 

@@ -15,10 +15,11 @@ from jsonschema.exceptions import ValidationError
 
 from aac import limits
 from aac.errors import Problem
+from aac.kinds import KINDS as REGISTRY
 from aac.manifest.yaml_load import Document
 
 SCHEMA_FILE = "manifest.schema.json"
-KINDS = ("assistant", "vector_store", "agent", "vault")
+KINDS = tuple(sorted(kind.name for kind in REGISTRY if kind.load is not None))  # what `kind:` may say
 # A secret's value never sits in a manifest: each is written `<field>_env: VARIABLE` (resources.SECRET_SUFFIX).
 SECRET_FIELDS = ("token", "access_token", "refresh_token", "client_secret", "secret_value")
 _NO_AGENT_TOOL = ("file_search", "code_interpreter", "retrieval")
