@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from aac.errors import AacError
+from aac.escape import escape_text
 from aac.importer.manifests import (
     Source,
     Written,
@@ -30,6 +31,7 @@ from aac.importer.manifests import (
     schema_ref,
 )
 from aac.kinds.agent import SETTINGS
+from aac.manifest.schema import drop_unknown
 from aac.manifest.vaults import SECRET_HEADERS
 from aac.resources import SECRET_SUFFIX
 
@@ -60,7 +62,17 @@ def render_agent(src: Source, raw: Mapping[str, Any], key: str, written: Written
                 "# Settings as the server resolved them: delete one to leave it to the server's default."]
     if not raw.get("name"):
         comments.append("# The agent has no name on the API; aac names it after its key on the next apply.")
-    return "\n".join(comments) + "\n" + dump(data)
+    return "\n".join(comments + _unknown(data)) + "\n" + dump(data)
+
+
+def _unknown(data: JSON) -> list[str]:
+    """A field the server returned that this aac does not know cannot be declared: left out, and said."""
+    dropped = drop_unknown(data["kind"], data)
+    if not dropped:
+        return []
+    named = escape_text(", ".join(dropped)).replace("\r", "\\r").replace("\n", "\\n")  # the server's words
+    return ["# Left out, unknown to this version of aac (the server's to keep; an update of a setting or tool "
+            "that holds one", f"# resets it to the server's default): {named}"]
 
 
 def _text_format(src: Source, value: Mapping[str, Any], key: str, written: Written, schemas: dict[str, Any]) -> JSON:
@@ -129,7 +141,7 @@ def render_vault(src: Source, raw: Mapping[str, Any], key: str, credentials: lis
         comments += ["# Secrets are write-only: the API never returns them, so none was imported. Each `*_env` field",
                      "# names the environment variable aac reads the secret from. Nothing needs it to adopt the vault,",
                      "# but export each one before the next rotation (a `version` bump) or re-creation:", *exports]
-    return "\n".join(comments) + "\n" + dump(data)
+    return "\n".join(comments + _unknown(data)) + "\n" + dump(data)
 
 
 def _credential(src: Source, raw: Mapping[str, Any], key: str,

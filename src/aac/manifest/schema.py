@@ -55,6 +55,19 @@ def schema_problems(doc: Document) -> list[Problem]:
     return [problem for error in errors for problem in _problems(doc, kind, error)]
 
 
+def drop_unknown(kind: str, data: dict[str, Any]) -> list[str]:
+    """Remove from `data` (a manifest being written) every field the schema does not know, such as one a server
+    newer than this aac returns; the dotted paths removed, so the writer can say so."""
+    dropped: list[str] = []
+    for error in list(_validator(kind).iter_errors(data)):
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            known = error.schema.get("properties", {})
+            for extra in [key for key in error.instance if key not in known]:
+                del error.instance[extra]
+                dropped.append(dotted((*error.absolute_path, extra)))
+    return sorted(dropped)
+
+
 def _problems(doc: Document, kind: str, error: ValidationError) -> Iterator[Problem]:
     path = tuple(error.absolute_path)
     field = dotted(path) or kind
