@@ -402,3 +402,25 @@ def test_wrong_shapes_anywhere_are_problems_never_a_crash(repo: Repo) -> None:
     for start, doc in zip(starts, HOSTILE, strict=True):
         end = start + doc.count("\n")
         assert any(f"assistants/h.yaml:{line}: error:" in err for line in range(start, end)), doc
+
+
+@pytest.mark.parametrize("url", [f"https://x-access-token:{SECRET}@mcp.example.com/", f"https://{SECRET}@mcp.example.com/",
+                                 f"https://mcp.example.com/sse?access_token={SECRET}"])
+def test_a_secret_in_a_url_is_refused_without_quoting_it(repo: Repo, url: str) -> None:
+    repo.write("assistants/a.yaml", AGENT + "tools:\n  - type: mcp\n    server_label: g\n    transport:\n"
+               f"      type: http\n      server_url: '{url}'\n")
+    repo.write("assistants/v.yaml", "kind: vault\nname: v\ncredentials:\n  - name: c\n    auth: {type: mcp_oauth, "
+               f"mcp_server_url: '{url}', access_token_env: A, refresh: {{client_id: c, refresh_token_env: R, "
+               f"token_endpoint: '{url}', token_endpoint_auth: {{type: none}}}}}}\n")
+    err = invalid(repo)
+    assert "assistants/a.yaml:9: error: mcp tool 'g': `server_url` holds a credential" in err
+    assert "assistants/v.yaml:5: error: `credentials[0].auth.mcp_server_url` holds a credential" in err
+    assert "`credentials[0].auth.refresh.token_endpoint` holds a credential" in err
+    assert "hint: put the token in a vault credential" in err
+    assert SECRET not in err
+
+
+def test_a_url_with_an_ordinary_query_or_an_at_in_its_path_is_valid(repo: Repo) -> None:
+    repo.write("assistants/a.yaml", AGENT + "tools:\n  - type: mcp\n    server_label: g\n    transport:\n"
+               "      type: http\n      server_url: 'https://mcp.example.com/u/@team/sse?region=eu&tokens_max=5'\n")
+    valid(repo)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from aac import limits
 from aac.errors import Problem
@@ -30,6 +31,24 @@ RESERVED_SECRET_NAMES = frozenset({
 })
 # Headers that carry a credential: the API keeps an mcp tool's `headers` as plain, readable configuration.
 SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key"})
+# A URL is plain configuration too (shown in every plan): neither `user:token@` nor a query parameter such as
+# `access_token=` belongs in one. Parameter names compared in lowercase without '-' and '_'.
+_SECRET_QUERY_ENDS = ("token", "secret", "password", "apikey")
+_SECRET_QUERY_NAMES = frozenset({"key", "sig", "signature", "auth"})
+URL_SECRET_HINT = ("put the token in a vault credential (`kind: vault`, `token_env: VARIABLE`): a URL is plain "
+                   "configuration, kept in git and shown in every plan")
+
+
+def url_holds_secret(url: Any) -> bool:
+    """Whether `url` carries a credential: user information (`user:token@`) or a query parameter named for one."""
+    if not isinstance(url, str):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    names = [name.lower().replace("-", "").replace("_", "") for name, _ in parse_qsl(parts.query, True)]
+    return "@" in parts.netloc or any(n.endswith(_SECRET_QUERY_ENDS) or n in _SECRET_QUERY_NAMES for n in names)
 
 
 def normalize_vault(ctx: LoadContext, doc: Document) -> tuple[VaultSpec, list[CredentialSpec]]:
@@ -98,6 +117,11 @@ def _check_auth(ctx: LoadContext, doc: Document, path: tuple[Any, ...], auth: JS
             ctx.error(doc.path, doc.line_of(*path, "networking", "allowed_hosts"),
                       "allowed_hosts lists a host twice (the API compares them in lowercase)",
                       "list each host once")
+    for url_path in (("mcp_server_url",), ("refresh", "token_endpoint")):
+        parent = auth.get("refresh") if len(url_path) == 2 else auth
+        if isinstance(parent, dict) and url_holds_secret(parent.get(url_path[-1])):
+            ctx.error(doc.path, doc.line_of(*path, *url_path), f"`{dotted((*path, *url_path))}` holds a credential "
+                      "(user information or a token parameter)", URL_SECRET_HINT)
     expires_at = auth.get("expires_at")
     if isinstance(expires_at, str) and not _is_timestamp(expires_at):
         ctx.error(doc.path, doc.line_of(*path, "expires_at"), f"expires_at {expires_at!r} is no real date and time",
@@ -121,7 +145,7 @@ def secret_values(documents: Iterable[Document]) -> set[str]:
             if not isinstance(value, str) or len(value.strip()) < MIN_LENGTH:  # shorter: no secret, and common words
                 continue
             secret_env = key.endswith(SECRET_SUFFIX) and not ENV_NAME.match(value)
-            if key in SECRET_FIELDS or key.lower() in SECRET_HEADERS or secret_env:
+            if key in SECRET_FIELDS or key.lower() in SECRET_HEADERS or secret_env or url_holds_secret(value):
                 found.add(value.strip())
     return found
 
