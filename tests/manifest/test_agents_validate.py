@@ -424,3 +424,19 @@ def test_a_url_with_an_ordinary_query_or_an_at_in_its_path_is_valid(repo: Repo) 
     repo.write("assistants/a.yaml", AGENT + "tools:\n  - type: mcp\n    server_label: g\n    transport:\n"
                "      type: http\n      server_url: 'https://mcp.example.com/u/@team/sse?region=eu&tokens_max=5'\n")
     valid(repo)
+
+
+@pytest.mark.parametrize("header", ["X-Auth-Token", "Private-Token", "'Authorization '", "api_key", "X-Client-Secret"])
+def test_any_header_named_for_a_token_is_refused_without_its_value(repo: Repo, header: str) -> None:
+    repo.write("assistants/a.yaml", AGENT + "tools:\n  - type: mcp\n    server_label: g\n    transport:\n"
+               f"      type: http\n      server_url: https://g.example.com\n      headers: {{{header}: {SECRET}}}\n")
+    err = invalid(repo)
+    assert "assistants/a.yaml:10: error: mcp tool 'g' sends a" in err
+    assert SECRET not in err
+
+
+def test_ordinary_headers_are_configuration(repo: Repo) -> None:
+    repo.write("assistants/a.yaml", AGENT + "tools:\n  - type: mcp\n    server_label: g\n    transport:\n"
+               "      type: http\n      server_url: https://g.example.com\n"
+               "      headers: {X-Team: weather, X-Max-Tokens: '400', Accept: application/json}\n")
+    valid(repo)

@@ -32,7 +32,7 @@ from aac.importer.manifests import (
 )
 from aac.kinds.agent import SETTINGS
 from aac.manifest.schema import drop_unknown
-from aac.manifest.vaults import SECRET_HEADERS
+from aac.manifest.vaults import secret_header
 from aac.resources import SECRET_SUFFIX
 
 JSON = dict[str, Any]
@@ -112,7 +112,7 @@ def _written(value: Mapping[str, Any]) -> JSON:
 def _check_headers(agent: Mapping[str, Any], tool: Mapping[str, Any]) -> None:
     """A token sent as a plain header would land in git: refused before anything is written."""
     headers = (tool.get("transport") or {}).get("headers") or {}
-    found = sorted(h for h in headers if str(h).lower() in SECRET_HEADERS)
+    found = sorted(h for h in headers if secret_header(h))
     if found:
         raise AacError(f"agent {agent['id']}'s mcp tool {tool.get('server_label')!r} sends a token in its "
                        f"{found[0]} header, which a manifest would keep in git",

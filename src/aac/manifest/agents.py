@@ -12,7 +12,7 @@ from aac import limits
 from aac.manifest.context import LoadContext
 from aac.manifest.normalize import folder_of, read_instructions
 from aac.manifest.tools import checked_schema
-from aac.manifest.vaults import SECRET_HEADERS, URL_SECRET_HINT, url_holds_secret
+from aac.manifest.vaults import URL_SECRET_HINT, secret_header, url_holds_secret
 from aac.manifest.yaml_load import Document
 from aac.resources import JSON, AgentSpec, Source
 
@@ -75,7 +75,7 @@ def _check_mcp(ctx: LoadContext, doc: Document, index: int, tool: JSON) -> None:
         ctx.error(doc.path, doc.line_of("tools", index, "transport", "server_url"), f"mcp tool {label!r}: "
                   "`server_url` holds a credential (user information or a token parameter)", URL_SECRET_HINT)
     for header in transport.get("headers") or {}:
-        if str(header).lower() in SECRET_HEADERS:
+        if secret_header(header):
             ctx.error(doc.path, doc.line_of("tools", index, "transport", "headers", header),
                       f"mcp tool {label!r} sends a {header} header, which the agent keeps as plain configuration "
                       "(and git keeps in the manifest)",

@@ -47,8 +47,17 @@ def url_holds_secret(url: Any) -> bool:
         parts = urlsplit(url)
     except ValueError:
         return False
-    names = [name.lower().replace("-", "").replace("_", "") for name, _ in parse_qsl(parts.query, True)]
-    return "@" in parts.netloc or any(n.endswith(_SECRET_QUERY_ENDS) or n in _SECRET_QUERY_NAMES for n in names)
+    return "@" in parts.netloc or any(_secret_name(name) for name, _ in parse_qsl(parts.query, True))
+
+
+def secret_header(name: Any) -> bool:
+    """Whether a header named `name` carries a credential (`Authorization`, `X-Api-Key`, `Private-Token`, ...)."""
+    return str(name).strip().lower() in SECRET_HEADERS or _secret_name(str(name))
+
+
+def _secret_name(name: str) -> bool:
+    normal = name.strip().lower().replace("-", "").replace("_", "")
+    return normal.endswith(_SECRET_QUERY_ENDS) or normal in _SECRET_QUERY_NAMES
 
 
 def normalize_vault(ctx: LoadContext, doc: Document) -> tuple[VaultSpec, list[CredentialSpec]]:
@@ -145,7 +154,7 @@ def secret_values(documents: Iterable[Document]) -> set[str]:
             if not isinstance(value, str) or len(value.strip()) < MIN_LENGTH:  # shorter: no secret, and common words
                 continue
             secret_env = key.endswith(SECRET_SUFFIX) and not ENV_NAME.match(value)
-            if key in SECRET_FIELDS or key.lower() in SECRET_HEADERS or secret_env or url_holds_secret(value):
+            if key in SECRET_FIELDS or secret_header(key) or secret_env or url_holds_secret(value):
                 found.add(value.strip())
     return found
 
