@@ -22,6 +22,7 @@ from tests.sdk_http import serving
 from .conftest import KEY_ENV
 
 NEW = "future_field"
+ECHOED = "echoed-secret-token-0123456789"
 SETTINGS = ("reasoning", "text", "multi_agent", "compaction", "experimental")
 
 
@@ -31,6 +32,8 @@ def _newer(obj: dict[str, Any]) -> dict[str, Any]:
     for name in (*SETTINGS, "auth"):
         if isinstance(obj.get(name), dict):
             obj[name] = {**obj[name], NEW: "on"}
+    if isinstance(obj.get("auth"), dict):  # and careless: it echoes a secret
+        obj["auth"]["token"] = ECHOED
     if isinstance(obj.get("tools"), list):
         obj["tools"] = [{**tool, NEW: 1} for tool in obj["tools"]]
     return obj
@@ -103,6 +106,7 @@ def test_fields_a_newer_server_adds_are_left_out_and_named(
     assert NEW not in json.dumps([yaml.safe_load(agent_text), yaml.safe_load(vault_text)])
     assert f"reasoning.{NEW}" in agent_text and f"tools[0].{NEW}" in agent_text  # said, in a comment
     assert f"credentials[0].auth.{NEW}" in vault_text
+    assert ECHOED not in vault_text + result.out + result.err and "auth.token" not in vault_text
     assert aac("validate").code == 0
     monkeypatch.setenv(KEY_ENV, "sk-test")
     assert aac("plan", "--detailed-exitcode").code == 0

@@ -31,7 +31,7 @@ from aac.importer.manifests import (
     schema_ref,
 )
 from aac.kinds.agent import SETTINGS
-from aac.manifest.schema import drop_unknown
+from aac.manifest.schema import SECRET_FIELDS, drop_unknown
 from aac.manifest.vaults import secret_header
 from aac.resources import SECRET_SUFFIX
 
@@ -160,7 +160,7 @@ def _auth(auth: Mapping[str, Any], stem: str, path: str, variables: set[str], so
     """The public auth (nulls left out) with a `<field>_env` variable for each secret the API keeps of it."""
     result: JSON = {}
     for name, value in auth.items():
-        if value is None:
+        if value is None or name in SECRET_FIELDS:  # a server that echoes a secret: never into a manifest
             continue
         result[name] = _auth(value, stem, f"{path}{name}.", variables, sources) if isinstance(value, Mapping) \
             else value
