@@ -124,9 +124,13 @@ def index_live(snapshot: Mapping[str, Any], stack: str,
 
     objects: dict[str, dict[str, Any]] = {}
     foreign: dict[str, int] = {}
+    children: dict[str, tuple[str, ...]] = {}
     for kind in KINDS:
         raws = snapshot.get(kind.collection) or []
         flat = [raw for group in raws.values() for raw in group] if isinstance(raws, Mapping) else list(raws)
+        for parent, group in (raws.items() if isinstance(raws, Mapping) else ()):
+            not_ours = tuple(str(raw["id"]) for raw in group if not _owned_by(raw, stack))
+            children.update({str(parent): not_ours} if not_ours else {})
         owned, others = _index(flat, stack, kind.name)
         objects[kind.collection] = {key: kind.live_object(key, raw, snapshot) for key, raw in owned.items()}
         if kind.parent is None and snapshot.get(kind.collection) is not None:
@@ -145,6 +149,7 @@ def index_live(snapshot: Mapping[str, Any], stack: str,
         foreign_uses=_foreign_uses(snapshot.get("assistants") or [],
                                    {r["id"]: vs_files[r["id"]] for r in stores if r["id"] in vs_files}, stack),
         reserved_metadata=reserved,
+        foreign_children=children,
     )
 
 

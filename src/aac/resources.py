@@ -247,6 +247,9 @@ class LiveState:
     agents: Mapping[str, LiveObject] = field(default_factory=dict)
     vaults: Mapping[str, LiveObject] = field(default_factory=dict)
     credentials: Mapping[str, LiveObject] = field(default_factory=dict)  # by VAULT/CREDENTIAL
+    # Parent id (a vault's) -> the ids of its children (credentials) this stack does not own: deleting the
+    # parent would delete them with it.
+    foreign_children: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def assistants_supported(self) -> bool:

@@ -54,6 +54,15 @@ class _Diff:
                                  "to delete it, apply its manifest with `protect: false` first")
             self.kept.append((address, obj.raw))
             return Change(address, kind.name, key, Action.NOOP, reason="protected", **common)
+        others = self.live.foreign_children.get(obj.id, ())
+        if others:  # the API deletes a vault's credentials with it, whoever made them
+            how = "destroy keeps it" if self.destroy else "apply keeps it"
+            child = next(k.label for k in KINDS if k.parent == kind.name)
+            self.warnings.append(f"{address} holds {plural(len(others), child)} this stack "
+                                 f"does not own ({', '.join(others)}): {how}, since deleting it would delete those "
+                                 "too; delete or move them to let aac delete it")
+            return Change(address, kind.name, key, Action.NOOP, reason="holds objects this stack does not own",
+                          **common)
         why = DESTROY_REASON if self.destroy else "no manifest declares it"
         return Change(address, kind.name, key, Action.DELETE, reason=why, **common)
 

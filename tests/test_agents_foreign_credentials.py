@@ -1,0 +1,66 @@
+"""A vault this stack owns may hold a credential someone added by hand, which another agent uses. Deleting the
+vault deletes its credentials on the API, so aac keeps such a vault (and says why) rather than delete an object
+it does not own; its own credentials in it are deleted as usual."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import openai
+import pytest
+from tests.cli_harness import Cli
+
+from aac.sandbox.server import RunningSandbox
+
+KEY_ENV = "AAC_FOREIGN_TEST_KEY"
+VAULT = """\
+kind: vault
+name: tools
+credentials:
+  - name: mcp
+    auth: {type: static_bearer, mcp_server_url: 'https://mcp.example.com/', token_env: FOREIGN_TEST_TOKEN}
+"""
+
+
+@pytest.fixture
+def aac(tmp_path: Path, sandbox: RunningSandbox, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> Cli:
+    monkeypatch.setenv(KEY_ENV, "sk-test")
+    monkeypatch.setenv("FOREIGN_TEST_TOKEN", "foreign-test-token-0123456789")
+    root = tmp_path / "stack"
+    (root / "m").mkdir(parents=True)
+    (root / "aac.yaml").write_text(f"stack: owner\nmanifests: m\ndefault_target: t\ntargets:\n  t:\n    type: openai\n"
+                                   f"    base_url: {sandbox.base_url}\n    api_key_env: {KEY_ENV}\n")
+    (root / "m/tools.yaml").write_text(VAULT)
+    return Cli(root, capsys)
+
+
+def _hand_made_credential(client: openai.OpenAI) -> tuple[Any, Any]:
+    """A credential added by hand to the stack's vault, and a hand-made agent that uses it."""
+    [vault] = list(client.beta.agents.vaults.list())
+    credential = client.beta.agents.vaults.credentials.create(vault.id, name="hand", auth={
+        "type": "static_bearer", "token": "hand-made-token-0123456789", "mcp_server_url": "https://hand.example.com/"})
+    client.beta.agents.create(model="gpt-5.1", name="Hand agent", tools=[{
+        "type": "mcp", "server_label": "hand", "credential_id": credential.id,
+        "transport": {"type": "http", "server_url": "https://hand.example.com/"}}])
+    return vault, credential
+
+
+@pytest.mark.parametrize("command", [("apply", "--auto-approve"), ("destroy", "--auto-approve")])
+def test_a_vault_holding_a_credential_the_stack_does_not_own_is_kept(
+        aac: Cli, client: openai.OpenAI, command: tuple[str, ...]) -> None:
+    assert aac("apply", "--auto-approve").code == 0
+    vault, credential = _hand_made_credential(client)
+    if command[0] == "apply":
+        (aac.root / "m/tools.yaml").unlink()
+
+    result = aac(*command)
+
+    assert result.code == 0, result.err
+    assert "deleted   credential.tools/mcp" in result.out and "deleted   vault.tools" not in result.out
+    assert f"vault.tools holds 1 credential this stack does not own ({credential.id}): {command[0]} keeps it" \
+        in result.out
+    kept = client.beta.agents.vaults.credentials.list(vault.id)
+    assert [c.id for c in kept] == [credential.id]  # the hand-made one, still there for its agent
+    assert aac("plan", "--destroy" if command[0] == "destroy" else "--detailed-exitcode").code == 0
