@@ -59,8 +59,62 @@ def test_a_vault_holding_a_credential_the_stack_does_not_own_is_kept(
 
     assert result.code == 0, result.err
     assert "deleted   credential.tools/mcp" in result.out and "deleted   vault.tools" not in result.out
-    assert f"vault.tools holds 1 credential this stack does not own ({credential.id}): {command[0]} keeps it" \
-        in result.out
+    assert f"vault.tools is used by credential {credential.id}, which this stack does not own: {command[0]} keeps " \
+        "it" in result.out
     kept = client.beta.agents.vaults.credentials.list(vault.id)
     assert [c.id for c in kept] == [credential.id]  # the hand-made one, still there for its agent
     assert aac("plan", "--destroy" if command[0] == "destroy" else "--detailed-exitcode").code == 0
+
+
+def _foreign_agent(client: openai.OpenAI) -> Any:
+    """An agent made by hand that uses the stack's own credential (by its id, as a hand-made one does)."""
+    [vault] = list(client.beta.agents.vaults.list())
+    [credential] = list(client.beta.agents.vaults.credentials.list(vault.id))
+    return client.beta.agents.create(model="gpt-5.1", name="Hand agent", tools=[{
+        "type": "mcp", "server_label": "tools", "credential_id": credential.id,
+        "transport": {"type": "http", "server_url": "https://mcp.example.com/"}}]), credential
+
+
+@pytest.mark.parametrize("command", [("apply", "--auto-approve"), ("destroy", "--auto-approve")])
+def test_a_credential_an_agent_not_of_this_stack_uses_is_kept_with_its_vault(
+        aac: Cli, client: openai.OpenAI, command: tuple[str, ...]) -> None:
+    assert aac("apply", "--auto-approve").code == 0
+    agent, credential = _foreign_agent(client)
+    if command[0] == "apply":
+        (aac.root / "m/tools.yaml").unlink()
+
+    result = aac(*command)
+
+    assert result.code == 0, result.err
+    assert "deleted" not in result.out
+    assert f"credential.tools/mcp is used by agent {agent.id}, which this stack does not own" in result.out
+    assert f"vault.tools is used by agent {agent.id} (through credential {credential.id})" in result.out
+    assert client.beta.agents.vaults.credentials.retrieve(credential.id, vault_id=credential.vault_id).id
+
+
+def test_a_credential_an_agent_not_of_this_stack_uses_is_not_replaced(aac: Cli, client: openai.OpenAI) -> None:
+    assert aac("apply", "--auto-approve").code == 0
+    agent, credential = _foreign_agent(client)
+    (aac.root / "m/tools.yaml").write_text(VAULT.replace("mcp.example.com", "mcp2.example.com"))
+
+    result = aac("apply", "--auto-approve")
+
+    assert result.code == 1 and "Refused: 1 change would delete an object that must be kept" in result.out
+    assert f"REFUSED: agent {agent.id}, which this stack does not own, uses it" in result.out
+    assert [c.id for c in client.beta.agents.vaults.credentials.list(credential.vault_id)] == [credential.id]
+
+
+def test_a_vector_store_an_assistant_not_of_this_stack_searches_is_kept(aac: Cli, client: openai.OpenAI) -> None:
+    (aac.root / "m/faq.md").write_text("# FAQ\nAsk us.\n")
+    (aac.root / "m/kb.yaml").write_text("kind: vector_store\nname: kb\nfiles: [faq.md]\n")
+    assert aac("apply", "--auto-approve").code == 0
+    [store] = list(client.vector_stores.list())
+    assistant = client.beta.assistants.create(model="gpt-4o", tools=[{"type": "file_search"}],
+                                              tool_resources={"file_search": {"vector_store_ids": [store.id]}})
+    (aac.root / "m/kb.yaml").unlink()
+
+    result = aac("apply", "--auto-approve")
+
+    assert result.code == 0, result.err
+    assert f"vector_store.kb is used by assistant {assistant.id}, which this stack does not own" in result.out
+    assert client.vector_stores.retrieve(store.id).file_counts.completed == 1  # its file kept with it

@@ -239,7 +239,8 @@ class LiveState:
     unavailable: frozenset[str] = frozenset()
     foreign: Mapping[str, int] = field(default_factory=dict)  # counts of objects other stacks or nobody own
     foreign_stores: tuple[Mapping[str, Any], ...] = ()  # vector stores other stacks or nobody own, as listed
-    foreign_uses: Mapping[str, str] = field(default_factory=dict)  # upload id -> an object not ours that uses it
+    # Upload id, or id of an object of the stack, -> an object not ours that uses (names) it.
+    foreign_uses: Mapping[str, str] = field(default_factory=dict)
     # Foreign vector stores whose file list came back short of their own file_counts: any upload may be in them.
     foreign_unread: tuple[str, ...] = ()
     requests: int = 0  # API requests made to read it
@@ -247,9 +248,6 @@ class LiveState:
     agents: Mapping[str, LiveObject] = field(default_factory=dict)
     vaults: Mapping[str, LiveObject] = field(default_factory=dict)
     credentials: Mapping[str, LiveObject] = field(default_factory=dict)  # by VAULT/CREDENTIAL
-    # Parent id (a vault's) -> the ids of its children (credentials) this stack does not own: deleting the
-    # parent would delete them with it.
-    foreign_children: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def assistants_supported(self) -> bool:
