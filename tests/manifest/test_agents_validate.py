@@ -440,3 +440,17 @@ def test_ordinary_headers_are_configuration(repo: Repo) -> None:
                "      type: http\n      server_url: https://g.example.com\n"
                "      headers: {X-Team: weather, X-Max-Tokens: '400', Accept: application/json}\n")
     valid(repo)
+
+
+@pytest.mark.parametrize("variable", ["OPENAI_API_KEY", "STAGING_KEY"])
+def test_a_credential_never_reads_a_targets_api_key(repo: Repo, variable: str) -> None:
+    """Apply has the API key in its environment: a credential reading it would hand the key to an MCP server."""
+    repo.write("aac.yaml", (repo.root / "aac.yaml").read_text() + "  staging:\n    type: openai\n"
+               "    api_key_env: STAGING_KEY\n")
+    repo.write("assistants/v.yaml", "kind: vault\nname: v\ncredentials:\n  - name: c\n    auth: {type: mcp_oauth, "
+               "mcp_server_url: 'https://x.example.com', access_token_env: A, refresh: {client_id: c, "
+               f"refresh_token_env: {variable}, token_endpoint: 'https://x.example.com/t', "
+               "token_endpoint_auth: {type: none}}}\n")
+    err = invalid(repo)
+    assert (f"assistants/v.yaml:4: error: credential v/c reads refresh.refresh_token from ${variable}, which holds "
+            "a target's API key") in err

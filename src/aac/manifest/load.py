@@ -15,7 +15,7 @@ from aac.manifest.context import LoadContext
 from aac.manifest.fs import DIRECTORY, FILE, entry_kind, unknown, walk
 from aac.manifest.normalize import normalize_assistant, normalize_vector_store
 from aac.manifest.schema import schema_problems
-from aac.manifest.vaults import normalize_vault, redact, secret_values
+from aac.manifest.vaults import check_key_variables, normalize_vault, redact, secret_values
 from aac.manifest.yaml_load import Document, load_file
 from aac.resources import AgentSpec, AssistantSpec, CredentialSpec, DesiredState, VaultSpec, VectorStoreSpec
 from aac.stack import STACK_FILE, Stack
@@ -88,6 +88,8 @@ def load_desired(stack: Stack) -> tuple[DesiredState, list[Problem]]:
         vaults=_first_by_name(specs.vaults),
         credentials={c.key: c for c in sorted(specs.credentials, key=lambda c: c.key)},
     )
+    keys = {"OPENAI_API_KEY", *(t.api_key_env for t in stack.targets.values() if t.api_key_env)}
+    check_key_variables(ctx, desired.credentials.values(), keys)
     return desired, redact(ctx.sorted_problems(), secret_values(documents))
 
 

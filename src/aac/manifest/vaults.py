@@ -145,6 +145,26 @@ def _is_timestamp(text: str) -> bool:
     return True
 
 
+def check_key_variables(ctx: LoadContext, credentials: Iterable[CredentialSpec], key_variables: set[str]) -> None:
+    """Apply runs with the target's API key in its environment: a credential that read it (by mistake, or by a
+    change a reviewer missed) would hand the key to an MCP server or an agent's environment."""
+    for credential in credentials:
+        for path, variable in _variables(credential.auth):
+            if variable in key_variables and credential.source is not None:
+                ctx.error(credential.source.path, credential.source.line,
+                          f"credential {credential.key} reads {path} from ${variable}, which holds a target's API key",
+                          "give it a secret of its own in another variable (for an OpenAI key, one scoped to what "
+                          "the agent needs), never the key aac applies with")
+
+
+def _variables(auth: JSON, prefix: str = "") -> Iterator[tuple[str, str]]:
+    for key, value in auth.items():
+        if isinstance(value, dict):
+            yield from _variables(value, f"{prefix}{key}.")
+        elif key.endswith(SECRET_SUFFIX):
+            yield prefix + key.removesuffix(SECRET_SUFFIX), str(value)
+
+
 def secret_values(documents: Iterable[Document]) -> set[str]:
     """Strings in the manifests that may be secrets: the value of a literal secret field (`token: ...`), of a
     credential-carrying header, and of a `*_env` field that is no variable name (a secret pasted in its place)."""
