@@ -1,6 +1,8 @@
 """A vault this stack owns may hold a credential someone added by hand, which another agent uses. Deleting the
 vault deletes its credentials on the API, so aac keeps such a vault (and says why) rather than delete an object
-it does not own; its own credentials in it are deleted as usual."""
+it does not own; its own credentials in it are deleted as usual. The same holds for a credential a hand-made
+agent uses and a vector store a hand-made assistant searches. (And, on the same small stack: `aac output --format
+env` names each key's variable once.)"""
 
 from __future__ import annotations
 
@@ -118,3 +120,15 @@ def test_a_vector_store_an_assistant_not_of_this_stack_searches_is_kept(aac: Cli
     assert result.code == 0, result.err
     assert f"vector_store.kb is used by assistant {assistant.id}, which this stack does not own" in result.out
     assert client.vector_stores.retrieve(store.id).file_counts.completed == 1  # its file kept with it
+
+
+def test_output_env_refuses_two_keys_that_would_be_one_variable(aac: Cli, client: openai.OpenAI) -> None:
+    """`a.b` and `a-b` are both AAC_VAULT_A_B_ID: one line would silently override the other in $GITHUB_ENV."""
+    (aac.root / "m/dots.yaml").write_text("kind: vault\nname: a.b\n---\nkind: vault\nname: a-b\n")
+    assert aac("apply", "--auto-approve").code == 0
+
+    result = aac("output", "--format", "env")
+
+    assert result.code == 1 and result.out == ""
+    assert "vault.a-b and vault.a.b would both be AAC_VAULT_A_B_ID" in result.err
+    assert aac("output").code == 0  # JSON keeps the keys apart
