@@ -124,3 +124,21 @@ def test_a_plan_and_drift_through_a_newer_server_are_empty_after_apply(
     assert aac("apply", "--auto-approve").code == 0
     assert aac("plan", "--detailed-exitcode").code == 0
     assert aac("drift").code == 0
+
+
+def test_a_secret_the_server_echoes_is_in_no_plan_or_drift_report(
+        aac: Cli, newer: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWER_TEST_TOKEN", "the-token-aac-sends-0123456789")
+    vault = ("kind: vault\nname: tools\ncredentials:\n  - name: mcp\n    auth: {type: static_bearer, "
+             "mcp_server_url: 'https://mcp.example.com/', token_env: NEWER_TEST_TOKEN}\n")
+    (aac.root / "assistants/tools.yaml").write_text(vault)
+    _aim(aac, newer)
+    assert aac("apply", "--auto-approve").code == 0
+    (aac.root / "assistants/tools.yaml").write_text(vault.split("credentials:")[0])  # the credential: unmanaged
+
+    reports = [aac(*command) for command in (("plan", "--format", "json"), ("plan", "--destroy", "--format", "json"),
+                                             ("drift", "--format", "json"), ("drift", "--format", "markdown"))]
+
+    assert all(r.code in (0, 2) for r in reports), [r.err for r in reports]
+    assert '"credential.tools/mcp"' in reports[0].out
+    assert not [r.out for r in reports if ECHOED in r.out + r.err]

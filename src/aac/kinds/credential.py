@@ -22,6 +22,7 @@ from aac.api.errors import AgentsUnavailable
 from aac.canonical import normalise, user_metadata
 from aac.identity import is_protected
 from aac.kinds.base import JSON, Kind
+from aac.manifest.schema import SECRET_FIELDS
 from aac.plan.model import FRESH, Action, Change
 from aac.resources import (
     CREDENTIAL,
@@ -43,9 +44,10 @@ ROTATION = ("version", "secrets")  # a change of these sends the secrets again
 
 
 def public_auth(auth: Mapping[str, Any]) -> JSON:
-    """The auth without the variables that name its secrets: what the API shows of it."""
-    return {k: public_auth(v) if isinstance(v, Mapping) else v
-            for k, v in auth.items() if not k.endswith(SECRET_SUFFIX) and v is not None}
+    """The auth without the variables that name its secrets: what the API shows of it. A secret itself, which a
+    careless server might echo in a read, is left out too, so no plan or report carries it."""
+    return {k: public_auth(v) if isinstance(v, Mapping) else v for k, v in auth.items()
+            if not k.endswith(SECRET_SUFFIX) and k not in SECRET_FIELDS and v is not None}
 
 
 def secret_sources(auth: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
