@@ -132,3 +132,21 @@ def test_output_env_refuses_two_keys_that_would_be_one_variable(aac: Cli, client
     assert result.code == 1 and result.out == ""
     assert "vault.a-b and vault.a.b would both be AAC_VAULT_A_B_ID" in result.err
     assert aac("output").code == 0  # JSON keeps the keys apart
+
+
+def test_a_token_header_added_by_hand_is_in_no_plan_or_drift_report(aac: Cli, client: openai.OpenAI) -> None:
+    (aac.root / "m/agent.yaml").write_text(
+        "kind: agent\nname: helper\nmodel: gpt-5.1\ntools:\n  - {type: mcp, server_label: docs, "
+        "transport: {type: http, server_url: 'https://docs.example.com/'}}\n")
+    assert aac("apply", "--auto-approve").code == 0
+    [agent] = list(client.beta.agents.list())
+    token = "Bearer hand-pasted-header-token-0123456789"
+    client.beta.agents.update(agent.id, tools=[{"type": "mcp", "server_label": "docs", "transport": {
+        "type": "http", "server_url": "https://docs.example.com/", "headers": {"Authorization": token}}}])
+    (aac.root / "m/agent.yaml").unlink()  # shown whole now: an agent no manifest declares
+
+    reports = [aac(*command) for command in (("plan", "--format", "json"), ("drift", "--format", "json"),
+                                             ("plan", "--destroy", "--format", "json"), ("drift",))]
+
+    assert '"Authorization": "[REDACTED]"' in reports[0].out
+    assert not [r.out for r in reports if "hand-pasted" in r.out + r.err]
