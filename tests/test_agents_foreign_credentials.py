@@ -134,19 +134,23 @@ def test_output_env_refuses_two_keys_that_would_be_one_variable(aac: Cli, client
     assert aac("output").code == 0  # JSON keeps the keys apart
 
 
-def test_a_token_header_added_by_hand_is_in_no_plan_or_drift_report(aac: Cli, client: openai.OpenAI) -> None:
+def test_a_token_in_a_header_or_url_added_by_hand_is_in_no_plan_or_drift_report(
+        aac: Cli, client: openai.OpenAI) -> None:
     (aac.root / "m/agent.yaml").write_text(
         "kind: agent\nname: helper\nmodel: gpt-5.1\ntools:\n  - {type: mcp, server_label: docs, "
         "transport: {type: http, server_url: 'https://docs.example.com/'}}\n")
     assert aac("apply", "--auto-approve").code == 0
     [agent] = list(client.beta.agents.list())
     token = "Bearer hand-pasted-header-token-0123456789"
-    client.beta.agents.update(agent.id, tools=[{"type": "mcp", "server_label": "docs", "transport": {
-        "type": "http", "server_url": "https://docs.example.com/", "headers": {"Authorization": token}}}])
+    client.beta.agents.update(agent.id, tools=[
+        {"type": "mcp", "server_label": "docs", "transport": {
+            "type": "http", "server_url": "https://docs.example.com/", "headers": {"Authorization": token}}},
+        {"type": "mcp", "server_label": "wiki", "transport": {
+            "type": "http", "server_url": "https://x:hand-pasted-url-token-0123456789@wiki.example.com/"}}])
     (aac.root / "m/agent.yaml").unlink()  # shown whole now: an agent no manifest declares
 
     reports = [aac(*command) for command in (("plan", "--format", "json"), ("drift", "--format", "json"),
                                              ("plan", "--destroy", "--format", "json"), ("drift",))]
 
-    assert '"Authorization": "[REDACTED]"' in reports[0].out
+    assert '"Authorization": "[REDACTED]"' in reports[0].out and '"server_url": "[REDACTED]"' in reports[0].out
     assert not [r.out for r in reports if "hand-pasted" in r.out + r.err]

@@ -19,7 +19,7 @@ from aac.api.errors import AgentsUnavailable
 from aac.canonical import UNKNOWN_ID, drop_none, normalise, user_metadata
 from aac.identity import is_protected, spec_hash
 from aac.kinds.base import JSON, Kind
-from aac.manifest.vaults import secret_header
+from aac.manifest.vaults import secret_header, url_holds_secret
 from aac.plan.model import FRESH, Action, Change
 from aac.resources import AGENT, CREDENTIAL, AgentSpec, LiveObject, LiveState
 from aac.secrets import REDACTED
@@ -59,16 +59,23 @@ def canonical(spec: AgentSpec, hashes: Mapping[str, str], live: LiveState) -> JS
 
 def _live_tool(tool: Mapping[str, Any], credentials: Mapping[str, str]) -> JSON:
     """A persisted tool as the manifest writes it: its credential by key (an unknown one by id), and a token
-    someone put in a header by hand (no manifest can) hidden, so no plan or report shows it."""
+    someone put in a header or the URL by hand (no manifest can) hidden, so no plan or report shows it."""
     tool = dict(tool)
     credential_id = tool.pop("credential_id", None)
     if credential_id:
         tool["credential"] = credentials.get(str(credential_id), UNKNOWN_ID + str(credential_id))
-    transport = tool.get("transport")
-    if isinstance(transport, Mapping) and isinstance(transport.get("headers"), Mapping):
-        headers = {k: REDACTED if secret_header(k) else v for k, v in transport["headers"].items()}
-        tool["transport"] = {**transport, "headers": headers}
+    if isinstance(tool.get("transport"), Mapping):
+        tool["transport"] = _public_transport(tool["transport"])
     return tool
+
+
+def _public_transport(transport: Mapping[str, Any]) -> JSON:
+    result = dict(transport)
+    if isinstance(result.get("headers"), Mapping):
+        result["headers"] = {k: REDACTED if secret_header(k) else v for k, v in result["headers"].items()}
+    if url_holds_secret(result.get("server_url")):
+        result["server_url"] = REDACTED
+    return result
 
 
 def canonical_live(obj: LiveObject, state: LiveState) -> JSON:
