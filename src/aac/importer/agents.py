@@ -32,7 +32,7 @@ from aac.importer.manifests import (
 )
 from aac.kinds.agent import SETTINGS
 from aac.manifest.schema import SECRET_FIELDS, drop_unknown
-from aac.manifest.vaults import secret_header
+from aac.manifest.vaults import secret_header, url_holds_secret
 from aac.resources import SECRET_SUFFIX
 
 JSON = dict[str, Any]
@@ -118,6 +118,16 @@ def _check_headers(agent: Mapping[str, Any], tool: Mapping[str, Any]) -> None:
                        f"{found[0]} header, which a manifest would keep in git",
                        "move the token into a vault credential and point the tool at it by credential_id on the "
                        "target, then import again; nothing was written")
+    _check_url(f"agent {agent['id']}'s mcp tool {tool.get('server_label')!r}",
+               (tool.get("transport") or {}).get("server_url"))
+
+
+def _check_url(owner: str, url: Any) -> None:
+    """A token in a URL (`user:token@`, `?access_token=`) would land in git too: refused, never quoted."""
+    if url_holds_secret(url):
+        raise AacError(f"{owner} has a token in its URL, which a manifest would keep in git",
+                       "move the token into a vault credential (a static_bearer token) and take it out of the URL on "
+                       "the target, then import again; nothing was written")
 
 
 def render_vault(src: Source, raw: Mapping[str, Any], key: str, credentials: list[tuple[JSON, str]],
@@ -162,6 +172,8 @@ def _auth(auth: Mapping[str, Any], stem: str, path: str, variables: set[str], so
     for name, value in auth.items():
         if value is None or name in SECRET_FIELDS:  # a server that echoes a secret: never into a manifest
             continue
+        if name in ("mcp_server_url", "token_endpoint"):
+            _check_url(f"credential {stem} ({path}{name})", value)
         result[name] = _auth(value, stem, f"{path}{name}.", variables, sources) if isinstance(value, Mapping) \
             else value
     for secret in _secrets(auth, path):
