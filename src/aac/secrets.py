@@ -9,6 +9,7 @@ writes through `redact`.
 
 from __future__ import annotations
 
+import json
 import threading
 
 REDACTED = "[REDACTED]"
@@ -28,7 +29,7 @@ class Secrets:
             return
         with self._lock:
             # Longest first, so a secret that contains another is replaced whole.
-            self._values = tuple(sorted({*self._values, value}, key=lambda v: (-len(v), v)))
+            self._values = tuple(sorted({*self._values, *forms(value)}, key=lambda v: (-len(v), v)))
 
     def __len__(self) -> int:
         return len(self._values)
@@ -38,3 +39,9 @@ class Secrets:
             if value in text:
                 text = text.replace(value, REDACTED)
         return text
+
+
+def forms(value: str) -> set[str]:
+    """`value` as text, and as it stands inside a JSON string (`\\u00e9`, `\\"`, `\\\\`): a server that echoes
+    a request body quotes the secret the way the body carried it."""
+    return {value, json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1]}
