@@ -178,6 +178,17 @@ def test_chunking_or_description_of_a_store_replaces_it_and_says_why() -> None:
                                   "vector_store_file.kb/kb/guide.md": ("create", ())}
 
 
+
+def test_a_store_without_files_cannot_show_its_chunking_so_a_change_of_it_is_found_through_the_tag() -> None:
+    """Chunking is reported per attached file: a store with none has none to show (the kind's `untold`)."""
+    static = {"type": "static", "static": {"max_chunk_size_tokens": 400, "chunk_overlap_tokens": 100}}
+    empty = kb(files=(), chunking_strategy=static)
+    assert actions(plan_for(state(empty), state(empty))) == {}
+    wider = {"type": "static", "static": {"max_chunk_size_tokens": 800, "chunk_overlap_tokens": 100}}
+    plan = plan_for(state(kb(files=(), chunking_strategy=wider)), state(empty))
+    # The tag tells that some unreadable field changed, not which: each one the manifest has is named.
+    assert actions(plan) == {"vector_store.kb": ("replace", ("description", "chunking_strategy"))}
+
 def test_an_expired_store_is_rebuilt_and_its_files_attached_again() -> None:
     snapshot = applied_snapshot(state(tutor(), kb()), HASHES)
     snapshot["vector_stores"][0]["status"] = "expired"

@@ -18,7 +18,7 @@ from aac.live import read_live
 from aac.manifest import require_valid
 from aac.output import Output
 from aac.plan.diff import diff
-from aac.resources import LiveVectorStore
+from aac.resources import ASSISTANT, LiveVectorStore
 from aac.sandbox.server import RunningSandbox, serve_in_background
 from aac.stack import Stack, Target, load_stack
 from plan_helpers import apply_with_sdk
@@ -88,7 +88,7 @@ def test_reading_costs_pages_not_objects(sandbox: RunningSandbox, client: openai
 def test_a_target_without_the_assistants_api_reads_as_unsupported_not_an_error() -> None:
     with serve_in_background(":memory:", no_assistants=True) as sandbox, api_for(sandbox) as api:
         live = read_live(api.reader(), "demo")
-    assert live.assistants_supported is False and live.assistants == {}
+    assert live.unavailable == {ASSISTANT} and live.assistants == {}
 
 
 def test_an_unreachable_target_is_one_clear_error() -> None:

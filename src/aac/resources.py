@@ -4,7 +4,7 @@ Desired state comes from the manifests (aac.manifest), live state from the API
 (aac.live). Both are plain frozen data keyed by the stack-unique name, so the diff
 is set arithmetic over keys.
 
-Identity (DESIGN section 5): assistants and vector stores carry the tags below in
+Identity (DESIGN section 5): every object of a kind (aac.kinds) carries the tags below in
 `metadata`, written in the create call itself; files carry their SHA-256 in the
 uploaded filename and in vector-store-file attributes.
 """
@@ -18,7 +18,7 @@ from typing import Any
 
 JSON = dict[str, Any]
 
-# Tags written into `metadata` of every assistant and vector store the stack owns.
+# Tags written into `metadata` of every object the stack owns (every kind's; files are named instead).
 TAG_MANAGED_BY = "managed-by"
 MANAGED_BY = "assistant-as-code"
 TAG_STACK = "aac-stack"
@@ -248,7 +248,3 @@ class LiveState:
     agents: Mapping[str, LiveObject] = field(default_factory=dict)
     vaults: Mapping[str, LiveObject] = field(default_factory=dict)
     credentials: Mapping[str, LiveObject] = field(default_factory=dict)  # by VAULT/CREDENTIAL
-
-    @property
-    def assistants_supported(self) -> bool:
-        return ASSISTANT not in self.unavailable

@@ -183,6 +183,44 @@ def test_a_write_only_field_changed_in_the_manifest_is_pending(aac: Cli) -> None
     assert aac("drift").code == 0
 
 
+
+def test_a_write_only_field_added_with_a_readable_one_is_pending_not_drift(aac: Cli) -> None:
+    """The tag was written without the write-only field, so drift tries each value it may have had then
+    (the kind's write_only_candidates): the readable change is the manifests', not a hand edit."""
+    assert aac("apply", "--auto-approve").code == 0
+    helper, kb = aac.root / "assistants/helper.yaml", aac.root / "assistants/kb.yaml"
+    helper.write_text(helper.read_text().replace("Be brief.", "Be kind.") + "reasoning_effort: high\n",
+                      encoding="utf-8")
+    kb.write_text(kb.read_text() + "display_name: Knowledge\ndescription: What the helper knows\n", encoding="utf-8")
+
+    result = aac("drift", "--format", "json")
+
+    assert result.code == 2
+    items = {item["address"]: (item["category"], item["changed_fields"]) for item in result.json()["items"]}
+    assert items == {"assistant.helper": ("pending", ["instructions", "reasoning_effort"]),
+                     "vector_store.kb": ("pending", ["display_name", "description"])}
+
+
+def test_code_interpreter_files_are_reported_by_path_not_by_hash(aac: Cli, client: openai.OpenAI) -> None:
+    """The canonical form holds each file's SHA-256; drift shows the repository path (the assistant kind's
+    readable labels), also for a file dropped by hand."""
+    manifest = aac.root / "assistants/helper.yaml"
+    manifest.write_text(manifest.read_text().replace("  - file_search\n", "  - file_search\n  - code_interpreter\n")
+                        + "files:\n  code_interpreter: [../knowledge/a.md]\n", encoding="utf-8")
+    missing = next(i for i in aac("drift", "--format", "json").json()["items"] if i["address"] == "assistant.helper")
+    assert missing["expected"]["code_interpreter_files"] == ["knowledge/a.md"]
+    assert aac("apply", "--auto-approve").code == 0
+    assistant, _ = _ids(client)
+    client.beta.assistants.update(assistant.id, tool_resources={"code_interpreter": {"file_ids": []}})
+
+    result = aac("drift", "--format", "json")
+
+    helper = next(i for i in result.json()["items"] if i["address"] == "assistant.helper")
+    assert (helper["category"], helper["changed_fields"]) == ("drifted", ["code_interpreter_files"])
+    assert (helper["expected"]["code_interpreter_files"], helper["actual"]["code_interpreter_files"]) == (
+        ["knowledge/a.md"], [])
+    assert "knowledge/a.md" in aac("drift").out
+
 def test_drift_never_writes(aac: Cli, client: openai.OpenAI, sandbox: Any) -> None:
     assert aac("apply", "--auto-approve").code == 0
     _edit_by_hand(client)

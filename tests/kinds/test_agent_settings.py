@@ -63,3 +63,31 @@ def test_a_credential_rebuilt_is_let_go_of_by_its_agent_before_it_is_deleted(aac
     mcp = [t for t in the_agent(client).tools if t.type == "mcp"]
     assert [t.credential_id for t in mcp] == [now["github-mcp"].id]
     assert aac("plan", "--detailed-exitcode").code == 0
+
+
+def test_an_agent_the_manifests_leave_alone_is_pointed_at_its_rebuilt_credential(aac: Cli,
+                                                                                  client: openai.OpenAI) -> None:
+    """A credential's name cannot change in place: it is rebuilt, and the agent naming it is updated (the
+    agent kind's refs) before the old one is deleted, though the agent's own manifest did not change."""
+    vault = aac.root / "agents" / "github.yaml"
+    renamed = vault.read_text().replace("  - name: github-mcp\n", "  - name: github-mcp\n    display_name: MCP\n")
+    vault.write_text(renamed)
+    plan = aac("plan", "--format", "json").json()
+    changes = {c["address"]: c for c in plan["changes"] if c["action"] != "no-op"}
+    assert {a: c["action"] for a, c in changes.items()} == {"credential.github/github-mcp": "replace",
+                                                            "agent.weather-agent": "update"}
+    assert changes["agent.weather-agent"]["reason"] == "its credential credential.github/github-mcp is rebuilt"
+    (vault_obj,) = list(client.beta.agents.vaults.list())
+    old = {c.name: c.id for c in client.beta.agents.vaults.credentials.list(vault_obj.id)}["github-mcp"]
+    agent_id = the_agent(client).id
+
+    applied = aac("--debug", "apply", "--auto-approve", "--parallelism", "1")
+
+    assert applied.code == 0, applied.err
+    now = {c.name: c.id for c in client.beta.agents.vaults.credentials.list(vault_obj.id)}
+    assert [t.credential_id for t in the_agent(client).tools if t.type == "mcp"] == [now["MCP"]]
+    requests = [line.split()[:2] for line in applied.err.splitlines() if line.split()[:1] in (["POST"], ["DELETE"])]
+    # The agent lets go of the old credential before it is deleted (the agent kind's live_refs).
+    assert requests.index(["POST", f"/v1/agents/{agent_id}"]) < requests.index(
+        ["DELETE", f"/v1/vaults/{vault_obj.id}/credentials/{old}"])
+    assert aac("plan", "--detailed-exitcode").code == 0

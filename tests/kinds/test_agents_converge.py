@@ -11,8 +11,17 @@ from pathlib import Path
 
 import openai
 
+from aac.api.connect import connect
+from aac.api.writer import Writer
+from aac.apply.build import build_steps
+from aac.apply.context import Context, Ids
+from aac.apply.progress import ApplyProgress
 from aac.identity import owner_of
-from aac.sandbox.server import serve_in_background
+from aac.output import Output
+from aac.plan.make import make_plan
+from aac.progress import Progress
+from aac.sandbox.server import RunningSandbox, serve_in_background
+from aac.stack import load_stack
 
 from .conftest import FIXTURE, SECRETS
 
@@ -53,3 +62,20 @@ def test_two_applies_started_together_end_with_one_object_per_key(tmp_path: Path
         again = subprocess.run([sys.executable, "-m", "aac", "--chdir", str(roots[0]), "plan", "--detailed-exitcode"],
                                env=env, capture_output=True, timeout=60)
         assert again.returncode == 0, again.stderr.decode()[-2000:]
+
+
+
+def test_a_new_object_is_named_only_once_both_applies_agree_on_what_it_names(tmp_path: Path,
+                                                                             sandbox: RunningSandbox) -> None:
+    """The race above is rare on loopback, so the order it relies on is checked in the apply's graph: a new
+    credential waits for the vault convergence, a new agent for the credential one (the kinds' `ready`)."""
+    stack = load_stack(_stack(tmp_path / "stack", sandbox.base_url))
+    out = Output()
+    with connect(stack, stack.target(), {**SECRETS, "AAC_TEST_KEY": "sk-test"}, out) as api:
+        planned = make_plan(stack, stack.target(), api, out)
+        ctx = Context(stack=stack.name, plan=planned.plan, desired=planned.desired, live=planned.live,
+                      hashes=planned.hashes, writer=Writer(api, stack.name),
+                      progress=ApplyProgress(Progress.for_output(out), {}), ids=Ids.from_live(planned.live))
+        needs = {step.id: step.needs for step in build_steps(ctx)}
+    assert "settle:vault" in needs["credential:github/github-mcp"]
+    assert "settle:credential" in needs["agent:weather-agent"]

@@ -21,7 +21,6 @@ from typing import Any
 from aac.api.writer import owned_key
 from aac.apply.context import FILES, Context
 from aac.identity import matches_size, parse_upload_filename
-from aac.resources import ASSISTANT, VECTOR_STORE
 
 
 def keep_oldest(group: list[tuple[int, Any]]) -> Any:
@@ -67,11 +66,3 @@ def settle_files(ctx: Context) -> None:
         return found if found and matches_size(found, upload.bytes, sizes) else None
 
     _settle(ctx, FILES, listed, sha, ctx.writer.delete_file)
-
-
-def settle_stores(ctx: Context) -> None:
-    settle(ctx, VECTOR_STORE, ctx.writer.list_vector_stores, ctx.writer.delete_vector_store)
-
-
-def settle_assistants(ctx: Context) -> None:
-    settle(ctx, ASSISTANT, ctx.writer.list_assistants, ctx.writer.delete_assistant)

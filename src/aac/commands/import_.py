@@ -30,8 +30,9 @@ from aac.importer import (
     write_tags,
 )
 from aac.importer.manifests import Source
-from aac.importer.select import Selection, credential_ids, raws_of
+from aac.importer.select import Selection, raws_of
 from aac.kinds import KINDS
+from aac.kinds.agent import credential_ids
 from aac.live import read_snapshot, store_files
 from aac.manifest import manifest_files, require_valid
 from aac.output import Output, plural
@@ -61,7 +62,7 @@ def run(app: App, keys: tuple[str, ...] = (), import_all: bool = False, out_dir:
                                 "without tags.")
                 return 0
             src = Source(stack.root, folder, {f["id"]: f for f in snapshot.get("files") or []},
-                         snapshot["vector_store_files"], {}, api.reader().reserved_metadata)
+                         snapshot["vector_store_files"], api.reader().reserved_metadata)
             written, imported = plan_manifests(src, selection, desired, snapshot, earlier)
             for path in write_files(written, app.out.redact):
                 app.out.info(f"wrote {_shown(path, stack.root)}")

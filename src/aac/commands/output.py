@@ -59,7 +59,7 @@ def _warn_missing_apis(app: App, desired: DesiredState | None, live: LiveState, 
     unreachable: dict[str, list[str]] = {}
     for kind in KINDS:
         if desired is not None and kind.name in live.unavailable and kind.missing_api and kind.desired(desired):
-            why = str(getattr(kind.missing_api(base_url), "message", ""))
+            why = kind.missing_api(base_url).message
             unreachable.setdefault(why, []).extend(kind.address(key) for key in kind.desired(desired))
     for why, addresses in unreachable.items():
         app.out.warn(f"no id for {', '.join(sorted(addresses))}: {why}")

@@ -25,7 +25,7 @@ from aac.drift.files import StoreFilesDrift
 from aac.drift.model import Category, DriftItem, DriftReport
 from aac.identity import is_protected, owner_of, spec_hash, upload_basename
 from aac.kinds import KINDS, Kind
-from aac.plan.compare import as_applied_candidates, compare, unreadable
+from aac.plan.compare import compare, unreadable
 from aac.resources import DesiredState, LiveState
 
 JSON = dict[str, Any]
@@ -115,7 +115,7 @@ def _applied_candidate(kind: Kind, want: JSON, aligned: JSON, live_form: JSON, w
     """The spec last applied, when live plus some write-only values hash to the tag; else None."""
     readable = {f: aligned.get(f) for f in want if f not in write_only}
     for values in _write_only_candidates(kind, want, write_only):
-        for candidate in as_applied_candidates(kind, {**readable, **values}, live_form):
+        for candidate in kind.applied_variants({**readable, **values}, live_form):
             if spec_hash(candidate) == tag:
                 return candidate
     return None

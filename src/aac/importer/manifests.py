@@ -19,7 +19,7 @@ import yaml
 
 from aac.canonical import normalise, user_metadata
 from aac.errors import AacError
-from aac.importer.select import code_file_ids, store_ids
+from aac.kinds.assistant import code_file_ids_of, store_ids_of
 from aac.limits import METADATA_PAIRS_MAX, USER_METADATA_PAIRS_MAX
 from aac.resources import SERVER_METADATA
 
@@ -46,13 +46,12 @@ class Written:
 
 @dataclass(frozen=True)
 class Source:
-    """What the manifests are written from: the target's files, stores' files, and known store keys."""
+    """What the manifests are written from: the target's files and stores' files."""
 
     root: Path
     out_dir: Path
     files: Mapping[str, JSON]  # file id -> the API's file object
     store_files: Mapping[str, list[JSON]]  # vector store id -> its attachments
-    store_keys: Mapping[str, str]  # vector store id -> manifest key (imported now, or of this stack)
     reserved: frozenset[str] = frozenset(SERVER_METADATA)  # the server's metadata keys: never imported
 
 
@@ -129,8 +128,9 @@ def render_store(src: Source, raw: Mapping[str, Any], key: str) -> str:
     return "\n".join(comments) + "\n" + dump(data)
 
 
-def render_assistant(src: Source, raw: Mapping[str, Any], key: str, written: Written,
-                     schemas: dict[str, Any]) -> str:
+def render_assistant(src: Source, raw: Mapping[str, Any], key: str, written: Written, schemas: dict[str, Any],
+                     store_keys: Mapping[str, str]) -> str:
+    """`store_keys`: vector store id -> manifest key (imported now, or of this stack)."""
     data: JSON = {"kind": "assistant", "name": key}
     display_name(data, raw, key)
     if raw.get("description"):
@@ -140,13 +140,13 @@ def render_assistant(src: Source, raw: Mapping[str, Any], key: str, written: Wri
     tools = [_tool(src, tool, key, written, schemas) for tool in raw.get("tools") or []]
     if tools:
         data["tools"] = tools
-    code_ids = sorted(code_file_ids(raw))
+    code_ids = sorted(code_file_ids_of(raw))
     if code_ids:
         data["files"] = {"code_interpreter_ids": code_ids}
     comments = [*header(src, "assistant", key, raw)]
-    stores = store_ids(raw)
-    if stores and stores[0] in src.store_keys:
-        data["vector_store"] = src.store_keys[stores[0]]
+    stores = store_ids_of(raw)
+    if stores and stores[0] in store_keys:
+        data["vector_store"] = store_keys[stores[0]]
     elif stores:
         comments.append(f"# It searches vector store {stores[0]}, which another stack manages: not imported.")
     for name in ("temperature", "top_p"):

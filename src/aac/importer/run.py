@@ -7,7 +7,7 @@ by live id, so a manifest names the objects it uses by key (an assistant its sto
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from aac.identity import owner_of
@@ -36,11 +36,6 @@ class ImportRun:
         from aac.kinds.credential import secret_sources
 
         self.variables |= {v for spec in self.desired.credentials.values() for v in secret_sources(spec.auth).values()}
-
-    @property
-    def source(self) -> Source:
-        """The source with every key known so far (an assistant names its store by it)."""
-        return replace(self.src, store_keys=dict(self.keys_by_id))
 
     def claim(self, kind: str, raw: Mapping[str, Any], fallback: str) -> str:
         kind_key = self.earlier.get(raw["id"]) or (kind, self.keys.claim(raw.get("name"), fallback))

@@ -14,10 +14,14 @@ from typing import Any
 
 from aac.errors import AacError
 from aac.identity import owner_of
+from aac.kinds import KINDS
+from aac.kinds.agent import credential_ids
+from aac.kinds.assistant import store_ids_of
 from aac.resources import AGENT, ASSISTANT, CREDENTIAL, VAULT, VECTOR_STORE
 
 JSON = dict[str, Any]
-IMPORTABLE = (VECTOR_STORE, ASSISTANT, VAULT, AGENT)  # what KEYs name: a vault brings its credentials
+# What KEYs name: each kind import writes manifests for, except a child kind (a vault brings its credentials).
+IMPORTABLE = {kind.name: kind.collection for kind in KINDS if kind.import_manifest is not None and not kind.parent}
 
 
 @dataclass
@@ -25,7 +29,8 @@ class Selection:
     """The live objects to import, as the API returned them, by kind, in a stable order."""
 
     # Credentials only by themselves when an earlier import wrote them and adopted their vault, not them.
-    objects: dict[str, list[JSON]] = field(default_factory=lambda: {kind: [] for kind in (*IMPORTABLE, CREDENTIAL)})
+    objects: dict[str, list[JSON]] = field(
+        default_factory=lambda: {kind.name: [] for kind in KINDS if kind.import_manifest is not None})
 
     def add(self, kind: str, raw: JSON) -> None:
         target = self.objects[kind]
@@ -65,26 +70,9 @@ def raws_of(snapshot: Mapping[str, Any], collection: str) -> list[JSON]:
     return list(listed)
 
 
-def store_ids(raw: Mapping[str, Any]) -> list[str]:
-    resources = raw.get("tool_resources") or {}
-    return list((resources.get("file_search") or {}).get("vector_store_ids") or [])
-
-
-def code_file_ids(raw: Mapping[str, Any]) -> list[str]:
-    resources = raw.get("tool_resources") or {}
-    return list((resources.get("code_interpreter") or {}).get("file_ids") or [])
-
-
-def credential_ids(agent: Mapping[str, Any]) -> list[str]:
-    """The credentials an agent's MCP tools name, by id."""
-    return [str(t["credential_id"]) for t in agent.get("tools") or ()
-            if isinstance(t, Mapping) and t.get("credential_id")]
-
-
 def select(keys: Sequence[str], import_all: bool, snapshot: Mapping[str, Any], stack: str) -> Selection:
     """The objects KEYs name (or all untagged ones with --all), plus the untagged stores they search."""
-    by_kind = {kind: list(snapshot.get(collection) or []) for kind, collection in
-               ((ASSISTANT, "assistants"), (VECTOR_STORE, "vector_stores"), (AGENT, "agents"), (VAULT, "vaults"))}
+    by_kind = {kind: list(snapshot.get(collection) or []) for kind, collection in IMPORTABLE.items()}
     if not keys and not import_all:
         raise AacError("nothing to import: name what to import",
                        "pass live ids or names (asst_..., vs_..., agent_..., vault_..., or an object's name), "
@@ -100,7 +88,7 @@ def select(keys: Sequence[str], import_all: bool, snapshot: Mapping[str, Any], s
         chosen.add(kind, raw)
     stores_by_id = {raw["id"]: raw for raw in by_kind[VECTOR_STORE]}
     for assistant in list(chosen.assistants):
-        for store_id in store_ids(assistant)[:1]:
+        for store_id in store_ids_of(assistant)[:1]:
             store = stores_by_id.get(store_id)
             if store is not None and owner_of(store.get("metadata")) is None:
                 chosen.add(VECTOR_STORE, store)

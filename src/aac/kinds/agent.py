@@ -189,7 +189,8 @@ def _deletes(b: Builder, agents: Mapping[str, Change]) -> None:
                   or functools.partial(b.ctx.writer.delete_agent, change.id), [change.address])
 
 
-def _credential_ids(raw: Mapping[str, Any]) -> tuple[str, ...]:
+def credential_ids(raw: Mapping[str, Any]) -> tuple[str, ...]:
+    """The credentials a live agent's MCP tools name, by id."""
     return tuple(str(t["credential_id"]) for t in raw.get("tools") or ()
                  if isinstance(t, Mapping) and t.get("credential_id"))
 
@@ -216,7 +217,7 @@ KIND = Kind(
     missing_api=AgentsUnavailable,
     refs=lambda spec: tuple((CREDENTIAL, key) for key in spec.credentials),
     refs_field="tools",
-    live_refs=_credential_ids,
+    live_refs=credential_ids,
     align=align,
     hidden_changes=hidden_changes,
     update=lambda writer, obj, fields: writer.update_agent(obj.id, fields),

@@ -215,7 +215,8 @@ def _steps(b: Builder, assistants: Mapping[str, Change]) -> None:
             created.append(b.sid(change))
     _repoints(b, assistants)
     if created:
-        b.add("settle:assistant", lambda: converge.settle_assistants(b.ctx), after=created)
+        b.add("settle:assistant", lambda: converge.settle(b.ctx, ASSISTANT, b.ctx.writer.list_assistants,
+                                                          b.ctx.writer.delete_assistant), after=created)
 
 
 def _repoints(b: Builder, assistants: Mapping[str, Change]) -> None:
@@ -246,7 +247,7 @@ def _import(run: ImportRun, raw: Mapping[str, Any]) -> None:
 
     key = run.claim(ASSISTANT, raw, "assistant")
     if run.fresh(raw):
-        run.add(key, render_assistant(run.source, raw, key, run.written, run.schemas))
+        run.add(key, render_assistant(run.src, raw, key, run.written, run.schemas, run.keys_by_id))
 
 
 KIND = Kind(

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from aac.api.reader import Reader
     from aac.api.writer import Writer
     from aac.apply.build import Builder
+    from aac.drift.files import StoreFilesDrift
     from aac.importer.run import ImportRun
     from aac.plan.model import Change
 
@@ -46,6 +47,10 @@ def _same(_: JSON, live: JSON) -> JSON:
     return live
 
 
+def _live_object(key: str, raw: Mapping[str, Any], _: Mapping[str, Any]) -> LiveObject:
+    return LiveObject(id=raw["id"], key=key, raw=raw)
+
+
 @dataclass(frozen=True)
 class Kind:
     name: str  # "vector_store": addresses are NAME.KEY
@@ -54,9 +59,16 @@ class Kind:
     id_prefix: str  # "vs_": how a user tells its ids apart
     desired: Callable[[DesiredState], Mapping[str, Spec]]
     live: Callable[[LiveState], Mapping[str, Live]]
-    # The comparable forms (aac.canonical): the spec with the file hashes, and the live object in its state.
+    # The comparable forms (aac.canonical's normalisation): the spec given the file hashes and live state
+    # (an id that names this stack's own upload compares by content), and the live object in its state.
     canonical: Callable[[Spec, Mapping[str, str], LiveState], JSON]
     canonical_live: Callable[[Live, LiveState], JSON]
+    # Apply: add this kind's steps for its changes, and the steps that delete its objects. Required, as is
+    # `update`: a kind without them would plan changes that apply and adoption silently skip.
+    steps: Callable[[Builder, Mapping[str, Change]], None]
+    deletes: Callable[[Builder, Mapping[str, Change]], None]
+    # The writes that need no plan: an update of a live object's fields (a retag before a rebuild, adoption).
+    update: Callable[[Writer, Live, JSON], Any]
     # How it is read: every object of the collection (a Reader method), raising `unavailable_error` where the
     # target lacks the API; a child kind (`parent`, a kind's name) is read inside each of the stack's parents.
     read: Callable[[Reader], list[JSON]] | None = None
@@ -64,8 +76,7 @@ class Kind:
     parent: str | None = None
     read_children: Callable[[Reader, Mapping[str, Any]], list[JSON]] | None = None
     # The live object for a raw one this stack owns (a vector store carries its files from the snapshot).
-    live_object: Callable[[str, Mapping[str, Any], Mapping[str, Any]], Live] = \
-        lambda key, raw, snapshot: LiveObject(id=raw["id"], key=key, raw=raw)
+    live_object: Callable[[str, Mapping[str, Any], Mapping[str, Any]], Live] = _live_object
     # (kind, key) of the objects a spec names: created before it, deleted after it, and pointed at
     # anew (an update) when they are rebuilt. Kinds are listed after the kinds they name.
     refs: Callable[[Spec], tuple[tuple[str, str], ...]] = _no_refs
@@ -91,20 +102,17 @@ class Kind:
     # On a target without this kind's API, a manifest of it is either configuration (assistants after the
     # sunset: the note the plan shows, `{objects}` naming them) or an error (`missing_api`, given the base URL).
     configuration_note: str | None = None
-    missing_api: Callable[[str], Exception] | None = None  # the error for a target (base URL) without its API
-    # The writes that need no plan: an update of a live object's fields (a retag before a rebuild, adoption).
-    update: Callable[[Writer, Live, JSON], Any] = _none
+    missing_api: Callable[[str], AacError] | None = None  # the error for a target (base URL) without its API
     # Tags of its own beside the stack's (a credential's secret version), written by apply and by adoption.
     extra_tags: Callable[[Spec], dict[str, str]] = lambda spec: {}
     # Before apply's first write: raise AacError for a change that cannot be made (a secret's variable unset).
     preflight: Callable[[Change, DesiredState, Mapping[str, str]], None] = _none
-    # Apply: add this kind's steps for its changes, and the steps that delete its objects.
-    steps: Callable[[Builder, Mapping[str, Change]], None] = _none
-    deletes: Callable[[Builder, Mapping[str, Change]], None] = _none
     # The steps after which a new object of this kind can be used by the objects that name it.
     ready: Callable[[Builder, str], tuple[str | None, ...]] = lambda builder, key: ()
-    # The drift of an object's content judged by its traces (a vector store's files: aac.drift.files), or None.
-    content_drift: Callable[..., Any] | None = None
+    # The drift of an object's content judged by its traces (a vector store's files: aac.drift.files), or None:
+    # (spec or None, live object or None, file hashes, live state, readable labels) -> StoreFilesDrift.
+    content_drift: Callable[[Spec | None, Live | None, Mapping[str, str], LiveState, Mapping[str, str]],
+                            StoreFilesDrift] | None = None
     # `aac import`: claim a key for an untagged live object (`run.claim`) and write its manifest (`run.add`)
     # unless an earlier run did; None for a kind that cannot be imported by itself.
     import_manifest: Callable[[ImportRun, Mapping[str, Any]], None] | None = None

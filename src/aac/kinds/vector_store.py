@@ -20,7 +20,6 @@ from aac.kinds.base import JSON, Kind
 from aac.live import live_store
 from aac.plan.model import FRESH, Action, Change
 from aac.resources import (
-    SERVER_METADATA,
     VECTOR_STORE,
     VECTOR_STORE_FILE,
     LiveState,
@@ -56,7 +55,7 @@ def canonical_vector_store(spec: VectorStoreSpec) -> JSON:
     })
 
 
-def canonical_live_vector_store(live: LiveVectorStore, state: LiveState | None = None) -> JSON:
+def canonical_live_vector_store(live: LiveVectorStore, state: LiveState) -> JSON:
     """The store as read; `chunking_strategy` comes from its files (None when it has none)."""
     raw = live.raw
     expires = raw.get("expires_after")
@@ -64,7 +63,7 @@ def canonical_live_vector_store(live: LiveVectorStore, state: LiveState | None =
         "display_name": raw.get("name"),
         "chunking_strategy": live_chunking(live),
         "expires_after": drop_none(expires) if isinstance(expires, Mapping) else None,
-        "metadata": user_metadata(raw.get("metadata"), state.reserved_metadata if state else SERVER_METADATA),
+        "metadata": user_metadata(raw.get("metadata"), state.reserved_metadata),
         "protect": is_protected(raw.get("metadata")),
     })
 
@@ -81,9 +80,14 @@ def live_chunking(live: LiveVectorStore) -> Any:
     return next(iter(seen.values()), None)
 
 
+def _untold(desired: JSON, live: JSON) -> tuple[str, ...]:
+    """A store with no indexed file cannot tell its chunking: it is compared through the tag."""
+    return ("chunking_strategy",) if "chunking_strategy" in desired and live.get("chunking_strategy") is None else ()
+
+
 def _align(desired: JSON, live: JSON) -> JSON:
-    if "chunking_strategy" in desired and live.get("chunking_strategy") is None:
-        return {**live, "chunking_strategy": desired["chunking_strategy"]}  # a store with no files does not tell
+    if _untold(desired, live):
+        return {**live, "chunking_strategy": desired["chunking_strategy"]}
     return live
 
 
@@ -120,7 +124,8 @@ def _steps(b: Builder, stores: Mapping[str, Change]) -> None:
         if change.action in FRESH:
             created.append(b.sid(change))
     if created:
-        b.add("settle:vector_store", lambda: converge.settle_stores(b.ctx), after=created)
+        b.add("settle:vector_store", lambda: converge.settle(b.ctx, VECTOR_STORE, b.ctx.writer.list_vector_stores,
+                                                             b.ctx.writer.delete_vector_store), after=created)
     _attachments(b)
 
 
@@ -210,7 +215,7 @@ def _import(run: ImportRun, raw: Mapping[str, Any]) -> None:
 
     key = run.claim(VECTOR_STORE, raw, "vector-store")
     if run.fresh(raw):
-        run.add(key, render_store(run.source, raw, key))
+        run.add(key, render_store(run.src, raw, key))
 
 
 KIND = Kind(
@@ -225,8 +230,7 @@ KIND = Kind(
     canonical=lambda spec, hashes, live: canonical_vector_store(spec),
     canonical_live=canonical_live_vector_store,
     write_only=("description",),
-    untold=lambda desired, live: ("chunking_strategy",) if "chunking_strategy" in desired
-    and live.get("chunking_strategy") is None else (),
+    untold=_untold,
     write_only_candidates=_candidates,
     align=_align,
     replace_reasons={

@@ -7,7 +7,6 @@ aac-spec tag: the hash of the full spec last applied.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from aac.identity import spec_hash
@@ -30,15 +29,9 @@ def compare(kind: Kind, desired: JSON, live: JSON, tag: str) -> tuple[list[str],
                   **{f: desired[f] for f in write_only if f in desired}}
     # The tag is the hash of the full spec last applied. If the live readable fields plus the
     # desired write-only ones hash to it, the write-only fields have not changed since.
-    if tag != spec_hash(desired) and not any(tag == spec_hash(c) for c in as_applied_candidates(kind, as_applied,
-                                                                                                 live)):
+    if tag != spec_hash(desired) and not any(tag == spec_hash(c) for c in kind.applied_variants(as_applied, live)):
         changed += [f for f in write_only if f in desired]
         if not changed:  # the manifests changed, and no field shows it: one left to the server now
             changed = kind.hidden_changes(desired, as_applied, live, tag)
             aligned = {**aligned, **{f: live.get(f) for f in changed}}  # what the server holds now
     return changed, aligned
-
-
-def as_applied_candidates(kind: Kind, as_applied: JSON, live: JSON) -> Iterator[JSON]:
-    """What the spec last applied may have been, given the live readable fields."""
-    return kind.applied_variants(as_applied, live)

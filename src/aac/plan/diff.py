@@ -1,9 +1,10 @@
 """The diff: desired state against live state, a pure function with no I/O.
 
 Set arithmetic on keys: desired minus live is create, live minus desired is delete,
-both is compare. Comparison is on the canonical form (aac.canonical). Write-only
-fields are compared through the aac-spec tag, which holds the hash of the full
-canonical spec last applied, so a plan right after an apply is always empty.
+both is compare, kind by kind through each kind's hooks (aac.kinds), on its canonical
+form (aac.plan.compare). Write-only fields are compared through the aac-spec tag, which
+holds the hash of the full canonical spec last applied, so a plan right after an apply is
+always empty. Files and vector-store attachments are content, diffed by aac.plan.files.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from aac.kinds.assistant import code_file_ids_of
 from aac.resources import ATTR_PATH, VECTOR_STORE, LiveState
 
 if TYPE_CHECKING:
@@ -19,8 +20,7 @@ def kept_shas(d: _Diff) -> dict[str, str]:
     shas = {f.id: f.sha256 for f in d.live.files.values()}
     keep: dict[str, str] = {}
     for address, raw in d.kept:
-        resources = raw.get("tool_resources") or {}
-        ids = list((resources.get("code_interpreter") or {}).get("file_ids") or [])
+        ids = code_file_ids_of(raw)
         store = d.live.vector_stores.get(address.split(".", 1)[1]) if address.startswith(VECTOR_STORE) else None
         ids += [a.file_id for a in store.files] if store else []
         for file_id in ids:
@@ -65,8 +65,7 @@ def uploads_in_use(live: LiveState) -> tuple[set[str], dict[str, str]]:
     ids: set[str] = set()
     paths: dict[str, str] = {}
     for assistant in live.assistants.values():
-        resources = assistant.raw.get("tool_resources") or {}
-        ids.update((resources.get("code_interpreter") or {}).get("file_ids") or [])
+        ids.update(code_file_ids_of(assistant.raw))
     for store in live.vector_stores.values():
         for attachment in store.files:
             ids.add(attachment.file_id)
