@@ -154,3 +154,17 @@ def test_a_token_in_a_header_or_url_added_by_hand_is_in_no_plan_or_drift_report(
 
     assert '"Authorization": "[REDACTED]"' in reports[0].out and '"server_url": "[REDACTED]"' in reports[0].out
     assert not [r.out for r in reports if "hand-pasted" in r.out + r.err]
+
+
+def test_a_saved_plan_that_would_delete_a_vault_someone_has_since_added_to_is_refused(
+        aac: Cli, client: openai.OpenAI) -> None:
+    assert aac("apply", "--auto-approve").code == 0
+    (aac.root / "m/tools.yaml").unlink()
+    assert aac("plan", "--out", "plan.json").code == 0
+    vault, credential = _hand_made_credential(client)  # the vault's own fields do not change
+
+    result = aac("apply", "plan.json")
+
+    assert result.code == 1
+    assert "the saved plan is stale: what apply would do to vault.tools changed since the plan was made" in result.err
+    assert credential.id in [c.id for c in client.beta.agents.vaults.credentials.list(vault.id)]
