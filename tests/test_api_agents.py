@@ -226,6 +226,7 @@ def test_a_key_the_server_adds_to_a_new_agent_is_learned_and_recorded(sandbox: R
 
 LONG_SECRET = "ghp_" + "SECRET-bearer-0123456789"
 SHORT_SECRET = "tok-123"  # shorter than what Output redacts: the writer must keep it out by itself
+ESCAPED_SECRET = 'ghp_s\u00e9cr\u00e9t-"quoted"\\-0123456789'  # a JSON body carries it escaped: \u00e9, \", \\
 
 
 class EchoBody(BaseHTTPRequestHandler):
@@ -260,7 +261,7 @@ def echo_url() -> Iterator[str]:
         yield base_url
 
 
-@pytest.mark.parametrize("secret", [LONG_SECRET, SHORT_SECRET], ids=["long", "short"])
+@pytest.mark.parametrize("secret", [LONG_SECRET, SHORT_SECRET, ESCAPED_SECRET], ids=["long", "short", "escaped"])
 @pytest.mark.parametrize("status", [400, 500])
 def test_no_secret_in_an_error_or_a_debug_line_when_the_server_echoes_the_body(
         echo_url: str, status: int, secret: str) -> None:
@@ -280,7 +281,7 @@ def test_no_secret_in_an_error_or_a_debug_line_when_the_server_echoes_the_body(
             assert f"HTTP {status}" in error.message and "cannot accept" in error.message  # the echo did arrive
             assert REDACTED in error.message
             for text in (error.message, error.hint or "", str(error), repr(error.args)):
-                assert secret not in text
+                assert secret not in text and json.dumps(secret)[1:-1] not in text
     assert secret not in log.getvalue()
     assert "POST /v1/vaults/vault_1/credentials" in log.getvalue()  # the --debug request log was on
     assert out.redact(f"x {LONG_SECRET} x") == (f"x {REDACTED} x" if secret == LONG_SECRET else f"x {LONG_SECRET} x")

@@ -44,7 +44,7 @@ CREDENTIAL_HOSTS_MAX = 16  # environment_variable credential `networking.allowed
 # document nests deeper or expands (through aliases) into more nodes than any real manifest.
 MANIFEST_BYTES_MAX = 4 * 1024 * 1024  # a manifest may inline 256,000 characters of instructions
 YAML_DEPTH_MAX = 64
-YAML_NODES_MAX = 100_000  # nodes after alias expansion; a billion-laughs document is refused here
+YAML_NODES_MAX = 100_000  # nodes aliases may add by expansion; a billion-laughs document is refused here
 
 # File types each tool accepts, by extension (OpenAI's file-search and code-interpreter
 # "supported files" tables).

@@ -125,9 +125,7 @@ def index_live(snapshot: Mapping[str, Any], stack: str,
     objects: dict[str, dict[str, Any]] = {}
     foreign: dict[str, int] = {}
     for kind in KINDS:
-        raws = snapshot.get(kind.collection) or []
-        flat = [raw for group in raws.values() for raw in group] if isinstance(raws, Mapping) else list(raws)
-        owned, others = _index(flat, stack, kind.name)
+        owned, others = _index(_flat(snapshot.get(kind.collection)), stack, kind.name)
         objects[kind.collection] = {key: kind.live_object(key, raw, snapshot) for key, raw in owned.items()}
         if kind.parent is None and snapshot.get(kind.collection) is not None:
             foreign[kind.collection] = others
@@ -142,8 +140,9 @@ def index_live(snapshot: Mapping[str, Any], stack: str,
         unavailable=unavailable,
         foreign=foreign,
         foreign_stores=tuple(stores),
-        foreign_uses=_foreign_uses(snapshot.get("assistants") or [],
-                                   {r["id"]: vs_files[r["id"]] for r in stores if r["id"] in vs_files}, stack),
+        foreign_uses={**_foreign_refs(snapshot, stack),
+                      **_foreign_uses(snapshot.get("assistants") or [],
+                                      {r["id"]: vs_files[r["id"]] for r in stores if r["id"] in vs_files}, stack)},
         reserved_metadata=reserved,
     )
 
@@ -168,6 +167,30 @@ def _foreign_uses(assistants: Iterable[Mapping[str, Any]],
         for attachment in attachments:
             uses.setdefault(str(attachment["id"]), f"vector store {store_id}")
     return uses
+
+
+def _foreign_refs(snapshot: Mapping[str, Any], stack: str) -> dict[str, str]:
+    """Live id -> the first object this stack does not own that names it: an agent its credential, a credential
+    its vault (the API deletes a vault's credentials with it), an assistant its vector store. What an object of
+    the stack that such an object uses names is used too (the vault of a credential a foreign agent uses)."""
+    from aac.kinds import KINDS
+
+    uses: dict[str, str] = {}
+    raws = {kind.name: _flat(snapshot.get(kind.collection)) for kind in KINDS}
+    for kind in KINDS:
+        for raw in raws[kind.name]:
+            for ref in kind.live_refs(raw) if not _owned_by(raw, stack) else ():
+                uses.setdefault(ref, f"{kind.label} {raw['id']}")
+    for kind in KINDS:
+        for raw in raws[kind.name]:
+            for ref in kind.live_refs(raw) if _owned_by(raw, stack) and raw["id"] in uses else ():
+                uses.setdefault(ref, f"{uses[raw['id']]} (through {kind.label} {raw['id']})")
+    return uses
+
+
+def _flat(raws: Any) -> list[Mapping[str, Any]]:
+    """A collection of the snapshot as one list (a child kind's is grouped by parent id)."""
+    return [raw for group in raws.values() for raw in group] if isinstance(raws, Mapping) else list(raws or [])
 
 
 def with_foreign_uses(reader: Reader, live: LiveState, *, parallelism: int = 8) -> LiveState:

@@ -259,7 +259,8 @@ class LiveState:
     unavailable: frozenset[str] = frozenset()
     foreign: Mapping[str, int] = field(default_factory=dict)  # counts of objects other stacks or nobody own
     foreign_stores: tuple[Mapping[str, Any], ...] = ()  # vector stores other stacks or nobody own, as listed
-    foreign_uses: Mapping[str, str] = field(default_factory=dict)  # upload id -> an object not ours that uses it
+    # Upload id, or id of an object of the stack, -> an object not ours that uses (names) it.
+    foreign_uses: Mapping[str, str] = field(default_factory=dict)
     # Foreign vector stores whose file list came back short of their own file_counts: any upload may be in them.
     foreign_unread: tuple[str, ...] = ()
     requests: int = 0  # API requests made to read it

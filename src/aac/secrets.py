@@ -9,10 +9,23 @@ writes through `redact`.
 
 from __future__ import annotations
 
+import json
 import threading
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 REDACTED = "[REDACTED]"
 MIN_LENGTH = 8  # shorter values are no real secret, and replacing them would garble ordinary words
+# The write-only fields of a credential's `auth` (SDK credential_auth_create_param.py and its token endpoint
+# auth): a manifest writes each `<field>_env: VARIABLE` (resources.SECRET_SUFFIX), never the value.
+SECRET_FIELDS = ("token", "access_token", "refresh_token", "client_secret", "secret_value")
+# Headers that carry a credential: the API keeps an mcp tool's `headers` as plain, readable configuration.
+SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key"})
+# A URL is plain configuration too (shown in every plan): neither `user:token@` nor a query parameter such as
+# `access_token=` belongs in one. Parameter names compared in lowercase without '-' and '_'.
+_SECRET_QUERY_ENDS = ("token", "secret", "password", "apikey")
+_SECRET_QUERY_NAMES = frozenset({"key", "sig", "signature", "auth"})
+
 
 
 class Secrets:
@@ -28,7 +41,7 @@ class Secrets:
             return
         with self._lock:
             # Longest first, so a secret that contains another is replaced whole.
-            self._values = tuple(sorted({*self._values, value}, key=lambda v: (-len(v), v)))
+            self._values = tuple(sorted({*self._values, *forms(value)}, key=lambda v: (-len(v), v)))
 
     def __len__(self) -> int:
         return len(self._values)
@@ -38,3 +51,30 @@ class Secrets:
             if value in text:
                 text = text.replace(value, REDACTED)
         return text
+
+
+def forms(value: str) -> set[str]:
+    """`value` as text, and as it stands inside a JSON string (`\\u00e9`, `\\"`, `\\\\`): a server that echoes
+    a request body quotes the secret the way the body carried it."""
+    return {value, json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1]}
+
+
+def url_holds_secret(url: Any) -> bool:
+    """Whether `url` carries a credential: user information (`user:token@`) or a query parameter named for one."""
+    if not isinstance(url, str):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return "@" in parts.netloc or any(_secret_name(name) for name, _ in parse_qsl(parts.query, True))
+
+
+def secret_header(name: Any) -> bool:
+    """Whether a header named `name` carries a credential (`Authorization`, `X-Api-Key`, `Private-Token`, ...)."""
+    return str(name).strip().lower() in SECRET_HEADERS or _secret_name(str(name))
+
+
+def _secret_name(name: str) -> bool:
+    normal = name.strip().lower().replace("-", "").replace("_", "")
+    return normal.endswith(_SECRET_QUERY_ENDS) or normal in _SECRET_QUERY_NAMES

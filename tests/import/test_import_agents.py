@@ -191,6 +191,22 @@ def test_an_agent_whose_credential_is_gone_or_whose_token_is_a_header_is_refused
     assert _files(aac.root) == {}
 
 
+def test_an_agent_or_credential_with_a_token_in_its_url_is_refused_before_any_write(
+        aac: Cli, client: openai.OpenAI) -> None:
+    url = f"https://x-access-token:{TOKEN}@mcp.example.com/"
+    agent = client.beta.agents.create(model="gpt-5.1", tools=[
+        {"type": "mcp", "server_label": "docs", "transport": {"type": "http", "server_url": url}}])
+    vault = client.beta.agents.vaults.create(name="urls")
+    client.beta.agents.vaults.credentials.create(vault.id, name="c", auth={
+        "type": "static_bearer", "token": KEY_VALUE, "mcp_server_url": url})
+
+    for wanted in (agent.id, vault.id):
+        result = aac("import", wanted, "--auto-approve")
+        assert result.code == 1 and "has a token in its URL, which a manifest would keep in git" in result.err
+        assert TOKEN not in result.err + result.out
+        assert _files(aac.root) == {}
+
+
 def test_every_tool_type_and_an_oauth_credential_import_to_an_empty_plan(aac: Cli, client: openai.OpenAI) -> None:
     from tests.sandbox.test_sandbox_agents import EVERY_TOOL
 

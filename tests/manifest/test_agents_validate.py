@@ -402,3 +402,55 @@ def test_wrong_shapes_anywhere_are_problems_never_a_crash(repo: Repo) -> None:
     for start, doc in zip(starts, HOSTILE, strict=True):
         end = start + doc.count("\n")
         assert any(f"assistants/h.yaml:{line}: error:" in err for line in range(start, end)), doc
+
+
+@pytest.mark.parametrize("url", [f"https://x-access-token:{SECRET}@mcp.example.com/", f"https://{SECRET}@mcp.example.com/",
+                                 f"https://mcp.example.com/sse?access_token={SECRET}"])
+def test_a_secret_in_a_url_is_refused_without_quoting_it(repo: Repo, url: str) -> None:
+    repo.write("assistants/a.yaml", AGENT + "tools:\n  - type: mcp\n    server_label: g\n    transport:\n"
+               f"      type: http\n      server_url: '{url}'\n")
+    repo.write("assistants/v.yaml", "kind: vault\nname: v\ncredentials:\n  - name: c\n    auth: {type: mcp_oauth, "
+               f"mcp_server_url: '{url}', access_token_env: A, refresh: {{client_id: c, refresh_token_env: R, "
+               f"token_endpoint: '{url}', token_endpoint_auth: {{type: none}}}}}}\n")
+    err = invalid(repo)
+    assert "assistants/a.yaml:9: error: mcp tool 'g': `server_url` holds a credential" in err
+    assert "assistants/v.yaml:5: error: `credentials[0].auth.mcp_server_url` holds a credential" in err
+    assert "`credentials[0].auth.refresh.token_endpoint` holds a credential" in err
+    assert "hint: put the token in a vault credential" in err
+    assert SECRET not in err
+
+
+def test_a_url_with_an_ordinary_query_or_an_at_in_its_path_is_valid(repo: Repo) -> None:
+    repo.write("assistants/a.yaml", AGENT + "tools:\n  - type: mcp\n    server_label: g\n    transport:\n"
+               "      type: http\n      server_url: 'https://mcp.example.com/u/@team/sse?region=eu&tokens_max=5'\n")
+    valid(repo)
+
+
+@pytest.mark.parametrize("header", ["X-Auth-Token", "Private-Token", "'Authorization '", "api_key", "X-Client-Secret"])
+def test_any_header_named_for_a_token_is_refused_without_its_value(repo: Repo, header: str) -> None:
+    repo.write("assistants/a.yaml", AGENT + "tools:\n  - type: mcp\n    server_label: g\n    transport:\n"
+               f"      type: http\n      server_url: https://g.example.com\n      headers: {{{header}: {SECRET}}}\n")
+    err = invalid(repo)
+    assert "assistants/a.yaml:10: error: mcp tool 'g' sends a" in err
+    assert SECRET not in err
+
+
+def test_ordinary_headers_are_configuration(repo: Repo) -> None:
+    repo.write("assistants/a.yaml", AGENT + "tools:\n  - type: mcp\n    server_label: g\n    transport:\n"
+               "      type: http\n      server_url: https://g.example.com\n"
+               "      headers: {X-Team: weather, X-Max-Tokens: '400', Accept: application/json}\n")
+    valid(repo)
+
+
+@pytest.mark.parametrize("variable", ["OPENAI_API_KEY", "STAGING_KEY"])
+def test_a_credential_never_reads_a_targets_api_key(repo: Repo, variable: str) -> None:
+    """Apply has the API key in its environment: a credential reading it would hand the key to an MCP server."""
+    repo.write("aac.yaml", (repo.root / "aac.yaml").read_text() + "  staging:\n    type: openai\n"
+               "    api_key_env: STAGING_KEY\n")
+    repo.write("assistants/v.yaml", "kind: vault\nname: v\ncredentials:\n  - name: c\n    auth: {type: mcp_oauth, "
+               "mcp_server_url: 'https://x.example.com', access_token_env: A, refresh: {client_id: c, "
+               f"refresh_token_env: {variable}, token_endpoint: 'https://x.example.com/t', "
+               "token_endpoint_auth: {type: none}}}\n")
+    err = invalid(repo)
+    assert (f"assistants/v.yaml:4: error: credential v/c reads refresh.refresh_token from ${variable}, which holds "
+            "a target's API key") in err

@@ -55,6 +55,21 @@ def test_aliases_that_stay_small_still_load() -> None:
     assert documents[0].data == {"base": {"model": "gpt-4o"}, "copy": {"model": "gpt-4o"}}
 
 
+@pytest.mark.parametrize("loader", ["default", "pure-python"])
+def test_a_large_manifest_without_aliases_loads(loader: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An agent may have 3 MiB of tools: far more nodes than the alias bound, none of them through an alias."""
+    if loader == "pure-python":
+        monkeypatch.setattr(yaml_load, "_Loader", yaml_load._PyLoader)
+    properties = "".join(f"      p{i}: {{type: string}}\n" for i in range(40))
+    tools = "".join(f"  - name: f{n}\n    parameters:\n      type: object\n    properties:\n{properties}"
+                    for n in range(limits.YAML_NODES_MAX // 150))
+    text = "kind: agent\ntools:\n" + tools
+    assert len(text) < limits.MANIFEST_BYTES_MAX
+    documents, problems = parse_documents(text, "big.yaml")
+    assert problems == []
+    assert len(documents[0].data["tools"]) == limits.YAML_NODES_MAX // 150
+
+
 def test_duplicate_keys_are_reported_with_both_lines() -> None:
     _, problems = parse_documents("kind: assistant\nname: a\nmodel: x\nname: b\n", "dup.yaml")
     assert [(p.line, p.message) for p in problems] == [(4, "duplicate key 'name' (first on line 2)")]

@@ -22,7 +22,7 @@ from aac.api.agents import secret_values
 from aac.api.reader import PAGE
 from aac.errors import AacError
 from aac.identity import owner_of
-from aac.secrets import REDACTED
+from aac.secrets import REDACTED, forms
 
 if TYPE_CHECKING:
     import openai
@@ -142,7 +142,7 @@ def _owned(writer: WriterCore, objects: Iterable[T], key: str) -> T | None:
 
 def _with_secrets(writer: WriterCore, body: JSON, send: Callable[[], T]) -> T:
     """Send a request whose `auth` may hold secrets: known to the run's Secrets first, then kept out of errors."""
-    values = sorted(set(secret_values(body.get("auth"))), key=len, reverse=True)
+    values = sorted({form for value in secret_values(body.get("auth")) for form in forms(value)}, key=len, reverse=True)
     for value in values:
         writer.api.log.out.secrets.add(value)
     try:

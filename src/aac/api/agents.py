@@ -12,11 +12,9 @@ from typing import Any
 
 from aac.errors import AacError
 from aac.resources import SECRET_SUFFIX
-from aac.secrets import MIN_LENGTH
+from aac.secrets import MIN_LENGTH, SECRET_FIELDS
 
 JSON = dict[str, Any]
-# The write-only fields of a credential's `auth` (SDK credential_auth_create_param.py and its token endpoint auth).
-SECRET_FIELDS = frozenset({"token", "access_token", "refresh_token", "client_secret", "secret_value"})
 _FORBIDDEN = ("\r", "\n", "\0")  # "must not contain carriage returns, newlines, or NUL bytes" (SDK docstring)
 
 

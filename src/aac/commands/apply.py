@@ -156,4 +156,7 @@ def check_saved(saved: Plan, stack: Stack, target: Target, api: Api, out: Output
             what = "is gone from" if current.id != change.id else "changed on"
             raise AacError(f"the saved plan is stale: {change.address} ({change.id}) {what} the target "
                            "since the plan was made", _REPLAN)
+        if current.action is not change.action or current.refused:  # e.g. something not ours uses it now
+            raise AacError(f"the saved plan is stale: what apply would do to {change.address} changed since the "
+                           f"plan was made ({current.refused or current.reason or current.action.value})", _REPLAN)
     return fresh

@@ -133,7 +133,12 @@ def env_name(*parts: str) -> str:
 
 
 def env_lines(outputs: dict[str, Any]) -> str:
-    lines = [f"{env_name(kind.name, key, 'id')}={value['id']}"
+    named = [(env_name(kind.name, key, "id"), f"{kind.name}.{key}", value["id"])
              for kind in sorted(KINDS, key=lambda k: k.name) for key, value in outputs[kind.collection].items()]
-    lines += [f"{env_name('file', path, 'id')}={file_id}" for path, file_id in outputs["files"].items()]
-    return "\n".join(lines) + "\n" if lines else ""
+    named += [(env_name("file", path, "id"), f"file {path}", file_id) for path, file_id in outputs["files"].items()]
+    first: dict[str, str] = {}
+    for name, what, _ in named:  # `a.b` and `a-b` are one variable: a later line would silently win
+        if first.setdefault(name, what) != what:
+            raise AacError(f"{first[name]} and {what} would both be {name} in --format env",
+                           "rename one of them, or read the ids from `aac output` (JSON), which keeps them apart")
+    return "".join(f"{name}={value}\n" for name, _, value in named)

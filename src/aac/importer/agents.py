@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from aac.errors import AacError
+from aac.escape import escape_text
 from aac.importer.manifests import (
     Source,
     Written,
@@ -30,8 +31,9 @@ from aac.importer.manifests import (
     schema_ref,
 )
 from aac.kinds.agent import SETTINGS
-from aac.manifest.vaults import SECRET_HEADERS
+from aac.manifest.schema import drop_unknown
 from aac.resources import SECRET_SUFFIX
+from aac.secrets import SECRET_FIELDS, secret_header, url_holds_secret
 
 JSON = dict[str, Any]
 # A tool's keys in the order a person writes them; the rest follow as listed.
@@ -60,7 +62,17 @@ def render_agent(src: Source, raw: Mapping[str, Any], key: str, written: Written
                 "# Settings as the server resolved them: delete one to leave it to the server's default."]
     if not raw.get("name"):
         comments.append("# The agent has no name on the API; aac names it after its key on the next apply.")
-    return "\n".join(comments) + "\n" + dump(data)
+    return "\n".join(comments + _unknown(data)) + "\n" + dump(data)
+
+
+def _unknown(data: JSON) -> list[str]:
+    """A field the server returned that this aac does not know cannot be declared: left out, and said."""
+    dropped = drop_unknown(data["kind"], data)
+    if not dropped:
+        return []
+    named = escape_text(", ".join(dropped)).replace("\r", "\\r").replace("\n", "\\n")  # the server's words
+    return ["# Left out, unknown to this version of aac (the server's to keep; an update of a setting or tool "
+            "that holds one", f"# resets it to the server's default): {named}"]
 
 
 def _text_format(src: Source, value: Mapping[str, Any], key: str, written: Written, schemas: dict[str, Any]) -> JSON:
@@ -100,12 +112,22 @@ def _written(value: Mapping[str, Any]) -> JSON:
 def _check_headers(agent: Mapping[str, Any], tool: Mapping[str, Any]) -> None:
     """A token sent as a plain header would land in git: refused before anything is written."""
     headers = (tool.get("transport") or {}).get("headers") or {}
-    found = sorted(h for h in headers if str(h).lower() in SECRET_HEADERS)
+    found = sorted(h for h in headers if secret_header(h))
     if found:
         raise AacError(f"agent {agent['id']}'s mcp tool {tool.get('server_label')!r} sends a token in its "
                        f"{found[0]} header, which a manifest would keep in git",
                        "move the token into a vault credential and point the tool at it by credential_id on the "
                        "target, then import again; nothing was written")
+    _check_url(f"agent {agent['id']}'s mcp tool {tool.get('server_label')!r}",
+               (tool.get("transport") or {}).get("server_url"))
+
+
+def _check_url(owner: str, url: Any) -> None:
+    """A token in a URL (`user:token@`, `?access_token=`) would land in git too: refused, never quoted."""
+    if url_holds_secret(url):
+        raise AacError(f"{owner} has a token in its URL, which a manifest would keep in git",
+                       "move the token into a vault credential (a static_bearer token) and take it out of the URL on "
+                       "the target, then import again; nothing was written")
 
 
 def render_vault(src: Source, raw: Mapping[str, Any], key: str, credentials: list[tuple[JSON, str]],
@@ -129,7 +151,7 @@ def render_vault(src: Source, raw: Mapping[str, Any], key: str, credentials: lis
         comments += ["# Secrets are write-only: the API never returns them, so none was imported. Each `*_env` field",
                      "# names the environment variable aac reads the secret from. Nothing needs it to adopt the vault,",
                      "# but export each one before the next rotation (a `version` bump) or re-creation:", *exports]
-    return "\n".join(comments) + "\n" + dump(data)
+    return "\n".join(comments + _unknown(data)) + "\n" + dump(data)
 
 
 def _credential(src: Source, raw: Mapping[str, Any], key: str,
@@ -148,8 +170,10 @@ def _auth(auth: Mapping[str, Any], stem: str, path: str, variables: set[str], so
     """The public auth (nulls left out) with a `<field>_env` variable for each secret the API keeps of it."""
     result: JSON = {}
     for name, value in auth.items():
-        if value is None:
+        if value is None or name in SECRET_FIELDS:  # a server that echoes a secret: never into a manifest
             continue
+        if name in ("mcp_server_url", "token_endpoint"):
+            _check_url(f"credential {stem} ({path}{name})", value)
         result[name] = _auth(value, stem, f"{path}{name}.", variables, sources) if isinstance(value, Mapping) \
             else value
     for secret in _secrets(auth, path):

@@ -21,6 +21,7 @@ from aac.identity import is_protected, spec_hash
 from aac.kinds.base import JSON, Kind
 from aac.plan.model import FRESH, Action, Change
 from aac.resources import AGENT, CREDENTIAL, AgentSpec, LiveObject, LiveState
+from aac.secrets import REDACTED, secret_header, url_holds_secret
 
 if TYPE_CHECKING:
     from aac.apply.build import Builder
@@ -58,12 +59,24 @@ def canonical(spec: AgentSpec, hashes: Mapping[str, str], live: LiveState) -> JS
 
 
 def _live_tool(tool: Mapping[str, Any], credentials: Mapping[str, str]) -> JSON:
-    """A persisted tool as the manifest writes it: its credential by key (an unknown one by id)."""
+    """A persisted tool as the manifest writes it: its credential by key (an unknown one by id), and a token
+    someone put in a header or the URL by hand (no manifest can) hidden, so no plan or report shows it."""
     tool = dict(tool)
     credential_id = tool.pop("credential_id", None)
     if credential_id:
         tool["credential"] = credentials.get(str(credential_id), UNKNOWN_ID + str(credential_id))
+    if isinstance(tool.get("transport"), Mapping):
+        tool["transport"] = _public_transport(tool["transport"])
     return tool
+
+
+def _public_transport(transport: Mapping[str, Any]) -> JSON:
+    result = dict(transport)
+    if isinstance(result.get("headers"), Mapping):
+        result["headers"] = {k: REDACTED if secret_header(k) else v for k, v in result["headers"].items()}
+    if url_holds_secret(result.get("server_url")):
+        result["server_url"] = REDACTED
+    return result
 
 
 def canonical_live(obj: LiveObject, state: LiveState) -> JSON:

@@ -33,6 +33,7 @@ from aac.resources import (
     LiveObject,
     LiveState,
 )
+from aac.secrets import SECRET_FIELDS
 
 if TYPE_CHECKING:
     from aac.apply.build import Builder
@@ -43,9 +44,10 @@ ROTATION = ("version", "secrets")  # a change of these sends the secrets again
 
 
 def public_auth(auth: Mapping[str, Any]) -> JSON:
-    """The auth without the variables that name its secrets: what the API shows of it."""
-    return {k: public_auth(v) if isinstance(v, Mapping) else v
-            for k, v in auth.items() if not k.endswith(SECRET_SUFFIX) and v is not None}
+    """The auth without the variables that name its secrets: what the API shows of it. A secret itself, which a
+    careless server might echo in a read, is left out too, so no plan or report carries it."""
+    return {k: public_auth(v) if isinstance(v, Mapping) else v for k, v in auth.items()
+            if not k.endswith(SECRET_SUFFIX) and k not in SECRET_FIELDS and v is not None}
 
 
 def secret_sources(auth: Mapping[str, Any], prefix: str = "") -> dict[str, str]:

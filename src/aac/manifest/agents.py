@@ -12,9 +12,10 @@ from aac import limits
 from aac.manifest.context import LoadContext
 from aac.manifest.normalize import folder_of, read_instructions
 from aac.manifest.tools import checked_schema
-from aac.manifest.vaults import SECRET_HEADERS
+from aac.manifest.vaults import URL_SECRET_HINT
 from aac.manifest.yaml_load import Document
 from aac.resources import JSON, AgentSpec, Source
+from aac.secrets import secret_header, url_holds_secret
 
 # Optional settings: what the manifest leaves out is the server's to resolve, and never compared.
 SETTINGS = ("reasoning", "service_tier", "text", "multi_agent", "compaction", "experimental")
@@ -71,8 +72,11 @@ def _check_mcp(ctx: LoadContext, doc: Document, index: int, tool: JSON) -> None:
                   f"mcp tool {label!r} names a credential, but its transport is {transport['type']}",
                   "a vault credential authorises an MCP server over http: use `transport: {type: http, "
                   "server_url: ...}`, or remove `credential`")
+    if url_holds_secret(transport.get("server_url")):
+        ctx.error(doc.path, doc.line_of("tools", index, "transport", "server_url"), f"mcp tool {label!r}: "
+                  "`server_url` holds a credential (user information or a token parameter)", URL_SECRET_HINT)
     for header in transport.get("headers") or {}:
-        if str(header).lower() in SECRET_HEADERS:
+        if secret_header(header):
             ctx.error(doc.path, doc.line_of("tools", index, "transport", "headers", header),
                       f"mcp tool {label!r} sends a {header} header, which the agent keeps as plain configuration "
                       "(and git keeps in the manifest)",

@@ -13,7 +13,7 @@ from aac.manifest.checks import check_documents, kind_name
 from aac.manifest.context import LoadContext
 from aac.manifest.fs import DIRECTORY, FILE, entry_kind, unknown, walk
 from aac.manifest.schema import schema_problems
-from aac.manifest.vaults import redact, secret_values
+from aac.manifest.vaults import check_key_variables, redact, secret_values
 from aac.manifest.yaml_load import Document, load_file
 from aac.resources import DesiredState
 from aac.stack import STACK_FILE, Stack
@@ -64,6 +64,9 @@ def load_desired(stack: Stack) -> tuple[DesiredState, list[Problem]]:
     objects = {kind.collection: _first_by_key(specs[kind.name]) for kind in KINDS}
     desired = DesiredState(stack=stack.name, files=dict(sorted(ctx.files.items())), manifest_digest=ctx.digest(),
                            **objects)
+    # A credential must not send the stack's own API key to an MCP server.
+    keys = {"OPENAI_API_KEY", *(t.api_key_env for t in stack.targets.values() if t.api_key_env)}
+    check_key_variables(ctx, desired.credentials.values(), keys)
     return desired, redact(ctx.sorted_problems(), secret_values(documents))
 
 

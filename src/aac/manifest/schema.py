@@ -17,11 +17,10 @@ from aac import limits
 from aac.errors import Problem
 from aac.kinds import KINDS as REGISTRY
 from aac.manifest.yaml_load import Document
+from aac.secrets import SECRET_FIELDS
 
 SCHEMA_FILE = "manifest.schema.json"
 KINDS = tuple(sorted(kind.name for kind in REGISTRY if kind.load is not None))  # what `kind:` may say
-# A secret's value never sits in a manifest: each is written `<field>_env: VARIABLE` (resources.SECRET_SUFFIX).
-SECRET_FIELDS = ("token", "access_token", "refresh_token", "client_secret", "secret_value")
 _NO_AGENT_TOOL = ("file_search", "code_interpreter", "retrieval")
 _TYPE_WORDS = {"string": "a string", "number": "a number", "integer": "a whole number", "boolean": "true or false",
                "object": "a mapping", "array": "a list", "null": "null"}
@@ -54,6 +53,19 @@ def schema_problems(doc: Document) -> list[Problem]:
         return [Problem(doc.path, line, f"unknown kind {kind!r}", _suggest(str(kind), KINDS))]
     errors = sorted(_validator(kind).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     return [problem for error in errors for problem in _problems(doc, kind, error)]
+
+
+def drop_unknown(kind: str, data: dict[str, Any]) -> list[str]:
+    """Remove from `data` (a manifest being written) every field the schema does not know, such as one a server
+    newer than this aac returns; the dotted paths removed, so the writer can say so."""
+    dropped: list[str] = []
+    for error in list(_validator(kind).iter_errors(data)):
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            known = error.schema.get("properties", {})
+            for extra in [key for key in error.instance if key not in known]:
+                del error.instance[extra]
+                dropped.append(dotted((*error.absolute_path, extra)))
+    return sorted(dropped)
 
 
 def _problems(doc: Document, kind: str, error: ValidationError) -> Iterator[Problem]:

@@ -16,10 +16,10 @@ from typing import Any
 from aac import limits
 from aac.errors import Problem
 from aac.manifest.context import LoadContext
-from aac.manifest.schema import SECRET_FIELDS, dotted
+from aac.manifest.schema import dotted
 from aac.manifest.yaml_load import Document
 from aac.resources import JSON, SECRET_SUFFIX, CredentialSpec, Source, VaultSpec
-from aac.secrets import MIN_LENGTH, REDACTED
+from aac.secrets import MIN_LENGTH, REDACTED, SECRET_FIELDS, secret_header, url_holds_secret
 
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # `secret_name` (SDK credential_auth_create_param.py): "Names starting with `CODEX_` and managed proxy or
@@ -28,8 +28,8 @@ RESERVED_SECRET_NAMES = frozenset({
     "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE",
     "CURL_CA_BUNDLE", "NODE_EXTRA_CA_CERTS",
 })
-# Headers that carry a credential: the API keeps an mcp tool's `headers` as plain, readable configuration.
-SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key"})
+URL_SECRET_HINT = ("put the token in a vault credential (`kind: vault`, `token_env: VARIABLE`): a URL is plain "
+                   "configuration, kept in git and shown in every plan")
 
 
 def normalize_vault(ctx: LoadContext, doc: Document) -> tuple[VaultSpec, list[CredentialSpec]]:
@@ -98,6 +98,11 @@ def _check_auth(ctx: LoadContext, doc: Document, path: tuple[Any, ...], auth: JS
             ctx.error(doc.path, doc.line_of(*path, "networking", "allowed_hosts"),
                       "allowed_hosts lists a host twice (the API compares them in lowercase)",
                       "list each host once")
+    for url_path in (("mcp_server_url",), ("refresh", "token_endpoint")):
+        parent = auth.get("refresh") if len(url_path) == 2 else auth
+        if isinstance(parent, dict) and url_holds_secret(parent.get(url_path[-1])):
+            ctx.error(doc.path, doc.line_of(*path, *url_path), f"`{dotted((*path, *url_path))}` holds a credential "
+                      "(user information or a token parameter)", URL_SECRET_HINT)
     expires_at = auth.get("expires_at")
     if isinstance(expires_at, str) and not _is_timestamp(expires_at):
         ctx.error(doc.path, doc.line_of(*path, "expires_at"), f"expires_at {expires_at!r} is no real date and time",
@@ -112,6 +117,26 @@ def _is_timestamp(text: str) -> bool:
     return True
 
 
+def check_key_variables(ctx: LoadContext, credentials: Iterable[CredentialSpec], key_variables: set[str]) -> None:
+    """Apply runs with the target's API key in its environment: a credential that read it (by mistake, or by a
+    change a reviewer missed) would hand the key to an MCP server or an agent's environment."""
+    for credential in credentials:
+        for path, variable in _variables(credential.auth):
+            if variable in key_variables and credential.source is not None:
+                ctx.error(credential.source.path, credential.source.line,
+                          f"credential {credential.key} reads {path} from ${variable}, which holds a target's API key",
+                          "give it a secret of its own in another variable (for an OpenAI key, one scoped to what "
+                          "the agent needs), never the key aac applies with")
+
+
+def _variables(auth: JSON, prefix: str = "") -> Iterator[tuple[str, str]]:
+    for key, value in auth.items():
+        if isinstance(value, dict):
+            yield from _variables(value, f"{prefix}{key}.")
+        elif key.endswith(SECRET_SUFFIX):
+            yield prefix + key.removesuffix(SECRET_SUFFIX), str(value)
+
+
 def secret_values(documents: Iterable[Document]) -> set[str]:
     """Strings in the manifests that may be secrets: the value of a literal secret field (`token: ...`), of a
     credential-carrying header, and of a `*_env` field that is no variable name (a secret pasted in its place)."""
@@ -121,7 +146,7 @@ def secret_values(documents: Iterable[Document]) -> set[str]:
             if not isinstance(value, str) or len(value.strip()) < MIN_LENGTH:  # shorter: no secret, and common words
                 continue
             secret_env = key.endswith(SECRET_SUFFIX) and not ENV_NAME.match(value)
-            if key in SECRET_FIELDS or key.lower() in SECRET_HEADERS or secret_env:
+            if key in SECRET_FIELDS or secret_header(key) or secret_env or url_holds_secret(value):
                 found.add(value.strip())
     return found
 

@@ -3,7 +3,8 @@
 PyYAML's composer shares an anchored node between its aliases, so a billion-laughs
 document composes in microseconds; the blow-up comes later, when something walks the
 result. So while composing we weigh every node by its size after alias expansion and
-refuse a document past `limits.YAML_NODES_MAX` (or nested past `YAML_DEPTH_MAX`),
+refuse a document that aliases make `limits.YAML_NODES_MAX` nodes larger than it is (or nested past
+`YAML_DEPTH_MAX`),
 before anything is constructed or walked.
 """
 
@@ -43,6 +44,7 @@ class _Bounded(Composer):
     """A composer that weighs nodes (aliases expanded) and bounds nesting as it composes."""
 
     _depth = 0
+    _composed = 0  # nodes composed so far, each once: what the document holds without expanding aliases
     _weights: dict[int, int]
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
@@ -55,6 +57,7 @@ class _Bounded(Composer):
         finally:
             self._depth -= 1
         if node is not None and id(node) not in self._weights:
+            self._composed += 1
             self._weights[id(node)] = self._weigh(node)
         return node
 
@@ -65,7 +68,7 @@ class _Bounded(Composer):
             weight = 1 + sum(self._weights.get(id(k), 1) + self._weights.get(id(v), 1) for k, v in node.value)
         else:
             weight = 1
-        if weight > limits.YAML_NODES_MAX:
+        if weight > limits.YAML_NODES_MAX + self._composed:  # what aliases add: a large plain document is fine
             raise _TooBig(
                 f"the YAML expands to more than {limits.YAML_NODES_MAX:,} nodes through aliases",
                 node.start_mark.line + 1,

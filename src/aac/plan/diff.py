@@ -27,6 +27,7 @@ __all__ = ["compare", "diff"]
 
 JSON = dict[str, Any]
 DESTROY_REASON = "destroy deletes everything the stack owns"
+IN_USE = "used by an object this stack does not own"
 NOTE_NAMES = 5  # objects named in the one-line note; the rest are counted
 
 
@@ -38,7 +39,7 @@ class _Diff:
     destroy: bool
     changes: list[Change] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    kept: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)  # protected, not in manifests
+    kept: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)  # protected or in use, not wanted
 
     def wanted(self, kind: Kind) -> dict[str, Any]:
         return {} if self.destroy else dict(kind.desired(self.desired))
@@ -55,6 +56,13 @@ class _Diff:
                                  "to delete it, apply its manifest with `protect: false` first")
             self.kept.append((address, obj.raw))
             return Change(address, kind.name, key, Action.NOOP, reason="protected", **common)
+        who = self.live.foreign_uses.get(obj.id)
+        if who:  # as an upload such an object uses (aac.plan.uploads): deleting it would break that object
+            how = "destroy keeps it" if self.destroy else "apply keeps it"
+            self.warnings.append(f"{address} is used by {who}, which this stack does not own: {how}; let go of it "
+                                 "there (or delete that object) to let aac delete it")
+            self.kept.append((address, obj.raw))
+            return Change(address, kind.name, key, Action.NOOP, reason=IN_USE, **common)
         why = DESTROY_REASON if self.destroy else "no manifest declares it"
         return Change(address, kind.name, key, Action.DELETE, reason=why, **common)
 
@@ -110,7 +118,7 @@ def _repoint(kind: Kind, change: Change, rebuilt: list[tuple[str, str]]) -> Chan
 def _store_files(d: _Diff, store_changes: Iterable[Change]) -> list[StoreFiles]:
     result = []
     for change in store_changes:
-        if change.action in (Action.DELETE,) or change.reason == "protected":
+        if change.action in (Action.DELETE,) or change.reason in ("protected", IN_USE):
             continue
         spec = d.desired.vector_stores[change.name]
         live = d.live.vector_stores.get(change.name)
@@ -157,9 +165,13 @@ def _refuse_protected_rebuilds(d: _Diff, changes: Iterable[Change]) -> list[Chan
         live = kind.live(d.live).get(change.name)
         spec = kind.desired(d.desired).get(change.name)
         protected = (live is not None and is_protected(live.raw.get("metadata"))) or (spec is not None and spec.protect)
+        who = d.live.foreign_uses.get(str(change.id))
         if change.action is Action.REPLACE and protected:
             change = replace(change, refused=f"it is protected (protect: true), and a replace deletes the old "
                                              f"{kind.label}")
+        elif change.action is Action.REPLACE and who:
+            change = replace(change, refused=f"{who}, which this stack does not own, uses it, and a replace "
+                                             f"deletes the old {kind.label}")
         result.append(change)
     return result
 

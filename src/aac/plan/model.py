@@ -144,7 +144,8 @@ class Plan:
         first = self.refused[0]
         more = f" (and {len(self.refused) - 1} more)" if len(self.refused) > 1 else ""
         raise AacError(f"the plan cannot be applied: {first.address}: {first.refused}{more}",
-                       "undo the change that rebuilds it, or set `protect: false`, apply, and make the change then")
+                       "undo the change that rebuilds it, or first let go of what keeps it (set `protect: false` and "
+                       "apply, or detach it from the object that uses it), and make the change then")
 
     @property
     def summary(self) -> dict[str, int]:

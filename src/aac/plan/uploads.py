@@ -25,7 +25,7 @@ def kept_shas(d: _Diff) -> dict[str, str]:
         ids += [a.file_id for a in store.files] if store else []
         for file_id in ids:
             if shas.get(file_id):
-                keep.setdefault(str(shas[file_id]), f"used by protected {address}")
+                keep.setdefault(str(shas[file_id]), f"used by {address}, which is kept")
     return keep
 
 

@@ -41,7 +41,9 @@ def storage_line(plan: Plan) -> str:
 def refused_line(plan: Plan) -> str:
     """Said once under a plan that holds a refused change: apply will not run any of it."""
     n = len(plan.refused)
-    return (f"Refused: {n} change{'' if n == 1 else 's'} would delete a protected object "
+    what = "a protected object" if all(str(c.refused).startswith("it is protected") for c in plan.refused) \
+        else "an object that must be kept"
+    return (f"Refused: {n} change{'' if n == 1 else 's'} would delete {what} "
             f"({', '.join(c.address for c in plan.refused)}); apply will not run this plan.")
 
 
