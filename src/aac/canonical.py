@@ -64,3 +64,12 @@ def attachment_sha(attributes: Mapping[str, Any], file_sha: str | None) -> str |
         return file_sha
     value = attributes.get(ATTR_SHA256)
     return value if isinstance(value, str) else None
+
+
+def project(live: Any, want: Any, deeper: Collection[str] | None = ()) -> Any:
+    """`live` reduced to the keys `want` sets: the rest is the server's. Into the `deeper` keys too, one
+    level more (None: every key, at every level)."""
+    if not isinstance(live, Mapping) or not isinstance(want, Mapping):
+        return live
+    return {k: project(live[k], want[k], None if deeper is None else ()) if deeper is None or k in deeper
+            else live[k] for k in want if k in live}

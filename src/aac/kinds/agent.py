@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from aac.api.errors import AgentsUnavailable
-from aac.canonical import UNKNOWN_ID, drop_none, normalise, user_metadata
+from aac.canonical import UNKNOWN_ID, drop_none, normalise, project, user_metadata
 from aac.identity import is_protected, spec_hash
 from aac.kinds.base import JSON, Kind
 from aac.plan.model import FRESH, Action, Change
@@ -93,20 +93,13 @@ def canonical_live(obj: LiveObject, state: LiveState) -> JSON:
     })
 
 
-def _project(live: Any, want: Any, nested: tuple[str, ...] = ()) -> Any:
-    """`live` reduced to the keys `want` sets (and, for the `nested` keys, theirs too)."""
-    if not isinstance(live, Mapping) or not isinstance(want, Mapping):
-        return live
-    return {k: _project(live[k], want[k]) if k in nested else live[k] for k in want if k in live}
-
-
 def align(desired: JSON, live: JSON) -> JSON:
     """Live as the manifest would say it: unset settings are the server's, and only set keys compare."""
     aligned = dict(live)
     for name in SETTINGS:
-        aligned[name] = None if desired.get(name) is None else _project(live.get(name), desired[name])
+        aligned[name] = None if desired.get(name) is None else project(live.get(name), desired[name])
     wanted = {_tool_key(t): t for t in desired.get("tools") or []}
-    aligned["tools"] = [_project(t, wanted[_tool_key(t)], NESTED) if _tool_key(t) in wanted else t
+    aligned["tools"] = [project(t, wanted[_tool_key(t)], NESTED) if _tool_key(t) in wanted else t
                         for t in live.get("tools") or []]
     return aligned
 

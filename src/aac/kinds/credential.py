@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from aac.api.errors import AgentsUnavailable
-from aac.canonical import normalise, user_metadata
+from aac.canonical import normalise, project, user_metadata
 from aac.identity import is_protected
 from aac.kinds.base import JSON, Kind
 from aac.plan.model import FRESH, Action, Change
@@ -89,15 +89,8 @@ def canonical_live(obj: LiveObject, state: LiveState) -> JSON:
     })
 
 
-def _project(live: Any, want: Any) -> Any:
-    """The live auth reduced to the keys the manifest sets, at every level (the rest is the server's)."""
-    if not isinstance(live, Mapping) or not isinstance(want, Mapping):
-        return live
-    return {k: _project(live[k], want[k]) for k in want if k in live}
-
-
 def align(desired: JSON, live: JSON) -> JSON:
-    return {**live, "auth": _project(live.get("auth"), desired.get("auth"))}
+    return {**live, "auth": project(live.get("auth"), desired.get("auth"), None)}
 
 
 def extra_tags(spec: CredentialSpec) -> dict[str, str]:
