@@ -131,10 +131,10 @@ class _Recorder(BaseHTTPRequestHandler):
         pass
 
 
-def test_the_readme_application_sends_the_config_as_it_is(post_sunset: tuple[Cli, openai.OpenAI]) -> None:
+def test_the_documented_application_sends_the_config_as_it_is(post_sunset: tuple[Cli, openai.OpenAI]) -> None:
     aac, _ = post_sunset
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    code = readme.split("<!-- aac-example: responses-app -->\n```python\n", 1)[1].split("```", 1)[0]
+    page = (REPO / "docs" / "post-sunset.md").read_text(encoding="utf-8")
+    code = page.split("<!-- aac-example: responses-app -->\n```python\n", 1)[1].split("```", 1)[0]
     assert len(code.strip().splitlines()) <= 10
     assert aac("apply", "--auto-approve").code == 0
     assert aac("output", "--format", "responses", "--out", "app/assistants.json").code == 0
