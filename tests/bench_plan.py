@@ -2,7 +2,7 @@
 
     python tests/bench_plan.py [ASSISTANTS] [FILES_EACH] [LATENCY_MS]
 
-Prints the requests a plan makes (the README's formula), and the wall time with a cold
+Prints the requests a plan makes (the formula in docs/plan.md), and the wall time with a cold
 hash cache and a warm one, at the given per-request latency of the sandbox.
 """
 

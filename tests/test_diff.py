@@ -354,8 +354,8 @@ def test_a_store_listed_short_of_its_own_count_is_neither_attached_to_nor_detach
     assert actions(plan) == {"vector_store_file.kb2/kb2/notes.md": ("delete", ()),
                              "file.kb/guide.md": ("create", ()), "file.kb2/notes.md": ("delete", ())}
     assert plan.warnings == ("vector_store.kb (vs_kb): the server listed 1 of its 4 files, an incomplete read, so "
-                             "this plan neither attaches nor detaches its files; plan again, and see the README's "
-                             "compatibility table if it persists",)
+                             "this plan neither attaches nor detaches its files; plan again, and see docs/servers.md "
+                             "for this server if it persists",)
 
 
 # --- a target without the Assistants API: assistants are configuration ------------------

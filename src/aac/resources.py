@@ -135,7 +135,7 @@ class AssistantSpec:
 @dataclass(frozen=True)
 class CredentialSpec:
     """A credential inside a vault manifest. Its secrets are write-only on the API, so a rotation is declared:
-    `version` is bumped, and the next apply sends the secret again (see README, "Secrets")."""
+    `version` is bumped, and the next apply sends the secret again (see docs/manifests.md, "Secrets")."""
 
     vault: str  # the vault's key
     name: str  # the credential's key within the vault

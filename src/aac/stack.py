@@ -90,7 +90,7 @@ def check_stack(root: Path) -> tuple[Stack | None, list[Problem]]:
         return None, problems
     if len(documents) != 1:
         return None, [Problem(STACK_FILE, 0, f"{STACK_FILE} must hold exactly one YAML document",
-                              "see the README's Manifests section for the stack file")]
+                              "see docs/manifests.md for the stack file")]
     doc = documents[0]
     lines = doc.lines
     stack = _parse(root, doc.data, lambda *key: lines.get(tuple(key), doc.line), problems)
@@ -102,7 +102,7 @@ def _parse(root: Path, data: Any, line_of: Any, problems: list[Problem]) -> Stac
         problems.append(Problem(STACK_FILE, line_of(*key), message, hint))
 
     if not isinstance(data, dict):
-        error((), f"{STACK_FILE} must be a mapping", "start it with `stack: NAME` (see the README)")
+        error((), f"{STACK_FILE} must be a mapping", "start it with `stack: NAME` (see docs/manifests.md)")
         data = {}
     _unknown_keys(data, STACK_KEYS, (), "the stack file", error)
     name = data.get("stack")
@@ -131,7 +131,8 @@ def _targets(data: dict[str, Any], error: Any) -> dict[str, Target]:
     if raw is None:
         return {"sandbox": Target("sandbox", "sandbox", path=".aac/sandbox.db")}
     if not isinstance(raw, dict) or not raw:
-        error(("targets",), "`targets` must be a mapping of name to target", "see the README for the target fields")
+        error(("targets",), "`targets` must be a mapping of name to target",
+              "see docs/manifests.md for the target fields")
         return {}
     targets: dict[str, Target] = {}
     for key, value in raw.items():
@@ -147,7 +148,7 @@ def _located_error(error: Any, at: tuple[Any, ...]) -> Any:
 
 def _target(name: str, value: Any, error: Any) -> Target | None:
     if not isinstance(value, dict) or value.get("type") not in TARGET_TYPES:
-        error(f"target {name!r} needs `type: sandbox` or `type: openai`", "see the README for the target fields")
+        error(f"target {name!r} needs `type: sandbox` or `type: openai`", "see docs/manifests.md for the target fields")
         return None
     if "api_key" in value:
         error(f"target {name!r} holds an API key; a key never sits in a file",

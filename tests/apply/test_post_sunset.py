@@ -7,8 +7,13 @@ OpenAI; `aac output --format responses` then gives each assistant request fields
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
+import shutil
+import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -22,6 +27,8 @@ import pytest
 from tests.cli_harness import Cli
 
 from aac.sandbox.server import serve_in_background
+from aac.stack import load_stack
+from aac.templates import scaffold_files
 
 from .helpers import KEY_ENV, REPO, accepted_by_sdk, owned, write_stack
 
@@ -131,10 +138,10 @@ class _Recorder(BaseHTTPRequestHandler):
         pass
 
 
-def test_the_readme_application_sends_the_config_as_it_is(post_sunset: tuple[Cli, openai.OpenAI]) -> None:
+def test_the_documented_application_sends_the_config_as_it_is(post_sunset: tuple[Cli, openai.OpenAI]) -> None:
     aac, _ = post_sunset
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    code = readme.split("<!-- aac-example: responses-app -->\n```python\n", 1)[1].split("```", 1)[0]
+    page = (REPO / "docs" / "post-sunset.md").read_text(encoding="utf-8")
+    code = page.split("<!-- aac-example: responses-app -->\n```python\n", 1)[1].split("```", 1)[0]
     assert len(code.strip().splitlines()) <= 10
     assert aac("apply", "--auto-approve").code == 0
     assert aac("output", "--format", "responses", "--out", "app/assistants.json").code == 0
@@ -152,3 +159,70 @@ def test_the_readme_application_sends_the_config_as_it_is(post_sunset: tuple[Cli
     assert run.returncode == 0, run.stderr
     assert run.stdout == "Within 30 days.\n"
     assert _Recorder.bodies == [{**config["customer-support"], "input": "Can I return my widget?"}]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _documented_session() -> str:
+    page = (REPO / "docs" / "post-sunset.md").read_text(encoding="utf-8")
+    return page.split("post-sunset OpenAI:\n\n```sh\n", 1)[1].split("```", 1)[0]
+
+
+def _example_checkout(root: Path) -> Path:
+    """This repository's example as a fresh clone has it, with a virtualenv whose activate puts aac on PATH."""
+    for folder in ("assistants", "knowledge", "data", "schemas"):
+        shutil.copytree(REPO / folder, root / folder)
+    shutil.copy(REPO / "aac.yaml", root / "aac.yaml")
+    bin_dir = Path(sys.executable).parent
+    assert (bin_dir / "aac").exists(), "the tests run from the environment aac is installed in"
+    (root / ".venv" / "bin").mkdir(parents=True)
+    (root / ".venv" / "bin" / "activate").write_text(f'export PATH="{bin_dir}:$PATH"\n', encoding="utf-8")
+    return root
+
+
+def test_the_documented_post_sunset_session_pastes_into_a_shell_and_does_what_its_comments_say(
+        tmp_path: Path) -> None:
+    session = _documented_session()
+    root = _example_checkout(tmp_path / "clone")
+    env = {k: v for k, v in os.environ.items() if k not in ("AAC_TARGET", "GITHUB_MCP_TOKEN", "SANDBOX_KEY")}
+    # Its own process group, so nothing the session started outlives the test, whatever happens.
+    shell = subprocess.Popen(["bash", "-e", "-c", session.replace("8787", str(_free_port()))], cwd=root,
+                             env={**env, "NO_COLOR": "1"}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, start_new_session=True)
+    try:
+        out, err = shell.communicate(timeout=180)
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # the session's own `kill` already stopped it all
+            os.killpg(shell.pid, signal.SIGTERM)
+    assert shell.returncode == 0, err
+    created = re.search(r"apply --auto-approve +# (\d+) created", session)
+    assert created and f"Apply complete: {created.group(1)} created" in out
+    assert "No changes." in out and "configuration on this target" in out
+    assert sorted(json.loads((root / "app/assistants.json").read_text(encoding="utf-8"))["assistants"]) == [
+        "customer-support", "math-tutor", "weather-bot"]
+    assert "support-kb's 2 retrieval checks pass" in session and "Checks: 2 passed, 0 failed." in out
+    assert (root / "aac.yaml").read_text(encoding="utf-8").startswith((REPO / "aac.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("stack_file", ["the example's", "aac init's"])
+def test_the_documented_target_lands_under_targets(tmp_path: Path, stack_file: str) -> None:
+    """The lines that add the target append to `targets:`, in this repository's aac.yaml and in the one
+    `aac init` writes: both keep their own targets and gain post-sunset, pointed at the sandbox it starts."""
+    session = _documented_session()
+    append = re.search(r"^cat >> aac\.yaml <<'EOF'.*?^EOF$", session, re.S | re.M)
+    assert append, session
+    text = (REPO / "aac.yaml").read_text(encoding="utf-8") if stack_file == "the example's" else \
+        scaffold_files("demo")["aac.yaml"]
+    (tmp_path / "aac.yaml").write_text(text, encoding="utf-8")
+    subprocess.run(["bash", "-e", "-c", append.group(0)], cwd=tmp_path, check=True)
+    targets = load_stack(tmp_path).targets
+    assert sorted(targets) == ["openai", "post-sunset", "sandbox"]
+    target = targets["post-sunset"]
+    served = re.search(r"^aac sandbox serve --port (\d+) .*--no-assistants &$", session, re.M)
+    assert served and target.base_url == f"http://127.0.0.1:{served.group(1)}/v1"
+    assert (target.type, target.api_key_env) == ("openai", "SANDBOX_KEY") and "SANDBOX_KEY=" in session

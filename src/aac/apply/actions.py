@@ -229,7 +229,7 @@ class Attach:
             message += " (its listing is itself short of its own file_counts: an incomplete read, not proof)"
         by_address = {f"vector_store_file.{self.store_key}/{path}": message for path in missing}
         raise StepFailed(message, "the server did not attach what it accepted; run `aac apply` again, and if "
-                         "the files are still missing, see the README's compatibility table for this server",
+                         "the files are still missing, see docs/servers.md for this server",
                          by_address)
 
     def _raise(self, failed: dict[str, str]) -> None:

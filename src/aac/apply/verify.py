@@ -25,7 +25,7 @@ from aac.render.values import format_value
 from aac.resources import VECTOR_STORE, VECTOR_STORE_FILE, DesiredState, LiveState
 
 HINT = ("the server did not keep what aac sent; run `aac apply` again, and if the same field differs again, "
-        "see the README's compatibility table for this server")
+        "see docs/servers.md for this server")
 
 
 def touched_stores(plan: Plan, live: LiveState) -> set[str]:

@@ -185,7 +185,7 @@ def _without_unread_stores(d: _Diff, stores: list[Change], attachments: list[Cha
         listed = len(live.files)
         d.warnings.append(f"{VECTOR_STORE}.{key} ({live.id}): the server listed {listed} of its "
                           f"{listed + live.unread} files, an incomplete read, so this plan neither attaches nor "
-                          "detaches its files; plan again, and see the README's compatibility table if it persists")
+                          "detaches its files; plan again, and see docs/servers.md for this server if it persists")
     return [c for c in attachments if c.action is Action.NOOP or c.store_key not in short]
 
 
