@@ -62,8 +62,11 @@ def test_a_check_report_escapes_the_query_and_the_filenames_the_target_names(fmt
     _clean(render_checks(CheckReport("demo", "sandbox", "2026-01-01T00:00:00Z", (result,)), fmt, Output()))
 
 
-def test_newlines_tabs_and_crlf_stay_and_plain_text_is_untouched() -> None:
-    assert escape_text("a\tb\r\nc\nd é 日本") == "a\tb\r\nc\nd é 日本"
+def test_a_value_is_one_line_unless_it_is_shown_as_a_block_and_plain_text_is_untouched() -> None:
+    assert escape_text("a\tb\r\nc\nd é 日本") == "a\tb\\u000d\\u000ac\\u000ad é 日本"
+    assert escape_text("a\tb\r\nc\nd é 日本", lines=True) == "a\tb\r\nc\nd é 日本"
+    assert escape_text("a\rb\vc\fd\x85e\u2028f\u2029g", lines=True) == \
+        "a\\u000db\\u000bc\\u000cd\\u0085e\\u2028f\\u2029g"
     assert escape_text("x\u202ey") == "x\\u202ey"
 
 
