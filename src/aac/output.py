@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from aac.errors import AacError, Problem
-from aac.escape import escape_text
+from aac.escape import escape_text, escaped
 from aac.secrets import Secrets
 
 _CODES = {
@@ -160,14 +160,14 @@ class Output:
         return max(20, columns - 1)  # never wrap: erasing counts lines
 
     def warn(self, text: str) -> None:
-        # Escaped as plans are: a message may quote a server's answer or a file name.
+        # Escaped as plans are, on one line: a message may quote a server's answer, an id or a file name.
         self.info(self.style("warning: ", "yellow", "bold") + escape_text(text))
 
     def problem(self, problem: Problem) -> None:
         """A validation finding, `path:line: error: message` and its hint, as every command prints one."""
         colour = "red" if problem.severity == "error" else "yellow"
         label = f": {problem.severity}:"
-        text = escape_text(str(problem))
+        text = str(escaped(problem))  # each part on one line; the hint's own line is the only break
         self.info(text.replace(label, ": " + self.style(problem.severity, colour, "bold") + ":", 1))
 
     def error(self, message: str, hint: str | None = None) -> None:
@@ -178,4 +178,4 @@ class Output:
     def log(self, text: str) -> None:
         """Detail shown only with --debug."""
         if self.debug:
-            self.info(self.style(text, "dim"))
+            self.info(self.style(escape_text(text), "dim"))

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from aac.escape import escape_text
 from aac.output import Output, human_bytes, plural
 
 HEARTBEAT_S = 10.0
@@ -138,7 +139,7 @@ class Progress:
     # -- internals -----------------------------------------------------------------------
 
     def _print(self, text: str) -> None:
-        self.out.info(text)
+        self.out.info(escape_text(text))  # it names paths and the ids the target returned
         self._last_line = self.clock()
 
     def _redraw(self) -> None:

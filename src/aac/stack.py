@@ -14,11 +14,11 @@ from urllib.parse import urlsplit
 from aac.errors import AacError, Problem
 
 STACK_FILE = "aac.yaml"
-NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
+NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,62}")  # fullmatch: `$` would let a final \n through
 TARGET_TYPES = ("sandbox", "openai")
 STACK_KEYS = ("stack", "manifests", "default_target", "targets")
 TARGET_KEYS = ("type", "path", "base_url", "api_key_env", "organization", "project", "reserved_metadata")
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # fullmatch: `$` would let a final \n through
 
 
 @dataclass(frozen=True)
@@ -106,8 +106,8 @@ def _parse(root: Path, data: Any, line_of: Any, problems: list[Problem]) -> Stac
         data = {}
     _unknown_keys(data, STACK_KEYS, (), "the stack file", error)
     name = data.get("stack")
-    if not isinstance(name, str) or not NAME_PATTERN.match(name):
-        error(("stack",), f"`stack` must be a name matching {NAME_PATTERN.pattern}, got {name!r}",
+    if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
+        error(("stack",), f"`stack` must be a name matching ^{NAME_PATTERN.pattern}$, got {name!r}",
               "name the stack, for example `stack: demo`")
     manifests = data.get("manifests", "assistants")
     if not isinstance(manifests, str) or not manifests or _leaves(Path(manifests)):
@@ -168,7 +168,7 @@ def _target(name: str, value: Any, error: Any) -> Target | None:
               "write it in full, like https://api.openai.com/v1", "base_url")
         return None
     env = value.get("api_key_env")
-    if env is not None and not ENV_NAME.match(env):
+    if env is not None and not ENV_NAME.fullmatch(env):
         error(f"target {name!r}: api_key_env must be the NAME of an environment variable, got a value that is not",
               "write the variable's name, for example `api_key_env: OPENAI_API_KEY`", "api_key_env")
         return None

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from aac.apply.graph import Outcome, Status, Step
+from aac.escape import escaped
 from aac.output import Output
 from aac.plan.model import Action, Change
 
@@ -57,7 +58,7 @@ def summary_line(outcomes: Iterable[ChangeOutcome], title: str = "Apply") -> str
 
 def print_report(out: Output, outcomes: Iterable[ChangeOutcome], title: str = "Apply") -> None:
     """One line per planned change (what happened, or why not), then the summary line."""
-    items = list(outcomes)
+    items = escaped(list(outcomes))  # addresses and the target's error messages, each on one line
     lines = []
     for item in items:
         if item.status is Status.APPLIED:

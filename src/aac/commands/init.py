@@ -62,4 +62,4 @@ def _write(target: Path, text: str) -> None:
 def stack_name(root: Path) -> str:
     """The folder's name as a stack name (lowercase, safe characters), else "main"."""
     name = re.sub(r"[^a-z0-9._-]+", "-", root.name.lower()).strip("-._")[:63]
-    return name if NAME_PATTERN.match(name) else "main"
+    return name if NAME_PATTERN.fullmatch(name) else "main"

@@ -128,7 +128,13 @@ def _paths_by_sha(stack: Stack, desired: DesiredState | None) -> dict[str, list[
     return result
 
 
+# What an id looks like on every target aac knows (file-..., vs_..., asst_..., llama-stack's vs_<uuid>): a line of
+# `NAME=VALUE` for $GITHUB_ENV or a shell takes nothing else, or a target could append `\nBASH_ENV=...` to one.
+PLAIN_ID = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
+
+
 def env_name(*parts: str) -> str:
+    """`AAC_KIND_KEY_ID`: only A-Z, 0-9 and `_`, whatever the key or path holds."""
     return "_".join(re.sub(r"[^A-Za-z0-9]+", "_", p).strip("_").upper() for p in ("aac", *parts))
 
 
@@ -141,4 +147,10 @@ def env_lines(outputs: dict[str, Any]) -> str:
         if first.setdefault(name, what) != what:
             raise AacError(f"{first[name]} and {what} would both be {name} in --format env",
                            "rename one of them, or read the ids from `aac output` (JSON), which keeps them apart")
+    for name, what, value in named:
+        if not isinstance(value, str) or not PLAIN_ID.fullmatch(value):
+            raise AacError(f"the target returned an id for {what} that is not a plain id (letters, digits, '_', '.', "
+                           f"':', '-', at most 128), so --format env does not write it as {name}",
+                           "read the ids with `aac output` (JSON carries any id as data), and check what the target "
+                           "holds")
     return "".join(f"{name}={value}\n" for name, _, value in named)

@@ -25,6 +25,7 @@ from typing import Any
 
 from aac import __version__
 from aac.errors import AacError
+from aac.escape import SHOWN_AS_BLOCK
 
 FORMAT_VERSION = "1.0"
 EXIT_IN_SYNC, EXIT_ERROR, EXIT_DRIFT = 0, 1, 2
@@ -62,8 +63,9 @@ class DriftItem:
     category: Category
     id: str | None = None  # live id; None when missing
     changed_fields: tuple[str, ...] = ()
-    expected: Mapping[str, Any] | None = None
-    actual: Mapping[str, Any] | None = None
+    # shown as blocks: a multi-line value keeps its lines there, each prefixed (aac.escape)
+    expected: Mapping[str, Any] | None = field(default=None, metadata=SHOWN_AS_BLOCK)
+    actual: Mapping[str, Any] | None = field(default=None, metadata=SHOWN_AS_BLOCK)
     detail: str | None = None  # one line for the reader, e.g. who or what changed it when known
 
     def to_json(self) -> dict[str, Any]:

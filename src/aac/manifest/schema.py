@@ -20,6 +20,9 @@ from aac.manifest.yaml_load import Document
 from aac.secrets import SECRET_FIELDS
 
 SCHEMA_FILE = "manifest.schema.json"
+# Every `pattern` ends in `$(?!\n)`: jsonschema runs it with Python's re.search, whose `$` also matches before a
+# final line feed (`name: "bot\n"` would pass); ECMA's `$` is the true end already, and the lookahead is a no-op.
+END_GUARD = "$(?!\\n)"
 KINDS = tuple(sorted(kind.name for kind in REGISTRY if kind.load is not None))  # what `kind:` may say
 _NO_AGENT_TOOL = ("file_search", "code_interpreter", "retrieval")
 _TYPE_WORDS = {"string": "a string", "number": "a number", "integer": "a whole number", "boolean": "true or false",
@@ -119,7 +122,8 @@ def _describe(error: ValidationError, field: str) -> tuple[str, str | None]:
     if v == "minLength":
         return f"`{field}` is empty", "give it a value or remove the field"
     if v == "pattern":
-        return f"`{field}` {_short(instance)} does not match {value}", _pattern_hint(field)
+        # `$(?!\n)` ends a pattern at the true end in Python's re as in ECMA; the reader needs only the `$`
+        return f"`{field}` {_short(instance)} does not match {value.replace(END_GUARD, '$')}", _pattern_hint(field)
     if v in ("maxItems", "maxProperties"):
         what = "items" if v == "maxItems" else "keys"
         return f"`{field}` has {len(instance)} {what}; the limit is {value}", _limit_hint(field, value)
@@ -153,6 +157,8 @@ def _pattern_hint(field: str) -> str:
     for suffix, hint in hints.items():
         if field.endswith(suffix):
             return hint
+    if field.startswith("file_ids["):
+        return "write an upload's id as the target lists it, e.g. file-abc123, with nothing after it"
     if "allowed_hosts" in field:
         return "write a host name or IPv4 address only: no scheme, port, path or wildcard"
     return "use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit, at most 63 characters"

@@ -21,7 +21,8 @@ from aac.manifest.yaml_load import Document
 from aac.resources import JSON, SECRET_SUFFIX, CredentialSpec, Source, VaultSpec
 from aac.secrets import MIN_LENGTH, REDACTED, SECRET_FIELDS, secret_header, url_holds_secret
 
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# the schema's env_name pattern: `$(?!\n)` ends it at the true end in Python, and in ECMA as `$` alone
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$(?!\n)")
 # `secret_name` (SDK credential_auth_create_param.py): "Names starting with `CODEX_` and managed proxy or
 # certificate variable names are reserved." The proxy and certificate variables the environment manages:
 RESERVED_SECRET_NAMES = frozenset({
@@ -145,7 +146,7 @@ def secret_values(documents: Iterable[Document]) -> set[str]:
         for key, value in _pairs(doc.data):
             if not isinstance(value, str) or len(value.strip()) < MIN_LENGTH:  # shorter: no secret, and common words
                 continue
-            secret_env = key.endswith(SECRET_SUFFIX) and not ENV_NAME.match(value)
+            secret_env = key.endswith(SECRET_SUFFIX) and not ENV_NAME.fullmatch(value)
             if key in SECRET_FIELDS or secret_header(key) or secret_env or url_holds_secret(value):
                 found.add(value.strip())
     return found

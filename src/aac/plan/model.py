@@ -21,6 +21,7 @@ from typing import Any
 
 from aac import __version__, jsonsafe
 from aac.errors import AacError
+from aac.escape import SHOWN_AS_BLOCK
 
 FORMAT_VERSION = "1.0"
 GIB = 1024**3
@@ -46,8 +47,9 @@ class Change:
     action: Action
     id: str | None = None  # live id; None for a create
     changed_fields: tuple[str, ...] = ()
-    before: Mapping[str, Any] | None = None
-    after: Mapping[str, Any] | None = None
+    # a multi-line value in these is shown as a heredoc diff, each of its lines prefixed (aac.escape)
+    before: Mapping[str, Any] | None = field(default=None, metadata=SHOWN_AS_BLOCK)
+    after: Mapping[str, Any] | None = field(default=None, metadata=SHOWN_AS_BLOCK)
     live_fingerprint: str | None = None  # "sha256:..." of the live object read; None for a create
     reason: str | None = None  # why a replace or delete, for the reader
     refused: str | None = None  # why apply will not make this change (a protected object it would delete)

@@ -11,6 +11,7 @@ import html
 import re
 from collections.abc import Callable, Sequence
 
+from aac.escape import escape_text
 from aac.output import plural
 from aac.render.lines import Line
 
@@ -62,9 +63,9 @@ def details(title: str, suffix: str, body: Sequence[str], cut: int | None) -> st
 
 
 def diff_line(line: Line) -> str:
-    """A block line with its marker in column 0, where GitHub's diff highlighting looks."""
+    """A block line with its marker in column 0, where GitHub's diff highlighting looks; one line (aac.escape)."""
     marker = _MD_MARKERS.get(line.marker, line.marker)
-    return f"{marker}{' ' * (4 * (line.depth - 1) + 1)}{line.text}".rstrip()
+    return f"{marker}{' ' * (4 * (line.depth - 1) + 1)}{escape_text(line.text)}".rstrip()
 
 
 def longest_backtick_run(lines: Sequence[str]) -> int:

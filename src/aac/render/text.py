@@ -6,6 +6,7 @@ Colour comes only from `Output.style`, so it is off when stdout is not a TTY, wi
 
 from __future__ import annotations
 
+from aac.escape import escape_text
 from aac.output import Output
 from aac.plan.model import Plan
 from aac.render.blocks import SYMBOLS, Block, build_block, file_index
@@ -53,9 +54,11 @@ def render_block(block: Block, out: Output) -> str:
 
 
 def format_line(line: Line, out: Output) -> str:
-    """Markers sit in a column per depth; `-/+` hangs left of it, as in Terraform."""
+    """Markers sit in a column per depth; `-/+` hangs left of it, as in Terraform.
+
+    A line is one line: a value that kept its breaks for a block (a path, a tool's name) has them escaped."""
     pad = " " * (2 + 4 * line.depth + 1 - len(line.marker))
-    return f"{pad}{_marker(line.marker, out)} {line.text}".rstrip()
+    return f"{pad}{_marker(line.marker, out)} {escape_text(line.text)}".rstrip()
 
 
 def _marker(marker: str, out: Output) -> str:

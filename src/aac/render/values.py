@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-_IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$-]*$")
+_IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$-]*")  # fullmatch: `$` would let a final \n through
 
 
 def format_value(value: Any) -> str:
@@ -23,7 +23,7 @@ def format_value(value: Any) -> str:
 
 
 def key_segment(key: str) -> str:
-    return f".{key}" if _IDENTIFIER.match(key) else f"[{json.dumps(key, ensure_ascii=False)}]"
+    return f".{key}" if _IDENTIFIER.fullmatch(key) else f"[{json.dumps(key, ensure_ascii=False)}]"
 
 
 @dataclass(frozen=True)
