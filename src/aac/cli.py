@@ -113,14 +113,22 @@ _PARALLELISM = "At most N API requests in flight."
                    "they need the repository variable AAC_PIP_SPEC.")
 @click.pass_context
 def init(ctx: click.Context, directory: str, pip_spec: str) -> None:
-    """Scaffold a stack: aac.yaml, an example manifest, schemas, CI workflows."""
+    """Scaffold a stack (aac.yaml, manifests, CI workflows).
+
+    Writes aac.yaml, an example manifest, the JSON Schema for editors, and the CI workflows into DIRECTORY
+    (default: here).
+    """
     run_command(ctx, _command("init", "init"), directory=directory, pip_spec=pip_spec)
 
 
 @cli.command()
 @click.pass_context
 def validate(ctx: click.Context) -> None:
-    """Check the stack file and manifests offline; report every problem at once."""
+    """Check the stack file and manifests, offline.
+
+    Reports every problem at once, each with its file and line. Loads no SDK and reads no network, so it
+    suits a pre-commit hook. Exit codes: 0 valid, 1 problems found.
+    """
     run_command(ctx, _command("validate", "validate"))
 
 
@@ -139,7 +147,11 @@ def schema(ctx: click.Context) -> None:
 @click.option("--destroy", is_flag=True, help="Plan to delete everything this stack owns.")
 @click.pass_context
 def plan(ctx: click.Context, out_file: str | None, detailed_exitcode: bool, fmt: str, destroy: bool) -> None:
-    """Read live state and show what apply would change."""
+    """Read live state and show what apply would change.
+
+    Exit codes: 0 success (with --detailed-exitcode: no changes), 1 an error, 2 changes to make
+    (--detailed-exitcode only).
+    """
     run_command(ctx, _command("plan", "plan"), out_file=out_file, detailed_exitcode=detailed_exitcode, fmt=fmt,
          destroy=destroy)
 
@@ -150,7 +162,12 @@ def plan(ctx: click.Context, out_file: str | None, detailed_exitcode: bool, fmt:
 @click.option("--parallelism", type=click.IntRange(1, 64), default=4, show_default=True, help=_PARALLELISM)
 @click.pass_context
 def apply(ctx: click.Context, plan_file: str | None, auto_approve: bool, parallelism: int) -> None:
-    """Make live state match the manifests (or run exactly a saved plan)."""
+    """Make live state match the manifests, or run a saved plan.
+
+    Without PLAN_FILE: plan, show the plan, ask (or --auto-approve), apply. With PLAN_FILE (from
+    `aac plan --out`): apply exactly its changes, without a prompt, refusing it if the manifests or the live
+    objects it touches changed since.
+    """
     run_command(ctx, _command("apply", "apply"), plan_file=plan_file, auto_approve=auto_approve,
          parallelism=parallelism)
 
@@ -173,7 +190,11 @@ def show(ctx: click.Context, plan_file: str, fmt: str) -> None:
               help="Comma-separated categories that make the exit code 2.")
 @click.pass_context
 def drift(ctx: click.Context, fmt: str, out_file: str | None, fail_on: str) -> None:
-    """Report what changed on the target outside aac (read-only)."""
+    """Report what changed on the target outside aac (read-only).
+
+    Exit codes: 0 nothing in the --fail-on categories, 2 something in them, 1 an error (invalid manifests,
+    an unreachable target, or a scan that could not read everything).
+    """
     run_command(ctx, _command("drift", "drift"), fmt=fmt, out_file=out_file, fail_on=fail_on)
 
 
@@ -181,12 +202,18 @@ def drift(ctx: click.Context, fmt: str, out_file: str | None, fail_on: str) -> N
 @click.argument("keys", nargs=-1)
 @click.option("--all", "import_all", is_flag=True,
               help="Import every unmanaged assistant, vector store, agent and vault.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Folder for the new manifests.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Folder for the new manifests, inside the manifests folder (default: its `imported`).")
 @click.option("--auto-approve", is_flag=True, help="Adopt without asking.")
 @click.pass_context
 def import_(ctx: click.Context, keys: tuple[str, ...], import_all: bool, out_dir: str | None,
             auto_approve: bool) -> None:
-    """Write manifests for live objects and adopt them."""
+    """Write manifests for live objects and adopt them.
+
+    KEYS are the live objects to import, each by id (asst_..., vs_..., agent_..., vault_...) or by name;
+    a vault comes with its credentials, an assistant with the vector stores it searches. --out defaults to
+    the folder `imported` inside the manifests folder (aac.yaml's `manifests:`), and must lie inside it.
+    """
     run_command(ctx, _command("import_", "import"), keys=keys, import_all=import_all, out_dir=out_dir,
          auto_approve=auto_approve)
 
@@ -208,7 +235,11 @@ def output(ctx: click.Context, fmt: str, out_file: str | None) -> None:
 @click.option("--out", "out_file", type=click.Path(dir_okay=False), help="Also write the report to FILE.")
 @click.pass_context
 def check(ctx: click.Context, fmt: str, out_file: str | None) -> None:
-    """Run the vector stores' retrieval checks with the target's search (exit 2 when one fails)."""
+    """Run the vector stores' retrieval checks on the target.
+
+    Each check searches a store with the target's own search and expects the documents it names.
+    Exit codes: 0 every check passed, 2 a check failed, 1 an error.
+    """
     run_command(ctx, _command("check", "check"), fmt=fmt, out_file=out_file)
 
 
@@ -272,6 +303,20 @@ def split_common_options(argv: list[str]) -> tuple[list[str], list[str]]:
     return front, rest
 
 
+def _misplaced(option: str, rest: list[str]) -> tuple[str, list[str]] | None:
+    """For `aac --auto-approve apply`: the command whose option was given before it, and the arguments with
+    every word before the command moved after it; None when no command there has that option."""
+    for index, word in enumerate(rest):
+        command = cli.commands.get(word)
+        if command is None:
+            continue
+        names = {name for param in command.params for name in getattr(param, "opts", ())}
+        if option not in names:
+            return None
+        return command.name or word, [word, *rest[:index], *rest[index + 1:]]
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run aac on `argv` (the process's own arguments when None: then hints name aac as the user ran it)."""
     front, rest = split_common_options(sys.argv[1:] if argv is None else list(argv))
@@ -283,6 +328,16 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("error: interrupted", err=True)
         return 130
+    except click.NoSuchOption as exc:
+        misplaced = _misplaced(exc.option_name, rest)
+        if misplaced is None:
+            exc.show()
+            return 1
+        command, moved = misplaced
+        fixed = Invocation(tuple(front), tuple(moved), ran_as).command(*moved)
+        click.echo(f"error: {exc.option_name} is an option of `{command}`: it goes after the command", err=True)
+        click.echo(f"hint: run `{fixed}`", err=True)
+        return 1
     except click.ClickException as exc:
         exc.show()
         return 1 if exc.exit_code == 2 else exc.exit_code
