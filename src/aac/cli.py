@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+import importlib
 import os
+import shlex
 import sys
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import click
 
 from aac import __version__
 from aac.errors import AacError
-from aac.invocation import Invocation
+from aac.invocation import PROGRAM, Invocation, program
 from aac.output import Output
-from aac.sandbox.profiles import PROFILES
 from aac.stack import find_root
 
 
@@ -36,7 +37,7 @@ class App:
         return self.start or self.root
 
 
-def _run(ctx: click.Context, func: Callable[..., int], **kwargs: Any) -> None:
+def run_command(ctx: click.Context, func: Callable[..., int], **kwargs: Any) -> None:
     app: App = ctx.obj
     try:
         code = func(app, **kwargs)
@@ -92,8 +93,6 @@ def _not_built(name: str) -> Callable[..., int]:
 
 def _command(module: str, name: str) -> Callable[..., int]:
     """The `run` function of aac.commands.<module>, or a stand-in until it exists."""
-    import importlib
-
     try:
         mod = importlib.import_module(f"aac.commands.{module}")
     except ModuleNotFoundError as exc:
@@ -114,22 +113,30 @@ _PARALLELISM = "At most N API requests in flight."
                    "they need the repository variable AAC_PIP_SPEC.")
 @click.pass_context
 def init(ctx: click.Context, directory: str, pip_spec: str) -> None:
-    """Scaffold a stack: aac.yaml, an example manifest, schemas, CI workflows."""
-    _run(ctx, _command("init", "init"), directory=directory, pip_spec=pip_spec)
+    """Scaffold a stack (aac.yaml, manifests, CI workflows).
+
+    Writes aac.yaml, an example manifest, the JSON Schema for editors, and the CI workflows into DIRECTORY
+    (default: here).
+    """
+    run_command(ctx, _command("init", "init"), directory=directory, pip_spec=pip_spec)
 
 
 @cli.command()
 @click.pass_context
 def validate(ctx: click.Context) -> None:
-    """Check the stack file and manifests offline; report every problem at once."""
-    _run(ctx, _command("validate", "validate"))
+    """Check the stack file and manifests, offline.
+
+    Reports every problem at once, each with its file and line. Loads no SDK and reads no network, so it
+    suits a pre-commit hook. Exit codes: 0 valid, 1 problems found.
+    """
+    run_command(ctx, _command("validate", "validate"))
 
 
 @cli.command()
 @click.pass_context
 def schema(ctx: click.Context) -> None:
     """Print the manifest JSON Schema (for editors and other tools)."""
-    _run(ctx, _command("schema", "schema"))
+    run_command(ctx, _command("schema", "schema"))
 
 
 @cli.command()
@@ -140,8 +147,12 @@ def schema(ctx: click.Context) -> None:
 @click.option("--destroy", is_flag=True, help="Plan to delete everything this stack owns.")
 @click.pass_context
 def plan(ctx: click.Context, out_file: str | None, detailed_exitcode: bool, fmt: str, destroy: bool) -> None:
-    """Read live state and show what apply would change."""
-    _run(ctx, _command("plan", "plan"), out_file=out_file, detailed_exitcode=detailed_exitcode, fmt=fmt,
+    """Read live state and show what apply would change.
+
+    Exit codes: 0 success (with --detailed-exitcode: no changes), 1 an error, 2 changes to make
+    (--detailed-exitcode only).
+    """
+    run_command(ctx, _command("plan", "plan"), out_file=out_file, detailed_exitcode=detailed_exitcode, fmt=fmt,
          destroy=destroy)
 
 
@@ -151,8 +162,13 @@ def plan(ctx: click.Context, out_file: str | None, detailed_exitcode: bool, fmt:
 @click.option("--parallelism", type=click.IntRange(1, 64), default=4, show_default=True, help=_PARALLELISM)
 @click.pass_context
 def apply(ctx: click.Context, plan_file: str | None, auto_approve: bool, parallelism: int) -> None:
-    """Make live state match the manifests (or run exactly a saved plan)."""
-    _run(ctx, _command("apply", "apply"), plan_file=plan_file, auto_approve=auto_approve,
+    """Make live state match the manifests, or run a saved plan.
+
+    Without PLAN_FILE: plan, show the plan, ask (or --auto-approve), apply. With PLAN_FILE (from
+    `aac plan --out`): apply exactly its changes, without a prompt, refusing it if the manifests or the live
+    objects it touches changed since.
+    """
+    run_command(ctx, _command("apply", "apply"), plan_file=plan_file, auto_approve=auto_approve,
          parallelism=parallelism)
 
 
@@ -163,7 +179,7 @@ def apply(ctx: click.Context, plan_file: str | None, auto_approve: bool, paralle
 @click.pass_context
 def show(ctx: click.Context, plan_file: str, fmt: str) -> None:
     """Render a saved plan."""
-    _run(ctx, _command("show", "show"), plan_file=plan_file, fmt=fmt)
+    run_command(ctx, _command("show", "show"), plan_file=plan_file, fmt=fmt)
 
 
 @cli.command()
@@ -174,21 +190,31 @@ def show(ctx: click.Context, plan_file: str, fmt: str) -> None:
               help="Comma-separated categories that make the exit code 2.")
 @click.pass_context
 def drift(ctx: click.Context, fmt: str, out_file: str | None, fail_on: str) -> None:
-    """Report what changed on the target outside aac (read-only)."""
-    _run(ctx, _command("drift", "drift"), fmt=fmt, out_file=out_file, fail_on=fail_on)
+    """Report what changed on the target outside aac (read-only).
+
+    Exit codes: 0 nothing in the --fail-on categories, 2 something in them, 1 an error (invalid manifests,
+    an unreachable target, or a scan that could not read everything).
+    """
+    run_command(ctx, _command("drift", "drift"), fmt=fmt, out_file=out_file, fail_on=fail_on)
 
 
 @cli.command("import")
 @click.argument("keys", nargs=-1)
 @click.option("--all", "import_all", is_flag=True,
               help="Import every unmanaged assistant, vector store, agent and vault.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Folder for the new manifests.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Folder for the new manifests, inside the manifests folder (default: its `imported`).")
 @click.option("--auto-approve", is_flag=True, help="Adopt without asking.")
 @click.pass_context
 def import_(ctx: click.Context, keys: tuple[str, ...], import_all: bool, out_dir: str | None,
             auto_approve: bool) -> None:
-    """Write manifests for live objects and adopt them."""
-    _run(ctx, _command("import_", "import"), keys=keys, import_all=import_all, out_dir=out_dir,
+    """Write manifests for live objects and adopt them.
+
+    KEYS are the live objects to import, each by id (asst_..., vs_..., agent_..., vault_...) or by name;
+    a vault comes with its credentials, an assistant with the vector stores it searches. --out defaults to
+    the folder `imported` inside the manifests folder (aac.yaml's `manifests:`), and must lie inside it.
+    """
+    run_command(ctx, _command("import_", "import"), keys=keys, import_all=import_all, out_dir=out_dir,
          auto_approve=auto_approve)
 
 
@@ -200,7 +226,7 @@ def import_(ctx: click.Context, keys: tuple[str, ...], import_all: bool, out_dir
 @click.pass_context
 def output(ctx: click.Context, fmt: str, out_file: str | None) -> None:
     """Print each object's live id by key, for applications."""
-    _run(ctx, _command("output", "output"), fmt=fmt, out_file=out_file)
+    run_command(ctx, _command("output", "output"), fmt=fmt, out_file=out_file)
 
 
 @cli.command()
@@ -209,8 +235,12 @@ def output(ctx: click.Context, fmt: str, out_file: str | None) -> None:
 @click.option("--out", "out_file", type=click.Path(dir_okay=False), help="Also write the report to FILE.")
 @click.pass_context
 def check(ctx: click.Context, fmt: str, out_file: str | None) -> None:
-    """Run the vector stores' retrieval checks with the target's search (exit 2 when one fails)."""
-    _run(ctx, _command("check", "check"), fmt=fmt, out_file=out_file)
+    """Run the vector stores' retrieval checks on the target.
+
+    Each check searches a store with the target's own search and expects the documents it names.
+    Exit codes: 0 every check passed, 2 a check failed, 1 an error.
+    """
+    run_command(ctx, _command("check", "check"), fmt=fmt, out_file=out_file)
 
 
 @cli.command()
@@ -219,35 +249,29 @@ def check(ctx: click.Context, fmt: str, out_file: str | None) -> None:
 @click.pass_context
 def destroy(ctx: click.Context, auto_approve: bool, parallelism: int) -> None:
     """Delete everything this stack owns, except protected objects."""
-    _run(ctx, _command("destroy", "destroy"), auto_approve=auto_approve, parallelism=parallelism)
+    run_command(ctx, _command("destroy", "destroy"), auto_approve=auto_approve, parallelism=parallelism)
 
 
-@cli.group()
+class _LazyGroup(click.Group):
+    """A group whose commands are modules (NAME: aac.commands.MODULE, exposing `command`), imported only when
+    one is asked for: `aac sandbox serve` loads the server's options (its profiles) and no other command does."""
+
+    def __init__(self, *args: Any, lazy: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy:
+            return cast(click.Command, importlib.import_module(f"aac.commands.{self.lazy[cmd_name]}").command)
+        return super().get_command(ctx, cmd_name)
+
+
+@cli.group(cls=_LazyGroup, lazy={"serve": "sandbox_serve"})
 def sandbox() -> None:
-    """The local Assistants v2 / Files / Vector Stores / Agents (beta) server."""
-
-
-@sandbox.command()
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to bind (loopback only, unless --allow-remote).")
-@click.option("--port", type=int, default=8787, show_default=True, help="Port to listen on.")
-@click.option("--db", default=".aac/sandbox.db", show_default=True, help="SQLite file, or :memory:.")
-@click.option("--latency-ms", type=click.IntRange(0, 60_000), default=0, show_default=True,
-              help="Wait this long before answering each request.")
-@click.option("--fault-rate", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True,
-              help="Share of requests that fail (429, 500, 503 or a dropped connection).")
-@click.option("--seed", type=int, default=None, help="Seed of the faults, to repeat a run exactly.")
-@click.option("--no-assistants", is_flag=True, help="Answer 404 on /v1/assistants, as OpenAI does since the sunset.")
-@click.option(
-    "--no-agents", is_flag=True, help="Answer 404 on /v1/agents and /v1/vaults, as a target without the Agents beta."
-)
-@click.option("--profile", type=click.Choice(list(PROFILES)), default="openai", show_default=True,
-              help="Answer as this server does (its documented differences from OpenAI).")
-@click.option("--allow-remote", is_flag=True, help="Allow a host other than loopback.")
-@click.pass_context
-def serve(ctx: click.Context, **options: Any) -> None:
-    """Serve the sandbox API until interrupted."""
-    _run(ctx, _command("sandbox_serve", "sandbox serve"), **options)
+    """The local API server: Assistants, Files, Vector Stores, Agents."""
 
 
 _COMMON_FLAGS = {"--no-color", "--debug"}
@@ -279,15 +303,41 @@ def split_common_options(argv: list[str]) -> tuple[list[str], list[str]]:
     return front, rest
 
 
+def _misplaced(option: str, rest: list[str]) -> tuple[str, list[str]] | None:
+    """For `aac --auto-approve apply`: the command whose option was given before it, and the arguments with
+    every word before the command moved after it; None when no command there has that option."""
+    for index, word in enumerate(rest):
+        command = cli.commands.get(word)
+        if command is None:
+            continue
+        names = {name for param in command.params for name in getattr(param, "opts", ())}
+        if option not in names:
+            return None
+        return command.name or word, [word, *rest[:index], *rest[index + 1:]]
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run aac on `argv` (the process's own arguments when None: then hints name aac as the user ran it)."""
     front, rest = split_common_options(sys.argv[1:] if argv is None else list(argv))
+    ran_as = (PROGRAM,) if argv is not None else program(sys.argv, getattr(sys, "orig_argv", ()), os.environ)
     try:
         # Without standalone mode, click returns what ctx.exit() was given; `obj` reaches the group's callback.
-        result = cli.main(args=front + rest, prog_name="aac", standalone_mode=False,
-                          obj=Invocation(tuple(front), tuple(rest)))
+        result = cli.main(args=front + rest, prog_name=shlex.join(ran_as), standalone_mode=False,
+                          obj=Invocation(tuple(front), tuple(rest), ran_as))
     except click.exceptions.Abort:
         click.echo("error: interrupted", err=True)
         return 130
+    except click.NoSuchOption as exc:
+        misplaced = _misplaced(exc.option_name, rest)
+        if misplaced is None:
+            exc.show()
+            return 1
+        command, moved = misplaced
+        fixed = Invocation(tuple(front), tuple(moved), ran_as).command(*moved)
+        click.echo(f"error: {exc.option_name} is an option of `{command}`: it goes after the command", err=True)
+        click.echo(f"hint: run `{fixed}`", err=True)
+        return 1
     except click.ClickException as exc:
         exc.show()
         return 1 if exc.exit_code == 2 else exc.exit_code

@@ -15,7 +15,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from aac.api.reader import Reader
 from aac.errors import AacError
 from aac.identity import matches_size, owner_of, parse_upload_filename
 from aac.resources import (
@@ -27,6 +26,7 @@ from aac.resources import (
 )
 
 if TYPE_CHECKING:
+    from aac.api.reader import Reader  # the index is pure: validate and plan rendering load no SDK
     from aac.kinds.base import Kind
 
 Snapshot = dict[str, Any]

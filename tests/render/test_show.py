@@ -77,7 +77,9 @@ def test_show_warns_when_the_manifests_changed(root: Path, capsys: pytest.Captur
     (root / "assistants" / "kb.yaml").write_text(STORE + "display_name: Knowledge\n", encoding="utf-8")
     code, out, err = _show(root, capsys, "saved.plan")
     assert code == 0 and "Plan:" in out
-    assert "warning: the manifests changed since this plan was made; `aac apply` will refuse it" in err
+    assert "warning: the manifests changed since this plan was made; `aac --no-color --chdir" in err
+    assert "apply saved.plan` will refuse it: make a fresh one with `aac --no-color --chdir" in err
+    assert err.rstrip().endswith(" plan --out saved.plan`")
 
 
 def test_show_warns_when_the_plan_is_over_a_day_old(root: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -9,36 +9,10 @@ import re
 
 import openai
 
-from aac.errors import AacError
+# The two capability errors are foundation (aac.errors): the kinds raise them without loading the SDK.
+from aac.errors import AacError, AgentsUnavailable, AssistantsUnavailable
 
-SUNSET = "2026-08-26"
-
-
-class AssistantsUnavailable(AacError):
-    """The target answers 404 on /assistants: OpenAI (and Azure) since the sunset; import asked for one."""
-
-    def __init__(self, base_url: str) -> None:
-        super().__init__(
-            f"the Assistants API is gone on {base_url} (OpenAI shut it down on {SUNSET}); "
-            "files and vector stores still work",
-            "on this target, import vector stores (vs_...); assistant manifests are Responses API configuration "
-            "here (`aac output --format responses`)",
-        )
-        self.base_url = base_url
-
-
-class AgentsUnavailable(AacError):
-    """The target answers 404 on /agents or /vaults: no Agents API (llama-stack, ogx, `sandbox serve --no-agents`)."""
-
-    def __init__(self, base_url: str) -> None:
-        super().__init__(
-            f"{base_url} has no Agents API (404 on /agents or /vaults): agent and vault manifests need OpenAI's "
-            "Agents API, which is beta, or the sandbox, which serves it; files, vector stores and assistants "
-            "as configuration still work here",
-            "apply agents and vaults to a target with the Agents beta (OpenAI, or a sandbox target), "
-            "or leave them out of the manifests for this one",
-        )
-        self.base_url = base_url
+__all__ = ["AgentsUnavailable", "AssistantsUnavailable", "api_message", "is_not_found", "translate"]
 
 
 def _base_url(exc: openai.APIError) -> str:

@@ -8,6 +8,7 @@ with no prompt (Terraform's rule for saved plans).
 
 from __future__ import annotations
 
+import shlex
 import signal
 import sys
 import threading
@@ -31,7 +32,13 @@ if TYPE_CHECKING:
     from aac.cli import App
 
 APPROVE = "Apply these changes? Only 'yes' will be accepted: "
-_REPLAN = "make a new plan with `aac plan --out plan.json`, review it, and run `aac apply plan.json`"
+
+
+def replan(plan_file: str, destroy: bool = False) -> str:
+    """The hint for a saved plan apply refuses: make it again, under the name the user gave it."""
+    plan = ["plan", "--destroy"] if destroy else ["plan"]
+    return (f"make a new plan with `aac {shlex.join([*plan, '--out', plan_file])}`, review it, "
+            f"and run `aac {shlex.join(['apply', plan_file])}`")
 
 
 def require_approval_possible(out: Output, auto_approve: bool, verb: str, invocation: Invocation) -> None:
@@ -78,7 +85,7 @@ def run(app: App, plan_file: str | None = None, auto_approve: bool = False, para
     saved = _read(app, plan_file) if plan_file else None
     with validated(stack, target, app.environ, app.out) as (api, desired):
         if saved is not None:
-            planned = check_saved(saved, stack, target, api, app.out, desired)
+            planned = check_saved(saved, stack, target, api, app.out, desired, plan_file=str(plan_file))
             plan = saved
         else:
             planned = make_plan(stack, target, api, app.out, desired=desired)
@@ -131,32 +138,33 @@ def check_uploads_unchanged(plan: Plan, stack: Stack) -> None:
 
 
 def check_saved(saved: Plan, stack: Stack, target: Target, api: Api, out: Output,
-                desired: DesiredState | None = None) -> Planned:
-    """Plan again now and refuse `saved` unless everything it touches is as it was."""
+                desired: DesiredState | None = None, plan_file: str = "plan.json") -> Planned:
+    """Plan again now and refuse `saved` (read from `plan_file`) unless everything it touches is as it was."""
+    remake = replan(plan_file, destroy=saved.mode == "destroy")  # the hint of every refusal below
     if saved.stack != stack.name:
-        raise AacError(f"this plan is for stack {saved.stack!r}, not {stack.name!r}", _REPLAN)
+        raise AacError(f"this plan is for stack {saved.stack!r}, not {stack.name!r}", remake)
     if saved.target != target.name:
         raise AacError(f"this plan was made for target {saved.target!r}, not {target.name!r}",
-                       f"pass --target {saved.target}, or {_REPLAN}")
+                       f"pass --target {saved.target}, or {remake}")
     fresh = make_plan(stack, target, api, out, destroy=saved.mode == "destroy", desired=desired)
     if fresh.desired.manifest_digest != saved.manifest_digest:
-        raise AacError("the saved plan is stale: the manifests changed since it was made", _REPLAN)
+        raise AacError("the saved plan is stale: the manifests changed since it was made", remake)
     now = {c.address: c for c in fresh.plan.changes}
     for change in saved.actionable:
         current = now.get(change.address)
         if current is None or canonical_json(current.after) != canonical_json(change.after):  # a file edited
             raise AacError(f"the saved plan is stale: what {change.address} would become changed since the plan "
-                           "was made (a file it names was edited, moved or deleted)", _REPLAN)
+                           "was made (a file it names was edited, moved or deleted)", remake)
         if change.live_fingerprint is None:  # a create: nothing may have appeared there since
             if current.id is not None:
                 raise AacError(f"the saved plan is stale: {change.address} appeared on the target "
-                               f"({current.id}) since the plan was made", _REPLAN)
+                               f"({current.id}) since the plan was made", remake)
             continue
         if current.live_fingerprint != change.live_fingerprint or current.id != change.id:
             what = "is gone from" if current.id != change.id else "changed on"
             raise AacError(f"the saved plan is stale: {change.address} ({change.id}) {what} the target "
-                           "since the plan was made", _REPLAN)
+                           "since the plan was made", remake)
         if current.action is not change.action or current.refused:  # e.g. something not ours uses it now
             raise AacError(f"the saved plan is stale: what apply would do to {change.address} changed since the "
-                           f"plan was made ({current.refused or current.reason or current.action.value})", _REPLAN)
+                           f"plan was made ({current.refused or current.reason or current.action.value})", remake)
     return fresh

@@ -7,12 +7,14 @@ import ipaddress
 import socket
 import sqlite3
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import click
+
+from aac.cli import App, run_command
 from aac.errors import AacError
-
-if TYPE_CHECKING:
-    from aac.cli import App
+from aac.sandbox.profiles import PROFILES
+from aac.sandbox.server import serve
 
 
 def is_loopback(host: str) -> bool:
@@ -53,7 +55,6 @@ def run(
     if host.startswith("[") and host.endswith("]"):  # an IPv6 address as a URL writes it: [::1]
         host = host[1:-1]
     _check_host(host, allow_remote)
-    from aac.sandbox.server import serve  # the server stack loads only for this command
 
     def announce(url: str) -> None:
         profile = behaviour.get("profile") or "openai"
@@ -83,3 +84,29 @@ def _bind_error(host: str, port: int, exc: OSError) -> AacError:
                         "pass an IP address such as 127.0.0.1 or ::1 (brackets optional), or localhost")
     return AacError(f"cannot serve on {where}: {exc.strerror or exc}",
                     "pass an address of this machine with --host (127.0.0.1 or ::1 for loopback)")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind (loopback only, unless --allow-remote).")
+@click.option("--port", type=int, default=8787, show_default=True, help="Port to listen on.")
+@click.option("--db", default=".aac/sandbox.db", show_default=True, help="SQLite file, or :memory:.")
+@click.option("--latency-ms", type=click.IntRange(0, 60_000), default=0, show_default=True,
+              help="Wait this long before answering each request.")
+@click.option("--fault-rate", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True,
+              help="Share of requests that fail (429, 500, 503 or a dropped connection).")
+@click.option("--seed", type=int, default=None, help="Seed of the faults, to repeat a run exactly.")
+@click.option("--no-assistants", is_flag=True, help="Answer 404 on /v1/assistants, as OpenAI does since the sunset.")
+@click.option(
+    "--no-agents", is_flag=True, help="Answer 404 on /v1/agents and /v1/vaults, as a target without the Agents beta."
+)
+@click.option("--profile", type=click.Choice(list(PROFILES)), default="openai", show_default=True,
+              help="Answer as this server does (its documented differences from OpenAI).")
+@click.option("--allow-remote", is_flag=True, help="Allow a host other than loopback.")
+@click.pass_context
+def command(ctx: click.Context, **options: Any) -> None:
+    """Serve the sandbox API until interrupted.
+
+    Exit codes: 0 stopped with Ctrl-C, 1 could not serve (address in use, remote host refused, bad --db).
+    """
+    run_command(ctx, run, **options)

@@ -7,6 +7,7 @@ likely moved on. `show` reads no live state, so it never needs the network.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -21,14 +22,17 @@ if TYPE_CHECKING:
     from aac.cli import App
 
 MAX_AGE = timedelta(hours=24)
-_REPLAN = "make a fresh one with `aac plan --out plan.json`"
+
+
+def _save_hint(shown_as: str) -> str:
+    return f"save a plan with `aac {shlex.join(['plan', '--out', shown_as])}`"
 
 
 def run(app: App, plan_file: str, fmt: str = "text", now: datetime | None = None) -> int:
     path = Path(plan_file) if Path(plan_file).is_absolute() else app.root / plan_file
     plan = read_plan(path, plan_file)
-    for warning in staleness(plan, app.root, now or datetime.now(timezone.utc)):
-        app.out.warn(warning)
+    for warning in staleness(plan, app.root, now or datetime.now(timezone.utc), plan_file):
+        app.out.warn(app.invocation.paste(warning))
     app.out.document(render_plan(plan, fmt, app.out))
     return 0
 
@@ -38,7 +42,7 @@ def read_plan(path: Path, shown_as: str) -> Plan:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        raise AacError(f"there is no plan file {shown_as}", "save a plan with `aac plan --out plan.json`") from exc
+        raise AacError(f"there is no plan file {shown_as}", _save_hint(shown_as)) from exc
     except IsADirectoryError as exc:
         raise AacError(f"{shown_as} is a folder, not a plan file", "pass the file `aac plan --out` wrote") from exc
     except UnicodeDecodeError as exc:
@@ -54,7 +58,7 @@ def read_plan(path: Path, shown_as: str) -> Plan:
 
 
 def _garbled(shown_as: str, why: str) -> AacError:
-    return AacError(f"{shown_as} is not a plan saved by aac: {why}", "save a plan with `aac plan --out plan.json`")
+    return AacError(f"{shown_as} is not a plan saved by aac: {why}", _save_hint(shown_as))
 
 
 def shape_problem(plan: Plan) -> str | None:
@@ -77,9 +81,11 @@ def shape_problem(plan: Plan) -> str | None:
     return None
 
 
-def staleness(plan: Plan, root: Path, now: datetime) -> list[str]:
-    """Why this plan may no longer say what apply would do; empty when it is fresh."""
-    warnings = _age_warnings(plan, now)
+def staleness(plan: Plan, root: Path, now: datetime, plan_file: str = "plan.json") -> list[str]:
+    """Why this plan (saved as `plan_file`) may no longer say what apply would do; empty when it is fresh."""
+    destroy = ["--destroy"] if plan.mode == "destroy" else []
+    remake = f"make a fresh one with `aac {shlex.join(['plan', *destroy, '--out', plan_file])}`"
+    warnings = _age_warnings(plan, now, remake)
     try:
         stack = load_stack(root)
     except AacError as exc:
@@ -90,11 +96,12 @@ def staleness(plan: Plan, root: Path, now: datetime) -> list[str]:
     if digest is None:
         warnings.append(f"cannot check this plan against the manifests: {why_not}")
     elif digest != plan.manifest_digest:
-        warnings.append(f"the manifests changed since this plan was made; `aac apply` will refuse it: {_REPLAN}")
+        apply_it = shlex.join(["apply", plan_file])
+        warnings.append(f"the manifests changed since this plan was made; `aac {apply_it}` will refuse it: {remake}")
     return warnings
 
 
-def _age_warnings(plan: Plan, now: datetime) -> list[str]:
+def _age_warnings(plan: Plan, now: datetime, remake: str) -> list[str]:
     try:
         made = datetime.fromisoformat(plan.created_at.replace("Z", "+00:00"))
     except ValueError:
@@ -106,7 +113,7 @@ def _age_warnings(plan: Plan, now: datetime) -> list[str]:
         return []
     hours = int(age.total_seconds() // 3600)
     return [f"this plan was made {hours} hours ago ({plan.created_at}); live state may have changed since: "
-            f"{_REPLAN}"]
+            f"{remake}"]
 
 
 def _manifest_digest(root: Path) -> tuple[str | None, str]:

@@ -15,8 +15,8 @@ import itertools
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from aac.api.errors import AgentsUnavailable
 from aac.canonical import UNKNOWN_ID, drop_none, normalise, project, user_metadata
+from aac.errors import AgentsUnavailable
 from aac.identity import is_protected, spec_hash
 from aac.kinds.base import JSON, Kind
 from aac.plan.model import FRESH, Action, Change

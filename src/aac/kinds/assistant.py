@@ -11,8 +11,8 @@ import itertools
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from aac.api.errors import AssistantsUnavailable
 from aac.canonical import UNKNOWN_ID, drop_none, normalise, user_metadata
+from aac.errors import AssistantsUnavailable
 from aac.identity import is_protected
 from aac.kinds.base import JSON, Kind
 from aac.limits import REASONING_EFFORTS

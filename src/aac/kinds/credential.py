@@ -18,8 +18,8 @@ import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from aac.api.errors import AgentsUnavailable
 from aac.canonical import normalise, project, user_metadata
+from aac.errors import AgentsUnavailable
 from aac.identity import is_protected
 from aac.kinds.base import JSON, Kind
 from aac.plan.model import FRESH, Action, Change

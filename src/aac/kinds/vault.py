@@ -7,8 +7,8 @@ import functools
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from aac.api.errors import AgentsUnavailable
 from aac.canonical import normalise, user_metadata
+from aac.errors import AgentsUnavailable
 from aac.identity import is_protected
 from aac.kinds.base import JSON, Kind
 from aac.plan.model import Action, Change

@@ -10,6 +10,7 @@ before anything is constructed or walked.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -174,7 +175,7 @@ def parse_documents(text: str, relpath: str) -> tuple[list[Document], list[Probl
         if "nesting depth" in str(exc):  # libyaml >= 0.2.6 bounds nesting itself, before composing
             mark = exc.problem_mark or exc.context_mark
             return [], [_too_big(relpath, mark.line + 1 if mark else 1, _DEPTH_MESSAGE)]
-        return [], [_syntax_problem(exc, relpath)]
+        return [], [_tab_problem(exc, text, relpath) or _syntax_problem(exc, relpath)]
     except yaml.YAMLError as exc:
         return [], [Problem(relpath, 0, f"invalid YAML: {exc}", "fix the YAML syntax")]
     finally:
@@ -213,6 +214,25 @@ def load_file(abspath: Path, relpath: str) -> tuple[list[Document], list[Problem
 
 def _too_big(relpath: str, line: int, message: str) -> Problem:
     return Problem(relpath, line, f"refused: {message}", "write the manifest out plainly")
+
+
+# The line breaks YAML 1.1 counts (a form feed or a vertical tab is not one, as str.splitlines would have it).
+_YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _tab_problem(exc: yaml.MarkedYAMLError, text: str, relpath: str) -> Problem | None:
+    """A tab in the indentation of the line the parser stopped at, said as such: PyYAML's words for it
+    ("found character that cannot start any token") never name the tab, and editors show it as spaces."""
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return None
+    lines = _YAML_BREAK.split(text.removeprefix("\ufeff"))
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    indent = line[: len(line) - len(line.lstrip(" \t-"))]
+    if "\t" not in indent:
+        return None
+    return Problem(relpath, mark.line + 1, f"invalid YAML: a tab indents line {mark.line + 1}; YAML indents with "
+                   "spaces only", f"replace the tab at the start of line {mark.line + 1} with spaces")
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, relpath: str) -> Problem:

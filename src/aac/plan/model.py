@@ -14,6 +14,7 @@ the canonical comparable form, so renderers and drift read them the same way):
 from __future__ import annotations
 
 import json
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -180,12 +181,12 @@ class Plan:
         return json.dumps(self.to_json(), indent=2, sort_keys=True) + "\n"
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Plan:
+    def from_json(cls, data: Mapping[str, Any], source: str = "plan.json") -> Plan:
         version = str(data.get("format_version", ""))
         if version.split(".")[0] != FORMAT_VERSION.split(".")[0]:
             raise AacError(
                 f"this plan has format_version {version or 'none'}, this aac reads {FORMAT_VERSION}",
-                "make the plan again with this version of aac: `aac plan --out plan.json`",
+                f"make the plan again with this version of aac: `aac {shlex.join(['plan', '--out', source])}`",
             )
         cost = data.get("cost") or {}
         return cls(
@@ -207,12 +208,13 @@ class Plan:
         )
 
     @classmethod
-    def loads(cls, text: str, source: str = "plan file") -> Plan:
+    def loads(cls, text: str, source: str = "plan.json") -> Plan:
+        """The plan in `text`, read from the file `source` (named in errors, and in their hints as the file to save)."""
         try:
             data = jsonsafe.loads(text)  # no NaN, no 100,000-deep nesting, no lone surrogates
-            return cls.from_json(data)
+            return cls.from_json(data, source)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:  # AttributeError: JSON that is not an object
             raise AacError(
                 f"{source} is not a plan saved by aac ({exc.__class__.__name__}: {exc})",
-                "save a plan with `aac plan --out plan.json` and pass that file",
+                f"save a plan with `aac {shlex.join(['plan', '--out', source])}` and pass that file",
             ) from exc
