@@ -122,10 +122,16 @@ def _pdf_text(data: bytes, budget: _Budget) -> bytes:
         pages = PdfReader(io.BytesIO(data)).pages
         budget.count("pages", len(pages))
         texts = []
+        extracted: dict[tuple[object, ...], str] = {}  # pages sharing content and resources read once
         for page in pages:
-            # pypdf decodes a shared stream once but parses it for every page that names it: count it per page.
+            # Counted per page, shared or not, so N pages naming one stream cost N times its size.
             budget.spend("content_bytes", _content_bytes(page))
-            texts.append(page.extract_text())
+            key = _page_key(page)
+            if key is None or key not in extracted:
+                text = page.extract_text()
+                if key is not None:
+                    extracted[key] = text
+            texts.append(extracted[key] if key is not None else text)
             budget.spend("text_bytes", len(texts[-1].encode("utf-8", "replace")) + 1)
         return "\n".join(texts).encode("utf-8")
     except TooLarge:
@@ -142,6 +148,17 @@ def _content_bytes(page: Any) -> int:
     contents = contents.get_object()
     streams = contents if isinstance(contents, list) else [contents]
     return sum(len(stream.get_object().get_data()) for stream in streams)
+
+
+def _page_key(page: Any) -> tuple[object, ...] | None:
+    """What a page's text depends on, when other pages can share it: its content streams and resources
+    by object number, and its rotation; None when either is inline in the page (nothing to share)."""
+    contents, resources = (page.raw_get(key) if key in page else None for key in ("/Contents", "/Resources"))
+    refs = [getattr(ref, "idnum", None) for ref in ([contents] if not isinstance(contents, list) else contents)]
+    resources_ref = getattr(resources, "idnum", None)
+    if None in refs or resources_ref is None:
+        return None
+    return (*refs, resources_ref, page.get("/Rotate", 0))
 
 
 def _natural(name: str) -> list[object]:
