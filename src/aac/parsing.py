@@ -36,7 +36,7 @@ class Limits:
     xml_bytes: int = 64 * _MIB  # an Office document's text parts, expanded: a zip bomb is refused, not inflated
     parts: int = 10_000  # an Office document's text parts (slides, headers, notes)
     pages: int = 5_000  # a PDF's pages
-    content_bytes: int = 16 * _MIB  # a PDF's page content, decompressed, each page counted (pypdf parses ~1 MiB/s)
+    content_bytes: int = 8 * _MIB  # a PDF's page content, decompressed, each page counted (pypdf parses ~1 MiB/s)
     text_bytes: int = 20_000_000  # the text extracted: OpenAI's 5,000,000 tokens a file, at 4 bytes a token
     seconds: float = 20.0  # CPU time of the parsing thread (a busy machine does not cut a document short), checked
     # between pages and between 64 KiB of XML
