@@ -17,32 +17,37 @@ from aac.resources import LiveVectorStoreFile, LocalFile
 
 
 class TextSizes(Mapping[str, int]):
-    """Bytes of text a store indexes from each local file, by path; a parsed type is read when first asked."""
+    """Bytes of text a store indexes from each local file, by path; a parsed type is read when first asked.
+
+    A document that cannot be read, or is past a parsing limit (aac.parsing.Limits), is estimated
+    from its size, and `unreadable` says why, for the plan to warn: the server will likely refuse it.
+    """
 
     def __init__(self, files: Mapping[str, LocalFile]) -> None:
         self._files = files
         self._parsed: dict[str, int] = {}
+        self.unreadable: dict[str, str] = {}  # path -> why its text could not be extracted
 
     def __getitem__(self, path: str) -> int:
         local = self._files[path]
         if not parsing.is_parsed(path):
             return local.size
         if path not in self._parsed:
-            self._parsed[path] = _parsed_size(local.abspath, local.size)
+            self._parsed[path] = self._parsed_size(path, local.abspath, local.size)
         return self._parsed[path]
+
+    def _parsed_size(self, path: str, abspath: Path, size: int) -> int:
+        try:
+            return len(parsing.parsed_text(abspath.name, abspath.read_bytes()))
+        except (OSError, ValueError) as exc:
+            self.unreadable[path] = " ".join(str(exc).split())  # one line, whatever a parser quoted
+            return size
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._files)
 
     def __len__(self) -> int:
         return len(self._files)
-
-
-def _parsed_size(path: Path, size: int) -> int:
-    try:
-        return len(parsing.parsed_text(path.name, path.read_bytes()))
-    except (OSError, ValueError):
-        return size  # unreadable here: indexing will say why; estimate from the bytes meanwhile
 
 
 def attachment_usage(text_bytes: int, strategy: Mapping[str, Any] | None) -> int:

@@ -143,6 +143,8 @@ def diff(desired: DesiredState, hashes: Mapping[str, str], live: LiveState, *, t
     sizes = {path: local.size for path, local in desired.files.items()}
     text_sizes = TextSizes(desired.files)
     attachments, storage_after = attachment_changes(_store_files(d, stores), hashes, text_sizes, live)
+    d.warnings += [f"{path}: its text could not be extracted ({why}); its storage is estimated from its size, "
+                   "and the server will likely fail to index it" for path, why in text_sizes.unreadable.items()]
     attachments = _without_unread_stores(d, stores, attachments)
     referenced, known_paths = uploads_in_use(live)
     keep = {**kept_foreign(d, {hashes[p] for p in wanted_paths}), **kept_by_id(d), **kept_shas(d)}

@@ -1,23 +1,23 @@
 """Vector-store indexing: files start `in_progress` and settle after a short, fixed delay.
 
-State advances lazily when it is read, so there is no background thread and the outcome
-depends only on the file and the clock: an unsupported extension fails with
-`unsupported_file`, an empty file or an unreadable document with `invalid_file`, anything else
-completes. The text indexed is parsed when the file is attached (a document's extracted text is kept
-beside its bytes); its chunks, in the model of `aac.chunks`, are what search ranks and what
-`usage_bytes` counts, so the same file always costs the same.
+State advances lazily when it is read: an unsupported extension fails with `unsupported_file`,
+an empty file or an unreadable document with `invalid_file`, anything else completes. A document
+(PDF, Word, PowerPoint) is parsed by a worker thread from the moment it is attached, its
+extracted text kept beside its bytes, and its attachment stays `in_progress` until the text (or
+why there is none) is known, as on OpenAI; the event loop never parses, so the sandbox answers
+other requests meanwhile (aac.parsing bounds the work and keeps it linear). The indexed text's
+chunks, in the model of `aac.chunks`, are what search ranks and what `usage_bytes` counts, so the
+same file always costs the same.
 """
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 from typing import Any
-
-from starlette.concurrency import run_in_threadpool
 
 from aac import chunks, limits, parsing
 from aac.sandbox.apierror import no_file
@@ -34,6 +34,12 @@ VECTOR_STORE = "vector_store"
 BATCH = "batch"
 FILE = "file"
 _UNREADABLE: dict[str, str] = {}  # parsed-text path -> why its document cannot be read (upload ids are never reused)
+# One thread parses for every sandbox in the process: a thread, not a process, because parsing is
+# linear, bounded and mostly pure Python (pypdf, expat's callbacks), so it yields the GIL to the event
+# loop every few milliseconds; one, so a burst of documents queues rather than starves the loop.
+_PARSER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aac-sandbox-parse")
+_PARSING: dict[str, Future[None]] = {}  # parsed-text path -> its parse, queued or running
+_PARSING_LOCK = threading.Lock()
 
 
 def resolve_chunking(strategy: JSON | None) -> JSON:
@@ -79,20 +85,49 @@ def _parse(store: Store, file: JSON) -> int:
 
 
 async def parse_ahead(store: Store, file_ids: Iterable[str]) -> None:
-    """Parse the documents an attach is about to index, off the event loop.
-
-    A large PDF takes seconds to read, and on the loop the sandbox would answer no one meanwhile;
-    `attach` then finds the text (or why there is none) kept, and stays quick.
-    """
+    """Start parsing the documents an attach is about to index, in the worker; returns at once."""
     for file_id in file_ids:
         file = store.get(FILE, file_id)
         if file is not None and file["bytes"] and parsing.is_parsed(file["filename"]):
-            with contextlib.suppress(ValueError):  # kept in _UNREADABLE: attach reports it
-                await run_in_threadpool(_parse, store, file)
+            _start_parse(store, file)
 
 
-def _index(store: Store, file: JSON) -> tuple[int, JSON | None]:
-    """The size of the text indexed, and the `last_error` indexing will end with (None: it succeeds)."""
+def _start_parse(store: Store, file: JSON) -> None:
+    key = str(store.text_path(file["id"]))
+    with _PARSING_LOCK:
+        if key not in _PARSING and _parsed(store, file) is None:
+            _PARSING[key] = _PARSER.submit(_parse_in_worker, store, file, key)
+
+
+def _parse_in_worker(store: Store, file: JSON, key: str) -> None:
+    try:
+        _parse(store, file)
+    except ValueError:
+        pass  # kept in _UNREADABLE: settling reports it
+    except OSError as exc:  # the store closed meanwhile, or its disk failed: the file fails, it never hangs
+        _UNREADABLE[key] = f"the sandbox could not keep its text ({exc.__class__.__name__})"
+    finally:
+        with _PARSING_LOCK:
+            _PARSING.pop(key, None)
+
+
+def _parsed(store: Store, file: JSON) -> tuple[int, JSON | None] | None:
+    """A parsed document's text size and error, once its parse has ended; None before."""
+    path = store.text_path(file["id"])
+    if path.exists():
+        return path.stat().st_size, None
+    if str(path) in _UNREADABLE:
+        return 0, _invalid(_UNREADABLE[str(path)])
+    return None
+
+
+def _invalid(why: str) -> JSON:
+    return {"code": "invalid_file", "message": f"The file could not be parsed: {why}."}
+
+
+def _index(store: Store, file: JSON) -> tuple[int, JSON | None] | None:
+    """The size of the text indexed, and the `last_error` indexing will end with (None: it succeeds);
+    None while the document is being parsed."""
     suffix = PurePosixPath(file["filename"]).suffix.lower()
     if suffix not in limits.FILE_SEARCH_EXTENSIONS:
         return 0, {
@@ -103,10 +138,10 @@ def _index(store: Store, file: JSON) -> tuple[int, JSON | None]:
         return 0, {"code": "invalid_file", "message": "The file is empty and cannot be indexed."}
     if not parsing.is_parsed(file["filename"]):
         return file["bytes"], None
-    try:
-        return _parse(store, file), None
-    except ValueError as exc:
-        return 0, {"code": "invalid_file", "message": f"The file could not be parsed: {exc}."}
+    outcome = _parsed(store, file)
+    if outcome is None:
+        _start_parse(store, file)
+    return outcome
 
 
 def _unconfigured(store: Store, vector_store_id: str) -> JSON | None:
@@ -132,8 +167,7 @@ def attach(
         raise no_file(file_id)
     now = time.time()
     chunking = resolve_chunking(chunking_strategy)
-    text_bytes, error = _index(store, file)
-    error = error or _unconfigured(store, vector_store_id)
+    indexed = _index(store, file)
     vs_file: JSON = {
         "id": file_id,
         "object": "vector_store.file",
@@ -145,21 +179,44 @@ def attach(
         "chunking_strategy": chunking,
         "attributes": attributes or {},
         "_ready_at": now + store.index_delay_s,
-        "_error": error,
-        "_usage": 0 if error else chunks.usage_bytes(text_bytes, chunks.Chunking.of(chunking)),
+        "_parsing": indexed is None,
         "_batch_id": batch_id,
     }
+    _record(store, vs_file, indexed or (0, None))
     store.delete(VS_FILE, file_id, vector_store_id)
     store.insert(VS_FILE, vs_file, vector_store_id)
     touch(store, vector_store_id)
     return vs_file
 
 
+def _record(store: Store, vs_file: JSON, indexed: tuple[int, JSON | None]) -> None:
+    """What the attachment will settle with: its error (a parse's first) and its usage."""
+    text_bytes, error = indexed
+    error = error or _unconfigured(store, vs_file["vector_store_id"])
+    vs_file["_error"] = error
+    vs_file["_usage"] = 0 if error else chunks.usage_bytes(text_bytes, chunks.Chunking.of(vs_file["chunking_strategy"]))
+
+
+def _parse_ended(store: Store, vs_file: JSON) -> bool:
+    """Whether the attachment's document is parsed (its outcome recorded); starts its parse if none runs."""
+    if not vs_file.get("_parsing"):
+        return True
+    file = store.get(FILE, vs_file["id"])
+    outcome = _parsed(store, file) if file is not None else (0, _invalid("the file was deleted"))
+    if file is not None and outcome is None:
+        _start_parse(store, file)  # a no-op while it runs; again after a restart lost it
+    if outcome is None:
+        return False
+    vs_file["_parsing"] = False
+    _record(store, vs_file, outcome)
+    return True
+
+
 def settle(store: Store, vector_store_id: str) -> None:
-    """Finish indexing every file of a vector store whose delay has passed."""
+    """Finish indexing every file of a vector store whose delay has passed and whose document is parsed."""
     now = time.time()
     for vs_file in store.all(VS_FILE, vector_store_id, {"status": "in_progress"}):
-        if vs_file["_ready_at"] > now:
+        if vs_file["_ready_at"] > now or not _parse_ended(store, vs_file):
             continue
         error = vs_file["_error"]
         vs_file["status"] = "failed" if error else "completed"
