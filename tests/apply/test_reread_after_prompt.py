@@ -18,7 +18,7 @@ from tests.cli_harness import Cli
 from aac.identity import MANAGED_BY, TAG_KEY, TAG_MANAGED_BY, TAG_STACK
 
 from .helpers import STACK, owned
-from .prompted import Answered, answer_prompt
+from .prompted import PROMPT, Answered, answer_prompt
 
 STALE = "the plan is stale"
 WAITED = "while the prompt waited"
@@ -214,3 +214,36 @@ def test_an_answer_other_than_yes_reads_nothing_again(aac: Cli, client: openai.O
     result = answer_prompt(aac.root, "--debug", "apply", meanwhile=lambda plan: None, answer="no")
     assert result.code == 1 and "cancelled" in result.err
     assert result.err.count("GET /v1/assistants ") == 1
+
+
+def test_a_saved_plan_that_rebuilds_a_store_someone_has_since_attached_a_file_to_is_stale(
+        aac: Cli, client: openai.OpenAI) -> None:
+    _applied(aac)
+    [store] = owned(client).stores["support-kb"]
+    _edit(aac.root / "assistants/support/customer-support.yaml", "chunk_overlap_tokens: 400",
+          "chunk_overlap_tokens: 200")
+    assert aac("plan", "--out", "plan.json").code == 0
+    upload = client.files.create(file=("notes.md", b"# Hand-made notes\n"), purpose="assistants")
+    client.vector_stores.files.create(store.id, file_id=upload.id)
+
+    result = aac("apply", "plan.json")
+
+    assert result.code == 1
+    assert f"the saved plan is stale: vector_store.support-kb ({store.id}) changed on the target" in result.err
+    assert [s.id for s in owned(client).stores["support-kb"]] == [store.id]
+
+
+# -- what the second read costs -----------------------------------------------------------------------------
+
+
+def test_the_read_after_the_yes_lists_no_store_the_plan_leaves_alone(aac: Cli, client: openai.OpenAI) -> None:
+    _applied(aac)
+    [store] = owned(client).stores["support-kb"]
+    _edit(aac.root / "assistants/weather-bot.yaml", "Tells the weather", "Tells the weather today")
+
+    result = answer_prompt(aac.root, "--debug", "apply", meanwhile=lambda plan: None)
+
+    assert result.code == 0, result.err
+    after = result.err.partition(PROMPT)[2]
+    assert after.count("GET /v1/assistants ") == 2  # read again, and read back
+    assert f"GET /v1/vector_stores/{store.id}/files" not in after  # listed for the plan only

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from aac.api.connect import Api
 from aac.apply import execute, preflight, raise_for
+from aac.apply.verify import untouched_files
 from aac.errors import AacError
 from aac.identity import canonical_json, sha256_file
 from aac.invocation import Invocation
@@ -170,10 +171,11 @@ def check_shown(shown: Planned, stack: Stack, target: Target, api: Api, out: Out
     """After the `yes`: read live state again and refuse the plan shown when anything it touches changed
     while the prompt waited (someone's agent now uses a credential it deletes), as a saved plan is refused.
 
-    The manifests and hashes are the ones the plan was made from: what was approved is what is applied."""
+    The manifests and hashes are the ones the plan was made from: what was approved is what is applied. The
+    stores the plan leaves alone are not listed again: a read of pages, and of what the plan touches."""
     plan = shown.plan
     fresh = make_plan(stack, target, api, out, destroy=plan.mode == "destroy", desired=shown.desired,
-                      now=plan.created_at)
+                      now=plan.created_at, known_files=untouched_files(plan, shown.live))
     refuse_stale(plan, fresh, shown_stale(command))
     return fresh
 
