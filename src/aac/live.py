@@ -32,10 +32,12 @@ if TYPE_CHECKING:
 Snapshot = dict[str, Any]
 
 
-def read_live(reader: Reader, stack: str, *, parallelism: int = 8) -> LiveState:
-    """Everything this stack owns on the target, read in pages (no GET per object)."""
+def read_live(reader: Reader, stack: str, *, parallelism: int = 8,
+              known_files: Mapping[str, list[dict[str, Any]]] | None = None) -> LiveState:
+    """Everything this stack owns on the target, read in pages (no GET per object); the stores in
+    `known_files` (by id) keep those file lists (read_snapshot)."""
     start = reader.requests
-    snapshot = read_snapshot(reader, stack, parallelism=parallelism)
+    snapshot = read_snapshot(reader, stack, parallelism=parallelism, known_files=known_files)
     return replace(index_live(snapshot, stack, reader.reserved_metadata), requests=reader.requests - start)
 
 

@@ -37,6 +37,14 @@ def touched_stores(plan: Plan, live: LiveState) -> set[str]:
     return keys
 
 
+def untouched_files(plan: Plan, live: LiveState) -> dict[str, list[dict[str, Any]]]:
+    """The file lists, by store id, of the stores the plan leaves alone, as `live` read them: a read that
+    follows the plan need not list them again (their files decide nothing the plan does)."""
+    touched = touched_stores(plan, live)
+    return {store.id: [dict(f.raw) for f in store.files] for key, store in live.vector_stores.items()
+            if key not in touched}
+
+
 def read_back(reader: Reader, plan: Plan, live: LiveState, server_keys: Iterable[str], wait: Callable[[float], None],
               listed: Mapping[str, list[dict[str, Any]]], attempts: int = 3) -> LiveState:
     """Live state now: stores the plan did not touch keep the file lists read before the apply, and
@@ -45,9 +53,7 @@ def read_back(reader: Reader, plan: Plan, live: LiveState, server_keys: Iterable
     A read can meet another apply of the stack mid-way (a store listed, then deleted as its
     duplicate before its files are read): it is read again, a moment later.
     """
-    touched = touched_stores(plan, live)
-    known = {store.id: [dict(f.raw) for f in store.files]
-             for key, store in live.vector_stores.items() if key not in touched}
+    known = untouched_files(plan, live)
     known.update(listed)
     for attempt in range(1, attempts + 1):
         try:

@@ -14,18 +14,20 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aac.api.connect import Api
 from aac.apply import execute, preflight, raise_for
+from aac.apply.verify import untouched_files
 from aac.errors import AacError
 from aac.identity import canonical_json, sha256_file
 from aac.invocation import Invocation
 from aac.output import Output
 from aac.plan.make import Planned, make_plan, validated
-from aac.plan.model import Action, Plan
-from aac.resources import FILE, DesiredState
+from aac.plan.model import Action, Change, Plan
+from aac.resources import FILE, DesiredState, LiveState
 from aac.stack import Stack, Target, load_stack
 
 if TYPE_CHECKING:
@@ -53,13 +55,16 @@ def require_approval_possible(out: Output, auto_approve: bool, verb: str, invoca
     )
 
 
-def confirm(out: Output, auto_approve: bool, question: str) -> None:
+def confirm(out: Output, auto_approve: bool, question: str) -> bool:
+    """True when a person answered `yes`; False under --auto-approve, where nobody was asked and the
+    plan was read moments ago; raises on any other answer."""
     if auto_approve:
-        return
+        return False
     out.write_err(out.style(question, "bold"))
     answer = sys.stdin.readline()
     if answer.strip() != "yes":
         raise AacError("cancelled: the answer was not 'yes'", "nothing was changed")
+    return True
 
 
 @contextmanager
@@ -99,8 +104,9 @@ def run(app: App, plan_file: str | None = None, auto_approve: bool = False, para
         preflight(plan, planned.desired, app.environ)
         if saved is None:
             require_approval_possible(app.out, auto_approve, "apply", app.invocation)
-            confirm(app.out, auto_approve, APPROVE)
-            check_uploads_unchanged(plan, stack)  # the file may have been edited while the prompt waited
+            if confirm(app.out, auto_approve, APPROVE):
+                check_uploads_unchanged(plan, stack)  # the file may have been edited while the prompt waited
+                planned = check_shown(planned, stack, target, api, app.out, "apply")
         with terminate_as_interrupt():
             result = execute(plan, planned.desired, planned.live, planned.hashes, api, app.out,
                              parallelism=parallelism, environ=app.environ)
@@ -137,6 +143,19 @@ def check_uploads_unchanged(plan: Plan, stack: Stack) -> None:
                            "plan was made; nothing was changed", "run `aac apply` again to plan what is there now")
 
 
+@dataclass(frozen=True)
+class Staleness:
+    """How a refused plan is named: a saved one, or one shown before a prompt that then waited."""
+    plan: str  # "the saved plan"
+    since: str  # "since the plan was made"
+    hint: str
+
+
+def shown_stale(command: str) -> Staleness:
+    return Staleness("the plan", "while the prompt waited",
+                     f"nothing was changed: run `aac {command}` again to plan what is there now, and review that")
+
+
 def check_saved(saved: Plan, stack: Stack, target: Target, api: Api, out: Output,
                 desired: DesiredState | None = None, plan_file: str = "plan.json") -> Planned:
     """Plan again now and refuse `saved` (read from `plan_file`) unless everything it touches is as it was."""
@@ -149,22 +168,47 @@ def check_saved(saved: Plan, stack: Stack, target: Target, api: Api, out: Output
     fresh = make_plan(stack, target, api, out, destroy=saved.mode == "destroy", desired=desired)
     if fresh.desired.manifest_digest != saved.manifest_digest:
         raise AacError("the saved plan is stale: the manifests changed since it was made", remake)
+    refuse_stale(saved, fresh, Staleness("the saved plan", "since the plan was made", remake))
+    return fresh
+
+
+def check_shown(shown: Planned, stack: Stack, target: Target, api: Api, out: Output, command: str) -> Planned:
+    """After the `yes`: read live state again and refuse the plan shown when anything it touches changed
+    while the prompt waited (someone's agent now uses a credential it deletes), as a saved plan is refused.
+
+    The manifests and hashes are the ones the plan was made from: what was approved is what is applied. The
+    stores the plan leaves alone are not listed again: a read of pages, and of what the plan touches."""
+    plan = shown.plan
+    fresh = make_plan(stack, target, api, out, destroy=plan.mode == "destroy", desired=shown.desired,
+                      now=plan.created_at, known_files=untouched_files(plan, shown.live))
+    refuse_stale(plan, fresh, shown_stale(command))
+    return fresh
+
+
+def refuse_stale(plan: Plan, fresh: Planned, stale: Staleness) -> None:
+    """Raise, before any write, when a fresh plan would not do exactly what `plan` does to each object it touches."""
     now = {c.address: c for c in fresh.plan.changes}
-    for change in saved.actionable:
+    for change in plan.actionable:
         current = now.get(change.address)
         if current is None or canonical_json(current.after) != canonical_json(change.after):  # a file edited
-            raise AacError(f"the saved plan is stale: what {change.address} would become changed since the plan "
-                           "was made (a file it names was edited, moved or deleted)", remake)
+            raise AacError(f"{stale.plan} is stale: what {change.address} would become changed {stale.since} "
+                           "(a file it names was edited, moved or deleted)", stale.hint)
         if change.live_fingerprint is None:  # a create: nothing may have appeared there since
             if current.id is not None:
-                raise AacError(f"the saved plan is stale: {change.address} appeared on the target "
-                               f"({current.id}) since the plan was made", remake)
+                raise AacError(f"{stale.plan} is stale: {change.address} appeared on the target "
+                               f"({current.id}) {stale.since}", stale.hint)
             continue
         if current.live_fingerprint != change.live_fingerprint or current.id != change.id:
             what = "is gone from" if current.id != change.id else "changed on"
-            raise AacError(f"the saved plan is stale: {change.address} ({change.id}) {what} the target "
-                           "since the plan was made", remake)
+            raise AacError(f"{stale.plan} is stale: {change.address} ({change.id}) {what} the target "
+                           f"{stale.since}", stale.hint)
         if current.action is not change.action or current.refused:  # e.g. something not ours uses it now
-            raise AacError(f"the saved plan is stale: what apply would do to {change.address} changed since the "
-                           f"plan was made ({current.refused or current.reason or current.action.value})", remake)
-    return fresh
+            raise AacError(f"{stale.plan} is stale: what apply would do to {change.address} changed {stale.since} "
+                           f"({_why(current, fresh.live)})", stale.hint)
+
+
+def _why(change: Change, live: LiveState) -> str:
+    """Why a fresh plan does something else to an object: by whom, when an object not of this stack uses it."""
+    who = live.foreign_uses.get(str(change.id))
+    return change.refused or (f"now used by {who}, which this stack does not own" if who else None) \
+        or change.reason or change.action.value

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from aac.errors import AacError
+from aac.identity import fingerprint
 from aac.resources import DesiredState, LiveObject, LiveState
 
 if TYPE_CHECKING:
@@ -47,6 +48,10 @@ def _no_candidates(_: JSON) -> Iterator[JSON]:
 
 def _same(_: JSON, live: JSON) -> JSON:
     return live
+
+
+def _fingerprint(obj: Any) -> str:
+    return fingerprint(obj.raw)
 
 
 def _live_object(key: str, raw: Mapping[str, Any], _: Mapping[str, Any]) -> LiveObject:
@@ -84,6 +89,9 @@ class Kind:
     read_children: Callable[[Reader, Mapping[str, Any]], list[JSON]] | None = None
     # The live object for a raw one this stack owns (a vector store carries its files from the snapshot).
     live_object: Callable[[str, Mapping[str, Any], Mapping[str, Any]], Live] = _live_object
+    # A live object's fingerprint (a change's `live_fingerprint`): what a user can change in it, and what is
+    # deleted with it (a vector store's attachments), so a plan to delete or rebuild it is stale when either moved.
+    fingerprint: Callable[[Live], str] = _fingerprint
     # (kind, key) of the objects a spec names: created before it, deleted after it, and pointed at
     # anew (an update) when they are rebuilt. Kinds are listed after the kinds they name.
     refs: Callable[[Spec], tuple[tuple[str, str], ...]] = _no_refs

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from aac.canonical import UNKNOWN_ID, drop_none, normalise, user_metadata
 from aac.drift.files import store_files_drift
-from aac.identity import is_protected
+from aac.identity import fingerprint, is_protected
 from aac.kinds.base import JSON, Kind
 from aac.live import live_store
 from aac.plan.model import FRESH, Action, Change
@@ -234,6 +234,7 @@ KIND = Kind(
     desired=lambda desired: desired.vector_stores,
     read=lambda reader: reader.vector_stores(),
     live_object=live_store,
+    fingerprint=lambda store: fingerprint({**store.raw, "aac:attached": sorted(f.file_id for f in store.files)}),
     live=lambda live: live.vector_stores,
     canonical=lambda spec, hashes, live: canonical_vector_store(spec),
     canonical_live=canonical_live_vector_store,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aac.estimate import TextSizes
-from aac.identity import fingerprint, is_protected, owner_of
+from aac.identity import is_protected, owner_of
 from aac.kinds import KINDS, Kind, kind_of
 from aac.output import plural
 from aac.plan.compare import compare
@@ -48,7 +48,7 @@ class _Diff:
         address = kind.address(key)
         spec = kind.desired(self.desired).get(key)
         common: dict[str, Any] = {
-            "id": obj.id, "before": kind.canonical_live(obj, self.live), "live_fingerprint": fingerprint(obj.raw)
+            "id": obj.id, "before": kind.canonical_live(obj, self.live), "live_fingerprint": kind.fingerprint(obj)
         }
         if is_protected(obj.raw.get("metadata")) or (spec is not None and spec.protect):
             how = "destroy keeps it" if self.destroy else "it is kept although no manifest declares it"
@@ -78,7 +78,7 @@ def _object_change(kind: Kind, key: str, after: JSON, obj: Any, before: JSON) ->
         return Change(address, kind.name, key, Action.CREATE, after=after)
     changed, aligned = compare(kind, after, before, _tag(obj))
     common: dict[str, Any] = {"id": obj.id, "before": aligned, "after": after,
-                              "live_fingerprint": fingerprint(obj.raw), "changed_fields": tuple(changed)}
+                              "live_fingerprint": kind.fingerprint(obj), "changed_fields": tuple(changed)}
     if not changed:
         return kind.adjust(Change(address, kind.name, key, Action.NOOP, **common), obj)
     rebuild = [kind.replace_reasons[f] for f in changed if f in kind.replace_reasons]

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aac.errors import AacError, ValidationFailed
 from aac.identity import hash_files
@@ -102,15 +102,17 @@ def showing_reads(api: Api, out: Output) -> Iterator[None]:
 
 
 def make_plan(stack: Stack, target: Target, api: Api, out: Output, *, destroy: bool = False,
-              now: str | None = None, parallelism: int = 8, desired: DesiredState | None = None) -> Planned:
-    """The plan for `stack` on `target`; `desired` when the caller already validated the manifests."""
+              now: str | None = None, parallelism: int = 8, desired: DesiredState | None = None,
+              known_files: Mapping[str, list[dict[str, Any]]] | None = None) -> Planned:
+    """The plan for `stack` on `target`; `desired` when the caller already validated the manifests, and
+    `known_files` the file lists (by store id) of stores not to list again (aac.live.read_snapshot)."""
     # No request before the manifests are known to be valid: an invalid stack costs no network.
     desired = desired or require_valid(stack, out)
     now = now or utc_now()  # one timestamp, though the plan may be made twice
     # Reading is network-bound, hashing is local: on a fresh checkout (no hash cache) every
     # byte is hashed while the pages arrive.
     with ThreadPoolExecutor(max_workers=1) as pool, showing_reads(api, out):
-        reading = pool.submit(read_live, api.reader(), stack.name, parallelism=parallelism)
+        reading = pool.submit(read_live, api.reader(), stack.name, parallelism=parallelism, known_files=known_files)
         hashes = hash_files(desired.files, stack.root / HASH_CACHE)
         live = reading.result()
     live = _trusted(live, desired, hashes, out)
