@@ -1,0 +1,240 @@
+"""What a server returns is data: names, filenames, descriptions, metadata and instructions go into the
+manifests `aac import` writes as YAML values (or escaped, in comments), so the manifests load back to exactly
+the live objects; and no name a server returns makes import write a byte outside the repository.
+
+A loopback proxy in front of the sandbox plays a hostile server where the sandbox (rightly) refuses the
+value: function names that are paths, filenames with raw line breaks, a lone surrogate.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from typing import Any
+
+import openai
+import pytest
+from tests.cli_harness import Cli
+from tests.sdk_http import serving
+
+from aac.identity import owner_of
+from aac.manifest import load_desired
+from aac.stack import load_stack
+
+from .conftest import KEY_ENV, STACK
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the SDK marks beta.assistants
+
+JSON = dict[str, Any]
+Rewrite = Callable[[JSON], JSON]
+
+# Every line break YAML or a terminal knows, other controls, bidirectional marks, and what YAML reads as
+# structure: each followed by text that would be manifest content if the break ended a comment or a value.
+HOSTILE = [
+    "lf\nexpires_after: {anchor: last_active_at, days: 1}",
+    "cr\rchecks: [{query: x, expect: [y]}]",
+    "crlf\r\nprotect: true",
+    "nel\x85metadata: {a: b}",
+    "ls\u2028display_name: x",
+    "ps\u2029model: gpt-4o-mini",
+    "vt\vtab\there",
+    "ff\fform feed",
+    "esc\x1b[31mred\x1b[0m",
+    "c1\x9b31m and del\x7f",
+    "bidi \u202eoverride\u202c \u2066isolate\u2069",
+    "zero\u200bwidth \ufefffeff",
+    "# not a comment",
+    "key: value",
+    "---",
+    "...",
+    "   leading spaces",
+    "trailing spaces   ",
+    "!!python/object/apply:os.system ['true']",
+    "&anchor *alias",
+    "- item",
+    "{flow: map}",
+    "'single' \"double\" `back`",
+    "é ünïcødé 💥 \U000e0041",
+    "null",
+    "0o17",
+]
+
+
+def _proxied(upstream: str, rewrite: Rewrite) -> type[BaseHTTPRequestHandler]:
+    """A server that answers every GET as the sandbox does, each object passed through `rewrite`."""
+
+    class Hostile(BaseHTTPRequestHandler):
+        def _forward(self) -> None:
+            length = int(self.headers.get("content-length") or 0)
+            request = urllib.request.Request(
+                upstream + self.path.removeprefix("/v1"), data=self.rfile.read(length) if length else None,
+                method=self.command, headers={k: v for k, v in self.headers.items()
+                                              if k.lower() not in ("host", "content-length", "accept-encoding")})
+            try:
+                with urllib.request.urlopen(request) as response:
+                    status, body = response.status, response.read()
+            except urllib.error.HTTPError as exc:
+                status, body = exc.code, exc.read()
+            if status == 200 and self.command == "GET":
+                data = json.loads(body)
+                if isinstance(data.get("data"), list):
+                    data["data"] = [rewrite(item) for item in data["data"]]
+                else:
+                    data = rewrite(data)
+                body = json.dumps(data).encode()  # ensure_ascii: a lone surrogate goes out as \ud800
+            self.send_response(status)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = do_DELETE = _forward
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    return Hostile
+
+
+def _aim(aac: Cli, base_url: str) -> None:
+    config = aac.root / "aac.yaml"
+    lines = [f"    base_url: {base_url}" if "base_url:" in line else line for line in config.read_text().splitlines()]
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _serve(aac: Cli, sandbox: Any, rewrite: Rewrite) -> Iterator[None]:
+    with serving(_proxied(sandbox.base_url, rewrite)) as base_url:
+        _aim(aac, base_url)
+        yield
+
+
+def _files_under(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if not p.is_dir())
+
+
+def _untagged(client: openai.OpenAI) -> bool:
+    objects = [*client.beta.assistants.list(), *client.vector_stores.list(), *client.beta.agents.list(),
+               *client.beta.agents.vaults.list()]
+    return all(owner_of(o.metadata) is None for o in objects)
+
+
+def _one_error(err: str, says: str) -> None:
+    """One error line saying `says`, then one hint line, and nothing after: a name cannot add lines."""
+    lines = err.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith(("error: ", "assistants/")))
+    assert says in lines[first] and lines[first + 1].lstrip().startswith("hint: "), err
+    assert all(line.startswith(("error: ", "hint: ")) for line in lines[first + 2:]), err
+
+
+# -- names that would be paths -------------------------------------------------------------------------------
+
+PATH_NAMES = ["../../../../outside/x", "/tmp/aac-import-absolute/x", "a\x00b", "a\\..\\..\\b", "C:\\Windows\\x",
+              "C:x", "..", ".", "x\ny", "lf-at-end\n", "name.json", "é", "a" * 65, ""]
+
+
+def _rename_functions(name: str) -> Rewrite:
+    def rewrite(obj: JSON) -> JSON:
+        for tool in obj.get("tools") or []:
+            if isinstance(tool.get("function"), dict) and tool["function"].get("name") == "get_weather":
+                tool["function"]["name"] = name  # an assistant's function
+            if tool.get("name") == "get_weather":
+                tool["name"] = name  # an agent's
+        return obj
+    return rewrite
+
+
+@pytest.mark.parametrize("kind", ["assistant", "agent"])
+@pytest.mark.parametrize("name", PATH_NAMES)
+def test_a_function_name_that_is_no_name_is_refused_and_nothing_is_written(
+        aac: Cli, client: openai.OpenAI, sandbox: Any, tmp_path: Path, kind: str, name: str) -> None:
+    parameters = {"type": "object", "properties": {"city": {"type": "string"}}}
+    if kind == "assistant":
+        client.beta.assistants.create(model="gpt-4o", name="Weather", tools=[
+            {"type": "function", "function": {"name": "get_weather", "parameters": parameters}}])
+    else:
+        client.beta.agents.create(model="gpt-5.1", name="Weather", tools=[
+            {"type": "function", "name": "get_weather", "description": "The weather", "parameters": parameters}])
+    before = _files_under(tmp_path)
+    for _ in _serve(aac, sandbox, _rename_functions(name)):
+        result = aac("import", "--all", "--auto-approve")
+    assert result.code == 1, result.out
+    _one_error(result.err, "has a function named")
+    assert _files_under(tmp_path) == before
+    assert not Path("/tmp/aac-import-absolute").exists()
+    assert _untagged(client)
+
+
+# -- folders that lead outside ---------------------------------------------------------------------------------
+
+def _weather(client: openai.OpenAI) -> None:
+    client.beta.assistants.create(model="gpt-4o", name="Weather", instructions="Say the weather.", tools=[
+        {"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object", "properties": {}}}}])
+
+
+@pytest.mark.parametrize(("link", "args"), [
+    ("assistants/out", ("--out", "assistants/out")),
+    ("assistants/out", ("--out", "assistants/out/deeper")),
+    ("assistants/out", ("--out", "assistants/out/../out/x")),
+    ("schemas", ()),  # the function schemas' folder
+    ("schemas/functions", ()),
+])
+def test_a_folder_linked_outside_the_repository_receives_nothing(
+        aac: Cli, client: openai.OpenAI, tmp_path: Path, link: str, args: tuple[str, ...]) -> None:
+    _weather(client)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (aac.root / link).parent.mkdir(parents=True, exist_ok=True)
+    (aac.root / link).symlink_to(outside)
+    before = _files_under(aac.root)
+
+    result = aac("import", "--all", "--auto-approve", *args)
+
+    assert result.code == 1 and "unexpected" not in result.err, result.err
+    _one_error(result.err, "outside the repository")
+    assert os.listdir(outside) == []
+    assert _files_under(aac.root) == before
+    assert _untagged(client)
+
+
+def test_the_default_import_folder_linked_outside_is_refused_by_name(
+        aac: Cli, client: openai.OpenAI, tmp_path: Path) -> None:
+    _weather(client)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (aac.root / "assistants" / "imported").symlink_to(outside)
+
+    result = aac("import", "--all", "--auto-approve")
+
+    assert result.code == 1 and "unexpected" not in result.err and "KeyError" not in result.err, result.err
+    assert "assistants/imported is a symlink to" in result.err and "outside the repository" in result.err
+    assert os.listdir(outside) == [] and _untagged(client)
+
+
+@pytest.mark.parametrize("args", [(), ("--out", "assistants/hand")])
+def test_an_import_folder_linked_inside_the_repository_is_written_through_and_loads_back(
+        aac: Cli, client: openai.OpenAI, args: tuple[str, ...]) -> None:
+    _weather(client)
+    real = aac.root / "elsewhere" / "manifests"
+    real.mkdir(parents=True)
+    (aac.root / (args[1] if args else "assistants/imported")).symlink_to("../elsewhere/manifests")
+
+    result = aac("import", "--all", "--auto-approve", *args)
+
+    assert result.code == 0, result.err
+    assert _files_under(real) == ["weather.yaml"]
+    assert (aac.root / "schemas/functions/get_weather.json").is_file()
+    assert aac("validate").code == 0
+    assert aac("plan", "--detailed-exitcode").code == 0
+
+
+def test_an_out_folder_outside_the_manifests_folder_is_refused_as_before(aac: Cli, client: openai.OpenAI) -> None:
+    _weather(client)
+    for out in ("elsewhere", "/tmp", "assistants/../elsewhere"):
+        result = aac("import", "--all", "--auto-approve", "--out", out)
+        assert result.code == 1 and "is outside the manifests folder assistants/" in result.err, result.err
+    assert _files_under(aac.root) == ["aac.yaml"] and _untagged(client)
