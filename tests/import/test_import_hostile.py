@@ -22,6 +22,7 @@ import pytest
 from tests.cli_harness import Cli
 from tests.sdk_http import serving
 
+from aac.canonical import user_metadata
 from aac.identity import owner_of
 from aac.manifest import load_desired
 from aac.stack import load_stack
@@ -62,6 +63,12 @@ HOSTILE = [
     "é ünïcødé 💥 \U000e0041",
     "null",
     "0o17",
+    # Names that would be paths, were a name used as one (keys are slugs of names).
+    "../../../../outside/x",
+    "/tmp/aac-import-absolute/y",
+    "C:\\Windows\\z",
+    "..",
+    "nul\x00byte",
 ]
 
 
@@ -238,3 +245,109 @@ def test_an_out_folder_outside_the_manifests_folder_is_refused_as_before(aac: Cl
         result = aac("import", "--all", "--auto-approve", "--out", out)
         assert result.code == 1 and "is outside the manifests folder assistants/" in result.err, result.err
     assert _files_under(aac.root) == ["aac.yaml"] and _untagged(client)
+
+
+# -- values that would be structure ----------------------------------------------------------------------------
+
+def _filenames(names: dict[str, str]) -> Rewrite:
+    """A server that keeps a filename as the upload sent it: raw line breaks included (multipart allows them)."""
+    def rewrite(obj: JSON) -> JSON:
+        if obj.get("object") == "file" and obj.get("id") in names:
+            obj["filename"] = names[obj["id"]]
+        return obj
+    return rewrite
+
+
+def _hand_made(client: openai.OpenAI) -> tuple[dict[str, str], str]:
+    """Objects of every kind holding the hostile strings; the uploads' hostile filenames, and the KB's id."""
+    uploads = {client.files.create(file=(f"doc-{i}.md", f"text {i}\n".encode()), purpose="assistants").id:
+               f"{text}.md" for i, text in enumerate(HOSTILE)}
+    kb = client.vector_stores.create(name="Hand-made KB", file_ids=list(uploads)[:-1])
+    code_file = list(uploads)[-1]
+    parameters = {"type": "object", "properties": {"q": {"type": "string"}}}
+    for i, text in enumerate(HOSTILE):
+        client.vector_stores.create(name=text, metadata={text: text})
+        client.beta.assistants.create(
+            model="gpt-4o", name=text, description=text, instructions=text, metadata={text: text},
+            tools=[{"type": "function", "function": {"name": f"lookup_{i}", "description": text,
+                                                     "parameters": parameters}}, {"type": "code_interpreter"}],
+            tool_resources={"code_interpreter": {"file_ids": [code_file]}})
+        client.beta.agents.create(model="gpt-5.1", name=text, instructions=text, metadata={text: text}, tools=[
+            {"type": "function", "name": f"lookup_{i}", "description": text, "parameters": parameters}])
+    vault = client.beta.agents.vaults.create(name="Hostile vault", metadata={HOSTILE[0]: HOSTILE[1]})
+    for text in HOSTILE:
+        client.beta.agents.vaults.credentials.create(vault.id, name=text, metadata={text: text}, auth={
+            "type": "static_bearer", "token": "hand-made-token-0123456789", "mcp_server_url": "https://mcp.example.com/"})
+    return uploads, kb.id
+
+
+def _keyed(objects: Any) -> dict[str, Any]:
+    """This stack's objects by manifest key (its tags say which), as the sandbox holds them."""
+    return {owner[1]: o for o in objects if (owner := owner_of(o.metadata)) is not None and owner[0] == STACK}
+
+
+def test_imported_manifests_load_back_to_exactly_the_live_objects(
+        aac: Cli, client: openai.OpenAI, sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    uploads, kb_id = _hand_made(client)
+    for _ in _serve(aac, sandbox, _filenames(uploads)):
+        result = aac("import", "--all", "--auto-approve")
+        assert result.code == 0, result.err
+        monkeypatch.setenv(KEY_ENV, "sk-test")
+        assert aac("plan", "--detailed-exitcode").code == 0
+
+    desired, problems = load_desired(load_stack(aac.root))  # aac's own loader
+    assert [p for p in problems if p.severity == "error"] == []
+    stores = _keyed(client.vector_stores.list(limit=100))
+    assistants = _keyed(client.beta.assistants.list(limit=100))
+    agents = _keyed(client.beta.agents.list(limit=100))
+    assert len(assistants) == len(agents) == len(HOSTILE) and len(stores) == len(HOSTILE) + 1
+    for key, live in stores.items():
+        spec = desired.vector_stores[key]
+        assert (spec.display_name, dict(spec.metadata)) == (live.name, user_metadata(live.metadata))
+        # A filename's line break ended no comment: nothing but what the store holds is declared.
+        assert (spec.expires_after, spec.checks, spec.protect, spec.chunking_strategy) == (None, (), False, None)
+    kb = next(spec for spec in desired.vector_stores.values() if spec.display_name == "Hand-made KB")
+    assert list(kb.file_ids) == sorted(f.id for f in client.vector_stores.files.list(kb_id, limit=100))
+    for key, live in assistants.items():
+        spec = desired.assistants[key]
+        assert (spec.display_name, spec.description, spec.instructions, dict(spec.metadata)) == \
+            (live.name, live.description, live.instructions, user_metadata(live.metadata))
+        assert [t["function"]["description"] for t in spec.tools if t["type"] == "function"] == \
+            [t.function.description for t in live.tools if t.type == "function"]
+        assert list(spec.code_interpreter_ids) == live.tool_resources.code_interpreter.file_ids
+    for key, live in agents.items():
+        spec = desired.agents[key]
+        assert (spec.display_name, spec.instructions, dict(spec.metadata)) == \
+            (live.name, live.instructions, user_metadata(live.metadata))
+        assert [t["description"] for t in spec.tools] == [t.description for t in live.tools]
+    vault = next(iter(_keyed(client.beta.agents.vaults.list()).values()))
+    credentials = {c.name: c for c in client.beta.agents.vaults.credentials.list(vault.id)}
+    declared = {spec.display_name: spec for spec in desired.credentials.values()}
+    assert declared.keys() == credentials.keys() and len(declared) == len(HOSTILE)
+    for name, spec in declared.items():
+        assert dict(spec.metadata) == user_metadata(credentials[name].metadata)
+    # Each filename is in a comment, on its one line, escaped.
+    folders = {p.parent.relative_to(aac.root).as_posix() for p in aac.root.rglob("*") if p.is_file()}
+    assert folders - {".aac"} == {".", "assistants/imported", "schemas/functions"}, folders
+    assert not Path("/tmp/aac-import-absolute").exists()
+    text = "".join(p.read_text(encoding="utf-8") for p in (aac.root / "assistants/imported").glob("*.yaml"))
+    assert "lf\\nexpires_after" in text and "nel\\u0085metadata" in text and "ls\\u2028display_name" in text
+
+
+def test_a_value_no_manifest_can_hold_refuses_the_import_and_writes_nothing(
+        aac: Cli, client: openai.OpenAI, sandbox: Any, tmp_path: Path) -> None:
+    client.beta.assistants.create(model="gpt-4o", name="Fine", instructions="Fine.")
+    odd = client.beta.assistants.create(model="gpt-4o", name="Odd", instructions="half a pair: X")
+
+    def surrogate(obj: JSON) -> JSON:
+        if obj.get("id") == odd.id:
+            obj["instructions"] = "half a pair: \ud800"
+            obj["metadata"] = {"k\udfff": "v"}
+        return obj
+
+    before = _files_under(tmp_path)
+    for _ in _serve(aac, sandbox, surrogate):
+        result = aac("import", "--all", "--auto-approve")
+    assert result.code == 1
+    _one_error(result.err, f"assistant {odd.id} holds a lone surrogate")
+    assert _files_under(tmp_path) == before and _untagged(client)
