@@ -222,18 +222,26 @@ def test_the_default_import_folder_linked_outside_is_refused_by_name(
     assert os.listdir(outside) == [] and _untagged(client)
 
 
-@pytest.mark.parametrize("args", [(), ("--out", "assistants/hand")])
-def test_an_import_folder_linked_inside_the_repository_is_written_through_and_loads_back(
-        aac: Cli, client: openai.OpenAI, args: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(("linked", "args", "written"), [
+    ("assistants/imported", (), "weather.yaml"),
+    ("assistants/hand", ("--out", "assistants/hand"), "weather.yaml"),
+    ("assistants", (), "imported/weather.yaml"),  # the manifests folder itself
+])
+def test_a_folder_linked_inside_the_repository_is_written_through_and_loads_back(
+        aac: Cli, client: openai.OpenAI, linked: str, args: tuple[str, ...], written: str) -> None:
     _weather(client)
     real = aac.root / "elsewhere" / "manifests"
-    real.mkdir(parents=True)
-    (aac.root / (args[1] if args else "assistants/imported")).symlink_to("../elsewhere/manifests")
+    real.parent.mkdir(parents=True)
+    if (aac.root / linked).is_dir():
+        (aac.root / linked).rename(real)
+    else:
+        real.mkdir()
+    (aac.root / linked).symlink_to(os.path.relpath(real, (aac.root / linked).parent))
 
     result = aac("import", "--all", "--auto-approve", *args)
 
     assert result.code == 0, result.err
-    assert _files_under(real) == ["weather.yaml"]
+    assert _files_under(real) == [written]
     assert (aac.root / "schemas/functions/get_weather.json").is_file()
     assert aac("validate").code == 0
     assert aac("plan", "--detailed-exitcode").code == 0
