@@ -78,7 +78,10 @@ def walk(folder: Path, *, root: Path | None = None,
     found: list[Path] = []
     problems: list[tuple[Path, str]] = []
     real_root = os.path.realpath(root) if root is not None else ""
-    chains: dict[str, frozenset[str]] = {}  # folder -> the real paths of it and its ancestors in this walk
+    # Each folder's real path, and those of it and its ancestors in this walk (a link to one is a loop);
+    # derived from the parent's, so only a link costs a realpath.
+    reals: dict[str, str] = {os.fspath(folder): os.path.realpath(folder)}
+    chains: dict[str, frozenset[str]] = {}
 
     def unlistable(exc: OSError) -> None:
         problems.append((Path(exc.filename or folder), f"cannot be listed: {exc.strerror or exc}"))
@@ -93,14 +96,19 @@ def walk(folder: Path, *, root: Path | None = None,
             found.extend(here / name for name in links)  # not entered; still checked by the caller
             dirnames[:] = [d for d in dirnames if d not in links]
             continue
-        chain = chains.get(os.path.dirname(dirpath), frozenset()) | {os.path.realpath(dirpath)}
-        chains[dirpath] = chain
-        for name in links:
+        real = reals[dirpath]
+        chain = chains[dirpath] = chains.get(os.path.dirname(dirpath), frozenset()) | {real}
+        for name in list(dirnames):
+            child = os.path.join(dirpath, name)
+            if name not in links:
+                reals[child] = os.path.join(real, name)
+                continue
             why = link_problem(here / name, real_root)
-            target = os.path.realpath(here / name)
-            if why is None and (target in chain or inside(os.path.realpath(dirpath), target)):
+            target = os.path.realpath(child)
+            if why is None and (target in chain or inside(real, target)):
                 why = f"is a symlink loop: it points back to {target}, a folder it is in"
             if why is not None:
                 problems.append((here / name, why))
                 dirnames.remove(name)
+            reals[child] = target
     return sorted(found), problems
