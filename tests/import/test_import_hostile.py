@@ -63,6 +63,11 @@ HOSTILE = [
     "é ünïcødé 💥 \U000e0041",
     "null",
     "0o17",
+    # Literal blocks: a final line feed kept or not, blank lines, indentation on the first line.
+    "ends with a line feed\n",
+    "two line feeds\n\n",
+    "\n  indented after a line feed",
+    "mixed\r\nbreaks\nand\rmore\x85still\u2028",
     # Names that would be paths, were a name used as one (keys are slugs of names).
     "../../../../outside/x",
     "/tmp/aac-import-absolute/y",
@@ -271,6 +276,9 @@ def _hand_made(client: openai.OpenAI) -> tuple[dict[str, str], str]:
     uploads = {client.files.create(file=(f"doc-{i}.md", f"text {i}\n".encode()), purpose="assistants").id:
                f"{text}.md" for i, text in enumerate(HOSTILE)}
     kb = client.vector_stores.create(name="Hand-made KB", file_ids=list(uploads)[:-1])
+    long = "\n".join(HOSTILE * 2)  # past 40 lines: written to KEY.instructions.md, as the server has it
+    client.beta.assistants.create(model="gpt-4o", name="Long", instructions=long)
+    client.beta.agents.create(model="gpt-5.1", name="Long", instructions=long)
     code_file = list(uploads)[-1]
     parameters = {"type": "object", "properties": {"q": {"type": "string"}}}
     for i, text in enumerate(HOSTILE):
@@ -308,7 +316,7 @@ def test_imported_manifests_load_back_to_exactly_the_live_objects(
     stores = _keyed(client.vector_stores.list(limit=100))
     assistants = _keyed(client.beta.assistants.list(limit=100))
     agents = _keyed(client.beta.agents.list(limit=100))
-    assert len(assistants) == len(agents) == len(HOSTILE) and len(stores) == len(HOSTILE) + 1
+    assert len(assistants) == len(agents) == len(stores) == len(HOSTILE) + 1
     for key, live in stores.items():
         spec = desired.vector_stores[key]
         assert (spec.display_name, dict(spec.metadata)) == (live.name, user_metadata(live.metadata))
@@ -322,7 +330,8 @@ def test_imported_manifests_load_back_to_exactly_the_live_objects(
             (live.name, live.description, live.instructions, user_metadata(live.metadata))
         assert [t["function"]["description"] for t in spec.tools if t["type"] == "function"] == \
             [t.function.description for t in live.tools if t.type == "function"]
-        assert list(spec.code_interpreter_ids) == live.tool_resources.code_interpreter.file_ids
+        if live.name != "Long":
+            assert list(spec.code_interpreter_ids) == live.tool_resources.code_interpreter.file_ids
     for key, live in agents.items():
         spec = desired.agents[key]
         assert (spec.display_name, spec.instructions, dict(spec.metadata)) == \
@@ -338,6 +347,8 @@ def test_imported_manifests_load_back_to_exactly_the_live_objects(
     folders = {p.parent.relative_to(aac.root).as_posix() for p in aac.root.rglob("*") if p.is_file()}
     assert folders - {".aac"} == {".", "assistants/imported", "schemas/functions"}, folders
     assert not Path("/tmp/aac-import-absolute").exists()
+    assert sorted(p.name for p in (aac.root / "assistants/imported").glob("*.md")) == \
+        ["long-2.instructions.md", "long.instructions.md"]
     text = "".join(p.read_text(encoding="utf-8") for p in (aac.root / "assistants/imported").glob("*.yaml"))
     assert "lf\\nexpires_after" in text and "nel\\u0085metadata" in text and "ls\\u2028display_name" in text
 
