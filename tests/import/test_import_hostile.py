@@ -8,12 +8,8 @@ value: function names that are paths, filenames with raw line breaks, a lone sur
 
 from __future__ import annotations
 
-import json
 import os
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +23,7 @@ from aac.identity import owner_of
 from aac.manifest import load_desired
 from aac.stack import load_stack
 
-from .conftest import KEY_ENV, STACK
+from .conftest import KEY_ENV, STACK, aim, proxied
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the SDK marks beta.assistants
 
@@ -77,51 +73,9 @@ HOSTILE = [
 ]
 
 
-def _proxied(upstream: str, rewrite: Rewrite) -> type[BaseHTTPRequestHandler]:
-    """A server that answers every GET as the sandbox does, each object passed through `rewrite`."""
-
-    class Hostile(BaseHTTPRequestHandler):
-        def _forward(self) -> None:
-            length = int(self.headers.get("content-length") or 0)
-            request = urllib.request.Request(
-                upstream + self.path.removeprefix("/v1"), data=self.rfile.read(length) if length else None,
-                method=self.command, headers={k: v for k, v in self.headers.items()
-                                              if k.lower() not in ("host", "content-length", "accept-encoding")})
-            try:
-                with urllib.request.urlopen(request) as response:
-                    status, body = response.status, response.read()
-            except urllib.error.HTTPError as exc:
-                status, body = exc.code, exc.read()
-            if status == 200 and self.command == "GET":
-                data = json.loads(body)
-                if isinstance(data.get("data"), list):
-                    data["data"] = [rewrite(item) for item in data["data"]]
-                else:
-                    data = rewrite(data)
-                body = json.dumps(data).encode()  # ensure_ascii: a lone surrogate goes out as \ud800
-            self.send_response(status)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        do_GET = do_POST = do_DELETE = _forward
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    return Hostile
-
-
-def _aim(aac: Cli, base_url: str) -> None:
-    config = aac.root / "aac.yaml"
-    lines = [f"    base_url: {base_url}" if "base_url:" in line else line for line in config.read_text().splitlines()]
-    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
 def _serve(aac: Cli, sandbox: Any, rewrite: Rewrite) -> Iterator[None]:
-    with serving(_proxied(sandbox.base_url, rewrite)) as base_url:
-        _aim(aac, base_url)
+    with serving(proxied(sandbox.base_url, lambda obj, listed: rewrite(obj))) as base_url:
+        aim(aac, base_url)
         yield
 
 
