@@ -96,19 +96,24 @@ def walk(folder: Path, *, root: Path | None = None,
             found.extend(here / name for name in links)  # not entered; still checked by the caller
             dirnames[:] = [d for d in dirnames if d not in links]
             continue
-        real = reals[dirpath]
-        chain = chains[dirpath] = chains.get(os.path.dirname(dirpath), frozenset()) | {real}
+        chains[dirpath] = chains.get(os.path.dirname(dirpath), frozenset()) | {reals[dirpath]}
         for name in list(dirnames):
-            child = os.path.join(dirpath, name)
-            if name not in links:
-                reals[child] = os.path.join(real, name)
-                continue
-            why = link_problem(here / name, real_root)
-            target = os.path.realpath(child)
-            if why is None and (target in chain or inside(real, target)):
-                why = f"is a symlink loop: it points back to {target}, a folder it is in"
+            why = _enter(dirpath, name, name in links, real_root, reals, chains[dirpath])
             if why is not None:
                 problems.append((here / name, why))
                 dirnames.remove(name)
-            reals[child] = target
     return sorted(found), problems
+
+
+def _enter(dirpath: str, name: str, link: bool, real_root: str, reals: dict[str, str],
+           chain: frozenset[str]) -> str | None:
+    """Why the walk must not enter the sub-folder `name` of `dirpath` (None: it may), recording its real path."""
+    child = os.path.join(dirpath, name)
+    if not link:
+        reals[child] = os.path.join(reals[dirpath], name)
+        return None
+    why = link_problem(Path(child), real_root)
+    target = reals[child] = os.path.realpath(child)
+    if why is None and (target in chain or inside(reals[dirpath], target)):
+        why = f"is a symlink loop: it points back to {target}, a folder it is in"
+    return why
