@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import urllib.error
+import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -71,3 +75,47 @@ def hand_made(client: openai.OpenAI) -> HandMade:
 
 def read_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def proxied(upstream: str, rewrite: Callable[[dict[str, Any], bool], dict[str, Any]]) -> type[BaseHTTPRequestHandler]:
+    """A server that forwards every request to the sandbox at `upstream`, and passes each object a GET answers
+    through `rewrite(obj, listed)` (`listed`: an item of a list): a newer or a hostile server, on loopback."""
+
+    class Proxy(BaseHTTPRequestHandler):
+        def _forward(self) -> None:
+            length = int(self.headers.get("content-length") or 0)
+            request = urllib.request.Request(
+                upstream + self.path.removeprefix("/v1"), data=self.rfile.read(length) if length else None,
+                method=self.command, headers={k: v for k, v in self.headers.items()
+                                              if k.lower() not in ("host", "content-length", "accept-encoding")})
+            try:
+                with urllib.request.urlopen(request) as response:
+                    status, body = response.status, response.read()
+            except urllib.error.HTTPError as exc:
+                status, body = exc.code, exc.read()
+            if status == 200 and self.command == "GET":
+                data = json.loads(body)
+                if isinstance(data.get("data"), list):
+                    data["data"] = [rewrite(item, True) for item in data["data"]]
+                else:
+                    data = rewrite(data, False)
+                body = json.dumps(data).encode()  # ensure_ascii: a lone surrogate goes out as \ud800
+            self.send_response(status)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = do_DELETE = _forward
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    return Proxy
+
+
+def aim(aac: Cli, base_url: str) -> None:
+    """Point the stack's target at `base_url`."""
+    config = aac.root / "aac.yaml"
+    lines = [f"    base_url: {base_url}" if "base_url:" in line else line for line in config.read_text().splitlines()]
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")

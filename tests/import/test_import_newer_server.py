@@ -6,10 +6,7 @@ left out."""
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +16,7 @@ import yaml
 from tests.cli_harness import Cli
 from tests.sdk_http import serving
 
-from .conftest import KEY_ENV
+from .conftest import KEY_ENV, aim, proxied
 
 NEW = "future_field"
 ECHOED = "echoed-secret-token-0123456789"
@@ -39,52 +36,14 @@ def _newer(obj: dict[str, Any]) -> dict[str, Any]:
     return obj
 
 
-def _handler(upstream: str) -> type[BaseHTTPRequestHandler]:
-    class Newer(BaseHTTPRequestHandler):
-        def _forward(self) -> None:
-            length = int(self.headers.get("content-length") or 0)
-            request = urllib.request.Request(
-                upstream + self.path.removeprefix("/v1"), data=self.rfile.read(length) if length else None,
-                method=self.command, headers={k: v for k, v in self.headers.items()
-                                              if k.lower() not in ("host", "content-length", "accept-encoding")})
-            try:
-                with urllib.request.urlopen(request) as response:
-                    status, body = response.status, response.read()
-            except urllib.error.HTTPError as exc:
-                status, body = exc.code, exc.read()
-            data = json.loads(body)
-            if status == 200 and self.command == "GET":
-                if isinstance(data.get("data"), list):
-                    data["data"] = [_newer(item) for item in data["data"]]
-                elif data.get("object") in ("agent", "vault", "vault.credential"):
-                    data = _newer(data)
-            self._send(status, json.dumps(data).encode())
-
-        def _send(self, status: int, body: bytes) -> None:
-            self.send_response(status)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        do_GET = do_POST = do_DELETE = _forward
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    return Newer
+def _rewrite(obj: dict[str, Any], listed: bool) -> dict[str, Any]:
+    return _newer(obj) if listed or obj.get("object") in ("agent", "vault", "vault.credential") else obj
 
 
 @pytest.fixture
 def newer(sandbox: Any) -> Iterator[str]:
-    with serving(_handler(sandbox.base_url)) as base_url:
+    with serving(proxied(sandbox.base_url, _rewrite)) as base_url:
         yield base_url
-
-
-def _aim(aac: Cli, base_url: str) -> None:
-    config = aac.root / "aac.yaml"
-    lines = [f"    base_url: {base_url}" if "base_url:" in line else line for line in config.read_text().splitlines()]
-    config.write_text("\n".join(lines) + "\n")
 
 
 def test_fields_a_newer_server_adds_are_left_out_and_named(
@@ -96,7 +55,7 @@ def test_fields_a_newer_server_adds_are_left_out_and_named(
         {"type": "web_search"},
         {"type": "mcp", "server_label": "tools", "credential_id": credential.id,
          "transport": {"type": "http", "server_url": "https://mcp.example.com/"}}])
-    _aim(aac, newer)
+    aim(aac, newer)
 
     result = aac("import", agent.id, "--auto-approve")
 
@@ -119,7 +78,7 @@ def test_a_plan_and_drift_through_a_newer_server_are_empty_after_apply(
         "kind: agent\nname: helper\nmodel: gpt-5.1\nreasoning: {effort: low}\ntext: {verbosity: low}\n"
         "tools:\n  - {type: web_search, context_size: low}\n"
         "  - {type: mcp, server_label: docs, transport: {type: http, server_url: 'https://docs.example.com/'}}\n")
-    _aim(aac, newer)
+    aim(aac, newer)
 
     assert aac("apply", "--auto-approve").code == 0
     assert aac("plan", "--detailed-exitcode").code == 0
@@ -132,7 +91,7 @@ def test_a_secret_the_server_echoes_is_in_no_plan_or_drift_report(
     vault = ("kind: vault\nname: tools\ncredentials:\n  - name: mcp\n    auth: {type: static_bearer, "
              "mcp_server_url: 'https://mcp.example.com/', token_env: NEWER_TEST_TOKEN}\n")
     (aac.root / "assistants/tools.yaml").write_text(vault)
-    _aim(aac, newer)
+    aim(aac, newer)
     assert aac("apply", "--auto-approve").code == 0
     (aac.root / "assistants/tools.yaml").write_text(vault.split("credentials:")[0])  # the credential: unmanaged
 

@@ -35,6 +35,7 @@ from aac.kinds import KINDS
 from aac.kinds.agent import credential_ids
 from aac.live import read_snapshot, store_files
 from aac.manifest import manifest_files, require_valid
+from aac.manifest.fs import inside
 from aac.output import Output, plural
 from aac.plan.make import HASH_CACHE, showing_reads, utc_now
 from aac.render import render_plan
@@ -64,7 +65,7 @@ def run(app: App, keys: tuple[str, ...] = (), import_all: bool = False, out_dir:
             src = Source(stack.root, folder, {f["id"]: f for f in snapshot.get("files") or []},
                          snapshot["vector_store_files"], api.reader().reserved_metadata)
             written, imported = plan_manifests(src, selection, desired, snapshot, earlier)
-            for path in write_files(written, app.out.redact):
+            for path in write_files(written, app.out.redact, stack.root):
                 app.out.info(f"wrote {_shown(path, stack.root)}")
             _adopt(app, api, stack, snapshot, imported, auto_approve)
     return 0
@@ -149,14 +150,22 @@ def manifests_folder(stack: Stack, out: Output) -> Iterator[None]:
 
 
 def _out_folder(stack: Stack, out_dir: str | None) -> Path:
-    """--out DIR (relative to the stack root), which must lie inside the manifests folder."""
-    manifests = stack.manifests_dir.resolve()
-    if out_dir is None:
-        return manifests / IMPORTED
-    folder = Path(os.path.normpath(stack.root / out_dir)).resolve()
+    """--out DIR (relative to the stack root; `imported` in the manifests folder when not given).
+
+    It must lie inside the manifests folder as written, so aac loads what it writes, and inside the
+    repository with symlinks followed, as the loader follows them (aac.manifest.load). Kept as written:
+    the `$ref`s a manifest holds are relative to the folder it is read from."""
+    manifests = Path(os.path.normpath(stack.manifests_dir.absolute()))
+    given = f"{stack.manifests}/{IMPORTED}" if out_dir is None else out_dir
+    folder = Path(os.path.normpath(stack.root.absolute() / given))
+    option = "the import folder" if out_dir is None else "--out"
     if folder != manifests and manifests not in folder.parents:
-        raise AacError(f"--out {out_dir} is outside the manifests folder {stack.manifests}/",
+        raise AacError(f"{option} {given} is outside the manifests folder {stack.manifests}/",
                        f"pick a folder inside {stack.manifests}/, so aac loads the manifests it writes")
+    real = os.path.realpath(folder)
+    if not inside(real, os.path.realpath(stack.root)):
+        raise AacError(f"{option} {given} leads to {real}, outside the repository (a folder on the way is a symlink)",
+                       f"replace the link with a folder, or pick another with --out DIR inside {stack.manifests}/")
     return folder
 
 

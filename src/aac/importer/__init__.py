@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -18,10 +19,11 @@ from aac.errors import AacError
 from aac.identity import owner_of
 from aac.importer.adopt import Adoptee, adoptees, adoption_plan, write_tags
 from aac.importer.keys import Keys
-from aac.importer.manifests import MARKER, Source, Written, check_metadata
+from aac.importer.manifests import MARKER, Source, Written, check_metadata, check_round_trip, comment_text
 from aac.importer.run import ImportRun
 from aac.importer.select import Selection, add_vaults, raws_of, select
 from aac.kinds import BY_NAME, KINDS, kind_of
+from aac.manifest.fs import inside
 from aac.resources import DesiredState
 
 JSON = dict[str, Any]
@@ -55,6 +57,7 @@ def plan_manifests(src: Source, selection: Selection, desired: DesiredState, sna
     for name, objects in selection.objects.items():
         for raw in objects:
             check_metadata(kind_of(name).label, raw)
+            check_round_trip(kind_of(name).label, raw)
     owned = _owned(snapshot, desired.stack)
     keys = Keys([key for kind in KINDS for key in kind.desired(desired)] + list(owned.values()))
     run = ImportRun(src, desired, snapshot, earlier, keys, keys_by_id=owned)
@@ -65,15 +68,20 @@ def plan_manifests(src: Source, selection: Selection, desired: DesiredState, sna
     return run.written, run.imported
 
 
-def write_files(written: Written, redact: Callable[[str], str]) -> list[Path]:
-    """Create every file, or none: any that exists already is an error before the first write.
+def write_files(written: Written, redact: Callable[[str], str], root: Path) -> list[Path]:
+    """Create every file, or none: any that exists already, or that would land outside the repository
+    `root` (through `..` or a symlinked folder), is an error before the first write.
 
     `redact` (Output.redact) keeps a secret a server echoed in a listed object out of the manifests.
     """
+    outside = [path for path in written.files if not _lands_inside(path, root)]
+    if outside:
+        raise AacError(f"import would write {_listed(outside)}, outside the repository {root}; nothing was written",
+                       "a folder on the way is a symlink that leaves the repository: replace it with a folder, "
+                       "or pass --out DIR inside the manifests folder")
     clashes = [path for path in written.files if path.exists() or path.is_symlink()]
     if clashes:
-        shown = ", ".join(str(p) for p in clashes[:3]) + (f" and {len(clashes) - 3} more" if len(clashes) > 3 else "")
-        raise AacError(f"import would overwrite {shown}; nothing was written",
+        raise AacError(f"import would overwrite {_listed(clashes)}; nothing was written",
                        "move those files aside, or pass --out DIR to write the manifests elsewhere")
     done: list[Path] = []
     for path, text in written.files.items():
@@ -87,6 +95,19 @@ def write_files(written: Written, redact: Callable[[str], str]) -> list[Path]:
                            + (", ".join(str(p) for p in done) or "none")) from exc
         done.append(path)
     return done
+
+
+def _lands_inside(path: Path, root: Path) -> bool:
+    """True when `path`, every symlink on it followed (those not made yet taken as written), is in `root`."""
+    try:
+        real = os.path.realpath(path)
+    except (OSError, ValueError):  # a NUL, or a name the OS cannot take
+        return False
+    return inside(real, os.path.realpath(root))
+
+
+def _listed(paths: list[Path]) -> str:
+    return ", ".join(comment_text(p) for p in paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
 
 
 def _owned(snapshot: Mapping[str, Any], stack: str) -> dict[str, str]:

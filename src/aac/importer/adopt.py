@@ -18,6 +18,7 @@ from typing import Any
 
 from aac.api.writer import Writer
 from aac.canonical import server_metadata, user_metadata
+from aac.errors import AacError
 from aac.identity import spec_hash, tags
 from aac.importer.select import raws_of
 from aac.kinds import KINDS, Kind, kind_of
@@ -49,6 +50,11 @@ def adoptees(desired: DesiredState, hashes: Mapping[str, str], imported: Mapping
     """Each imported object with the metadata adoption writes (`imported`: live id -> (kind, key))."""
     result = []
     live = index_live({}, desired.stack)  # nothing of the stack yet: ids compare as ids
+    unread = sorted(f"{kind}.{key}" for kind, key in imported.values() if key not in kind_of(kind).desired(desired))
+    if unread:  # written where the loader does not look: adopting would tag objects no manifest declares
+        raise AacError(f"the manifests import wrote for {', '.join(unread[:3])} are not among those aac loads; "
+                       "nothing was adopted", "move them into the manifests folder, then run `aac import` again "
+                       "to adopt them")
     for live_id, (kind_name, key) in sorted(imported.items(), key=lambda item: item[1]):
         kind = kind_of(kind_name)
         spec = kind.desired(desired)[key]

@@ -18,13 +18,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from aac.errors import AacError
-from aac.escape import escape_text
 from aac.importer.manifests import (
     Source,
     Written,
+    comment_text,
     display_name,
     drop_none,
     dump,
+    function_name,
     header,
     instructions,
     put_metadata,
@@ -70,7 +71,7 @@ def _unknown(data: JSON) -> list[str]:
     dropped = drop_unknown(data["kind"], data)
     if not dropped:
         return []
-    named = escape_text(", ".join(dropped)).replace("\r", "\\r").replace("\n", "\\n")  # the server's words
+    named = comment_text(", ".join(dropped))  # the server's words
     return ["# Left out, unknown to this version of aac (the server's to keep; an update of a setting or tool "
             "that holds one", f"# resets it to the server's default): {named}"]
 
@@ -91,8 +92,10 @@ def _tool(src: Source, agent: Mapping[str, Any], tool: Mapping[str, Any], key: s
         if isinstance(result.get(nested), Mapping):
             result[nested] = _written(result[nested])
     _check_headers(agent, result)
+    if result.get("type") == "function":
+        result["name"] = function_name(f"agent {agent['id']}", result.get("name"))
     if result.get("type") == "function" and isinstance(result.get("parameters"), Mapping) and result["parameters"]:
-        result["parameters"] = {"$ref": schema_ref(src, src.root / "schemas" / "functions", str(result["name"]),
+        result["parameters"] = {"$ref": schema_ref(src, src.root / "schemas" / "functions", result["name"],
                                                    result["parameters"], key, written, schemas,
                                                    f"function {result['name']!r} of {key}")}
     credential_id = result.pop("credential_id", None)

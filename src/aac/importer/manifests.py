@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ import yaml
 
 from aac.canonical import normalise, user_metadata
 from aac.errors import AacError
+from aac.escape import escape_text
 from aac.kinds.assistant import code_file_ids_of, store_ids_of
 from aac.limits import METADATA_PAIRS_MAX, USER_METADATA_PAIRS_MAX
 from aac.resources import SERVER_METADATA
@@ -27,6 +29,9 @@ JSON = dict[str, Any]
 MARKER = "# aac-import:"  # `# aac-import: <id> as <kind>.<key>`: lets a second run finish an adoption
 LONG_LINES, LONG_CHARS = 40, 4000  # longer instructions go to a file beside the manifest
 SEARCH_DEFAULTS: JSON = {"max_num_results": 20, "ranking_options": {"ranker": "auto", "score_threshold": 0}}
+_FUNCTION_NAME = re.compile(r"[a-zA-Z0-9_-]{1,64}")  # the manifest schema's pattern for a function's name
+_PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,254}")  # what `# aac-import: <id> as ...` can hold
+_SURROGATE = re.compile("[\ud800-\udfff]")
 SWITCH_HINT = ("# To use a local copy instead: put the file in the repository, add its path to {field}\n"
                "# (relative to this folder), and remove its id from {ids_field}.")
 
@@ -59,20 +64,80 @@ class _Literal(str):
     """A multi-line string, dumped in YAML's literal block style."""
 
 
+# Line breaks YAML 1.1 reads besides `\n` and `\r`, which PyYAML writes as they are in plain, single-quoted and
+# block scalars: read back, a NEL folds to a space or becomes `\n`. Double quotes write them as escapes.
+_YAML_BREAKS = frozenset("\x85\u2028\u2029")
+
+
+def _string(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = '"' if _YAML_BREAKS.intersection(value) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(value), style=style)
+
+
 def _literal(dumper: yaml.SafeDumper, value: _Literal) -> yaml.Node:
-    return dumper.represent_scalar("tag:yaml.org,2002:str", str(value), style="|")
+    style = '"' if _YAML_BREAKS.intersection(value) else "|"
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(value), style=style)
 
 
 class _Dumper(yaml.SafeDumper):
     pass
 
 
+_Dumper.add_representer(str, _string)
 _Dumper.add_representer(_Literal, _literal)
 
 
 def dump(data: JSON) -> str:
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=4096,
                      default_flow_style=False)
+
+
+def comment_text(value: object) -> str:
+    """`value` as it may sit in a YAML comment: one line whatever it holds (every line break YAML or a
+    terminal knows, controls and bidirectional marks escaped as JSON or `\\uXXXX` writes them), so a
+    server's string cannot end the comment and become manifest content."""
+    quoted = json.dumps(str(value), ensure_ascii=False)[1:-1]  # \n, \r, \t and the other C0 controls
+    # Then C1 controls (NEL), U+2028/U+2029 and format characters; a lone surrogate as `\udXXX`.
+    return escape_text(quoted).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def check_round_trip(kind: str, raw: Mapping[str, Any]) -> None:
+    """Refuse an object whose manifest could not say exactly what is live: its id must fit the
+    `# aac-import:` line, and no string in it may hold a lone surrogate (YAML and UTF-8 cannot)."""
+    if not isinstance(raw.get("id"), str) or not _PLAIN_ID.fullmatch(raw["id"]):
+        raise AacError(f"the {kind} with the id {comment_text(raw.get('id'))[:100]!r} cannot be imported: it is not "
+                       "a plain id",
+                       "import the other objects by key (aac import KEY...); nothing was written")
+    bad = next((path for path, text in _strings(raw, kind) if _SURROGATE.search(text)), None)
+    if bad is not None:
+        raise AacError(f"{kind} {raw['id']} holds a lone surrogate (half of a UTF-16 pair) in {comment_text(bad)}, "
+                       "which no manifest can hold", "fix the value on the target, then import again; nothing was "
+                       "written")
+
+
+def function_name(owner: str, name: Any) -> str:
+    """A function tool's name, which names its schema file too (schemas/functions/<name>.json).
+
+    Refused rather than rewritten when the manifest schema does not admit it (a path, a line break): a
+    manifest with another name would rename the function the model calls on the next apply."""
+    if isinstance(name, str) and _FUNCTION_NAME.fullmatch(name):
+        return name
+    raise AacError(f"{owner} has a function named {comment_text(name)[:100]!r}, which a manifest cannot hold "
+                   "(letters, digits, _ and -, at most 64)",
+                   "rename the function on the target, or import the other objects by key; nothing was written")
+
+
+def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    """Every string in `value` (keys included), with where it is."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _strings(key, path)
+            yield from _strings(item, f"{path}.{key}")
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{path}[{index}]")
 
 
 def check_metadata(kind: str, raw: Mapping[str, Any], most: int = USER_METADATA_PAIRS_MAX) -> None:
@@ -102,8 +167,8 @@ def file_comment(src: Source, ids: list[str], what: str, field_name: str, ids_fi
         info = src.files.get(file_id) or {}
         size = info.get("bytes")
         size_text = f"{size:,} bytes" if isinstance(size, int) else "size unknown"
-        filename = info.get("filename") or "(filename unknown: not in the target's file list)"
-        lines.append(f"#   {file_id}  {filename}  {size_text}")
+        filename = comment_text(info.get("filename") or "(filename unknown: not in the target's file list)")
+        lines.append(f"#   {comment_text(file_id)}  {filename}  {size_text}")
     lines.append(SWITCH_HINT.format(field=field_name, ids_field=ids_field))
     return lines
 
@@ -137,7 +202,7 @@ def render_assistant(src: Source, raw: Mapping[str, Any], key: str, written: Wri
         data["description"] = raw["description"]
     data["model"] = raw.get("model")
     instructions(src, data, raw, key, written)
-    tools = [_tool(src, tool, key, written, schemas) for tool in raw.get("tools") or []]
+    tools = [_tool(src, tool, key, written, schemas, f"assistant {raw['id']}") for tool in raw.get("tools") or []]
     if tools:
         data["tools"] = tools
     code_ids = sorted(code_file_ids_of(raw))
@@ -148,7 +213,8 @@ def render_assistant(src: Source, raw: Mapping[str, Any], key: str, written: Wri
     if stores and stores[0] in store_keys:
         data["vector_store"] = store_keys[stores[0]]
     elif stores:
-        comments.append(f"# It searches vector store {stores[0]}, which another stack manages: not imported.")
+        comments.append(f"# It searches vector store {comment_text(stores[0])}, which another stack manages: "
+                        "not imported.")
     for name in ("temperature", "top_p"):
         if raw.get(name) is not None and normalise(raw[name]) != 1:
             data[name] = raw[name]
@@ -186,7 +252,8 @@ def instructions(src: Source, data: JSON, raw: Mapping[str, Any], key: str, writ
         data["instructions"] = _Literal(text) if "\n" in text else text
 
 
-def _tool(src: Source, tool: Mapping[str, Any], key: str, written: Written, schemas: dict[str, Any]) -> Any:
+def _tool(src: Source, tool: Mapping[str, Any], key: str, written: Written, schemas: dict[str, Any],
+          owner: str) -> Any:
     kind = tool.get("type")
     if kind == "code_interpreter":
         return "code_interpreter"
@@ -195,7 +262,7 @@ def _tool(src: Source, tool: Mapping[str, Any], key: str, written: Written, sche
                   if normalise(v) != SEARCH_DEFAULTS.get(k)}
         return {"type": "file_search", "file_search": search} if search else "file_search"
     function = drop_none(tool.get("function") or {})
-    result: JSON = {"name": function["name"]}
+    result: JSON = {"name": function_name(owner, function.get("name"))}
     if function.get("description") is not None:
         result["description"] = function["description"]
     parameters = function.get("parameters")

@@ -12,7 +12,7 @@ from typing import Any
 
 from aac.identity import owner_of
 from aac.importer.keys import Keys
-from aac.importer.manifests import Source, Written, check_metadata
+from aac.importer.manifests import Source, Written, check_metadata, check_round_trip
 from aac.limits import USER_METADATA_PAIRS_MAX
 from aac.resources import CREDENTIAL, DesiredState
 
@@ -60,6 +60,7 @@ class ImportRun:
         pairs = []
         for raw in sorted(listed, key=lambda c: (str(c.get("name") or ""), c["id"])):
             check_metadata("credential", raw, USER_METADATA_PAIRS_MAX - 1)  # and aac-secret-version
+            check_round_trip("credential", raw)
             earlier = self.earlier.get(raw["id"])
             key = earlier[1] if earlier else f"{vault_key}/{names.claim(raw.get('name'), 'credential')}"
             self.imported[raw["id"]] = (CREDENTIAL, key)

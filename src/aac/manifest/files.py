@@ -72,7 +72,9 @@ def _expand_one(ctx: LoadContext, folder: Path, pattern: str, where: tuple[str, 
     deep = len(Path(pattern).parts) > 1 and any(glob.has_magic(p) for p in Path(pattern).parts[:-1])
     if deep or "**" in pattern:
         _check_listable(ctx, folder, pattern, where)
-    for match in glob.glob(os.path.join(glob.escape(str(folder)), pattern), recursive=True):
+    # `..` taken lexically, from the folder the manifest is read from (as $ref and instructions_file are),
+    # not from where a symlinked folder on the way really is: moving a folder behind a link changes nothing.
+    for match in glob.glob(os.path.normpath(os.path.join(glob.escape(str(folder)), pattern)), recursive=True):
         candidate = Path(os.path.normpath(match))
         kind = entry_kind(candidate)
         loop = _symlink_loop(ctx, candidate) if "**" in pattern else None  # only `**` follows links down

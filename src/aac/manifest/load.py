@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from aac.errors import Problem
 from aac.kinds import BY_NAME, KINDS
 from aac.manifest.checks import check_documents, kind_name
 from aac.manifest.context import LoadContext
-from aac.manifest.fs import DIRECTORY, FILE, entry_kind, unknown, walk
+from aac.manifest.fs import DIRECTORY, FILE, entry_kind, link_problem, unknown, walk
 from aac.manifest.schema import schema_problems
 from aac.manifest.vaults import check_key_variables, redact, secret_values
 from aac.manifest.yaml_load import Document, load_file
@@ -19,6 +20,8 @@ from aac.resources import DesiredState
 from aac.stack import STACK_FILE, Stack
 
 MANIFEST_SUFFIXES = (".yaml", ".yml")
+LINK_HINT = ("aac follows symlinks that resolve inside the repository: point the link there, or replace it with "
+             "the folder or file itself; aac cannot tell what it declares")
 
 
 def manifest_files(stack: Stack) -> list[Path]:
@@ -29,15 +32,23 @@ def manifest_files(stack: Stack) -> list[Path]:
 def walk_manifests(stack: Stack) -> tuple[list[Path], list[tuple[Path, str]]]:
     """The manifest files, and every path under the folder that hides what it holds, with why.
 
-    A folder that cannot be listed or an entry that cannot be stat'ed is a problem, never a
-    skip: apply would delete what the manifests inside it declare.
+    A folder that cannot be listed, an entry that cannot be stat'ed, or a symlink that dangles, loops
+    or leaves the repository is a problem, never a skip: apply would delete what the manifests behind
+    it declare. Symlinks that resolve inside the repository are followed, folders and files alike.
     """
     folder = stack.manifests_dir
-    entries, problems = walk(folder)
+    real_root = os.path.realpath(stack.root)
+    outside = link_problem(folder, real_root)
+    if outside is not None:
+        return [], [(folder, outside)]
+    entries, problems = walk(folder, root=stack.root)
     found: list[Path] = []
     for path in entries:
         kind = entry_kind(path)
-        if kind == FILE and path.suffix in MANIFEST_SUFFIXES:
+        link = link_problem(path, real_root)
+        if link is not None and (path.suffix in MANIFEST_SUFFIXES or kind != FILE):
+            problems.append((path, link))  # a dangling or looping link may have been a folder of manifests
+        elif kind == FILE and path.suffix in MANIFEST_SUFFIXES:
             found.append(path)
         elif kind not in (FILE, DIRECTORY) and (path.suffix in MANIFEST_SUFFIXES or unknown(kind)):
             problems.append((path, kind))
@@ -107,6 +118,7 @@ def _load_documents(ctx: LoadContext, stack: Stack) -> list[Document]:
     files, unreadable = walk_manifests(stack)
     for abspath, why in unreadable:
         ctx.error(_rel(ctx, abspath), 0, f"{_rel(ctx, abspath)} {why}",
+                  LINK_HINT if why.startswith("is a symlink") else
                   "make it readable (or remove it): aac cannot tell what it declares")
     for abspath in files:
         rel = _rel(ctx, abspath)
