@@ -32,8 +32,8 @@ def test_a_check_fails_when_the_manifest_drops_its_document_and_passes_when_it_i
     passing = aac("check", "--format", "json")
     assert passing.code == 0, passing.err
     report = passing.json()
-    assert report["summary"] == {"checks": 2, "passed": 2, "failed": 0}
-    assert (report["format_version"], report["stack"], report["requests"]) == ("1.0", "demo", 9)  # 7 reads, 2 searches
+    assert report["summary"] == {"checks": 2, "passed": 2, "failed": 0, "thresholds_failed": 0, "regressions": 0}
+    assert (report["format_version"], report["stack"], report["requests"]) == ("2.0", "demo", 9)  # 7 reads, 2 searches
     assert report["checks"][1]["expect"] == [RETURNS] and RETURNS in report["checks"][1]["found"]
 
     set_store_files(aac.root, "[../../knowledge/**/*.md, ../../knowledge/policies/warranty.pdf]")

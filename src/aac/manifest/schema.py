@@ -55,6 +55,13 @@ def schema_problems(doc: Document) -> list[Problem]:
     return [problem for error in errors for problem in _problems(doc, kind, error)]
 
 
+def definition_problems(doc: Document, name: str) -> list[Problem]:
+    """What is wrong with `doc.data` against one definition of the schema (`$defs/NAME`), such as a line of a
+    dataset file that holds one check."""
+    errors = sorted(_validator(name).iter_errors(doc.data), key=lambda e: [str(p) for p in e.absolute_path])
+    return [problem for error in errors for problem in _problems(doc, name, error)]
+
+
 def drop_unknown(kind: str, data: dict[str, Any]) -> list[str]:
     """Remove from `data` (a manifest being written) every field the schema does not know, such as one a server
     newer than this aac returns; the dotted paths removed, so the writer can say so."""
