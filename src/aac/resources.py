@@ -42,6 +42,7 @@ TAG_SERVER_KEYS = "aac-server-keys"
 # Attributes written on every vector-store file the stack attaches.
 ATTR_SHA256 = "aac-sha256"
 ATTR_PATH = "aac-path"
+ATTR_PREFIX = "aac-"  # reserved: a manifest's own attributes may not start with it
 
 ASSISTANT = "assistant"
 VECTOR_STORE = "vector_store"

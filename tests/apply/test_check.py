@@ -10,6 +10,7 @@ from tests.cli_harness import Cli
 
 SUPPORT = "assistants/support/customer-support.yaml"
 RETURNS = "knowledge/policies/shipping-and-returns.pdf"
+DATASET = "assistants/support/evals/support-kb.jsonl"
 
 
 def set_store_files(root: Path, files: str) -> None:
@@ -27,7 +28,30 @@ def set_checks(root: Path, check: str) -> None:
     manifest.write_text(text[:start] + f"checks: [{check}]\n" + text[end:], encoding="utf-8")
 
 
+def only_manifest_checks(root: Path) -> None:
+    """The example without its dataset file and thresholds: the two checks of the manifest alone."""
+    manifest = root / SUPPORT
+    lines = manifest.read_text(encoding="utf-8").splitlines(keepends=True)
+    manifest.write_text("".join(line for line in lines if not line.startswith(("checks_file:", "thresholds:"))),
+                        encoding="utf-8")
+
+
+def test_the_example_suite_passes_on_the_sandbox(aac: Cli) -> None:
+    assert aac("apply", "--auto-approve").code == 0
+    result = aac("check", "--format", "json")
+    assert result.code == 0, result.out
+    report = result.json()
+    assert report["summary"] == {"checks": 14, "passed": 14, "failed": 0, "thresholds_failed": 0, "regressions": 0}
+    assert report["requests"] == 21  # 7 reads, 14 searches
+    assert [t["metric"] for t in report["thresholds"]] == ["recall_at_k", "mrr"]
+    assert [c["source"] for c in report["checks"]][1:3] == [f"{SUPPORT}:21", f"{DATASET}:1"]
+    [absent] = [c for c in report["checks"] if c["absent"]]
+    assert absent["search"] == {"filters": {"type": "eq", "key": "kind", "value": "policy"}}
+    assert set(absent["ranked"]) <= {RETURNS, "knowledge/policies/warranty.pdf"}  # the filter keeps policies only
+
+
 def test_a_check_fails_when_the_manifest_drops_its_document_and_passes_when_it_is_back(aac: Cli) -> None:
+    only_manifest_checks(aac.root)
     assert aac("apply", "--auto-approve").code == 0
     passing = aac("check", "--format", "json")
     assert passing.code == 0, passing.err
@@ -39,7 +63,7 @@ def test_a_check_fails_when_the_manifest_drops_its_document_and_passes_when_it_i
     set_store_files(aac.root, "[../../knowledge/**/*.md, ../../knowledge/policies/warranty.pdf]")
     validated = aac("validate")
     assert validated.code == 0
-    assert f"{SUPPORT}:18: warning: a check of vector_store 'support-kb' expects {RETURNS}, which is not among " \
+    assert f"{SUPPORT}:19: warning: a check of vector_store 'support-kb' expects {RETURNS}, which is not among " \
            "its files: the check will fail" in validated.err
     assert aac("apply", "--auto-approve").code == 0
     failing = aac("check", "--out", "checks.xml")
@@ -47,7 +71,7 @@ def test_a_check_fails_when_the_manifest_drops_its_document_and_passes_when_it_i
     assert "  PASS  vector_store.support-kb check 1: How do I reset my widget?" in failing.out
     assert "  FAIL  vector_store.support-kb check 2: Can I return a widget for a refund?" \
            in failing.out
-    assert f"{SUPPORT}:17: expected {RETURNS} in the top 3 results" in failing.out
+    assert f"{SUPPORT}:18: expected {RETURNS} in the top 3 results" in failing.out
     assert "Checks: 1 passed, 1 failed." in failing.out
     assert (aac.root / "checks.xml").read_text(encoding="utf-8") == failing.out
 

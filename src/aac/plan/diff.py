@@ -123,10 +123,12 @@ def _store_files(d: _Diff, store_changes: Iterable[Change]) -> list[StoreFiles]:
         spec = d.desired.vector_stores[change.name]
         live = d.live.vector_stores.get(change.name)
         if live is None or change.action is Action.REPLACE:
-            result.append(StoreFiles(change.name, spec.files, (), spec.file_ids, 0, spec.chunking_strategy))
+            result.append(StoreFiles(change.name, spec.files, (), spec.file_ids, 0, spec.chunking_strategy,
+                                     spec.attributes))
             continue
         usage = int(live.raw.get("usage_bytes") or 0)  # the estimate starts from what the store reports
-        result.append(StoreFiles(change.name, spec.files, live.files, spec.file_ids, usage, spec.chunking_strategy))
+        result.append(StoreFiles(change.name, spec.files, live.files, spec.file_ids, usage, spec.chunking_strategy,
+                                 spec.attributes))
     return result
 
 
