@@ -23,6 +23,7 @@ class Section:
     header: tuple[str, ...]  # the table's head rows
     rows: tuple[str, ...]
     noun: str  # what a row is, for the note on rows left out
+    nouns: str | None = None  # its plural, when not noun + "s"
 
 
 def marker_comment(stack: str) -> str:
@@ -49,22 +50,24 @@ def _fit(section: Section, budget: int) -> tuple[str | None, int]:
     fixed = len(section.title) + sum(len(line) + 1 for line in section.header) + 4
     rows = rows_within(section.rows, max(0, budget - fixed - note_room))
     if not rows:
-        note = f"{section.title}: {plural(len(section.rows), section.noun)} left out to fit this comment."
+        note = f"{section.title.lstrip('# ')}: {plural(len(section.rows), section.noun, section.nouns)} left out " \
+               "to fit this comment."
         return note, budget - len(note) - 2
     left = len(section.rows) - len(rows)
-    more = f"\n\n… and {plural(left, 'more ' + section.noun)} left out to fit this comment." if left else ""
+    noun, nouns = f"more {section.noun}", f"more {section.nouns}" if section.nouns else None
+    more = f"\n\n… and {plural(left, noun, nouns)} left out to fit this comment." if left else ""
     text = "\n".join([section.title, "", *section.header, *rows]) + more
     return text, budget - len(text) - 2
 
 
 def _head(report: CheckReport) -> str:
     failed = len(report.failed)
-    counts = f"{len(report.results) - failed} passed, {failed} failed"
+    counts = f"{len(report.results) - failed:,} passed, {failed:,} failed"
     if report.thresholds_failed:
         counts += f", {plural(len(report.thresholds_failed), 'threshold')} missed"
     c = report.comparison
     if c is not None:
-        counts += f"; against the baseline: {len(c.worse)} worse, {len(c.better)} better"
+        counts += f"; against the baseline: {len(c.worse):,} worse, {len(c.better):,} better"
     title = f"## aac check for {code(report.stack)} on {code(report.target)}: {counts}"
     return f"{marker_comment(report.stack)}\n{title}"
 
@@ -88,12 +91,12 @@ def _sections(report: CheckReport) -> list[Section]:
     sections = []
     if c is not None:
         sections.append(_changes("### Worse", c.worse))
-    sections.append(Section(f"### Failed checks ({len(report.failed)})", ("| Check | Where | Problem |",
+    sections.append(Section(f"### Failed checks ({len(report.failed):,})", ("| Check | Where | Problem |",
                                                                           "|---|---|---|"),
                             tuple(_failed_row(r) for r in report.failed), "failed check"))
     missed = tuple(f"| vector_store.{cell(t.store)} | {METRIC_LABELS[t.metric]} | {_num(t.value)} | "
                    f"{_num(t.minimum)} |" for t in report.thresholds_failed)
-    sections.append(Section(f"### Thresholds missed ({len(missed)})", ("| Store | Metric | Now | At least |",
+    sections.append(Section(f"### Thresholds missed ({len(missed):,})", ("| Store | Metric | Now | At least |",
                                                                        "|---|---|--:|--:|"), missed, "threshold"))
     if c is not None:
         sections.append(_changes("### Better", c.better))
@@ -103,15 +106,15 @@ def _sections(report: CheckReport) -> list[Section]:
 
 def _changes(title: str, changes: Sequence[QueryChange]) -> Section:
     rows = tuple(f"| {cell(q.query)} | {cell(q.store)} | {_moves(q)} |" for q in changes)
-    return Section(f"{title} ({len(changes)})", ("| Query | Store | Expected file: rank before → now |",
-                                                 "|---|---|---|"), rows, "query", )
+    return Section(f"{title} ({len(changes):,})", ("| Query | Store | Expected file: rank before → now |",
+                                                   "|---|---|---|"), rows, "query", "queries")
 
 
 def _listed(c: Comparison) -> Section:
     rows = tuple([f"| new | {cell(s)} | {cell(q)} |" for s, q in c.new] +
                  [f"| removed | {cell(s)} | {cell(q)} |" for s, q in c.removed])
-    return Section(f"### New and removed queries ({len(rows)})", ("| | Store | Query |", "|---|---|---|"), rows,
-                   "query")
+    return Section(f"### New and removed queries ({len(rows):,})", ("| | Store | Query |", "|---|---|---|"), rows,
+                   "query", "queries")
 
 
 def _moves(q: QueryChange) -> str:
