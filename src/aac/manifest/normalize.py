@@ -59,17 +59,20 @@ def normalize_vector_store(ctx: LoadContext, doc: Document) -> VectorStoreSpec:
 def _attributes(ctx: LoadContext, doc: Document, folder: Path, entries: list[Any]) -> dict[str, dict[str, Any]]:
     """path -> the attributes its `{path, attributes}` entries give it (a later entry's key wins), each checked."""
     result: dict[str, dict[str, Any]] = {}
+    most = limits.ATTRIBUTES_MAX - len(ATTRS)
     for index, entry in enumerate(entries):
         if not isinstance(entry, dict) or not isinstance(entry.get("attributes"), dict):
             continue  # a plain glob, or a schema error already
+        if len(entry["attributes"]) > most:
+            return {}  # the schema's error says so, for this entry
         where = (doc.path, doc.line_of("files", index, "path"))
         for path in expand_globs(ctx, folder, [str(entry["path"])], where, "file_search",
                                  limits.FILE_SEARCH_EXTENSIONS):
             result.setdefault(path, {}).update(entry["attributes"])
     for path, given in sorted(result.items()):
-        if len(given) > limits.ATTRIBUTES_MAX - len(ATTRS):
+        if len(given) > most:
             ctx.error(doc.path, doc.line_of("files"), f"{path} gets {len(given)} attributes from the `files` "
-                      f"entries that match it, over the {limits.ATTRIBUTES_MAX - len(ATTRS)} a file may carry",
+                      f"entries that match it, over the {most} a file may carry",
                       f"the API takes {limits.ATTRIBUTES_MAX} a file, and aac writes {' and '.join(ATTRS)}: "
                       "drop some, or make the globs match fewer entries")
     return result

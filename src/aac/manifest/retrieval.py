@@ -45,6 +45,9 @@ def _check(ctx: LoadContext, doc: Document, folder: Path, files: tuple[str, ...]
         return tuple(_expected(ctx, doc, folder, files, p, (source, line_of(field, n)), wanted)
                      for n, p in enumerate(listed) if isinstance(p, str))
 
+    if not check.get("expect") and not check.get("absent"):
+        ctx.error(source, line_of(), "a check needs `expect` or `absent`",
+                  "name the files that must be found (`expect`), or that must not (`absent`), or both")
     within = int(check.get("within", DEFAULT_WITHIN))
     most = check.get("max_num_results")
     if isinstance(most, int) and most < within:

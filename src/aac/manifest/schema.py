@@ -135,6 +135,9 @@ def _describe(error: ValidationError, field: str) -> tuple[str, str | None]:
         return f"`{field}` is {instance}; it must be {word} {value}", None
     if v == "not" and isinstance(instance, str) and instance in (value.get("enum") or ()):  # metadata's tag names
         return f"metadata key {instance!r} is one of the tool's own tags", "rename the key; the tool writes it itself"
+    if v == "not" and isinstance(instance, str) and value.get("pattern") == "^aac-":  # file attributes
+        return (f"attribute {instance!r} starts with `aac-`, which aac keeps for its own attributes",
+                "rename the key; aac writes aac-sha256 and aac-path on every file itself")
     return f"`{field}`: {error.message[:200]}", None
 
 
@@ -169,6 +172,9 @@ def _limit_hint(field: str, most: int) -> str | None:
     if field.endswith("metadata"):
         return (f"at most {most} keys: the API allows {limits.METADATA_PAIRS_MAX} "
                 f"and the tool writes {limits.METADATA_PAIRS_MAX - most} tags of its own")
+    if field.endswith("attributes"):
+        return (f"at most {most} attributes a file: the API allows {limits.ATTRIBUTES_MAX} and aac writes "
+                f"{limits.ATTRIBUTES_MAX - most} of its own")
     if field == "tools":
         return f"the API allows at most {limits.TOOLS_MAX} tools per assistant; remove some"
     return None
