@@ -207,17 +207,18 @@ def output(ctx: click.Context, fmt: str, out_file: str | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "markdown"]), default="text",
               show_default=True, help="How to print the results; junit makes each check a test case for CI, "
                                       "markdown is a pull request comment.")
-@click.option("--out", "out_file", type=click.Path(dir_okay=False),
-              help="Also write the report to FILE (FILE.json: always the JSON report, a later --baseline).")
+@click.option("--out", "out_files", type=click.Path(dir_okay=False), multiple=True,
+              help="Also write the report to FILE (repeatable): FILE.json as JSON (a later --baseline), FILE.xml as "
+                   "JUnit, FILE.md as markdown, any other name as --format says.")
 @click.option("--baseline", type=click.Path(dir_okay=False),
               help="A JSON report saved earlier: list the queries and metrics that got worse or better.")
 @click.option("--fail-on-regression", is_flag=True,
               help="Exit 2 when a query or metric is worse than in --baseline.")
 @click.pass_context
-def check(ctx: click.Context, fmt: str, out_file: str | None, baseline: str | None,
+def check(ctx: click.Context, fmt: str, out_files: tuple[str, ...], baseline: str | None,
           fail_on_regression: bool) -> None:
     """Run the vector stores' retrieval checks with the target's search (exit 2 when one fails)."""
-    _run(ctx, _command("check", "check"), fmt=fmt, out_file=out_file, baseline=baseline,
+    _run(ctx, _command("check", "check"), fmt=fmt, out_files=out_files, baseline=baseline,
          fail_on_regression=fail_on_regression)
 
 

@@ -66,14 +66,16 @@ def test_a_check_fails_when_the_manifest_drops_its_document_and_passes_when_it_i
     assert f"{SUPPORT}:19: warning: a check of vector_store 'support-kb' expects {RETURNS}, which is not among " \
            "its files: the check will fail" in validated.err
     assert aac("apply", "--auto-approve").code == 0
-    failing = aac("check", "--out", "checks.xml")
+    failing = aac("check", "--out", "checks.txt", "--out", "checks.xml")
     assert failing.code == 2
     assert "  PASS  vector_store.support-kb check 1: How do I reset my widget?" in failing.out
     assert "  FAIL  vector_store.support-kb check 2: Can I return a widget for a refund?" \
            in failing.out
     assert f"{SUPPORT}:18: expected {RETURNS} in the top 3 results" in failing.out
     assert "Checks: 1 passed, 1 failed." in failing.out
-    assert (aac.root / "checks.xml").read_text(encoding="utf-8") == failing.out
+    assert (aac.root / "checks.txt").read_text(encoding="utf-8") == failing.out  # as --format says
+    saved = ET.fromstring((aac.root / "checks.xml").read_text(encoding="utf-8"))  # by its name: JUnit
+    assert (saved.tag, saved.get("tests"), saved.get("failures")) == ("testsuites", "2", "1")
 
     junit = ET.fromstring(aac("check", "--format", "junit").out)
     assert (junit.get("tests"), junit.get("failures")) == ("2", "1")

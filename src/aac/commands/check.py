@@ -6,6 +6,7 @@ with --fail-on-regression, a query or metric got worse than the baseline; 1 on a
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from aac.check_report import CheckReport, compare, read_baseline
@@ -21,7 +22,16 @@ if TYPE_CHECKING:
     from aac.cli import App
 
 
-def run(app: App, fmt: str = "text", out_file: str | None = None, baseline: str | None = None,
+# A file named so is written in its format whatever --format prints: one run, a report for each use
+# (FILE.json the JSON report a later --baseline reads, FILE.xml for a CI test report, FILE.md a comment).
+FORMAT_BY_SUFFIX = {".json": "json", ".xml": "junit", ".md": "markdown"}
+
+
+def format_of(name: str, fmt: str) -> str:
+    return FORMAT_BY_SUFFIX.get(PurePath(name).suffix.lower(), fmt)
+
+
+def run(app: App, fmt: str = "text", out_files: tuple[str, ...] = (), baseline: str | None = None,
         fail_on_regression: bool = False) -> int:
     stack = load_stack(app.root)
     target = stack.target(app.target_name)
@@ -40,10 +50,8 @@ def run(app: App, fmt: str = "text", out_file: str | None = None, baseline: str 
                          thresholds_of(desired, results), compare(previous, results) if previous else None,
                          fail_on_regression)
     app.out.document(render_checks(report, fmt, app.out))
-    if out_file:
-        # A .json file is always the JSON report, the one --baseline reads, whatever --format prints.
-        saved = render_checks(report, "json" if out_file.lower().endswith(".json") else fmt, app.out)
-        save_document(app.out, app.root, out_file, saved, "check report")
+    for name in out_files:
+        save_document(app.out, app.root, name, render_checks(report, format_of(name, fmt), app.out), "check report")
     app.out.log(f"{requests} API requests")
     return report.exit_code
 
