@@ -164,8 +164,13 @@ def _paths(attachments: tuple[LiveVectorStoreFile, ...], live: LiveState) -> dic
 
 
 def _path_of(hit: Mapping[str, Any], paths: Mapping[str, str]) -> str:
+    """The store's file list first: llama-stack and ogx return the attributes a file had when it was attached
+    with each result, so a file moved since (its aac-path updated) would be named by its old path."""
+    known = paths.get(str(hit["file_id"]))
+    if known:
+        return known
     attributes = hit.get("attributes") or {}
     path = attributes.get(ATTR_PATH) if isinstance(attributes, Mapping) else None
     if isinstance(path, str) and path:
         return path
-    return paths.get(str(hit["file_id"])) or str(hit.get("filename") or hit["file_id"])
+    return str(hit.get("filename") or hit["file_id"])

@@ -21,7 +21,7 @@ from aac.plan.compare import compare
 from aac.plan.files import StoreFiles, attachment_changes, file_changes
 from aac.plan.model import Action, Change, Cost, Plan
 from aac.plan.uploads import kept_by_id, kept_foreign, kept_shas, uploads_in_use
-from aac.resources import VECTOR_STORE, DesiredState, LiveState
+from aac.resources import SERVER_METADATA, VECTOR_STORE, DesiredState, LiveState
 
 __all__ = ["compare", "diff"]
 
@@ -127,8 +127,9 @@ def _store_files(d: _Diff, store_changes: Iterable[Change]) -> list[StoreFiles]:
                                      spec.attributes))
             continue
         usage = int(live.raw.get("usage_bytes") or 0)  # the estimate starts from what the store reports
+        frozen = any(key in (live.raw.get("metadata") or {}) for key in SERVER_METADATA)
         result.append(StoreFiles(change.name, spec.files, live.files, spec.file_ids, usage, spec.chunking_strategy,
-                                 spec.attributes))
+                                 spec.attributes, frozen))
     return result
 
 

@@ -137,6 +137,13 @@ class StoreFiles:
     usage_bytes: int = 0  # what the live store reports, when it is kept
     chunking: Mapping[str, Any] | None = None  # the store's chunking_strategy, for new attachments
     attributes: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # path -> the manifest's attributes
+    # The store is a llama-stack-family one (its metadata has the server's own keys): its search filters on the
+    # attributes a file had when attached, whatever a later update says (llama-stack 0.7.3, ogx 1.5.0).
+    attributes_frozen: bool = False
+
+
+FROZEN_REASON = ("this server's search keeps filtering on the attributes the file had when it was attached "
+                 "(llama-stack, ogx): the update shows in its file list only")
 
 
 def attachment_changes(stores: Iterable[StoreFiles], hashes: Mapping[str, str], text_sizes: Mapping[str, int],
@@ -161,7 +168,7 @@ def attachment_changes(stores: Iterable[StoreFiles], hashes: Mapping[str, str], 
         for sha, paths in groups.items():
             found = by_sha.pop(sha, [])
             estimate = partial(path_usage, text_sizes, paths[0], store.chunking)
-            wanted = Wanted(store.key, sha, paths, dict(store.attributes.get(paths[0], {})))
+            wanted = Wanted(store.key, sha, paths, dict(store.attributes.get(paths[0], {})), store.attributes_frozen)
             new, used = _wanted_attachment(wanted, found[0] if found else None, estimate, names)
             changes += new
             storage += used
@@ -182,8 +189,10 @@ def attachment_changes(stores: Iterable[StoreFiles], hashes: Mapping[str, str], 
 
 
 def user_attributes(attributes: Mapping[str, Any]) -> dict[str, Any]:
-    """The attributes a manifest sets: every one but aac's own (`aac-*`)."""
-    return {k: v for k, v in attributes.items() if not k.startswith(ATTR_PREFIX)}
+    """The attributes a manifest sets: every one but aac's own (`aac-*`). A whole number stays one: llama-stack
+    and ogx store every number as a float (2024 comes back 2024.0)."""
+    return {k: int(v) if isinstance(v, float) and v.is_integer() else v
+            for k, v in attributes.items() if not k.startswith(ATTR_PREFIX)}
 
 
 def _vsf_before(key: str, attachment: LiveVectorStoreFile, sha: str | None) -> dict[str, Any]:
@@ -207,6 +216,7 @@ class Wanted:
     sha: str
     paths: list[str]
     attributes: dict[str, Any]
+    frozen: bool = False  # StoreFiles.attributes_frozen
 
 
 def _wanted_attachment(wanted: Wanted, attachment: LiveVectorStoreFile | None, estimate: Callable[[], int],
@@ -241,7 +251,8 @@ def _wanted_attachment(wanted: Wanted, attachment: LiveVectorStoreFile | None, e
         assert isinstance(before, dict)
         changed = tuple(f for f in ("path", "sha256", "attributes") if before.get(f) != after.get(f)) \
             or ("attributes",)
-        change = _change(VECTOR_STORE_FILE, first, Action.UPDATE, changed_fields=changed, **common)
+        reason = FROZEN_REASON if wanted.frozen and "attributes" in changed else None
+        change = _change(VECTOR_STORE_FILE, first, Action.UPDATE, changed_fields=changed, reason=reason, **common)
     else:
         change = _change(VECTOR_STORE_FILE, first, Action.NOOP, **common)
     return [change, *twins], change_in_usage(attachment, estimate, reindexed=False)
