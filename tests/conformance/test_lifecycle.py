@@ -136,6 +136,10 @@ def attributes_and_filters(aac: Cli, sdk: openai.OpenAI, stack: str) -> None:
     plan = run(aac, "an attribute changed", "plan", "--detailed-exitcode", expect=2).out
     assert "  ~ vector_store_file \"filtered/knowledge/policies/warranty.pdf\" {" in plan and \
         "~ attributes.year = 2024 -> 2025" in plan, f"an attribute changed: an update in place\n{plan}"
+    store = sdk.vector_stores.retrieve(stores(sdk, stack)["filtered"].id)
+    llama_family = "provider_id" in (store.metadata or {})  # the server's own keys: llama-stack or ogx
+    assert ("search keeps filtering on the attributes the file had when it was attached" in plan) == llama_family, \
+        f"an attribute changed: the plan says what search will see\n{plan}"
     converge(aac, "an attribute changed")
     assert attributes(sdk, stack)["knowledge/policies/warranty.pdf"]["year"] == 2025, "an attribute changed"
     assert set(uploads(sdk, stack)) == ids, "an attribute changed: nothing uploaded again"
