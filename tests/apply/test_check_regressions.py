@@ -141,3 +141,19 @@ def test_attributes_reach_the_attachments_change_in_place_and_filter_a_check(aac
     result = aac("check", "--format", "json")
     assert result.code == 0, result.out
     assert result.json()["checks"][1]["ranked"] == [WARRANTY]  # the filter left one file of the four
+
+
+def test_attributes_changed_by_hand_are_drift_and_apply_sets_them_back(aac: Cli, client: openai.OpenAI) -> None:
+    assert aac("apply", "--auto-approve").code == 0
+    [store] = [s for s in client.vector_stores.list() if s.name == "Support knowledge base"]
+    [warranty] = [f for f in client.vector_stores.files.list(store.id) if (f.attributes or {})["aac-path"] == WARRANTY]
+    client.vector_stores.files.update(warranty.id, vector_store_id=store.id,
+                                      attributes={**(warranty.attributes or {}), "kind": "faq", "owner": "me"})
+    drift = aac("drift")
+    assert drift.code == 2
+    assert f"attributes differ from the manifests: {WARRANTY} (kind, owner)" in drift.out
+    plan = aac("plan").out
+    assert '      ~ attributes.kind  = "faq" -> "policy"\n' in plan and '      - attributes.owner = "me"' in plan
+    assert aac("apply", "--auto-approve").code == 0
+    assert aac("drift").code == 0
+    assert {k: v for k, v in attributes_of(client)[WARRANTY].items() if not k.startswith("aac-")} == {"kind": "policy"}

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from aac.canonical import UNKNOWN_ID, attachment_sha
+from aac.canonical import UNKNOWN_ID, attachment_sha, user_attributes
 from aac.estimate import attachment_usage, change_in_usage, path_usage
 from aac.identity import file_attributes, fingerprint, upload_basename, upload_filename
 from aac.plan.model import Action, Change
-from aac.resources import ATTR_PATH, ATTR_PREFIX, FILE, VECTOR_STORE_FILE, LiveFile, LiveState, LiveVectorStoreFile
+from aac.resources import ATTR_PATH, FILE, VECTOR_STORE_FILE, LiveFile, LiveState, LiveVectorStoreFile
 
 FAILED = ("failed", "cancelled")
 
@@ -186,13 +186,6 @@ def attachment_changes(stores: Iterable[StoreFiles], hashes: Mapping[str, str], 
             changes += [_detach(store.key, a, sha, live, names) for a in group]
             storage -= sum(a.usage_bytes for a in group)
     return changes, storage
-
-
-def user_attributes(attributes: Mapping[str, Any]) -> dict[str, Any]:
-    """The attributes a manifest sets: every one but aac's own (`aac-*`). A whole number stays one: llama-stack
-    and ogx store every number as a float (2024 comes back 2024.0)."""
-    return {k: int(v) if isinstance(v, float) and v.is_integer() else v
-            for k, v in attributes.items() if not k.startswith(ATTR_PREFIX)}
 
 
 def _vsf_before(key: str, attachment: LiveVectorStoreFile, sha: str | None) -> dict[str, Any]:
