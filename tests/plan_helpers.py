@@ -79,7 +79,8 @@ def attachment_raw(spec: VectorStoreSpec, sha: str, path: str, size: int) -> dic
     return {
         "id": file_id(sha), "object": "vector_store.file", "created_at": 1700000000,
         "vector_store_id": f"vs_{spec.name}", "status": "completed", "usage_bytes": size, "last_error": None,
-        "attributes": file_attributes(sha, path), "chunking_strategy": canonical_chunking(spec.chunking_strategy),
+        "attributes": {**spec.attributes.get(path, {}), **file_attributes(sha, path)},
+        "chunking_strategy": canonical_chunking(spec.chunking_strategy),
     }
 
 
@@ -123,8 +124,8 @@ def apply_with_sdk(sdk: openai.OpenAI, desired: DesiredState, hashes: Mapping[st
         stores[key] = store.id
         for sha, path in first_paths(list(spec.files), hashes).items():
             strategy = {"chunking_strategy": spec.chunking_strategy} if spec.chunking_strategy else {}
-            sdk.vector_stores.files.create(store.id, file_id=ids[sha], attributes=file_attributes(sha, path),
-                                           **strategy)
+            attributes = {**spec.attributes.get(path, {}), **file_attributes(sha, path)}  # as apply writes them
+            sdk.vector_stores.files.create(store.id, file_id=ids[sha], attributes=attributes, **strategy)
     for _, spec in sorted(desired.assistants.items()):
         _create_assistant(sdk, desired, hashes, spec, ids, stores)
 

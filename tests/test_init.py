@@ -81,13 +81,26 @@ def test_plan_runs_on_pull_requests_and_comments_once() -> None:
 
 
 def test_plan_runs_the_retrieval_checks_on_a_staging_target_when_one_is_configured() -> None:
-    job = workflow(".github/workflows/plan.yml")["jobs"]["checks"]
-    assert job["needs"] == "plan" and job["if"] == "vars.AAC_STAGING_TARGET != ''"
+    data = workflow(".github/workflows/plan.yml")
+    job = data["jobs"]["checks"]
+    assert job["needs"] == "plan" and "vars.AAC_STAGING_TARGET != ''" in job["if"]
+    assert "needs.plan.result != 'failure'" in job["if"]  # runs on main too, where the plan job is skipped
+    assert data["on"]["push"]["branches"] == ["main"] and data["jobs"]["plan"]["if"] == \
+        "github.event_name == 'pull_request'"
     assert job["env"]["AAC_TARGET"] == "${{ vars.AAC_STAGING_TARGET }}"
     assert job["concurrency"] == {"group": "aac-staging-demo", "cancel-in-progress": False}
-    runs = [step["run"] for step in job["steps"] if "run" in step]
-    assert runs[-2:] == ["aac apply --auto-approve", "aac check --format junit --out checks.xml > /dev/null"]
-    assert any(step.get("with", {}).get("report_paths") == "checks.xml" for step in job["steps"])
+    lines = run_lines({"jobs": {"checks": job}})
+    assert "aac apply --auto-approve" in lines
+    assert "aac check --format markdown --out checks.json --out checks.xml --baseline baseline/checks.json " \
+           "--fail-on-regression > checks.md" in lines
+    steps = {step.get("name"): step for step in job["steps"]}
+    assert steps["Test report"]["with"]["report_paths"] == "checks.xml"
+    keep = steps["Keep main's report, the baseline"]
+    assert "github.event_name == 'push'" in keep["if"] and keep["with"]["name"] == "aac-check-baseline"
+    assert "--name aac-check-baseline" in steps["Download main's check report"]["run"]
+    assert data["permissions"]["actions"] == "read"
+    comment = steps["Comment on the pull request"]
+    assert "<!-- aac-check:demo -->" in comment["with"]["script"] and "always()" not in comment["if"]
 
 
 def test_apply_runs_on_main_one_at_a_time_never_cancelled() -> None:

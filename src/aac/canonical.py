@@ -11,6 +11,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from aac.resources import (
+    ATTR_PREFIX,
     ATTR_SHA256,
     SERVER_METADATA,
     TAG_SECRET_VERSION,
@@ -64,6 +65,13 @@ def attachment_sha(attributes: Mapping[str, Any], file_sha: str | None) -> str |
         return file_sha
     value = attributes.get(ATTR_SHA256)
     return value if isinstance(value, str) else None
+
+
+def user_attributes(attributes: Mapping[str, Any]) -> dict[str, Any]:
+    """The attributes a manifest sets on a store's file: every one but aac's own (`aac-*`). A whole number stays
+    one: llama-stack and ogx store every number as a float (2024 comes back 2024.0)."""
+    return {k: int(v) if isinstance(v, float) and v.is_integer() else v
+            for k, v in attributes.items() if not k.startswith(ATTR_PREFIX)}
 
 
 def project(live: Any, want: Any, deeper: Collection[str] | None = ()) -> Any:

@@ -230,17 +230,28 @@ def output(ctx: click.Context, fmt: str, out_file: str | None) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True,
-              help="How to print the results; junit makes each check a test case for CI.")
-@click.option("--out", "out_file", type=click.Path(dir_okay=False), help="Also write the report to FILE.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "markdown"]), default="text",
+              show_default=True, help="How to print the results; junit makes each check a test case for CI, "
+                                      "markdown is a pull request comment.")
+@click.option("--out", "out_files", type=click.Path(dir_okay=False), multiple=True,
+              help="Also write the report to FILE (repeatable): FILE.json as JSON (a later --baseline), FILE.xml as "
+                   "JUnit, FILE.md as markdown, any other name as --format says.")
+@click.option("--baseline", type=click.Path(dir_okay=False),
+              help="A JSON report saved earlier: list the queries and metrics that got worse or better.")
+@click.option("--fail-on-regression", is_flag=True,
+              help="Exit 2 when a query or metric is worse than in --baseline.")
 @click.pass_context
-def check(ctx: click.Context, fmt: str, out_file: str | None) -> None:
+def check(ctx: click.Context, fmt: str, out_files: tuple[str, ...], baseline: str | None,
+          fail_on_regression: bool) -> None:
     """Run the vector stores' retrieval checks on the target.
 
-    Each check searches a store with the target's own search and expects the documents it names.
-    Exit codes: 0 every check passed, 2 a check failed, 1 an error.
+    Each check searches a store with the target's own search and expects the documents it names; metrics,
+    thresholds, and with --baseline the queries and metrics that got worse.
+    Exit codes: 0 every check passed, 2 a check failed, a threshold was missed or (with --fail-on-regression)
+    something got worse, 1 an error.
     """
-    run_command(ctx, _command("check", "check"), fmt=fmt, out_file=out_file)
+    run_command(ctx, _command("check", "check"), fmt=fmt, out_files=out_files, baseline=baseline,
+                fail_on_regression=fail_on_regression)
 
 
 @cli.command()

@@ -42,6 +42,7 @@ TAG_SERVER_KEYS = "aac-server-keys"
 # Attributes written on every vector-store file the stack attaches.
 ATTR_SHA256 = "aac-sha256"
 ATTR_PATH = "aac-path"
+ATTR_PREFIX = "aac-"  # reserved: a manifest's own attributes may not start with it
 
 ASSISTANT = "assistant"
 VECTOR_STORE = "vector_store"
@@ -78,12 +79,15 @@ class LocalFile:
 
 @dataclass(frozen=True)
 class RetrievalCheck:
-    """A query whose top `within` search results must include every expected file (`aac check`)."""
+    """A query whose top `within` search results must include every expected file and no absent one (`aac check`)."""
 
     query: str
     expect: tuple[str, ...]  # repository paths
     within: int = 3
-    line: int = 0  # where the check starts in its manifest
+    line: int = 0  # where the check starts in its manifest, or its line in `path`
+    absent: tuple[str, ...] = ()  # repository paths that must not come back within the top `within`
+    search: Mapping[str, Any] = field(default_factory=dict)  # filters, ranking_options, ...: as the API takes them
+    path: str = ""  # the dataset file (`checks_file`) it comes from; "" for the manifest itself
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,8 @@ class VectorStoreSpec:
     source: Source | None = None
     file_ids: tuple[str, ...] = ()  # existing uploads attached by id (bytes not in the repository), sorted, unique
     checks: tuple[RetrievalCheck, ...] = ()  # run by `aac check`, never part of the diff
+    thresholds: Mapping[str, float] = field(default_factory=dict)  # metric -> least value `aac check` accepts
+    attributes: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # path -> the user's file attributes
 
     @property
     def key(self) -> str:

@@ -10,6 +10,7 @@ from tests.cli_harness import Cli
 
 SUPPORT = "assistants/support/customer-support.yaml"
 RETURNS = "knowledge/policies/shipping-and-returns.pdf"
+DATASET = "assistants/support/evals/support-kb.jsonl"
 
 
 def set_store_files(root: Path, files: str) -> None:
@@ -27,29 +28,54 @@ def set_checks(root: Path, check: str) -> None:
     manifest.write_text(text[:start] + f"checks: [{check}]\n" + text[end:], encoding="utf-8")
 
 
+def only_manifest_checks(root: Path) -> None:
+    """The example without its dataset file and thresholds: the two checks of the manifest alone."""
+    manifest = root / SUPPORT
+    lines = manifest.read_text(encoding="utf-8").splitlines(keepends=True)
+    manifest.write_text("".join(line for line in lines if not line.startswith(("checks_file:", "thresholds:"))),
+                        encoding="utf-8")
+
+
+def test_the_example_suite_passes_on_the_sandbox(aac: Cli) -> None:
+    assert aac("apply", "--auto-approve").code == 0
+    result = aac("check", "--format", "json")
+    assert result.code == 0, result.out
+    report = result.json()
+    assert report["summary"] == {"checks": 14, "passed": 14, "failed": 0, "thresholds_failed": 0, "regressions": 0}
+    assert report["requests"] == 21  # 7 reads, 14 searches
+    assert [t["metric"] for t in report["thresholds"]] == ["recall_at_k", "mrr"]
+    assert [c["source"] for c in report["checks"]][1:3] == [f"{SUPPORT}:21", f"{DATASET}:1"]
+    [absent] = [c for c in report["checks"] if c["absent"]]
+    assert absent["search"] == {"filters": {"type": "eq", "key": "kind", "value": "policy"}}
+    assert set(absent["ranked"]) <= {RETURNS, "knowledge/policies/warranty.pdf"}  # the filter keeps policies only
+
+
 def test_a_check_fails_when_the_manifest_drops_its_document_and_passes_when_it_is_back(aac: Cli) -> None:
+    only_manifest_checks(aac.root)
     assert aac("apply", "--auto-approve").code == 0
     passing = aac("check", "--format", "json")
     assert passing.code == 0, passing.err
     report = passing.json()
-    assert report["summary"] == {"checks": 2, "passed": 2, "failed": 0}
-    assert (report["format_version"], report["stack"], report["requests"]) == ("1.0", "demo", 9)  # 7 reads, 2 searches
+    assert report["summary"] == {"checks": 2, "passed": 2, "failed": 0, "thresholds_failed": 0, "regressions": 0}
+    assert (report["format_version"], report["stack"], report["requests"]) == ("2.0", "demo", 9)  # 7 reads, 2 searches
     assert report["checks"][1]["expect"] == [RETURNS] and RETURNS in report["checks"][1]["found"]
 
     set_store_files(aac.root, "[../../knowledge/**/*.md, ../../knowledge/policies/warranty.pdf]")
     validated = aac("validate")
     assert validated.code == 0
-    assert f"{SUPPORT}:18: warning: a check of vector_store 'support-kb' expects {RETURNS}, which is not among " \
+    assert f"{SUPPORT}:19: warning: a check of vector_store 'support-kb' expects {RETURNS}, which is not among " \
            "its files: the check will fail" in validated.err
     assert aac("apply", "--auto-approve").code == 0
-    failing = aac("check", "--out", "checks.xml")
+    failing = aac("check", "--out", "checks.txt", "--out", "checks.xml")
     assert failing.code == 2
     assert "  PASS  vector_store.support-kb check 1: How do I reset my widget?" in failing.out
     assert "  FAIL  vector_store.support-kb check 2: Can I return a widget for a refund?" \
            in failing.out
-    assert f"{SUPPORT}:17: expected {RETURNS} in the top 3 results" in failing.out
+    assert f"{SUPPORT}:18: expected {RETURNS} in the top 3 results" in failing.out
     assert "Checks: 1 passed, 1 failed." in failing.out
-    assert (aac.root / "checks.xml").read_text(encoding="utf-8") == failing.out
+    assert (aac.root / "checks.txt").read_text(encoding="utf-8") == failing.out  # as --format says
+    saved = ET.fromstring((aac.root / "checks.xml").read_text(encoding="utf-8"))  # by its name: JUnit
+    assert (saved.tag, saved.get("tests"), saved.get("failures")) == ("testsuites", "2", "1")
 
     junit = ET.fromstring(aac("check", "--format", "junit").out)
     assert (junit.get("tests"), junit.get("failures")) == ("2", "1")
@@ -116,3 +142,102 @@ def test_a_check_of_the_wrong_shape_is_its_schema_error_alone(aac: Cli, check: s
     result = aac("validate")
     assert result.code == 1 and problem in result.err, result.err
     assert "unexpected" not in result.err and ": warning:" not in result.err
+
+
+@pytest.mark.parametrize(("check", "problem"), [
+    ("{query: q}", "error: a check needs `expect` or `absent`"),
+    ("{query: q, absent: []}", "checks[0].absent"),
+    ("{query: q, expect: [knowledge/faq.md], within: 5, max_num_results: 4}",
+     "error: within 5 is more than max_num_results 4: the search never returns that many"),
+    ("{query: q, expect: [knowledge/faq.md], max_num_results: 51}", "checks[0].max_num_results"),
+    ("{query: q, expect: [knowledge/faq.md], filters: {type: like, key: kind, value: x}}", "checks[0].filters"),
+    ("{query: q, expect: [knowledge/faq.md], filters: {type: and, filters: [{type: eq, key: k}]}}",
+     "checks[0].filters"),
+    ("{query: q, expect: [knowledge/faq.md], ranking_options: {score_threshold: 2}}",
+     "checks[0].ranking_options.score_threshold"),
+    ("{query: q, expect: [knowledge/faq.md], rewrite_query: yes please}", "checks[0].rewrite_query"),
+    ("{query: q, absent: [/etc/passwd]}", "error: '/etc/passwd' is an absolute path"),
+])
+def test_the_new_check_fields_are_validated_offline(aac: Cli, check: str, problem: str) -> None:
+    set_checks(aac.root, check)
+    result = aac("validate")
+    assert result.code == 1 and problem in result.err, result.err
+    assert "hint: " in result.err
+
+
+def set_dataset(root: Path, text: bytes) -> None:
+    (root / "assistants/support/evals/support-kb.jsonl").write_bytes(text)
+
+
+@pytest.mark.parametrize(("lines", "problem"), [
+    (b'{"query": "q", "expect": ["knowledge/faq.md"]}\n{"query": "q", "expect": [}\n', ":2: error: not a JSON object"),
+    (b'\n\n{"query": "q", "expects": ["knowledge/faq.md"]}\n', ":3: error: unknown field `expects` in check"),
+    (b'{"query": "q", "expect": ["knowledge/faq.md"], "within": 0}\r\n', ":1: error: `within`"),
+    (b'{"query": "q", "expect": ["knowledge/faq.md"]}\r{"query": ""}\r', ":2: error: "),
+    (b'["q", "knowledge/faq.md"]\n', ":1: error: "),
+    (b'{"query": "q", "expect": ["knowledge/faq.md"], "within": NaN}\n', ":1: error: not a JSON object: NaN"),
+    (b'{"query": "q", "expect": ["/etc/passwd"]}\n', ":1: error: '/etc/passwd' is an absolute path"),
+    (b'{"query": "caf\xe9"}\n', ":1: error: the file is not UTF-8"),
+])
+def test_a_bad_line_of_the_dataset_file_is_an_error_with_its_file_and_line(aac: Cli, lines: bytes,
+                                                                           problem: str) -> None:
+    set_dataset(aac.root, lines)
+    result = aac("check")
+    assert result.code == 1 and result.out == ""
+    assert f"assistants/support/evals/support-kb.jsonl{problem}" in result.err, result.err
+    assert "hint: " in result.err
+
+
+def test_a_dataset_file_that_is_missing_or_outside_the_repository_is_an_error(aac: Cli) -> None:
+    manifest = aac.root / SUPPORT
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(text.replace("checks_file: evals/support-kb.jsonl", "checks_file: evals/none.jsonl"),
+                        encoding="utf-8")
+    assert "error: 'evals/none.jsonl' does not exist" in aac("validate").err
+    manifest.write_text(text.replace("checks_file: evals/support-kb.jsonl", "checks_file: ../../../x.jsonl"),
+                        encoding="utf-8")
+    assert "error: '../../../x.jsonl' leaves the repository" in aac("validate").err
+
+
+def test_a_dataset_line_that_expects_a_file_the_store_lacks_warns_with_its_line(aac: Cli) -> None:
+    set_dataset(aac.root, b'{"query": "q", "expect": ["knowledge/missing.md"]}\n')
+    result = aac("validate")
+    assert result.code == 0
+    assert "assistants/support/evals/support-kb.jsonl:1: warning: a check of vector_store 'support-kb' expects " \
+           "knowledge/missing.md, which is not among its files: the check will fail" in result.err
+
+
+def set_files(root: Path, attributes: str) -> None:
+    manifest = root / SUPPORT
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(text.replace("attributes: {kind: policy}", f"attributes: {attributes}"), encoding="utf-8")
+
+
+@pytest.mark.parametrize(("attributes", "problem"), [
+    ("{aac-path: x}", "error: attribute 'aac-path' starts with `aac-`, which aac keeps for its own attributes"),
+    ("{" + ", ".join(f"k{n}: v" for n in range(15)) + "}", "`files[1].attributes` has 15 keys; the limit is 14\n"
+     "    hint: at most 14 attributes a file: the API allows 16 and aac writes 2 of its own"),
+    ("{" + "k" * 65 + ": v}", "files[1].attributes"),
+    ("{note: " + "v" * 513 + "}", "files[1].attributes.note"),
+    ("{tags: [a, b]}", "files[1].attributes.tags"),
+    ("{nothing: null}", "files[1].attributes.nothing"),
+])
+def test_file_attributes_are_validated_offline(aac: Cli, attributes: str, problem: str) -> None:
+    set_files(aac.root, attributes)
+    result = aac("validate")
+    assert result.code == 1 and problem in result.err, result.err
+
+
+def test_attributes_of_two_entries_merge_and_too_many_together_is_an_error(aac: Cli) -> None:
+    manifest = aac.root / SUPPORT
+    seven = ", ".join(f"a{n}: {n}" for n in range(7))
+    eight = ", ".join(f"b{n}: {n}" for n in range(8))
+    text = manifest.read_text(encoding="utf-8").replace(
+        "    attributes: {kind: policy}", f"    attributes: {{{seven}}}\n"
+        f"  - path: ../../knowledge/policies/warranty.pdf\n    attributes: {{{eight}}}")
+    manifest.write_text(text, encoding="utf-8")
+    result = aac("validate")
+    assert result.code == 1
+    assert "error: knowledge/policies/warranty.pdf gets 15 attributes from the `files` entries that match it, " \
+           "over the 14 a file may carry" in result.err
+    assert "knowledge/policies/shipping-and-returns.pdf gets" not in result.err  # 7 alone: fine

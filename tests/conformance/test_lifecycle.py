@@ -1,8 +1,9 @@
 """A stack's whole life through the CLI, checked against what the server itself lists through the SDK.
 
 One test, because each step starts from the state the previous one left: validate, plan, apply, an empty plan,
-retrieval checks (the server's own search finds each PDF by its text), changed bytes, a moved file, a removed
-manifest, a file attached by hand then drift, import, output, destroy. It runs against the sandbox in the
+retrieval checks (the server's own search finds each PDF by its text), attributes set, changed in place and
+filtered on by a check, changed bytes, a moved file, a removed manifest, a file attached by hand then drift,
+import, output, destroy. It runs against the sandbox in the
 normal suite and against a real Llama Stack-family server in CI (see conftest.py); every message names the
 step, so a failure on a real server says where it went wrong.
 """
@@ -67,6 +68,7 @@ def test_lifecycle(aac: Cli, sdk: openai.OpenAI, stack_name: str) -> None:
                                                   "scratch": {"knowledge/faq.md"}})
     run(aac, "drift after apply", "drift")
     run(aac, "retrieval checks: the PDFs' text was indexed, and the server's search finds it", "check")
+    attributes_and_filters(aac, sdk, stack_name)
 
     hours = aac.root / "knowledge" / "hours.txt"
     old_hours = sha256_of(hours)
@@ -98,6 +100,59 @@ def test_lifecycle(aac: Cli, sdk: openai.OpenAI, stack_name: str) -> None:
     assert uploads(sdk, stack_name) == {}, "destroy: uploads of the stack are left"
     for file_id in imported:  # aac never deletes an upload it did not make; the test cleans up after itself
         sdk.files.delete(file_id)
+
+
+ATTRIBUTED = ("kind: vector_store\nname: policies\nfiles:\n"
+              "  - {path: ../knowledge/policies/warranty.pdf, attributes: {topic: warranty, year: YEAR}}\n"
+              "  - {path: ../knowledge/policies/shipping-and-returns.pdf, attributes: {topic: shipping, year: 2024}}\n"
+              "checks:\n"
+              "  - {query: How long is the warranty?, expect: [knowledge/policies/warranty.pdf], within: 1}\n"
+              # The warranty's own question, searched among the shipping documents only: the warranty must
+              # not come back, the shipping policy must.
+              "  - {query: How long is the warranty?, expect: [knowledge/policies/shipping-and-returns.pdf],\n"
+              "     absent: [knowledge/policies/warranty.pdf], within: 2,\n"
+              "     filters: {type: and, filters: [{type: eq, key: topic, value: shipping},"
+              " {type: gte, key: year, value: 2024}]}}\n")
+
+
+def attributes_and_filters(aac: Cli, sdk: openai.OpenAI, stack: str) -> None:
+    """Attributes set in a manifest are on the attachments, a filter applies, a change is updated in place.
+
+    A store of its own, whose files carry their attributes from the first attach: llama-stack and ogx filter
+    search on the attributes a file had when it was attached, never on a later update (README: Servers).
+    """
+    manifest = aac.root / "assistants" / "filtered.yaml"
+    manifest.write_text(ATTRIBUTED.replace("policies", "filtered", 1).replace("YEAR", "2024"), encoding="utf-8")
+    converge(aac, "attributes")
+    ids = set(uploads(sdk, stack))
+    assert attributes(sdk, stack)["knowledge/policies/warranty.pdf"] == {"topic": "warranty", "year": 2024}, \
+        "attributes: the server's attachment"
+    report = run(aac, "a filtered check", "check", "--format", "json").json()
+    filtered = [c for c in report["checks"] if c["vector_store"] == "filtered" and c["search"]]
+    assert [c["ranked"] for c in filtered] == [["knowledge/policies/shipping-and-returns.pdf"]], \
+        f"a filtered check: {filtered}"
+
+    manifest.write_text(ATTRIBUTED.replace("policies", "filtered", 1).replace("YEAR", "2025"), encoding="utf-8")
+    plan = run(aac, "an attribute changed", "plan", "--detailed-exitcode", expect=2).out
+    assert "  ~ vector_store_file \"filtered/knowledge/policies/warranty.pdf\" {" in plan and \
+        "~ attributes.year = 2024 -> 2025" in plan, f"an attribute changed: an update in place\n{plan}"
+    store = sdk.vector_stores.retrieve(stores(sdk, stack)["filtered"].id)
+    llama_family = "provider_id" in (store.metadata or {})  # the server's own keys: llama-stack or ogx
+    assert ("search keeps filtering on the attributes the file had when it was attached" in plan) == llama_family, \
+        f"an attribute changed: the plan says what search will see\n{plan}"
+    converge(aac, "an attribute changed")
+    assert attributes(sdk, stack)["knowledge/policies/warranty.pdf"]["year"] == 2025, "an attribute changed"
+    assert set(uploads(sdk, stack)) == ids, "an attribute changed: nothing uploaded again"
+    manifest.unlink()
+    converge(aac, "the filtered store removed")
+
+
+def attributes(sdk: openai.OpenAI, stack: str) -> dict[str, dict[str, object]]:
+    """The filtered store's attachments by path: the attributes the manifest set (aac's own left out)."""
+    store = stores(sdk, stack)["filtered"]
+    return {str((f.attributes or {}).get("aac-path")): {k: v for k, v in (f.attributes or {}).items()
+                                                        if not k.startswith("aac-")}
+            for f in sdk.vector_stores.files.list(vector_store_id=store.id, limit=100)}
 
 
 def hand_attached_file(aac: Cli, sdk: openai.OpenAI, stack: str, support: set[str]) -> None:

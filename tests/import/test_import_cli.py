@@ -284,3 +284,20 @@ def test_a_store_on_a_cursor_dropping_server_is_imported_with_every_file(
         assert result.code == 0, result.err
         assert sorted(_manifest(root, "big")["file_ids"]) == sorted(ids)  # type: ignore[arg-type]
         assert aac("plan", "--detailed-exitcode").code == 0
+
+
+def test_the_files_attributes_are_kept_in_view_and_nothing_plans_to_change_them(
+        aac: Cli, client: openai.OpenAI) -> None:
+    upload = client.files.create(file=("guide.md", b"# Guide\nHello.\n"), purpose="assistants")
+    plain = client.files.create(file=("plain.md", b"# Plain\n"), purpose="assistants")
+    store = client.vector_stores.create(name="Tagged")
+    client.vector_stores.files.create(vector_store_id=store.id, file_id=upload.id,
+                                      attributes={"topic": "guide\n# not: a key", "year": 2024, "public": True})
+    client.vector_stores.files.create(vector_store_id=store.id, file_id=plain.id)
+    assert aac("import", store.id, "--auto-approve").code == 0
+    text = (aac.root / IMPORTED / "tagged.yaml").read_text(encoding="utf-8")
+    assert f'#   {upload.id}: {{"public": true, "topic": "guide\\n# not: a key", "year": 2024}}\n' in text
+    assert plain.id not in text.split("kind:")[0].split("carry these attributes")[-1]  # no attributes, no line
+    assert _manifest(aac.root, "tagged")["file_ids"] == sorted([upload.id, plain.id])
+    assert aac("plan", "--detailed-exitcode").code == 0
+    assert aac("drift").code == 0

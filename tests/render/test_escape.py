@@ -12,6 +12,7 @@ import pytest
 
 from aac.apply.graph import Status
 from aac.apply.report import ChangeOutcome, print_report
+from aac.check_report import CheckReport, Comparison, Move, QueryChange
 from aac.drift.model import Category, DriftItem
 from aac.errors import Problem
 from aac.escape import escape_text
@@ -20,7 +21,7 @@ from aac.plan.model import Action, Change
 from aac.render import render_drift, render_plan
 from aac.render.checks import render_checks
 from aac.resources import RetrievalCheck
-from aac.retrieval import CheckReport, CheckResult
+from aac.retrieval import CheckResult
 
 from .drifts import every_category
 from .plans import no_changes
@@ -59,11 +60,14 @@ def test_a_drift_report_escapes_them_too(fmt: str) -> None:
     _clean(render_drift(report, fmt, Output()))
 
 
-@pytest.mark.parametrize("fmt", ["text", "junit"])
+@pytest.mark.parametrize("fmt", ["text", "junit", "markdown"])
 def test_a_check_report_escapes_the_query_and_the_filenames_the_target_names(fmt: str) -> None:
-    check = RetrievalCheck(query=EVIL, expect=(f"kb/{EVIL}.md",), within=3, line=4)
-    result = CheckResult("kb", 1, check, "assistants/kb.yaml:4", found=(f"{EVIL}.pdf",))
-    _clean(render_checks(CheckReport("demo", "sandbox", "2026-01-01T00:00:00Z", (result,)), fmt, Output()))
+    check = RetrievalCheck(query=EVIL, expect=(f"kb/{EVIL}.md",), within=3, line=4, absent=(f"{EVIL}.pdf",))
+    result = CheckResult("kb", 1, check, "assistants/kb.yaml:4", ranked=(f"{EVIL}.pdf",))
+    worse = QueryChange("kb", EVIL, (Move(f"kb/{EVIL}.md", 1, None),), worse=True, came_back=(f"{EVIL}.pdf",))
+    comparison = Comparison(EVIL, EVIL, (worse,), (), (("kb", EVIL),), (("kb", EVIL),), ())
+    report = CheckReport("demo", "sandbox", "2026-01-01T00:00:00Z", (result,), comparison=comparison)
+    _clean(render_checks(report, fmt, Output()))
 
 
 def test_a_value_is_one_line_unless_it_is_shown_as_a_block_and_plain_text_is_untouched() -> None:

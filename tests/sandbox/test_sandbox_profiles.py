@@ -163,3 +163,24 @@ def test_the_llama_family_serves_no_assistants_and_no_agents(family: tuple[str, 
     with pytest.raises(openai.NotFoundError):
         sdk.beta.agents.list()
     assert sdk.vector_stores.list().data == []  # what they do serve still answers
+
+
+@pytest.mark.parametrize(("profile", "searched"), [("openai", "returns"), ("llama-stack", "shipping"),
+                                                   ("ogx", "shipping")])
+def test_search_filters_on_the_attributes_a_file_was_attached_with_on_the_llama_family(
+        profile: str, searched: str) -> None:
+    """As probed on llama-stack 0.7.3 and ogx 1.5.0: an update shows in the file list, never in search."""
+    with _serve(profile) as (_, sdk):
+        file_id = _upload(sdk, data=b"# Shipping\nThe warranty is long.\n")
+        store = sdk.vector_stores.create(name="s")
+        sdk.vector_stores.files.create(vector_store_id=store.id, file_id=file_id,
+                                       attributes={"topic": "shipping", "year": 2024})
+        updated = sdk.vector_stores.files.update(file_id, vector_store_id=store.id,
+                                                 attributes={"topic": "returns", "year": 2025})
+        assert updated.attributes == {"topic": "returns", "year": 2025}
+        found = {topic: len(sdk.vector_stores.search(store.id, query="warranty",
+                                                     filters={"type": "eq", "key": "topic", "value": topic}).data)
+                 for topic in ("shipping", "returns")}
+        assert found == {"shipping": int(searched == "shipping"), "returns": int(searched == "returns")}
+        [hit] = sdk.vector_stores.search(store.id, query="warranty").data
+        assert hit.attributes["topic"] == searched

@@ -7,7 +7,7 @@ not objects.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 import openai
@@ -83,12 +83,16 @@ class Reader:
         return self._all(f"listing the credentials of vault {vault_id}",
                          lambda after: pages.list(vault_id, limit=PAGE, after=after))
 
-    def search(self, vs_id: str, query: str, max_num_results: int) -> list[dict[str, Any]]:
-        """The store's top results for `query` by the target's own ranking: {file_id, filename, score, attributes}."""
+    def search(self, vs_id: str, query: str, max_num_results: int,
+               settings: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """The store's top results for `query` by the target's own ranking: {file_id, filename, score, attributes}.
+
+        `settings`: filters, ranking_options and rewrite_query, as the search API takes them."""
         what = f"searching vector store {vs_id}"
         try:
             raw = self._api.sdk.vector_stores.with_raw_response.search(vs_id, query=query,
-                                                                        max_num_results=max_num_results)
+                                                                        max_num_results=max_num_results,
+                                                                        **dict(settings or {}))
             body = raw.http_response.json()
         except openai.OpenAIError as exc:
             raise self._api.translate(exc, what) from exc

@@ -89,7 +89,8 @@ def update_attributes(ctx: Context, change: Change) -> Run:
     before = change.before or {}
 
     def run() -> None:
-        attributes = params.file_attributes(str(after["sha256"]), str(after["path"]))
+        own = params.file_attributes(str(after["sha256"]), str(after["path"]))
+        attributes = {**(after.get("attributes") or {}), **own}  # the manifest's, and aac's beside them
         ctx.writer.update_attributes(ctx.store_id(str(after["vector_store"])), str(before["file_id"]), attributes)
 
     return run

@@ -59,7 +59,7 @@ def _cleared_only_if_changed(body: JSON, change: Change) -> JSON:
 
 def attachment(sha256: str, path: str, file_id: str, spec: VectorStoreSpec) -> JSON:
     """One entry of a file batch: the file, its identity attributes, the store's chunking."""
-    entry: JSON = {"file_id": file_id, "attributes": file_attributes(sha256, path)}
+    entry: JSON = {"file_id": file_id, "attributes": {**spec.attributes.get(path, {}), **file_attributes(sha256, path)}}
     if spec.chunking_strategy is not None:
         entry["chunking_strategy"] = dict(spec.chunking_strategy)
     return entry

@@ -10,7 +10,8 @@ its traces:
 - one with them was attached by aac and has since left the manifests: pending;
 - a wanted file whose upload of those bytes is live but attached nowhere was detached by
   hand (aac deletes an upload only after nothing uses it): drifted;
-- any other wanted file is new in the manifests: pending.
+- any other wanted file is new in the manifests: pending;
+- a wanted file whose attributes (aac's own aside) are not the manifest's was edited by hand: drifted.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from aac.canonical import UNKNOWN_ID, attachment_sha
+from aac.canonical import UNKNOWN_ID, attachment_sha, user_attributes
 from aac.resources import ATTR_PATH, ATTR_SHA256, LiveState, LiveVectorStore, LiveVectorStoreFile, VectorStoreSpec
 
 
@@ -30,10 +31,11 @@ class StoreFilesDrift:
     attached_by_hand: tuple[str, ...] = ()
     detached_by_hand: tuple[str, ...] = ()
     pending: bool = False  # the manifests add or drop files that apply has not attached or detached yet
+    attributes_differ: tuple[str, ...] = ()  # "PATH (KEY, ...)": a wanted file whose own attributes differ
 
     @property
     def drifted(self) -> bool:
-        return bool(self.attached_by_hand or self.detached_by_hand)
+        return bool(self.attached_by_hand or self.detached_by_hand or self.attributes_differ)
 
     @property
     def detail(self) -> str | None:
@@ -42,6 +44,8 @@ class StoreFilesDrift:
             parts.append("attached by hand: " + ", ".join(self.attached_by_hand))
         if self.detached_by_hand:
             parts.append("detached by hand: " + ", ".join(self.detached_by_hand))
+        if self.attributes_differ:
+            parts.append("attributes differ from the manifests: " + ", ".join(self.attributes_differ))
         return "; ".join(parts) or None
 
 
@@ -72,7 +76,25 @@ def store_files_drift(spec: VectorStoreSpec | None, store: LiveVectorStore | Non
         attached_by_hand=tuple(by_hand),
         detached_by_hand=tuple(detached),
         pending=dropped or len(detached) < len(unattached),
+        attributes_differ=_attributes_differ(spec, wanted, attached),
     )
+
+
+def _attributes_differ(spec: VectorStoreSpec | None, wanted: Mapping[str, str],
+                       attached: Mapping[str, LiveVectorStoreFile]) -> tuple[str, ...]:
+    """Wanted files whose attributes (aac's own aside) are not the manifest's, with the keys that differ."""
+    found = []
+    for key, path in sorted(wanted.items(), key=lambda item: item[1]):
+        if spec is None or key.startswith(UNKNOWN_ID) or key not in attached:
+            continue
+        want, live = dict(spec.attributes.get(path, {})), user_attributes(attached[key].attributes)
+        keys = sorted(k for k in {*want, *live} if want.get(k, _ABSENT) != live.get(k, _ABSENT))
+        if keys:
+            found.append(f"{path} ({', '.join(keys)})")
+    return tuple(found)
+
+
+_ABSENT = object()
 
 
 def _attached(store: LiveVectorStore | None, live: LiveState) -> dict[str, LiveVectorStoreFile]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from aac.canonical import normalise, user_metadata
+from aac.canonical import normalise, user_attributes, user_metadata
 from aac.errors import AacError
 from aac.escape import escape_text
 from aac.kinds.assistant import code_file_ids_of, store_ids_of
@@ -189,8 +189,21 @@ def render_store(src: Source, raw: Mapping[str, Any], key: str) -> str:
     notes = ["# `description` is write-only on the API, so it could not be imported; if the store has one,",
              "# adding it here rebuilds the store (a description is set only when a store is created)."]
     comments = [*header(src, "vector_store", key, raw),
-                *file_comment(src, attached, "Files", "`files`", "`file_ids`"), *notes]
+                *file_comment(src, attached, "Files", "`files`", "`file_ids`"), *notes,
+                *_attribute_comment(src.store_files.get(str(raw["id"]), []))]
     return "\n".join(comments) + "\n" + dump(data)
+
+
+def _attribute_comment(attachments: list[JSON]) -> list[str]:
+    """The files' own attributes, which `file_ids` cannot carry: kept in view, to move onto `files` entries
+    (`{path: GLOB, attributes: {...}}`) once the files are in the repository."""
+    found = [(str(a["id"]), user_attributes(a.get("attributes") or {})) for a in attachments]
+    lines = [f"#   {file_id}: {json.dumps(attributes, sort_keys=True)}"
+             for file_id, attributes in sorted(found) if attributes]
+    if not lines:
+        return []
+    return ["# The files carry these attributes (search `filters` select on them); a `files` entry",
+            "# `{path: GLOB, attributes: {...}}` sets them once the file is in the repository:", *lines]
 
 
 def render_assistant(src: Source, raw: Mapping[str, Any], key: str, written: Written, schemas: dict[str, Any],

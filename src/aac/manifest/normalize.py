@@ -12,7 +12,9 @@ from aac.manifest.retrieval import normalize_checks
 from aac.manifest.strict import schema_errors, strict_errors
 from aac.manifest.tools import normalize_tools
 from aac.manifest.yaml_load import Document, read_text
-from aac.resources import AssistantSpec, Source, VectorStoreSpec
+from aac.resources import ATTR_PATH, ATTR_SHA256, AssistantSpec, Source, VectorStoreSpec
+
+ATTRS = (ATTR_SHA256, ATTR_PATH)  # aac's own, on every attachment
 
 
 def folder_of(ctx: LoadContext, doc: Document) -> Path:
@@ -30,7 +32,11 @@ def normalize_vector_store(ctx: LoadContext, doc: Document) -> VectorStoreSpec:
     data = doc.data
     where = (doc.path, doc.line_of("files"))
     folder = folder_of(ctx, doc)
-    files = expand_globs(ctx, folder, as_list(data.get("files")), where, "file_search", limits.FILE_SEARCH_EXTENSIONS)
+    entries = as_list(data.get("files"))
+    files = expand_globs(ctx, folder, [e for e in entries if isinstance(e, str)], where, "file_search",
+                         limits.FILE_SEARCH_EXTENSIONS)
+    attributes = _attributes(ctx, doc, folder, entries)
+    files = tuple(sorted({*files, *attributes}))
     chunking = data.get("chunking_strategy")
     _check_chunking(ctx, doc, chunking)
     return VectorStoreSpec(
@@ -45,7 +51,31 @@ def normalize_vector_store(ctx: LoadContext, doc: Document) -> VectorStoreSpec:
         source=Source(doc.path, doc.line),
         file_ids=_ids(data.get("file_ids")),
         checks=normalize_checks(ctx, doc, folder, files),
+        thresholds={k: float(v) for k, v in (data.get("thresholds") or {}).items()},
+        attributes=attributes,
     )
+
+
+def _attributes(ctx: LoadContext, doc: Document, folder: Path, entries: list[Any]) -> dict[str, dict[str, Any]]:
+    """path -> the attributes its `{path, attributes}` entries give it (a later entry's key wins), each checked."""
+    result: dict[str, dict[str, Any]] = {}
+    most = limits.ATTRIBUTES_MAX - len(ATTRS)
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not isinstance(entry.get("attributes"), dict):
+            continue  # a plain glob, or a schema error already
+        if len(entry["attributes"]) > most:
+            return {}  # the schema's error says so, for this entry
+        where = (doc.path, doc.line_of("files", index, "path"))
+        for path in expand_globs(ctx, folder, [str(entry["path"])], where, "file_search",
+                                 limits.FILE_SEARCH_EXTENSIONS):
+            result.setdefault(path, {}).update(entry["attributes"])
+    for path, given in sorted(result.items()):
+        if len(given) > most:
+            ctx.error(doc.path, doc.line_of("files"), f"{path} gets {len(given)} attributes from the `files` "
+                      f"entries that match it, over the {most} a file may carry",
+                      f"the API takes {limits.ATTRIBUTES_MAX} a file, and aac writes {' and '.join(ATTRS)}: "
+                      "drop some, or make the globs match fewer entries")
+    return result
 
 
 def _ids(value: Any) -> tuple[str, ...]:

@@ -58,6 +58,13 @@ def schema_problems(doc: Document) -> list[Problem]:
     return [problem for error in errors for problem in _problems(doc, kind, error)]
 
 
+def definition_problems(doc: Document, name: str) -> list[Problem]:
+    """What is wrong with `doc.data` against one definition of the schema (`$defs/NAME`), such as a line of a
+    dataset file that holds one check."""
+    errors = sorted(_validator(name).iter_errors(doc.data), key=lambda e: [str(p) for p in e.absolute_path])
+    return [problem for error in errors for problem in _problems(doc, name, error)]
+
+
 def drop_unknown(kind: str, data: dict[str, Any]) -> list[str]:
     """Remove from `data` (a manifest being written) every field the schema does not know, such as one a server
     newer than this aac returns; the dotted paths removed, so the writer can say so."""
@@ -132,6 +139,9 @@ def _describe(error: ValidationError, field: str) -> tuple[str, str | None]:
         return f"`{field}` is {instance}; it must be {word} {value}", None
     if v == "not" and isinstance(instance, str) and instance in (value.get("enum") or ()):  # metadata's tag names
         return f"metadata key {instance!r} is one of the tool's own tags", "rename the key; the tool writes it itself"
+    if v == "not" and isinstance(instance, str) and value.get("pattern") == "^aac-":  # file attributes
+        return (f"attribute {instance!r} starts with `aac-`, which aac keeps for its own attributes",
+                "rename the key; aac writes aac-sha256 and aac-path on every file itself")
     return f"`{field}`: {error.message[:200]}", None
 
 
@@ -168,6 +178,9 @@ def _limit_hint(field: str, most: int) -> str | None:
     if field.endswith("metadata"):
         return (f"at most {most} keys: the API allows {limits.METADATA_PAIRS_MAX} "
                 f"and the tool writes {limits.METADATA_PAIRS_MAX - most} tags of its own")
+    if field.endswith("attributes"):
+        return (f"at most {most} attributes a file: the API allows {limits.ATTRIBUTES_MAX} and aac writes "
+                f"{limits.ATTRIBUTES_MAX - most} of its own")
     if field == "tools":
         return f"the API allows at most {limits.TOOLS_MAX} tools per assistant; remove some"
     return None

@@ -21,7 +21,7 @@ from aac.plan.compare import compare
 from aac.plan.files import StoreFiles, attachment_changes, file_changes
 from aac.plan.model import Action, Change, Cost, Plan
 from aac.plan.uploads import kept_by_id, kept_foreign, kept_shas, uploads_in_use
-from aac.resources import VECTOR_STORE, DesiredState, LiveState
+from aac.resources import SERVER_METADATA, VECTOR_STORE, DesiredState, LiveState
 
 __all__ = ["compare", "diff"]
 
@@ -123,10 +123,13 @@ def _store_files(d: _Diff, store_changes: Iterable[Change]) -> list[StoreFiles]:
         spec = d.desired.vector_stores[change.name]
         live = d.live.vector_stores.get(change.name)
         if live is None or change.action is Action.REPLACE:
-            result.append(StoreFiles(change.name, spec.files, (), spec.file_ids, 0, spec.chunking_strategy))
+            result.append(StoreFiles(change.name, spec.files, (), spec.file_ids, 0, spec.chunking_strategy,
+                                     spec.attributes))
             continue
         usage = int(live.raw.get("usage_bytes") or 0)  # the estimate starts from what the store reports
-        result.append(StoreFiles(change.name, spec.files, live.files, spec.file_ids, usage, spec.chunking_strategy))
+        frozen = any(key in (live.raw.get("metadata") or {}) for key in SERVER_METADATA)
+        result.append(StoreFiles(change.name, spec.files, live.files, spec.file_ids, usage, spec.chunking_strategy,
+                                 spec.attributes, frozen))
     return result
 
 

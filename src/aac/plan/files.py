@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from aac.canonical import UNKNOWN_ID, attachment_sha
+from aac.canonical import UNKNOWN_ID, attachment_sha, user_attributes
 from aac.estimate import attachment_usage, change_in_usage, path_usage
 from aac.identity import file_attributes, fingerprint, upload_basename, upload_filename
 from aac.plan.model import Action, Change
@@ -136,6 +136,14 @@ class StoreFiles:
     wanted_ids: tuple[str, ...] = ()  # existing uploads attached by id: never uploaded, never deleted
     usage_bytes: int = 0  # what the live store reports, when it is kept
     chunking: Mapping[str, Any] | None = None  # the store's chunking_strategy, for new attachments
+    attributes: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # path -> the manifest's attributes
+    # The store is a llama-stack-family one (its metadata has the server's own keys): its search filters on the
+    # attributes a file had when attached, whatever a later update says (llama-stack 0.7.3, ogx 1.5.0).
+    attributes_frozen: bool = False
+
+
+FROZEN_REASON = ("this server's search keeps filtering on the attributes the file had when it was attached "
+                 "(llama-stack, ogx): the update shows in its file list only")
 
 
 def attachment_changes(stores: Iterable[StoreFiles], hashes: Mapping[str, str], text_sizes: Mapping[str, int],
@@ -160,7 +168,8 @@ def attachment_changes(stores: Iterable[StoreFiles], hashes: Mapping[str, str], 
         for sha, paths in groups.items():
             found = by_sha.pop(sha, [])
             estimate = partial(path_usage, text_sizes, paths[0], store.chunking)
-            new, used = _wanted_attachment(store.key, sha, paths, found[0] if found else None, estimate, names)
+            wanted = Wanted(store.key, sha, paths, dict(store.attributes.get(paths[0], {})), store.attributes_frozen)
+            new, used = _wanted_attachment(wanted, found[0] if found else None, estimate, names)
             changes += new
             storage += used
             by_sha[sha] = found[1:]
@@ -180,7 +189,7 @@ def attachment_changes(stores: Iterable[StoreFiles], hashes: Mapping[str, str], 
 
 
 def _vsf_before(key: str, attachment: LiveVectorStoreFile, sha: str | None) -> dict[str, Any]:
-    return {
+    before = {
         "vector_store": key,
         "file_id": attachment.file_id,
         "path": attachment.attributes.get(ATTR_PATH),
@@ -188,15 +197,31 @@ def _vsf_before(key: str, attachment: LiveVectorStoreFile, sha: str | None) -> d
         "status": attachment.status,
         "usage_bytes": attachment.usage_bytes,
     }
+    own = user_attributes(attachment.attributes)
+    return {**before, "attributes": own} if own else before
 
 
-def _wanted_attachment(key: str, sha: str, paths: list[str], attachment: LiveVectorStoreFile | None,
-                       estimate: Callable[[], int], names: Addresses) -> tuple[list[Change], int]:
+@dataclass(frozen=True)
+class Wanted:
+    """One wanted file of a store: its paths (the same bytes, one attachment) and the first path's attributes."""
+
+    store: str
+    sha: str
+    paths: list[str]
+    attributes: dict[str, Any]
+    frozen: bool = False  # StoreFiles.attributes_frozen
+
+
+def _wanted_attachment(wanted: Wanted, attachment: LiveVectorStoreFile | None, estimate: Callable[[], int],
+                       names: Addresses) -> tuple[list[Change], int]:
     """The changes for one wanted file, and how they change the store's usage (see aac.estimate)."""
+    key, sha, paths = wanted.store, wanted.sha, wanted.paths
     for path in paths:
         names.used.add(f"{VECTOR_STORE_FILE}.{key}/{path}")
     first = f"{key}/{paths[0]}"
-    after = {"vector_store": key, "path": paths[0], "sha256": sha}
+    after: dict[str, Any] = {"vector_store": key, "path": paths[0], "sha256": sha}
+    if wanted.attributes:
+        after["attributes"] = wanted.attributes
     twins = [
         _change(VECTOR_STORE_FILE, f"{key}/{path}", Action.NOOP,
                 after={"vector_store": key, "path": path, "sha256": sha},
@@ -212,11 +237,15 @@ def _wanted_attachment(key: str, sha: str, paths: list[str], attachment: LiveVec
         change = _change(VECTOR_STORE_FILE, first, Action.REPLACE, reason=f"indexing {attachment.status}: {error}",
                          **common)
         return [change, *twins], change_in_usage(attachment, estimate, reindexed=True)
-    if dict(attachment.attributes) != file_attributes(sha, paths[0]):
-        # Say which attribute in words (a moved file: its old and new path); "attributes" when neither differs.
-        before = _vsf_before(key, attachment, sha)
-        changed = tuple(f for f in ("path", "sha256") if before[f] != after[f]) or ("attributes",)
-        change = _change(VECTOR_STORE_FILE, first, Action.UPDATE, changed_fields=changed, **common)
+    if dict(attachment.attributes) != {**wanted.attributes, **file_attributes(sha, paths[0])}:
+        # Say which in words (a moved file: its old and new path; the manifest's own attributes); updated in
+        # place (vector_stores.files.update), never re-uploaded nor re-indexed.
+        before = common["before"]
+        assert isinstance(before, dict)
+        changed = tuple(f for f in ("path", "sha256", "attributes") if before.get(f) != after.get(f)) \
+            or ("attributes",)
+        reason = FROZEN_REASON if wanted.frozen and "attributes" in changed else None
+        change = _change(VECTOR_STORE_FILE, first, Action.UPDATE, changed_fields=changed, reason=reason, **common)
     else:
         change = _change(VECTOR_STORE_FILE, first, Action.NOOP, **common)
     return [change, *twins], change_in_usage(attachment, estimate, reindexed=False)

@@ -177,7 +177,8 @@ def attach(
         "status": "in_progress",
         "last_error": None,
         "chunking_strategy": chunking,
-        "attributes": attributes or {},
+        "attributes": stored_attributes(store, attributes),
+        "_indexed_attributes": stored_attributes(store, attributes),  # what search sees (profile dependent)
         "_ready_at": now + store.index_delay_s,
         "_parsing": indexed is None,
         "_batch_id": batch_id,
@@ -210,6 +211,20 @@ def _parse_ended(store: Store, vs_file: JSON) -> bool:
     vs_file["_parsing"] = False
     _record(store, vs_file, outcome)
     return True
+
+
+def stored_attributes(store: Store, attributes: dict[str, Any] | None) -> dict[str, Any]:
+    """A file's attributes as the server keeps them: numbers as floats on a llama-stack-family profile."""
+    if not store.profile.float_numbers:
+        return dict(attributes or {})
+    return {k: float(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in (attributes or {}).items()}
+
+
+def searched_attributes(store: Store, vs_file: JSON) -> dict[str, Any]:
+    """The attributes search filters on and returns: those the file was attached with, on such a profile."""
+    if store.profile.attach_time_attributes:
+        return dict(vs_file.get("_indexed_attributes", vs_file.get("attributes")) or {})
+    return dict(vs_file.get("attributes") or {})
 
 
 def settle(store: Store, vector_store_id: str) -> None:

@@ -37,13 +37,18 @@ class Profile:
     lenient: bool = False  # unknown parameters and any number of metadata keys accepted; expires_after null ignored
     store_keeps_deleted_uploads: bool = False  # a deleted upload still listed `completed` in its stores
     downloads_any_purpose: bool = False  # files of purpose `assistants` can be downloaded
+    # Search filters on (and returns) the attributes a file was attached with; a later update shows in the
+    # file list only.
+    attach_time_attributes: bool = False
+    float_numbers: bool = False  # every number of a file's attributes stored as a float (2024 -> 2024.0)
 
 
 OPENAI = Profile()
 _LLAMA_FAMILY = Profile(
     assistants=False, agents=False,
     server_metadata=True, not_found_400=True, bare_errors=True, close_after_error=True, poll_hint=False,
-    lenient=True, store_keeps_deleted_uploads=True, downloads_any_purpose=True,
+    lenient=True, store_keeps_deleted_uploads=True, downloads_any_purpose=True, attach_time_attributes=True,
+    float_numbers=True,
 )
 PROFILES = {
     "openai": OPENAI,

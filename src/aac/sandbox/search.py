@@ -29,7 +29,7 @@ from aac import chunks
 from aac.sandbox import schemas
 from aac.sandbox.common import read_body, store_of
 from aac.sandbox.filters import matches
-from aac.sandbox.indexing import FILE, VS_FILE, text_path
+from aac.sandbox.indexing import FILE, VS_FILE, searched_attributes, text_path
 from aac.sandbox.store import JSON, Store
 from aac.sandbox.vector_stores import get_vector_store
 
@@ -110,7 +110,7 @@ def _candidates(store: Store, vector_store_id: str, flt: Mapping[str, Any] | Non
     found = []
     for vs_file in store.all(VS_FILE, vector_store_id, {"status": "completed"}):
         file = store.get(FILE, vs_file["id"])
-        if file is None or not matches(flt, vs_file.get("attributes") or {}):
+        if file is None or not matches(flt, searched_attributes(store, vs_file)):
             continue
         path = text_path(store, file)
         stat = path.stat()
@@ -150,12 +150,12 @@ def _text(hit: Hit) -> str:
         return handle.read(end - start).decode("utf-8", "replace")
 
 
-def _result(hit: Hit) -> JSON:
+def _result(store: Store, hit: Hit) -> JSON:
     return {
         "file_id": hit.vs_file["id"],
         "filename": hit.filename,
         "score": hit.score,
-        "attributes": hit.vs_file.get("attributes") or {},
+        "attributes": searched_attributes(store, hit.vs_file),
         "content": [{"type": "text", "text": _text(hit)}],
     }
 
@@ -167,7 +167,7 @@ def _page(store: Store, vector_store_id: str, body: JSON) -> JSON:
     return {
         "object": "vector_store.search_results.page",
         "search_query": queries,
-        "data": [_result(hit) for hit in hits[: body.get("max_num_results", DEFAULT_MAX_RESULTS)]],
+        "data": [_result(store, hit) for hit in hits[: body.get("max_num_results", DEFAULT_MAX_RESULTS)]],
         "has_more": False,
         "next_page": None,
     }

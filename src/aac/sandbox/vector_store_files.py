@@ -56,7 +56,7 @@ async def update_file(request: Request) -> JSONResponse:
     vector_store_id = _vector_store_id(request)
     vs_file = _get_file(store, vector_store_id, request.path_params["file_id"])
     body = await read_body(request, schemas.VECTOR_STORE_FILE_UPDATE)
-    vs_file["attributes"] = body["attributes"] or {}
+    vs_file["attributes"] = indexing.stored_attributes(store, body["attributes"])
     store.put(VS_FILE, vs_file, vector_store_id)
     return ok(vs_file, POLL_HEADERS)
 
