@@ -10,9 +10,11 @@ writes through `redact`.
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import re
 import threading
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -28,15 +30,53 @@ SECRET_FIELDS = ("token", "access_token", "refresh_token", "client_secret", "sec
 # Headers that carry a credential: the API keeps an mcp tool's `headers` as plain, readable configuration.
 SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key"})
 # A URL is plain configuration too (shown in every plan): neither `user:token@` nor a query parameter such as
-# `access_token=` belongs in one. Parameter names compared in lowercase without '-' and '_'.
-_SECRET_QUERY_ENDS = ("token", "secret", "password", "apikey")
-_SECRET_QUERY_NAMES = frozenset({"key", "sig", "signature", "auth"})
+# `access_token=` belongs in one; nor a header, or a key of `request_metadata` or `metadata`, named for a
+# credential. Names compared in lowercase without '-' and '_': Ocp-Apim-Subscription-Key, X-Functions-Key,
+# X-Goog-Api-Key, X-Auth-Token, Private-Token, X-Amz-Security-Token, X-Amz-Signature...
+_SECRET_QUERY_ENDS = ("token", "secret", "password", "passwd", "apikey", "key", "signature")
+# `code`: an Azure Functions key (`?code=`) or an OAuth authorization code; `sig`: a SAS token's signature.
+_SECRET_QUERY_NAMES = frozenset({"key", "sig", "signature", "auth", "code", "pwd", "sas", "sastoken"})
+# Names ending like a credential's that name none: a request's identity, a position in a list, a public key.
+_NOT_SECRET_NAMES = frozenset({
+    "idempotencykey", "cachekey", "partitionkey", "sortkey", "primarykey", "foreignkey", "routingkey", "publickey",
+    "pagetoken", "nextpagetoken", "continuationtoken", "synctoken",
+})
 # A prefix of a secret this long shows too much of it: at least 3/4 of it, and at least 12 characters.
 PREFIX_SHARE, PREFIX_MIN = 0.75, 12
 # A line break a wrapping server or renderer inserts (a JSON string's `\n` too), with the next line's indent.
 _BREAK = re.compile(r"(?:(?:[\r\n]|\\[rn])[ \t]*)+")
 
-__all__ = ["REDACTED", "Secrets", "forms", "secret_header", "url_holds_secret"]
+# Token shapes a secret scanner knows, each with the provider it names in a message (gitleaks' and GitHub
+# secret scanning's published prefixes); each needs a body long enough that no variable name has one.
+_TOKEN_SHAPES = tuple((re.compile(pattern), provider) for pattern, provider in (
+    (r"gh[pousr]_[A-Za-z0-9]{20,}|github_pat_\w{20,}", "GitHub"),
+    (r"sk-(?:proj-|svcacct-|admin-)?[\w-]{16,}", "OpenAI"),
+    (r"sk-ant-[\w-]{16,}", "Anthropic"),
+    (r"xox[abeoprs]-[\w-]{10,}|xapp-[\w-]{10,}", "Slack"),
+    (r"(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}", "AWS"),
+    (r"AIza[\w-]{30,}|ya29\.[\w-]{20,}", "Google"),
+    (r"[sr]k_(?:live|test)_[A-Za-z0-9]{10,}", "Stripe"),
+    (r"gl(?:pat|dt|ptt|rt|cbt|oas)-[\w-]{16,}", "GitLab"),
+    (r"eyJ[\w-]{8,}\.?", "JWT"),
+    (r"hf_[A-Za-z0-9]{30,}", "Hugging Face"),
+    (r"npm_[A-Za-z0-9]{30,}", "npm"),
+    (r"pypi-[\w-]{50,}", "PyPI"),
+    (r"SG\.[\w-]{16,}", "SendGrid"),
+    (r"shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}", "Shopify"),
+    (r"dop_v1_[a-f0-9]{64}", "DigitalOcean"),
+    (r"-----BEGIN[A-Z ]*PRIVATE KEY", "private key"),
+))
+# A random token is told from a name by how its characters vary. A name's words keep one case (OPENAI_API_KEY,
+# AZURE_OPENAI_API_KEY_2, github_mcp_token, MyServiceKey): the class (upper, lower, digit) changes at most once a
+# word, a capital starting it aside. A random token of letters and digits changes class (capital-then-small aside)
+# at ~45% of adjacent pairs (hex ~47%), and carries ~4 to 5 bits a character (hex ~3.7); entropy alone cannot tell
+# ABCDEFGHIJKLMNOP (4 bits) from a token, so it only rules out repetitive text (AAAA1111...). Both measured over
+# 16 characters or more: a shorter token is rare, and a short name varies by chance. Measured on random tokens:
+# 16 characters of [A-Za-z0-9] caught 89% of the time, 24 or 32: 95%, 40: 98%, 64: 100%; hex of 32: 97%.
+ENTROPY_MIN_LENGTH, ENTROPY_BITS, CLASS_CHANGES = 16, 3.0, 0.3
+
+__all__ = ["REDACTED", "Secrets", "forms", "secret_header", "names_variable", "token_kind", "token_problem",
+           "url_holds_secret"]
 
 
 class Secrets:
@@ -140,6 +180,50 @@ def _redact_split(text: str, known: tuple[_Form, ...]) -> str:
     return _replaced(text, [(original(s, True), original(e, False)) for s, e in _spans(joined, found)])
 
 
+def token_kind(value: Any) -> str | None:
+    """What a value written where a NAME goes looks like, when it looks like a credential: the provider whose
+    token shape it has ("a GitHub token"), "a high-entropy string", or None for a plausible name."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    for pattern, provider in _TOKEN_SHAPES:
+        if pattern.match(text):
+            what = provider if provider in ("JWT", "private key") else f"{provider} token"
+            return f"{'an' if what[0] in 'AEIOU' else 'a'} {what}"
+    return "a high-entropy string" if _random(text) else None
+
+
+def _random(text: str) -> bool:
+    """Shannon entropy (bits a character) and the share of adjacent characters that change class, both high."""
+    if len(text) < ENTROPY_MIN_LENGTH:
+        return False
+    counts = Counter(text)
+    entropy = -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
+    # Counted inside each run of letters and digits (AWS_S3_BUCKET_V2: a digit ending a word is no change of
+    # word), and a capital followed by a small letter starts a word (MyServiceKey): not counted either.
+    pairs = [pair for word in re.split(r"[^A-Za-z0-9]+", text) for pair in itertools.pairwise(map(_class, word))]
+    changes = sum(a != b and (a, b) != (1, 2) for a, b in pairs) / max(1, len(pairs))
+    return entropy >= ENTROPY_BITS and changes >= CLASS_CHANGES
+
+
+def _class(char: str) -> int:
+    return 0 if char.isdigit() else 1 if char.isupper() else 2
+
+
+def names_variable(field: str) -> bool:
+    """Whether the field at `field` (dotted) holds the NAME of an environment variable, never a value."""
+    return field.endswith("_env") or field.rsplit(".", 1)[-1] == "secret_name"
+
+
+def token_problem(field: str, kind: str) -> tuple[str, str]:
+    """The message and hint for a credential written where a variable's name goes; the value never quoted."""
+    name = field.rsplit(".", 1)[-1]
+    example = {"token_env": "GITHUB_MCP_TOKEN", "api_key_env": "OPENAI_API_KEY"}.get(name, "MY_SECRET")
+    return (f"`{field}` holds what looks like {kind}, not the name of an environment variable",
+            f"put the secret in an environment variable (in CI, a secret of the job) and write the variable's NAME "
+            f"here, e.g. `{name}: {example}`; if the value was ever committed or pushed, rotate it")
+
+
 def url_holds_secret(url: Any) -> bool:
     """Whether `url` carries a credential: user information (`user:token@`) or a query parameter named for one."""
     if not isinstance(url, str):
@@ -148,7 +232,9 @@ def url_holds_secret(url: Any) -> bool:
         parts = urlsplit(url)
     except ValueError:
         return False
-    return "@" in parts.netloc or any(_secret_name(name) for name, _ in parse_qsl(parts.query, True))
+    names = {_normal(name) for name, _ in parse_qsl(parts.query, True)}
+    # An Azure SAS token: `sig` is its secret, and `sv` (version) with `se` (expiry) its shape without one.
+    return "@" in parts.netloc or any(_secret_name(name) for name in names) or {"sv", "se"} <= names
 
 
 def secret_header(name: Any) -> bool:
@@ -156,6 +242,17 @@ def secret_header(name: Any) -> bool:
     return str(name).strip().lower() in SECRET_HEADERS or _secret_name(str(name))
 
 
+def secret_name(name: Any) -> bool:
+    """Whether a key named `name` (of a query string, of `request_metadata` or `metadata`) names a credential."""
+    return _secret_name(str(name))
+
+
 def _secret_name(name: str) -> bool:
-    normal = name.strip().lower().replace("-", "").replace("_", "")
+    normal = _normal(name)
+    if normal in _NOT_SECRET_NAMES:
+        return False
     return normal.endswith(_SECRET_QUERY_ENDS) or normal in _SECRET_QUERY_NAMES
+
+
+def _normal(name: str) -> str:
+    return name.strip().lower().replace("-", "").replace("_", "")
