@@ -23,12 +23,20 @@ _PERCENT = re.compile(r"%[0-9A-F]{2}")
 
 def forms(value: str) -> set[str]:
     """`value` in every encoding a server or aac's own escaping may quote it in (`value` included)."""
+    quoted = {form for form in text_forms(value) if form != value}
+    # A request body is JSON: base64 of the body holds the secret as the body quoted it.
+    return text_forms(value) | {form for text in (value, *quoted) for form in _base64(text)}
+
+
+def text_forms(value: str) -> set[str]:
+    """The forms that keep the text in order (a prefix of the secret encodes to a prefix of its form)."""
     texts = {value, escape_text(value), *_percent(value), *_html(value)}
     quoted = {form for text in texts for form in _json(text)}
-    # A JSON string quoted again (an error message holding the body, in `--format json`), and escaped for a
-    # terminal after JSON (a `\u202e` the encoder kept raw with ensure_ascii off).
+    # A JSON string quoted again (a server's message holding the body) and a third time (that message in
+    # `--format json`), and escaped for a terminal after JSON (a `\u202e` the encoder kept raw).
     again = {form for text in quoted for form in (*_json(text), escape_text(text))}
-    return texts | quoted | again | _base64(value)
+    third = {json.dumps(text)[1:-1] for text in again}
+    return texts | quoted | again | third
 
 
 def _json(text: str) -> set[str]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from aac.secret_forms import forms
+from aac.secret_forms import forms, text_forms
 
 REDACTED = "[REDACTED]"
 MIN_LENGTH = 8  # shorter values are no real secret, and replacing them would garble ordinary words
@@ -43,8 +43,9 @@ _NOT_SECRET_NAMES = frozenset({
 })
 # A prefix of a secret this long shows too much of it: at least 3/4 of it, and at least 12 characters.
 PREFIX_SHARE, PREFIX_MIN = 0.75, 12
-# A line break a wrapping server or renderer inserts (a JSON string's `\n` too), with the next line's indent.
-_BREAK = re.compile(r"(?:(?:[\r\n]|\\[rn])[ \t]*)+")
+# A line break a wrapping server or renderer inserts (a JSON string's `\n`, or `\\n` in JSON quoted twice, too),
+# with the next line's indent.
+_BREAK = re.compile(r"(?:(?:[\r\n]|\\{1,2}[rn])[ \t]*)+")
 
 # Token shapes a secret scanner knows, each with the provider it names in a message (gitleaks' and GitHub
 # secret scanning's published prefixes); each needs a body long enough that no variable name has one.
@@ -93,7 +94,7 @@ class Secrets:
             return
         with self._lock:
             known = {form.full: form for form in self._table[0]}
-            known.update((text, _Form.of(text)) for text in forms(value) if len(text) >= MIN_LENGTH)
+            known.update((form.full, form) for form in _forms(value))
             # Longest first, so a secret that contains another is replaced whole.
             ordered = tuple(sorted(known.values(), key=lambda f: (-len(f.full), f.full)))
             self._table = (ordered, tuple(form.stem for form in ordered))
@@ -109,6 +110,18 @@ class Secrets:
         if known and _has_break(text.rstrip("\r\n")):  # a break at the very end splits nothing
             text = _redact_split(text, known)
         return text
+
+
+def _forms(value: str) -> list[_Form]:
+    """Each form of `value`, its stem the same form of the secret's long prefix where the encoding keeps order
+    (a JSON-escaped prefix is longer than 3/4 of the escaped secret's characters), else 3/4 of the form."""
+    size = max(PREFIX_MIN, math.ceil(len(value) * PREFIX_SHARE))
+    prefixes = sorted(text_forms(value[:size]), key=len) if size < len(value) else []
+    found = []
+    for full in (text for text in forms(value) if len(text) >= MIN_LENGTH):
+        stem = next((p for p in prefixes if full.startswith(p) and len(p) >= PREFIX_MIN), None)
+        found.append(_Form(stem, full) if stem else _Form.of(full))
+    return found
 
 
 @dataclass(frozen=True)
@@ -154,14 +167,17 @@ def _replaced(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def _has_break(text: str) -> bool:
-    return "\n" in text or "\r" in text or "\\n" in text or "\\r" in text
+    return "\n" in text or "\r" in text or "\\n" in text or "\\r" in text  # `\\n` holds `\n`
 
 
 def _redact_split(text: str, known: tuple[_Form, ...]) -> str:
     """A secret with line breaks inserted (wrapped base64, a folded header, `\\n` in a JSON string): found in
     the text with its breaks taken out, then replaced in the text as it is, breaks and all."""
     # Joined with str's own methods (the pattern takes ~40 ms a megabyte), exactly as _BREAK.sub("", text) would.
-    lines = text.replace("\\r", "\n").replace("\\n", "\n").replace("\r", "\n").split("\n")
+    broken = text
+    for escaped in ("\\\\r", "\\\\n", "\\r", "\\n", "\r"):  # two backslashes first: `\\n` is one break
+        broken = broken.replace(escaped, "\n")
+    lines = broken.split("\n")
     joined = lines[0] + "".join(line.lstrip(" \t") for line in lines[1:])
     found = [form for form in known if form.stem in joined]
     if not found:  # the common case: every secret was whole, or absent
