@@ -37,10 +37,8 @@ _SECRET_QUERY_ENDS = ("token", "secret", "password", "passwd", "apikey", "key", 
 # `code`: an Azure Functions key (`?code=`) or an OAuth authorization code; `sig`: a SAS token's signature.
 _SECRET_QUERY_NAMES = frozenset({"key", "sig", "signature", "auth", "code", "pwd", "sas", "sastoken"})
 # Names ending like a credential's that name none: a request's identity, a position in a list, a public key.
-_NOT_SECRET_NAMES = frozenset({
-    "idempotencykey", "cachekey", "partitionkey", "sortkey", "primarykey", "foreignkey", "routingkey", "publickey",
-    "pagetoken", "nextpagetoken", "continuationtoken", "synctoken",
-})
+_NOT_SECRET_ENDS = ("idempotencykey", "cachekey", "partitionkey", "sortkey", "primarykey", "foreignkey",
+                    "routingkey", "publickey", "pagetoken", "continuationtoken", "synctoken")
 # A prefix of a secret this long shows too much of it: at least 3/4 of it, and at least 12 characters.
 PREFIX_SHARE, PREFIX_MIN = 0.75, 12
 # A line break a wrapping server or renderer inserts (a JSON string's `\n`, or `\\n` in JSON quoted twice, too),
@@ -265,7 +263,7 @@ def secret_name(name: Any) -> bool:
 
 def _secret_name(name: str) -> bool:
     normal = _normal(name)
-    if normal in _NOT_SECRET_NAMES:
+    if normal.endswith(_NOT_SECRET_ENDS):  # X-Idempotency-Key, next_page_token
         return False
     return normal.endswith(_SECRET_QUERY_ENDS) or normal in _SECRET_QUERY_NAMES
 

@@ -83,7 +83,7 @@ def test_an_object_with_a_metadata_key_named_for_a_credential_is_refused_before_
 
 def test_headers_and_metadata_with_ordinary_names_still_import(aac: Cli, client: openai.OpenAI) -> None:
     client.beta.agents.create(model="gpt-5.1", name="Plain", metadata={"sort_key": "a", "team": "x"}, tools=_mcp(
-        {"server_url": "https://mcp.example.com/?region=eu", "headers": {"Idempotency-Key": "k", "X-Tenant": "t"}},
+        {"server_url": "https://mcp.example.com/?region=eu", "headers": {"X-Idempotency-Key": "k", "X-Tenant": "t"}},
         request_metadata={"region": "eu"}))
 
     result = aac("import", "--all", "--auto-approve")
