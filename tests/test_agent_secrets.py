@@ -175,3 +175,28 @@ def test_a_failing_apply_whose_server_echoes_the_request_body_shows_no_secret(
     assert not _leaks(result.out + result.err), result.out + result.err
     for path in (p for p in root.rglob("*") if p.is_file()):
         assert not _leaks(path.read_bytes().decode("utf-8", "replace")), f"{path} holds a secret"
+
+
+@pytest.mark.parametrize("token", ["tok\b" + "en-with-a-backspace-0123", "tok\f" + "en-with-a-form-feed-4567",
+                                   "tok\U000e0041" + "en-with-a-tag-character-89"], ids=["bs", "ff", "tag"])
+def test_a_failed_credential_write_shows_the_status_not_the_servers_words(
+        tmp_path: Path, echo_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        token: str) -> None:
+    """The server quotes the body, which escapes to `\\u0008` on a terminal; aac says what failed and the status."""
+    EchoBody.status = 400
+    for name, secret in SECRETS.items():
+        monkeypatch.setenv(name, secret)
+    monkeypatch.setenv("GITHUB_MCP_TOKEN", token)
+    monkeypatch.setenv("ECHO_KEY", "sk-echo-test")
+    root = _example(tmp_path / "stack")
+    (root / "aac.yaml").write_text("stack: demo\nmanifests: assistants\ndefault_target: echo\ntargets:\n"
+                                   f"  echo: {{type: openai, base_url: '{echo_url}', api_key_env: ECHO_KEY}}\n")
+
+    result = Cli(root, capsys)("apply", "--auto-approve")
+
+    printed = result.out + result.err
+    assert result.code == 1
+    assert "creating credential github/github-mcp in vault vault_echo failed with HTTP 400" in printed
+    assert "the server's message is not shown" in printed
+    readable = token.replace("\b", "\\u0008").replace("\f", "\\u000c").replace("\U000e0041", "\\U000e0041")
+    assert token[4:16] not in printed and readable[3:20] not in printed and "en-with-a" not in printed

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from aac.errors import AacError, Problem
+from aac.secrets import token_kind, token_problem
 
 STACK_FILE = "aac.yaml"
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,62}")  # fullmatch: `$` would let a final \n through
@@ -168,6 +169,10 @@ def _target(name: str, value: Any, error: Any) -> Target | None:
               "write it in full, like https://api.openai.com/v1", "base_url")
         return None
     env = value.get("api_key_env")
+    pasted = token_kind(env)
+    if pasted:  # a key pasted where its variable's name goes: never quoted
+        error(*token_problem(f"targets.{name}.api_key_env", pasted), "api_key_env")
+        return None
     if env is not None and not ENV_NAME.fullmatch(env):
         error(f"target {name!r}: api_key_env must be the NAME of an environment variable, got a value that is not",
               "write the variable's name, for example `api_key_env: OPENAI_API_KEY`", "api_key_env")

@@ -220,7 +220,8 @@ def test_a_secret_pasted_as_a_variable_name_is_never_printed(repo: Repo) -> None
     repo.write("assistants/v.yaml", "kind: vault\nname: v\ncredentials:\n  - name: c\n    auth: {type: static_bearer, "
                f"mcp_server_url: 'https://x.example.com', token_env: 'Bearer {SECRET}'}}\n")
     err = invalid(repo)
-    assert "assistants/v.yaml:5: error: `credentials[0].auth.token_env` is not an environment variable name" in err
+    assert ("assistants/v.yaml:5: error: `credentials[0].auth.token_env` holds what looks like a high-entropy "
+            "string") in err
     assert SECRET not in err
 
 

@@ -6,7 +6,8 @@ vault's list); a delete is done when the object is gone; keys the server adds to
 just created are learned. Lookups read whole lists, not `metadata[...]` filters, which the
 API calls eventually consistent. A credential's secrets are registered with the run's
 `Secrets` before they are sent, and no error raised here carries them, even from a server
-that echoes the request (its SDK exception, which holds the echo, is not chained).
+that echoes the request: a failed write that carried a secret says what failed, the status and
+the request id, never the server's words (its SDK exception, which holds the echo, is not chained).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+import openai
 from openai.types.beta import Agent
 from openai.types.beta.agents import Vault
 from openai.types.beta.agents.vaults import Credential
@@ -25,8 +27,6 @@ from aac.identity import owner_of
 from aac.secrets import REDACTED, forms
 
 if TYPE_CHECKING:
-    import openai
-
     from aac.api.connect import Api
 
 T = TypeVar("T")
@@ -87,10 +87,9 @@ class AgentWrites:
     def create_credential(self: WriterCore, vault_id: str, key: str, body: JSON) -> Credential:
         """Create with `body["auth"]` holding the secrets (aac.api.agents.credential_auth)."""
         credentials = self.sdk.beta.agents.vaults.credentials
-        made = _with_secrets(self, body, lambda: self.call(
-            f"creating credential {key} in vault {vault_id}",
-            lambda: credentials.create(vault_id, **body),
-            lambda: _owned(self, credentials.list(vault_id, limit=PAGE, order="asc"), key)))
+        made = _with_secrets(self, f"creating credential {key} in vault {vault_id}", body,
+                             lambda: credentials.create(vault_id, **body),
+                             lambda: _owned(self, credentials.list(vault_id, limit=PAGE, order="asc"), key))
         record = self._learn_server_keys(f"credential.{key}", body, made.metadata)
         if not record:
             return made
@@ -106,9 +105,8 @@ class AgentWrites:
     def update_credential(self: WriterCore, vault_id: str, credential_id: str, body: JSON) -> Credential:
         """Replace its metadata, or rotate its secrets with `body["auth"]` (aac.api.agents.credential_rotation)."""
         credentials = self.sdk.beta.agents.vaults.credentials
-        return _with_secrets(self, body, lambda: self.call(
-            f"updating credential {credential_id} in vault {vault_id}",
-            lambda: credentials.update(credential_id, vault_id=vault_id, **body)))
+        return _with_secrets(self, f"updating credential {credential_id} in vault {vault_id}", body,
+                             lambda: credentials.update(credential_id, vault_id=vault_id, **body))
 
     def delete_credential(self: WriterCore, vault_id: str, credential_id: str) -> None:
         credentials = self.sdk.beta.agents.vaults.credentials
@@ -140,18 +138,36 @@ def _owned(writer: WriterCore, objects: Iterable[T], key: str) -> T | None:
     return None
 
 
-def _with_secrets(writer: WriterCore, body: JSON, send: Callable[[], T]) -> T:
-    """Send a request whose `auth` may hold secrets: known to the run's Secrets first, then kept out of errors."""
-    values = sorted({form for value in secret_values(body.get("auth")) for form in forms(value)}, key=len, reverse=True)
-    for value in values:
+def _with_secrets(writer: WriterCore, what: str, body: JSON, send: Callable[[], T],
+                  recover: Callable[[], T | None] | None = None) -> T:
+    """Send a request whose `auth` may hold secrets: known to the run's Secrets first, then kept out of errors.
+
+    A server's answer to such a request is not shown at all: it may quote the secret in a form no redaction
+    foresaw (truncated, re-encoded, hashed with a short salt). What failed, the status and the request id are."""
+    secrets = list(secret_values(body.get("auth")))
+    for value in secrets:
         writer.api.log.out.secrets.add(value)
     try:
-        return send()
+        return writer.call(what, send, recover)
     except AacError as exc:
-        if values:
-            _scrub(exc, values)
-            exc.__cause__, exc.__suppress_context__ = None, True  # the SDK's exception holds the server's echo
+        if not secrets:
+            raise
+        cause = exc.__cause__
+        if isinstance(cause, openai.APIStatusError) and type(exc) is AacError:
+            raise _withheld(what, cause, exc.hint) from None  # the SDK's exception holds the server's echo
+        _scrub(exc, sorted({form for value in secrets for form in forms(value)}, key=len, reverse=True))
+        exc.__cause__, exc.__suppress_context__ = None, True
         raise
+
+
+def _withheld(what: str, cause: openai.APIStatusError, hint: str | None) -> AacError:
+    status = cause.status_code
+    request = f", request id {cause.request_id}" if cause.request_id else ""
+    if status not in (401, 403, 404, 429) and status < 500:  # the other hints point at the server's words
+        hint = ("check the credential's auth in its manifest (type, URLs, expires_at) and the secrets its variables "
+                "hold; the server's operator can look the request id up")
+    return AacError(f"{what} failed with HTTP {status}{request}; the server's message is not shown, as the "
+                    "request carried a secret it may quote", hint)
 
 
 def _scrub(exc: AacError, values: list[str]) -> None:

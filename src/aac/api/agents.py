@@ -12,7 +12,7 @@ from typing import Any
 
 from aac.errors import AacError
 from aac.resources import SECRET_SUFFIX
-from aac.secrets import MIN_LENGTH, SECRET_FIELDS
+from aac.secrets import MIN_LENGTH, SECRET_FIELDS, token_kind
 
 JSON = dict[str, Any]
 _FORBIDDEN = ("\r", "\n", "\0")  # "must not contain carriage returns, newlines, or NUL bytes" (SDK docstring)
@@ -95,7 +95,7 @@ def _filled(spec: Mapping[str, Any], environ: Mapping[str, str], credential: str
 
 
 def _secret(environ: Mapping[str, str], variable: Any, credential: str, where: str) -> str:
-    if not isinstance(variable, str) or not variable:
+    if not isinstance(variable, str) or not variable or token_kind(variable):  # validate refuses it too: never quoted
         raise AacError(f"credential {credential}: {where} must name an environment variable",
                        f"write `{where.rsplit('.', 1)[-1]}: VARIABLE`, the name of the variable that holds the secret")
     value = environ.get(variable, "")

@@ -23,6 +23,7 @@ from aac.output import save_document
 from aac.plan.make import HASH_CACHE, connected, showing_reads
 from aac.resources import ATTR_PATH, DesiredState, LiveState
 from aac.responses import LiveIds, responses_document
+from aac.secrets import Secrets
 from aac.stack import Stack, load_stack
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ def run(app: App, fmt: str = "json", out_file: str | None = None) -> int:
         live = read_live(api.reader(), stack.name)
         base_url = api.base_url
     missing: list[str] = []
-    declared = desired or _desired(stack)
+    declared = desired or _desired(stack, app.out.secrets)
     if desired is not None:
         text = _dumps(_responses(stack, desired, live, app))
     else:
@@ -103,12 +104,12 @@ def collect(live: LiveState, paths_by_sha: dict[str, list[str]]) -> dict[str, An
     return {**objects, "files": dict(sorted(files.items()))}
 
 
-def _desired(stack: Stack) -> DesiredState | None:
+def _desired(stack: Stack, secrets: Secrets) -> DesiredState | None:
     """What the manifests declare; None when they do not load (output still prints what is live)."""
     from aac.manifest import load_desired
 
     try:
-        desired, problems = load_desired(stack)
+        desired, problems = load_desired(stack, secrets)
     except AacError:
         return None
     return None if any(p.severity == "error" for p in problems) else desired

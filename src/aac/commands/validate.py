@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 def run(app: App) -> int:
     stack, problems = check_stack(app.root)
     if stack is not None:
-        desired, manifest_problems = load_desired(stack)
+        desired, manifest_problems = load_desired(stack, app.out.secrets)
         problems = problems + manifest_problems
     for problem in problems:
         app.out.problem(problem)

@@ -34,7 +34,7 @@ from aac.importer.manifests import (
 from aac.kinds.agent import SETTINGS
 from aac.manifest.schema import drop_unknown
 from aac.resources import SECRET_SUFFIX
-from aac.secrets import SECRET_FIELDS, secret_header, url_holds_secret
+from aac.secrets import SECRET_FIELDS, secret_header, secret_name, url_holds_secret
 
 JSON = dict[str, Any]
 # A tool's keys in the order a person writes them; the rest follow as listed.
@@ -113,12 +113,14 @@ def _written(value: Mapping[str, Any]) -> JSON:
 
 
 def _check_headers(agent: Mapping[str, Any], tool: Mapping[str, Any]) -> None:
-    """A token sent as a plain header would land in git: refused before anything is written."""
+    """A token sent as a plain header, or as a key of `request_metadata`, would land in git: refused before
+    anything is written."""
     headers = (tool.get("transport") or {}).get("headers") or {}
-    found = sorted(h for h in headers if secret_header(h))
+    found = [f"{h} header" for h in sorted(headers) if secret_header(h)]
+    found += [f"request_metadata key {k!r}" for k in sorted(tool.get("request_metadata") or {}) if secret_name(k)]
     if found:
         raise AacError(f"agent {agent['id']}'s mcp tool {tool.get('server_label')!r} sends a token in its "
-                       f"{found[0]} header, which a manifest would keep in git",
+                       f"{found[0]}, which a manifest would keep in git",
                        "move the token into a vault credential and point the tool at it by credential_id on the "
                        "target, then import again; nothing was written")
     _check_url(f"agent {agent['id']}'s mcp tool {tool.get('server_label')!r}",

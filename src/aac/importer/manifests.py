@@ -24,6 +24,7 @@ from aac.escape import escape_text
 from aac.kinds.assistant import code_file_ids_of, store_ids_of
 from aac.limits import METADATA_PAIRS_MAX, USER_METADATA_PAIRS_MAX
 from aac.resources import SERVER_METADATA
+from aac.secrets import secret_name
 
 JSON = dict[str, Any]
 MARKER = "# aac-import:"  # `# aac-import: <id> as <kind>.<key>`: lets a second run finish an adoption
@@ -142,6 +143,12 @@ def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
 
 def check_metadata(kind: str, raw: Mapping[str, Any], most: int = USER_METADATA_PAIRS_MAX) -> None:
     metadata = user_metadata(raw.get("metadata"))
+    named = sorted(str(key) for key in metadata if secret_name(key))
+    if named:  # as a token in a header: refused, never quoted, before anything is written
+        raise AacError(f"{kind} {raw['id']} has a metadata key {named[0]!r} named for a credential, which a "
+                       "manifest would keep in git",
+                       "remove the key from the object on the target (or rename it, if it holds no secret), then "
+                       "import again; nothing was written")
     if len(metadata) > most:
         raise AacError(
             f"{kind} {raw['id']} has {len(metadata)} metadata keys; aac needs {METADATA_PAIRS_MAX - most} of the "

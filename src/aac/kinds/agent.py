@@ -21,7 +21,7 @@ from aac.identity import is_protected, spec_hash
 from aac.kinds.base import JSON, Kind
 from aac.plan.model import FRESH, Action, Change
 from aac.resources import AGENT, CREDENTIAL, AgentSpec, LiveObject, LiveState
-from aac.secrets import REDACTED, secret_header, url_holds_secret
+from aac.secrets import REDACTED, secret_header, secret_name, url_holds_secret
 
 if TYPE_CHECKING:
     from aac.apply.build import Builder
@@ -67,6 +67,8 @@ def _live_tool(tool: Mapping[str, Any], credentials: Mapping[str, str]) -> JSON:
         tool["credential"] = credentials.get(str(credential_id), UNKNOWN_ID + str(credential_id))
     if isinstance(tool.get("transport"), Mapping):
         tool["transport"] = _public_transport(tool["transport"])
+    if isinstance(tool.get("request_metadata"), Mapping):
+        tool["request_metadata"] = {k: REDACTED if secret_name(k) else v for k, v in tool["request_metadata"].items()}
     return tool
 
 

@@ -2,7 +2,7 @@
 
 Public API (other modules call these):
 
-    load_desired(stack) -> (DesiredState, problems)   never raises for manifest problems
+    load_desired(stack, secrets) -> (DesiredState, problems)   never raises for manifest problems
     require_valid(stack, out) -> DesiredState         warns, raises ValidationFailed on any error
 """
 
@@ -20,7 +20,7 @@ __all__ = ["load_desired", "manifest_files", "require_valid", "schema_text"]
 
 def require_valid(stack: Stack, out: Output) -> DesiredState:
     """The desired state; prints warnings through `out`, raises ValidationFailed when any problem is an error."""
-    desired, problems = load_desired(stack)
+    desired, problems = load_desired(stack, out.secrets)
     # Printed as `aac validate` prints them (`path:line: warning: ...`), so one grep finds both.
     for problem in sorted(problems, key=lambda p: p.severity != "warning"):
         out.problem(problem)

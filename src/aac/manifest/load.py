@@ -14,9 +14,10 @@ from aac.manifest.checks import check_documents, kind_name
 from aac.manifest.context import LoadContext
 from aac.manifest.fs import DIRECTORY, FILE, entry_kind, link_problem, unknown, walk
 from aac.manifest.schema import schema_problems
-from aac.manifest.vaults import check_key_variables, redact, secret_values
+from aac.manifest.vaults import check_key_variables, check_plain_secrets, redact, secret_values
 from aac.manifest.yaml_load import Document, load_file
 from aac.resources import DesiredState
+from aac.secrets import Secrets
 from aac.stack import STACK_FILE, Stack
 
 MANIFEST_SUFFIXES = (".yaml", ".yml")
@@ -55,8 +56,10 @@ def walk_manifests(stack: Stack) -> tuple[list[Path], list[tuple[Path, str]]]:
     return sorted(found, key=lambda p: p.relative_to(folder).as_posix()), problems
 
 
-def load_desired(stack: Stack) -> tuple[DesiredState, list[Problem]]:
-    """Everything the manifests declare, and every problem found (errors and warnings); never raises for them."""
+def load_desired(stack: Stack, secrets: Secrets | None = None) -> tuple[DesiredState, list[Problem]]:
+    """Everything the manifests declare, and every problem found (errors and warnings); never raises for them.
+
+    `secrets` (the run's) learns every value in the manifests that may be a secret, so no output shows it."""
     ctx = LoadContext(root=stack.root.absolute())
     _record_digest_input(ctx, ctx.root / STACK_FILE)
     if not stack.manifests_dir.is_dir():
@@ -68,6 +71,7 @@ def load_desired(stack: Stack) -> tuple[DesiredState, list[Problem]]:
         if doc not in valid:
             _diagnose(ctx, doc)
     check_documents(ctx, documents)
+    check_plain_secrets(ctx, documents)
     specs = _specs(ctx, valid)
     for kind in KINDS:
         if kind.check is not None:
@@ -78,7 +82,11 @@ def load_desired(stack: Stack) -> tuple[DesiredState, list[Problem]]:
     # A credential must not send the stack's own API key to an MCP server.
     keys = {"OPENAI_API_KEY", *(t.api_key_env for t in stack.targets.values() if t.api_key_env)}
     check_key_variables(ctx, desired.credentials.values(), keys)
-    return desired, redact(ctx.sorted_problems(), secret_values(documents))
+    found = secret_values(documents)
+    for value in found:
+        if secrets is not None:
+            secrets.add(value)
+    return desired, redact(ctx.sorted_problems(), found)
 
 
 def _specs(ctx: LoadContext, documents: list[Document]) -> dict[str, list[Any]]:

@@ -17,7 +17,7 @@ from aac import limits
 from aac.errors import Problem
 from aac.kinds import KINDS as REGISTRY
 from aac.manifest.yaml_load import Document
-from aac.secrets import SECRET_FIELDS
+from aac.secrets import SECRET_FIELDS, names_variable, token_kind, token_problem
 
 SCHEMA_FILE = "manifest.schema.json"
 # Every `pattern` ends in `$(?!\n)`: jsonschema runs it with Python's re.search, whose `$` also matches before a
@@ -147,6 +147,8 @@ def _describe(error: ValidationError, field: str) -> tuple[str, str | None]:
 
 def _agent_message(v: Any, value: Any, instance: Any, field: str) -> tuple[str, str] | None:
     """Messages of the agent and vault kinds that the generic ones would get wrong, or leak."""
+    if v == "pattern" and names_variable(field) and token_kind(instance):
+        return token_problem(field, token_kind(instance) or "")
     if v == "pattern" and field.endswith("_env"):  # the value may be the secret itself, pasted: never shown
         return (f"`{field}` is not an environment variable name",
                 "write the NAME of the variable that holds the secret (letters, digits and '_', not starting with a "

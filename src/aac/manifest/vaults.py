@@ -19,7 +19,17 @@ from aac.manifest.context import LoadContext
 from aac.manifest.schema import dotted
 from aac.manifest.yaml_load import Document
 from aac.resources import JSON, SECRET_SUFFIX, CredentialSpec, Source, VaultSpec
-from aac.secrets import MIN_LENGTH, REDACTED, SECRET_FIELDS, secret_header, url_holds_secret
+from aac.secrets import (
+    MIN_LENGTH,
+    REDACTED,
+    SECRET_FIELDS,
+    names_variable,
+    secret_header,
+    secret_name,
+    token_kind,
+    token_problem,
+    url_holds_secret,
+)
 
 # the schema's env_name pattern: `$(?!\n)` ends it at the true end in Python, and in ECMA as `$` alone
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$(?!\n)")
@@ -29,6 +39,9 @@ RESERVED_SECRET_NAMES = frozenset({
     "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE",
     "CURL_CA_BUNDLE", "NODE_EXTRA_CA_CERTS",
 })
+PLAIN_MAPPINGS = ("request_metadata", "metadata")
+PLAIN_SECRET_HINT = ("put the token in a vault credential (`kind: vault`, `token_env: VARIABLE`) and name it on the "
+                     "mcp tool with `credential: VAULT/CREDENTIAL`; anything else, rename the key")
 URL_SECRET_HINT = ("put the token in a vault credential (`kind: vault`, `token_env: VARIABLE`): a URL is plain "
                    "configuration, kept in git and shown in every plan")
 
@@ -138,28 +151,52 @@ def _variables(auth: JSON, prefix: str = "") -> Iterator[tuple[str, str]]:
             yield prefix + key.removesuffix(SECRET_SUFFIX), str(value)
 
 
+def check_plain_secrets(ctx: LoadContext, documents: Iterable[Document]) -> None:
+    """Secrets where a manifest holds plain configuration, refused and never quoted: a credential pasted where the
+    NAME of a variable goes (`token_env: ghp_...`), in any field that names one, known to the schema or not (the
+    schema's message for a field it knows, when the value breaks its pattern, is this one, reported once); and
+    a key named for a credential (`api_key`, `X-Functions-Key`) in an mcp tool's `request_metadata` or in
+    `metadata`, which the API returns to anyone who reads the object."""
+    for doc in documents:
+        for path, value in _leaves(doc.data, ()):
+            field = dotted(path)
+            kind = token_kind(value) if names_variable(field) else None
+            if kind:
+                ctx.error(doc.path, doc.line_of(*path), *token_problem(field, kind))
+            if path and path[-1] in PLAIN_MAPPINGS and isinstance(value, dict):
+                for key in (k for k in value if secret_name(k)):
+                    ctx.error(doc.path, doc.line_of(*path, key),
+                              f"`{field}` has a key {str(key)!r} named for a credential; {path[-1]} is plain "
+                              "configuration, returned to anyone who reads the object (and kept in git here)",
+                              PLAIN_SECRET_HINT)
+
+
 def secret_values(documents: Iterable[Document]) -> set[str]:
     """Strings in the manifests that may be secrets: the value of a literal secret field (`token: ...`), of a
-    credential-carrying header, and of a `*_env` field that is no variable name (a secret pasted in its place)."""
+    credential-carrying header, and of a field naming a variable that holds no name (a secret pasted in its
+    place). Every message is cleaned of them, and the run's `Secrets` learns them, so no command prints one."""
     found: set[str] = set()
     for doc in documents:
-        for key, value in _pairs(doc.data):
+        for path, value in _leaves(doc.data, ()):
+            key = str(path[-1]) if path else ""
             if not isinstance(value, str) or len(value.strip()) < MIN_LENGTH:  # shorter: no secret, and common words
                 continue
-            secret_env = key.endswith(SECRET_SUFFIX) and not ENV_NAME.fullmatch(value)
-            if key in SECRET_FIELDS or secret_header(key) or secret_env or url_holds_secret(value):
+            pasted = names_variable(key) and (not ENV_NAME.fullmatch(value) or token_kind(value))
+            if key in SECRET_FIELDS or secret_header(key) or pasted or url_holds_secret(value):
                 found.add(value.strip())
     return found
 
 
-def _pairs(node: Any) -> Iterator[tuple[str, Any]]:
+def _leaves(node: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """Every value under `node` with its path (keys and list indexes), mappings and lists included."""
     if isinstance(node, dict):
         for key, value in node.items():
-            yield str(key), value
-            yield from _pairs(value)
+            yield (*path, key), value
+            yield from _leaves(value, (*path, key))
     elif isinstance(node, list):
-        for item in node:
-            yield from _pairs(item)
+        for index, item in enumerate(node):
+            yield (*path, index), item
+            yield from _leaves(item, (*path, index))
 
 
 def redact(problems: list[Problem], secrets: set[str]) -> list[Problem]:

@@ -55,7 +55,7 @@ def connected(stack: Stack, target: Target, environ: Mapping[str, str], out: Out
     except ValidationFailed:
         raise
     except AacError:
-        if any(p.severity == "error" for p in load_desired(stack)[1]):
+        if any(p.severity == "error" for p in load_desired(stack, out.secrets)[1]):
             require_valid(stack, out)
         raise
 
