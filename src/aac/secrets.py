@@ -41,9 +41,10 @@ _NOT_SECRET_ENDS = ("idempotencykey", "cachekey", "partitionkey", "sortkey", "pr
                     "routingkey", "publickey", "pagetoken", "continuationtoken", "synctoken")
 # A prefix of a secret this long shows too much of it: at least 3/4 of it, and at least 12 characters.
 PREFIX_SHARE, PREFIX_MIN = 0.75, 12
-# A line break a wrapping server or renderer inserts (a JSON string's `\n`, or `\\n` in JSON quoted twice, too),
-# with the next line's indent.
-_BREAK = re.compile(r"(?:(?:[\r\n]|\\{1,2}[rn])[ \t]*)+")
+# A line break a wrapping server or renderer inserts (a JSON string's `\n`, or `\\n` in JSON quoted twice, too;
+# `\u000a` as aac.escape writes a break for the terminal, before lines are redacted), with the next line's indent.
+_ESCAPED_BREAKS = ("\\\\r", "\\\\n", "\\r", "\\n", "\\u000a", "\\u000d", "\\u000A", "\\u000D", "\r")
+_BREAK = re.compile(r"(?:(?:[\r\n]|\\{1,2}[rn]|\\u000[adAD])[ \t]*)+")
 
 # Token shapes a secret scanner knows, each with the provider it names in a message (gitleaks' and GitHub
 # secret scanning's published prefixes); each needs a body long enough that no variable name has one.
@@ -165,7 +166,7 @@ def _replaced(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def _has_break(text: str) -> bool:
-    return "\n" in text or "\r" in text or "\\n" in text or "\\r" in text  # `\\n` holds `\n`
+    return "\n" in text or "\r" in text or "\\n" in text or "\\r" in text or "\\u000" in text  # `\\n` holds `\n`
 
 
 def _redact_split(text: str, known: tuple[_Form, ...]) -> str:
@@ -173,7 +174,7 @@ def _redact_split(text: str, known: tuple[_Form, ...]) -> str:
     the text with its breaks taken out, then replaced in the text as it is, breaks and all."""
     # Joined with str's own methods (the pattern takes ~40 ms a megabyte), exactly as _BREAK.sub("", text) would.
     broken = text
-    for escaped in ("\\\\r", "\\\\n", "\\r", "\\n", "\r"):  # two backslashes first: `\\n` is one break
+    for escaped in _ESCAPED_BREAKS:  # two backslashes first: `\\n` is one break
         broken = broken.replace(escaped, "\n")
     lines = broken.split("\n")
     joined = lines[0] + "".join(line.lstrip(" \t") for line in lines[1:])
