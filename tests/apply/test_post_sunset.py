@@ -205,7 +205,8 @@ def test_the_documented_post_sunset_session_pastes_into_a_shell_and_does_what_it
     assert "No changes." in out and "configuration on this target" in out
     assert sorted(json.loads((root / "app/assistants.json").read_text(encoding="utf-8"))["assistants"]) == [
         "customer-support", "math-tutor", "weather-bot"]
-    assert "support-kb's 2 retrieval checks pass" in session and "Checks: 2 passed, 0 failed." in out
+    checks = re.search(r"support-kb's (\d+) retrieval checks pass", session)
+    assert checks and f"Checks: {checks.group(1)} passed, 0 failed." in out
     assert (root / "aac.yaml").read_text(encoding="utf-8").startswith((REPO / "aac.yaml").read_text(encoding="utf-8"))
 
 

@@ -149,7 +149,7 @@ def test_no_value_of_a_drift_report_prints_a_line_of_its_own(fmt: str, brk: str)
 def test_no_filename_a_search_returns_prints_a_line_of_its_own_in_a_check_report(fmt: str, brk: str) -> None:
     evil = _forged(brk)
     check = RetrievalCheck(query="q", expect=("kb/a.md",), within=3, line=4)
-    result = CheckResult("kb", 1, check, "assistants/kb.yaml:4", found=(evil,))
+    result = CheckResult("kb", 1, check, "assistants/kb.yaml:4", ranked=(evil,))
     text = render_checks(CheckReport("demo", "sandbox", "2026-01-01T00:00:00Z", (result,)), fmt, Output())
     if fmt == "junit":
         text = "\n".join(node.text or "" for node in ET.fromstring(text).iter())
