@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -33,6 +35,22 @@ class Problem:
         where = f"{self.path}:{self.line}" if self.line else self.path
         text = f"{where}: {self.severity}: {self.message}"
         return f"{text}\n    hint: {self.hint}" if self.hint else text
+
+
+def closest(word: str, known: Iterable[object]) -> str | None:
+    """The one of `known` a misspelt `word` most likely meant (difflib's ratio of at least 0.6), or None."""
+    match = difflib.get_close_matches(word, [str(k) for k in known], n=1)
+    return match[0] if match else None
+
+
+def did_you_mean(word: str, known: Iterable[object]) -> str | None:
+    """The hint for a misspelt key, name or path: "did you mean `X`?", or None when nothing is close."""
+    match = closest(word, known)
+    return suggestion(match) if match is not None else None
+
+
+def suggestion(meant: str) -> str:
+    return f"did you mean `{meant}`?"
 
 
 class ValidationFailed(AacError):

@@ -146,6 +146,7 @@ def index_live(snapshot: Mapping[str, Any], stack: str,
                       **_foreign_uses(snapshot.get("assistants") or [],
                                       {r["id"]: vs_files[r["id"]] for r in stores if r["id"] in vs_files}, stack)},
         reserved_metadata=reserved,
+        upload_bytes={str(raw["id"]): int(raw.get("bytes") or 0) for raw in snapshot.get("files") or []},
     )
 
 

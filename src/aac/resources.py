@@ -274,3 +274,5 @@ class LiveState:
     agents: Mapping[str, LiveObject] = field(default_factory=dict)
     vaults: Mapping[str, LiveObject] = field(default_factory=dict)
     credentials: Mapping[str, LiveObject] = field(default_factory=dict)  # by VAULT/CREDENTIAL
+    # Every upload's size by id, this stack's or not: what a file a manifest attaches by id costs to index.
+    upload_bytes: Mapping[str, int] = field(default_factory=dict)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import ipaddress
 import re
 from collections.abc import Mapping
@@ -11,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from aac.errors import AacError, Problem
+from aac.errors import AacError, Problem, did_you_mean
 from aac.secrets import token_kind, token_problem
 
 STACK_FILE = "aac.yaml"
@@ -119,7 +118,7 @@ def _parse(root: Path, data: Any, line_of: Any, problems: list[Problem]) -> Stac
     default = data.get("default_target") or next(iter(targets), "sandbox")
     if targets and default not in targets:
         error(("default_target",), f"default_target {default!r} is not under `targets`",
-              _close(str(default), targets) or "add it under `targets:` or fix the name")
+              did_you_mean(str(default), targets) or "add it under `targets:` or fix the name")
     return Stack(root=root, name=str(name), manifests=manifests, default_target=str(default), targets=targets)
 
 
@@ -239,9 +238,4 @@ def _unknown_keys(data: dict[str, Any], known: tuple[str, ...], at: tuple[Any, .
     for key in data:
         if key not in known:
             error((*at, key), f"unknown field `{key}` in {where}",
-                  _close(str(key), known) or f"known fields: {', '.join(known)}")
-
-
-def _close(word: str, known: Any) -> str | None:
-    match = difflib.get_close_matches(word, [str(k) for k in known], n=1)
-    return f"did you mean `{match[0]}`?" if match else None
+                  did_you_mean(str(key), known) or f"known fields: {', '.join(known)}")

@@ -126,7 +126,8 @@ def test_require_valid_warns_and_raises_on_errors(repo: Repo) -> None:
     err = io.StringIO()
     desired = require_valid(load_stack(repo.root), Output(stdout=io.StringIO(), stderr=err))
     assert "a" in desired.assistants
-    assert "assistants/a.yaml:4: warning: `retrieval` is Assistants v1" in err.getvalue()  # as validate says it
+    # as validate says it
+    assert "assistants/a.yaml:4: warning: tool type `retrieval` was renamed `file_search`" in err.getvalue()
     repo.write("assistants/b.yaml", "kind: assistant\nname: b\n")
     with pytest.raises(ValidationFailed) as caught:
         require_valid(load_stack(repo.root), Output(stdout=io.StringIO(), stderr=io.StringIO()))

@@ -307,7 +307,8 @@ def test_v1_retrieval_loads_with_a_warning(repo: Repo) -> None:
     repo.write("assistants/a.yaml", ASSISTANT + "tools: [retrieval]\n")
     result = repo.validate()
     assert result.code == 0
-    assert "warning: `retrieval` is Assistants v1; loading it as `file_search`" in result.err
+    assert ("warning: tool type `retrieval` was renamed `file_search` in Assistants v2; loading it as "
+            "`file_search`") in result.err
 
 
 def test_validate_never_needs_a_target_key(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -80,8 +80,9 @@ def adoption_plan(desired: DesiredState, hashes: Mapping[str, str], snapshot: Ma
             changes.append(_with_tags(change, adoptee))
         elif change.kind == VECTOR_STORE_FILE and change.name.split("/", 1)[0] in stores:
             changes.append(change)
+    # The storage is the stack's once these objects are its own: the adopted stores' usage as they report it.
     return Plan(stack=plan.stack, target=plan.target, manifest_digest=plan.manifest_digest, changes=(),
-                created_at=now, requests=plan.requests).with_changes(tuple(changes))
+                created_at=now, cost=plan.cost, requests=plan.requests).with_changes(tuple(changes))
 
 
 def write_tags(writer: Writer, adopting: list[Adoptee], *, parallelism: int = 4) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 from aac import limits
+from aac.errors import did_you_mean
 from aac.manifest.context import LoadContext
 from aac.manifest.schema import KINDS
 from aac.manifest.yaml_load import Document
@@ -56,11 +56,9 @@ def check_documents(ctx: LoadContext, documents: Iterable[Document]) -> None:
         wanted = doc.data.get("vector_store")
         if doc.data["kind"] != "assistant" or not isinstance(wanted, str) or wanted in stores:
             continue
-        close = difflib.get_close_matches(wanted, stores, n=1)
         ctx.error(doc.path, doc.line_of("vector_store"),
                   f"{doc.data['name']} names vector store {wanted!r}, and no vector_store manifest has that name",
-                  f"did you mean `{close[0]}`?" if close else
-                  "add a `kind: vector_store` manifest with that name, or fix the name")
+                  did_you_mean(wanted, stores) or "add a `kind: vector_store` manifest with that name, or fix the name")
 
 
 def _check_credential_references(ctx: LoadContext, docs: list[Document]) -> None:
@@ -77,9 +75,8 @@ def _check_credential_references(ctx: LoadContext, docs: list[Document]) -> None
                 continue
             line = doc.line_of("tools", index, "credential")
             if wanted not in declared:
-                close = difflib.get_close_matches(wanted, sorted(declared), n=1)
                 ctx.error(doc.path, line, f"{doc.data['name']} names credential {wanted!r}, and no vault manifest "
-                          "declares it", f"did you mean `{close[0]}`?" if close else
+                          "declares it", did_you_mean(wanted, sorted(declared)) or
                           "add it to a `kind: vault` manifest's `credentials` (VAULT/CREDENTIAL), or fix the name")
             for auth in declared.get(wanted, []):
                 _check_credential_fits(ctx, (doc.path, line), tool, wanted, auth)

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from aac import limits
+from aac.errors import closest, suggestion
 from aac.manifest.context import LoadContext
 from aac.manifest.fs import DIRECTORY, FILE, entry_kind, walk
 from aac.resources import LocalFile
@@ -39,8 +40,10 @@ def resolve_reference(ctx: LoadContext, folder: Path, ref: str, where: tuple[str
     kind = entry_kind(target)
     if kind != FILE:
         missing = not os.path.lexists(target)
+        meant = _meant(ctx, folder, ref) if missing else None
         ctx.error(path, line, f"{ref!r} does not exist ({rel})" if missing else f"{ref!r} ({rel}) {kind}",
-                  "check the path: it is relative to the manifest's folder" if missing
+                  (f"{suggestion(meant)} (paths are relative to the manifest's folder)" if meant else
+                   "check the path: it is relative to the manifest's folder") if missing
                   else "point it at a regular, readable file")
         return None
     return target, rel
@@ -99,9 +102,61 @@ def _expand_one(ctx: LoadContext, folder: Path, pattern: str, where: tuple[str, 
         _check_listable(ctx, folder, pattern, where)
     if not found:
         folder_rel = repo_path(ctx, folder) or "."
+        meant = _meant(ctx, folder, pattern)
         ctx.error(path, line, f"{pattern!r} matches no file",
-                  f"globs are relative to the manifest's folder ({folder_rel}/); check the pattern")
+                  f"{suggestion(meant)} (globs are relative to the manifest's folder, {folder_rel}/)" if meant
+                  else f"globs are relative to the manifest's folder ({folder_rel}/); check the pattern")
     return found
+
+
+def _meant(ctx: LoadContext, folder: Path, pattern: str) -> str | None:
+    """The path or glob a writer most likely meant by one that names nothing: each folder or file name
+    (up to the first wildcard) that does not exist replaced by the closest name beside it, and a glob's
+    extension by the closest one its folder holds. None unless the result names a file in the repository."""
+    parts = list(Path(pattern).parts)
+    here = folder
+    for index, part in enumerate(parts):
+        if glob.has_magic(part):
+            parts[index:] = _meant_tail(here, parts[index:])
+            break
+        if not os.path.lexists(here / part):
+            names = _names(here)
+            meant = closest(part, names)
+            if meant is None:
+                return None
+            parts[index] = meant
+        here = here / parts[index]
+    candidate = Path(*parts).as_posix() if parts else pattern
+    return candidate if candidate != pattern and _names_a_file(ctx, folder, candidate) else None
+
+
+def _meant_tail(folder: Path, parts: list[str]) -> list[str]:
+    """The wildcard part of a glob, its last name's extension (`*.cvs`) replaced by the closest one of the
+    files below `folder` (all of them for `**`)."""
+    last = parts[-1]
+    stem, dot, extension = last.rpartition(".")
+    if not dot or glob.has_magic(extension):
+        return parts
+    found = walk(folder, depth=None if "**" in parts else len(parts) - 1)[0] if folder.is_dir() else []
+    meant = closest(extension, sorted({p.suffix[1:] for p in found if p.suffix}))
+    return parts if meant is None else [*parts[:-1], f"{stem}.{meant}"]
+
+
+def _names(folder: Path) -> list[str]:
+    try:
+        return sorted(os.listdir(folder))
+    except OSError:  # a folder that cannot be listed: no suggestion, the error says the path names nothing
+        return []
+
+
+def _names_a_file(ctx: LoadContext, folder: Path, candidate: str) -> bool:
+    """True when `candidate` (relative to `folder`) is, or as a glob matches, a readable file in the repository."""
+    matches = glob.glob(os.path.join(glob.escape(str(folder)), candidate), recursive=True)
+    for match in matches[:100]:  # the first files a broad glob yields are enough to tell
+        target = Path(os.path.normpath(match))
+        if entry_kind(target) == FILE and repo_path(ctx, target) is not None and _inside(ctx, target):
+            return True
+    return False
 
 
 def _check_listable(ctx: LoadContext, folder: Path, pattern: str, where: tuple[str, int]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 from collections.abc import Iterator
@@ -14,7 +13,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from aac import limits
-from aac.errors import Problem
+from aac.errors import Problem, closest, did_you_mean, suggestion
 from aac.kinds import KINDS as REGISTRY
 from aac.manifest.yaml_load import Document
 from aac.secrets import SECRET_FIELDS, names_variable, token_kind, token_problem
@@ -25,8 +24,13 @@ SCHEMA_FILE = "manifest.schema.json"
 END_GUARD = "$(?!\\n)"
 KINDS = tuple(sorted(kind.name for kind in REGISTRY if kind.load is not None))  # what `kind:` may say
 _NO_AGENT_TOOL = ("file_search", "code_interpreter", "retrieval")
+# Tool types a later API renamed: still loaded, under the new name, with a warning (manifest/tools.py); never
+# suggested. Assistants v2 (April 2024) replaced v1's retrieval with file_search.
+RENAMED = {"retrieval": "file_search"}
 _TYPE_WORDS = {"string": "a string", "number": "a number", "integer": "a whole number", "boolean": "true or false",
                "object": "a mapping", "array": "a list", "null": "null"}
+_TAKES_WORDS = {**_TYPE_WORDS, "array": "a list (`[a, b]`, or one `- item` a line below it)",
+                "object": "a mapping (`{key: value}`, or `key: value` lines indented below it)"}
 
 
 @functools.cache
@@ -37,8 +41,7 @@ def schema_text() -> str:
 
 @functools.cache
 def _validator(kind: str) -> Draft202012Validator:
-    schema = json.loads(schema_text())
-    return Draft202012Validator({"$defs": schema["$defs"], "$ref": f"#/$defs/{kind}"})
+    return Draft202012Validator({"$defs": _defs(), "$ref": f"#/$defs/{kind}"})
 
 
 def schema_problems(doc: Document) -> list[Problem]:
@@ -92,7 +95,7 @@ def _problems(doc: Document, kind: str, error: ValidationError) -> Iterator[Prob
                 yield Problem(doc.path, doc.line_of(*path), f"{field} needs `{missing}`",
                               f"add `{missing}:` (see `aac schema`)")
         return
-    message, hint = _describe(error, field)
+    message, hint = _describe(error, field, kind)
     yield Problem(doc.path, doc.line_of(*path), message, hint)
 
 
@@ -112,7 +115,7 @@ def _unknown_field(doc: Document, path: tuple[Any, ...], field: str, extra: str,
     return Problem(doc.path, line, f"unknown field `{extra}` in {field}", _suggest(extra, known))
 
 
-def _describe(error: ValidationError, field: str) -> tuple[str, str | None]:
+def _describe(error: ValidationError, field: str, kind: str) -> tuple[str, str | None]:
     v, value, instance = error.validator, error.validator_value, error.instance
     special = _agent_message(v, value, instance, field)
     if special is not None:
@@ -120,10 +123,11 @@ def _describe(error: ValidationError, field: str) -> tuple[str, str | None]:
     if v == "type":
         wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in ([value] if isinstance(value, str) else value))
         quote = "string" in value and isinstance(instance, (int, float, bool, date))  # YAML reads 2026-12-31 as a date
-        return f"`{field}` must be {wanted}, not {_type_of(instance)}", "quote it" if quote else None
+        takes = _takes(field, error, kind)
+        return f"`{field}` must be {wanted}, not {_type_of(instance)}", f"quote it: {takes}" if quote else takes
     if v in ("enum", "const"):
         options = [value] if v == "const" else value
-        return f"`{field}` is {_short(instance)}; expected {_one_of(options)}", _suggest(str(instance), options)
+        return f"`{field}` is {_short(instance)}; expected {_one_of(_current(options))}", _meant(str(instance), options)
     if v == "maxLength":
         return f"`{field}` is {len(instance):,} characters; the API allows at most {value:,}", "shorten it"
     if v == "minLength":
@@ -136,7 +140,7 @@ def _describe(error: ValidationError, field: str) -> tuple[str, str | None]:
         return f"`{field}` has {len(instance)} {what}; the limit is {value}", _limit_hint(field, value)
     if v in ("minimum", "maximum"):
         word = "at least" if v == "minimum" else "at most"
-        return f"`{field}` is {instance}; it must be {word} {value}", None
+        return f"`{field}` is {instance}; it must be {word} {_number(value)}", _takes(field, error, kind)
     if v == "not" and isinstance(instance, str) and instance in (value.get("enum") or ()):  # metadata's tag names
         return f"metadata key {instance!r} is one of the tool's own tags", "rename the key; the tool writes it itself"
     if v == "not" and isinstance(instance, str) and value.get("pattern") == "^aac-":  # file attributes
@@ -157,6 +161,52 @@ def _agent_message(v: Any, value: Any, instance: Any, field: str) -> tuple[str, 
         return (f"`{field}` is {instance!r}: the Agents API has no {instance} tool; expected {_one_of(value)}",
                 "an agent reaches files through its environment, not a tool; remove this one")
     return None
+
+
+def _takes(field: str, error: ValidationError, kind: str) -> str:
+    """What the field takes, read from its own schema (its type and range, or its choices): the hint for a
+    value of the wrong type or out of range, e.g. "`temperature` takes a number from 0 to 2"."""
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if "enum" in schema:
+        return f"`{field}` takes {_one_of(_current(schema['enum']))}"
+    types = schema.get("type", ())
+    words = " or ".join(_TAKES_WORDS.get(t, t) for t in ([types] if isinstance(types, str) else types))
+    low, high = schema.get("minimum"), schema.get("maximum")
+    if low is not None and high is not None:
+        words += f" from {_number(low)} to {_number(high)}"
+    elif low is not None or high is not None:
+        words += f" of at {'least' if high is None else 'most'} {_number(high if low is None else low)}"
+    shorthand = _shorthand(kind, list(error.absolute_schema_path))
+    return f"`{field}` takes {words}" + (f", or {_one_of(_current(shorthand))}" if shorthand else "")
+
+
+def _shorthand(kind: str, path: list[Any]) -> list[Any]:
+    """The strings a field also takes when the error is in the `else` of an `if: {type: string}` (a tool's
+    `code_interpreter`, response_format's `auto`): the `then` branch's choices."""
+    if path[-2:-1] != ["else"]:
+        return []
+    defs = _defs()
+    node: Any = defs[kind]
+    for key in path[:-2]:  # the schema path runs through each `$ref` as if it were inlined
+        node = node[key] if isinstance(node, dict) and key in node else _deref(defs, node)[key]
+    then = _deref(defs, node).get("then", {})
+    return list(then.get("enum", [then["const"]] if "const" in then else []))
+
+
+@functools.cache
+def _defs() -> dict[str, Any]:
+    return dict(json.loads(schema_text())["$defs"])
+
+
+def _deref(defs: dict[str, Any], node: Any) -> Any:
+    while isinstance(node, dict) and "$ref" in node:  # the schema's refs are all `#/$defs/NAME`
+        node = defs[node["$ref"].rsplit("/", 1)[-1]]
+    return node
+
+
+def _number(value: Any) -> Any:
+    """2.0 as 2: the schema writes a float's bounds as floats, and a person reads them as numbers."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _pattern_hint(field: str) -> str:
@@ -189,11 +239,20 @@ def _limit_hint(field: str, most: int) -> str | None:
 
 
 def _suggest(word: str, known: Any) -> str:
-    options = [str(k) for k in known]
-    close = difflib.get_close_matches(word, options, n=1)
-    if close:
-        return f"did you mean `{close[0]}`?"
-    return f"expected one of: {', '.join(options)}"
+    return did_you_mean(word, known) or f"expected one of: {', '.join(str(k) for k in known)}"
+
+
+def _current(options: list[Any]) -> list[Any]:
+    """The choices to offer: a renamed one still loads (with a warning) but is never suggested."""
+    return [option for option in options if option not in RENAMED]
+
+
+def _meant(word: str, options: list[Any]) -> str:
+    """The current choice a misspelt one meant; a typo of a renamed choice (`retreival`) gets its new name."""
+    meant = closest(word, options)
+    if meant in RENAMED:
+        return f"{suggestion(RENAMED[meant])} (`{meant}` was renamed `{RENAMED[meant]}`)"
+    return _suggest(word, _current(options))
 
 
 def _one_of(options: list[Any]) -> str:

@@ -9,11 +9,10 @@ from typing import Any
 from aac import jsonsafe
 from aac.manifest.context import LoadContext
 from aac.manifest.files import resolve_reference
+from aac.manifest.schema import RENAMED
 from aac.manifest.strict import schema_errors, strict_errors
 from aac.manifest.yaml_load import Document, parse_documents, read_text
 from aac.resources import JSON
-
-RETRIEVAL_HINT = "write `file_search`: Assistants v2 replaced v1's retrieval with file_search"
 
 
 def normalize_tools(ctx: LoadContext, doc: Document, folder: Path) -> tuple[JSON, ...]:
@@ -26,10 +25,11 @@ def normalize_tools(ctx: LoadContext, doc: Document, folder: Path) -> tuple[JSON
 def _tool(ctx: LoadContext, doc: Document, folder: Path, index: int, tool: Any) -> JSON:
     if isinstance(tool, str):
         tool = {"type": tool}
-    if tool["type"] == "retrieval":
-        ctx.warn(doc.path, doc.line_of("tools", index), "`retrieval` is Assistants v1; loading it as `file_search`",
-                 RETRIEVAL_HINT)
-        return {"type": "file_search"}
+    renamed = RENAMED.get(tool["type"])
+    if renamed is not None:
+        ctx.warn(doc.path, doc.line_of("tools", index), f"tool type `{tool['type']}` was renamed `{renamed}` in "
+                 f"Assistants v2; loading it as `{renamed}`", f"write `{renamed}` instead")
+        return {"type": renamed}
     if tool["type"] != "function":
         return dict(tool)
     function = dict(tool["function"])

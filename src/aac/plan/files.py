@@ -179,8 +179,8 @@ def attachment_changes(stores: Iterable[StoreFiles], hashes: Mapping[str, str], 
                 continue  # a path of the manifest already attaches these bytes
             found = by_sha.pop(own or UNKNOWN_ID + file_id, [])
             changes.append(_wanted_by_id(store.key, file_id, found[0] if found else None, names))
-            upload = live.files.get(file_id)  # its bytes stand for its text, when the upload is listed
-            storage += 0 if found else attachment_usage(upload.bytes if upload else 0, store.chunking)
+            # Its bytes stand for its text (aac cannot read an upload back), whoever uploaded it.
+            storage += 0 if found else attachment_usage(live.upload_bytes.get(file_id, 0), store.chunking)
         for stale, group in by_sha.items():
             sha = None if stale.startswith(UNKNOWN_ID) else stale
             changes += [_detach(store.key, a, sha, live, names) for a in group]
