@@ -17,7 +17,7 @@ def test_auto_and_no_strategy_are_800_tokens_overlapping_by_400() -> None:
 @pytest.mark.parametrize("chunking", [Chunking(800, 400), Chunking(100, 0), Chunking(4096, 2048), Chunking(101, 50)])
 @pytest.mark.parametrize("length", [0, 1, 399, 400, 401, 3200, 3201, 12_345, 1_000_003])
 def test_spans_cover_the_text_and_usage_counts_them(chunking: Chunking, length: int) -> None:
-    spans = chunks.spans(length, chunking)
+    spans = list(chunks.spans(length, chunking))
     assert len(spans) == chunks.chunk_count(length, chunking)
     if length:
         assert spans[0][0] == 0 and spans[-1][1] == length

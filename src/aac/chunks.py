@@ -13,7 +13,7 @@ is what aac.parsing extracts from a file.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,12 +54,11 @@ def chunk_count(text_bytes: int, chunking: Chunking) -> int:
     return 1 + -(-(text_bytes - chunking.size) // chunking.step)
 
 
-def spans(text_bytes: int, chunking: Chunking) -> list[tuple[int, int]]:
-    """The `[start, end)` byte range of each chunk of a text of `text_bytes` bytes."""
-    return [
-        (i * chunking.step, min(i * chunking.step + chunking.size, text_bytes))
-        for i in range(chunk_count(text_bytes, chunking))
-    ]
+def spans(text_bytes: int, chunking: Chunking) -> Iterator[tuple[int, int]]:
+    """The `[start, end)` byte range of each chunk of a text of `text_bytes` bytes, one at a time (a
+    large text has hundreds of thousands)."""
+    for i in range(chunk_count(text_bytes, chunking)):
+        yield i * chunking.step, min(i * chunking.step + chunking.size, text_bytes)
 
 
 def usage_bytes(text_bytes: int, chunking: Chunking) -> int:

@@ -1,9 +1,10 @@
 """Sandbox figures (a script, not a test): start/stop, request round trips, concurrency, search, big uploads.
 
-    python tests/sandbox/bench_sandbox.py [--upload-mb 256] [--search-mb 4]
+    python tests/sandbox/bench_sandbox.py [--upload-mb 256] [--search-mb 4 24 64] [--search-only]
 
-The upload runs against `aac sandbox serve` in a subprocess so the server's own peak memory
-(VmHWM) can be read: it should stay flat however large the file, since uploads stream to disk.
+Searches and the upload run against `aac sandbox serve` in a subprocess so the server's own peak
+memory (VmHWM) can be read: it should stay flat however large the file, since uploads stream to
+disk, and within the search index's bound (aac.sandbox.search_index) however large the store.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -93,11 +95,13 @@ def bench_concurrency(threads: int = 8, each: int = 25, latency_ms: int = 25) ->
               f"(lower bound {bound:.2f} s, {threads * each / wall:.0f} req/s)")
 
 
-def bench_search(megabytes: int, files: int = 100, runs: int = 20) -> None:
-    """Search a store of `files` text files holding `megabytes` MiB in all: first (chunks built) and warm."""
+def bench_search(megabytes: int, files: int = 100, runs: int = 5) -> None:
+    """Search a store of `files` text files holding `megabytes` MiB in all, served by `aac sandbox serve` in a
+    subprocess: the first search (indexes built, or the store scanned past the memory bound), the next ones,
+    and the server's peak memory before and after."""
     words = [f"term{i}" for i in range(5000)]
     each = megabytes * 1024 * 1024 // files
-    with serve_in_background() as sandbox, openai.OpenAI(base_url=sandbox.base_url, api_key="k") as client:
+    with _served() as (url, pid), openai.OpenAI(base_url=url, api_key="k", timeout=600) as client:
         store = client.vector_stores.create(name="kb")
         ids, count = [], 0
         for n in range(files):
@@ -105,6 +109,7 @@ def bench_search(megabytes: int, files: int = 100, runs: int = 20) -> None:
             ids.append(client.files.create(file=(f"doc{n}.txt", text), purpose="assistants").id)
             count += chunks.chunk_count(len(text), chunks.Chunking.of(None))
         client.vector_stores.file_batches.create_and_poll(store.id, file_ids=ids)
+        before = _peak_rss_mb(pid)
 
         def search() -> object:
             return client.vector_stores.search(store.id, query="term42 term4242", max_num_results=20)
@@ -112,32 +117,40 @@ def bench_search(megabytes: int, files: int = 100, runs: int = 20) -> None:
         started = time.perf_counter()
         search()
         first = (time.perf_counter() - started) * 1000
-        print(f"search {megabytes} MiB in {files} files ({count} chunks): first {first:.0f} ms (chunks built), "
-              f"then median {_median_ms(search, runs):.0f} ms")
+        print(f"search {megabytes} MiB in {files} files ({count} chunks): first {first:.0f} ms, "
+              f"then median {_median_ms(search, runs):.0f} ms; server peak RSS {before:.0f} MiB before, "
+              f"{_peak_rss_mb(pid):.0f} MiB after")
 
 
-def bench_upload(megabytes: int) -> None:
+@contextmanager
+def _served() -> Iterator[tuple[str, int]]:
+    """`aac sandbox serve` in a subprocess (so its own peak memory can be read): its URL and process id."""
     with tempfile.TemporaryDirectory() as tmp:
-        big = Path(tmp) / "big.txt"
-        with big.open("wb") as handle:
-            for _ in range(megabytes):
-                handle.write(b"0123456789abcdef" * 65536)
         command = [sys.executable, "-m", "aac", "-C", tmp, "sandbox", "serve", "--port", "0"]
         server = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
         try:
             assert server.stderr is not None
             url = re.search(r"(http://\S+/v1)", server.stderr.readline())
             assert url, "the server did not announce its URL"
-            before = _peak_rss_mb(server.pid)
-            with openai.OpenAI(base_url=url.group(1), api_key="k", timeout=600) as client, big.open("rb") as f:
-                started = time.perf_counter()
-                client.files.create(file=f, purpose="assistants")
-                wall = time.perf_counter() - started
-            print(f"upload {megabytes} MiB: {wall:.2f} s ({megabytes / wall:.0f} MiB/s); server peak RSS "
-                  f"{before:.0f} MiB before, {_peak_rss_mb(server.pid):.0f} MiB after")
+            yield url.group(1), server.pid
         finally:
             server.send_signal(signal.SIGINT)
             server.wait(10)
+
+
+def bench_upload(megabytes: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp, _served() as (url, pid):
+        big = Path(tmp) / "big.txt"
+        with big.open("wb") as handle:
+            for _ in range(megabytes):
+                handle.write(b"0123456789abcdef" * 65536)
+        before = _peak_rss_mb(pid)
+        with openai.OpenAI(base_url=url, api_key="k", timeout=600) as client, big.open("rb") as f:
+            started = time.perf_counter()
+            client.files.create(file=f, purpose="assistants")
+            wall = time.perf_counter() - started
+        print(f"upload {megabytes} MiB: {wall:.2f} s ({megabytes / wall:.0f} MiB/s); server peak RSS "
+              f"{before:.0f} MiB before, {_peak_rss_mb(pid):.0f} MiB after")
 
 
 def _peak_rss_mb(pid: int) -> float:
@@ -149,14 +162,18 @@ def _peak_rss_mb(pid: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--upload-mb", type=int, default=256)
-    parser.add_argument("--search-mb", type=int, default=4)
+    parser.add_argument("--search-mb", type=int, nargs="+", default=[4, 24, 64])
+    parser.add_argument("--search-only", action="store_true", help="only the search figures")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus")
-    bench_start_stop()
-    bench_round_trips()
-    bench_concurrency()
-    bench_search(args.search_mb)
-    bench_upload(args.upload_mb)
+    if not args.search_only:
+        bench_start_stop()
+        bench_round_trips()
+        bench_concurrency()
+    for megabytes in args.search_mb:
+        bench_search(megabytes)
+    if not args.search_only:
+        bench_upload(args.upload_mb)
 
 
 if __name__ == "__main__":

@@ -11,12 +11,10 @@ so `search_query` echoes the query; both rankers rank the same way.
 
 from __future__ import annotations
 
-import functools
 import math
-import re
 from array import array
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,29 +28,13 @@ from aac.sandbox import schemas
 from aac.sandbox.common import read_body, store_of
 from aac.sandbox.filters import matches
 from aac.sandbox.indexing import FILE, VS_FILE, searched_attributes, text_path
+from aac.sandbox.search_index import FileIndex, words
 from aac.sandbox.store import JSON, Store
 from aac.sandbox.vector_stores import get_vector_store
 
 K1 = 1.2
 B = 0.75
 DEFAULT_MAX_RESULTS = 10
-_WORD = re.compile(r"\w+")
-_SPACE = re.compile(rb"\s")
-_LONGEST_WORD = 64  # bytes a chunk's last word may run past its end
-
-
-@dataclass(frozen=True)
-class FileIndex:
-    """One indexed text's chunks, as an inverted index: what a query needs, not every chunk's words.
-
-    Per word, the chunks holding it and how often (two int arrays): a few bytes per distinct word of
-    a chunk, against a dict per chunk; a chunk's text is read back from the file only to show it.
-    """
-
-    path: str
-    spans: list[tuple[int, int]]  # each chunk's bytes, widened to whole words
-    lengths: array[int]  # words in each chunk
-    postings: dict[str, tuple[array[int], array[int]]]  # word -> (chunk numbers, counts)
 
 
 @dataclass(frozen=True)
@@ -64,66 +46,34 @@ class Hit:
     chunk: int
 
 
-def words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
-
-
-@functools.lru_cache(maxsize=1024)
-def _index_of(path: str, stamp: tuple[int, int], max_tokens: int, overlap_tokens: int) -> FileIndex:
-    """The chunks of one indexed text (cached: uploads never change, `stamp` guards a reused path)."""
-    with open(path, "rb") as handle:
-        data = handle.read()
-    index = FileIndex(path, [], array("I"), {})
-    for number, span in enumerate(chunks.spans(len(data), chunks.Chunking(max_tokens, overlap_tokens))):
-        start, end = _whole_words(data, *span)
-        terms = Counter(words(data[start:end].decode("utf-8", "replace")))
-        index.spans.append((start, end))
-        index.lengths.append(sum(terms.values()))
-        for term, count in terms.items():
-            posting = index.postings.get(term)
-            if posting is None:  # not setdefault: it would build two arrays for every word of every chunk
-                posting = index.postings[term] = (array("I"), array("I"))
-            posting[0].append(number)
-            posting[1].append(count)
-    return index
-
-
-def _whole_words(data: bytes, start: int, end: int) -> tuple[int, int]:
-    """A chunk's bytes without the word cut at its start and with the one cut at its end made whole.
-
-    Only the text searched and shown moves; the chunk's size (and so `usage_bytes`) does not.
-    """
-    if start > 0 and not data[start - 1:start].isspace():
-        cut = _SPACE.search(data, start, end)
-        start = cut.start() if cut else start
-    if end < len(data) and not data[end - 1:end].isspace() and not data[end:end + 1].isspace():
-        cut = _SPACE.search(data, end, end + _LONGEST_WORD)
-        end = cut.start() if cut else end
-    return start, end
-
-
 Candidate = tuple[JSON, str, FileIndex]  # attachment, filename, its chunks
 
 
-def _candidates(store: Store, vector_store_id: str, flt: Mapping[str, Any] | None) -> list[Candidate]:
-    """The completed files the filter keeps, in attachment order."""
-    found = []
+def _candidates(store: Store, vector_store_id: str, flt: Mapping[str, Any] | None,
+                query: Sequence[str]) -> list[Candidate]:
+    """The completed files the filter keeps, in attachment order, with the query's postings (hold the
+    store's index lock while using them)."""
+    kept, keys = [], []
     for vs_file in store.all(VS_FILE, vector_store_id, {"status": "completed"}):
         file = store.get(FILE, vs_file["id"])
         if file is None or not matches(flt, searched_attributes(store, vs_file)):
             continue
         path = text_path(store, file)
         stat = path.stat()
-        chunking = chunks.Chunking.of(vs_file["chunking_strategy"])
-        index = _index_of(str(path), (stat.st_size, stat.st_mtime_ns), chunking.max_tokens, chunking.overlap_tokens)
-        found.append((vs_file, file["filename"], index))
-    return found
+        kept.append((vs_file, file["filename"]))
+        keys.append((str(path), stat.st_size, stat.st_mtime_ns, chunks.Chunking.of(vs_file["chunking_strategy"])))
+    indexes = store.indexes.indexes(keys, query)
+    return [(vs_file, filename, index) for (vs_file, filename), index in zip(kept, indexes, strict=True)]
 
 
-def rank(candidates: list[Candidate], queries: Iterable[str]) -> list[Hit]:
-    """Chunks with at least one query word, best first (ties in attachment and chunk order)."""
-    query = sorted({term for q in queries for term in words(q)})
-    total = sum(len(index.spans) for _, _, index in candidates)
+def terms(queries: Iterable[str]) -> list[str]:
+    """The distinct words of a query (or a list of them), in a fixed order."""
+    return sorted({term for q in queries for term in words(q)})
+
+
+def rank(candidates: list[Candidate], query: Sequence[str]) -> list[Hit]:
+    """Chunks with at least one of the query's words, best first (ties in attachment and chunk order)."""
+    total = sum(len(index.lengths) for _, _, index in candidates)
     if not total or not query:
         return []
     average = sum(sum(index.lengths) for _, _, index in candidates) / total or 1.0
@@ -144,7 +94,7 @@ def rank(candidates: list[Candidate], queries: Iterable[str]) -> list[Hit]:
 
 
 def _text(hit: Hit) -> str:
-    start, end = hit.index.spans[hit.chunk]
+    start, end = hit.index.starts[hit.chunk], hit.index.ends[hit.chunk]
     with open(hit.index.path, "rb") as handle:
         handle.seek(start)
         return handle.read(end - start).decode("utf-8", "replace")
@@ -163,7 +113,12 @@ def _result(store: Store, hit: Hit) -> JSON:
 def _page(store: Store, vector_store_id: str, body: JSON) -> JSON:
     queries = body["query"] if isinstance(body["query"], list) else [body["query"]]
     threshold = (body.get("ranking_options") or {}).get("score_threshold", 0.0)
-    hits = [h for h in rank(_candidates(store, vector_store_id, body.get("filters")), queries) if h.score >= threshold]
+    query = terms(queries)
+    hits: list[Hit] = []
+    if query:  # no word to look for: no chunk can score, so nothing is indexed
+        with store.indexes.lock:
+            found = rank(_candidates(store, vector_store_id, body.get("filters"), query), query)
+        hits = [hit for hit in found if hit.score >= threshold]
     return {
         "object": "vector_store.search_results.page",
         "search_query": queries,
@@ -178,7 +133,8 @@ async def search(request: Request) -> JSONResponse:
     vector_store_id = request.path_params["vector_store_id"]
     get_vector_store(store, vector_store_id)  # 404 for an unknown store; settles its files
     body = await read_body(request, schemas.VECTOR_STORE_SEARCH)
-    # Chunking a large store takes seconds: off the event loop, so other requests are served meanwhile.
+    # Indexing or scanning a large store takes seconds: off the event loop, so other requests are served
+    # meanwhile (and a search waiting for another's index lock waits in its worker thread, not the loop).
     return JSONResponse(await run_in_threadpool(_page, store, vector_store_id, body))
 
 

@@ -17,6 +17,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from aac import limits
 from aac.sandbox.app import Gate, create_app
 from aac.sandbox.profiles import Profile, profile_named
+from aac.sandbox.search_index import DEFAULT_BUDGET
 from aac.sandbox.store import Store
 
 _START_TIMEOUT_S = 10.0
@@ -180,18 +181,21 @@ def serve_in_background(
     index_delay_ms: int = 50,
     max_upload_bytes: int = limits.FILE_BYTES_MAX,
     profile: str | Profile | None = None,
+    index_memory_bytes: int = DEFAULT_BUDGET,
 ) -> Iterator[RunningSandbox]:
     """Serve the sandbox from a daemon thread until the block exits; port 0 picks a free port.
 
     `index_delay_ms` is how long a vector-store file stays `in_progress` (0: settled on the
     next read), for clients that poll slowly. `max_upload_bytes` lowers the 512 MB file limit,
-    so a test can reach it without sending half a gigabyte. `no_assistants` and `no_agents`
+    so a test can reach it without sending half a gigabyte. `index_memory_bytes` bounds the memory
+    search keeps its indexes in (aac.sandbox.search_index). `no_assistants` and `no_agents`
     answer 404 on `/v1/assistants*`, or on `/v1/agents*` and `/v1/vaults*`, as a target without them does.
     `profile` answers as another server does (aac.sandbox.profiles: "llama-stack", "ogx").
     """
     gate_options = {"latency_ms": latency_ms, "fault_rate": fault_rate, "seed": seed,
                     "no_assistants": no_assistants, "no_agents": no_agents}
-    store_options = {"index_delay_ms": index_delay_ms, "max_upload_bytes": max_upload_bytes}
+    store_options = {"index_delay_ms": index_delay_ms, "max_upload_bytes": max_upload_bytes,
+                     "index_memory_bytes": index_memory_bytes}
     sock, store, gate = _open(db, host, port, profile, store_options, gate_options)
     server = _BackgroundServer(_config(gate, host, sock.getsockname()[1]))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="aac-sandbox", daemon=True)

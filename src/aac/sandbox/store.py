@@ -21,6 +21,7 @@ from typing import Any
 
 from aac import limits
 from aac.sandbox.profiles import OPENAI, Profile
+from aac.sandbox.search_index import DEFAULT_BUDGET, IndexCache
 
 JSON = dict[str, Any]
 
@@ -71,12 +72,13 @@ class Store:
 
     def __init__(
         self, db: str = ":memory:", *, index_delay_ms: int = 50, max_upload_bytes: int = limits.FILE_BYTES_MAX,
-        profile: Profile = OPENAI,
+        profile: Profile = OPENAI, index_memory_bytes: int = DEFAULT_BUDGET,
     ) -> None:
         self.db = db
         self.profile = profile  # whose server the sandbox answers as
         self.index_delay_s = index_delay_ms / 1000  # how long a vector-store file takes to index
         self.max_upload_bytes = max_upload_bytes
+        self.indexes = IndexCache(index_memory_bytes)  # what search keeps of the texts in memory
         self._temp = db == ":memory:"
         if self._temp:
             self.blob_dir = Path(tempfile.mkdtemp(prefix="aac-sandbox-"))
@@ -100,6 +102,7 @@ class Store:
                 return
             self._closed = True
             self._conn.close()
+            self.indexes.clear()
             if self._temp:
                 shutil.rmtree(self.blob_dir, ignore_errors=True)
 
