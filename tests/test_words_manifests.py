@@ -97,7 +97,7 @@ def test_a_misspelt_name_beyond_ascii_gets_the_name_on_disk(aac: Cli, form: str)
     on_disk = "première étape.md"  # NFC, as most tools write it
     (aac.root / "knowledge" / "guides" / on_disk).write_text("# Première étape\nBonjour.\n", encoding="utf-8")
     typo = unicodedata.normalize(form, "../../knowledge/guides/premiere étape.md")
-    _edit(aac.root, SUPPORT, "  - ../../knowledge/policies/*.pdf", f"  - ../../knowledge/policies/*.pdf\n  - {typo}")
+    _edit(aac.root, SUPPORT, "  - ../../knowledge/**/*.md", f"  - ../../knowledge/**/*.md\n  - {typo}")
 
     result = aac("validate")
 
