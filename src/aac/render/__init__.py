@@ -1,6 +1,7 @@
 """Rendering a plan: text for a terminal, markdown for a pull request, JSON for machines.
 
-JSON is aac's plan with Terraform's representation beside it (aac.render.terraform). Every format reads the same `Plan` (STYLE: the plan is data); none does I/O or decides
+JSON is aac's plan with Terraform's representation beside it (aac.render.terraform).
+Every format reads the same `Plan` (STYLE: the plan is data); none does I/O or decides
 colour itself: `out.style` does. Text, markdown and JUnit read it with every string escaped
 (aac.escape): control and bidirectional characters cannot fool a reader.
 """

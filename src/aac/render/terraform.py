@@ -57,11 +57,9 @@ def resource_change(change: Change, mode: str = "normal") -> JSON:
     paths = _secret_paths(change.kind)
     fresh = change.action in (Action.CREATE, Action.REPLACE)
     before = _with_id(change.before, change.id)
-    after = None if change.action is Action.DELETE else change.after if change.after is not None else before
-    after = after if fresh else _with_id(after, change.id)
     body: JSON = {
         "actions": _actions(change),
-        **_sides(before, after, paths),
+        **_sides(before, _after(change, before), paths),
         "after_unknown": dict(UNKNOWN_AFTER) if fresh else {},
     }
     replace_paths = _replace_paths(change)
@@ -88,6 +86,15 @@ def _resource(address: str, kind: str, name: str, change: JSON, reason: str | No
     if reason:
         result["action_reason"] = reason
     return result
+
+
+def _after(change: Change, before: JSON | None) -> JSON | None:
+    """What apply leaves: the desired form with the id kept, or without it when apply makes a new one."""
+    if change.action is Action.DELETE:
+        return None
+    if change.after is None:  # an object kept as it is (protected, or in use): after is before
+        return before
+    return dict(change.after) if change.action in (Action.CREATE, Action.REPLACE) else _with_id(change.after, change.id)
 
 
 def _actions(change: Change) -> list[str]:
