@@ -47,7 +47,7 @@ def test_golden_case(case: str, tmp_path: Path) -> None:
         check(folder / "expected_error.txt", f"error: {raised.value.message}\nhint: {raised.value.hint}\n")
         return
     plan = plan_case(folder, tmp_path / "hashes.json")
-    check(folder / "plan.json", plan.dumps())
+    check(folder / "plan.json", render_plan(plan, "json", Output(color=False)))
     check(folder / "plan.txt", render_plan(plan, "text", Output(color=False)))
 
 

@@ -10,6 +10,8 @@ import pytest
 
 from aac.cli import main
 from aac.manifest import load_desired
+from aac.output import Output
+from aac.render import render_plan
 from aac.stack import load_stack
 
 from .plans import every_action
@@ -42,7 +44,8 @@ def _save(root: Path, age: timedelta = timedelta(minutes=5), digest: str | None 
     made = (datetime.now(timezone.utc) - age).strftime("%Y-%m-%dT%H:%M:%SZ")
     current = load_desired(load_stack(root))[0].manifest_digest
     path = root / "saved.plan"
-    path.write_text(replace(every_action(), created_at=made, manifest_digest=digest or current).dumps())
+    plan = replace(every_action(), created_at=made, manifest_digest=digest or current)
+    path.write_text(render_plan(plan, "json", Output()))  # as `aac plan --out` saves it
     return path
 
 
@@ -103,7 +106,7 @@ def test_show_warns_when_the_plan_is_for_another_stack(root: Path, capsys: pytes
         (None, "error: there is no plan file saved.plan"),
         ("{not json", "error: saved.plan is not a plan saved by aac (JSONDecodeError"),
         ("[1, 2]", "error: saved.plan is not a plan saved by aac"),
-        ('{"format_version": "9.0"}', "error: this plan has format_version 9.0, this aac reads 1.0"),
+        ('{"format_version": "9.0"}', "error: this plan has format_version 9.0, this aac reads 1.2"),
         ('{"format_version": "1.0", "stack": "demo"}', "error: saved.plan is not a plan saved by aac (KeyError"),
         (b"\xff\xfe\x00garbage", "error: saved.plan is not a plan saved by aac (it is not UTF-8 text)"),
     ],

@@ -24,7 +24,7 @@ def run(app: App, out_file: str | None = None, detailed_exitcode: bool = False, 
     app.out.document(render_plan(plan, fmt, app.out))
     plan.raise_if_refused()  # before --out: a plan apply would refuse is not saved to be applied
     if out_file:
-        save_document(app.out, app.root, out_file, plan.dumps(), "plan")
+        save_document(app.out, app.root, out_file, render_plan(plan, "json", app.out), "plan")  # as --format json
         apply_it = app.invocation.command("apply", out_file)
         app.out.info(f"Saved the plan to {out_file}; apply exactly it with `{apply_it}`.")
     app.out.log(f"{plan.requests} API requests to read live state")

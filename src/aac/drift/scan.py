@@ -29,6 +29,7 @@ from aac.plan.compare import compare, unreadable
 from aac.resources import DesiredState, LiveState
 
 JSON = dict[str, Any]
+DELETED_OUTSIDE = "deleted outside aac: "  # a missing object's detail when the scan is sure of it
 MANIFESTS_CHANGED_TOO = "the manifests changed too since the last apply: expected is what they say now"
 
 
@@ -54,6 +55,12 @@ def drift_report(desired: DesiredState, hashes: Mapping[str, str], live: LiveSta
     items = [item for kind in KINDS if kind.name not in live.unavailable for item in _objects(scan, kind)]
     return DriftReport(stack=desired.stack, target=target, created_at=now, items=tuple(items),
                        requests=live.requests, foreign=dict(live.foreign))
+
+
+def changed_outside(report: DriftReport) -> tuple[DriftItem, ...]:
+    """What someone changed or deleted by hand: drifted objects, and missing ones known to have been live."""
+    return tuple(item for item in report.items if item.category is Category.DRIFTED
+                 or (item.category is Category.MISSING and (item.detail or "").startswith(DELETED_OUTSIDE)))
 
 
 def _objects(scan: _Scan, kind: Kind) -> Iterator[DriftItem]:
@@ -148,5 +155,5 @@ def _missing_why(scan: _Scan, kind: Kind, key: str) -> str:
     for user in KINDS:
         for user_key, spec in sorted(user.desired(scan.desired).items()):
             if (kind.name, key) in user.refs(spec) and user_key in user.live(live):
-                return f"deleted outside aac: {user.address(user_key)} is live and uses it"
+                return f"{DELETED_OUTSIDE}{user.address(user_key)} is live and uses it"
     return "deleted outside aac, or added to the manifests and not applied yet"

@@ -135,6 +135,9 @@ class Kind:
     outputs: Callable[[Mapping[str, Any]], JSON] = lambda raw: {}
     # Readable labels for fields holding hashes (code-interpreter files by path): drift and plans.
     readable: Callable[[JSON, Mapping[str, str]], JSON] = lambda form, labels: form
+    # Where in its comparable form a secret's value belongs, though the form never holds it (a credential's
+    # `auth.token`): a plan for policy tools marks those paths sensitive (aac.render.terraform).
+    secret_paths: Callable[[JSON], tuple[tuple[str, ...], ...]] = lambda form: ()
 
     def address(self, key: str) -> str:
         return f"{self.name}.{key}"

@@ -61,6 +61,11 @@ def secret_sources(auth: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
     return dict(sorted(found.items()))
 
 
+def secret_paths(form: Mapping[str, Any]) -> tuple[tuple[str, ...], ...]:
+    """Each secret's place in the auth (`secrets` maps `refresh.refresh_token` to its variable)."""
+    return tuple(("auth", *path.split(".")) for path in sorted(form.get("secrets") or {}))
+
+
 def canonical(spec: CredentialSpec, hashes: Mapping[str, str], live: LiveState) -> JSON:
     return normalise({
         "display_name": spec.display_name,
@@ -208,4 +213,5 @@ KIND = Kind(
     steps=_steps,
     deletes=_deletes,
     import_manifest=_import,
+    secret_paths=secret_paths,
 )

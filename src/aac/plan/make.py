@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from aac.drift.scan import changed_outside, drift_report
 from aac.errors import AacError, ValidationFailed
 from aac.identity import hash_files
 from aac.kinds import KINDS
@@ -122,7 +123,9 @@ def make_plan(stack: Stack, target: Target, api: Api, out: Output, *, destroy: b
         # An upload is deleted only when no store of someone else's holds it: read those stores now.
         live = with_foreign_uses(api.reader(), live, parallelism=parallelism)
         plan = diff(desired, hashes, live, target=target.name, now=now, destroy=destroy)
-    return Planned(plan=plan, desired=desired, live=live, hashes=hashes)
+    # What the read found changed by hand, for readers of the plan (resource_drift): the same read, no request.
+    outside = changed_outside(drift_report(desired, hashes, live, target=target.name, now=now))
+    return Planned(plan=replace(plan, drift=outside), desired=desired, live=live, hashes=hashes)
 
 
 def require_apis(live: LiveState, desired: DesiredState, base_url: str) -> None:

@@ -21,10 +21,13 @@ from enum import Enum
 from typing import Any
 
 from aac import __version__, jsonsafe
+from aac.drift.model import DriftItem
 from aac.errors import AacError
 from aac.escape import SHOWN_AS_BLOCK
 
-FORMAT_VERSION = "1.0"
+# Shared with the representation policy tools read (aac.render.terraform), whose readers check the major
+# version as aac does: 1.2 is the version of that representation, and the minor step says keys were only added.
+FORMAT_VERSION = "1.2"
 GIB = 1024**3
 USD_PER_GIB_DAY = 0.10  # vector storage, after the first GiB free (API_FACTS section 6)
 
@@ -127,6 +130,9 @@ class Plan:
     warnings: tuple[str, ...] = ()
     tool_version: str = __version__
     notes: tuple[str, ...] = ()  # what a reviewer should know that is neither a change nor a problem
+    # What the plan's read found changed outside aac (aac.drift: drifted, or deleted by hand), beside the
+    # changes that put it back: Terraform's resource_drift.
+    drift: tuple[DriftItem, ...] = ()
 
     @property
     def actionable(self) -> tuple[Change, ...]:
@@ -161,6 +167,7 @@ class Plan:
         return replace(self, changes=tuple(sorted(changes, key=lambda c: c.address)))
 
     def to_json(self) -> dict[str, Any]:
+        optional = {"notes": list(self.notes), "drift": [item.to_json() for item in self.drift]}
         return {
             "format_version": FORMAT_VERSION,
             "tool_version": self.tool_version,
@@ -175,7 +182,7 @@ class Plan:
             "requests": self.requests,
             "warnings": list(self.warnings),
             "applyable": not self.refused,
-        } | ({"notes": list(self.notes)} if self.notes else {})  # absent when none, as plans before them
+        } | {key: value for key, value in optional.items() if value}  # absent when none, as plans before them
 
     def dumps(self) -> str:
         return json.dumps(self.to_json(), indent=2, sort_keys=True) + "\n"
@@ -205,6 +212,7 @@ class Plan:
             warnings=tuple(data.get("warnings", ())),
             tool_version=data.get("tool_version", "unknown"),
             notes=tuple(data.get("notes", ())),
+            drift=tuple(DriftItem.from_json(item) for item in data.get("drift", ())),
         )
 
     @classmethod

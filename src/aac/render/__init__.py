@@ -1,5 +1,6 @@
 """Rendering a plan: text for a terminal, markdown for a pull request, JSON for machines.
 
+JSON is aac's plan with Terraform's representation beside it (aac.render.terraform).
 Every format reads the same `Plan` (STYLE: the plan is data); none does I/O or decides
 colour itself: `out.style` does. Text, markdown and JUnit read it with every string escaped
 (aac.escape): control and bidirectional characters cannot fool a reader.
@@ -30,7 +31,9 @@ def render_plan(plan: Plan, fmt: str, out: Output) -> str:
 
         return render_markdown(escaped(plan))
     if fmt == "json":
-        return plan.dumps()
+        from aac.render.terraform import plan_document
+
+        return plan_document(plan)
     raise AacError(f"unknown plan format {fmt!r}", f"use one of: {', '.join(FORMATS)}")
 
 

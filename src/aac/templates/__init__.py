@@ -20,6 +20,7 @@ TEMPLATES = {
     "aac.yaml": "aac.yaml",
     "assistants/example.yaml": "example.yaml",
     ".aac/.gitignore": "aac-gitignore",
+    "policy/plan.rego": "policy.rego",  # what the plan workflow's policy step evaluates
     ".github/workflows/plan.yml": "workflows/plan.yml",
     ".github/workflows/apply.yml": "workflows/apply.yml",
     ".github/workflows/drift.yml": "workflows/drift.yml",
