@@ -28,6 +28,7 @@ __all__ = ["compare", "diff"]
 JSON = dict[str, Any]
 DESTROY_REASON = "destroy deletes everything the stack owns"
 IN_USE = "used by an object this stack does not own"
+REPLACE_REQUESTED = "replace requested"
 NOTE_NAMES = 5  # objects named in the one-line note; the rest are counted
 
 
@@ -37,6 +38,8 @@ class _Diff:
     hashes: Mapping[str, str]
     live: LiveState
     destroy: bool
+    moved: Mapping[str, str] = field(default_factory=dict)  # new address -> the one its live object is tagged with
+    replacing: frozenset[str] = frozenset()  # addresses `--replace` names
     changes: list[Change] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     kept: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)  # protected or in use, not wanted
@@ -72,16 +75,20 @@ def _tag(obj: Any) -> str:
     return owner[2] if owner else ""
 
 
-def _object_change(kind: Kind, key: str, after: JSON, obj: Any, before: JSON) -> Change:
+def _object_change(kind: Kind, key: str, after: JSON, obj: Any, before: JSON, requested: bool = False) -> Change:
+    """`requested`: `--replace` names it, so a live object is rebuilt whatever its fields say."""
     address = kind.address(key)
     if obj is None:
         return Change(address, kind.name, key, Action.CREATE, after=after)
     changed, aligned = compare(kind, after, before, _tag(obj))
     common: dict[str, Any] = {"id": obj.id, "before": aligned, "after": after,
                               "live_fingerprint": kind.fingerprint(obj), "changed_fields": tuple(changed)}
+    rebuild = [kind.replace_reasons[f] for f in changed if f in kind.replace_reasons]
+    if requested:
+        return Change(address, kind.name, key, Action.REPLACE, reason="; ".join([REPLACE_REQUESTED, *rebuild]),
+                      **common)
     if not changed:
         return kind.adjust(Change(address, kind.name, key, Action.NOOP, **common), obj)
-    rebuild = [kind.replace_reasons[f] for f in changed if f in kind.replace_reasons]
     if rebuild:
         return Change(address, kind.name, key, Action.REPLACE, reason="; ".join(rebuild), **common)
     return kind.adjust(Change(address, kind.name, key, Action.UPDATE, **common), obj)
@@ -99,9 +106,19 @@ def _objects(d: _Diff, kind: Kind, rebuilt: set[tuple[str, str]]) -> list[Change
             changes.append(d.keep_or_delete(kind, key, obj))
             continue
         before = kind.canonical_live(obj, d.live) if obj else {}
-        change = _object_change(kind, key, kind.canonical(wanted[key], d.hashes, d.live), obj, before)
+        change = _object_change(kind, key, kind.canonical(wanted[key], d.hashes, d.live), obj, before,
+                                kind.address(key) in d.replacing)
+        change = _moved(change, d.moved.get(change.address))
         changes.append(_repoint(kind, change, [r for r in kind.refs(wanted[key]) if r in rebuilt]))
     return changes
+
+
+def _moved(change: Change, previous: str | None) -> Change:
+    """A live object found under its old key (aac.plan.moves): at least an update, which retags it."""
+    if previous is None:
+        return change
+    action = Action.UPDATE if change.action is Action.NOOP else change.action
+    return replace(change, action=action, previous_address=previous)
 
 
 def _repoint(kind: Kind, change: Change, rebuilt: list[tuple[str, str]]) -> Change:
@@ -134,9 +151,13 @@ def _store_files(d: _Diff, store_changes: Iterable[Change]) -> list[StoreFiles]:
 
 
 def diff(desired: DesiredState, hashes: Mapping[str, str], live: LiveState, *, target: str, now: str,
-         destroy: bool = False) -> Plan:
-    """The plan that makes `live` match `desired` (or, with destroy, removes what the stack owns)."""
-    d = _Diff(desired, hashes, live, destroy)
+         destroy: bool = False, moved: Mapping[str, str] | None = None,
+         replacing: Iterable[str] = ()) -> Plan:
+    """The plan that makes `live` match `desired` (or, with destroy, removes what the stack owns).
+
+    `moved`: new address -> old, for the live objects keyed anew by aac.plan.moves; `replacing`: the
+    addresses to rebuild although their fields are unchanged (`--replace`)."""
+    d = _Diff(desired, hashes, live, destroy, dict(moved or {}), frozenset(replacing))
     objects: list[Change] = []
     for kind in KINDS:
         rebuilt = {(c.kind, c.name) for c in objects if c.action is Action.REPLACE}

@@ -54,6 +54,12 @@ class Change:
     live_fingerprint: str | None = None  # "sha256:..." of the live object read; None for a create
     reason: str | None = None  # why a replace or delete, for the reader
     refused: str | None = None  # why apply will not make this change (a protected object it would delete)
+    previous_address: str | None = None  # a `moved:` entry's `from`: the live object is tagged with it until apply
+
+    @property
+    def moved_only(self) -> bool:
+        """A move and nothing else: apply retags the object, and writes no field of it."""
+        return self.previous_address is not None and self.action is Action.UPDATE and not self.changed_fields
 
     @property
     def store_key(self) -> str:
@@ -62,8 +68,10 @@ class Change:
 
     def to_json(self) -> dict[str, Any]:
         refused = {"refused": self.refused} if self.refused else {}
+        moved = {"previous_address": self.previous_address} if self.previous_address else {}
         return {
             **refused,
+            **moved,
             "address": self.address,
             "kind": self.kind,
             "name": self.name,
@@ -90,6 +98,7 @@ class Change:
             live_fingerprint=data.get("live_fingerprint"),
             reason=data.get("reason"),
             refused=data.get("refused"),
+            previous_address=data.get("previous_address"),
         )
 
 
@@ -127,6 +136,9 @@ class Plan:
     warnings: tuple[str, ...] = ()
     tool_version: str = __version__
     notes: tuple[str, ...] = ()  # what a reviewer should know that is neither a change nor a problem
+    # `--only` and `--replace` addresses the plan was made with: `aac apply FILE` plans again with the same
+    only: tuple[str, ...] = ()
+    replacing: tuple[str, ...] = ()
 
     @property
     def actionable(self) -> tuple[Change, ...]:
@@ -135,6 +147,10 @@ class Plan:
     @property
     def has_changes(self) -> bool:
         return bool(self.actionable)
+
+    @property
+    def moves(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.previous_address)
 
     @property
     def refused(self) -> tuple[Change, ...]:
@@ -175,7 +191,10 @@ class Plan:
             "requests": self.requests,
             "warnings": list(self.warnings),
             "applyable": not self.refused,
-        } | ({"notes": list(self.notes)} if self.notes else {})  # absent when none, as plans before them
+        } | ({"notes": list(self.notes)} if self.notes else {}) | self._selection()  # absent when none, as before
+
+    def _selection(self) -> dict[str, list[str]]:
+        return {name: list(values) for name, values in (("only", self.only), ("replace", self.replacing)) if values}
 
     def dumps(self) -> str:
         return json.dumps(self.to_json(), indent=2, sort_keys=True) + "\n"
@@ -205,6 +224,8 @@ class Plan:
             warnings=tuple(data.get("warnings", ())),
             tool_version=data.get("tool_version", "unknown"),
             notes=tuple(data.get("notes", ())),
+            only=tuple(data.get("only", ())),
+            replacing=tuple(data.get("replace", ())),
         )
 
     @classmethod
