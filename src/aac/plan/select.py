@@ -35,7 +35,7 @@ def check_replaceable(addresses: Iterable[str]) -> None:
     for address in addresses:
         kind = kind_of(address.split(".", 1)[0])
         if not kind.rebuilds:
-            raise AacError(f"--replace {address}: aac never rebuilds a {kind.label}; it updates it in place",
+            raise AacError(f"--replace {address}: aac never rebuilds {kind.label}s; it updates them in place",
                            f"remove --replace {address}; to get a new {kind.label}, rename it in its manifest "
                            "(the plan deletes the old one and creates the new one)")
 
