@@ -7,8 +7,18 @@ import openai
 import pytest
 from tests.cli_harness import Cli
 
-from .conftest import AGENT_MANIFEST, STORE_MANIFEST, VAULT_MANIFEST, add_moves, edit, everything, owned, \
-    rename_store, store, store_file_ids
+from .conftest import (
+    AGENT_MANIFEST,
+    STORE_MANIFEST,
+    VAULT_MANIFEST,
+    add_moves,
+    edit,
+    everything,
+    owned,
+    rename_store,
+    store,
+    store_file_ids,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the SDK marks beta.assistants
 
