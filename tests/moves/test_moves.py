@@ -140,3 +140,31 @@ def test_an_imported_store_can_then_be_moved(aac: Cli, client: openai.OpenAI) ->
     _applied(aac)
     assert store(client, "legacy").id == made.id
     assert aac("plan", "--detailed-exitcode").code == 0
+
+
+def test_a_saved_plan_with_a_move_applies_as_saved(aac: Cli, client: openai.OpenAI) -> None:
+    _applied(aac)
+    before = store(client, "support-kb")
+    rename_store(aac.root)
+    add_moves(aac.root, ("vector_store.support-kb", "vector_store.knowledge"))
+    assert aac("plan", "--out", "plan.json").code == 0
+    saved = (aac.root / "plan.json").read_text()
+    assert '"previous_address": "vector_store.support-kb"' in saved
+    result = aac("apply", "plan.json")
+    assert result.code == 0, result.err
+    assert store(client, "knowledge").id == before.id
+    assert aac("plan", "--detailed-exitcode").code == 0
+
+
+def test_an_entry_whose_both_ends_are_live_is_not_applied_and_says_so(aac: Cli, client: openai.OpenAI) -> None:
+    _applied(aac)
+    old = store(client, "support-kb")
+    rename_store(aac.root)
+    assert aac("apply", "--auto-approve", "--only", "vector_store.knowledge").code == 0  # both live now
+    new = store(client, "knowledge")
+    add_moves(aac.root, ("vector_store.support-kb", "vector_store.knowledge"))
+    text = aac("plan")
+    assert text.code == 0, text.err
+    assert "both vector_store.support-kb and vector_store.knowledge are live, so the entry is not applied" in text.out
+    assert "vector_store.support-kb will be destroyed (no manifest declares it)" in text.out
+    assert old.id != new.id

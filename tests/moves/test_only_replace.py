@@ -7,7 +7,7 @@ import openai
 import pytest
 from tests.cli_harness import Cli
 
-from .conftest import everything, store, store_file_ids
+from .conftest import STORE_MANIFEST, edit, everything, store, store_file_ids
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the SDK marks beta.assistants
 
@@ -78,3 +78,13 @@ def test_destroy_only_deletes_an_object_and_what_names_it(aac: Cli, client: open
     assert result.code == 0, result.err
     gone = {"vector_store.support-kb", "assistant.customer-support"}
     assert everything(client) == {k: v for k, v in ids.items() if k not in gone}
+
+
+def test_replace_of_a_protected_store_is_refused(aac: Cli, client: openai.OpenAI) -> None:
+    edit(aac.root, STORE_MANIFEST, "name: support-kb\n", "name: support-kb\nprotect: true\n")
+    assert aac("apply", "--auto-approve").code == 0
+    ids = everything(client)
+    result = aac("apply", "--auto-approve", "--replace", "vector_store.support-kb")
+    assert result.code == 1
+    assert "the plan cannot be applied: vector_store.support-kb: it is protected" in result.err
+    assert everything(client) == ids
