@@ -15,6 +15,7 @@ from aac.manifest import require_valid
 from aac.output import Output
 from aac.plan.diff import diff
 from aac.plan.model import Plan
+from aac.plan.moves import apply_moves
 from aac.render import render_plan
 from aac.stack import load_stack
 
@@ -27,8 +28,8 @@ def plan_case(folder: Path, cache: Path) -> Plan:
     stack = load_stack(folder)
     desired = require_valid(stack, Output())
     hashes = hash_files(desired.files, cache)
-    live = index_live(json.loads((folder / "live.json").read_text()), stack.name)
-    return diff(desired, hashes, live, target="sandbox", now=NOW)
+    moved = apply_moves(index_live(json.loads((folder / "live.json").read_text()), stack.name), stack.moves)
+    return diff(desired, hashes, moved.live, target="sandbox", now=NOW, moved=moved.previous)
 
 
 def check(path: Path, actual: str) -> None:
@@ -67,3 +68,5 @@ def test_the_cases_cover_what_they_claim() -> None:
     assert actions("file-moved") == {"vector_store_file.kb/knowledge/guides/guide.md": ("update", ["path"])}
     assert actions("protected-removed") == {}
     assert set(actions("foreign-same-key")) == {"assistant.tutor"}
+    assert actions("vector-store-moved") == {"vector_store.knowledge": ("update", []),
+                                             "assistant.tutor": ("update", ["vector_store"])}

@@ -139,29 +139,48 @@ def schema(ctx: click.Context) -> None:
     run_command(ctx, _command("schema", "schema"))
 
 
+_ONLY = ("Plan only the object at ADDRESS (as plans print it: vector_store.kb) and what it needs; repeatable. "
+         "The plan is partial: not the routine way to apply.")
+_REPLACE = "Rebuild the object at ADDRESS although nothing in it changed; repeatable."
+
+
+def _only_option(command: Any) -> Any:
+    return click.option("--only", "only", metavar="ADDRESS", multiple=True, help=_ONLY)(command)
+
+
+def _replace_option(command: Any) -> Any:
+    return click.option("--replace", "replacing", metavar="ADDRESS", multiple=True, help=_REPLACE)(command)
+
+
 @cli.command()
 @click.option("--out", "out_file", type=click.Path(dir_okay=False), help="Save the plan as JSON to FILE.")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes, 0 when none.")
 @click.option("--format", "fmt", type=_FORMATS, default="text", show_default=True,
               help="How to print the plan: text for people, json for tools, markdown for a PR comment.")
 @click.option("--destroy", is_flag=True, help="Plan to delete everything this stack owns.")
+@_only_option
+@_replace_option
 @click.pass_context
-def plan(ctx: click.Context, out_file: str | None, detailed_exitcode: bool, fmt: str, destroy: bool) -> None:
+def plan(ctx: click.Context, out_file: str | None, detailed_exitcode: bool, fmt: str, destroy: bool,
+         only: tuple[str, ...], replacing: tuple[str, ...]) -> None:
     """Read live state and show what apply would change.
 
     Exit codes: 0 success (with --detailed-exitcode: no changes), 1 an error, 2 changes to make
     (--detailed-exitcode only).
     """
     run_command(ctx, _command("plan", "plan"), out_file=out_file, detailed_exitcode=detailed_exitcode, fmt=fmt,
-         destroy=destroy)
+         destroy=destroy, only=only, replacing=replacing)
 
 
 @cli.command()
 @click.argument("plan_file", required=False, type=click.Path(dir_okay=False))
 @click.option("--auto-approve", is_flag=True, help="Apply without asking.")
 @click.option("--parallelism", type=click.IntRange(1, 64), default=4, show_default=True, help=_PARALLELISM)
+@_only_option
+@_replace_option
 @click.pass_context
-def apply(ctx: click.Context, plan_file: str | None, auto_approve: bool, parallelism: int) -> None:
+def apply(ctx: click.Context, plan_file: str | None, auto_approve: bool, parallelism: int,
+          only: tuple[str, ...], replacing: tuple[str, ...]) -> None:
     """Make live state match the manifests, or run a saved plan.
 
     Without PLAN_FILE: plan, show the plan, ask (or --auto-approve), apply. With PLAN_FILE (from
@@ -169,7 +188,7 @@ def apply(ctx: click.Context, plan_file: str | None, auto_approve: bool, paralle
     objects it touches changed since.
     """
     run_command(ctx, _command("apply", "apply"), plan_file=plan_file, auto_approve=auto_approve,
-         parallelism=parallelism)
+         parallelism=parallelism, only=only, replacing=replacing)
 
 
 @cli.command()
@@ -257,10 +276,12 @@ def check(ctx: click.Context, fmt: str, out_files: tuple[str, ...], baseline: st
 @cli.command()
 @click.option("--auto-approve", is_flag=True, help="Destroy without asking.")
 @click.option("--parallelism", type=click.IntRange(1, 64), default=4, show_default=True, help=_PARALLELISM)
+@click.option("--only", "only", metavar="ADDRESS", multiple=True,
+              help="Delete only the object at ADDRESS and what names it; repeatable. The result is partial.")
 @click.pass_context
-def destroy(ctx: click.Context, auto_approve: bool, parallelism: int) -> None:
+def destroy(ctx: click.Context, auto_approve: bool, parallelism: int, only: tuple[str, ...]) -> None:
     """Delete everything this stack owns, except protected objects."""
-    run_command(ctx, _command("destroy", "destroy"), auto_approve=auto_approve, parallelism=parallelism)
+    run_command(ctx, _command("destroy", "destroy"), auto_approve=auto_approve, parallelism=parallelism, only=only)
 
 
 class _LazyGroup(click.Group):

@@ -5,18 +5,20 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from aac.errors import AacError, Problem, did_you_mean
+from aac.resources import AGENT, ASSISTANT, CREDENTIAL, FILE, VAULT, VECTOR_STORE
 from aac.secrets import token_kind, token_problem
 
 STACK_FILE = "aac.yaml"
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,62}")  # fullmatch: `$` would let a final \n through
 TARGET_TYPES = ("sandbox", "openai")
-STACK_KEYS = ("stack", "manifests", "default_target", "targets")
+STACK_KEYS = ("stack", "manifests", "default_target", "targets", "moved")
+MOVABLE = (VECTOR_STORE, ASSISTANT, AGENT, VAULT, CREDENTIAL)  # what a `moved:` entry can name
 TARGET_KEYS = ("type", "path", "base_url", "api_key_env", "organization", "project", "reserved_metadata")
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # fullmatch: `$` would let a final \n through
 
@@ -34,12 +36,34 @@ class Target:
 
 
 @dataclass(frozen=True)
+class Move:
+    """A `moved:` entry: the live object tagged `source` is now the one the manifests call `dest`."""
+
+    source: str  # an address as plans print it: vector_store.kb, credential.VAULT/NAME
+    dest: str
+    line: int = 0  # where the entry sits in aac.yaml
+
+    @property
+    def kind(self) -> str:
+        return self.source.split(".", 1)[0]
+
+    @property
+    def source_key(self) -> str:
+        return self.source.split(".", 1)[1]
+
+    @property
+    def dest_key(self) -> str:
+        return self.dest.split(".", 1)[1]
+
+
+@dataclass(frozen=True)
 class Stack:
     root: Path
     name: str
     manifests: str  # folder, relative to root
     default_target: str
     targets: Mapping[str, Target]
+    moves: tuple[Move, ...] = ()
 
     @property
     def manifests_dir(self) -> Path:
@@ -119,7 +143,88 @@ def _parse(root: Path, data: Any, line_of: Any, problems: list[Problem]) -> Stac
     if targets and default not in targets:
         error(("default_target",), f"default_target {default!r} is not under `targets`",
               did_you_mean(str(default), targets) or "add it under `targets:` or fix the name")
-    return Stack(root=root, name=str(name), manifests=manifests, default_target=str(default), targets=targets)
+    moves = _moves(data.get("moved"), error, line_of, problems)
+    return Stack(root=root, name=str(name), manifests=manifests, default_target=str(default), targets=targets,
+                 moves=moves)
+
+
+def _moves(raw: Any, error: Any, line_of: Any, problems: list[Problem]) -> tuple[Move, ...]:
+    """The `moved:` entries, each checked alone and then against the others (one problem per entry)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        error(("moved",), "`moved` must be a list of `- from: ADDRESS` / `to: ADDRESS` entries",
+              "for example `moved: [{from: vector_store.kb, to: vector_store.knowledge}]`")
+        return ()
+    moves = []
+    for index, entry in enumerate(raw):
+        move = _move(entry, _located_error(error, ("moved", index)))
+        if move is not None:
+            moves.append(replace(move, line=line_of("moved", index)))
+    return _consistent(moves, lambda move, message, hint: problems.append(
+        Problem(STACK_FILE, move.line, message, hint)))
+
+
+def _move(entry: Any, error: Any) -> Move | None:
+    if not isinstance(entry, dict) or set(entry) != {"from", "to"}:
+        error("a `moved` entry needs exactly `from:` and `to:`", "write `- from: vector_store.kb` and, "
+              "under it, `to: vector_store.knowledge` (addresses as `aac plan` prints them)")
+        return None
+    for side in ("from", "to"):
+        why = _address_problem(entry[side])
+        if why:
+            error(f"moved `{side}`: {why[0]}", why[1], side)
+            return None
+    move = Move(str(entry["from"]), str(entry["to"]))
+    if move.kind != move.dest.split(".", 1)[0]:
+        error(f"{move.source} cannot move to {move.dest}: a move keeps the kind",
+              "an object of another kind is another object: remove the entry, and the plan deletes the old one "
+              "and creates the new one")
+        return None
+    if move.kind == CREDENTIAL and move.source_key.split("/")[0] != move.dest_key.split("/")[0]:
+        error(f"{move.source} cannot move to {move.dest}: a credential stays in the vault it was made in (the "
+              "API has no call that moves it)", "rename it within its vault, or move the vault itself; to put "
+              "it in another vault, remove the entry: the plan creates it there and deletes the old one")
+        return None
+    return move
+
+
+def _address_problem(value: Any) -> tuple[str, str] | None:
+    """(what is wrong, hint) for a `moved` address, or None."""
+    kinds = f"write KIND.NAME with KIND one of {', '.join(MOVABLE)}"
+    if not isinstance(value, str) or "." not in value:
+        return f"{value!r} is not an address like vector_store.kb", kinds
+    kind, key = value.split(".", 1)
+    if kind == FILE:
+        return ("a file is not moved: its upload is named by its content, so a file moved in the repository is "
+                "attached from its new path without being uploaded again",
+                "remove the entry; `aac plan` shows the new path as an update of the attachment, no upload")
+    if kind not in MOVABLE:
+        return f"{kind!r} is not a kind a move can name", did_you_mean(kind, MOVABLE) or kinds
+    parts = key.split("/")
+    if len(parts) != (2 if kind == CREDENTIAL else 1) or not all(NAME_PATTERN.fullmatch(p) for p in parts):
+        shape = "VAULT/NAME" if kind == CREDENTIAL else "NAME"
+        return f"{value!r} is not an address", f"write {kind}.{shape}, each name matching ^{NAME_PATTERN.pattern}$"
+    return None
+
+
+def _consistent(moves: list[Move], error: Any) -> tuple[Move, ...]:
+    """Without the entries that share a `from` or a `to` with an earlier one, or that chain or cycle."""
+    kept: list[Move] = []
+    sources = {m.source for m in moves}
+    for move in moves:
+        if any(m.source == move.source for m in kept):
+            error(move, f"{move.source} is moved twice", "keep one entry for it: an object has one new name")
+        elif any(m.dest == move.dest for m in kept):
+            error(move, f"two entries move to {move.dest}", "keep one: two live objects cannot become one")
+        elif move.source == move.dest:
+            error(move, f"{move.source} is moved to itself", "remove the entry")
+        elif move.dest in sources:
+            error(move, f"{move.source} -> {move.dest} and {move.dest} is moved again: a chain (or a cycle)",
+                  "point every old address straight at the final one, and no entry at an address that moves on")
+        else:
+            kept.append(move)
+    return tuple(kept)
 
 
 def _leaves(folder: Path) -> bool:

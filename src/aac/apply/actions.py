@@ -52,15 +52,16 @@ def save_store(ctx: Context, change: Change) -> Run:
     return run
 
 
-def retag(ctx: Context, change: Change) -> Run:
-    """Before a replace: give the old object a key no manifest has, so the new one is the only
-    holder of the key at every moment (a crash in between leaves an orphan the next plan deletes,
-    never two objects with one key)."""
+def retag(ctx: Context, change: Change, key: str | None = None) -> Run:
+    """Give the live object of `change` the key `key`: a moved object its new one, in place (its id, and
+    a store's files, stay). By default, before a replace: the old object a key no manifest has, so the new
+    one is the only holder of the key at every moment (a crash in between leaves an orphan the next plan
+    deletes, never two objects with one key)."""
     from aac.kinds import kind_of
 
     kind = kind_of(change.kind)
     obj = kind.live(ctx.live)[change.name]
-    metadata = {**(obj.raw.get("metadata") or {}), TAG_KEY: change.name + REPLACED_SUFFIX}
+    metadata = {**(obj.raw.get("metadata") or {}), TAG_KEY: key or change.name + REPLACED_SUFFIX}
 
     def run() -> None:
         kind.update(ctx.writer, obj, {"metadata": metadata})

@@ -32,8 +32,10 @@ class Builder:
         self.ctx = ctx
         self.steps: dict[str, Step] = {}
         self._changes: dict[str, dict[str, Change]] = defaultdict(dict)
+        self.moves = [c for c in ctx.plan.actionable if c.moved_only]  # a retag, and no write of the kind's own
         for change in ctx.plan.actionable:
-            self._changes[change.kind][change.name] = change
+            if not change.moved_only:
+                self._changes[change.kind][change.name] = change
         self.upload_steps: dict[str, str] = {}  # sha256 -> step id
         self.detach_steps: dict[str, list[str]] = defaultdict(list)  # file id -> step ids
         self.users: dict[str, list[str]] = {}  # live id -> steps that stop an object naming it (repoints)
@@ -61,6 +63,9 @@ class Builder:
         return sid if sid in self.steps else None
 
     def build(self) -> list[Step]:
+        for change in self.moves:  # an update writes the new key itself: only a bare move needs this step
+            self.add(f"move:{change.address}", self.guard(change) or actions.retag(self.ctx, change, change.name),
+                     [change.address])
         self._uploads()
         for kind in KINDS:
             kind.steps(self, self.changes(kind.name))

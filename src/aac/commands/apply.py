@@ -84,16 +84,19 @@ def terminate_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def run(app: App, plan_file: str | None = None, auto_approve: bool = False, parallelism: int = 4) -> int:
+def run(app: App, plan_file: str | None = None, auto_approve: bool = False, parallelism: int = 4,
+        only: tuple[str, ...] = (), replacing: tuple[str, ...] = ()) -> int:
     stack = load_stack(app.root)
     target = stack.target(app.target_name)
     saved = _read(app, plan_file) if plan_file else None
+    if saved is not None:
+        same_selection(saved, only, replacing, str(plan_file))
     with validated(stack, target, app.environ, app.out) as (api, desired):
         if saved is not None:
             planned = check_saved(saved, stack, target, api, app.out, desired, plan_file=str(plan_file))
             plan = saved
         else:
-            planned = make_plan(stack, target, api, app.out, desired=desired)
+            planned = make_plan(stack, target, api, app.out, desired=desired, only=only, replacing=replacing)
             plan = planned.plan
             show(app.out, plan)
         plan.raise_if_refused()
@@ -113,6 +116,17 @@ def run(app: App, plan_file: str | None = None, auto_approve: bool = False, para
     app.out.log(f"{result.requests} API requests to apply the plan")
     raise_for(result, "apply")
     return 0
+
+
+def same_selection(saved: Plan, only: tuple[str, ...], replacing: tuple[str, ...], plan_file: str) -> None:
+    """A saved plan carries its --only and --replace (Terraform records them in the plan too), so `apply FILE`
+    needs neither; given anyway, they must be the ones it was made with, or the user meant another plan."""
+    for option, given, recorded in (("--only", only, saved.only), ("--replace", replacing, saved.replacing)):
+        if given and sorted(given) != sorted(recorded):
+            made = " ".join(f"{option} {a}" for a in recorded) or f"no {option}"
+            raise AacError(f"{plan_file} was made with {made}, not with {' '.join(f'{option} {a}' for a in given)}",
+                           f"run `aac apply {plan_file}` without {option} (the plan keeps its own), or make a new "
+                           f"plan with the {option} you want")
 
 
 def show(out: Output, plan: Plan) -> None:
@@ -165,7 +179,8 @@ def check_saved(saved: Plan, stack: Stack, target: Target, api: Api, out: Output
     if saved.target != target.name:
         raise AacError(f"this plan was made for target {saved.target!r}, not {target.name!r}",
                        f"pass --target {saved.target}, or {remake}")
-    fresh = make_plan(stack, target, api, out, destroy=saved.mode == "destroy", desired=desired)
+    fresh = make_plan(stack, target, api, out, destroy=saved.mode == "destroy", desired=desired, only=saved.only,
+                      replacing=saved.replacing)
     if fresh.desired.manifest_digest != saved.manifest_digest:
         raise AacError("the saved plan is stale: the manifests changed since it was made", remake)
     refuse_stale(saved, fresh, Staleness("the saved plan", "since the plan was made", remake))
@@ -180,7 +195,8 @@ def check_shown(shown: Planned, stack: Stack, target: Target, api: Api, out: Out
     stores the plan leaves alone are not listed again: a read of pages, and of what the plan touches."""
     plan = shown.plan
     fresh = make_plan(stack, target, api, out, destroy=plan.mode == "destroy", desired=shown.desired,
-                      now=plan.created_at, known_files=untouched_files(plan, shown.live))
+                      now=plan.created_at, known_files=untouched_files(plan, shown.live), only=plan.only,
+                      replacing=plan.replacing)
     refuse_stale(plan, fresh, shown_stale(command))
     return fresh
 

@@ -15,11 +15,11 @@ if TYPE_CHECKING:
 APPROVE = "Destroy all these objects? Only 'yes' will be accepted: "
 
 
-def run(app: App, auto_approve: bool = False, parallelism: int = 4) -> int:
+def run(app: App, auto_approve: bool = False, parallelism: int = 4, only: tuple[str, ...] = ()) -> int:
     stack = load_stack(app.root)
     target = stack.target(app.target_name)
     with validated(stack, target, app.environ, app.out) as (api, desired):
-        planned = make_plan(stack, target, api, app.out, destroy=True, desired=desired)
+        planned = make_plan(stack, target, api, app.out, destroy=True, desired=desired, only=only)
         plan = planned.plan  # what is shown is what is applied: a fresh read can only refuse it
         show(app.out, plan)
         if not plan.has_changes:

@@ -19,6 +19,7 @@ from aac.live import index_live, read_snapshot
 from aac.manifest import require_valid
 from aac.output import plural, save_document
 from aac.plan.make import HASH_CACHE, require_apis, showing_reads, utc_now
+from aac.plan.moves import apply_moves
 from aac.render import render_drift
 from aac.resources import LiveState
 from aac.stack import load_stack
@@ -45,7 +46,10 @@ def run(app: App, fmt: str = "text", out_file: str | None = None,
             report = _incomplete(stack.name, target.name, exc, reader.requests)
         else:
             filenames = {str(f["id"]): str(f.get("filename") or "") for f in snapshot.get("files") or []}
-            report = drift_report(desired, hashes, live, target=target.name, now=utc_now(), filenames=filenames)
+            moved = apply_moves(live, stack.moves)
+            live = moved.live
+            report = drift_report(desired, hashes, live, target=target.name, now=utc_now(), filenames=filenames,
+                                  moved=moved.previous)
             report = _unread(report, live)
     text = render_drift(report, fmt, app.out, fail)
     app.out.document(text)

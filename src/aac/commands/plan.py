@@ -16,11 +16,12 @@ EXIT_CHANGES = 2
 
 
 def run(app: App, out_file: str | None = None, detailed_exitcode: bool = False, fmt: str = "text",
-        destroy: bool = False) -> int:
+        destroy: bool = False, only: tuple[str, ...] = (), replacing: tuple[str, ...] = ()) -> int:
     stack = load_stack(app.root)
     target = stack.target(app.target_name)
     with validated(stack, target, app.environ, app.out) as (api, desired):
-        plan = make_plan(stack, target, api, app.out, destroy=destroy, desired=desired).plan
+        plan = make_plan(stack, target, api, app.out, destroy=destroy, desired=desired, only=only,
+                         replacing=replacing).plan
     app.out.document(render_plan(plan, fmt, app.out))
     plan.raise_if_refused()  # before --out: a plan apply would refuse is not saved to be applied
     if out_file:

@@ -17,7 +17,7 @@ Reading is all this needs: the command gives it the reader's snapshot, never the
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aac.canonical import UNKNOWN_ID
@@ -27,6 +27,7 @@ from aac.identity import is_protected, owner_of, spec_hash, upload_basename
 from aac.kinds import KINDS, Kind
 from aac.plan.compare import compare, unreadable
 from aac.resources import DesiredState, LiveState
+from aac.stack import STACK_FILE
 
 JSON = dict[str, Any]
 DELETED_OUTSIDE = "deleted outside aac: "  # a missing object's detail when the scan is sure of it
@@ -39,6 +40,7 @@ class _Scan:
     hashes: Mapping[str, str]
     live: LiveState
     filenames: Mapping[str, str]  # file id -> filename, every upload the target listed
+    moved: Mapping[str, str] = field(default_factory=dict)  # new address -> old, live keyed anew (aac.plan.moves)
 
     def labels(self) -> dict[str, str]:
         """SHA-256 or `id:` reference -> a readable name (repository path, else upload name)."""
@@ -49,9 +51,10 @@ class _Scan:
 
 
 def drift_report(desired: DesiredState, hashes: Mapping[str, str], live: LiveState, *, target: str, now: str,
-                 filenames: Mapping[str, str] | None = None) -> DriftReport:
-    """The report for every object the manifests declare or this stack's tags claim."""
-    scan = _Scan(desired, hashes, live, filenames or {})
+                 filenames: Mapping[str, str] | None = None, moved: Mapping[str, str] | None = None) -> DriftReport:
+    """The report for every object the manifests declare or this stack's tags claim; `moved` as the diff's:
+    a moved object not applied yet is pending under its new address, not unmanaged there and missing here."""
+    scan = _Scan(desired, hashes, live, filenames or {}, dict(moved or {}))
     items = [item for kind in KINDS if kind.name not in live.unavailable for item in _objects(scan, kind)]
     return DriftReport(stack=desired.stack, target=target, created_at=now, items=tuple(items),
                        requests=live.requests, foreign=dict(live.foreign))
@@ -78,7 +81,16 @@ def _objects(scan: _Scan, kind: Kind) -> Iterator[DriftItem]:
             shown = kind.readable(want, labels)
             yield _missing(scan, kind, key, {**shown, "files": files.expected} if files else shown)
             continue
-        yield _compared(kind, key, obj, want, kind.canonical_live(obj, scan.live), labels, files)
+        item = _compared(kind, key, obj, want, kind.canonical_live(obj, scan.live), labels, files)
+        yield _moved(item, scan.moved.get(item.address))
+
+
+def _moved(item: DriftItem, previous: str | None) -> DriftItem:
+    if previous is None:
+        return item
+    said = f"moved from {previous} in {STACK_FILE}, not applied yet: `aac apply` retags it in place"
+    category = Category.PENDING if item.category is Category.IN_SYNC else item.category
+    return replace(item, category=category, detail="; ".join(d for d in (said, item.detail) if d))
 
 
 def _files(scan: _Scan, kind: Kind, spec: Any, obj: Any, labels: Mapping[str, str]) -> StoreFilesDrift | None:

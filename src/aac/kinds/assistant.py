@@ -276,6 +276,7 @@ def _check(ctx: LoadContext, specs: Mapping[str, list[Any]]) -> None:
 
 
 KIND = Kind(
+    rebuilds=True,
     name=ASSISTANT,
     label="assistant",
     collection="assistants",

@@ -112,6 +112,9 @@ class Kind:
     # live, tag) -> field names.
     hidden_changes: Callable[[JSON, JSON, JSON, str], list[str]] = lambda desired, as_applied, live, tag: []
     replace_reasons: Mapping[str, str] = field(default_factory=dict)  # fields changed only by a rebuild
+    # Whether its steps rebuild an object (a replace: retag the old, create, delete the old): what
+    # `--replace` may name. An agent and a vault are only ever updated in place.
+    rebuilds: bool = False
     # Adjust a compared change (a rebuild the fields do not show: an expired store).
     adjust: Callable[[Change, Live | None], Change] = lambda change, _: change
     # On a target without this kind's API, a manifest of it is either configuration (assistants after the

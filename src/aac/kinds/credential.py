@@ -186,6 +186,7 @@ def _import(run: ImportRun, raw: Mapping[str, Any]) -> None:
 
 
 KIND = Kind(
+    rebuilds=True,
     name=CREDENTIAL,
     label="credential",
     collection="credentials",

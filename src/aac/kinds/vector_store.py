@@ -227,6 +227,7 @@ def _load(ctx: LoadContext, doc: Document) -> Iterator[tuple[str, Any]]:
 
 
 KIND = Kind(
+    rebuilds=True,
     name=VECTOR_STORE,
     label="vector store",
     collection="vector_stores",

@@ -13,6 +13,7 @@ from aac.kinds import BY_NAME, KINDS
 from aac.manifest.checks import check_documents, kind_name
 from aac.manifest.context import LoadContext
 from aac.manifest.fs import DIRECTORY, FILE, entry_kind, link_problem, unknown, walk
+from aac.manifest.moves import check_moves
 from aac.manifest.schema import schema_problems
 from aac.manifest.vaults import check_key_variables, check_plain_secrets, redact, secret_values
 from aac.manifest.yaml_load import Document, load_file
@@ -82,6 +83,7 @@ def load_desired(stack: Stack, secrets: Secrets | None = None) -> tuple[DesiredS
     # A credential must not send the stack's own API key to an MCP server.
     keys = {"OPENAI_API_KEY", *(t.api_key_env for t in stack.targets.values() if t.api_key_env)}
     check_key_variables(ctx, desired.credentials.values(), keys)
+    check_moves(ctx, stack.moves, desired)
     found = secret_values(documents)
     for value in found:
         if secrets is not None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aac.estimate import TextSizes
-from aac.identity import is_protected, owner_of
+from aac.identity import is_protected, owner_of, spec_hash
 from aac.kinds import KINDS, Kind, kind_of
 from aac.output import plural
 from aac.plan.compare import compare
@@ -28,6 +28,7 @@ __all__ = ["compare", "diff"]
 JSON = dict[str, Any]
 DESTROY_REASON = "destroy deletes everything the stack owns"
 IN_USE = "used by an object this stack does not own"
+REPLACE_REQUESTED = "replace requested"
 NOTE_NAMES = 5  # objects named in the one-line note; the rest are counted
 
 
@@ -37,6 +38,8 @@ class _Diff:
     hashes: Mapping[str, str]
     live: LiveState
     destroy: bool
+    moved: Mapping[str, str] = field(default_factory=dict)  # new address -> the one its live object is tagged with
+    replacing: frozenset[str] = frozenset()  # addresses `--replace` names
     changes: list[Change] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     kept: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)  # protected or in use, not wanted
@@ -72,16 +75,47 @@ def _tag(obj: Any) -> str:
     return owner[2] if owner else ""
 
 
-def _object_change(kind: Kind, key: str, after: JSON, obj: Any, before: JSON) -> Change:
+def _object_change(kind: Kind, key: str, after: JSON, obj: Any, before: JSON, requested: bool = False,
+                   renamed: Mapping[str, str] | None = None) -> Change:
+    """`requested`: `--replace` names it, so a live object is rebuilt whatever its fields say. `renamed`: new
+    key -> old of the moved objects it names, which its aac-spec tag still names by the old key."""
     address = kind.address(key)
     if obj is None:
         return Change(address, kind.name, key, Action.CREATE, after=after)
-    changed, aligned = compare(kind, after, before, _tag(obj))
+    tag = _tag(obj)
+    retag = bool(renamed) and tag == spec_hash({**after, kind.refs_field: _renamed(after.get(kind.refs_field),
+                                                                                     renamed or {})})
+    change = _compared(kind, key, after, obj, before, spec_hash(after) if retag else tag, requested)
+    if not retag or change.action not in (Action.NOOP, Action.UPDATE):
+        return change
+    # As applied, but for the names of what it names: an update that rewrites its tag (no field of it changes).
+    names = ", ".join(f"{old} -> {new}" for new, old in sorted((renamed or {}).items()))
+    return replace(change, action=Action.UPDATE, changed_fields=tuple(dict.fromkeys((*change.changed_fields,
+                   kind.refs_field))), reason=change.reason or f"it names a moved object by its new name ({names})")
+
+
+def _renamed(value: Any, renamed: Mapping[str, str]) -> Any:
+    """`value` with every string that is a new name given its old one (a store's key, a credential's)."""
+    if isinstance(value, str):
+        return renamed.get(value, value)
+    if isinstance(value, list | tuple):
+        return [_renamed(v, renamed) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _renamed(v, renamed) for k, v in value.items()}
+    return value
+
+
+def _compared(kind: Kind, key: str, after: JSON, obj: Any, before: JSON, tag: str, requested: bool) -> Change:
+    address = kind.address(key)
+    changed, aligned = compare(kind, after, before, tag)
     common: dict[str, Any] = {"id": obj.id, "before": aligned, "after": after,
                               "live_fingerprint": kind.fingerprint(obj), "changed_fields": tuple(changed)}
+    rebuild = [kind.replace_reasons[f] for f in changed if f in kind.replace_reasons]
+    if requested:
+        return Change(address, kind.name, key, Action.REPLACE, reason="; ".join([REPLACE_REQUESTED, *rebuild]),
+                      **common)
     if not changed:
         return kind.adjust(Change(address, kind.name, key, Action.NOOP, **common), obj)
-    rebuild = [kind.replace_reasons[f] for f in changed if f in kind.replace_reasons]
     if rebuild:
         return Change(address, kind.name, key, Action.REPLACE, reason="; ".join(rebuild), **common)
     return kind.adjust(Change(address, kind.name, key, Action.UPDATE, **common), obj)
@@ -99,9 +133,29 @@ def _objects(d: _Diff, kind: Kind, rebuilt: set[tuple[str, str]]) -> list[Change
             changes.append(d.keep_or_delete(kind, key, obj))
             continue
         before = kind.canonical_live(obj, d.live) if obj else {}
-        change = _object_change(kind, key, kind.canonical(wanted[key], d.hashes, d.live), obj, before)
+        change = _object_change(kind, key, kind.canonical(wanted[key], d.hashes, d.live), obj, before,
+                                kind.address(key) in d.replacing, _renames(d, kind.refs(wanted[key])))
+        change = _moved(change, d.moved.get(change.address))
         changes.append(_repoint(kind, change, [r for r in kind.refs(wanted[key]) if r in rebuilt]))
     return changes
+
+
+def _renames(d: _Diff, refs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """New key -> old, of the moved objects among `refs`."""
+    result = {}
+    for ref_kind, ref_key in refs:
+        previous = d.moved.get(kind_of(ref_kind).address(ref_key))
+        if previous is not None:
+            result[ref_key] = previous.split(".", 1)[1]
+    return result
+
+
+def _moved(change: Change, previous: str | None) -> Change:
+    """A live object found under its old key (aac.plan.moves): at least an update, which retags it."""
+    if previous is None:
+        return change
+    action = Action.UPDATE if change.action is Action.NOOP else change.action
+    return replace(change, action=action, previous_address=previous)
 
 
 def _repoint(kind: Kind, change: Change, rebuilt: list[tuple[str, str]]) -> Change:
@@ -134,9 +188,13 @@ def _store_files(d: _Diff, store_changes: Iterable[Change]) -> list[StoreFiles]:
 
 
 def diff(desired: DesiredState, hashes: Mapping[str, str], live: LiveState, *, target: str, now: str,
-         destroy: bool = False) -> Plan:
-    """The plan that makes `live` match `desired` (or, with destroy, removes what the stack owns)."""
-    d = _Diff(desired, hashes, live, destroy)
+         destroy: bool = False, moved: Mapping[str, str] | None = None,
+         replacing: Iterable[str] = ()) -> Plan:
+    """The plan that makes `live` match `desired` (or, with destroy, removes what the stack owns).
+
+    `moved`: new address -> old, for the live objects keyed anew by aac.plan.moves; `replacing`: the
+    addresses to rebuild although their fields are unchanged (`--replace`)."""
+    d = _Diff(desired, hashes, live, destroy, dict(moved or {}), frozenset(replacing))
     objects: list[Change] = []
     for kind in KINDS:
         rebuilt = {(c.kind, c.name) for c in objects if c.action is Action.REPLACE}

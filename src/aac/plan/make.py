@@ -22,6 +22,9 @@ from aac.manifest import load_desired, require_valid
 from aac.output import Output, plural
 from aac.plan.diff import diff
 from aac.plan.model import Action, Plan
+from aac.plan.moves import apply_moves
+from aac.plan.select import check_addresses, check_replaceable
+from aac.plan.select import only as select_only
 from aac.progress import Progress
 from aac.resources import FILE, DesiredState, LiveState
 from aac.stack import Stack, Target
@@ -104,9 +107,16 @@ def showing_reads(api: Api, out: Output) -> Iterator[None]:
 
 def make_plan(stack: Stack, target: Target, api: Api, out: Output, *, destroy: bool = False,
               now: str | None = None, parallelism: int = 8, desired: DesiredState | None = None,
-              known_files: Mapping[str, list[dict[str, Any]]] | None = None) -> Planned:
+              known_files: Mapping[str, list[dict[str, Any]]] | None = None,
+              only: tuple[str, ...] = (), replacing: tuple[str, ...] = ()) -> Planned:
     """The plan for `stack` on `target`; `desired` when the caller already validated the manifests, and
-    `known_files` the file lists (by store id) of stores not to list again (aac.live.read_snapshot)."""
+    `known_files` the file lists (by store id) of stores not to list again (aac.live.read_snapshot).
+
+    `only` and `replacing`: the addresses of `--only` and `--replace` (aac.plan.select)."""
+    if destroy and replacing:
+        raise AacError("--replace rebuilds an object, and a destroy plan deletes them all",
+                       "drop --replace, or plan without --destroy")
+    check_replaceable(replacing)
     # No request before the manifests are known to be valid: an invalid stack costs no network.
     desired = desired or require_valid(stack, out)
     now = now or utc_now()  # one timestamp, though the plan may be made twice
@@ -118,11 +128,22 @@ def make_plan(stack: Stack, target: Target, api: Api, out: Output, *, destroy: b
         live = reading.result()
     live = _trusted(live, desired, hashes, out)
     require_apis(live, desired, api.base_url)
-    plan = diff(desired, hashes, live, target=target.name, now=now, destroy=destroy)
+    moved = apply_moves(live, () if destroy else stack.moves)  # destroy deletes by the tags live now
+    live = moved.live
+    check_addresses("--only", only, desired, live)
+    check_addresses("--replace", replacing, desired, live)
+
+    def planned(live: LiveState) -> Plan:
+        plan = diff(desired, hashes, live, target=target.name, now=now, destroy=destroy, moved=moved.previous,
+                    replacing=replacing)
+        plan = replace(plan, warnings=tuple(sorted((*plan.warnings, *moved.warnings))), replacing=replacing)
+        return select_only(plan, only, desired)
+
+    plan = planned(live)
     if live.foreign_stores and any(c.kind == FILE and c.action is Action.DELETE for c in plan.changes):
         # An upload is deleted only when no store of someone else's holds it: read those stores now.
         live = with_foreign_uses(api.reader(), live, parallelism=parallelism)
-        plan = diff(desired, hashes, live, target=target.name, now=now, destroy=destroy)
+        plan = planned(live)
     # What the read found changed by hand, for readers of the plan (resource_drift): the same read, no request.
     outside = changed_outside(drift_report(desired, hashes, live, target=target.name, now=now))
     return Planned(plan=replace(plan, drift=outside), desired=desired, live=live, hashes=hashes)

@@ -57,6 +57,12 @@ class Change:
     live_fingerprint: str | None = None  # "sha256:..." of the live object read; None for a create
     reason: str | None = None  # why a replace or delete, for the reader
     refused: str | None = None  # why apply will not make this change (a protected object it would delete)
+    previous_address: str | None = None  # a `moved:` entry's `from`: the live object is tagged with it until apply
+
+    @property
+    def moved_only(self) -> bool:
+        """A move and nothing else: apply retags the object, and writes no field of it."""
+        return self.previous_address is not None and self.action is Action.UPDATE and not self.changed_fields
 
     @property
     def store_key(self) -> str:
@@ -65,8 +71,10 @@ class Change:
 
     def to_json(self) -> dict[str, Any]:
         refused = {"refused": self.refused} if self.refused else {}
+        moved = {"previous_address": self.previous_address} if self.previous_address else {}
         return {
             **refused,
+            **moved,
             "address": self.address,
             "kind": self.kind,
             "name": self.name,
@@ -93,6 +101,7 @@ class Change:
             live_fingerprint=data.get("live_fingerprint"),
             reason=data.get("reason"),
             refused=data.get("refused"),
+            previous_address=data.get("previous_address"),
         )
 
 
@@ -133,6 +142,9 @@ class Plan:
     # What the plan's read found changed outside aac (aac.drift: drifted, or deleted by hand), beside the
     # changes that put it back: Terraform's resource_drift.
     drift: tuple[DriftItem, ...] = ()
+    # `--only` and `--replace` addresses the plan was made with: `aac apply FILE` plans again with the same
+    only: tuple[str, ...] = ()
+    replacing: tuple[str, ...] = ()
 
     @property
     def actionable(self) -> tuple[Change, ...]:
@@ -141,6 +153,10 @@ class Plan:
     @property
     def has_changes(self) -> bool:
         return bool(self.actionable)
+
+    @property
+    def moves(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.previous_address)
 
     @property
     def refused(self) -> tuple[Change, ...]:
@@ -167,7 +183,9 @@ class Plan:
         return replace(self, changes=tuple(sorted(changes, key=lambda c: c.address)))
 
     def to_json(self) -> dict[str, Any]:
-        optional = {"notes": list(self.notes), "drift": [item.to_json() for item in self.drift]}
+        # `--only` and `--replace` as given, so `aac apply FILE` plans again with the same selection
+        optional = {"notes": list(self.notes), "drift": [item.to_json() for item in self.drift],
+                    "only": list(self.only), "replace": list(self.replacing)}
         return {
             "format_version": FORMAT_VERSION,
             "tool_version": self.tool_version,
@@ -213,6 +231,8 @@ class Plan:
             tool_version=data.get("tool_version", "unknown"),
             notes=tuple(data.get("notes", ())),
             drift=tuple(DriftItem.from_json(item) for item in data.get("drift", ())),
+            only=tuple(data.get("only", ())),
+            replacing=tuple(data.get("replace", ())),
         )
 
     @classmethod

@@ -97,6 +97,10 @@ def build_block(change: Change, files: Mapping[str, FileInfo], *, verb: str | No
     before = change.before if isinstance(change.before, Mapping) else {}
     after = change.after if isinstance(change.after, Mapping) else {}
     header = f"{change.address} {verb or VERBS[change.action]}"
+    if change.moved_only and verb is None:  # Terraform's wording; apply only retags it
+        header = f"{change.address} has moved from {change.previous_address}"
+    elif change.previous_address:
+        header += f" (moved from {change.previous_address})"
     if change.reason:
         header += f" ({change.reason})"
     body: list[Line] = []

@@ -81,7 +81,8 @@ def _table(rows: Sequence[str]) -> str:
 def _row(change: Change) -> str:
     fields = ", ".join(code(name) for name in change.changed_fields) if change.action is not Action.CREATE else ""
     refused = f"**refused**: {cell(change.refused)}" if change.refused else ""
-    text = "; ".join(part for part in (fields, cell(change.reason or ""), refused) if part)
+    moved = f"moved from {code(change.previous_address)}" if change.previous_address else ""
+    text = "; ".join(part for part in (moved, fields, cell(change.reason or ""), refused) if part)
     action = f"{change.action.value} (**refused**)" if change.refused else change.action.value
     return f"| {code(SYMBOLS[change.action])} | {code(change.address)} | {action} | {text} |"
 

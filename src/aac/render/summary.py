@@ -23,9 +23,10 @@ def ordered(plan: Plan) -> list[Change]:
 
 def summary_line(plan: Plan) -> str:
     counts = plan.summary
+    moved = f", {len(plan.moves)} moved" if plan.moves else ""  # counted in their action too (a retag is a write)
     return (
         f"Plan: {counts[Action.CREATE.value]} to add, {counts[Action.UPDATE.value]} to change, "
-        f"{counts[Action.REPLACE.value]} to replace, {counts[Action.DELETE.value]} to destroy."
+        f"{counts[Action.REPLACE.value]} to replace, {counts[Action.DELETE.value]} to destroy{moved}."
     )
 
 

@@ -1,0 +1,90 @@
+"""`--only` and `--replace` on plan, apply and destroy: exactly the named objects (and what they need) change,
+as the server shows after apply; unknown addresses are errors; a saved plan carries its selection."""
+
+from __future__ import annotations
+
+import openai
+import pytest
+from tests.cli_harness import Cli
+
+from .conftest import STORE_MANIFEST, edit, everything, store, store_file_ids
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the SDK marks beta.assistants
+
+
+def test_only_applies_an_assistant_and_what_it_needs(aac: Cli, client: openai.OpenAI) -> None:
+    result = aac("apply", "--auto-approve", "--only", "assistant.customer-support")
+    assert result.code == 0, result.err
+    assert "--only: this plan is partial" in result.out
+    assert sorted(everything(client)) == ["assistant.customer-support", "vector_store.support-kb"]
+    assert len(store_file_ids(client, store(client, "support-kb").id)) > 0  # its files came with it
+    rest = aac("plan", "--format", "json").json()
+    assert "vector_store.support-kb" not in {c["address"] for c in rest["changes"] if c["action"] == "create"}
+    assert aac("plan", "--only", "assistant.customer-support", "--detailed-exitcode").code == 0
+
+
+def test_only_an_agent_brings_its_credential_and_vault(aac: Cli, client: openai.OpenAI) -> None:
+    plan = aac("plan", "--format", "json", "--only", "agent.weather-agent").json()
+    assert sorted(c["address"] for c in plan["changes"]) == [
+        "agent.weather-agent", "credential.github/github-mcp", "vault.github"]
+    assert plan["only"] == ["agent.weather-agent"] and any("partial" in w for w in plan["warnings"])
+
+
+def test_replace_rebuilds_one_store_and_nothing_else(aac: Cli, client: openai.OpenAI) -> None:
+    assert aac("apply", "--auto-approve").code == 0
+    ids = everything(client)
+    text = aac("plan", "--replace", "vector_store.support-kb")
+    assert "vector_store.support-kb will be replaced (replace requested)" in text.out, text.out + text.err
+    result = aac("apply", "--auto-approve", "--replace", "vector_store.support-kb")
+    assert result.code == 0, result.err
+    now = everything(client)
+    assert now["vector_store.support-kb"] != ids["vector_store.support-kb"]
+    assert {k: v for k, v in now.items() if k != "vector_store.support-kb"} == \
+        {k: v for k, v in ids.items() if k != "vector_store.support-kb"}
+    assert [s.id for s in client.vector_stores.list(limit=100)].count(ids["vector_store.support-kb"]) == 0
+    assert aac("plan", "--detailed-exitcode").code == 0
+
+
+@pytest.mark.parametrize("command", [["plan"], ["apply", "--auto-approve"], ["destroy", "--auto-approve"]])
+def test_an_unknown_address_is_an_error_with_a_suggestion(aac: Cli, command: list[str]) -> None:
+    result = aac(*command, "--only", "vector_store.support_kb")
+    assert result.code == 1
+    assert "error: --only vector_store.support_kb: no object of this stack has this address" in result.err
+    assert "hint: did you mean `vector_store.support-kb`?" in result.err
+
+
+def test_replace_of_an_agent_is_refused(aac: Cli) -> None:
+    result = aac("plan", "--replace", "agent.weather-agent")
+    assert result.code == 1
+    assert "error: --replace agent.weather-agent: aac never rebuilds agents; it updates them in place" in result.err
+    assert "hint: remove --replace agent.weather-agent" in result.err
+
+
+def test_a_saved_plan_carries_its_selection(aac: Cli, client: openai.OpenAI) -> None:
+    saved = aac("plan", "--only", "vector_store.support-kb", "--out", "plan.json")
+    assert saved.code == 0, saved.err
+    other = aac("apply", "plan.json", "--only", "assistant.math-tutor")
+    assert other.code == 1 and "plan.json was made with --only vector_store.support-kb" in other.err
+    assert everything(client) == {}
+    applied = aac("apply", "plan.json")
+    assert applied.code == 0, applied.err
+    assert sorted(everything(client)) == ["vector_store.support-kb"]
+
+
+def test_destroy_only_deletes_an_object_and_what_names_it(aac: Cli, client: openai.OpenAI) -> None:
+    assert aac("apply", "--auto-approve").code == 0
+    ids = everything(client)
+    result = aac("destroy", "--auto-approve", "--only", "vector_store.support-kb")
+    assert result.code == 0, result.err
+    gone = {"vector_store.support-kb", "assistant.customer-support"}
+    assert everything(client) == {k: v for k, v in ids.items() if k not in gone}
+
+
+def test_replace_of_a_protected_store_is_refused(aac: Cli, client: openai.OpenAI) -> None:
+    edit(aac.root, STORE_MANIFEST, "name: support-kb\n", "name: support-kb\nprotect: true\n")
+    assert aac("apply", "--auto-approve").code == 0
+    ids = everything(client)
+    result = aac("apply", "--auto-approve", "--replace", "vector_store.support-kb")
+    assert result.code == 1
+    assert "the plan cannot be applied: vector_store.support-kb: it is protected" in result.err
+    assert everything(client) == ids
