@@ -28,6 +28,8 @@ def test_only_an_agent_brings_its_credential_and_vault(aac: Cli, client: openai.
     assert sorted(c["address"] for c in plan["changes"]) == [
         "agent.weather-agent", "credential.github/github-mcp", "vault.github"]
     assert plan["only"] == ["agent.weather-agent"] and any("partial" in w for w in plan["warnings"])
+    assert plan["complete"] is False  # Terraform's word for a targeted plan, for policy tools
+    assert aac("plan", "--format", "json").json()["complete"] is True
 
 
 def test_replace_rebuilds_one_store_and_nothing_else(aac: Cli, client: openai.OpenAI) -> None:
@@ -35,6 +37,9 @@ def test_replace_rebuilds_one_store_and_nothing_else(aac: Cli, client: openai.Op
     ids = everything(client)
     text = aac("plan", "--replace", "vector_store.support-kb")
     assert "vector_store.support-kb will be replaced (replace requested)" in text.out, text.out + text.err
+    [rebuilt] = [c for c in aac("plan", "--format", "json", "--replace", "vector_store.support-kb").json()[
+        "resource_changes"] if c["address"] == "vector_store.support-kb"]
+    assert rebuilt["change"]["actions"] == ["create", "delete"] and rebuilt["action_reason"] == "replace_by_request"
     result = aac("apply", "--auto-approve", "--replace", "vector_store.support-kb")
     assert result.code == 0, result.err
     now = everything(client)

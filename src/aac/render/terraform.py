@@ -24,6 +24,7 @@ from typing import Any
 
 from aac.drift.model import Category, DriftItem
 from aac.kinds import BY_NAME
+from aac.plan.diff import REPLACE_REQUESTED
 from aac.plan.model import Action, Change, Plan
 from aac.resources import VECTOR_STORE_FILE
 from aac.secrets import REDACTED
@@ -50,6 +51,7 @@ def terraform_fields(plan: Plan) -> JSON:
         "resource_changes": [resource_change(change, plan.mode) for change in plan.changes],
         "resource_drift": [resource_drift(item) for item in plan.drift],
         "timestamp": plan.created_at,
+        "complete": not plan.only,  # a plan made with --only leaves objects out, as Terraform's -target does
     }
 
 
@@ -113,6 +115,8 @@ def _replace_paths(change: Change) -> list[list[str]]:
 
 def _action_reason(change: Change, replace_paths: list[list[str]], mode: str) -> str | None:
     if change.action is Action.REPLACE:
+        if (change.reason or "").startswith(REPLACE_REQUESTED):  # --replace ADDRESS
+            return "replace_by_request"
         # Without a field that forces it, the live object is unusable (expired, failed to index): Terraform's taint.
         return "replace_because_cannot_update" if replace_paths else "replace_because_tainted"
     if change.action is Action.DELETE and mode != "destroy":
