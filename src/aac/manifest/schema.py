@@ -53,7 +53,7 @@ def schema_problems(doc: Document) -> list[Problem]:
         if kind is None:
             return [Problem(doc.path, line, "the document has no `kind`",
                             f"add `kind:` and one of {', '.join(KINDS)}")]
-        return [Problem(doc.path, line, f"unknown kind {kind!r}", _suggest(str(kind), KINDS))]
+        return [Problem(doc.path, line, f"unknown kind {kind!r}", suggest(str(kind), KINDS))]
     errors = sorted(_validator(kind).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     return [problem for error in errors for problem in _problems(doc, kind, error)]
 
@@ -109,7 +109,7 @@ def _unknown_field(doc: Document, path: tuple[Any, ...], field: str, extra: str,
     if extra == "strict" and "defer_loading" in known:
         return Problem(doc.path, line, "the Agents API's function tools have no `strict`",
                        "remove it (aac checks the schema either way)")
-    return Problem(doc.path, line, f"unknown field `{extra}` in {field}", _suggest(extra, known))
+    return Problem(doc.path, line, f"unknown field `{extra}` in {field}", suggest(extra, known))
 
 
 def _describe(error: ValidationError, field: str) -> tuple[str, str | None]:
@@ -123,7 +123,7 @@ def _describe(error: ValidationError, field: str) -> tuple[str, str | None]:
         return f"`{field}` must be {wanted}, not {_type_of(instance)}", "quote it" if quote else None
     if v in ("enum", "const"):
         options = [value] if v == "const" else value
-        return f"`{field}` is {_short(instance)}; expected {_one_of(options)}", _suggest(str(instance), options)
+        return f"`{field}` is {_short(instance)}; expected {_one_of(options)}", suggest(str(instance), options)
     if v == "maxLength":
         return f"`{field}` is {len(instance):,} characters; the API allows at most {value:,}", "shorten it"
     if v == "minLength":
@@ -186,7 +186,7 @@ def _limit_hint(field: str, most: int) -> str | None:
     return None
 
 
-def _suggest(word: str, known: Any) -> str:
+def suggest(word: str, known: Any) -> str:
     options = [str(k) for k in known]
     close = difflib.get_close_matches(word, options, n=1)
     if close:
