@@ -202,6 +202,18 @@ class AgentSpec:
 
 
 @dataclass(frozen=True)
+class EnvValue:
+    """A manifest string that names an environment variable (`${env:NAME}`), and what it resolved to.
+
+    Never a secret (secrets come through `*_env` fields, which aac never shows): the plan shows both."""
+
+    address: str  # the object's address: assistant.NAME, ...
+    field: str  # dotted path in the manifest: model, tools[0].server_url
+    variable: str
+    value: str
+
+
+@dataclass(frozen=True)
 class DesiredState:
     stack: str
     assistants: Mapping[str, AssistantSpec]
@@ -211,6 +223,7 @@ class DesiredState:
     agents: Mapping[str, AgentSpec] = field(default_factory=dict)
     vaults: Mapping[str, VaultSpec] = field(default_factory=dict)
     credentials: Mapping[str, CredentialSpec] = field(default_factory=dict)  # by VAULT/CREDENTIAL
+    env_values: tuple[EnvValue, ...] = ()  # the values the manifests took from the environment, in file order
 
 
 @dataclass(frozen=True)

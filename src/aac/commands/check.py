@@ -35,7 +35,8 @@ def run(app: App, fmt: str = "text", out_files: tuple[str, ...] = (), baseline: 
         fail_on_regression: bool = False) -> int:
     stack = load_stack(app.root)
     target = stack.target(app.target_name)
-    desired = require_valid(stack, app.out)  # manifest problems first, before any network or key
+    # manifest problems first, before any network or key
+    desired = require_valid(stack, app.out, target=app.target_name, environ=app.environ)
     previous = read_baseline(app.root, baseline) if baseline else None  # a bad baseline before any request too
     results = []
     requests = 0

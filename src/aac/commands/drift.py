@@ -33,7 +33,8 @@ def run(app: App, fmt: str = "text", out_file: str | None = None,
     fail = parse_fail_on(fail_on)
     stack = load_stack(app.root)
     target = stack.target(app.target_name)
-    desired = require_valid(stack, app.out)  # manifest problems first, before any network or key
+    # manifest problems first, before any network or key
+    desired = require_valid(stack, app.out, target=app.target_name, environ=app.environ)
     hashes = hash_files(desired.files, stack.root / HASH_CACHE)
     with connect(stack, target, app.environ, app.out) as api:
         reader = api.reader()

@@ -53,7 +53,8 @@ def run(app: App, keys: tuple[str, ...] = (), import_all: bool = False, out_dir:
         auto_approve: bool = False) -> int:
     stack = load_stack(app.root)
     with manifests_folder(stack, app.out):
-        desired = require_valid(stack, app.out)  # manifest problems first, before any network or key
+        # manifest problems first, before any network or key
+        desired = require_valid(stack, app.out, target=app.target_name, environ=app.environ)
         folder = _out_folder(stack, out_dir)
         with connect(stack, stack.target(app.target_name), app.environ, app.out) as api:
             earlier = earlier_imports(manifest_files(stack), desired)
@@ -105,7 +106,7 @@ def _vaults_to_read(snapshot: dict[str, Any], selection: Selection) -> list[str]
 
 def _adopt(app: App, api: Api, stack: Stack, snapshot: dict[str, Any], imported: dict[str, tuple[str, str]],
            auto_approve: bool) -> None:
-    desired = require_valid(stack, app.out)
+    desired = require_valid(stack, app.out, target=app.target_name, environ=app.environ)
     hashes = hash_files(desired.files, stack.root / HASH_CACHE)
     raws = {raw["id"]: raw for kind in KINDS for raw in raws_of(snapshot, kind.collection)}
     adopting = adoptees(desired, hashes, imported, raws)

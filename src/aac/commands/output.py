@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from aac.apply.context import Ids
@@ -33,12 +34,13 @@ if TYPE_CHECKING:
 def run(app: App, fmt: str = "json", out_file: str | None = None) -> int:
     stack = load_stack(app.root)
     target = stack.target(app.target_name)
-    desired = require_valid(stack, app.out) if fmt == "responses" else None  # manifests first, before the network
+    # manifests first, before the network
+    desired = require_valid(stack, app.out, target=app.target_name, environ=app.environ) if fmt == "responses" else None
     with connected(stack, target, app.environ, app.out) as api, showing_reads(api, app.out):
         live = read_live(api.reader(), stack.name)
         base_url = api.base_url
     missing: list[str] = []
-    declared = desired or _desired(stack, app.out.secrets)
+    declared = desired or _desired(stack, app.target_name, app.environ, app.out.secrets)
     if desired is not None:
         text = _dumps(_responses(stack, desired, live, app))
     else:
@@ -104,12 +106,12 @@ def collect(live: LiveState, paths_by_sha: dict[str, list[str]]) -> dict[str, An
     return {**objects, "files": dict(sorted(files.items()))}
 
 
-def _desired(stack: Stack, secrets: Secrets) -> DesiredState | None:
+def _desired(stack: Stack, target: str | None, environ: Mapping[str, str], secrets: Secrets) -> DesiredState | None:
     """What the manifests declare; None when they do not load (output still prints what is live)."""
     from aac.manifest import load_desired
 
     try:
-        desired, problems = load_desired(stack, secrets)
+        desired, problems = load_desired(stack, target, environ, secrets=secrets)
     except AacError:
         return None
     return None if any(p.severity == "error" for p in problems) else desired

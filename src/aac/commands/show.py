@@ -7,6 +7,7 @@ likely moved on. `show` reads no live state, so it never needs the network.
 
 from __future__ import annotations
 
+import os
 import shlex
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 from aac.errors import AacError
 from aac.plan.model import Plan
 from aac.render import render_plan
-from aac.stack import load_stack
+from aac.stack import Stack, load_stack
 
 if TYPE_CHECKING:
     from aac.cli import App
@@ -31,7 +32,7 @@ def _save_hint(shown_as: str) -> str:
 def run(app: App, plan_file: str, fmt: str = "text", now: datetime | None = None) -> int:
     path = Path(plan_file) if Path(plan_file).is_absolute() else app.root / plan_file
     plan = read_plan(path, plan_file)
-    for warning in staleness(plan, app.root, now or datetime.now(timezone.utc), plan_file):
+    for warning in staleness(plan, app.root, now or datetime.now(timezone.utc), plan_file, app.environ):
         app.out.warn(app.invocation.paste(warning))
     app.out.document(render_plan(plan, fmt, app.out))
     return 0
@@ -81,7 +82,8 @@ def shape_problem(plan: Plan) -> str | None:
     return None
 
 
-def staleness(plan: Plan, root: Path, now: datetime, plan_file: str = "plan.json") -> list[str]:
+def staleness(plan: Plan, root: Path, now: datetime, plan_file: str = "plan.json",
+              environ: Mapping[str, str] = os.environ) -> list[str]:
     """Why this plan (saved as `plan_file`) may no longer say what apply would do; empty when it is fresh."""
     destroy = ["--destroy"] if plan.mode == "destroy" else []
     remake = f"make a fresh one with `aac {shlex.join(['plan', *destroy, '--out', plan_file])}`"
@@ -92,7 +94,7 @@ def staleness(plan: Plan, root: Path, now: datetime, plan_file: str = "plan.json
         return [*warnings, f"cannot check this plan against the manifests: {exc.message}"]
     if stack.name != plan.stack:
         return [*warnings, f"this plan is for stack {plan.stack!r}, but the stack in {root} is {stack.name!r}"]
-    digest, why_not = _manifest_digest(root)
+    digest, why_not = _manifest_digest(stack, plan.target, environ)
     if digest is None:
         warnings.append(f"cannot check this plan against the manifests: {why_not}")
     elif digest != plan.manifest_digest:
@@ -116,12 +118,12 @@ def _age_warnings(plan: Plan, now: datetime, remake: str) -> list[str]:
             f"{remake}"]
 
 
-def _manifest_digest(root: Path) -> tuple[str | None, str]:
-    """The digest the manifests have now (offline), or None and why it is unknown."""
+def _manifest_digest(stack: Stack, target: str, environ: Mapping[str, str]) -> tuple[str | None, str]:
+    """The digest the manifests have now for the plan's target (offline), or None and why it is unknown."""
     from aac.manifest import load_desired  # the loader is heavy; only show with a stack needs it
 
     try:
-        desired, _ = load_desired(load_stack(root))
+        desired, _ = load_desired(stack, target if target in stack.targets else None, environ)
     except AacError as exc:
         return None, f"the manifests do not load ({exc.message})"
     return desired.manifest_digest, ""

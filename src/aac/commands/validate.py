@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from aac.kinds import KINDS
-from aac.manifest import load_desired
+from aac.manifest import validate_targets
 from aac.stack import check_stack
 
 if TYPE_CHECKING:
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 def run(app: App) -> int:
     stack, problems = check_stack(app.root)
     if stack is not None:
-        desired, manifest_problems = load_desired(stack, app.out.secrets)
+        desired, manifest_problems = validate_targets(stack, app.environ, app.out.secrets)
         problems = problems + manifest_problems
     for problem in problems:
         app.out.problem(problem)

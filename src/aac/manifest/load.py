@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,10 @@ from aac.errors import Problem
 from aac.kinds import BY_NAME, KINDS
 from aac.manifest.checks import check_documents, kind_name
 from aac.manifest.context import LoadContext
+from aac.manifest.env import Resolution, resolve
 from aac.manifest.fs import DIRECTORY, FILE, entry_kind, link_problem, unknown, walk
 from aac.manifest.moves import check_moves
+from aac.manifest.overrides import for_target
 from aac.manifest.schema import schema_problems
 from aac.manifest.vaults import check_key_variables, check_plain_secrets, redact, secret_values
 from aac.manifest.yaml_load import Document, load_file
@@ -57,16 +60,23 @@ def walk_manifests(stack: Stack) -> tuple[list[Path], list[tuple[Path, str]]]:
     return sorted(found, key=lambda p: p.relative_to(folder).as_posix()), problems
 
 
-def load_desired(stack: Stack, secrets: Secrets | None = None) -> tuple[DesiredState, list[Problem]]:
-    """Everything the manifests declare, and every problem found (errors and warnings); never raises for them.
+def load_desired(stack: Stack, target: str | None = None, environ: Mapping[str, str] = os.environ, *,
+                 offline: bool = False, secrets: Secrets | None = None) -> tuple[DesiredState, list[Problem]]:
+    """Everything the manifests declare for `target` (None: the default one), with its `overrides` merged and
+    `${env:NAME}` resolved from `environ`, and every problem found (errors and warnings); never raises for them.
 
-    `secrets` (the run's) learns every value in the manifests that may be a secret, so no output shows it."""
+    `offline` is for `aac validate`: a variable that is not set is a warning there (see aac.manifest.env).
+    `secrets` (the run's) learns every value in the manifests that may be a secret, so no output shows it.
+    """
     ctx = LoadContext(root=stack.root.absolute())
     _record_digest_input(ctx, ctx.root / STACK_FILE)
     if not stack.manifests_dir.is_dir():
         ctx.error(STACK_FILE, 0, f"the manifests folder {stack.manifests!r} does not exist",
                   f"create {stack.manifests}/ or set `manifests:` in {STACK_FILE}")
-    documents = _load_documents(ctx, stack)
+    resolution = Resolution()
+    chosen = target or stack.default_target
+    documents = [resolve(ctx, for_target(ctx, doc, stack.targets, chosen), environ, offline, resolution)
+                 for doc in _load_documents(ctx, stack)]
     valid = [doc for doc in documents if _shape_ok(ctx, doc)]
     for doc in documents:
         if doc not in valid:
@@ -79,7 +89,7 @@ def load_desired(stack: Stack, secrets: Secrets | None = None) -> tuple[DesiredS
             kind.check(ctx, specs)
     objects = {kind.collection: _first_by_key(specs[kind.name]) for kind in KINDS}
     desired = DesiredState(stack=stack.name, files=dict(sorted(ctx.files.items())), manifest_digest=ctx.digest(),
-                           **objects)
+                           env_values=tuple(resolution.values), **objects)
     # A credential must not send the stack's own API key to an MCP server.
     keys = {"OPENAI_API_KEY", *(t.api_key_env for t in stack.targets.values() if t.api_key_env)}
     check_key_variables(ctx, desired.credentials.values(), keys)
@@ -88,7 +98,34 @@ def load_desired(stack: Stack, secrets: Secrets | None = None) -> tuple[DesiredS
     for value in found:
         if secrets is not None:
             secrets.add(value)
-    return desired, redact(ctx.sorted_problems(), found)
+    problems = [p for p in ctx.sorted_problems()
+                if p.severity != "error" or (p.path, p.line) not in resolution.unresolved]
+    return desired, redact(problems, found)
+
+
+def validate_targets(stack: Stack, environ: Mapping[str, str],
+                     secrets: Secrets | None = None) -> tuple[DesiredState, list[Problem]]:
+    """The desired state of the default target, and the problems of every target's values, each said once.
+
+    A problem every target has is said as is; one that only some targets have (a value an override
+    gives) starts with the targets it concerns, `(target prod) ...`.
+    """
+    loads = {name: load_desired(stack, name, environ, offline=True, secrets=secrets) for name in sorted(stack.targets)}
+    if not loads:
+        return load_desired(stack, None, environ, offline=True, secrets=secrets)
+    problems: dict[Problem, list[str]] = {}
+    for name, (_, found) in loads.items():
+        for problem in found:
+            problems.setdefault(problem, []).append(name)
+    labelled = [problem if len(names) == len(loads) else _for_targets(problem, names)
+                for problem, names in problems.items()]
+    desired = loads[stack.default_target][0] if stack.default_target in loads else next(iter(loads.values()))[0]
+    return desired, sorted(labelled, key=lambda p: (p.path, p.line, p.severity != "error", p.message))
+
+
+def _for_targets(problem: Problem, names: list[str]) -> Problem:
+    which = f"target {names[0]}" if len(names) == 1 else f"targets {', '.join(names)}"
+    return dataclasses.replace(problem, message=f"({which}) {problem.message}")
 
 
 def _specs(ctx: LoadContext, documents: list[Document]) -> dict[str, list[Any]]:

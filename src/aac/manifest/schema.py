@@ -56,7 +56,7 @@ def schema_problems(doc: Document) -> list[Problem]:
         if kind is None:
             return [Problem(doc.path, line, "the document has no `kind`",
                             f"add `kind:` and one of {', '.join(KINDS)}")]
-        return [Problem(doc.path, line, f"unknown kind {kind!r}", _suggest(str(kind), KINDS))]
+        return [Problem(doc.path, line, f"unknown kind {kind!r}", suggest(str(kind), KINDS))]
     errors = sorted(_validator(kind).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     return [problem for error in errors for problem in _problems(doc, kind, error)]
 
@@ -112,7 +112,7 @@ def _unknown_field(doc: Document, path: tuple[Any, ...], field: str, extra: str,
     if extra == "strict" and "defer_loading" in known:
         return Problem(doc.path, line, "the Agents API's function tools have no `strict`",
                        "remove it (aac checks the schema either way)")
-    return Problem(doc.path, line, f"unknown field `{extra}` in {field}", _suggest(extra, known))
+    return Problem(doc.path, line, f"unknown field `{extra}` in {field}", suggest(extra, known))
 
 
 def _describe(error: ValidationError, field: str, kind: str) -> tuple[str, str | None]:
@@ -238,7 +238,7 @@ def _limit_hint(field: str, most: int) -> str | None:
     return None
 
 
-def _suggest(word: str, known: Any) -> str:
+def suggest(word: str, known: Any) -> str:
     return did_you_mean(word, known) or f"expected one of: {', '.join(str(k) for k in known)}"
 
 
@@ -252,7 +252,7 @@ def _meant(word: str, options: list[Any]) -> str:
     meant = closest(word, options)
     if meant in RENAMED:
         return f"{suggestion(RENAMED[meant])} (`{meant}` was renamed `{RENAMED[meant]}`)"
-    return _suggest(word, _current(options))
+    return suggest(word, _current(options))
 
 
 def _one_of(options: list[Any]) -> str:

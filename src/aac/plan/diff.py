@@ -9,6 +9,7 @@ always empty. Files and vector-store attachments are content, diffed by aac.plan
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -271,7 +272,14 @@ def _notes(d: _Diff) -> tuple[str, ...]:
         named = ", ".join(keys[:NOTE_NAMES]) + (f" and {len(keys) - NOTE_NAMES} more" if len(keys) > NOTE_NAMES else "")
         objects = f"{plural(len(keys), kind.label)} ({named}) {'is' if len(keys) == 1 else 'are'}"
         notes.append(kind.configuration_note.format(objects=objects))
-    return tuple(notes)
+    return tuple(notes) + (() if d.destroy else _env_notes(d.desired))
+
+
+def _env_notes(desired: DesiredState) -> tuple[str, ...]:
+    """Each value a manifest took from the environment, as written and as resolved: the reviewer sees both.
+    Never a secret (those come through `*_env` fields, which are never resolved into a manifest)."""
+    return tuple(f"{v.address}: {v.field} uses ${{env:{v.variable}}} = {json.dumps(v.value)}"
+                 for v in sorted(set(desired.env_values), key=lambda v: (v.address, v.field, v.variable)))
 
 
 def _storage(live: LiveState) -> int:

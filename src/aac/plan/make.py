@@ -59,8 +59,8 @@ def connected(stack: Stack, target: Target, environ: Mapping[str, str], out: Out
     except ValidationFailed:
         raise
     except AacError:
-        if any(p.severity == "error" for p in load_desired(stack, out.secrets)[1]):
-            require_valid(stack, out)
+        if any(p.severity == "error" for p in load_desired(stack, target.name, environ, secrets=out.secrets)[1]):
+            require_valid(stack, out, target=target.name, environ=environ)
         raise
 
 
@@ -76,7 +76,7 @@ def validated(stack: Stack, target: Target, environ: Mapping[str, str],
     from aac.api.connect import connect
 
     with ThreadPoolExecutor(max_workers=1) as pool:
-        loading = pool.submit(require_valid, stack, out)
+        loading = pool.submit(require_valid, stack, out, target=target.name, environ=environ)
         try:
             with connect(stack, target, environ, out) as api:
                 yield api, loading.result()
@@ -118,7 +118,7 @@ def make_plan(stack: Stack, target: Target, api: Api, out: Output, *, destroy: b
                        "drop --replace, or plan without --destroy")
     check_replaceable(replacing)
     # No request before the manifests are known to be valid: an invalid stack costs no network.
-    desired = desired or require_valid(stack, out)
+    desired = desired or require_valid(stack, out, target=target.name)
     now = now or utc_now()  # one timestamp, though the plan may be made twice
     # Reading is network-bound, hashing is local: on a fresh checkout (no hash cache) every
     # byte is hashed while the pages arrive.
