@@ -8,14 +8,13 @@ other way round: an object, its content, and everything that names it, since tho
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
-from aac.errors import AacError
+from aac.errors import AacError, did_you_mean
 from aac.kinds import BY_NAME, KINDS, kind_of
 from aac.plan.model import Change, Plan
 from aac.resources import ASSISTANT, CREDENTIAL, FILE, VAULT, VECTOR_STORE, VECTOR_STORE_FILE, DesiredState, LiveState
-from aac.stack import did_you_mean
 
 EXAMPLE = "addresses are written as `aac plan` prints them: vector_store.kb, credential.VAULT/NAME"
 
@@ -61,15 +60,19 @@ def _kept(change: Change, keep: set[str]) -> bool:
 
 
 def _needs(addresses: Iterable[str], desired: DesiredState) -> set[str]:
-    keep: set[str] = set()
+    return _closure(addresses, lambda address: _named(address, desired))
+
+
+def _closure(addresses: Iterable[str], step: Callable[[str], Iterable[str]]) -> set[str]:
+    """`addresses` and everything `step` leads to from them, transitively."""
+    seen: set[str] = set()
     todo = list(addresses)
     while todo:
         address = todo.pop()
-        if address in keep:
-            continue
-        keep.add(address)
-        todo += _named(address, desired)
-    return keep
+        if address not in seen:
+            seen.add(address)
+            todo += step(address)
+    return seen
 
 
 def _named(address: str, desired: DesiredState) -> list[str]:
@@ -93,18 +96,15 @@ def _named(address: str, desired: DesiredState) -> list[str]:
 def _dependents(addresses: Iterable[str], desired: DesiredState) -> set[str]:
     """For destroy: each object, what names it (transitively), and a vault's credentials (deleted with it)."""
     users: Mapping[str, list[str]] = _users(desired)
-    keep: set[str] = set()
-    todo = list(addresses)
-    while todo:
-        address = todo.pop()
-        if address in keep:
-            continue
-        keep.add(address)
-        todo += users.get(address, [])
-        if address.startswith(f"{VAULT}."):
-            vault = address.split(".", 1)[1]
-            todo += [f"{CREDENTIAL}.{key}" for key in desired.credentials if key.split("/")[0] == vault]
-    return keep
+
+    def step(address: str) -> list[str]:
+        if not address.startswith(f"{VAULT}."):
+            return users.get(address, [])
+        vault = address.split(".", 1)[1]
+        return [*users.get(address, []),
+                *(f"{CREDENTIAL}.{key}" for key in desired.credentials if key.split("/")[0] == vault)]
+
+    return _closure(addresses, step)
 
 
 def _users(desired: DesiredState) -> dict[str, list[str]]:
