@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from aac.errors import did_you_mean
 from aac.kinds import BY_NAME
 from aac.manifest.context import LoadContext
 from aac.resources import DesiredState
-from aac.stack import STACK_FILE, Move, did_you_mean
+from aac.stack import STACK_FILE, Move
 
 
 def check_moves(ctx: LoadContext, moves: Iterable[Move], desired: DesiredState) -> None:
