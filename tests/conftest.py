@@ -25,8 +25,9 @@ def sandbox() -> Iterator[RunningSandbox]:
     """A sandbox on a free loopback port with an empty `:memory:` database; stopped after the test.
 
     Vector-store files come back `in_progress` from the call that attaches them and are settled
-    (`completed` or `failed`) on the next read, however loaded the machine is: no test depends on
-    timing. For a store frozen mid-indexing, serve your own with `index_delay_ms=60_000`.
+    (`completed` or `failed`) on the next read (a PDF, .docx or .pptx on the first read after its parse in
+    the worker thread ends: poll it), however loaded the machine is: no test depends on timing. For a
+    store frozen mid-indexing, serve your own with `index_delay_ms=60_000`.
     """
     with serve_in_background(":memory:", index_delay_ms=0) as running:
         yield running
