@@ -65,8 +65,8 @@ _AZURE_NO_KEY = (
     "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an "
     "active subscription and use a correct regional API endpoint for your resource."
 )
-_PROJECT_PATH = re.compile(r"/api/projects/[^/]+(/.*)?")
-_OPENAI_PATH = re.compile(r"/api/projects/[^/]+/openai(/.*)?")
+_PROJECT_PATH = re.compile(r"/api/projects/[^/]+(/.*)?", re.DOTALL)
+_OPENAI_PATH = re.compile(r"/api/projects/[^/]+/openai(/.*)?", re.DOTALL)
 
 
 def _invalid_url(method: str, path: str) -> ApiError:
