@@ -47,6 +47,22 @@ class ApiError(Exception):
         return JSONResponse(self.body(profile), status_code=status, headers=self.headers)
 
 
+class AzureError(ApiError):
+    """An error as Azure's data planes answer: `{"error": {"code", "message"}}` (azure-ai-projects 2.10.0
+    `ApiErrorResponse`, whose `code` is required), with `param` when one parameter is at fault."""
+
+    def body(self, profile: Profile = OPENAI) -> dict[str, Any]:
+        error: dict[str, Any] = {"code": self.code or str(self.status), "message": self.message}
+        if self.param is not None:
+            error["param"] = self.param
+        return {"error": error}
+
+    @classmethod
+    def of(cls, error: ApiError) -> AzureError:
+        """`error` (from the shared checks, which speak OpenAI's shape) in Azure's shape."""
+        return cls(error.status, error.message, param=error.param, code=error.code, headers=error.headers)
+
+
 def invalid(param: str, message: str, code: str = "invalid_value") -> ApiError:
     return ApiError(400, message, param=param, code=code)
 

@@ -9,25 +9,28 @@ target without the Agents beta.
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Mount
 
 from aac.sandbox import (
     agents,
     assistants,
     credentials,
     files,
+    foundry,
     models,
     search,
     vaults,
     vector_store_files,
     vector_stores,
 )
-from aac.sandbox.apierror import ApiError
+from aac.sandbox.apierror import ApiError, AzureError
 from aac.sandbox.faults import FaultInjector, drop_connection, fault_error
 from aac.sandbox.profiles import OPENAI, Profile
 from aac.sandbox.store import Store, Unstorable, new_id
@@ -57,8 +60,38 @@ _V1_BETA = (
 )
 
 
+# Azure's answer without credentials, as Azure AI services word it.
+_AZURE_NO_KEY = (
+    "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an "
+    "active subscription and use a correct regional API endpoint for your resource."
+)
+_PROJECT_PATH = re.compile(r"/api/projects/[^/]+(/.*)?", re.DOTALL)
+_OPENAI_PATH = re.compile(r"/api/projects/[^/]+/openai(/.*)?", re.DOTALL)
+
+
 def _invalid_url(method: str, path: str) -> ApiError:
     return ApiError(404, f"Invalid URL ({method} {path})")
+
+
+def _azure_not_found() -> AzureError:
+    return AzureError(404, "Resource not found", code="404")
+
+
+def _wire_path(path: str, profile: Profile) -> str | None:
+    """The path as OpenAI's API names it (`/v1/files`): on a Foundry project, what follows
+    `/api/projects/{project}/openai`, or the path after the project; None for a path outside any project."""
+    if not profile.foundry:
+        return path
+    inside = _OPENAI_PATH.fullmatch(path) or _PROJECT_PATH.fullmatch(path)
+    return (inside.group(1) or "/") if inside else None
+
+
+def _has_credentials(headers: dict[str, str], profile: Profile) -> bool:
+    """A non-empty bearer token; on Foundry, or a non-empty `api-key` (a key, where the resource allows one)."""
+    auth = headers.get("authorization", "")
+    if auth.startswith("Bearer ") and auth[len("Bearer "):].strip():
+        return True
+    return profile.foundry and bool(headers.get("api-key", "").strip())
 
 
 def _profile(request: Request) -> Profile:
@@ -73,6 +106,8 @@ async def _api_error(request: Request, exc: Exception) -> Response:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
+    if exc.status_code in (404, 405) and _profile(request).foundry:
+        return _azure_not_found().response()
     if exc.status_code in (404, 405):
         return _invalid_url(request.method, request.url.path).response(_profile(request))
     return ApiError(exc.status_code, str(exc.detail)).response(_profile(request))
@@ -128,23 +163,34 @@ class Gate:
         if fault is not None:
             return fault_error(fault)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        auth = headers.get("authorization", "")
-        if not auth.startswith("Bearer ") or not auth[len("Bearer "):].strip():
+        if not _has_credentials(headers, self.profile):
+            if self.profile.foundry:
+                return AzureError(401, _AZURE_NO_KEY, code="401")
             return ApiError(401, _NO_KEY, code="invalid_api_key")
-        if path.startswith("/v1/assistants"):
+        wire_path = _wire_path(path, self.profile)
+        if wire_path is None:
+            return _azure_not_found()
+        return self._refuse_path(method, path, wire_path, headers)
+
+    def _refuse_path(self, method: str, path: str, wire_path: str, headers: dict[str, str]) -> ApiError | None:
+        """What the Assistants and Agents betas refuse, wherever the profile serves their paths."""
+        if wire_path.startswith("/v1/assistants"):
             if self.no_assistants:
-                return _invalid_url(method, path)
+                return self._not_found(method, path)
             beta = headers.get("openai-beta", "")
             if "assistants=v1" in beta:
                 return ApiError(400, _V1_BETA, code="invalid_beta")
             if "assistants=v2" not in beta:
                 return ApiError(400, _NO_BETA, code="invalid_beta")
-        if path.startswith(_AGENTS_PATHS):
+        if wire_path.startswith(_AGENTS_PATHS):
             if self.no_agents:
-                return _invalid_url(method, path)
+                return self._not_found(method, path)
             if "agents=v1" not in headers.get("openai-beta", ""):
                 return ApiError(400, _NO_AGENTS_BETA, code="invalid_beta")
         return None
+
+    def _not_found(self, method: str, path: str) -> ApiError:
+        return _azure_not_found() if self.profile.foundry else _invalid_url(method, path)
 
 
 _DROPPED = object()
@@ -225,7 +271,7 @@ def create_app(
     no_agents: bool = False,
 ) -> Gate:
     """The sandbox as an ASGI app over `store`."""
-    routes = [
+    openai_routes = [
         *assistants.routes,
         *files.routes,
         *vector_stores.routes,
@@ -236,6 +282,10 @@ def create_app(
         *vaults.routes,
         *credentials.routes,
     ]
+    routes: list[BaseRoute] = list(openai_routes)
+    if store.profile.foundry:
+        # The same routes, mounted where `AIProjectClient.get_openai_client()` points (`{endpoint}/openai/v1`).
+        routes = [*foundry.routes, Mount(f"{foundry.PREFIX}/openai", routes=openai_routes)]
     app = Starlette(
         routes=routes,
         exception_handlers={ApiError: _api_error, HTTPException: _http_error, Unstorable: _unstorable,

@@ -41,6 +41,9 @@ class Profile:
     # file list only.
     attach_time_attributes: bool = False
     float_numbers: bool = False  # every number of a file's attributes stored as a float (2024 -> 2024.0)
+    # A Microsoft Foundry project (aac.sandbox.foundry): everything under `/api/projects/{project}`, the
+    # files and vector stores at `.../openai/v1`, auth by `Authorization: Bearer` (Entra ID) or `api-key`.
+    foundry: bool = False
 
 
 OPENAI = Profile()
@@ -56,6 +59,9 @@ PROFILES = {
                            batch_object="vector_store.file_batch", null_last_error=True, lossy_cursor=True,
                            usage_bytes=False),
     "ogx": replace(_LLAMA_FAMILY, name="ogx", files_batch="ignore"),
+    # Foundry's OpenAI-compatible v1 API has files and vector stores but no Assistants (retired with
+    # OpenAI's) and not OpenAI's Agents beta: its agents are its own data plane.
+    "foundry": replace(OPENAI, name="foundry", assistants=False, agents=False, foundry=True),
 }
 
 

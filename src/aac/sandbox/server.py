@@ -16,6 +16,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from aac import limits
 from aac.sandbox.app import Gate, create_app
+from aac.sandbox.foundry import PREFIX
 from aac.sandbox.profiles import Profile, profile_named
 from aac.sandbox.search_index import DEFAULT_BUDGET
 from aac.sandbox.store import Store
@@ -58,14 +59,23 @@ class _BackgroundServer(uvicorn.Server):
             task.cancel()
 
 
+# The project a Foundry-profile sandbox announces; any other name is served alike.
+FOUNDRY_PROJECT = "sandbox"
+
+
 @dataclass
 class RunningSandbox:
     """A sandbox serving on loopback: where it is and how much it has served."""
 
-    base_url: str
+    base_url: str  # what the `openai` SDK takes as its base URL
     port: int
     store: Store
     gate: Gate
+
+    @property
+    def endpoint(self) -> str:
+        """A Foundry project's endpoint, as `AIProjectClient` takes it (the Foundry profile only)."""
+        return self.base_url.removesuffix("/openai/v1")
 
     @property
     def requests(self) -> int:
@@ -162,8 +172,12 @@ def _open(
     return sock, store, create_app(store, **gate_options)
 
 
-def _url(host: str, port: int) -> str:
+def _url(host: str, port: int, profile: Profile) -> str:
+    """The base URL of the OpenAI-compatible API: on a Foundry project, `{endpoint}/openai/v1`, where
+    `AIProjectClient.get_openai_client()` points."""
     shown = f"[{host}]" if ":" in host else host
+    if profile.foundry:
+        return f"http://{shown}:{port}{PREFIX.format(project=FOUNDRY_PROJECT)}/openai/v1"
     return f"http://{shown}:{port}/v1"
 
 
@@ -203,7 +217,7 @@ def serve_in_background(
     try:
         _wait_started(server, thread)
         bound = sock.getsockname()[1]
-        yield RunningSandbox(base_url=_url(host, bound), port=bound, store=store, gate=gate)
+        yield RunningSandbox(base_url=_url(host, bound, store.profile), port=bound, store=store, gate=gate)
     finally:
         server.stop()
         thread.join(_STOP_TIMEOUT_S + 1)
@@ -242,7 +256,7 @@ def serve(
     sock, store, gate = _open(db, host, port, profile, {}, gate_options)
     try:
         if announce is not None:
-            announce(_url(host, sock.getsockname()[1]))
+            announce(_url(host, sock.getsockname()[1], store.profile))
         uvicorn.Server(_config(gate, host, sock.getsockname()[1])).run(sockets=[sock])
     finally:
         sock.close()
