@@ -140,3 +140,17 @@ def test_how_aac_was_started_maps_to_the_program_named() -> None:
     assert program([here], [], {"PATH": str(VENV_BIN)}) == ("aac",)
     assert program([here], [], {"PATH": BARE_PATH}) == (here,)
     assert program(["/x/aac/__main__.py"], ["python3", "-m", "aac"], {}) == ("python3", "-m", "aac")
+
+
+@pytest.mark.parametrize(("argv", "named", "path"), WAYS[:1] + WAYS[-1:], ids=["dot-venv", "module"])
+def test_init_names_the_next_commands_as_aac_was_run_and_they_paste(root: Path, argv: list[str], named: str,
+                                                                    path: str) -> None:
+    made = _run(root, [*argv, "init", "new stack"], path)
+
+    assert made.returncode == 0, made.stderr
+    [next_line] = [line for line in made.stderr.splitlines() + made.stdout.splitlines() if line.startswith("Next:")]
+    validate, plan = re.findall(r"`([^`]*)`", next_line)
+    assert validate.startswith(f"{named} --chdir ") and validate.endswith(" validate")
+    pasted = _paste(root, validate, path)
+    assert pasted.returncode == 0, pasted.stderr
+    assert "valid" in pasted.stdout + pasted.stderr

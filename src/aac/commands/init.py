@@ -33,20 +33,23 @@ def run(app: App, directory: str = ".", pip_spec: str = "") -> int:
         _write(root / path, text)
         app.out.info(f"  created {path}")
     app.out.info(f"Stack {stack_name(root)!r} is ready in {root}.")
-    app.out.info(f"Next, in {root}: `aac validate`, then `aac plan` (the sandbox target needs no key).")
+    # The next commands as the user runs aac (`.venv/bin/aac`), pointed at the new stack from where they are.
+    where = () if root == app.cwd.resolve() else ("--chdir", str(root))
+    validate, plan = (app.invocation.command(*where, command) for command in ("validate", "plan"))
+    app.out.info(f"Next: `{validate}`, then `{plan}` (the sandbox target needs no key).")
     app.out.info("In GitHub (Settings > Secrets and variables > Actions), set the repository secret OPENAI_API_KEY"
                  "; the workflows run plan on pull requests, apply on merge and drift nightly.")
-    app.out.info(install_note(pip_spec))
+    app.out.info(install_note(pip_spec, app.invocation.command(*where, "init", "--install", "SPEC")))
     return 0
 
 
-def install_note(pip_spec: str) -> str:
+def install_note(pip_spec: str, rerun: str) -> str:
     """What the workflows install aac from, and what to set: aac is not a package on PyPI."""
     if pip_spec:
         return (f"The workflows install aac with `pip install {shlex.quote(pip_spec)}`; "
                 "the repository variable AAC_PIP_SPEC overrides it.")
     return ("Also set the repository variable AAC_PIP_SPEC to what pip installs aac from, for example "
-            f"{EXAMPLE_SPEC} or a wheel's URL (or run `aac init --install SPEC`): the workflows stop "
+            f"{EXAMPLE_SPEC} or a wheel's URL (or run `{rerun}` in a new folder): the workflows stop "
             "and ask for it until it is set.")
 
 
