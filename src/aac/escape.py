@@ -62,6 +62,24 @@ def _escape_char(char: str) -> str:
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
+def json_document(value: Any) -> str:
+    """`value` as an indented JSON document that reads as it is on a terminal or in a CI log: text past ASCII
+    kept (an accented filename stays readable), but every character escape_text escapes written as a JSON
+    escape (`\\u2028`, `\\u0085`, `\\u202e`, a surrogate pair for U+E0041): the same data, on its lines."""
+    text = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return _NOT_PLAIN.sub(_json_escape, text)
+
+
+_NOT_PLAIN = re.compile(r"[^\x20-\x7e\n]")  # the encoder writes C0 controls escaped already; the rest is looked at
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    char = match.group(0)
+    if unicodedata.category(char) not in _UNSAFE_CATEGORIES:
+        return char
+    return json.dumps(char)[1:-1]  # \uXXXX, or the surrogate pair of an astral character
+
+
 def escaped(value: T) -> T:
     """`value` (a Plan, a DriftReport, any JSON-like data) with every string in it escaped: on one line,
     except in fields marked SHOWN_AS_BLOCK."""

@@ -15,7 +15,7 @@ import math
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -75,8 +75,13 @@ _TOKEN_SHAPES = tuple((re.compile(pattern), provider) for pattern, provider in (
 # 16 characters of [A-Za-z0-9] caught 89% of the time, 24 or 32: 95%, 40: 98%, 64: 100%; hex of 32: 97%.
 ENTROPY_MIN_LENGTH, ENTROPY_BITS, CLASS_CHANGES = 16, 3.0, 0.3
 
-__all__ = ["REDACTED", "Secrets", "forms", "secret_header", "names_variable", "token_kind", "token_problem",
-           "url_holds_secret"]
+# The same shapes found inside a value (`Bearer ghp_...`, `token=sk-...`): not preceded by what a token is made of.
+_TOKEN_SHAPES_INSIDE = tuple((re.compile(f"(?<![\\w-])(?:{pattern.pattern})"), provider)
+                             for pattern, provider in _TOKEN_SHAPES)
+_TOKEN_IN_TEXT = re.compile("|".join(pattern.pattern for pattern, _ in _TOKEN_SHAPES_INSIDE))
+
+__all__ = ["REDACTED", "Secrets", "forms", "hide", "holds_token", "secret_header", "names_variable", "token_in",
+           "token_kind", "token_problem", "url_holds_secret"]
 
 
 class Secrets:
@@ -201,11 +206,20 @@ def token_kind(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
     text = value.strip()
-    for pattern, provider in _TOKEN_SHAPES:
-        if pattern.match(text):
+    return _provider(text, anywhere=False) or ("a high-entropy string" if _random(text) else None)
+
+
+def token_in(value: Any) -> str | None:
+    """The kind of token of a known shape `value` holds anywhere in it (`X-GitHub: Bearer ghp_...`), or None."""
+    return _provider(value, anywhere=True) if isinstance(value, str) else None
+
+
+def _provider(text: str, anywhere: bool) -> str | None:
+    for pattern, provider in _TOKEN_SHAPES_INSIDE if anywhere else _TOKEN_SHAPES:
+        if (pattern.search(text) if anywhere else pattern.match(text)):
             what = provider if provider in ("JWT", "private key") else f"{provider} token"
             return f"{'an' if what[0] in 'AEIOU' else 'a'} {what}"
-    return "a high-entropy string" if _random(text) else None
+    return None
 
 
 def _random(text: str) -> bool:
@@ -237,6 +251,32 @@ def token_problem(field: str, kind: str) -> tuple[str, str]:
     return (f"`{field}` holds what looks like {kind}, not the name of an environment variable",
             f"put the secret in an environment variable (in CI, a secret of the job) and write the variable's NAME "
             f"here, e.g. `{name}: {example}`; if the value was ever committed or pushed, rotate it")
+
+
+def holds_token(text: Any) -> bool:
+    """Whether `text` holds a token of a shape a secret scanner knows, anywhere in it (`Bearer ghp_...`): one
+    pattern for all shapes, as every value of a plan may be tested."""
+    return isinstance(text, str) and _TOKEN_IN_TEXT.search(text) is not None
+
+
+def hide(value: Any, key: Any = "") -> Any:
+    """Configuration the API returns to anyone who reads it (a credential's public auth, an mcp tool's transport
+    and request metadata), as a plan, a report or an imported manifest may show it: "[REDACTED]" for every
+    value a credential may sit in, which only a hand (on the target, or in a manifest) can have put there.
+
+    That is a value under a key named for a credential (`token`, `Authorization`, `X-Access-Key`,
+    `Ocp-Apim-Subscription-Key`), a URL that carries one (`user:token@`, `?code=`), and a string holding a token
+    of a known shape under any key (`X-GitHub: Bearer ghp_...`). Applied alike to what the manifests want and
+    to what is live, so the two compare as they did, and the sensitivity marks of the plan JSON follow."""
+    if isinstance(value, Mapping):
+        return {k: hide(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [hide(item, key) for item in value]
+    if not isinstance(value, str) or value == REDACTED:
+        return value
+    if str(key) in SECRET_FIELDS or secret_header(key) or url_holds_secret(value) or holds_token(value):
+        return REDACTED
+    return value
 
 
 def url_holds_secret(url: Any) -> bool:

@@ -9,13 +9,13 @@ manifest as Responses API request fields with the live ids in them (aac.response
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from aac.apply.context import Ids
 from aac.errors import AacError
+from aac.escape import json_document
 from aac.identity import hash_files
 from aac.kinds import KINDS
 from aac.live import read_live
@@ -78,7 +78,7 @@ def missing_keys(desired: DesiredState, outputs: dict[str, Any],
 
 
 def _dumps(document: dict[str, Any]) -> str:
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_document(document)
 
 
 def _responses(stack: Stack, desired: DesiredState, live: LiveState, app: App) -> dict[str, Any]:

@@ -34,7 +34,7 @@ from aac.importer.manifests import (
 from aac.kinds.agent import SETTINGS
 from aac.manifest.schema import drop_unknown
 from aac.resources import SECRET_SUFFIX
-from aac.secrets import SECRET_FIELDS, secret_header, secret_name, url_holds_secret
+from aac.secrets import SECRET_FIELDS, hide, url_holds_secret
 
 JSON = dict[str, Any]
 # A tool's keys in the order a person writes them; the rest follow as listed.
@@ -116,8 +116,10 @@ def _check_headers(agent: Mapping[str, Any], tool: Mapping[str, Any]) -> None:
     """A token sent as a plain header, or as a key of `request_metadata`, would land in git: refused before
     anything is written."""
     headers = (tool.get("transport") or {}).get("headers") or {}
-    found = [f"{h} header" for h in sorted(headers) if secret_header(h)]
-    found += [f"request_metadata key {k!r}" for k in sorted(tool.get("request_metadata") or {}) if secret_name(k)]
+    # What a plan hides (aac.secrets.hide): a header or key named for a credential, or a token-shaped value.
+    found = [f"{h} header" for h, value in sorted(headers.items()) if hide(value, h) != value]
+    found += [f"request_metadata key {k!r}" for k, value in sorted((tool.get("request_metadata") or {}).items())
+              if hide(value, k) != value]
     if found:
         raise AacError(f"agent {agent['id']}'s mcp tool {tool.get('server_label')!r} sends a token in its "
                        f"{found[0]}, which a manifest would keep in git",
@@ -179,6 +181,10 @@ def _auth(auth: Mapping[str, Any], stem: str, path: str, variables: set[str], so
             continue
         if name in ("mcp_server_url", "token_endpoint"):
             _check_url(f"credential {stem} ({path}{name})", value)
+        if not isinstance(value, Mapping) and hide(value, name) != value:
+            raise AacError(f"credential {stem} holds a token in its auth field {path}{name}, which a manifest would "
+                           "keep in git", "remove it from the credential on the target (a secret belongs in the "
+                           "write-only fields), then import again; nothing was written")
         result[name] = _auth(value, stem, f"{path}{name}.", variables, sources) if isinstance(value, Mapping) \
             else value
     for secret in _secrets(auth, path):

@@ -24,7 +24,7 @@ from aac.escape import escape_text
 from aac.kinds.assistant import code_file_ids_of, store_ids_of
 from aac.limits import METADATA_PAIRS_MAX, USER_METADATA_PAIRS_MAX
 from aac.resources import SERVER_METADATA
-from aac.secrets import secret_name
+from aac.secrets import hide, secret_name
 
 JSON = dict[str, Any]
 MARKER = "# aac-import:"  # `# aac-import: <id> as <kind>.<key>`: lets a second run finish an adoption
@@ -105,15 +105,20 @@ def comment_text(value: object) -> str:
 def check_round_trip(kind: str, raw: Mapping[str, Any]) -> None:
     """Refuse an object whose manifest could not say exactly what is live: its id must fit the
     `# aac-import:` line, and no string in it may hold a lone surrogate (YAML and UTF-8 cannot)."""
-    if not isinstance(raw.get("id"), str) or not _PLAIN_ID.fullmatch(raw["id"]):
-        raise AacError(f"the {kind} with the id {comment_text(raw.get('id'))[:100]!r} cannot be imported: it is not "
-                       "a plain id",
-                       "import the other objects by key (aac import KEY...); nothing was written")
+    check_id(kind, raw.get("id"))
     bad = next((path for path, text in _strings(raw, kind) if _SURROGATE.search(text)), None)
     if bad is not None:
         raise AacError(f"{kind} {raw['id']} holds a lone surrogate (half of a UTF-16 pair) in {comment_text(bad)}, "
                        "which no manifest can hold", "fix the value on the target, then import again; nothing was "
                        "written")
+
+
+def check_id(kind: str, obj_id: Any) -> None:
+    """An id a manifest writes (the `# aac-import:` line, a store's `file_ids`) is a plain one, or nothing is."""
+    if not isinstance(obj_id, str) or not _PLAIN_ID.fullmatch(obj_id):
+        raise AacError(f"the {kind} with the id {comment_text(obj_id)[:100]!r} cannot be imported: it is not "
+                       "a plain id",
+                       "import the other objects by key (aac import KEY...); nothing was written")
 
 
 def function_name(owner: str, name: Any) -> str:
@@ -182,6 +187,8 @@ def file_comment(src: Source, ids: list[str], what: str, field_name: str, ids_fi
 
 def render_store(src: Source, raw: Mapping[str, Any], key: str) -> str:
     attached = sorted(str(f["id"]) for f in src.store_files.get(str(raw["id"]), []))
+    for file_id in attached:  # each one is written in `file_ids` and the comments
+        check_id(f"file attached to vector store {raw['id']}", file_id)
     data: JSON = {"kind": "vector_store", "name": key}
     display_name(data, raw, key)
     if attached:
@@ -203,8 +210,10 @@ def render_store(src: Source, raw: Mapping[str, Any], key: str) -> str:
 
 def _attribute_comment(attachments: list[JSON]) -> list[str]:
     """The files' own attributes, which `file_ids` cannot carry: kept in view, to move onto `files` entries
-    (`{path: GLOB, attributes: {...}}`) once the files are in the repository."""
-    found = [(str(a["id"]), user_attributes(a.get("attributes") or {})) for a in attachments]
+    (`{path: GLOB, attributes: {...}}`) once the files are in the repository. Each id and value is the
+    server's: escaped onto the comment's line, and a credential among the values (an attribute named for one, or
+    a token) hidden, as a plan hides it."""
+    found = [(comment_text(a["id"]), hide(user_attributes(a.get("attributes") or {}))) for a in attachments]
     lines = [f"#   {file_id}: {json.dumps(attributes, sort_keys=True)}"
              for file_id, attributes in sorted(found) if attributes]
     if not lines:

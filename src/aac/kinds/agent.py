@@ -21,7 +21,7 @@ from aac.identity import is_protected, spec_hash
 from aac.kinds.base import JSON, Kind
 from aac.plan.model import FRESH, Action, Change
 from aac.resources import AGENT, CREDENTIAL, AgentSpec, LiveObject, LiveState
-from aac.secrets import REDACTED, secret_header, secret_name, url_holds_secret
+from aac.secrets import hide
 
 if TYPE_CHECKING:
     from aac.apply.build import Builder
@@ -51,7 +51,7 @@ def canonical(spec: AgentSpec, hashes: Mapping[str, str], live: LiveState) -> JS
         "display_name": spec.display_name,
         "model": spec.model,
         "instructions": spec.instructions or None,
-        "tools": _tools(spec.tools),
+        "tools": _tools(_public_tool(t) for t in spec.tools),
         **{name: spec.settings.get(name) for name in SETTINGS},
         "metadata": user_metadata(spec.metadata),
         "protect": spec.protect,
@@ -59,26 +59,18 @@ def canonical(spec: AgentSpec, hashes: Mapping[str, str], live: LiveState) -> JS
 
 
 def _live_tool(tool: Mapping[str, Any], credentials: Mapping[str, str]) -> JSON:
-    """A persisted tool as the manifest writes it: its credential by key (an unknown one by id), and a token
-    someone put in a header or the URL by hand (no manifest can) hidden, so no plan or report shows it."""
+    """A persisted tool as the manifest writes it: its credential by key (an unknown one by id)."""
     tool = dict(tool)
     credential_id = tool.pop("credential_id", None)
     if credential_id:
         tool["credential"] = credentials.get(str(credential_id), UNKNOWN_ID + str(credential_id))
-    if isinstance(tool.get("transport"), Mapping):
-        tool["transport"] = _public_transport(tool["transport"])
-    if isinstance(tool.get("request_metadata"), Mapping):
-        tool["request_metadata"] = {k: REDACTED if secret_name(k) else v for k, v in tool["request_metadata"].items()}
-    return tool
+    return _public_tool(tool)
 
 
-def _public_transport(transport: Mapping[str, Any]) -> JSON:
-    result = dict(transport)
-    if isinstance(result.get("headers"), Mapping):
-        result["headers"] = {k: REDACTED if secret_header(k) else v for k, v in result["headers"].items()}
-    if url_holds_secret(result.get("server_url")):
-        result["server_url"] = REDACTED
-    return result
+def _public_tool(tool: Mapping[str, Any]) -> JSON:
+    """The tool with a token someone put in a header, the URL or the request metadata (on the target, or in a
+    manifest) hidden, so no plan, report or import shows it; the request is built from the spec, unhidden."""
+    return {k: hide(v) if k in ("transport", "request_metadata") else v for k, v in tool.items()}
 
 
 def canonical_live(obj: LiveObject, state: LiveState) -> JSON:

@@ -33,7 +33,7 @@ from aac.resources import (
     LiveObject,
     LiveState,
 )
-from aac.secrets import SECRET_FIELDS
+from aac.secrets import SECRET_FIELDS, hide
 
 if TYPE_CHECKING:
     from aac.apply.build import Builder
@@ -45,8 +45,13 @@ ROTATION = ("version", "secrets")  # a change of these sends the secrets again
 
 def public_auth(auth: Mapping[str, Any]) -> JSON:
     """The auth without the variables that name its secrets: what the API shows of it. A secret itself, which a
-    careless server might echo in a read, is left out too, so no plan or report carries it."""
-    return {k: public_auth(v) if isinstance(v, Mapping) else v for k, v in auth.items()
+    careless server might echo in a read, is left out too, and a credential in any other field of it (a URL's
+    `?code=`, a header, a field named for a secret) is hidden, so no plan or report carries it."""
+    return hide(_without_secrets(auth))
+
+
+def _without_secrets(auth: Mapping[str, Any]) -> JSON:
+    return {k: _without_secrets(v) if isinstance(v, Mapping) else v for k, v in auth.items()
             if not k.endswith(SECRET_SUFFIX) and k not in SECRET_FIELDS and v is not None}
 
 

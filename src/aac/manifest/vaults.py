@@ -23,9 +23,11 @@ from aac.secrets import (
     MIN_LENGTH,
     REDACTED,
     SECRET_FIELDS,
+    holds_token,
     names_variable,
     secret_header,
     secret_name,
+    token_in,
     token_kind,
     token_problem,
     url_holds_secret,
@@ -163,6 +165,10 @@ def check_plain_secrets(ctx: LoadContext, documents: Iterable[Document]) -> None
             kind = token_kind(value) if names_variable(field) else None
             if kind:
                 ctx.error(doc.path, doc.line_of(*path), *token_problem(field, kind))
+            elif inside := token_in(value):  # a header's value, a metadata value, a URL's path: plain configuration
+                ctx.error(doc.path, doc.line_of(*path), f"`{field}` holds what looks like {inside}; it is "
+                          "plain configuration, returned to anyone who reads the object (and kept in git here)",
+                          PLAIN_SECRET_HINT)
             if path and path[-1] in PLAIN_MAPPINGS and isinstance(value, dict):
                 for key in (k for k in value if secret_name(k)):
                     ctx.error(doc.path, doc.line_of(*path, key),
@@ -182,7 +188,7 @@ def secret_values(documents: Iterable[Document]) -> set[str]:
             if not isinstance(value, str) or len(value.strip()) < MIN_LENGTH:  # shorter: no secret, and common words
                 continue
             pasted = names_variable(key) and (not ENV_NAME.fullmatch(value) or token_kind(value))
-            if key in SECRET_FIELDS or secret_header(key) or pasted or url_holds_secret(value):
+            if key in SECRET_FIELDS or secret_header(key) or pasted or url_holds_secret(value) or holds_token(value):
                 found.add(value.strip())
     return found
 

@@ -7,12 +7,11 @@ or a filename from the target cannot recolour the log or reorder what a reviewer
 
 from __future__ import annotations
 
-import json
 import xml.etree.ElementTree as ET
 
 from aac.check_report import CheckReport, MetricChange, QueryChange
 from aac.drift.junit import clean_xml, junit_suite, junit_text
-from aac.escape import escaped
+from aac.escape import escaped, json_document
 from aac.output import Output, plural
 from aac.render.check_markdown import render_check_markdown
 from aac.retrieval import METRIC_LABELS, METRICS, OVERALL, CheckResult, Threshold
@@ -22,7 +21,7 @@ NO_CHECKS = "No retrieval checks declared: add `checks:` to a vector_store manif
 
 def render_checks(report: CheckReport, fmt: str, out: Output) -> str:
     if fmt == "json":
-        return json.dumps(report.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        return json_document(report.to_json())
     if fmt == "junit":
         return _junit(escaped(report))
     if fmt == "markdown":
