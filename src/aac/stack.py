@@ -168,7 +168,7 @@ def _moves(raw: Any, error: Any, line_of: Any, problems: list[Problem]) -> tuple
 def _move(entry: Any, error: Any) -> Move | None:
     if not isinstance(entry, dict) or set(entry) != {"from", "to"}:
         error("a `moved` entry needs exactly `from:` and `to:`", "write `- from: vector_store.kb` and, "
-              "under it, `to: vector_store.knowledge` (addresses as `aac plan` prints them)")
+              "under it, `to: vector_store.knowledge` (addresses as plans print them)")
         return None
     for side in ("from", "to"):
         why = _address_problem(entry[side])
