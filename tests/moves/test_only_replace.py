@@ -3,6 +3,8 @@ as the server shows after apply; unknown addresses are errors; a saved plan carr
 
 from __future__ import annotations
 
+import json
+
 import openai
 import pytest
 from tests.cli_harness import Cli
@@ -132,3 +134,21 @@ def test_an_odd_address_gets_the_same_error_from_either_option(aac: Cli, option:
     assert "\n" not in address.strip() or "\\u000a" in error
     assert hint in ("hint: did you mean `vector_store.support-kb`?",
                     "hint: addresses are written as plans print them: vector_store.kb, credential.VAULT/NAME")
+
+
+@pytest.mark.parametrize("field", ["only", "replace"])
+@pytest.mark.parametrize("value", ["vector_store.support-kb", [1], [["vector_store.support-kb"]],
+                                   {"vector_store.support-kb": 1}, None])
+@pytest.mark.parametrize("command", [["apply"], ["show"]])
+def test_a_saved_selection_edited_into_another_shape_is_refused(aac: Cli, client: openai.OpenAI, field: str,
+                                                               value: object, command: list[str]) -> None:
+    assert aac("plan", "--only", "vector_store.support-kb", "--out", "plan.json").code == 0
+    path = aac.root / "plan.json"
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    saved[field] = value
+    path.write_text(json.dumps(saved), encoding="utf-8")
+    result = aac(*command, "plan.json")
+    assert result.code == 1 and "unexpected" not in result.err
+    assert f"error: plan.json is not a plan saved by aac (TypeError: `{field}` must be a list of addresses)" \
+        in result.err
+    assert everything(client) == {}
