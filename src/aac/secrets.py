@@ -76,7 +76,7 @@ _TOKEN_SHAPES = tuple((re.compile(pattern), provider) for pattern, provider in (
 ENTROPY_MIN_LENGTH, ENTROPY_BITS, CLASS_CHANGES = 16, 3.0, 0.3
 
 __all__ = ["REDACTED", "Secrets", "forms", "secret_header", "names_variable", "token_kind", "token_problem",
-           "url_holds_secret"]
+           "token_within", "url_holds_secret"]
 
 
 class Secrets:
@@ -203,9 +203,27 @@ def token_kind(value: Any) -> str | None:
     text = value.strip()
     for pattern, provider in _TOKEN_SHAPES:
         if pattern.match(text):
-            what = provider if provider in ("JWT", "private key") else f"{provider} token"
-            return f"{'an' if what[0] in 'AEIOU' else 'a'} {what}"
+            return _token_words(provider)
     return "a high-entropy string" if _random(text) else None
+
+
+# The same shapes anywhere in a text, each starting a word (`task-force-...` holds no `sk-` token).
+_TOKEN_WITHIN = tuple((re.compile(rf"(?<![\w-])(?:{pattern.pattern})"), provider)
+                      for pattern, provider in _TOKEN_SHAPES)
+
+
+def token_within(text: str) -> str | None:
+    """The kind of the first known token shape anywhere in `text` ("a GitHub token"), or None. By shape alone,
+    with no entropy test: a configuration value (an id, a model name) may well look random."""
+    for pattern, provider in _TOKEN_WITHIN:
+        if pattern.search(text):
+            return _token_words(provider)
+    return None
+
+
+def _token_words(provider: str) -> str:
+    what = provider if provider in ("JWT", "private key") else f"{provider} token"
+    return f"{'an' if what[0] in 'AEIOU' else 'a'} {what}"
 
 
 def _random(text: str) -> bool:
