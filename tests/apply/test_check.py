@@ -229,7 +229,9 @@ def set_files(root: Path, attributes: str) -> None:
 
 
 @pytest.mark.parametrize(("attributes", "problem"), [
-    ("{aac-path: x}", "error: attribute 'aac-path' starts with `aac-`, which aac keeps for its own attributes"),
+    ("{aac-path: x}", "error: attribute 'aac-path' starts with `aac-` (in any case), which aac keeps for its own"),
+    ("{AAC-path: x}", "error: attribute 'AAC-path' starts with `aac-` (in any case), which aac keeps for its own"),
+    ("{Aac-Sha256: x}", "error: attribute 'Aac-Sha256' starts with `aac-` (in any case)"),
     ("{" + ", ".join(f"k{n}: v" for n in range(15)) + "}", "`files[1].attributes` has 15 keys; the limit is 14\n"
      "    hint: at most 14 attributes a file: the API allows 16 and aac writes 2 of its own"),
     ("{" + "k" * 65 + ": v}", "files[1].attributes"),

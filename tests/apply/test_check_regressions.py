@@ -174,3 +174,22 @@ def test_a_baseline_of_another_target_is_compared_with_a_warning(aac: Cli) -> No
     assert "warning: the baseline main.json was made on target prod\\u000aerror: forged, this run is on test: " \
            "what differs may be the targets, not this change" in result.err
     assert "\nerror: forged" not in result.err
+
+
+@pytest.mark.parametrize(("manifest", "by_hand"), [("1", True), ("true", 1), ("0", False), ("false", 0)])
+def test_a_boolean_set_by_hand_where_the_manifest_has_a_number_is_drift(aac: Cli, client: openai.OpenAI,
+                                                                         manifest: str, by_hand: object) -> None:
+    """The search's filters tell `true` from `1` (Python's True == 1 does not)."""
+    edit(aac.root, SUPPORT, "attributes: {kind: policy}", f"attributes: {{kind: policy, tier: {manifest}}}")
+    assert aac("apply", "--auto-approve").code == 0
+    [store] = [s for s in client.vector_stores.list() if s.name == "Support knowledge base"]
+    [warranty] = [f for f in client.vector_stores.files.list(store.id) if (f.attributes or {})["aac-path"] == WARRANTY]
+    client.vector_stores.files.update(warranty.id, vector_store_id=store.id,
+                                      attributes={**(warranty.attributes or {}), "tier": by_hand})
+    drift = aac("drift")
+    assert drift.code == 2 and f"attributes differ from the manifests: {WARRANTY} (tier)" in drift.out
+    assert aac("plan", "--detailed-exitcode").code == 2
+    assert aac("apply", "--auto-approve").code == 0
+    assert aac("drift").code == 0
+    tier = attributes_of(client)[WARRANTY]["tier"]
+    assert tier == by_hand and type(tier) is not type(by_hand)  # the manifest's type again
