@@ -282,3 +282,51 @@ def test_a_secret_field_refuses_a_variable_and_names_its_env_field(
     assert "write `token_env: NAME` instead" in result.err
     assert "ghp_never_shown_anywhere" not in result.out + result.err
     assert result.err.count("vault.yaml:7") == 1  # one mistake, one error
+
+
+TOKENS = ["ghp_" + "a1B2c3D4e5F6g7H8i9J0" * 2, "sk-proj-" + "Zq8_x-Lm3Np7Rt2Vw5Yb", "xoxb-1234567890-abcdefghij",
+          "AKIA" + "ABCDEFGHIJKLMNOP", "-----BEGIN RSA PRIVATE KEY-----"]
+
+
+@pytest.mark.parametrize("token", TOKENS)
+@pytest.mark.parametrize(("where", "value"), [
+    ("instructions: ${env:PASTED}", "{token}"),
+    ("instructions: 'Call the API with ${env:PASTED}.'", "key {token}\nmore"),
+    ("metadata: {team: support, tier: '${env:PASTED}'}", "{token}"),
+])
+def test_a_token_from_the_environment_in_a_plain_field_is_refused_and_never_shown(
+        tmp_path: Path, env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], token: str, where: str,
+        value: str) -> None:
+    key = where.split(":")[0]
+    lines = [where if line.startswith(f"{key}:") else line for line in TUTOR.split("\n")]
+    aac = Cli(write_stack(tmp_path, "\n".join(lines)), capsys)
+    env.setenv("PASTED", value.format(token=token))
+    line = lines.index(where) + 1
+    for args in (["validate"], ["plan"], ["plan", "--format", "json"], ["plan", "--out", "p.json"]):
+        result = aac(*args)
+        assert result.code == 1, result.out
+        [error] = [e for e in result.err.splitlines() if e.startswith(f"assistants/tutor.yaml:{line}: error: ")]
+        assert f"`{key}" in error  # validate says which target when they differ there
+        assert "${env:PASTED} holds what looks like a" in result.err and "rotate it" in result.err
+        assert token[:12] not in result.out + result.err
+    assert not (tmp_path / "p.json").exists()
+
+
+@pytest.mark.parametrize("value", ["task-management-guidelines-for-everyone", "vs_68a1B2c3D4e5F6g7H8i9J0kLmN",
+                                   "file-Ab12Cd34Ef56Gh78Ij90KlMn"])
+def test_a_word_or_an_id_that_merely_looks_random_is_a_value(
+        tmp_path: Path, env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], value: str) -> None:
+    aac = Cli(write_stack(tmp_path, TUTOR.replace("Answer briefly.", "${env:PASTED}")), capsys)
+    env.setenv("PASTED", value)
+    assert tutor_after(planned(aac))["instructions"] == value
+
+
+def test_a_long_value_s_note_is_cut_and_the_change_shows_it_whole(
+        tmp_path: Path, env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    aac = Cli(write_stack(tmp_path, TUTOR.replace("Answer briefly.", "${env:LONG}")), capsys)
+    long = "Answer in full sentences. " * 4000  # 104,000 characters, under the environment's 128 KiB a value
+    env.setenv("LONG", long)
+    plan = planned(aac)
+    assert tutor_after(plan)["instructions"] == long
+    [note] = [n for n in plan["notes"] if "${env:LONG}" in n]
+    assert note.endswith(f'... ({len(long):,} characters)') and len(note) < 300

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import threading
 from pathlib import Path
 
 import pytest
 
-from aac.check_report import Baseline, QueryRanks, compare, read_baseline
+from aac.check_report import BASELINE_MAX, Baseline, QueryRanks, compare, read_baseline
 from aac.errors import AacError
 from aac.resources import RetrievalCheck
 from aac.retrieval import CheckResult, metrics_of, ndcg_at_k, recall_at_k, reciprocal_rank, store_metrics
@@ -143,3 +145,75 @@ def test_a_missing_or_binary_baseline_is_refused(tmp_path: Path) -> None:
     (tmp_path / "bin.json").write_bytes(b"\xff\xfe\x00")
     with pytest.raises(AacError, match="is not a JSON check report"):
         read_baseline(tmp_path, "bin.json")
+
+
+def report_with(**fields: object) -> str:
+    """A 2.0 report of stack demo with one check whose fields are replaced by `fields`."""
+    check = {"vector_store": "kb", "number": 1, "query": "q", "expect": ["a"], "within": 3, "passed": True,
+             "ranks": {"a": 1}, "unwanted": []} | fields
+    return json.dumps({"format_version": "2.0", "stack": "demo", "target": "sandbox", "created_at": "x",
+                       "checks": [check]})
+
+
+@pytest.mark.parametrize("text", [
+    report_with(ranks={"a": 10**12}),  # the metrics laid out a list this long
+    report_with(ranks={"a": 0}), report_with(ranks={"a": -3}), report_with(ranks={"a": True}),
+    report_with(ranks={"a": 1.5}), report_with(ranks={"a": "1"}),
+    report_with(within=10**30), report_with(within=0), report_with(within=False),
+    report_with(passed="yes"), report_with(passed=1), report_with(query=["q"]), report_with(vector_store=None),
+    report_with(expect="a"), report_with(unwanted="a"), report_with(expect=[1]),
+])
+def test_a_field_of_the_wrong_type_or_size_is_a_damaged_report(tmp_path: Path, text: str) -> None:
+    (tmp_path / "r.json").write_text(text, encoding="utf-8")
+    with pytest.raises(AacError, match="the baseline r.json is a damaged check report"):
+        compare(read_baseline(tmp_path, "r.json", "demo"), [])
+
+
+@pytest.mark.parametrize("text", [
+    "[" * 100_000 + "]" * 100_000,
+    '{"format_version": "2.0", "checks": [], "x": ' + "[" * 500 + "]" * 500 + "}",
+    report_with().replace('"created_at": "x"', '"created_at": NaN'),
+    report_with(ranks={"a": 1}).replace('"a": 1}', '"a": 1e309}'),
+])
+def test_a_nesting_bomb_or_a_constant_json_lacks_is_not_a_report(tmp_path: Path, text: str) -> None:
+    (tmp_path / "r.json").write_text(text, encoding="utf-8")
+    with pytest.raises(AacError, match="the baseline r.json is not a JSON check report"):
+        read_baseline(tmp_path, "r.json", "demo")
+
+
+def test_another_stack_s_report_is_refused_and_a_report_that_names_none_is_read(tmp_path: Path) -> None:
+    (tmp_path / "r.json").write_text(report_with().replace('"demo"', '"other\\nstack"'), encoding="utf-8")
+    with pytest.raises(AacError) as raised:
+        read_baseline(tmp_path, "r.json", "demo")
+    assert str(raised.value) == ("the baseline r.json is a report of stack other\\u000astack, not demo: no query "
+                                 "of it is one of this stack's")
+    (tmp_path / "r.json").write_text(report_with().replace('"stack": "demo", ', ""), encoding="utf-8")
+    assert read_baseline(tmp_path, "r.json", "demo").target == "sandbox"
+
+
+def write_when_read(fifo: Path) -> None:
+    """Feed a reader of `fifo`, if one ever opens it (so a read that should not happen ends, and fails the test)."""
+    try:
+        with open(fifo, "w", encoding="utf-8") as writer:
+            writer.write("not a report")
+    except OSError:  # the test's own non-blocking open, at its end, closed before this wrote
+        pass
+
+
+def test_a_fifo_a_folder_or_a_huge_file_is_refused_without_reading_it(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "fifo.json")  # opening it to read would wait for a writer forever
+    writer = threading.Thread(target=write_when_read, args=(tmp_path / "fifo.json",), daemon=True)
+    writer.start()
+    try:
+        with pytest.raises(AacError, match=r"cannot read the baseline fifo.json: it is a FIFO \(named pipe\)"):
+            read_baseline(tmp_path, "fifo.json", "demo")
+    finally:
+        os.close(os.open(tmp_path / "fifo.json", os.O_RDONLY | os.O_NONBLOCK))  # lets the writer's open return
+        writer.join()
+    (tmp_path / "folder.json").mkdir()
+    with pytest.raises(AacError, match="cannot read the baseline folder.json: Is a directory"):
+        read_baseline(tmp_path, "folder.json", "demo")
+    with open(tmp_path / "huge.json", "wb") as huge:
+        huge.truncate(BASELINE_MAX + 1)  # sparse: no disk used
+    with pytest.raises(AacError, match="the baseline huge.json is 67,108,865 bytes, more than a check report holds"):
+        read_baseline(tmp_path, "huge.json", "demo")

@@ -74,6 +74,20 @@ def user_attributes(attributes: Mapping[str, Any]) -> dict[str, Any]:
             for k, v in attributes.items() if not k.startswith(ATTR_PREFIX)}
 
 
+def same_attribute(want: Any, live: Any) -> bool:
+    """Equal as the search's filters see them: `true` is not `1` (in Python, True == 1), 2024.0 is 2024."""
+    return _attribute_type(want) == _attribute_type(live) and want == live
+
+
+def same_attributes(want: Mapping[str, Any], live: Mapping[str, Any]) -> bool:
+    return want.keys() == live.keys() and all(same_attribute(want[k], live[k]) for k in want)
+
+
+def _attribute_type(value: Any) -> str:
+    return "boolean" if isinstance(value, bool) else "number" if isinstance(value, (int, float)) else \
+        type(value).__name__
+
+
 def project(live: Any, want: Any, deeper: Collection[str] | None = ()) -> Any:
     """`live` reduced to the keys `want` sets: the rest is the server's. Into the `deeper` keys too, one
     level more (None: every key, at every level)."""

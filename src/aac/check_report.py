@@ -10,14 +10,16 @@ neither a regression.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from aac import jsonsafe
 from aac.errors import AacError
+from aac.escape import escape_text
+from aac.manifest.fs import unreadable_kind
 from aac.retrieval import (
     EXIT_FAILED,
     FORMAT_VERSION,
@@ -29,6 +31,8 @@ from aac.retrieval import (
     store_metrics,
 )
 
+BASELINE_MAX = 64 * 1024 * 1024  # bytes; a report of 10,000 checks is about 10 MB
+RANK_MAX = 10_000  # far past any search's results (the API returns at most 50): a larger one is a damaged report
 EPSILON = 1e-9  # metrics are means of floats: smaller differences are rounding, not change
 READABLE = ("1.", "2.")  # the major versions of the report a baseline may have
 
@@ -172,14 +176,22 @@ class Baseline:
     file: str
     created_at: str
     queries: tuple[QueryRanks, ...]
+    target: str = ""  # the target the report was made on, when it says
 
 
-def read_baseline(root: Path, name: str) -> Baseline:
-    """A report saved by `aac check --out FILE.json` (format 1.x or 2.x); an AacError for anything else."""
+def read_baseline(root: Path, name: str, stack: str | None = None) -> Baseline:
+    """A report saved by `aac check --out FILE.json` (format 1.x or 2.x) of `stack`; an AacError for anything
+    else: another stack's report, a file too big to be one, a FIFO (whose read would wait forever)."""
     path = root / name if not Path(name).is_absolute() else Path(name)
     hint = "pass the JSON report an earlier `aac check --out FILE.json` wrote"
+    special = unreadable_kind(path)
+    if special:
+        raise AacError(f"cannot read the baseline {name}: it {special}", hint)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        if path.stat().st_size > BASELINE_MAX:
+            raise AacError(f"the baseline {name} is {path.stat().st_size:,} bytes, more than a check report "
+                           f"holds (at most {BASELINE_MAX:,})", hint)
+        data = jsonsafe.loads(path.read_text(encoding="utf-8"))  # no NaN, no nesting bomb
     except OSError as exc:
         raise AacError(f"cannot read the baseline {name}: {exc.strerror or exc}", hint) from exc
     except ValueError as exc:  # not UTF-8, or not JSON (a text or JUnit report)
@@ -190,22 +202,42 @@ def read_baseline(root: Path, name: str) -> Baseline:
     if not version.startswith(READABLE):
         raise AacError(f"the baseline {name} has format_version {version}, which this aac cannot read",
                        f"it reads versions 1 and 2: save a new baseline with this aac ({hint})")
+    if stack is not None and isinstance(data.get("stack"), str) and data["stack"] != stack:
+        raise AacError(f"the baseline {name} is a report of stack {escape_text(str(data.get('stack')))}, not "
+                       f"{stack}: no query of it is one of this stack's", f"{hint} for this stack")
     try:
         queries = tuple(_query(item, version) for item in data["checks"])
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise AacError(f"the baseline {name} is a damaged check report (format_version {version})", hint) from exc
-    return Baseline(name, str(data.get("created_at", "")), queries)
+    target = data.get("target")
+    return Baseline(name, str(data.get("created_at", "")), queries, target if isinstance(target, str) else "")
 
 
 def _query(item: Mapping[str, Any], version: str) -> QueryRanks:
-    expect = [str(p) for p in item["expect"]]
+    expect = _strings(item["expect"])
+    within = _whole(item["within"], RANK_MAX)
     if version.startswith("1."):  # 1.x kept only the top `within`, in order: ranks are their positions
-        found = [str(p) for p in item["found"]]
+        found = _strings(item["found"])
         ranks = {p: found.index(p) + 1 if p in found else None for p in expect}
     else:
-        ranks = {p: None if item["ranks"][p] is None else int(item["ranks"][p]) for p in expect}
-    return QueryRanks(str(item["vector_store"]), str(item["query"]), ranks, int(item["within"]),
-                      bool(item["passed"]), tuple(str(p) for p in item.get("unwanted", ())))
+        ranks = {p: None if item["ranks"][p] is None else _whole(item["ranks"][p], RANK_MAX) for p in expect}
+    if not isinstance(item["passed"], bool) or not all(isinstance(item[k], str) for k in ("vector_store", "query")):
+        raise TypeError("`passed` must be true or false, `vector_store` and `query` strings")
+    return QueryRanks(item["vector_store"], item["query"], ranks, within, item["passed"],
+                      tuple(_strings(item.get("unwanted", []))))
+
+
+def _strings(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TypeError("a list of paths holds something else")
+    return value
+
+
+def _whole(value: Any, most: int) -> int:
+    """A rank or `within`: a whole number, not a boolean, not 1e309 nor 10**12 (metrics lay out that many)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
+        raise ValueError(f"{value!r} is not a whole number from 1 to {most:,}")
+    return value
 
 
 def compare(baseline: Baseline, results: Sequence[CheckResult]) -> Comparison:

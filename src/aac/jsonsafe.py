@@ -22,10 +22,12 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number; write a finite number")
 
 
-def loads(text: str) -> Any:
-    """`json.loads`, refusing NaN and the infinities, too-deep nesting and lone surrogates (ValueError)."""
+def loads(text: str, unique_keys: bool = False) -> Any:
+    """`json.loads`, refusing NaN and the infinities, too-deep nesting and lone surrogates (ValueError); and,
+    with `unique_keys`, a key given twice in an object (for files people write, as YAML manifests refuse it)."""
+    hook = _unique if unique_keys else None
     try:
-        data = json.loads(text, parse_constant=_no_constant)
+        data = json.loads(text, parse_constant=_no_constant, object_pairs_hook=hook)
     except RecursionError:
         raise ValueError(f"the JSON nests deeper than Python can read (keep it under {MAX_DEPTH} levels)") from None
     except json.JSONDecodeError:
@@ -34,6 +36,15 @@ def loads(text: str) -> Any:
         raise ValueError(readable(exc)) from None
     for path, message in problems(data):
         raise ValueError(f"{message} at {render_path(path)}")
+    return data
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in data:
+            raise ValueError(f"the key {json.dumps(key)} is given twice in one object")
+        data[key] = value
     return data
 
 

@@ -168,7 +168,7 @@ def _moves(raw: Any, error: Any, line_of: Any, problems: list[Problem]) -> tuple
 def _move(entry: Any, error: Any) -> Move | None:
     if not isinstance(entry, dict) or set(entry) != {"from", "to"}:
         error("a `moved` entry needs exactly `from:` and `to:`", "write `- from: vector_store.kb` and, "
-              "under it, `to: vector_store.knowledge` (addresses as `aac plan` prints them)")
+              "under it, `to: vector_store.knowledge` (addresses as plans print them)")
         return None
     for side in ("from", "to"):
         why = _address_problem(entry[side])
@@ -209,13 +209,17 @@ def _address_problem(value: Any) -> tuple[str, str] | None:
 
 
 def _consistent(moves: list[Move], error: Any) -> tuple[Move, ...]:
-    """Without the entries that share a `from` or a `to` with an earlier one, or that chain or cycle."""
+    """Without the entries that share a `from` or a `to` with an earlier one, or that chain or cycle.
+
+    Sets, not a scan of the entries kept: a stack file may hold thousands of entries."""
     kept: list[Move] = []
     sources = {m.source for m in moves}
+    kept_sources: set[str] = set()
+    kept_dests: set[str] = set()
     for move in moves:
-        if any(m.source == move.source for m in kept):
+        if move.source in kept_sources:
             error(move, f"{move.source} is moved twice", "keep one entry for it: an object has one new name")
-        elif any(m.dest == move.dest for m in kept):
+        elif move.dest in kept_dests:
             error(move, f"two entries move to {move.dest}", "keep one: two live objects cannot become one")
         elif move.source == move.dest:
             error(move, f"{move.source} is moved to itself", "remove the entry")
@@ -224,6 +228,8 @@ def _consistent(moves: list[Move], error: Any) -> tuple[Move, ...]:
                   "point every old address straight at the final one, and no entry at an address that moves on")
         else:
             kept.append(move)
+            kept_sources.add(move.source)
+            kept_dests.add(move.dest)
     return tuple(kept)
 
 

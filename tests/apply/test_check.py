@@ -178,6 +178,14 @@ def set_dataset(root: Path, text: bytes) -> None:
     (b'{"query": "q", "expect": ["knowledge/faq.md"], "within": NaN}\n', ":1: error: not a JSON object: NaN"),
     (b'{"query": "q", "expect": ["/etc/passwd"]}\n', ":1: error: '/etc/passwd' is an absolute path"),
     (b'{"query": "caf\xe9"}\n', ":1: error: the file is not UTF-8"),
+    ('{"query": "q"}'.encode("utf-16"), ":1: error: the file is not UTF-8"),
+    (b'{"query": "q", "query": "r", "expect": ["knowledge/faq.md"]}\n', ':1: error: not a JSON object: the key '
+     '"query" is given twice'),
+    (b'{"query": "q\\ud800", "expect": ["knowledge/faq.md"]}\n', ":1: error: not a JSON object: a lone surrogate"),
+    (b'{"query": "q", "expect": ["knowledge/faq.md"], "within": 1e309}\n', ":1: error: not a JSON object: inf "),
+    (b"[" * 100_000 + b"]" * 100_000 + b"\n", ":1: error: not a JSON object: the JSON nests deeper"),
+    (b'{"query": "q", "filters": ' + b'{"type": "and", "filters": [' * 300 + b"]}" * 300 + b"}\n",
+     ":1: error: not a JSON object: nesting deeper than 200 levels"),
 ])
 def test_a_bad_line_of_the_dataset_file_is_an_error_with_its_file_and_line(aac: Cli, lines: bytes,
                                                                            problem: str) -> None:
@@ -186,6 +194,13 @@ def test_a_bad_line_of_the_dataset_file_is_an_error_with_its_file_and_line(aac: 
     assert result.code == 1 and result.out == ""
     assert f"assistants/support/evals/support-kb.jsonl{problem}" in result.err, result.err
     assert "hint: " in result.err
+
+
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n"])
+def test_a_dataset_file_saved_with_a_byte_order_mark_reads_its_first_check(aac: Cli, newline: bytes) -> None:
+    set_dataset(aac.root, b"\xef\xbb\xbf" + newline.join([b'{"query": "q", "expect": ["knowledge/faq.md"]}'] * 2))
+    result = aac("validate")
+    assert result.code == 0, result.err
 
 
 def test_a_dataset_file_that_is_missing_or_outside_the_repository_is_an_error(aac: Cli) -> None:
@@ -214,7 +229,9 @@ def set_files(root: Path, attributes: str) -> None:
 
 
 @pytest.mark.parametrize(("attributes", "problem"), [
-    ("{aac-path: x}", "error: attribute 'aac-path' starts with `aac-`, which aac keeps for its own attributes"),
+    ("{aac-path: x}", "error: attribute 'aac-path' starts with `aac-` (in any case), which aac keeps for its own"),
+    ("{AAC-path: x}", "error: attribute 'AAC-path' starts with `aac-` (in any case), which aac keeps for its own"),
+    ("{Aac-Sha256: x}", "error: attribute 'Aac-Sha256' starts with `aac-` (in any case)"),
     ("{" + ", ".join(f"k{n}: v" for n in range(15)) + "}", "`files[1].attributes` has 15 keys; the limit is 14\n"
      "    hint: at most 14 attributes a file: the API allows 16 and aac writes 2 of its own"),
     ("{" + "k" * 65 + ": v}", "files[1].attributes"),

@@ -73,7 +73,12 @@ def test_new_and_removed_queries_are_listed_and_are_not_regressions(aac: Cli) ->
     assert "  REMOVED  vector_store.support-kb: How do I reset my widget?" in result.out
 
 
-@pytest.mark.parametrize("content", ["not json", '{"format_version": "9.1", "checks": []}'])
+@pytest.mark.parametrize("content", [
+    "not json", '{"format_version": "9.1", "checks": []}',
+    '{"format_version": "2.0", "stack": "other", "checks": []}',  # another stack's report: nothing to compare
+    '{"format_version": "2.0", "stack": "demo", "checks": [{"vector_store": "support-kb", "query": "q", '
+    '"expect": ["a"], "within": 3, "passed": true, "ranks": {"a": 1000000000000}}]}',
+    "[" * 100_000 + "]" * 100_000])
 def test_a_bad_baseline_is_refused_before_any_search(aac: Cli, content: str) -> None:
     (aac.root / "main.json").write_text(content, encoding="utf-8")
     result = aac("check", "--baseline", "main.json")
@@ -157,3 +162,34 @@ def test_attributes_changed_by_hand_are_drift_and_apply_sets_them_back(aac: Cli,
     assert aac("apply", "--auto-approve").code == 0
     assert aac("drift").code == 0
     assert {k: v for k, v in attributes_of(client)[WARRANTY].items() if not k.startswith("aac-")} == {"kind": "policy"}
+
+
+def test_a_baseline_of_another_target_is_compared_with_a_warning(aac: Cli) -> None:
+    assert aac("apply", "--auto-approve").code == 0
+    assert aac("check", "--out", "main.json").code == 0
+    report = json.loads((aac.root / "main.json").read_text(encoding="utf-8"))
+    (aac.root / "main.json").write_text(json.dumps(report | {"target": "prod\nerror: forged"}), encoding="utf-8")
+    result = aac("check", "--baseline", "main.json")
+    assert result.code == 0, result.err
+    assert "warning: the baseline main.json was made on target prod\\u000aerror: forged, this run is on test: " \
+           "what differs may be the targets, not this change" in result.err
+    assert "\nerror: forged" not in result.err
+
+
+@pytest.mark.parametrize(("manifest", "by_hand"), [("1", True), ("true", 1), ("0", False), ("false", 0)])
+def test_a_boolean_set_by_hand_where_the_manifest_has_a_number_is_drift(aac: Cli, client: openai.OpenAI,
+                                                                         manifest: str, by_hand: object) -> None:
+    """The search's filters tell `true` from `1` (Python's True == 1 does not)."""
+    edit(aac.root, SUPPORT, "attributes: {kind: policy}", f"attributes: {{kind: policy, tier: {manifest}}}")
+    assert aac("apply", "--auto-approve").code == 0
+    [store] = [s for s in client.vector_stores.list() if s.name == "Support knowledge base"]
+    [warranty] = [f for f in client.vector_stores.files.list(store.id) if (f.attributes or {})["aac-path"] == WARRANTY]
+    client.vector_stores.files.update(warranty.id, vector_store_id=store.id,
+                                      attributes={**(warranty.attributes or {}), "tier": by_hand})
+    drift = aac("drift")
+    assert drift.code == 2 and f"attributes differ from the manifests: {WARRANTY} (tier)" in drift.out
+    assert aac("plan", "--detailed-exitcode").code == 2
+    assert aac("apply", "--auto-approve").code == 0
+    assert aac("drift").code == 0
+    tier = attributes_of(client)[WARRANTY]["tier"]
+    assert tier == by_hand and type(tier) is not type(by_hand)  # the manifest's type again

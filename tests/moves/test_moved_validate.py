@@ -56,3 +56,35 @@ def test_crlf_and_a_bom_read_the_same(aac: Cli) -> None:
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     result = aac("validate")
     assert result.code == 1 and "aac.yaml:10: error: moved `to`: no manifest declares" in result.err, result.err
+
+
+@pytest.mark.parametrize("source", [
+    "vector_store.support-kb\n", "vector_store.support-kb\r", "vector_store.support-kb\u2028",
+    "vector_store.support-kb\u0085", "vector_store\uff0esupport-kb", "vector_store.support-k\u0431",
+    "vector_store.support-kb\u202e", "\ufeffvector_store.support-kb", "vector_store.Support-KB",
+    "Vector_Store.support-kb", "vector_store.support-kb/x",
+])
+def test_an_address_that_only_looks_right_is_refused_and_shown_escaped(aac: Cli, source: str) -> None:
+    rename_store(aac.root)
+    text = (aac.root / "aac.yaml").read_text(encoding="utf-8")
+    quoted = source.encode("unicode_escape").decode("ascii").replace('"', '\\"')
+    (aac.root / "aac.yaml").write_text(text + f'moved:\n  - from: "{quoted}"\n    to: vector_store.knowledge\n',
+                                       encoding="utf-8")
+    result = aac("validate")
+    assert result.code == 1 and "moved `from`" in result.err, result.err
+    assert all(line.startswith(("aac.yaml:", "    hint:", "error:", "hint:")) for line in result.err.splitlines())
+    assert not any(c in result.err for c in "\r\u2028\u0085\u202e\ufeff")
+
+
+def test_thousands_of_entries_are_each_checked_once(aac: Cli) -> None:
+    """A long-lived stack file collects entries: each is checked against the others through sets."""
+    rename_store(aac.root)
+    pairs = [(f"vector_store.old-{n}", "vector_store.knowledge" if n == 0 else f"vector_store.new-{n}")
+             for n in range(6000)]
+    add_moves(aac.root, *pairs, ("vector_store.old-5999", "vector_store.other"),
+              ("vector_store.old-x", "vector_store.knowledge"))
+    result = aac("validate")
+    assert result.code == 1
+    assert "vector_store.old-5999 is moved twice" in result.err
+    assert "two entries move to vector_store.knowledge" in result.err
+    assert result.err.count(": error: ") == 2, result.err[-2000:]

@@ -3,6 +3,8 @@ as the server shows after apply; unknown addresses are errors; a saved plan carr
 
 from __future__ import annotations
 
+import json
+
 import openai
 import pytest
 from tests.cli_harness import Cli
@@ -93,3 +95,60 @@ def test_replace_of_a_protected_store_is_refused(aac: Cli, client: openai.OpenAI
     assert result.code == 1
     assert "the plan cannot be applied: vector_store.support-kb: it is protected" in result.err
     assert everything(client) == ids
+
+
+@pytest.mark.parametrize("command", [["plan"], ["apply", "--auto-approve"]])
+def test_a_replace_that_only_leaves_out_is_an_error_before_any_request(aac: Cli, client: openai.OpenAI,
+                                                                        command: list[str]) -> None:
+    # math-tutor names no store: --only keeps it alone, and the rebuild would be dropped as "No changes."
+    result = aac(*command, "--only", "assistant.math-tutor", "--replace", "vector_store.support-kb")
+    assert result.code == 1 and "read live state" not in result.err
+    assert "error: --replace vector_store.support-kb is outside what --only keeps (assistant.math-tutor and what " \
+           "it needs)" in result.err
+    assert "hint: add --only vector_store.support-kb to plan its rebuild too" in result.err
+    assert everything(client) == {}
+    # within what --only keeps (the store customer-support searches), it is planned
+    kept = aac("plan", "--only", "assistant.customer-support", "--replace", "vector_store.support-kb")
+    assert kept.code == 0, kept.err
+
+
+def test_an_address_given_twice_is_one_address(aac: Cli, client: openai.OpenAI) -> None:
+    twice = ("--only", "vector_store.support-kb", "--only", "vector_store.support-kb")
+    plan = aac("plan", "--format", "json", *twice, "--out", "plan.json").json()
+    assert plan["only"] == ["vector_store.support-kb"]
+    assert [w for w in plan["warnings"] if "partial" in w][0].count("vector_store.support-kb") == 1
+    applied = aac("apply", "plan.json", *twice)  # the same selection, written twice, is the saved one
+    assert applied.code == 0, applied.err
+    assert sorted(everything(client)) == ["vector_store.support-kb"]
+
+
+@pytest.mark.parametrize("address", ["Vector_Store.support-kb", "vector_store\uff0esupport-kb",
+                                     "file.knowledge/faq.md", "vector_store_file.support-kb/knowledge/faq.md",
+                                     "vector_store.support-kb\n", "vector_store.support-k\u0431"])
+@pytest.mark.parametrize("option", ["--only", "--replace"])
+def test_an_odd_address_gets_the_same_error_from_either_option(aac: Cli, option: str, address: str) -> None:
+    result = aac("plan", option, address)
+    assert result.code == 1
+    [error, hint] = result.err.splitlines()[-2:]
+    assert error.startswith(f"error: {option} ") and error.endswith(": no object of this stack has this address")
+    assert "\n" not in address.strip() or "\\u000a" in error
+    assert hint in ("hint: did you mean `vector_store.support-kb`?",
+                    "hint: addresses are written as plans print them: vector_store.kb, credential.VAULT/NAME")
+
+
+@pytest.mark.parametrize("field", ["only", "replace"])
+@pytest.mark.parametrize("value", ["vector_store.support-kb", [1], [["vector_store.support-kb"]],
+                                   {"vector_store.support-kb": 1}, None])
+@pytest.mark.parametrize("command", [["apply"], ["show"]])
+def test_a_saved_selection_edited_into_another_shape_is_refused(aac: Cli, client: openai.OpenAI, field: str,
+                                                               value: object, command: list[str]) -> None:
+    assert aac("plan", "--only", "vector_store.support-kb", "--out", "plan.json").code == 0
+    path = aac.root / "plan.json"
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    saved[field] = value
+    path.write_text(json.dumps(saved), encoding="utf-8")
+    result = aac(*command, "plan.json")
+    assert result.code == 1 and "unexpected" not in result.err
+    assert f"error: plan.json is not a plan saved by aac (TypeError: `{field}` must be a list of addresses)" \
+        in result.err
+    assert everything(client) == {}

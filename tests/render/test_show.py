@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -130,3 +132,24 @@ def test_show_refuses_a_plan_edited_into_the_wrong_shape(root: Path, capsys: pyt
     code, _, err = _show(root, capsys, "saved.plan")
     assert code == 1
     assert "`before` and `after` must be objects or null" in err
+
+
+def test_show_refuses_a_fifo_without_waiting_on_it(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    os.mkfifo(root / "saved.plan")
+    writer = threading.Thread(target=_write_when_read, args=(root / "saved.plan",), daemon=True)
+    writer.start()  # a read that should not happen gets "not a plan", and fails the test instead of waiting
+    try:
+        code, out, err = _show(root, capsys, "saved.plan")
+    finally:
+        os.close(os.open(root / "saved.plan", os.O_RDONLY | os.O_NONBLOCK))  # lets the writer's open return
+        writer.join()
+    assert (code, out) == (1, "")
+    assert err.startswith("error: cannot read saved.plan: it is a FIFO (named pipe), not a regular file\nhint: ")
+
+
+def _write_when_read(fifo: Path) -> None:
+    try:
+        with open(fifo, "w", encoding="utf-8") as writer:
+            writer.write("{not json")
+    except OSError:  # the test's own non-blocking open closed before this wrote
+        pass

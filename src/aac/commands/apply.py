@@ -122,7 +122,7 @@ def same_selection(saved: Plan, only: tuple[str, ...], replacing: tuple[str, ...
     """A saved plan carries its --only and --replace (Terraform records them in the plan too), so `apply FILE`
     needs neither; given anyway, they must be the ones it was made with, or the user meant another plan."""
     for option, given, recorded in (("--only", only, saved.only), ("--replace", replacing, saved.replacing)):
-        if given and sorted(given) != sorted(recorded):
+        if given and set(given) != set(recorded):
             made = " ".join(f"{option} {a}" for a in recorded) or f"no {option}"
             raise AacError(f"{plan_file} was made with {made}, not with {' '.join(f'{option} {a}' for a in given)}",
                            f"run `aac apply {plan_file}` without {option} (the plan keeps its own), or make a new "

@@ -37,7 +37,10 @@ def run(app: App, fmt: str = "text", out_files: tuple[str, ...] = (), baseline: 
     target = stack.target(app.target_name)
     # manifest problems first, before any network or key
     desired = require_valid(stack, app.out, target=app.target_name, environ=app.environ)
-    previous = read_baseline(app.root, baseline) if baseline else None  # a bad baseline before any request too
+    previous = read_baseline(app.root, baseline, stack.name) if baseline else None  # refused before any request
+    if previous is not None and previous.target not in ("", target.name):
+        app.out.warn(f"the baseline {baseline} was made on target {previous.target}, this run is on {target.name}: "
+                     "what differs may be the targets, not this change")
     results = []
     requests = 0
     if any(spec.checks for spec in desired.vector_stores.values()):

@@ -40,6 +40,11 @@ def run(app: App, plan_file: str, fmt: str = "text", now: datetime | None = None
 
 def read_plan(path: Path, shown_as: str) -> Plan:
     """The plan saved at `path`; any unreadable or garbled file is an AacError that says so."""
+    from aac.manifest.fs import unreadable_kind  # here: the manifest package is heavy, and `show` rarely needs it
+
+    special = unreadable_kind(path)  # a FIFO's read would wait forever
+    if special:
+        raise AacError(f"cannot read {shown_as}: it {special}", "pass the file `aac plan --out` wrote")
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from aac.canonical import UNKNOWN_ID, attachment_sha, user_attributes
+from aac.canonical import UNKNOWN_ID, attachment_sha, same_attribute, user_attributes
 from aac.resources import ATTR_PATH, ATTR_SHA256, LiveState, LiveVectorStore, LiveVectorStoreFile, VectorStoreSpec
 
 
@@ -88,7 +88,7 @@ def _attributes_differ(spec: VectorStoreSpec | None, wanted: Mapping[str, str],
         if spec is None or key.startswith(UNKNOWN_ID) or key not in attached:
             continue
         want, live = dict(spec.attributes.get(path, {})), user_attributes(attached[key].attributes)
-        keys = sorted(k for k in {*want, *live} if want.get(k, _ABSENT) != live.get(k, _ABSENT))
+        keys = sorted(k for k in {*want, *live} if not same_attribute(want.get(k, _ABSENT), live.get(k, _ABSENT)))
         if keys:
             found.append(f"{path} ({', '.join(keys)})")
     return tuple(found)

@@ -17,7 +17,7 @@ from aac.manifest.context import LoadContext
 from aac.manifest.schema import dotted
 from aac.manifest.yaml_load import Document, PathKey
 from aac.resources import SECRET_SUFFIX, EnvValue
-from aac.secrets import SECRET_FIELDS
+from aac.secrets import SECRET_FIELDS, token_in
 from aac.stack import ENV_NAME
 
 MARK = "${env:"
@@ -115,6 +115,13 @@ class _Walk:
             if name not in self.environ:
                 unset = True
                 self._unset(field_name, name, line)
+                return match.group(0)
+            pasted = token_in(self.environ[name])
+            if pasted:  # it would be shown in every plan: refused, and never quoted
+                self.ctx.error(self.doc.path, line, f"`{field_name}`: ${{env:{name}}} holds what looks like "
+                               f"{pasted}, and a value from the environment is shown in every plan",
+                               "a secret goes in a credential's `*_env` field, which aac sends and never shows; "
+                               f"if the value of {name} was ever printed or committed, rotate it")
                 return match.group(0)
             self.found.values.append(EnvValue(self.address, field_name, name, self.environ[name]))
             self.ctx.digest_inputs[f"{MARK}{name}}}"] = self.environ[name].encode("utf-8", "surrogateescape")

@@ -18,6 +18,13 @@ _KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"), (
           (stat.S_ISBLK, "a block device"))
 
 
+def unreadable_kind(path: Path) -> str | None:
+    """Why a file a user named cannot be read as a document without blocking or hanging (a FIFO, a socket, a
+    device), in words; None for a regular file, a folder or a missing path, which the read itself reports."""
+    kind = entry_kind(path)
+    return kind if kind.startswith("is ") else None
+
+
 def entry_kind(path: Path) -> str:
     """DIRECTORY, FILE (a regular file aac can open), or why it is neither, in words; opens no FIFO."""
     try:

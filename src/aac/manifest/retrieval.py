@@ -8,12 +8,12 @@ skipped, and a bad line is an error with the file and line.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from aac import jsonsafe
 from aac.manifest.context import LoadContext
 from aac.manifest.files import repo_path, resolve_reference
 from aac.manifest.schema import definition_problems
@@ -69,7 +69,8 @@ def _dataset(ctx: LoadContext, doc: Document, folder: Path, files: tuple[str, ..
         return []
     rel = found[1]
     checks = []
-    for number, raw in enumerate(text.splitlines(), start=1):  # any line break: \n, \r\n, \r
+    # A byte order mark, as Windows editors write, is no part of the first check (YAML manifests skip it too).
+    for number, raw in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):  # any line break: \n, \r\n, \r
         if not raw.strip():
             continue
         entry = _entry(ctx, rel, number, raw)
@@ -81,7 +82,7 @@ def _dataset(ctx: LoadContext, doc: Document, folder: Path, files: tuple[str, ..
 def _entry(ctx: LoadContext, rel: str, number: int, raw: str) -> dict[str, Any] | None:
     """One line as a check, or None with its problems recorded."""
     try:
-        entry = json.loads(raw, parse_constant=_no_constant)
+        entry = jsonsafe.loads(raw, unique_keys=True)  # no NaN, no bomb of nesting, no lone surrogate
     except ValueError as exc:
         ctx.error(rel, number, f"not a JSON object: {exc}",
                   'write one check a line, such as {"query": "...", "expect": ["knowledge/faq.md"]}')
@@ -89,10 +90,6 @@ def _entry(ctx: LoadContext, rel: str, number: int, raw: str) -> dict[str, Any] 
     problems = definition_problems(Document(rel, 0, number, entry), "check")
     ctx.problems.extend(problems)
     return None if problems else entry
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
 
 
 def _expected(ctx: LoadContext, doc: Document, folder: Path, files: tuple[str, ...], path: str,

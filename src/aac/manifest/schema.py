@@ -143,8 +143,8 @@ def _describe(error: ValidationError, field: str, kind: str) -> tuple[str, str |
         return f"`{field}` is {instance}; it must be {word} {_number(value)}", _takes(field, error, kind)
     if v == "not" and isinstance(instance, str) and instance in (value.get("enum") or ()):  # metadata's tag names
         return f"metadata key {instance!r} is one of the tool's own tags", "rename the key; the tool writes it itself"
-    if v == "not" and isinstance(instance, str) and value.get("pattern") == "^aac-":  # file attributes
-        return (f"attribute {instance!r} starts with `aac-`, which aac keeps for its own attributes",
+    if v == "not" and isinstance(instance, str) and value.get("pattern") == "^[aA][aA][cC]-":  # file attributes
+        return (f"attribute {instance!r} starts with `aac-` (in any case), which aac keeps for its own attributes",
                 "rename the key; aac writes aac-sha256 and aac-path on every file itself")
     return f"`{field}`: {error.message[:200]}", None
 

@@ -31,6 +31,7 @@ DESTROY_REASON = "destroy deletes everything the stack owns"
 IN_USE = "used by an object this stack does not own"
 REPLACE_REQUESTED = "replace requested"
 NOTE_NAMES = 5  # objects named in the one-line note; the rest are counted
+ENV_NOTE_MAX = 200  # characters of a value from the environment its note quotes
 
 
 @dataclass
@@ -278,8 +279,15 @@ def _notes(d: _Diff) -> tuple[str, ...]:
 def _env_notes(desired: DesiredState) -> tuple[str, ...]:
     """Each value a manifest took from the environment, as written and as resolved: the reviewer sees both.
     Never a secret (those come through `*_env` fields, which are never resolved into a manifest)."""
-    return tuple(f"{v.address}: {v.field} uses ${{env:{v.variable}}} = {json.dumps(v.value)}"
+    return tuple(f"{v.address}: {v.field} uses ${{env:{v.variable}}} = {_shown(v.value)}"
                  for v in sorted(set(desired.env_values), key=lambda v: (v.address, v.field, v.variable)))
+
+
+def _shown(value: str) -> str:
+    """A value as a note quotes it: a long one (instructions from a variable) cut, the change shows it whole."""
+    if len(value) <= ENV_NOTE_MAX:
+        return json.dumps(value)
+    return f"{json.dumps(value[:ENV_NOTE_MAX])}... ({len(value):,} characters)"
 
 
 def _storage(live: LiveState) -> int:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from aac.canonical import UNKNOWN_ID, attachment_sha, user_attributes
+from aac.canonical import UNKNOWN_ID, attachment_sha, same_attributes, user_attributes
 from aac.estimate import attachment_usage, change_in_usage, path_usage
 from aac.identity import file_attributes, fingerprint, upload_basename, upload_filename
 from aac.plan.model import Action, Change
@@ -237,7 +237,7 @@ def _wanted_attachment(wanted: Wanted, attachment: LiveVectorStoreFile | None, e
         change = _change(VECTOR_STORE_FILE, first, Action.REPLACE, reason=f"indexing {attachment.status}: {error}",
                          **common)
         return [change, *twins], change_in_usage(attachment, estimate, reindexed=True)
-    if dict(attachment.attributes) != {**wanted.attributes, **file_attributes(sha, paths[0])}:
+    if not same_attributes(attachment.attributes, {**wanted.attributes, **file_attributes(sha, paths[0])}):
         # Say which in words (a moved file: its old and new path; the manifest's own attributes); updated in
         # place (vector_stores.files.update), never re-uploaded nor re-indexed.
         before = common["before"]

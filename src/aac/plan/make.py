@@ -23,7 +23,7 @@ from aac.output import Output, plural
 from aac.plan.diff import diff
 from aac.plan.model import Action, Plan
 from aac.plan.moves import apply_moves
-from aac.plan.select import check_addresses, check_replaceable
+from aac.plan.select import check_addresses, check_replaceable, check_within_only
 from aac.plan.select import only as select_only
 from aac.progress import Progress
 from aac.resources import FILE, DesiredState, LiveState
@@ -116,9 +116,11 @@ def make_plan(stack: Stack, target: Target, api: Api, out: Output, *, destroy: b
     if destroy and replacing:
         raise AacError("--replace rebuilds an object, and a destroy plan deletes them all",
                        "drop --replace, or plan without --destroy")
+    only, replacing = tuple(dict.fromkeys(only)), tuple(dict.fromkeys(replacing))  # an address given twice is once
     check_replaceable(replacing)
     # No request before the manifests are known to be valid: an invalid stack costs no network.
     desired = desired or require_valid(stack, out, target=target.name)
+    check_within_only(only, replacing, desired)
     now = now or utc_now()  # one timestamp, though the plan may be made twice
     # Reading is network-bound, hashing is local: on a fresh checkout (no hash cache) every
     # byte is hashed while the pages arrive.

@@ -231,8 +231,8 @@ class Plan:
             tool_version=data.get("tool_version", "unknown"),
             notes=tuple(data.get("notes", ())),
             drift=tuple(DriftItem.from_json(item) for item in data.get("drift", ())),
-            only=tuple(data.get("only", ())),
-            replacing=tuple(data.get("replace", ())),
+            only=_addresses(data, "only"),
+            replacing=_addresses(data, "replace"),
         )
 
     @classmethod
@@ -246,3 +246,11 @@ class Plan:
                 f"{source} is not a plan saved by aac ({exc.__class__.__name__}: {exc})",
                 f"save a plan with `aac {shlex.join(['plan', '--out', source])}` and pass that file",
             ) from exc
+
+
+def _addresses(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    """A saved plan's `only` or `replace`: a list of addresses (a string would be taken letter by letter)."""
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
+        raise TypeError(f"`{key}` must be a list of addresses")
+    return tuple(value)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from aac.kinds import BY_NAME, Kind
+from aac.kinds import BY_NAME
 from aac.resources import CREDENTIAL, VAULT, LiveState
 from aac.stack import Move
 
@@ -27,9 +27,10 @@ class Moved:
 def apply_moves(live: LiveState, moves: Iterable[Move]) -> Moved:
     previous: dict[str, str] = {}
     warnings: list[str] = []
+    rekeyed: dict[str, dict[str, Any]] = {}  # collection -> its objects by key, as the entries so far leave them
     for move in _with_children(live, moves):
         kind = BY_NAME[move.kind]
-        present = kind.live(live)
+        present = rekeyed.setdefault(kind.collection, dict(kind.live(live)))
         if move.source_key not in present:
             continue
         if move.dest_key in present:
@@ -37,26 +38,20 @@ def apply_moves(live: LiveState, moves: Iterable[Move]) -> Moved:
                             f"{move.source} is deleted as no manifest declares it; delete one by hand to keep "
                             "the other")
             continue
-        live = _rekey(live, kind, present, move)
+        present[move.dest_key] = replace(present.pop(move.source_key), key=move.dest_key)
         previous[move.dest] = move.source
-    return Moved(live, previous, tuple(warnings))
+    # One copy of each collection a move touches, not one per entry: a stack file may hold thousands.
+    changes: dict[str, Any] = {name: dict(sorted(objects.items())) for name, objects in rekeyed.items()}
+    return Moved(replace(live, **changes), previous, tuple(warnings))
 
 
 def _with_children(live: LiveState, moves: Iterable[Move]) -> list[Move]:
     """The entries, and for each vault moved, one for each of its live credentials (VAULT/NAME keys)."""
     result = list(moves)
-    for move in list(result):
-        if move.kind != VAULT:
-            continue
-        for key in sorted(BY_NAME[CREDENTIAL].live(live)):
-            vault, name = key.split("/", 1)
-            if vault == move.source_key:
-                result.append(Move(f"{CREDENTIAL}.{key}", f"{CREDENTIAL}.{move.dest_key}/{name}", move.line))
+    by_vault: dict[str, list[str]] = {}
+    for key in sorted(BY_NAME[CREDENTIAL].live(live)):
+        by_vault.setdefault(key.split("/", 1)[0], []).append(key)
+    for move in [m for m in result if m.kind == VAULT]:
+        result += [Move(f"{CREDENTIAL}.{key}", f"{CREDENTIAL}.{move.dest_key}/{key.split('/', 1)[1]}", move.line)
+                   for key in by_vault.get(move.source_key, ())]
     return result
-
-
-def _rekey(live: LiveState, kind: Kind, present: Mapping[str, Any], move: Move) -> LiveState:
-    objects = {key: obj for key, obj in present.items() if key != move.source_key}
-    objects[move.dest_key] = replace(present[move.source_key], key=move.dest_key)
-    changes: dict[str, Any] = {kind.collection: dict(sorted(objects.items()))}
-    return replace(live, **changes)

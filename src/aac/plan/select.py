@@ -12,11 +12,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
 from aac.errors import AacError, did_you_mean
-from aac.kinds import BY_NAME, KINDS, kind_of
+from aac.kinds import BY_NAME, KINDS
 from aac.plan.model import Change, Plan
 from aac.resources import ASSISTANT, CREDENTIAL, FILE, VAULT, VECTOR_STORE, VECTOR_STORE_FILE, DesiredState, LiveState
 
-EXAMPLE = "addresses are written as `aac plan` prints them: vector_store.kb, credential.VAULT/NAME"
+# "as plans print them", not "as `aac plan` prints them": a hint's `aac plan` is made the command the user ran
+EXAMPLE = "addresses are written as plans print them: vector_store.kb, credential.VAULT/NAME"
 
 
 def check_addresses(option: str, addresses: Iterable[str], desired: DesiredState, live: LiveState) -> None:
@@ -30,13 +31,26 @@ def check_addresses(option: str, addresses: Iterable[str], desired: DesiredState
 
 
 def check_replaceable(addresses: Iterable[str]) -> None:
-    """Raise for an object of a kind that is only ever updated in place (an agent, a vault)."""
+    """Raise for an object of a kind that is only ever updated in place (an agent, a vault). An address of no
+    kind is left to check_addresses, which suggests the address meant."""
     for address in addresses:
-        kind = kind_of(address.split(".", 1)[0])
-        if not kind.rebuilds:
+        kind = BY_NAME.get(address.split(".", 1)[0])
+        if kind is not None and not kind.rebuilds:
             raise AacError(f"--replace {address}: aac never rebuilds {kind.label}s; it updates them in place",
                            f"remove --replace {address}; to get a new {kind.label}, rename it in its manifest "
                            "(the plan deletes the old one and creates the new one)")
+
+
+def check_within_only(only: tuple[str, ...], replacing: tuple[str, ...], desired: DesiredState) -> None:
+    """Raise for a --replace that --only leaves out: the plan would drop it, and say "No changes." for it."""
+    if not only or not replacing:
+        return
+    keep = _needs(only, desired)
+    for address in replacing:
+        if address not in keep:
+            raise AacError(f"--replace {address} is outside what --only keeps ({', '.join(only)} and what "
+                           f"{'it needs' if len(only) == 1 else 'they need'})",
+                           f"add --only {address} to plan its rebuild too, or drop --replace {address}")
 
 
 def only(plan: Plan, addresses: tuple[str, ...], desired: DesiredState) -> Plan:
@@ -78,7 +92,7 @@ def _closure(addresses: Iterable[str], step: Callable[[str], Iterable[str]]) -> 
 def _named(address: str, desired: DesiredState) -> list[str]:
     """What the object at `address` names (the kind's refs: a credential its vault), and the uploads its
     content needs."""
-    kind_name, key = address.split(".", 1)
+    kind_name, _, key = address.partition(".")  # an address not checked yet may have no dot
     if kind_name not in BY_NAME:
         return []
     kind = BY_NAME[kind_name]
