@@ -208,8 +208,10 @@ def test_a_fifo_a_folder_or_a_huge_file_is_refused_without_reading_it(tmp_path: 
         with pytest.raises(AacError, match=r"cannot read the baseline fifo.json: it is a FIFO \(named pipe\)"):
             read_baseline(tmp_path, "fifo.json", "demo")
     finally:
-        os.close(os.open(tmp_path / "fifo.json", os.O_RDONLY | os.O_NONBLOCK))  # lets the writer's open return
+        # A reader held open while the writer finishes: its open returns however late the thread started.
+        reader = os.open(tmp_path / "fifo.json", os.O_RDONLY | os.O_NONBLOCK)
         writer.join()
+        os.close(reader)
     (tmp_path / "folder.json").mkdir()
     with pytest.raises(AacError, match="cannot read the baseline folder.json: Is a directory"):
         read_baseline(tmp_path, "folder.json", "demo")

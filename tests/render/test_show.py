@@ -141,8 +141,10 @@ def test_show_refuses_a_fifo_without_waiting_on_it(root: Path, capsys: pytest.Ca
     try:
         code, out, err = _show(root, capsys, "saved.plan")
     finally:
-        os.close(os.open(root / "saved.plan", os.O_RDONLY | os.O_NONBLOCK))  # lets the writer's open return
+        # A reader held open while the writer finishes: its open returns however late the thread started.
+        reader = os.open(root / "saved.plan", os.O_RDONLY | os.O_NONBLOCK)
         writer.join()
+        os.close(reader)
     assert (code, out) == (1, "")
     assert err.startswith("error: cannot read saved.plan: it is a FIFO (named pipe), not a regular file\nhint: ")
 
