@@ -312,7 +312,7 @@ def test_a_token_from_the_environment_in_a_plain_field_is_refused_and_never_show
     assert not (tmp_path / "p.json").exists()
 
 
-@pytest.mark.parametrize("value", ["task-management-guidelines-for-everyone", "vs_68a1B2c3D4e5F6g7H8i9J0kLmN",
+@pytest.mark.parametrize("value", ["task-manager-notes-v2", "vs_68a1B2c3D4e5F6g7H8i9J0kLmN",
                                    "file-Ab12Cd34Ef56Gh78Ij90KlMn"])
 def test_a_word_or_an_id_that_merely_looks_random_is_a_value(
         tmp_path: Path, env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], value: str) -> None:
