@@ -10,12 +10,7 @@ loopback http (it refuses non-https URLs unless the request's context says `enfo
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
-import subprocess
-import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -45,6 +40,7 @@ from azure.core.credentials import AccessToken, AzureKeyCredential
 from azure.core.exceptions import ClientAuthenticationError, HttpResponseError, ResourceNotFoundError
 from azure.core.pipeline import PipelineRequest
 from azure.core.pipeline.policies import AzureKeyCredentialPolicy, SansIOHTTPPolicy
+from tests.sandbox.serving import serve_process
 
 from aac.sandbox.server import RunningSandbox, serve_in_background
 
@@ -447,24 +443,10 @@ def test_the_agents_paths_need_api_version_v1(foundry: RunningSandbox, query: st
 
 
 def test_serve_with_the_foundry_profile_announces_a_project_endpoint(tmp_path: Path) -> None:
-    command = [sys.executable, "-m", "aac", "-C", str(tmp_path), "sandbox", "serve", "--port", "0",
-               "--db", ":memory:", "--profile", "foundry"]
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env={**os.environ, "NO_COLOR": "1"})
-    deadline = threading.Timer(30, process.kill)
-    deadline.start()
-    try:
-        assert process.stderr is not None
-        first = process.stderr.readline()
-        assert "answering as foundry does" in first
-        match = re.search(r"sandbox serving at (http://127\.0\.0\.1:\d+/api/projects/\w+)/openai/v1", first)
-        assert match, first
+    with serve_process(tmp_path, "--db", ":memory:", "--profile", "foundry") as served:
+        assert "answering as foundry does" in served.first
+        match = re.search(r"sandbox serving at (http://127\.0\.0\.1:\d+/api/projects/\w+)/openai/v1", served.first)
+        assert match, served.first
         with project_client(match.group(1)) as client:
             assert client.agents.create_version("served", definition=prompt()).version == "1"
-        process.send_signal(signal.SIGINT)
-        process.communicate(timeout=10)
-    finally:
-        deadline.cancel()
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    assert process.returncode == 0
+    assert served.code == 0
