@@ -19,8 +19,8 @@ import openai
 sys.path.insert(0, str(Path(__file__).parent))
 
 from aac.api.connect import connect  # noqa: E402
+from aac.desired import require_valid  # noqa: E402
 from aac.identity import hash_files  # noqa: E402
-from aac.manifest import require_valid  # noqa: E402
 from aac.output import Output  # noqa: E402
 from aac.plan.make import HASH_CACHE, make_plan  # noqa: E402
 from aac.sandbox.server import serve_in_background  # noqa: E402

@@ -16,8 +16,8 @@ from typing import Any
 import openai
 
 from aac.identity import file_attributes, spec_hash, tags, upload_filename
-from aac.kinds.assistant import canonical_assistant
-from aac.kinds.vector_store import canonical_chunking, canonical_vector_store
+from aac.kinds.assistant.canonical import canonical_assistant
+from aac.kinds.vector_store.canonical import canonical_chunking, canonical_vector_store
 from aac.resources import AssistantSpec, DesiredState, LocalFile, VectorStoreSpec
 
 

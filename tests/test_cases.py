@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from aac.desired import require_valid
 from aac.errors import AacError
 from aac.identity import hash_files
 from aac.live import index_live
-from aac.manifest import require_valid
+from aac.model.plan import Plan
 from aac.output import Output
 from aac.plan.diff import diff
-from aac.plan.model import Plan
 from aac.plan.moves import apply_moves
 from aac.render import render_plan
 from aac.stack import load_stack

@@ -10,8 +10,8 @@ import pytest
 
 from aac.errors import AacError
 from aac.live import index_live
+from aac.model.plan import Action, Plan
 from aac.plan.diff import diff
-from aac.plan.model import Action, Plan
 from aac.resources import AssistantSpec, DesiredState, LocalFile, VectorStoreSpec
 from plan_helpers import applied_snapshot, file_id
 
@@ -53,7 +53,7 @@ def state(*specs: AssistantSpec | VectorStoreSpec, files: tuple[str, ...] | None
     wanted = {p for s in stores.values() for p in s.files}
     wanted |= {p for a in assistants.values() for p in a.code_interpreter_files}
     paths = files if files is not None else tuple(wanted)
-    return DesiredState(stack=STACK, assistants=assistants, vector_stores=stores,
+    return DesiredState(stack=STACK, specs={"assistant": assistants, "vector_store": stores},
                         files={p: local(p) for p in paths}, manifest_digest="sha256:0")
 
 

@@ -12,10 +12,10 @@ import pytest
 
 from aac.api.connect import Api, connect
 from aac.api.reader import Reader
+from aac.desired import require_valid
 from aac.errors import AacError
 from aac.identity import hash_files, tags, upload_filename
 from aac.live import read_live
-from aac.manifest import require_valid
 from aac.output import Output
 from aac.plan.diff import diff
 from aac.resources import ASSISTANT, LiveVectorStore

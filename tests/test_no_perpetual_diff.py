@@ -16,7 +16,7 @@ import openai
 import pytest
 
 from aac.api.connect import connect
-from aac.kinds.vector_store import canonical_chunking
+from aac.kinds.vector_store.canonical import canonical_chunking
 from aac.live import index_live, read_live
 from aac.output import Output
 from aac.plan.diff import diff
@@ -80,7 +80,7 @@ def random_state(rng: random.Random, stack: str) -> DesiredState:
         protect=rng.random() < 0.2,
     )
     used = set(store.files) | set(assistant.code_interpreter_files)  # as the loader lists them
-    return DesiredState(stack=stack, assistants={"bot": assistant}, vector_stores={"kb": store},
+    return DesiredState(stack=stack, specs={"assistant": {"bot": assistant}, "vector_store": {"kb": store}},
                         files={p: LocalFile(p, Path("/nonexistent"), 10 + i) for i, p in enumerate(PATHS) if p in used},
                         manifest_digest="sha256:0")
 
@@ -105,7 +105,7 @@ def test_generated_specs_written_to_the_sandbox_plan_empty(tmp_path: Path, sandb
     for seed in range(12):  # one stack per seed on one server: stacks never see each other
         stack = f"gen{seed}"
         desired = random_state(random.Random(seed), stack)
-        desired = DesiredState(stack, desired.assistants, desired.vector_stores,
+        desired = DesiredState(stack, desired.specs,
                                {p: LocalFile(p, tmp_path / p, (tmp_path / p).stat().st_size) for p in desired.files},
                                desired.manifest_digest)
         hashes = {p: f"{seed:02x}{i}".ljust(64, "0") for i, p in enumerate(PATHS)}  # unique uploads per stack
@@ -133,8 +133,8 @@ def test_a_plan_between_two_generated_specs_is_empty_exactly_when_nothing_would_
     rng = random.Random(seed)
     before, after = random_state(rng, "gen"), random_state(rng, "gen")
     if rng.random() < 0.3:  # also pairs that differ in one field only
-        after = DesiredState("gen", {"bot": replace(before.assistants["bot"], **_one_field(rng))},
-                             before.vector_stores, before.files, "sha256:0")
+        after = DesiredState("gen", {"assistant": {"bot": replace(before.assistants["bot"], **_one_field(rng))},
+                                     "vector_store": before.vector_stores}, before.files, "sha256:0")
     plan = diff(after, HASHES, index_live(applied_snapshot(before, HASHES), "gen"), target="t",
                 now="2026-11-22T10:00:00Z")
     assert plan.has_changes == (_observable(before) != _observable(after))

@@ -15,10 +15,10 @@ import pytest
 import yaml
 
 from aac.cli import main
+from aac.desired import require_valid
 from aac.identity import hash_files
-from aac.manifest import require_valid
+from aac.model.plan import Plan
 from aac.output import Output
-from aac.plan.model import Plan
 from aac.sandbox.server import RunningSandbox, serve_in_background
 from aac.stack import load_stack
 from plan_helpers import apply_with_sdk

@@ -15,8 +15,8 @@ from aac.api.connect import connect
 from aac.api.writer import Writer
 from aac.apply.graph import Outcome, Status, Step
 from aac.apply.progress import ApplyProgress
+from aac.model.plan import Action, Change
 from aac.output import Output
-from aac.plan.model import Action, Change
 from aac.progress import Progress
 from aac.stack import load_stack
 

@@ -17,17 +17,16 @@ from typing import TYPE_CHECKING, Any
 
 from aac.errors import AacError
 from aac.identity import matches_size, owner_of, parse_upload_filename
+from aac.kinds import BY_NAME, KINDS
+from aac.kinds.base import Child, Kind, OptionalApi, live_refs
 from aac.resources import (
     SERVER_METADATA,
     LiveFile,
     LiveState,
-    LiveVectorStore,
-    LiveVectorStoreFile,
 )
 
 if TYPE_CHECKING:
     from aac.api.reader import Reader  # the index is pure: validate and plan rendering load no SDK
-    from aac.kinds.base import Kind
 
 Snapshot = dict[str, Any]
 
@@ -46,19 +45,17 @@ def read_snapshot(reader: Reader, stack: str, *, parallelism: int = 8,
     """Every kind's collection and the uploads concurrently; then what lives inside this stack's objects:
     the files of each of its stores (except those in `known_files`, by store id: an apply's read-back rereads
     only what it touched) and the objects of child kinds (a vault's credentials)."""
-    from aac.kinds import BY_NAME, KINDS
-
     known = known_files or {}
     pool = ThreadPoolExecutor(max_workers=max(1, parallelism))
     try:
-        listing = {kind.collection: pool.submit(_or_none, functools.partial(kind.read, reader), kind.unavailable_error)
-                   for kind in KINDS if kind.read is not None}
+        listing = {kind.collection: pool.submit(_or_none, functools.partial(kind.read, reader), _unavailable(kind))
+                   for kind in KINDS if not isinstance(kind, Child)}
         files = pool.submit(reader.files, "assistants")
         snapshot: Snapshot = {collection: future.result() for collection, future in listing.items()}
         owned = [vs for vs in snapshot["vector_stores"] if _owned_by(vs, stack) and vs["id"] not in known]
         listed = pool.map(lambda vs: store_files(reader, vs), owned)
         for kind in KINDS:
-            if kind.parent is not None:
+            if isinstance(kind, Child):
                 snapshot[kind.collection] = _children(pool, reader, kind, snapshot[BY_NAME[kind.parent].collection],
                                                       stack)
         vs_files = {vs["id"]: files for vs, files in zip(owned, listed, strict=True)}
@@ -71,13 +68,17 @@ def read_snapshot(reader: Reader, stack: str, *, parallelism: int = 8,
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _children(pool: ThreadPoolExecutor, reader: Reader, kind: Kind, parents: list[dict[str, Any]] | None,
+def _unavailable(kind: Kind) -> type[AacError] | None:
+    return kind.unavailable_error if isinstance(kind, OptionalApi) else None
+
+
+def _children(pool: ThreadPoolExecutor, reader: Reader, kind: Child, parents: list[dict[str, Any]] | None,
               stack: str) -> dict[str, list[dict[str, Any]]] | None:
     """A child kind's objects by parent id, read inside this stack's parents only; None without their API."""
-    if parents is None or kind.read_children is None:
+    if parents is None:
         return None
     mine = [raw for raw in parents if _owned_by(raw, stack)]
-    listed = pool.map(lambda raw: kind.read_children(reader, raw), mine)  # type: ignore[misc]
+    listed = pool.map(lambda raw: kind.read_children(reader, raw), mine)
     return {str(raw["id"]): children for raw, children in zip(mine, listed, strict=True)}
 
 
@@ -122,14 +123,12 @@ def index_live(snapshot: Mapping[str, Any], stack: str,
 
     A collection that is None is a kind whose API the target lacks; one the snapshot does not have (a
     snapshot from before the kind existed) has none of them."""
-    from aac.kinds import KINDS
-
     objects: dict[str, dict[str, Any]] = {}
     foreign: dict[str, int] = {}
     for kind in KINDS:
         owned, others = _index(_flat(snapshot.get(kind.collection)), stack, kind.name)
-        objects[kind.collection] = {key: kind.live_object(key, raw, snapshot) for key, raw in owned.items()}
-        if kind.parent is None and snapshot.get(kind.collection) is not None:
+        objects[kind.name] = {key: kind.live_object(key, raw, snapshot) for key, raw in owned.items()}
+        if not isinstance(kind, Child) and snapshot.get(kind.collection) is not None:
             foreign[kind.collection] = others
     files, foreign["files"] = _files(snapshot.get("files") or [], stack)
     unavailable = frozenset(kind.name for kind in KINDS
@@ -137,35 +136,23 @@ def index_live(snapshot: Mapping[str, Any], stack: str,
     stores = [raw for raw in snapshot.get("vector_stores") or [] if not _owned_by(raw, stack)]
     vs_files = snapshot.get("vector_store_files") or {}
     return LiveState(
-        **objects,  # type: ignore[arg-type]
+        objects=objects,
         files=files,
         unavailable=unavailable,
         foreign=foreign,
         foreign_stores=tuple(stores),
-        foreign_uses={**_foreign_refs(snapshot, stack),
-                      **_foreign_uses(snapshot.get("assistants") or [],
-                                      {r["id"]: vs_files[r["id"]] for r in stores if r["id"] in vs_files}, stack)},
+        # An object's use of an upload wins over a store's: `aac plan` names the one a user would look at first.
+        foreign_uses={**_store_uses({r["id"]: vs_files[r["id"]] for r in stores if r["id"] in vs_files}),
+                      **_foreign_refs(snapshot, stack)},
         reserved_metadata=reserved,
         upload_bytes={str(raw["id"]): int(raw.get("bytes") or 0) for raw in snapshot.get("files") or []},
     )
 
 
-def live_store(key: str, raw: Mapping[str, Any], snapshot: Mapping[str, Any]) -> LiveVectorStore:
-    """A vector store with its files as the snapshot lists them, and how many its listing fell short by."""
-    files = (snapshot.get("vector_store_files") or {}).get(raw["id"], [])
-    unread = int((snapshot.get("unread") or {}).get(raw["id"], 0))
-    return LiveVectorStore(id=raw["id"], key=key, raw=raw, files=_attachments(files), unread=unread)
-
-
-def _foreign_uses(assistants: Iterable[Mapping[str, Any]],
-                  store_files: Mapping[str, Iterable[Mapping[str, Any]]], stack: str) -> dict[str, str]:
-    """Upload id -> the first object this stack does not own that uses it (deleting the upload would
-    empty that store, or clear that assistant's code-interpreter files)."""
+def _store_uses(store_files: Mapping[str, Iterable[Mapping[str, Any]]]) -> dict[str, str]:
+    """Upload id -> the first vector store this stack does not own that holds it (deleting the upload would
+    empty it). An assistant's code-interpreter files are its live refs (aac.live._foreign_refs)."""
     uses: dict[str, str] = {}
-    for raw in assistants:
-        if not _owned_by(raw, stack):
-            for file_id in ((raw.get("tool_resources") or {}).get("code_interpreter") or {}).get("file_ids") or []:
-                uses.setdefault(str(file_id), f"assistant {raw['id']}")
     for store_id, attachments in sorted(store_files.items()):
         for attachment in attachments:
             uses.setdefault(str(attachment["id"]), f"vector store {store_id}")
@@ -176,17 +163,15 @@ def _foreign_refs(snapshot: Mapping[str, Any], stack: str) -> dict[str, str]:
     """Live id -> the first object this stack does not own that names it: an agent its credential, a credential
     its vault (the API deletes a vault's credentials with it), an assistant its vector store. What an object of
     the stack that such an object uses names is used too (the vault of a credential a foreign agent uses)."""
-    from aac.kinds import KINDS
-
     uses: dict[str, str] = {}
     raws = {kind.name: _flat(snapshot.get(kind.collection)) for kind in KINDS}
     for kind in KINDS:
         for raw in raws[kind.name]:
-            for ref in kind.live_refs(raw) if not _owned_by(raw, stack) else ():
+            for ref in live_refs(kind, raw) if not _owned_by(raw, stack) else ():
                 uses.setdefault(ref, f"{kind.label} {raw['id']}")
     for kind in KINDS:
         for raw in raws[kind.name]:
-            for ref in kind.live_refs(raw) if _owned_by(raw, stack) and raw["id"] in uses else ():
+            for ref in live_refs(kind, raw) if _owned_by(raw, stack) and raw["id"] in uses else ():
                 uses.setdefault(ref, f"{uses[raw['id']]} (through {kind.label} {raw['id']})")
     return uses
 
@@ -205,7 +190,7 @@ def with_foreign_uses(reader: Reader, live: LiveState, *, parallelism: int = 8) 
     with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
         listed = list(pool.map(lambda raw: store_files(reader, raw), stores))
     by_store = {str(raw["id"]): files for raw, files in zip(stores, listed, strict=True)}
-    uses = {**_foreign_uses([], by_store, ""), **live.foreign_uses}
+    uses = {**_store_uses(by_store), **live.foreign_uses}
     unread = tuple(str(raw["id"]) for raw, files in zip(stores, listed, strict=True) if len(files) < _total(raw))
     return replace(live, foreign_uses=uses, foreign_unread=unread,
                    requests=live.requests + reader.requests - start)
@@ -257,18 +242,3 @@ def without_impostors(live: LiveState, sizes: Mapping[str, int]) -> tuple[LiveSt
         return live, []
     files = {i: f for i, f in live.files.items() if f not in impostors}
     return replace(live, files=files), impostors
-
-
-def _attachments(objects: list[Mapping[str, Any]]) -> tuple[LiveVectorStoreFile, ...]:
-    return tuple(
-        LiveVectorStoreFile(
-            file_id=raw["id"],
-            status=str(raw.get("status") or ""),
-            usage_bytes=int(raw.get("usage_bytes") or 0),
-            attributes=raw.get("attributes") or {},
-            last_error=raw.get("last_error"),
-            chunking_strategy=raw.get("chunking_strategy"),
-            raw=raw,
-        )
-        for raw in sorted(objects, key=lambda r: str(r["id"]))
-    )

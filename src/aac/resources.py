@@ -216,14 +216,23 @@ class EnvValue:
 @dataclass(frozen=True)
 class DesiredState:
     stack: str
-    assistants: Mapping[str, AssistantSpec]
-    vector_stores: Mapping[str, VectorStoreSpec]  # manifests and assistants' own stores
+    specs: Mapping[str, Mapping[str, Any]]  # kind name -> key -> spec (an assistant's own store among the stores)
     files: Mapping[str, LocalFile]  # every path a spec references, by path
     manifest_digest: str  # "sha256:<hex>" over the stack file, manifests and referenced schemas
-    agents: Mapping[str, AgentSpec] = field(default_factory=dict)
-    vaults: Mapping[str, VaultSpec] = field(default_factory=dict)
-    credentials: Mapping[str, CredentialSpec] = field(default_factory=dict)  # by VAULT/CREDENTIAL
     env_values: tuple[EnvValue, ...] = ()  # the values the manifests took from the environment, in file order
+
+    def of(self, kind: str) -> Mapping[str, Any]:
+        """The specs of a kind, by key."""
+        return self.specs.get(kind, {})
+
+    # The kinds the file and store engines work with by name.
+    @property
+    def assistants(self) -> Mapping[str, Any]:
+        return self.of(ASSISTANT)
+
+    @property
+    def vector_stores(self) -> Mapping[str, Any]:
+        return self.of(VECTOR_STORE)
 
 
 @dataclass(frozen=True)
@@ -270,8 +279,7 @@ class LiveObject:
 class LiveState:
     """What this stack owns on the target, keyed like DesiredState."""
 
-    assistants: Mapping[str, LiveObject]
-    vector_stores: Mapping[str, LiveVectorStore]
+    objects: Mapping[str, Mapping[str, Any]]  # kind name -> key -> live object (LiveObject or a richer one)
     files: Mapping[str, LiveFile]  # this stack's uploads, by file id
     # Kinds whose API the target does not serve: "assistant" where /v1/assistants answers 404 (OpenAI since
     # 2026-08-26), "agent", "vault" and "credential" where /v1/agents does (llama-stack, ogx).
@@ -284,8 +292,18 @@ class LiveState:
     foreign_unread: tuple[str, ...] = ()
     requests: int = 0  # API requests made to read it
     reserved_metadata: frozenset[str] = frozenset(SERVER_METADATA)  # the server's metadata keys
-    agents: Mapping[str, LiveObject] = field(default_factory=dict)
-    vaults: Mapping[str, LiveObject] = field(default_factory=dict)
-    credentials: Mapping[str, LiveObject] = field(default_factory=dict)  # by VAULT/CREDENTIAL
     # Every upload's size by id, this stack's or not: what a file a manifest attaches by id costs to index.
     upload_bytes: Mapping[str, int] = field(default_factory=dict)
+
+    def of(self, kind: str) -> Mapping[str, Any]:
+        """The live objects of a kind this stack owns, by key."""
+        return self.objects.get(kind, {})
+
+    # The kinds the file and store engines work with by name.
+    @property
+    def assistants(self) -> Mapping[str, LiveObject]:
+        return self.of(ASSISTANT)
+
+    @property
+    def vector_stores(self) -> Mapping[str, LiveVectorStore]:
+        return self.of(VECTOR_STORE)

@@ -15,8 +15,8 @@ from aac.api.writer import Writer
 from aac.commands.apply import check_uploads_unchanged
 from aac.errors import AacError
 from aac.identity import upload_filename
+from aac.model.plan import Plan
 from aac.output import Output
-from aac.plan.model import Plan
 from aac.stack import load_stack
 
 from .helpers import assert_converged, owned

@@ -14,7 +14,7 @@ import pytest
 from tests.cli_harness import Cli
 from tests.test_hostile_names import BREAKS
 
-from aac.manifest import load_desired
+from aac.desired import load_desired
 from aac.stack import load_stack
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

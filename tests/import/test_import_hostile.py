@@ -19,8 +19,8 @@ from tests.cli_harness import Cli
 from tests.sdk_http import serving
 
 from aac.canonical import user_metadata
+from aac.desired import load_desired
 from aac.identity import owner_of
-from aac.manifest import load_desired
 from aac.stack import load_stack
 
 from .conftest import KEY_ENV, STACK, aim, proxied
@@ -287,13 +287,13 @@ def test_imported_manifests_load_back_to_exactly_the_live_objects(
         if live.name != "Long":
             assert list(spec.code_interpreter_ids) == live.tool_resources.code_interpreter.file_ids
     for key, live in agents.items():
-        spec = desired.agents[key]
+        spec = desired.of("agent")[key]
         assert (spec.display_name, spec.instructions, dict(spec.metadata)) == \
             (live.name, live.instructions, user_metadata(live.metadata))
         assert [t["description"] for t in spec.tools] == [t.description for t in live.tools]
     vault = next(iter(_keyed(client.beta.agents.vaults.list()).values()))
     credentials = {c.name: c for c in client.beta.agents.vaults.credentials.list(vault.id)}
-    declared = {spec.display_name: spec for spec in desired.credentials.values()}
+    declared = {spec.display_name: spec for spec in desired.of("credential").values()}
     assert declared.keys() == credentials.keys() and len(declared) == len(HOSTILE)
     for name, spec in declared.items():
         assert dict(spec.metadata) == user_metadata(credentials[name].metadata)

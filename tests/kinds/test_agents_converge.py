@@ -14,9 +14,10 @@ import openai
 from aac.api.connect import connect
 from aac.api.writer import Writer
 from aac.apply.build import build_steps
-from aac.apply.context import Context, Ids
+from aac.apply.context import Context
 from aac.apply.progress import ApplyProgress
 from aac.identity import owner_of
+from aac.model.steps import Ids
 from aac.output import Output
 from aac.plan.make import make_plan
 from aac.progress import Progress

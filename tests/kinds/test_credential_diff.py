@@ -23,15 +23,15 @@ SHOWN = {"type": "mcp_oauth", "mcp_server_url": SERVER, "expires_at": "2026-12-0
 
 def _desired(auth: dict[str, Any]) -> DesiredState:
     spec = CredentialSpec(vault="tools", name="mcp", display_name="mcp", auth=auth)
-    return DesiredState(stack=STACK, assistants={}, vector_stores={}, files={}, manifest_digest="sha256:0",
-                        vaults={"tools": VaultSpec(name="tools", display_name="tools", credentials=(spec.key,))},
-                        credentials={spec.key: spec})
+    vault = VaultSpec(name="tools", display_name="tools", credentials=(spec.key,))
+    return DesiredState(stack=STACK, specs={"vault": {"tools": vault}, "credential": {spec.key: spec}}, files={},
+                        manifest_digest="sha256:0")
 
 
 def _applied(desired: DesiredState, live_auth: dict[str, Any]) -> dict[str, Any]:
     """The snapshot right after `desired` was applied, the credential's auth as the server shows it."""
     nothing = index_live({}, STACK)
-    box, spec = desired.vaults["tools"], desired.credentials["tools/mcp"]
+    box, spec = desired.of("vault")["tools"], desired.of("credential")["tools/mcp"]
     vault_raw = {"id": "vault_1", "name": "tools",
                  "metadata": tags(STACK, "tools", spec_hash(vault.canonical(box, {}, nothing)))}
     credential_raw = {"id": "cred_1", "vault_id": "vault_1", "name": "mcp", "auth": live_auth,

@@ -11,8 +11,8 @@ from jsonschema import Draft202012Validator
 
 from aac import limits
 from aac.cli import main
+from aac.desired import load_desired, schema_text
 from aac.errors import Problem
-from aac.manifest import load_desired, schema_text
 from aac.manifest.vaults import ENV_NAME, redact, secret_values
 from aac.manifest.yaml_load import parse_documents
 from aac.resources import TAG_SECRET_VERSION, TAGS, AgentSpec, CredentialSpec, DesiredState, Source, VaultSpec
@@ -37,7 +37,7 @@ def load(root: Path) -> tuple[DesiredState, list[Problem]]:
 def test_the_agent_loads_in_the_apis_shape(stack: Path) -> None:
     desired, problems = load(stack)
     assert problems == []
-    assert desired.agents == {"weather-agent": AgentSpec(
+    assert desired.of("agent") == {"weather-agent": AgentSpec(
         name="weather-agent",
         display_name="Weather agent",
         model="gpt-5.1",
@@ -57,22 +57,22 @@ def test_the_agent_loads_in_the_apis_shape(stack: Path) -> None:
         metadata={"owner": "weather-team"},
         source=Source("agents/weather-agent.yaml", 2),
     )}
-    assert desired.agents["weather-agent"].credentials == ("github/github-mcp",)
+    assert desired.of("agent")["weather-agent"].credentials == ("github/github-mcp",)
 
 
 def test_the_vault_and_its_credentials_load_keyed_vault_slash_credential(stack: Path) -> None:
     desired, _ = load(stack)
     keys = ("github/github-mcp", "github/oauth", "github/search-key")
-    assert desired.vaults == {"github": VaultSpec(
+    assert desired.of("vault") == {"github": VaultSpec(
         name="github", display_name="GitHub tools", metadata={"team": "platform"},
         source=Source("agents/github.yaml", 2), credentials=keys)}
-    assert tuple(desired.credentials) == keys
-    assert desired.credentials["github/github-mcp"] == CredentialSpec(
+    assert tuple(desired.of("credential")) == keys
+    assert desired.of("credential")["github/github-mcp"] == CredentialSpec(
         vault="github", name="github-mcp", display_name="github-mcp", version=2,
         auth={"type": "static_bearer", "mcp_server_url": "https://api.githubcopilot.com/mcp/",
               "token_env": "GITHUB_MCP_TOKEN"},
         source=Source("agents/github.yaml", 7))
-    oauth = desired.credentials["github/oauth"]
+    oauth = desired.of("credential")["github/oauth"]
     assert (oauth.display_name, oauth.version) == ("GitHub OAuth", 1)
     assert oauth.auth["refresh"]["token_endpoint_auth"] == {"type": "client_secret_basic",
                                                            "client_secret_env": "OAUTH_CLIENT_SECRET"}
@@ -88,7 +88,7 @@ def test_only_the_settings_a_manifest_sets_are_in_the_spec(stack: Path) -> None:
     (stack / "agents/weather-agent.yaml").write_text("kind: agent\nname: weather-agent\nmodel: gpt-5.1\n")
     desired, problems = load(stack)
     assert problems == []
-    spec = desired.agents["weather-agent"]
+    spec = desired.of("agent")["weather-agent"]
     assert (spec.settings, spec.tools, spec.instructions, spec.display_name) == ({}, (), None, "weather-agent")
 
 
@@ -97,7 +97,7 @@ def test_a_vault_name_is_trimmed_as_the_api_stores_it(stack: Path) -> None:
     (stack / "agents/github.yaml").write_text(text)
     desired, problems = load(stack)
     assert problems == []
-    assert desired.vaults["github"].display_name == "GitHub tools"
+    assert desired.of("vault")["github"].display_name == "GitHub tools"
 
 
 def test_allowed_hosts_are_lowercase_as_the_api_stores_them(stack: Path) -> None:
@@ -105,7 +105,7 @@ def test_allowed_hosts_are_lowercase_as_the_api_stores_them(stack: Path) -> None
     (stack / "agents/github.yaml").write_text(text)
     desired, problems = load(stack)
     assert problems == []
-    networking = desired.credentials["github/search-key"].auth["networking"]
+    networking = desired.of("credential")["github/search-key"].auth["networking"]
     assert networking == {"type": "limited", "allowed_hosts": ["api.search.example.com", "10.0.0.7"]}
 
 
@@ -115,7 +115,7 @@ def test_a_referenced_schema_is_part_of_the_manifest_digest(stack: Path) -> None
     desired, problems = load(stack)
     assert problems == []
     assert desired.manifest_digest != before  # a saved plan made before the edit is stale
-    assert desired.agents["weather-agent"].settings["text"]["format"]["schema"]["title"] == "Forecast"
+    assert desired.of("agent")["weather-agent"].settings["text"]["format"]["schema"]["title"] == "Forecast"
 
 
 def test_an_agent_a_vault_and_an_assistant_may_share_a_name(stack: Path) -> None:
@@ -123,7 +123,7 @@ def test_an_agent_a_vault_and_an_assistant_may_share_a_name(stack: Path) -> None
         "kind: vault\nname: weather-agent\n---\nkind: assistant\nname: weather-agent\nmodel: gpt-4o\n")
     desired, problems = load(stack)
     assert problems == []  # names are unique per kind, as assistants and vector stores already are
-    assert "weather-agent" in desired.vaults and "weather-agent" in desired.assistants
+    assert "weather-agent" in desired.of("vault") and "weather-agent" in desired.assistants
 
 
 def test_a_vault_named_twice_keeps_the_first_ones_credentials(stack: Path) -> None:
@@ -133,7 +133,7 @@ def test_a_vault_named_twice_keeps_the_first_ones_credentials(stack: Path) -> No
     desired, problems = load(stack)
     assert [p.message for p in problems] == [
         "another vault is already named 'github' (agents/github.yaml:3)"]
-    assert "github/other" not in desired.credentials
+    assert "github/other" not in desired.of("credential")
 
 
 def test_validate_passes_on_the_fixture(stack: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from aac import limits
 from aac.cli import main
-from aac.manifest import load_desired, schema_text
+from aac.desired import load_desired, schema_text
 from aac.resources import TAGS
 from aac.stack import load_stack
 

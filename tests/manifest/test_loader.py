@@ -7,8 +7,8 @@ import io
 import pytest
 from tests.manifest.conftest import Repo
 
+from aac.desired import load_desired, require_valid
 from aac.errors import ValidationFailed
-from aac.manifest import load_desired, require_valid
 from aac.output import Output
 from aac.stack import load_stack
 

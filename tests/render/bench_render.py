@@ -12,8 +12,8 @@ import sys
 import time
 from dataclasses import replace
 
+from aac.model.plan import Action, Change, Plan
 from aac.output import Output
-from aac.plan.model import Action, Change, Plan
 from aac.render import render_plan
 from aac.render.markdown import LIMIT
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from aac.drift.model import Category, DriftItem, DriftReport
+from aac.model.drift import Category, DriftItem, DriftReport
 
 from .plans import INSTRUCTIONS_NEW, INSTRUCTIONS_OLD, WEATHER_NEW, WEATHER_OLD
 

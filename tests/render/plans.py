@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aac.plan.model import Action, Change, Cost, Plan
+from aac.model.plan import Action, Change, Cost, Plan
 
 SHA_FAQ = "a" * 64
 SHA_REFUNDS_OLD = "b" * 64

@@ -8,8 +8,8 @@ from dataclasses import replace
 
 import pytest
 
-from aac.drift.model import Category, DriftItem, DriftReport, parse_fail_on
 from aac.errors import AacError
+from aac.model.drift import Category, DriftItem, DriftReport, parse_fail_on
 from aac.output import Output
 from aac.render import render_drift
 from aac.render.mdkit import LIMIT

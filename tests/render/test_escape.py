@@ -13,11 +13,11 @@ import pytest
 from aac.apply.graph import Status
 from aac.apply.report import ChangeOutcome, print_report
 from aac.check_report import CheckReport, Comparison, Move, QueryChange
-from aac.drift.model import Category, DriftItem
 from aac.errors import Problem
 from aac.escape import escape_text
+from aac.model.drift import Category, DriftItem
+from aac.model.plan import Action, Change
 from aac.output import Output
-from aac.plan.model import Action, Change
 from aac.render import render_drift, render_plan
 from aac.render.checks import render_checks
 from aac.resources import RetrievalCheck

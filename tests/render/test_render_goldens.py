@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from aac.model.plan import Plan
 from aac.output import Output
-from aac.plan.model import Plan
 from aac.render import render_plan
 
 from .golden import check_golden

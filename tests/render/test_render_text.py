@@ -8,8 +8,8 @@ from dataclasses import replace
 import pytest
 
 from aac.errors import AacError
+from aac.model.plan import Action, Change, Plan
 from aac.output import Output
-from aac.plan.model import Action, Change, Plan
 from aac.render import render_plan
 from aac.render.values import structural_diff
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from aac.cli import main
-from aac.manifest import load_desired
+from aac.desired import load_desired
 from aac.output import Output
 from aac.render import render_plan
 from aac.stack import load_stack

@@ -18,15 +18,17 @@ from aac.api.connect import Api
 from aac.api.retry import RetryPolicy
 from aac.api.writer import Writer
 from aac.apply.build import build_steps
-from aac.apply.context import Context, Ids
+from aac.apply.context import Context
 from aac.apply.graph import Status, run_graph
 from aac.apply.progress import ApplyProgress
 from aac.apply.report import ChangeOutcome, outcomes_by_change, print_report
 from aac.apply.verify import read_back, verify
 from aac.errors import AacError
 from aac.kinds import BY_NAME
+from aac.kinds.base import WriteOnlyFields
+from aac.model.plan import Action, Plan
+from aac.model.steps import Ids
 from aac.output import Output, plural
-from aac.plan.model import Action, Plan
 from aac.progress import Progress
 from aac.resources import DesiredState, LiveState
 
@@ -90,7 +92,7 @@ def preflight(plan: Plan, desired: DesiredState, environ: Mapping[str, str]) -> 
     """Raise AacError for a change that cannot be made (a secret's variable unset): called before any write."""
     for change in plan.actionable:
         kind = BY_NAME.get(change.kind)
-        if kind is not None:
+        if isinstance(kind, WriteOnlyFields):
             kind.preflight(change, desired, environ)
 
 

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from aac.apply import actions, converge
 from aac.apply.context import Context
-from aac.apply.graph import Step, StepFailed
+from aac.apply.graph import Step
 from aac.identity import is_protected
 from aac.kinds import KINDS, kind_of
-from aac.plan.model import FRESH, Action, Change
+from aac.kinds.base import live_refs, refs
+from aac.model.plan import FRESH, Action, Change
+from aac.model.steps import Run, StepFailed
 from aac.resources import FILE
 
 
@@ -62,6 +65,15 @@ class Builder:
     def has(self, sid: str) -> str | None:
         return sid if sid in self.steps else None
 
+    def retag(self, change: Change) -> Run:
+        return actions.retag(self.ctx, change)
+
+    def settle(self, kind: str, created: Iterable[str], listed: Callable[[], list[Any]],
+               delete: Callable[[str], None]) -> None:
+        created = list(created)
+        if created:
+            self.add(f"settle:{kind}", lambda: converge.settle(self.ctx, kind, listed, delete), after=created)
+
     def build(self) -> list[Step]:
         for change in self.moves:  # an update writes the new key itself: only a bare move needs this step
             self.add(f"move:{change.address}", self.guard(change) or actions.retag(self.ctx, change, change.name),
@@ -83,7 +95,7 @@ class Builder:
         """The steps that make the new objects a spec names usable (an existing one's id is live)."""
         spec = kind_of(kind).desired(self.ctx.desired)[key]
         needs: list[str | None] = []
-        for ref_kind, ref_key in kind_of(kind).refs(spec):
+        for ref_kind, ref_key in refs(kind_of(kind), spec):
             change = self.changes(ref_kind).get(ref_key)
             if change is not None and change.action in FRESH:
                 needs += [self.sid(change), *kind_of(ref_kind).ready(self, ref_key)]
@@ -94,7 +106,7 @@ class Builder:
         found = list(self.users.get(live_id, []))
         for kind in KINDS:
             for key, obj in kind.live(self.ctx.live).items():
-                if live_id in kind.live_refs(obj.raw):
+                if live_id in live_refs(kind, obj.raw):
                     found += [sid for sid in (f"{kind.name}:{key}", f"delete:{kind.address(key)}") if sid in self.steps]
         return found
 

@@ -7,7 +7,6 @@ vector store's id from the step that created it, and a duplicate resolved by
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,67 +14,11 @@ from typing import Any
 from aac.api.writer import Writer
 from aac.apply.progress import ApplyProgress
 from aac.canonical import server_metadata
-from aac.errors import AacError
-from aac.plan.model import Action, Change, Plan
-from aac.resources import FILE, VECTOR_STORE, DesiredState, LiveState
+from aac.model.plan import Action, Change, Plan
+from aac.model.steps import Ids
+from aac.resources import VECTOR_STORE, DesiredState, LiveState
 
 JSON = dict[str, Any]
-FILES = "files"  # uploads, by sha256
-
-
-@dataclass
-class Ids:
-    """Live ids by identity: uploads by sha256 under "files", objects by key under their kind's name; thread-safe."""
-
-    by_kind: dict[str, dict[str, str]] = field(default_factory=dict)
-    created: dict[str, dict[str, str]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    @classmethod
-    def from_live(cls, live: LiveState) -> Ids:
-        from aac.kinds import KINDS
-
-        ids = cls()
-        # Oldest first, so a sha uploaded twice resolves to the copy every apply agrees on.
-        for file in sorted(live.files.values(), key=lambda f: (f.created_at, f.id), reverse=True):
-            if file.sha256:
-                ids.files[file.sha256] = file.id
-        for kind in KINDS:
-            ids.by_kind[kind.name] = {key: obj.id for key, obj in kind.live(live).items()}
-        return ids
-
-    @property
-    def files(self) -> dict[str, str]:
-        return self.by_kind.setdefault(FILES, {})
-
-    def of(self, kind: str) -> dict[str, str]:
-        return self.by_kind.setdefault(kind, {})
-
-    def prefer_planned(self, plan: Plan) -> Ids:
-        """Where the stack holds the same bytes twice, use the upload the plan keeps, not one it deletes."""
-        for change in plan.changes:
-            after = change.after or {}
-            if change.kind == FILE and change.action is Action.NOOP and change.id and after.get("sha256"):
-                self.files[str(after["sha256"])] = change.id
-        return self
-
-    def set(self, kind: str, key: str, value: str, *, created: bool = False) -> None:
-        with self._lock:
-            self.of(kind)[key] = value
-            if created:
-                self.created.setdefault(kind, {})[key] = value
-
-    def get(self, kind: str, key: str, what: str) -> str:
-        with self._lock:
-            value = self.of(kind).get(key)
-        if value is None:
-            raise AacError(f"{what} has no live id: the step that makes it did not run",
-                           "run `aac apply` again; it plans from what is live now")
-        return str(value)
-
-    def created_items(self, kind: str) -> dict[str, str]:
-        with self._lock:
-            return dict(self.created.get(kind, {}))
 
 
 @dataclass

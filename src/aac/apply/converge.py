@@ -19,8 +19,9 @@ from collections.abc import Callable
 from typing import Any
 
 from aac.api.writer import owned_key
-from aac.apply.context import FILES, Context
+from aac.apply.context import Context
 from aac.identity import matches_size, parse_upload_filename
+from aac.model.steps import FILES
 
 
 def keep_oldest(group: list[tuple[int, Any]]) -> Any:

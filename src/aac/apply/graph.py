@@ -17,22 +17,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from aac.errors import AacError
-
-
-@dataclass(frozen=True)
-class Poll:
-    """Run this step again after `seconds`: the server is still working."""
-
-    seconds: float
-
-
-class StepFailed(AacError):
-    """A step's failure, optionally with a reason per plan address (one file of a batch)."""
-
-    def __init__(self, message: str, hint: str | None = None, by_address: Mapping[str, str] | None = None) -> None:
-        super().__init__(message, hint)
-        self.by_address = dict(by_address or {})
-
+from aac.model.steps import Poll, StepFailed
 
 StepRun = Callable[[], "Poll | None"]
 

@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from aac.apply.graph import Outcome, Status, Step
+from aac.model.plan import Action, Change
 from aac.output import Output, human_bytes, plural
-from aac.plan.model import Action, Change
 from aac.progress import Progress
 
 UPLOAD, INDEX, CHANGE = "upload", "index", "change"

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from aac.apply.graph import Outcome, Status, Step
 from aac.escape import escaped
+from aac.model.plan import Action, Change
 from aac.output import Output
-from aac.plan.model import Action, Change
 
 _RANK = {Status.APPLIED: 0, Status.SKIPPED: 1, Status.FAILED: 2}
 _DONE = {Action.CREATE: "created", Action.UPDATE: "updated", Action.REPLACE: "replaced",

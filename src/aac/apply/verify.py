@@ -19,8 +19,8 @@ from aac.apply.graph import Status
 from aac.apply.report import ChangeOutcome
 from aac.errors import AacError
 from aac.live import index_live, read_snapshot
+from aac.model.plan import Change, Plan
 from aac.plan.diff import diff
-from aac.plan.model import Change, Plan
 from aac.render.values import format_value
 from aac.resources import VECTOR_STORE, VECTOR_STORE_FILE, DesiredState, LiveState
 

@@ -24,9 +24,9 @@ from aac.apply.verify import untouched_files
 from aac.errors import AacError
 from aac.identity import canonical_json, sha256_file
 from aac.invocation import Invocation
+from aac.model.plan import Action, Change, Plan
 from aac.output import Output
 from aac.plan.make import Planned, make_plan, validated
-from aac.plan.model import Action, Change, Plan
 from aac.resources import FILE, DesiredState, LiveState
 from aac.stack import Stack, Target, load_stack
 

@@ -10,8 +10,8 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from aac.check_report import CheckReport, compare, read_baseline
+from aac.desired import require_valid
 from aac.live import read_live
-from aac.manifest import require_valid
 from aac.output import save_document
 from aac.plan.make import connected, showing_reads, utc_now
 from aac.render.checks import render_checks

@@ -10,13 +10,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from aac.api.connect import connect
-from aac.drift.model import DriftReport, parse_fail_on
+from aac.desired import require_valid
 from aac.drift.scan import drift_report
 from aac.errors import AacError
 from aac.identity import hash_files
 from aac.kinds import KINDS
 from aac.live import index_live, read_snapshot
-from aac.manifest import require_valid
+from aac.model.drift import DriftReport, parse_fail_on
 from aac.output import plural, save_document
 from aac.plan.make import HASH_CACHE, require_apis, showing_reads, utc_now
 from aac.plan.moves import apply_moves

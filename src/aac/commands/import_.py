@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from aac.api.connect import Api, connect
 from aac.api.writer import Writer
+from aac.desired import manifest_files, require_valid
 from aac.errors import AacError
 from aac.identity import hash_files
 from aac.importer import (
@@ -29,13 +30,13 @@ from aac.importer import (
     write_files,
     write_tags,
 )
-from aac.importer.manifests import Source
 from aac.importer.select import Selection, raws_of
 from aac.kinds import KINDS
 from aac.kinds.agent import credential_ids
+from aac.kinds.base import OptionalApi
 from aac.live import read_snapshot, store_files
-from aac.manifest import manifest_files, require_valid
 from aac.manifest.fs import inside
+from aac.manifest.writing import Source
 from aac.output import Output, plural
 from aac.plan.make import HASH_CACHE, showing_reads, utc_now
 from aac.render import render_plan
@@ -79,7 +80,7 @@ def _select(api: Api, out: Output, stack: Stack, keys: tuple[str, ...], import_a
     with showing_reads(api, out):
         snapshot = read_snapshot(reader, stack.name)
     for kind in KINDS:  # an id of a kind the target has no API for: that, rather than "not found"
-        if kind.unavailable_error and snapshot.get(kind.collection, []) is None \
+        if isinstance(kind, OptionalApi) and snapshot.get(kind.collection, []) is None \
                 and any(key.startswith(kind.id_prefix) for key in keys):
             raise kind.unavailable_error(api.base_url)
     selection = select(keys, import_all, snapshot, stack.name)
@@ -154,7 +155,7 @@ def _out_folder(stack: Stack, out_dir: str | None) -> Path:
     """--out DIR (relative to the stack root; `imported` in the manifests folder when not given).
 
     It must lie inside the manifests folder as written, so aac loads what it writes, and inside the
-    repository with symlinks followed, as the loader follows them (aac.manifest.load). Kept as written:
+    repository with symlinks followed, as the loader follows them (aac.desired.load). Kept as written:
     the `$ref`s a manifest holds are relative to the folder it is read from."""
     manifests = Path(os.path.normpath(stack.manifests_dir.absolute()))
     given = f"{stack.manifests}/{IMPORTED}" if out_dir is None else out_dir

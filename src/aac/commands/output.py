@@ -13,13 +13,14 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from aac.apply.context import Ids
+from aac.desired import require_valid
 from aac.errors import AacError
 from aac.escape import json_document
 from aac.identity import hash_files
 from aac.kinds import KINDS
+from aac.kinds.base import missing_api
 from aac.live import read_live
-from aac.manifest import require_valid
+from aac.model.steps import Ids
 from aac.output import save_document
 from aac.plan.make import HASH_CACHE, connected, showing_reads
 from aac.resources import ATTR_PATH, DesiredState, LiveState
@@ -61,8 +62,9 @@ def _warn_missing_apis(app: App, desired: DesiredState | None, live: LiveState, 
     """Declared objects of a kind the target has no API for have no id here, and never will: say why, once."""
     unreachable: dict[str, list[str]] = {}
     for kind in KINDS:
-        if desired is not None and kind.name in live.unavailable and kind.missing_api and kind.desired(desired):
-            why = kind.missing_api(base_url).message
+        error = missing_api(kind, base_url)
+        if desired is not None and kind.name in live.unavailable and error is not None and kind.desired(desired):
+            why = error.message
             unreachable.setdefault(why, []).extend(kind.address(key) for key in kind.desired(desired))
     for why, addresses in unreachable.items():
         app.out.warn(f"no id for {', '.join(sorted(addresses))}: {why}")
@@ -108,7 +110,7 @@ def collect(live: LiveState, paths_by_sha: dict[str, list[str]]) -> dict[str, An
 
 def _desired(stack: Stack, target: str | None, environ: Mapping[str, str], secrets: Secrets) -> DesiredState | None:
     """What the manifests declare; None when they do not load (output still prints what is live)."""
-    from aac.manifest import load_desired
+    from aac.desired import load_desired
 
     try:
         desired, problems = load_desired(stack, target, environ, secrets=secrets)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aac.errors import AacError
-from aac.plan.model import Plan
+from aac.model.plan import Plan
 from aac.render import render_plan
 from aac.stack import Stack, load_stack
 
@@ -125,7 +125,7 @@ def _age_warnings(plan: Plan, now: datetime, remake: str) -> list[str]:
 
 def _manifest_digest(stack: Stack, target: str, environ: Mapping[str, str]) -> tuple[str | None, str]:
     """The digest the manifests have now for the plan's target (offline), or None and why it is unknown."""
-    from aac.manifest import load_desired  # the loader is heavy; only show with a stack needs it
+    from aac.desired import load_desired  # the loader is heavy; only show with a stack needs it
 
     try:
         desired, _ = load_desired(stack, target if target in stack.targets else None, environ)

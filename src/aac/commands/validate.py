@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from aac.desired import validate_targets
 from aac.kinds import KINDS
-from aac.manifest import validate_targets
 from aac.stack import check_stack
 
 if TYPE_CHECKING:

@@ -6,8 +6,8 @@ Drifted items read `what aac applied -> what is live`; pending ones read like a 
 
 from __future__ import annotations
 
-from aac.drift.model import DRIFT_CATEGORIES, Category, DriftItem, DriftReport
-from aac.plan.model import Action, Change
+from aac.model.drift import DRIFT_CATEGORIES, Category, DriftItem, DriftReport
+from aac.model.plan import Action, Change
 from aac.render.blocks import Block, build_block
 
 SYMBOLS = {Category.DRIFTED: "~", Category.MISSING: "-", Category.UNMANAGED: "?", Category.PENDING: "~",

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Collection
 
 from aac.drift.blocks import VERBS, drift_block, incomplete_lines
-from aac.drift.model import DRIFT_CATEGORIES, Category, DriftItem, DriftReport
+from aac.model.drift import DRIFT_CATEGORIES, Category, DriftItem, DriftReport
 from aac.output import Output
 from aac.render.text import render_block
 

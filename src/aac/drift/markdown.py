@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from aac.drift.blocks import NEXT_STEP, NO_DRIFT, SYMBOLS, drift_block, drift_summary, incomplete_lines
-from aac.drift.model import DriftItem, DriftReport
+from aac.model.drift import DriftItem, DriftReport
 from aac.output import plural
 from aac.render.mdkit import LIMIT, cell, code, cut_note, details, diff_line, fit_details, footnote, join, rows_within
 

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aac.canonical import UNKNOWN_ID
-from aac.drift.files import StoreFilesDrift
-from aac.drift.model import Category, DriftItem, DriftReport
 from aac.identity import is_protected, owner_of, spec_hash, upload_basename
 from aac.kinds import KINDS, Kind
+from aac.kinds.base import ContentDrift, WriteOnlyFields, refs, server_defaults
+from aac.model.drift import Category, DriftItem, DriftReport, StoreFilesDrift
 from aac.plan.compare import compare, unreadable
 from aac.resources import DesiredState, LiveState
 from aac.stack import STACK_FILE
@@ -94,8 +94,8 @@ def _moved(item: DriftItem, previous: str | None) -> DriftItem:
 
 
 def _files(scan: _Scan, kind: Kind, spec: Any, obj: Any, labels: Mapping[str, str]) -> StoreFilesDrift | None:
-    """A vector store's files are judged by their traces, not by its tag (aac.drift.files)."""
-    if kind.content_drift is None:
+    """A vector store's files are judged by their traces, not by its tag (aac.kinds.vector_store.drift)."""
+    if not isinstance(kind, ContentDrift):
         return None
     return kind.content_drift(spec, obj, scan.hashes, scan.live, labels)
 
@@ -134,7 +134,7 @@ def _applied_candidate(kind: Kind, want: JSON, aligned: JSON, live_form: JSON, w
     """The spec last applied, when live plus some write-only values hash to the tag; else None."""
     readable = {f: aligned.get(f) for f in want if f not in write_only}
     for values in _write_only_candidates(kind, want, write_only):
-        for candidate in kind.applied_variants({**readable, **values}, live_form):
+        for candidate in server_defaults(kind).applied_variants({**readable, **values}, live_form):
             if spec_hash(candidate) == tag:
                 return candidate
     return None
@@ -144,7 +144,7 @@ def _write_only_candidates(kind: Kind, want: JSON, write_only: tuple[str, ...]) 
     """The desired write-only values first, then the others the field can have (the kind's)."""
     desired = {f: want.get(f) for f in write_only if f in want}
     yield desired
-    for values in kind.write_only_candidates(want):
+    for values in kind.write_only_candidates(want) if isinstance(kind, WriteOnlyFields) else ():
         yield {**desired, **values}
 
 
@@ -166,6 +166,6 @@ def _missing_why(scan: _Scan, kind: Kind, key: str) -> str:
         return "nothing of this stack is live: never applied to this target, or all deleted by hand"
     for user in KINDS:
         for user_key, spec in sorted(user.desired(scan.desired).items()):
-            if (kind.name, key) in user.refs(spec) and user_key in user.live(live):
+            if (kind.name, key) in refs(user, spec) and user_key in user.live(live):
                 return f"{DELETED_OUTSIDE}{user.address(user_key)} is live and uses it"
     return "deleted outside aac, or added to the manifests and not applied yet"

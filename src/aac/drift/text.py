@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aac.drift.blocks import NEXT_STEP, NO_DRIFT, drift_block, drift_summary, incomplete_lines
-from aac.drift.model import DriftReport
+from aac.model.drift import DriftReport
 from aac.output import Output
 from aac.render.text import render_block
 

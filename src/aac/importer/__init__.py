@@ -19,11 +19,12 @@ from aac.errors import AacError
 from aac.identity import owner_of
 from aac.importer.adopt import Adoptee, adoptees, adoption_plan, write_tags
 from aac.importer.keys import Keys
-from aac.importer.manifests import MARKER, Source, Written, check_metadata, check_round_trip, comment_text
 from aac.importer.run import ImportRun
 from aac.importer.select import Selection, add_vaults, raws_of, select
 from aac.kinds import BY_NAME, KINDS, kind_of
+from aac.kinds.base import Importable
 from aac.manifest.fs import inside
+from aac.manifest.writing import MARKER, Source, Written, check_metadata, check_round_trip, comment_text
 from aac.resources import DesiredState
 
 JSON = dict[str, Any]
@@ -63,7 +64,7 @@ def plan_manifests(src: Source, selection: Selection, desired: DesiredState, sna
     run = ImportRun(src, desired, snapshot, earlier, keys, keys_by_id=owned)
     for kind in KINDS:
         for raw in selection.objects.get(kind.name, ()):
-            if kind.import_manifest is not None:
+            if isinstance(kind, Importable):
                 kind.import_manifest(run, raw)
     return run.written, run.imported
 

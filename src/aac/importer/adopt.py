@@ -22,9 +22,10 @@ from aac.errors import AacError
 from aac.identity import spec_hash, tags
 from aac.importer.select import raws_of
 from aac.kinds import KINDS, Kind, kind_of
+from aac.kinds.base import WriteOnlyFields
 from aac.live import index_live
+from aac.model.plan import Action, Change, Plan
 from aac.plan.diff import diff
-from aac.plan.model import Action, Change, Plan
 from aac.resources import VECTOR_STORE, VECTOR_STORE_FILE, DesiredState, LiveObject
 
 ADOPT_REASON = "adopted: aac adds this stack's tags"
@@ -61,7 +62,8 @@ def adoptees(desired: DesiredState, hashes: Mapping[str, str], imported: Mapping
         canonical = kind.canonical(spec, hashes, live)
         # The server's own keys go back as they are: llama-stack cannot index a store without them.
         raw_metadata = raws[live_id].get("metadata")
-        new_tags = {**tags(desired.stack, key, spec_hash(canonical)), **kind.extra_tags(spec)}
+        extra = kind.extra_tags(spec) if isinstance(kind, WriteOnlyFields) else {}
+        new_tags = {**tags(desired.stack, key, spec_hash(canonical)), **extra}
         metadata = {**server_metadata(raw_metadata), **user_metadata(raw_metadata), **new_tags}
         result.append(Adoptee(kind_name, key, live_id, metadata, raws[live_id], new_tags))
     return result

@@ -18,7 +18,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from aac.errors import AacError
-from aac.importer.manifests import (
+from aac.kinds.agent import SETTINGS
+from aac.manifest.schema import drop_unknown
+from aac.manifest.writing import (
     Source,
     Written,
     comment_text,
@@ -31,8 +33,6 @@ from aac.importer.manifests import (
     put_metadata,
     schema_ref,
 )
-from aac.kinds.agent import SETTINGS
-from aac.manifest.schema import drop_unknown
 from aac.resources import SECRET_SUFFIX
 from aac.secrets import SECRET_FIELDS, hide, url_holds_secret
 

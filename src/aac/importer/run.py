@@ -12,8 +12,8 @@ from typing import Any
 
 from aac.identity import owner_of
 from aac.importer.keys import Keys
-from aac.importer.manifests import Source, Written, check_metadata, check_round_trip
 from aac.limits import USER_METADATA_PAIRS_MAX
+from aac.manifest.writing import Source, Written, check_metadata, check_round_trip
 from aac.resources import CREDENTIAL, DesiredState
 
 JSON = dict[str, Any]
@@ -35,7 +35,8 @@ class ImportRun:
     def __post_init__(self) -> None:
         from aac.kinds.credential import secret_sources
 
-        self.variables |= {v for spec in self.desired.credentials.values() for v in secret_sources(spec.auth).values()}
+        credentials = self.desired.of(CREDENTIAL).values()
+        self.variables |= {v for spec in credentials for v in secret_sources(spec.auth).values()}
 
     def claim(self, kind: str, raw: Mapping[str, Any], fallback: str) -> str:
         kind_key = self.earlier.get(raw["id"]) or (kind, self.keys.claim(raw.get("name"), fallback))

@@ -16,12 +16,14 @@ from aac.errors import AacError
 from aac.identity import owner_of
 from aac.kinds import KINDS
 from aac.kinds.agent import credential_ids
-from aac.kinds.assistant import store_ids_of
+from aac.kinds.assistant.wire import store_ids_of
+from aac.kinds.base import Child, Importable
 from aac.resources import AGENT, ASSISTANT, CREDENTIAL, VAULT, VECTOR_STORE
 
 JSON = dict[str, Any]
 # What KEYs name: each kind import writes manifests for, except a child kind (a vault brings its credentials).
-IMPORTABLE = {kind.name: kind.collection for kind in KINDS if kind.import_manifest is not None and not kind.parent}
+IMPORTABLE = {kind.name: kind.collection for kind in KINDS
+              if isinstance(kind, Importable) and not isinstance(kind, Child)}
 
 
 @dataclass
@@ -30,7 +32,7 @@ class Selection:
 
     # Credentials only by themselves when an earlier import wrote them and adopted their vault, not them.
     objects: dict[str, list[JSON]] = field(
-        default_factory=lambda: {kind.name: [] for kind in KINDS if kind.import_manifest is not None})
+        default_factory=lambda: {kind.name: [] for kind in KINDS if isinstance(kind, Importable)})
 
     def add(self, kind: str, raw: JSON) -> None:
         target = self.objects[kind]

@@ -1,19 +1,29 @@
-"""What a kind of object brings to the engine, declared once per kind (STYLE: "a kind is one unit").
+"""The kind interface: what a kind of object brings to the engines (ARCHITECTURE.md, "The kind interface").
 
-The planner, the diff, the applier, drift, import and output are generic: they read, compare, order
-and write objects through a `Kind`, and never ask which kind they hold. A kind is one module under
-aac.kinds that builds its `Kind`; aac.kinds lists them in dependency order.
+A kind is one package under aac.kinds. Its `Kind` subclass says how its objects are declared (a manifest
+document), read (the SDK), compared (canonical forms) and written (apply steps); the engines (plan, apply,
+drift, import, output) drive every kind through this class and never name a field of one.
 
-Files and vector-store attachments are not kinds: they are content, shared by several kinds and
-diffed by content (aac.plan.files), and the vector store and assistant kinds bring the steps that
-attach them.
+What only some kinds need comes as a capability: a mixin class the kind inherits, each with its defaults,
+which the engines ask for with the functions at the end of this module. A kind without a capability
+behaves as the defaults say.
+
+- `ServerDefaults`: the server fills in settings the manifest leaves unset; align live with the manifest.
+- `WriteOnlyFields`: fields the API accepts and never returns (secrets, confidential settings): compared
+  through the `aac-spec` tag, and shown as sensitive.
+- `References`: its spec names other objects by key (an assistant's vector store).
+- `Rebuilds`: some changes can only be made by replacing the object.
+- `Child`: its objects live inside another kind's (credentials inside vaults).
+- `ContentDrift`: what it holds (a vector store's files) drifts on its own, judged by traces.
+- `OptionalApi`: not every target serves its API.
+- `Importable`: `aac import` writes a manifest for one found on the target.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from aac.errors import AacError
 from aac.identity import fingerprint
@@ -22,125 +32,247 @@ from aac.resources import DesiredState, LiveObject, LiveState
 if TYPE_CHECKING:
     from aac.api.reader import Reader
     from aac.api.writer import Writer
-    from aac.apply.build import Builder
-    from aac.drift.files import StoreFilesDrift
-    from aac.importer.run import ImportRun
     from aac.manifest.context import LoadContext
     from aac.manifest.yaml_load import Document
-    from aac.plan.model import Change
+    from aac.model.drift import StoreFilesDrift
+    from aac.model.plan import Change
+    from aac.model.steps import ImportRun, StepBuilder
 
 JSON = dict[str, Any]
-Spec = Any  # the kind's spec dataclass (aac.resources)
-Live = Any  # the kind's live object (aac.resources): has .id, .key and .raw
+Spec = Any  # the kind's spec: a frozen dataclass with `.key` (and `.name`, `.source`, `.protect` where it has them)
+Live = Any  # the kind's live object (aac.resources.LiveObject or a richer one): has .id, .key and .raw
 
 
-def _none(*_: Any) -> Any:
-    return None
+class Kind(ABC):
+    """Every kind: its names, its manifest, how it is read, compared and written."""
 
+    name: ClassVar[str]  # "vector_store": addresses are NAME.KEY, and a manifest says `kind: NAME`
+    label: ClassVar[str]  # "vector store", for messages
+    collection: ClassVar[str]  # the live snapshot's and `aac output`'s key: "vector_stores"
+    id_prefix: ClassVar[str]  # "vs_": how a user tells its ids apart
 
-def _no_refs(_: Any) -> tuple[tuple[str, str], ...]:
-    return ()
+    # -- declared ------------------------------------------------------------------------
 
+    def load(self, ctx: LoadContext, doc: Document) -> Iterable[tuple[str, Spec]]:
+        """The specs a manifest document of `kind: NAME` declares, as (kind name, spec) pairs (an assistant's
+        document declares its own vector store too), each checked on the way (problems go to `ctx`)."""
+        raise NotImplementedError(f"{self.name} is declared inside another kind's manifest")
 
-def _no_candidates(_: JSON) -> Iterator[JSON]:
-    return iter(())
+    @property
+    def has_manifest(self) -> bool:
+        """Whether a manifest document may say `kind: NAME` (a credential is declared inside its vault's)."""
+        return type(self).load is not Kind.load
 
+    def check(self, ctx: LoadContext, specs: Mapping[str, list[Spec]]) -> None:  # noqa: B027 (optional)
+        """Checks across the loaded specs of every kind (by kind name), before the desired state is built."""
 
-def _same(_: JSON, live: JSON) -> JSON:
-    return live
+    def desired(self, state: DesiredState) -> Mapping[str, Spec]:
+        return state.of(self.name)
 
+    def paths(self, spec: Spec) -> tuple[str, ...]:
+        """The repository files a spec uses: uploaded before it, and planned with it."""
+        return ()
 
-def _fingerprint(obj: Any) -> str:
-    return fingerprint(obj.raw)
+    # -- read ----------------------------------------------------------------------------
 
+    @abstractmethod
+    def read(self, reader: Reader) -> list[JSON]:
+        """Every object of its collection on the target, as the API returns them (`Child` kinds: unused)."""
 
-def _live_object(key: str, raw: Mapping[str, Any], _: Mapping[str, Any]) -> LiveObject:
-    return LiveObject(id=raw["id"], key=key, raw=raw)
+    def live(self, state: LiveState) -> Mapping[str, Live]:
+        return state.of(self.name)
 
+    def live_object(self, key: str, raw: Mapping[str, Any], snapshot: Mapping[str, Any]) -> Live:
+        """The live object for a raw one this stack owns, given the whole snapshot read."""
+        return LiveObject(id=raw["id"], key=key, raw=raw)
 
-@dataclass(frozen=True)
-class Kind:
-    name: str  # "vector_store": addresses are NAME.KEY
-    label: str  # "vector store", for messages
-    collection: str  # the live snapshot's and `aac output`'s key: "vector_stores"
-    id_prefix: str  # "vs_": how a user tells its ids apart
-    desired: Callable[[DesiredState], Mapping[str, Spec]]
-    live: Callable[[LiveState], Mapping[str, Live]]
-    # The comparable forms (aac.canonical's normalisation): the spec given the file hashes and live state
-    # (an id that names this stack's own upload compares by content), and the live object in its state.
-    canonical: Callable[[Spec, Mapping[str, str], LiveState], JSON]
-    canonical_live: Callable[[Live, LiveState], JSON]
-    # Apply: add this kind's steps for its changes, and the steps that delete its objects. Required, as is
-    # `update`: a kind without them would plan changes that apply and adoption silently skip.
-    steps: Callable[[Builder, Mapping[str, Change]], None]
-    deletes: Callable[[Builder, Mapping[str, Change]], None]
-    # The writes that need no plan: an update of a live object's fields (a retag before a rebuild, adoption).
-    update: Callable[[Writer, Live, JSON], Any]
-    # How a manifest document of this `kind:` loads (None: declared only inside another kind's document):
-    # the specs it declares, as (kind name, spec) pairs, its deeper checks made on the way.
-    load: Callable[[LoadContext, Document], Iterable[tuple[str, Spec]]] | None = None
-    # Checks across the loaded specs of every kind (by kind name), before the desired state is built.
-    check: Callable[[LoadContext, Mapping[str, list[Spec]]], None] | None = None
-    # How it is read: every object of the collection (a Reader method), raising `unavailable_error` where the
-    # target lacks the API; a child kind (`parent`, a kind's name) is read inside each of the stack's parents.
-    read: Callable[[Reader], list[JSON]] | None = None
-    unavailable_error: type[AacError] | None = None
-    parent: str | None = None
-    read_children: Callable[[Reader, Mapping[str, Any]], list[JSON]] | None = None
-    # The live object for a raw one this stack owns (a vector store carries its files from the snapshot).
-    live_object: Callable[[str, Mapping[str, Any], Mapping[str, Any]], Live] = _live_object
-    # A live object's fingerprint (a change's `live_fingerprint`): what a user can change in it, and what is
-    # deleted with it (a vector store's attachments), so a plan to delete or rebuild it is stale when either moved.
-    fingerprint: Callable[[Live], str] = _fingerprint
-    # (kind, key) of the objects a spec names: created before it, deleted after it, and pointed at
-    # anew (an update) when they are rebuilt. Kinds are listed after the kinds they name.
-    refs: Callable[[Spec], tuple[tuple[str, str], ...]] = _no_refs
-    refs_field: str = ""  # the field that names them: an update of it points the object at a rebuilt one
-    live_refs: Callable[[Mapping[str, Any]], tuple[str, ...]] = lambda raw: ()  # live ids a live object names
-    write_only: tuple[str, ...] = ()  # accepted, never returned: compared through the aac-spec tag
-    # Readable fields this live object cannot tell (a store with no indexed file has no chunking to show):
-    # compared like the write-only ones.
-    untold: Callable[[JSON, JSON], tuple[str, ...]] = lambda desired, live: ()
-    # Each spec the one last applied may have been, given the live readable fields (`as_applied` first):
-    # where the server fills in defaults the manifest left unset, each way of leaving them unset.
-    applied_variants: Callable[[JSON, JSON], Iterator[JSON]] = lambda as_applied, live: iter((as_applied,))
-    # Every other value a write-only field may have had when last applied (drift tells who changed what).
-    write_only_candidates: Callable[[JSON], Iterator[JSON]] = _no_candidates
-    align: Callable[[JSON, JSON], JSON] = _same  # live as the manifest would say it (server defaults)
-    # When the manifests changed (the tag says so) and no field shows it: the fields that changed where the
-    # alignment hides it (a setting an earlier manifest set, left to the server now). (desired, as_applied,
-    # live, tag) -> field names.
-    hidden_changes: Callable[[JSON, JSON, JSON, str], list[str]] = lambda desired, as_applied, live, tag: []
-    replace_reasons: Mapping[str, str] = field(default_factory=dict)  # fields changed only by a rebuild
-    # Whether its steps rebuild an object (a replace: retag the old, create, delete the old): what
-    # `--replace` may name. An agent and a vault are only ever updated in place.
-    rebuilds: bool = False
-    # Adjust a compared change (a rebuild the fields do not show: an expired store).
-    adjust: Callable[[Change, Live | None], Change] = lambda change, _: change
-    # On a target without this kind's API, a manifest of it is either configuration (assistants after the
-    # sunset: the note the plan shows, `{objects}` naming them) or an error (`missing_api`, given the base URL).
-    configuration_note: str | None = None
-    missing_api: Callable[[str], AacError] | None = None  # the error for a target (base URL) without its API
-    # Tags of its own beside the stack's (a credential's secret version), written by apply and by adoption.
-    extra_tags: Callable[[Spec], dict[str, str]] = lambda spec: {}
-    # Before apply's first write: raise AacError for a change that cannot be made (a secret's variable unset).
-    preflight: Callable[[Change, DesiredState, Mapping[str, str]], None] = _none
-    # The steps after which a new object of this kind can be used by the objects that name it.
-    ready: Callable[[Builder, str], tuple[str | None, ...]] = lambda builder, key: ()
-    # The drift of an object's content judged by its traces (a vector store's files: aac.drift.files), or None:
-    # (spec or None, live object or None, file hashes, live state, readable labels) -> StoreFilesDrift.
-    content_drift: Callable[[Spec | None, Live | None, Mapping[str, str], LiveState, Mapping[str, str]],
-                            StoreFilesDrift] | None = None
-    # `aac import`: claim a key for an untagged live object (`run.claim`) and write its manifest (`run.add`)
-    # unless an earlier run did; None for a kind that cannot be imported by itself.
-    import_manifest: Callable[[ImportRun, Mapping[str, Any]], None] | None = None
-    # What `aac output` gives for a live object besides its id (an assistant's vector_store_ids).
-    outputs: Callable[[Mapping[str, Any]], JSON] = lambda raw: {}
-    # Readable labels for fields holding hashes (code-interpreter files by path): drift and plans.
-    readable: Callable[[JSON, Mapping[str, str]], JSON] = lambda form, labels: form
-    # Where in its comparable form a secret's value belongs, though the form never holds it (a credential's
-    # `auth.token`): a plan for policy tools marks those paths sensitive (aac.render.terraform).
-    secret_paths: Callable[[JSON], tuple[tuple[str, ...], ...]] = lambda form: ()
+    def fingerprint(self, obj: Live) -> str:
+        """What a user can change in a live object, and what goes with it: a plan that touches the object is
+        stale when this moved since it was made."""
+        return fingerprint(obj.raw)
+
+    # -- compared ------------------------------------------------------------------------
+
+    @abstractmethod
+    def canonical(self, spec: Spec, hashes: Mapping[str, str], live: LiveState) -> JSON:
+        """The spec's comparable form, given the file hashes (path -> sha256) and the live state."""
+
+    @abstractmethod
+    def canonical_live(self, obj: Live, state: LiveState) -> JSON:
+        """The live object's comparable form: the same fields as `canonical`, as the server holds them."""
+
+    # -- written -------------------------------------------------------------------------
+
+    @abstractmethod
+    def steps(self, b: StepBuilder, changes: Mapping[str, Change]) -> None:
+        """Add the steps that create, update and replace its objects for these changes (by key)."""
+
+    @abstractmethod
+    def deletes(self, b: StepBuilder, changes: Mapping[str, Change]) -> None:
+        """Add the steps that delete its objects (a delete, or the old object of a replace)."""
+
+    @abstractmethod
+    def update(self, writer: Writer, obj: Live, body: JSON) -> Any:
+        """An in-place update of a live object's fields, needing no plan: a retag, an adoption."""
+
+    def ready(self, b: StepBuilder, key: str) -> tuple[str | None, ...]:
+        """The steps after which a new object can be used by the objects that name it (besides its own)."""
+        return ()
+
+    def readable(self, form: JSON, labels: Mapping[str, str]) -> JSON:
+        """The comparable form with file hashes shown by path (or upload name), for drift and plans."""
+        return form
+
+    def outputs(self, raw: Mapping[str, Any]) -> JSON:
+        """What `aac output` gives for a live object besides its id."""
+        return {}
 
     def address(self, key: str) -> str:
         return f"{self.name}.{key}"
+
+
+class ServerDefaults:
+    """The server fills in what the manifest leaves unset, and a read returns it: live is aligned with the
+    manifest before comparing, so a default the server chose is never a change."""
+
+    def align(self, desired: JSON, live: JSON) -> JSON:
+        """Live as the manifest would say it."""
+        return live
+
+    def untold(self, desired: JSON, live: JSON) -> tuple[str, ...]:
+        """Readable fields this live object cannot tell (a store with no file has no chunking to show):
+        compared like write-only fields, through the tag."""
+        return ()
+
+    def applied_variants(self, as_applied: JSON, live: JSON) -> Iterator[JSON]:
+        """Each spec the one last applied may have been, given the live readable fields (`as_applied` first):
+        each way of leaving the server's defaults unset."""
+        yield as_applied
+
+    def hidden_changes(self, desired: JSON, as_applied: JSON, live: JSON, tag: str) -> list[str]:
+        """When the tag says the manifests changed and no field shows it: the fields the alignment hides."""
+        return []
+
+
+class WriteOnlyFields:
+    """Fields the API accepts and never returns: compared through the `aac-spec` tag of the spec last
+    applied, and, where they hold secrets, read from environment variables and never shown."""
+
+    write_only: ClassVar[tuple[str, ...]] = ()
+
+    def write_only_candidates(self, want: JSON) -> Iterator[JSON]:
+        """Every other value a write-only field may have had when last applied (drift tells who changed it)."""
+        return iter(())
+
+    def secret_paths(self, form: JSON) -> tuple[tuple[str, ...], ...]:
+        """Where in the comparable form a secret's value belongs, though the form never holds it: a plan for
+        policy tools marks those paths sensitive."""
+        return ()
+
+    def extra_tags(self, spec: Spec) -> dict[str, str]:
+        """Tags of its own beside the stack's (a secret's version), written by apply and by adoption."""
+        return {}
+
+    def preflight(self, change: Change, desired: DesiredState, environ: Mapping[str, str]) -> None:
+        """Before apply's first write: raise AacError for a change that cannot be made (a variable unset)."""
+
+
+class References:
+    """Its spec names other objects by key: created before it, deleted after it, pointed at anew when rebuilt."""
+
+    refs_field: ClassVar[str] = ""  # the comparable form's field that names them
+
+    def refs(self, spec: Spec) -> tuple[tuple[str, str], ...]:
+        """(kind, key) of the objects a spec names. The registry lists a kind after the kinds it names."""
+        return ()
+
+    def live_refs(self, raw: Mapping[str, Any]) -> tuple[str, ...]:
+        """The live ids a live object names (objects and uploads)."""
+        return ()
+
+
+class Rebuilds:
+    """Some fields change only by a rebuild: retag the old object, create the new one, delete the old."""
+
+    replace_reasons: ClassVar[Mapping[str, str]] = {}  # field -> why changing it rebuilds the object
+
+    def adjust(self, change: Change, obj: Live | None) -> Change:
+        """A compared change adjusted for what the fields do not show (an expired store is rebuilt)."""
+        return change
+
+
+class Child:
+    """Its objects live inside another kind's and are read inside each of this stack's parents."""
+
+    parent: ClassVar[str]  # the parent kind's name
+
+    def read_children(self, reader: Reader, parent: Mapping[str, Any]) -> list[JSON]:
+        raise NotImplementedError
+
+
+class ContentDrift:
+    """What the object holds drifts apart from its fields (a vector store's files), judged by traces."""
+
+    def content_drift(self, spec: Spec | None, obj: Live | None, hashes: Mapping[str, str], live: LiveState,
+                      labels: Mapping[str, str]) -> StoreFilesDrift:
+        raise NotImplementedError
+
+
+class OptionalApi:
+    """Not every target serves this kind's API (assistants after the sunset; agents on Llama Stack)."""
+
+    unavailable_error: ClassVar[type[AacError]]  # raised by `read` where the target lacks the API
+    # A manifest of it on such a target is configuration (the note the plan shows, `{objects}` naming them),
+    # or, when None, an error (`missing_api`).
+    configuration_note: ClassVar[str | None] = None
+
+    def missing_api(self, base_url: str) -> AacError | None:
+        return None if self.configuration_note else self.unavailable_error(base_url)
+
+
+class Importable:
+    """`aac import` claims a key for an untagged live object and writes its manifest."""
+
+    def import_manifest(self, run: ImportRun, raw: Mapping[str, Any]) -> None:
+        raise NotImplementedError
+
+
+# -- how the engines ask -------------------------------------------------------------------
+
+_DEFAULTS = ServerDefaults()
+
+
+def server_defaults(kind: Kind) -> ServerDefaults:
+    return kind if isinstance(kind, ServerDefaults) else _DEFAULTS
+
+
+def write_only(kind: Kind) -> tuple[str, ...]:
+    return kind.write_only if isinstance(kind, WriteOnlyFields) else ()
+
+
+def refs(kind: Kind, spec: Spec) -> tuple[tuple[str, str], ...]:
+    return kind.refs(spec) if isinstance(kind, References) else ()
+
+
+def refs_field(kind: Kind) -> str:
+    return kind.refs_field if isinstance(kind, References) else ""
+
+
+def live_refs(kind: Kind, raw: Mapping[str, Any]) -> tuple[str, ...]:
+    return kind.live_refs(raw) if isinstance(kind, References) else ()
+
+
+def replace_reasons(kind: Kind) -> Mapping[str, str]:
+    return kind.replace_reasons if isinstance(kind, Rebuilds) else {}
+
+
+def adjust(kind: Kind, change: Change, obj: Live | None) -> Change:
+    return kind.adjust(change, obj) if isinstance(kind, Rebuilds) else change
+
+
+def configuration_note(kind: Kind) -> str | None:
+    return kind.configuration_note if isinstance(kind, OptionalApi) else None
+
+
+def missing_api(kind: Kind, base_url: str) -> AacError | None:
+    return kind.missing_api(base_url) if isinstance(kind, OptionalApi) else None

@@ -14,7 +14,6 @@ from jsonschema.exceptions import ValidationError
 
 from aac import limits
 from aac.errors import Problem, closest, did_you_mean, suggestion
-from aac.kinds import KINDS as REGISTRY
 from aac.manifest.yaml_load import Document
 from aac.secrets import SECRET_FIELDS, names_variable, token_kind, token_problem
 
@@ -22,7 +21,7 @@ SCHEMA_FILE = "manifest.schema.json"
 # Every `pattern` ends in `$(?!\n)`: jsonschema runs it with Python's re.search, whose `$` also matches before a
 # final line feed (`name: "bot\n"` would pass); ECMA's `$` is the true end already, and the lookahead is a no-op.
 END_GUARD = "$(?!\\n)"
-KINDS = tuple(sorted(kind.name for kind in REGISTRY if kind.load is not None))  # what `kind:` may say
+
 _NO_AGENT_TOOL = ("file_search", "code_interpreter", "retrieval")
 # Tool types a later API renamed: still loaded, under the new name, with a warning (manifest/tools.py); never
 # suggested. Assistants v2 (April 2024) replaced v1's retrieval with file_search.
@@ -37,6 +36,11 @@ _TAKES_WORDS = {**_TYPE_WORDS, "array": "a list (`[a, b]`, or one `- item` a lin
 def schema_text() -> str:
     """The schema exactly as shipped (what `aac schema` prints and editors read)."""
     return resources.files("aac.manifest").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+
+
+# What `kind:` may say: the schema's own list, which each kind's fragment joins (tests/kinds checks it against
+# the registry of kinds with a manifest).
+KINDS = tuple(sorted(json.loads(schema_text())["properties"]["kind"]["enum"]))
 
 
 @functools.cache
@@ -57,6 +61,7 @@ def schema_problems(doc: Document) -> list[Problem]:
             return [Problem(doc.path, line, "the document has no `kind`",
                             f"add `kind:` and one of {', '.join(KINDS)}")]
         return [Problem(doc.path, line, f"unknown kind {kind!r}", suggest(str(kind), KINDS))]
+    kind = str(kind)
     errors = sorted(_validator(kind).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     return [problem for error in errors for problem in _problems(doc, kind, error)]
 

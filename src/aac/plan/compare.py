@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from aac.identity import spec_hash
+from aac.kinds.base import server_defaults, write_only
 
 if TYPE_CHECKING:
     from aac.kinds.base import JSON, Kind
@@ -17,21 +18,22 @@ if TYPE_CHECKING:
 
 def unreadable(kind: Kind, desired: JSON, live: JSON) -> tuple[str, ...]:
     """The fields compared through the tag: write-only ones, and those this live object cannot tell."""
-    return (*kind.write_only, *kind.untold(desired, live))
+    return (*write_only(kind), *server_defaults(kind).untold(desired, live))
 
 
 def compare(kind: Kind, desired: JSON, live: JSON, tag: str) -> tuple[list[str], JSON]:
     """Changed field names (in the canonical order) and the aligned live form."""
-    aligned = kind.align(desired, live)
-    write_only = unreadable(kind, desired, live)
-    changed = [f for f in desired if f not in write_only and desired[f] != aligned.get(f)]
-    as_applied = {**{f: aligned.get(f) for f in desired if f not in write_only},
-                  **{f: desired[f] for f in write_only if f in desired}}
+    aligned = server_defaults(kind).align(desired, live)
+    unread = unreadable(kind, desired, live)
+    changed = [f for f in desired if f not in unread and desired[f] != aligned.get(f)]
+    as_applied = {**{f: aligned.get(f) for f in desired if f not in unread},
+                  **{f: desired[f] for f in unread if f in desired}}
     # The tag is the hash of the full spec last applied. If the live readable fields plus the
     # desired write-only ones hash to it, the write-only fields have not changed since.
-    if tag != spec_hash(desired) and not any(tag == spec_hash(c) for c in kind.applied_variants(as_applied, live)):
-        changed += [f for f in write_only if f in desired]
+    variants = server_defaults(kind).applied_variants(as_applied, live)
+    if tag != spec_hash(desired) and not any(tag == spec_hash(c) for c in variants):
+        changed += [f for f in unread if f in desired]
         if not changed:  # the manifests changed, and no field shows it: one left to the server now
-            changed = kind.hidden_changes(desired, as_applied, live, tag)
+            changed = server_defaults(kind).hidden_changes(desired, as_applied, live, tag)
             aligned = {**aligned, **{f: live.get(f) for f in changed}}  # what the server holds now
     return changed, aligned

@@ -17,10 +17,11 @@ from typing import Any
 from aac.estimate import TextSizes
 from aac.identity import is_protected, owner_of, spec_hash
 from aac.kinds import KINDS, Kind, kind_of
+from aac.kinds.base import adjust, configuration_note, refs, refs_field, replace_reasons
+from aac.model.plan import Action, Change, Cost, Plan
 from aac.output import plural
 from aac.plan.compare import compare
 from aac.plan.files import StoreFiles, attachment_changes, file_changes
-from aac.plan.model import Action, Change, Cost, Plan
 from aac.plan.uploads import kept_by_id, kept_foreign, kept_shas, uploads_in_use
 from aac.resources import SERVER_METADATA, VECTOR_STORE, DesiredState, LiveState
 
@@ -85,7 +86,7 @@ def _object_change(kind: Kind, key: str, after: JSON, obj: Any, before: JSON, re
     if obj is None:
         return Change(address, kind.name, key, Action.CREATE, after=after)
     tag = _tag(obj)
-    retag = bool(renamed) and tag == spec_hash({**after, kind.refs_field: _renamed(after.get(kind.refs_field),
+    retag = bool(renamed) and tag == spec_hash({**after, refs_field(kind): _renamed(after.get(refs_field(kind)),
                                                                                      renamed or {})})
     change = _compared(kind, key, after, obj, before, spec_hash(after) if retag else tag, requested)
     if not retag or change.action not in (Action.NOOP, Action.UPDATE):
@@ -93,7 +94,7 @@ def _object_change(kind: Kind, key: str, after: JSON, obj: Any, before: JSON, re
     # As applied, but for the names of what it names: an update that rewrites its tag (no field of it changes).
     names = ", ".join(f"{old} -> {new}" for new, old in sorted((renamed or {}).items()))
     return replace(change, action=Action.UPDATE, changed_fields=tuple(dict.fromkeys((*change.changed_fields,
-                   kind.refs_field))), reason=change.reason or f"it names a moved object by its new name ({names})")
+                   refs_field(kind)))), reason=change.reason or f"it names a moved object by its new name ({names})")
 
 
 def _renamed(value: Any, renamed: Mapping[str, str]) -> Any:
@@ -112,15 +113,15 @@ def _compared(kind: Kind, key: str, after: JSON, obj: Any, before: JSON, tag: st
     changed, aligned = compare(kind, after, before, tag)
     common: dict[str, Any] = {"id": obj.id, "before": aligned, "after": after,
                               "live_fingerprint": kind.fingerprint(obj), "changed_fields": tuple(changed)}
-    rebuild = [kind.replace_reasons[f] for f in changed if f in kind.replace_reasons]
+    rebuild = [replace_reasons(kind)[f] for f in changed if f in replace_reasons(kind)]
     if requested:
         return Change(address, kind.name, key, Action.REPLACE, reason="; ".join([REPLACE_REQUESTED, *rebuild]),
                       **common)
     if not changed:
-        return kind.adjust(Change(address, kind.name, key, Action.NOOP, **common), obj)
+        return adjust(kind, Change(address, kind.name, key, Action.NOOP, **common), obj)
     if rebuild:
         return Change(address, kind.name, key, Action.REPLACE, reason="; ".join(rebuild), **common)
-    return kind.adjust(Change(address, kind.name, key, Action.UPDATE, **common), obj)
+    return adjust(kind, Change(address, kind.name, key, Action.UPDATE, **common), obj)
 
 
 def _objects(d: _Diff, kind: Kind, rebuilt: set[tuple[str, str]]) -> list[Change]:
@@ -136,9 +137,9 @@ def _objects(d: _Diff, kind: Kind, rebuilt: set[tuple[str, str]]) -> list[Change
             continue
         before = kind.canonical_live(obj, d.live) if obj else {}
         change = _object_change(kind, key, kind.canonical(wanted[key], d.hashes, d.live), obj, before,
-                                kind.address(key) in d.replacing, _renames(d, kind.refs(wanted[key])))
+                                kind.address(key) in d.replacing, _renames(d, refs(kind, wanted[key])))
         change = _moved(change, d.moved.get(change.address))
-        changes.append(_repoint(kind, change, [r for r in kind.refs(wanted[key]) if r in rebuilt]))
+        changes.append(_repoint(kind, change, [r for r in refs(kind, wanted[key]) if r in rebuilt]))
     return changes
 
 
@@ -165,7 +166,7 @@ def _repoint(kind: Kind, change: Change, rebuilt: list[tuple[str, str]]) -> Chan
     if not rebuilt or change.action not in (Action.NOOP, Action.UPDATE):
         return change
     ref_kind, ref_key = rebuilt[0]
-    fields = tuple(dict.fromkeys((*change.changed_fields, kind.refs_field)))
+    fields = tuple(dict.fromkeys((*change.changed_fields, refs_field(kind))))
     label = kind_of(ref_kind).label
     return replace(change, action=Action.UPDATE, changed_fields=fields,
                    reason=f"its {label} {ref_kind}.{ref_key} is rebuilt")
@@ -268,11 +269,12 @@ def _notes(d: _Diff) -> tuple[str, ...]:
     notes = []
     for kind in KINDS:
         keys = sorted(d.wanted(kind))
-        if kind.name not in d.live.unavailable or not keys or kind.configuration_note is None:
+        note = configuration_note(kind)
+        if kind.name not in d.live.unavailable or not keys or note is None:
             continue
         named = ", ".join(keys[:NOTE_NAMES]) + (f" and {len(keys) - NOTE_NAMES} more" if len(keys) > NOTE_NAMES else "")
         objects = f"{plural(len(keys), kind.label)} ({named}) {'is' if len(keys) == 1 else 'are'}"
-        notes.append(kind.configuration_note.format(objects=objects))
+        notes.append(note.format(objects=objects))
     return tuple(notes) + (() if d.destroy else _env_notes(d.desired))
 
 

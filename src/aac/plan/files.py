@@ -17,7 +17,7 @@ from typing import Any
 from aac.canonical import UNKNOWN_ID, attachment_sha, same_attributes, user_attributes
 from aac.estimate import attachment_usage, change_in_usage, path_usage
 from aac.identity import file_attributes, fingerprint, upload_basename, upload_filename
-from aac.plan.model import Action, Change
+from aac.model.plan import Action, Change
 from aac.resources import ATTR_PATH, FILE, VECTOR_STORE_FILE, LiveFile, LiveState, LiveVectorStoreFile
 
 FAILED = ("failed", "cancelled")

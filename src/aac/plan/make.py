@@ -13,15 +13,16 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from aac.desired import load_desired, require_valid
 from aac.drift.scan import changed_outside, drift_report
 from aac.errors import AacError, ValidationFailed
 from aac.identity import hash_files
 from aac.kinds import KINDS
+from aac.kinds.base import missing_api
 from aac.live import read_live, with_foreign_uses, without_impostors
-from aac.manifest import load_desired, require_valid
+from aac.model.plan import Action, Plan
 from aac.output import Output, plural
 from aac.plan.diff import diff
-from aac.plan.model import Action, Plan
 from aac.plan.moves import apply_moves
 from aac.plan.select import check_addresses, check_replaceable, check_within_only
 from aac.plan.select import only as select_only
@@ -155,8 +156,9 @@ def require_apis(live: LiveState, desired: DesiredState, base_url: str) -> None:
     """A kind the target has no API for is an error when the manifests declare one (unless it is
     configuration there, as assistants are after the sunset)."""
     for kind in KINDS:
-        if kind.name in live.unavailable and kind.missing_api is not None and kind.desired(desired):
-            raise kind.missing_api(base_url)
+        error = missing_api(kind, base_url)
+        if kind.name in live.unavailable and error is not None and kind.desired(desired):
+            raise error
 
 
 def _trusted(live: LiveState, desired: DesiredState, hashes: Mapping[str, str], out: Output) -> LiveState:

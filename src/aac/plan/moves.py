@@ -30,7 +30,7 @@ def apply_moves(live: LiveState, moves: Iterable[Move]) -> Moved:
     rekeyed: dict[str, dict[str, Any]] = {}  # collection -> its objects by key, as the entries so far leave them
     for move in _with_children(live, moves):
         kind = BY_NAME[move.kind]
-        present = rekeyed.setdefault(kind.collection, dict(kind.live(live)))
+        present = rekeyed.setdefault(kind.name, dict(kind.live(live)))
         if move.source_key not in present:
             continue
         if move.dest_key in present:
@@ -40,9 +40,9 @@ def apply_moves(live: LiveState, moves: Iterable[Move]) -> Moved:
             continue
         present[move.dest_key] = replace(present.pop(move.source_key), key=move.dest_key)
         previous[move.dest] = move.source
-    # One copy of each collection a move touches, not one per entry: a stack file may hold thousands.
+    # One copy of each kind's objects a move touches, not one per entry: a stack file may hold thousands.
     changes: dict[str, Any] = {name: dict(sorted(objects.items())) for name, objects in rekeyed.items()}
-    return Moved(replace(live, **changes), previous, tuple(warnings))
+    return Moved(replace(live, objects={**live.objects, **changes}), previous, tuple(warnings))
 
 
 def _with_children(live: LiveState, moves: Iterable[Move]) -> list[Move]:

@@ -13,8 +13,9 @@ from dataclasses import replace
 
 from aac.errors import AacError, did_you_mean
 from aac.kinds import BY_NAME, KINDS
-from aac.plan.model import Change, Plan
-from aac.resources import ASSISTANT, CREDENTIAL, FILE, VAULT, VECTOR_STORE, VECTOR_STORE_FILE, DesiredState, LiveState
+from aac.kinds.base import Rebuilds, refs
+from aac.model.plan import Change, Plan
+from aac.resources import CREDENTIAL, FILE, VAULT, VECTOR_STORE, VECTOR_STORE_FILE, DesiredState, LiveState
 
 # "as plans print them", not "as `aac plan` prints them": a hint's `aac plan` is made the command the user ran
 EXAMPLE = "addresses are written as plans print them: vector_store.kb, credential.VAULT/NAME"
@@ -35,7 +36,7 @@ def check_replaceable(addresses: Iterable[str]) -> None:
     kind is left to check_addresses, which suggests the address meant."""
     for address in addresses:
         kind = BY_NAME.get(address.split(".", 1)[0])
-        if kind is not None and not kind.rebuilds:
+        if kind is not None and not isinstance(kind, Rebuilds):
             raise AacError(f"--replace {address}: aac never rebuilds {kind.label}s; it updates them in place",
                            f"remove --replace {address}; to get a new {kind.label}, rename it in its manifest "
                            "(the plan deletes the old one and creates the new one)")
@@ -99,12 +100,8 @@ def _named(address: str, desired: DesiredState) -> list[str]:
     spec = kind.desired(desired).get(key)
     if spec is None:
         return []
-    named = [BY_NAME[ref_kind].address(ref_key) for ref_kind, ref_key in kind.refs(spec)]
-    if kind_name == VECTOR_STORE:
-        named += [f"{FILE}.{path}" for path in spec.files]
-    if kind_name == ASSISTANT:
-        named += [f"{FILE}.{path}" for path in spec.code_interpreter_files]
-    return named
+    named = [BY_NAME[ref_kind].address(ref_key) for ref_kind, ref_key in refs(kind, spec)]
+    return named + [f"{FILE}.{path}" for path in kind.paths(spec)]
 
 
 def _dependents(addresses: Iterable[str], desired: DesiredState) -> set[str]:
@@ -116,7 +113,7 @@ def _dependents(addresses: Iterable[str], desired: DesiredState) -> set[str]:
             return users.get(address, [])
         vault = address.split(".", 1)[1]
         return [*users.get(address, []),
-                *(f"{CREDENTIAL}.{key}" for key in desired.credentials if key.split("/")[0] == vault)]
+                *(f"{CREDENTIAL}.{key}" for key in desired.of(CREDENTIAL) if key.split("/")[0] == vault)]
 
     return _closure(addresses, step)
 

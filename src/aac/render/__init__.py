@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from aac.drift.model import DRIFT_CATEGORIES, Category, DriftReport
 from aac.errors import AacError
 from aac.escape import escaped
+from aac.model.drift import DRIFT_CATEGORIES, Category, DriftReport
+from aac.model.plan import Plan
 from aac.output import Output
-from aac.plan.model import Plan
 
 FORMATS = ("text", "json", "markdown")
 DRIFT_FORMATS = ("text", "json", "markdown", "junit")

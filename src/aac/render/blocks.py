@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from aac.model.plan import Action, Change, Plan
 from aac.output import human_bytes, plural
-from aac.plan.model import Action, Change, Plan
 from aac.render.lines import Line, heredoc_lines
 from aac.render.values import Leaf, format_value, structural_diff
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from aac.model.plan import Action, Change, Plan
 from aac.output import plural
-from aac.plan.model import Action, Change, Plan
 from aac.render.blocks import SYMBOLS, build_block, file_index
 from aac.render.mdkit import (
     LIMIT,

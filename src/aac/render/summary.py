@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from aac.model.plan import Action, Change, Plan
 from aac.output import human_bytes
-from aac.plan.model import Action, Change, Plan
 
 NO_CHANGES = "No changes. Live state matches the manifests."
 LEGEND = {

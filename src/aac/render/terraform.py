@@ -22,10 +22,11 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from aac.drift.model import Category, DriftItem
 from aac.kinds import BY_NAME
+from aac.kinds.base import WriteOnlyFields, replace_reasons
+from aac.model.drift import Category, DriftItem
+from aac.model.plan import Action, Change, Plan
 from aac.plan.diff import REPLACE_REQUESTED
-from aac.plan.model import Action, Change, Plan
 from aac.resources import VECTOR_STORE_FILE
 from aac.secrets import REDACTED
 
@@ -110,7 +111,7 @@ def _replace_paths(change: Change) -> list[list[str]]:
     kind = BY_NAME.get(change.kind)
     if change.action is not Action.REPLACE or kind is None:
         return []
-    return [[field] for field in change.changed_fields if field in kind.replace_reasons]
+    return [[field] for field in change.changed_fields if field in replace_reasons(kind)]
 
 
 def _action_reason(change: Change, replace_paths: list[list[str]], mode: str) -> str | None:
@@ -126,7 +127,7 @@ def _action_reason(change: Change, replace_paths: list[list[str]], mode: str) ->
 
 def _secret_paths(kind_name: str) -> Paths:
     kind = BY_NAME.get(kind_name)  # files and attachments are no kind, and hold no secret
-    return kind.secret_paths if kind is not None else _no_paths
+    return kind.secret_paths if isinstance(kind, WriteOnlyFields) else _no_paths
 
 
 def _no_paths(form: JSON) -> tuple[tuple[str, ...], ...]:

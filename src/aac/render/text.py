@@ -7,8 +7,8 @@ Colour comes only from `Output.style`, so it is off when stdout is not a TTY, wi
 from __future__ import annotations
 
 from aac.escape import escape_text
+from aac.model.plan import Plan
 from aac.output import Output
-from aac.plan.model import Plan
 from aac.render.blocks import SYMBOLS, Block, build_block, file_index
 from aac.render.lines import Line
 from aac.render.summary import (

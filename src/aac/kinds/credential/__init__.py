@@ -19,10 +19,20 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from aac.canonical import normalise, project, user_metadata
-from aac.errors import AgentsUnavailable
+from aac.errors import AacError, AgentsUnavailable
 from aac.identity import is_protected
-from aac.kinds.base import JSON, Kind
-from aac.plan.model import FRESH, Action, Change
+from aac.kinds.base import (
+    JSON,
+    Child,
+    Importable,
+    Kind,
+    OptionalApi,
+    Rebuilds,
+    References,
+    ServerDefaults,
+    WriteOnlyFields,
+)
+from aac.model.plan import FRESH, Action, Change
 from aac.resources import (
     CREDENTIAL,
     SECRET_SUFFIX,
@@ -36,9 +46,9 @@ from aac.resources import (
 from aac.secrets import SECRET_FIELDS, hide
 
 if TYPE_CHECKING:
-    from aac.apply.build import Builder
-    from aac.apply.context import Context
-    from aac.importer.run import ImportRun
+    from aac.api.reader import Reader
+    from aac.api.writer import Writer
+    from aac.model.steps import ApplyContext, ImportRun, StepBuilder
 
 ROTATION = ("version", "secrets")  # a change of these sends the secrets again
 
@@ -108,14 +118,14 @@ def extra_tags(spec: CredentialSpec) -> dict[str, str]:
     return {TAG_SECRET_VERSION: str(spec.version)}
 
 
-def _metadata(ctx: Context, change: Change, spec: CredentialSpec) -> dict[str, str]:
+def _metadata(ctx: ApplyContext, change: Change, spec: CredentialSpec) -> dict[str, str]:
     return ctx.metadata(change, spec.metadata, spec.protect, extra_tags(spec))
 
 
-def _save(ctx: Context, change: Change) -> Any:
+def _save(ctx: ApplyContext, change: Change) -> Any:
     from aac.api.agents import credential_auth, credential_rotation
 
-    spec: CredentialSpec = ctx.desired.credentials[change.name]
+    spec: CredentialSpec = ctx.desired.of(CREDENTIAL)[change.name]
 
     def run() -> None:
         vault_id = ctx.ids.get(VAULT, spec.vault, f"vault.{spec.vault}")
@@ -138,47 +148,41 @@ def _preflight(change: Change, desired: DesiredState, environ: Mapping[str, str]
     from aac.api.agents import credential_auth
 
     if change.action in FRESH or set(ROTATION) & set(change.changed_fields):
-        credential_auth(desired.credentials[change.name].auth, environ, change.name)
+        credential_auth(desired.of(CREDENTIAL)[change.name].auth, environ, change.name)
 
 
-def _settle(ctx: Context) -> None:
-    """Two applies' creates in the same vault: one credential per key, the oldest (aac.apply.converge)."""
-    from aac.apply import converge
-
-    vaults = {key.split("/", 1)[0] for key in ctx.ids.created_items(CREDENTIAL)}
+def _settle(b: StepBuilder, created: list[str]) -> None:
+    """Two applies' creates in the same vault: one credential per key, the oldest."""
+    ctx = b.ctx
     vault_of: dict[str, str] = {}
 
-    def listed() -> list[Any]:
+    def listed() -> list[Any]:  # when the step runs: the vaults this apply created credentials in
+        vaults = {key.split("/", 1)[0] for key in ctx.ids.created_items(CREDENTIAL)}
         ids = [ctx.ids.get(VAULT, key, f"vault.{key}") for key in sorted(vaults)]
         found = [c for vault_id in ids for c in ctx.writer.list_credentials(vault_id)]
         vault_of.update({c.id: c.vault_id for c in found})
         return found
 
-    converge.settle(ctx, CREDENTIAL, listed,
-                    lambda cred_id: ctx.writer.delete_credential(vault_of[cred_id], cred_id))
+    b.settle(CREDENTIAL, created, listed, lambda cred_id: ctx.writer.delete_credential(vault_of[cred_id], cred_id))
 
 
-def _steps(b: Builder, credentials: Mapping[str, Change]) -> None:
-    from aac.apply import actions
-
+def _steps(b: StepBuilder, credentials: Mapping[str, Change]) -> None:
     for change in credentials.values():
         if change.action is Action.DELETE:
             continue
         refusal = b.guard(change, deleting=change.action is Action.REPLACE)
-        retag = b.add(f"retag:{change.address}", actions.retag(b.ctx, change), [change.address]) \
+        retag = b.add(f"retag:{change.address}", b.retag(change), [change.address]) \
             if change.action is Action.REPLACE and not refusal else None
         b.add(b.sid(change), refusal or _save(b.ctx, change), [change.address],
               needs=[retag, *b.needs_refs(CREDENTIAL, change.name)])
-    created = [b.sid(c) for c in credentials.values() if c.action in FRESH]
-    if created:
-        b.add("settle:credential", functools.partial(_settle, b.ctx), after=created)
+    _settle(b, [b.sid(c) for c in credentials.values() if c.action in FRESH])
 
 
-def _deletes(b: Builder, credentials: Mapping[str, Change]) -> None:
+def _deletes(b: StepBuilder, credentials: Mapping[str, Change]) -> None:
     for change in credentials.values():
         if change.action not in (Action.DELETE, Action.REPLACE) or not change.id:
             continue
-        vault_id = str(b.ctx.live.credentials[change.name].raw.get("vault_id"))
+        vault_id = str(b.ctx.live.of(CREDENTIAL)[change.name].raw.get("vault_id"))
         needs = b.users_of(change.id) + ([b.sid(change)] if change.action is Action.REPLACE else [])
         b.add(f"delete:{change.address}", b.guard(change, deleting=True)
               or functools.partial(b.ctx.writer.delete_credential, vault_id, change.id), [change.address],
@@ -190,34 +194,67 @@ def _import(run: ImportRun, raw: Mapping[str, Any]) -> None:
     run.claim(CREDENTIAL, raw, "credential")
 
 
-KIND = Kind(
-    rebuilds=True,
-    name=CREDENTIAL,
-    label="credential",
-    collection="credentials",
-    id_prefix="cred_",
-    desired=lambda desired: desired.credentials,
-    parent=VAULT,
-    read_children=lambda reader, vault: reader.credentials(str(vault["id"])),
-    live=lambda live: live.credentials,
-    canonical=canonical,
-    canonical_live=canonical_live,
-    missing_api=AgentsUnavailable,
-    refs=lambda spec: ((VAULT, spec.vault),),
-    refs_field="vault",
-    live_refs=lambda raw: (str(raw.get("vault_id")),),
-    write_only=("secrets",),
-    align=align,
-    replace_reasons={
+class Credential(Child, ServerDefaults, WriteOnlyFields, References, Rebuilds, OptionalApi, Importable, Kind):
+    name = CREDENTIAL
+    label = "credential"
+    collection = "credentials"
+    id_prefix = "cred_"
+    parent = VAULT
+    unavailable_error = AgentsUnavailable
+    refs_field = "vault"
+    write_only = ("secrets",)
+    replace_reasons = {
         "auth": "a credential's auth type, server and public settings cannot be changed in place, so it is replaced",
         "display_name": "a credential's name cannot be changed in place, so it is replaced",
-    },
-    preflight=_preflight,
-    extra_tags=extra_tags,
-    ready=lambda b, key: (b.has("settle:credential"),),
-    update=lambda writer, obj, fields: writer.update_credential(str(obj.raw.get("vault_id")), obj.id, fields),
-    steps=_steps,
-    deletes=_deletes,
-    import_manifest=_import,
-    secret_paths=secret_paths,
-)
+    }
+
+    def read(self, reader: Reader) -> list[JSON]:
+        raise NotImplementedError("credentials are read inside their vaults")
+
+    def read_children(self, reader: Reader, parent: Mapping[str, Any]) -> list[JSON]:
+        return reader.credentials(str(parent["id"]))
+
+    def canonical(self, spec: CredentialSpec, hashes: Mapping[str, str], live: LiveState) -> JSON:
+        return canonical(spec, hashes, live)
+
+    def canonical_live(self, obj: LiveObject, state: LiveState) -> JSON:
+        return canonical_live(obj, state)
+
+    def align(self, desired: JSON, live: JSON) -> JSON:
+        return align(desired, live)
+
+    def refs(self, spec: CredentialSpec) -> tuple[tuple[str, str], ...]:
+        return ((VAULT, spec.vault),)
+
+    def live_refs(self, raw: Mapping[str, Any]) -> tuple[str, ...]:
+        return (str(raw.get("vault_id")),)
+
+    def secret_paths(self, form: JSON) -> tuple[tuple[str, ...], ...]:
+        return secret_paths(form)
+
+    def extra_tags(self, spec: CredentialSpec) -> dict[str, str]:
+        return extra_tags(spec)
+
+    def preflight(self, change: Change, desired: DesiredState, environ: Mapping[str, str]) -> None:
+        _preflight(change, desired, environ)
+
+    def steps(self, b: StepBuilder, changes: Mapping[str, Change]) -> None:
+        _steps(b, changes)
+
+    def deletes(self, b: StepBuilder, changes: Mapping[str, Change]) -> None:
+        _deletes(b, changes)
+
+    def ready(self, b: StepBuilder, key: str) -> tuple[str | None, ...]:
+        return (b.has("settle:credential"),)
+
+    def update(self, writer: Writer, obj: LiveObject, body: JSON) -> Any:
+        return writer.update_credential(str(obj.raw.get("vault_id")), obj.id, body)
+
+    def import_manifest(self, run: ImportRun, raw: Mapping[str, Any]) -> None:
+        _import(run, raw)
+
+    def missing_api(self, base_url: str) -> AacError | None:
+        return AgentsUnavailable(base_url)
+
+
+KIND = Credential()

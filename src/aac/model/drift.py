@@ -164,3 +164,30 @@ class DriftReport:
             tool_version=data.get("tool_version", "unknown"),
             foreign=dict(data.get("foreign") or {}),
         )
+
+
+@dataclass(frozen=True)
+class StoreFilesDrift:
+    """A vector store's files as drift judges them by their traces (aac.kinds.vector_store.drift)."""
+
+    expected: list[str]  # what the manifests attach, by path (or file id)
+    actual: list[str]  # what is attached, by path where known
+    attached_by_hand: tuple[str, ...] = ()
+    detached_by_hand: tuple[str, ...] = ()
+    pending: bool = False  # the manifests add or drop files that apply has not attached or detached yet
+    attributes_differ: tuple[str, ...] = ()  # "PATH (KEY, ...)": a wanted file whose own attributes differ
+
+    @property
+    def drifted(self) -> bool:
+        return bool(self.attached_by_hand or self.detached_by_hand or self.attributes_differ)
+
+    @property
+    def detail(self) -> str | None:
+        parts = []
+        if self.attached_by_hand:
+            parts.append("attached by hand: " + ", ".join(self.attached_by_hand))
+        if self.detached_by_hand:
+            parts.append("detached by hand: " + ", ".join(self.detached_by_hand))
+        if self.attributes_differ:
+            parts.append("attributes differ from the manifests: " + ", ".join(self.attributes_differ))
+        return "; ".join(parts) or None

@@ -17,36 +17,11 @@ its traces:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from aac.canonical import UNKNOWN_ID, attachment_sha, same_attribute, user_attributes
+from aac.model.drift import StoreFilesDrift
 from aac.resources import ATTR_PATH, ATTR_SHA256, LiveState, LiveVectorStore, LiveVectorStoreFile, VectorStoreSpec
-
-
-@dataclass(frozen=True)
-class StoreFilesDrift:
-    expected: list[str]  # what the manifests attach, by path (or file id)
-    actual: list[str]  # what is attached, by path where known
-    attached_by_hand: tuple[str, ...] = ()
-    detached_by_hand: tuple[str, ...] = ()
-    pending: bool = False  # the manifests add or drop files that apply has not attached or detached yet
-    attributes_differ: tuple[str, ...] = ()  # "PATH (KEY, ...)": a wanted file whose own attributes differ
-
-    @property
-    def drifted(self) -> bool:
-        return bool(self.attached_by_hand or self.detached_by_hand or self.attributes_differ)
-
-    @property
-    def detail(self) -> str | None:
-        parts = []
-        if self.attached_by_hand:
-            parts.append("attached by hand: " + ", ".join(self.attached_by_hand))
-        if self.detached_by_hand:
-            parts.append("detached by hand: " + ", ".join(self.detached_by_hand))
-        if self.attributes_differ:
-            parts.append("attributes differ from the manifests: " + ", ".join(self.attributes_differ))
-        return "; ".join(parts) or None
 
 
 def wanted_files(spec: VectorStoreSpec, hashes: Mapping[str, str], labels: Mapping[str, str]) -> dict[str, str]:

@@ -21,9 +21,9 @@ from enum import Enum
 from typing import Any
 
 from aac import __version__, jsonsafe
-from aac.drift.model import DriftItem
 from aac.errors import AacError
 from aac.escape import SHOWN_AS_BLOCK
+from aac.model.drift import DriftItem
 
 # Shared with the representation policy tools read (aac.render.terraform), whose readers check the major
 # version as aac does: 1.2 is the version of that representation, and the minor step says keys were only added.

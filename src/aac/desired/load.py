@@ -9,18 +9,18 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from aac.desired.documents import check_documents, kind_name
+from aac.desired.moves import check_moves
 from aac.errors import Problem
 from aac.kinds import BY_NAME, KINDS
-from aac.manifest.checks import check_documents, kind_name
 from aac.manifest.context import LoadContext
 from aac.manifest.env import Resolution, resolve
 from aac.manifest.fs import DIRECTORY, FILE, entry_kind, link_problem, unknown, walk
-from aac.manifest.moves import check_moves
 from aac.manifest.overrides import for_target
 from aac.manifest.schema import schema_problems
 from aac.manifest.vaults import check_key_variables, check_plain_secrets, redact, secret_values
 from aac.manifest.yaml_load import Document, load_file
-from aac.resources import DesiredState
+from aac.resources import CREDENTIAL, DesiredState
 from aac.secrets import Secrets
 from aac.stack import STACK_FILE, Stack
 
@@ -85,14 +85,13 @@ def load_desired(stack: Stack, target: str | None = None, environ: Mapping[str, 
     check_plain_secrets(ctx, documents)
     specs = _specs(ctx, valid)
     for kind in KINDS:
-        if kind.check is not None:
-            kind.check(ctx, specs)
-    objects = {kind.collection: _first_by_key(specs[kind.name]) for kind in KINDS}
-    desired = DesiredState(stack=stack.name, files=dict(sorted(ctx.files.items())), manifest_digest=ctx.digest(),
-                           env_values=tuple(resolution.values), **objects)
+        kind.check(ctx, specs)
+    desired = DesiredState(stack=stack.name, specs={kind.name: _first_by_key(specs[kind.name]) for kind in KINDS},
+                           files=dict(sorted(ctx.files.items())), manifest_digest=ctx.digest(),
+                           env_values=tuple(resolution.values))
     # A credential must not send the stack's own API key to an MCP server.
     keys = {"OPENAI_API_KEY", *(t.api_key_env for t in stack.targets.values() if t.api_key_env)}
-    check_key_variables(ctx, desired.credentials.values(), keys)
+    check_key_variables(ctx, desired.of(CREDENTIAL).values(), keys)
     check_moves(ctx, stack.moves, desired)
     found = secret_values(documents)
     for value in found:
@@ -138,9 +137,7 @@ def _specs(ctx: LoadContext, documents: list[Document]) -> dict[str, list[Any]]:
 
 
 def _loader(doc: Document) -> Callable[[LoadContext, Document], Iterable[tuple[str, Any]]]:
-    load = BY_NAME[doc.data["kind"]].load
-    assert load is not None  # the schema admits only the kinds that load
-    return load
+    return BY_NAME[doc.data["kind"]].load  # the schema admits only the kinds that have manifests
 
 
 def _diagnose(ctx: LoadContext, doc: Document) -> None:

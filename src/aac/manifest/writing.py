@@ -18,18 +18,16 @@ from typing import Any
 
 import yaml
 
-from aac.canonical import normalise, user_attributes, user_metadata
+from aac.canonical import user_metadata
 from aac.errors import AacError
 from aac.escape import escape_text
-from aac.kinds.assistant import code_file_ids_of, store_ids_of
 from aac.limits import METADATA_PAIRS_MAX, USER_METADATA_PAIRS_MAX
 from aac.resources import SERVER_METADATA
-from aac.secrets import hide, secret_name
+from aac.secrets import secret_name
 
 JSON = dict[str, Any]
 MARKER = "# aac-import:"  # `# aac-import: <id> as <kind>.<key>`: lets a second run finish an adoption
 LONG_LINES, LONG_CHARS = 40, 4000  # longer instructions go to a file beside the manifest
-SEARCH_DEFAULTS: JSON = {"max_num_results": 20, "ranking_options": {"ranker": "auto", "score_threshold": 0}}
 _FUNCTION_NAME = re.compile(r"[a-zA-Z0-9_-]{1,64}")  # the manifest schema's pattern for a function's name
 _PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,254}")  # what `# aac-import: <id> as ...` can hold
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -185,78 +183,6 @@ def file_comment(src: Source, ids: list[str], what: str, field_name: str, ids_fi
     return lines
 
 
-def render_store(src: Source, raw: Mapping[str, Any], key: str) -> str:
-    attached = sorted(str(f["id"]) for f in src.store_files.get(str(raw["id"]), []))
-    for file_id in attached:  # each one is written in `file_ids` and the comments
-        check_id(f"file attached to vector store {raw['id']}", file_id)
-    data: JSON = {"kind": "vector_store", "name": key}
-    display_name(data, raw, key)
-    if attached:
-        data["file_ids"] = attached
-    chunking = _chunking(src.store_files.get(str(raw["id"]), []))
-    if chunking is not None:
-        data["chunking_strategy"] = chunking
-    expires = raw.get("expires_after")
-    if isinstance(expires, Mapping):
-        data["expires_after"] = {k: v for k, v in expires.items() if v is not None}
-    put_metadata(data, raw, src.reserved)
-    notes = ["# `description` is write-only on the API, so it could not be imported; if the store has one,",
-             "# adding it here rebuilds the store (a description is set only when a store is created)."]
-    comments = [*header(src, "vector_store", key, raw),
-                *file_comment(src, attached, "Files", "`files`", "`file_ids`"), *notes,
-                *_attribute_comment(src.store_files.get(str(raw["id"]), []))]
-    return "\n".join(comments) + "\n" + dump(data)
-
-
-def _attribute_comment(attachments: list[JSON]) -> list[str]:
-    """The files' own attributes, which `file_ids` cannot carry: kept in view, to move onto `files` entries
-    (`{path: GLOB, attributes: {...}}`) once the files are in the repository. Each id and value is the
-    server's: escaped onto the comment's line, and a credential among the values (an attribute named for one, or
-    a token) hidden, as a plan hides it."""
-    found = [(comment_text(a["id"]), hide(user_attributes(a.get("attributes") or {}))) for a in attachments]
-    lines = [f"#   {file_id}: {json.dumps(attributes, sort_keys=True)}"
-             for file_id, attributes in sorted(found) if attributes]
-    if not lines:
-        return []
-    return ["# The files carry these attributes (search `filters` select on them); a `files` entry",
-            "# `{path: GLOB, attributes: {...}}` sets them once the file is in the repository:", *lines]
-
-
-def render_assistant(src: Source, raw: Mapping[str, Any], key: str, written: Written, schemas: dict[str, Any],
-                     store_keys: Mapping[str, str]) -> str:
-    """`store_keys`: vector store id -> manifest key (imported now, or of this stack)."""
-    data: JSON = {"kind": "assistant", "name": key}
-    display_name(data, raw, key)
-    if raw.get("description"):
-        data["description"] = raw["description"]
-    data["model"] = raw.get("model")
-    instructions(src, data, raw, key, written)
-    tools = [_tool(src, tool, key, written, schemas, f"assistant {raw['id']}") for tool in raw.get("tools") or []]
-    if tools:
-        data["tools"] = tools
-    code_ids = sorted(code_file_ids_of(raw))
-    if code_ids:
-        data["files"] = {"code_interpreter_ids": code_ids}
-    comments = [*header(src, "assistant", key, raw)]
-    stores = store_ids_of(raw)
-    if stores and stores[0] in store_keys:
-        data["vector_store"] = store_keys[stores[0]]
-    elif stores:
-        comments.append(f"# It searches vector store {comment_text(stores[0])}, which another stack manages: "
-                        "not imported.")
-    for name in ("temperature", "top_p"):
-        if raw.get(name) is not None and normalise(raw[name]) != 1:
-            data[name] = raw[name]
-    response_format = raw.get("response_format")
-    if response_format not in (None, "auto", {"type": "auto"}):
-        data["response_format"] = _response_format(response_format)
-    put_metadata(data, raw, src.reserved)
-    comments += file_comment(src, code_ids, "Code-interpreter files", "`files.code_interpreter`",
-                             "`files.code_interpreter_ids`")
-    comments.append("# `reasoning_effort` is write-only on the API, so it could not be imported: set it if needed.")
-    return "\n".join(comments) + "\n" + dump(data)
-
-
 def display_name(data: JSON, raw: Mapping[str, Any], key: str) -> None:
     name = raw.get("name")
     if isinstance(name, str) and name and name != key:
@@ -279,36 +205,6 @@ def instructions(src: Source, data: JSON, raw: Mapping[str, Any], key: str, writ
         data["instructions_file"] = filename
     else:
         data["instructions"] = _Literal(text) if "\n" in text else text
-
-
-def _tool(src: Source, tool: Mapping[str, Any], key: str, written: Written, schemas: dict[str, Any],
-          owner: str) -> Any:
-    kind = tool.get("type")
-    if kind == "code_interpreter":
-        return "code_interpreter"
-    if kind == "file_search":
-        search = {k: v for k, v in drop_none(tool.get("file_search") or {}).items()
-                  if normalise(v) != SEARCH_DEFAULTS.get(k)}
-        return {"type": "file_search", "file_search": search} if search else "file_search"
-    function = drop_none(tool.get("function") or {})
-    result: JSON = {"name": function_name(owner, function.get("name"))}
-    if function.get("description") is not None:
-        result["description"] = function["description"]
-    parameters = function.get("parameters")
-    if parameters:
-        result["parameters"] = {"$ref": _schema_ref(src, function["name"], parameters, key, written, schemas)}
-    elif parameters is not None:
-        result["parameters"] = parameters
-    if function.get("strict"):
-        result["strict"] = True
-    return {"type": "function", "function": result}
-
-
-def _schema_ref(src: Source, name: str, parameters: Any, key: str, written: Written,
-                schemas: dict[str, Any]) -> str:
-    """schemas/functions/<name>.json; <name>.<key>.json when another schema has that name already."""
-    return schema_ref(src, src.root / "schemas" / "functions", name, parameters, key, written, schemas,
-                      f"function {name!r} of {key}")
 
 
 def schema_ref(src: Source, folder: Path, stem: str, schema: Any, key: str, written: Written,
@@ -335,34 +231,11 @@ def _existing_schema(path: Path) -> Any:
         return {"unreadable": str(path)}  # never equal to a real schema: pick another name
 
 
-def _chunking(attachments: list[JSON]) -> Any:
-    """The one static chunking the store's files were indexed with, unless it is what `auto` means."""
-    seen = [normalise(a.get("chunking_strategy")) for a in attachments
-            if isinstance(a.get("chunking_strategy"), Mapping) and a["chunking_strategy"].get("type") == "static"]
-    unique = {json.dumps(s, sort_keys=True): s for s in seen}
-    if len(unique) != 1:
-        return None
-    strategy = next(iter(unique.values()))
-    from aac.kinds.vector_store import AUTO_CHUNKING
-
-    return None if strategy == AUTO_CHUNKING else strategy
-
-
 def drop_none(value: Any) -> Any:
     """Unset fields out, one level deep (as aac.canonical does: a schema's own nulls stay)."""
     if isinstance(value, Mapping):
         return {k: v for k, v in value.items() if v is not None}
     return value
-
-
-def _response_format(value: Any) -> Any:
-    result = drop_none(value)
-    if isinstance(result, dict) and isinstance(result.get("json_schema"), Mapping):
-        schema = drop_none(result["json_schema"])
-        if not schema.get("strict"):
-            schema.pop("strict", None)
-        result["json_schema"] = schema
-    return result
 
 
 def _rel(path: Path, start: Path) -> str:

@@ -10,16 +10,16 @@ from typing import TYPE_CHECKING, Any
 from aac.canonical import normalise, user_metadata
 from aac.errors import AgentsUnavailable
 from aac.identity import is_protected
-from aac.kinds.base import JSON, Kind
-from aac.plan.model import Action, Change
+from aac.kinds.base import JSON, Importable, Kind, OptionalApi
+from aac.model.plan import Action, Change
 from aac.resources import CREDENTIAL, VAULT, LiveObject, LiveState, VaultSpec
 
 if TYPE_CHECKING:
-    from aac.apply.build import Builder
-    from aac.apply.context import Context
-    from aac.importer.run import ImportRun
+    from aac.api.reader import Reader
+    from aac.api.writer import Writer
     from aac.manifest.context import LoadContext
     from aac.manifest.yaml_load import Document
+    from aac.model.steps import ApplyContext, ImportRun, StepBuilder
 
 
 def canonical(spec: VaultSpec, hashes: Mapping[str, str], live: LiveState) -> JSON:
@@ -34,8 +34,8 @@ def canonical_live(obj: LiveObject, state: LiveState) -> JSON:
                       "protect": is_protected(raw.get("metadata"))})
 
 
-def _save(ctx: Context, change: Change) -> Any:
-    spec: VaultSpec = ctx.desired.vaults[change.name]
+def _save(ctx: ApplyContext, change: Change) -> Any:
+    spec: VaultSpec = ctx.desired.of(VAULT)[change.name]
 
     def run() -> None:
         body = {"name": spec.display_name, "metadata": ctx.metadata(change, spec.metadata, spec.protect)}
@@ -48,19 +48,15 @@ def _save(ctx: Context, change: Change) -> Any:
     return run
 
 
-def _steps(b: Builder, vaults: Mapping[str, Change]) -> None:
-    from aac.apply import converge
-
+def _steps(b: StepBuilder, vaults: Mapping[str, Change]) -> None:
     for change in vaults.values():
         if change.action is not Action.DELETE:
             b.add(b.sid(change), b.guard(change) or _save(b.ctx, change), [change.address])
     created = [b.sid(c) for c in vaults.values() if c.action is Action.CREATE]
-    if created:
-        b.add("settle:vault", lambda: converge.settle(b.ctx, VAULT, b.ctx.writer.list_vaults,
-                                                      b.ctx.writer.delete_vault), after=created)
+    b.settle(VAULT, created, b.ctx.writer.list_vaults, b.ctx.writer.delete_vault)
 
 
-def _deletes(b: Builder, vaults: Mapping[str, Change]) -> None:
+def _deletes(b: StepBuilder, vaults: Mapping[str, Change]) -> None:
     for change in vaults.values():
         if change.action is Action.DELETE and change.id:
             b.add(f"delete:{change.address}", b.guard(change, deleting=True)
@@ -96,23 +92,42 @@ def _check(ctx: LoadContext, specs: Mapping[str, list[Any]]) -> None:
     specs[CREDENTIAL][:] = [c for c in specs[CREDENTIAL] if c.key in first[c.vault].credentials]
 
 
-KIND = Kind(
-    name=VAULT,
-    label="vault",
-    collection="vaults",
-    id_prefix="vault_",
-    desired=lambda desired: desired.vaults,
-    read=lambda reader: reader.vaults(),
-    unavailable_error=AgentsUnavailable,
-    live=lambda live: live.vaults,
-    canonical=canonical,
-    canonical_live=canonical_live,
-    load=_load,
-    check=_check,
-    missing_api=AgentsUnavailable,
-    update=lambda writer, obj, fields: writer.update_vault(obj.id, fields),
-    steps=_steps,
-    ready=lambda b, key: (b.has("settle:vault"),),  # two applies agreed on which vault holds the key
-    deletes=_deletes,
-    import_manifest=_import,
-)
+class Vault(OptionalApi, Importable, Kind):
+    name = VAULT
+    label = "vault"
+    collection = "vaults"
+    id_prefix = "vault_"
+    unavailable_error = AgentsUnavailable
+
+    def load(self, ctx: LoadContext, doc: Document) -> Iterator[tuple[str, Any]]:
+        return _load(ctx, doc)
+
+    def check(self, ctx: LoadContext, specs: Mapping[str, list[Any]]) -> None:
+        _check(ctx, specs)
+
+    def read(self, reader: Reader) -> list[JSON]:
+        return reader.vaults()
+
+    def canonical(self, spec: VaultSpec, hashes: Mapping[str, str], live: LiveState) -> JSON:
+        return canonical(spec, hashes, live)
+
+    def canonical_live(self, obj: LiveObject, state: LiveState) -> JSON:
+        return canonical_live(obj, state)
+
+    def steps(self, b: StepBuilder, changes: Mapping[str, Change]) -> None:
+        _steps(b, changes)
+
+    def deletes(self, b: StepBuilder, changes: Mapping[str, Change]) -> None:
+        _deletes(b, changes)
+
+    def update(self, writer: Writer, obj: LiveObject, body: JSON) -> Any:
+        return writer.update_vault(obj.id, body)
+
+    def ready(self, b: StepBuilder, key: str) -> tuple[str | None, ...]:
+        return (b.has("settle:vault"),)  # two applies agreed on which vault holds the key
+
+    def import_manifest(self, run: ImportRun, raw: Mapping[str, Any]) -> None:
+        _import(run, raw)
+
+
+KIND = Vault()

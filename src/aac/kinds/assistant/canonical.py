@@ -1,31 +1,18 @@
-"""The assistant (Assistants API v2): model, instructions, tools, code-interpreter files, one vector store.
-
-It names its vector store by key and its code-interpreter files by content. On a target without the
-Assistants API (OpenAI since 2026-08-26) an assistant is configuration: its files and store are
-provisioned, and `aac output --format responses` gives its request fields.
-"""
+"""An assistant's comparable forms, and how its live side is aligned with the manifest."""
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aac.canonical import UNKNOWN_ID, drop_none, normalise, user_metadata
-from aac.errors import AssistantsUnavailable
 from aac.identity import is_protected
-from aac.kinds.base import JSON, Kind
+from aac.kinds.base import (
+    JSON,
+)
 from aac.limits import REASONING_EFFORTS
-from aac.plan.model import FRESH, Action, Change
-from aac.resources import ASSISTANT, VECTOR_STORE, AssistantSpec, LiveObject, LiveState
-
-if TYPE_CHECKING:
-    from aac.apply.build import Builder
-    from aac.importer.run import ImportRun
-    from aac.manifest.context import LoadContext
-    from aac.manifest.yaml_load import Document
-
-
+from aac.resources import AssistantSpec, LiveObject, LiveState
 
 DEFAULT_SAMPLING = 1  # temperature and top_p
 
@@ -114,22 +101,7 @@ def canonical_live_assistant(live: LiveObject, state: LiveState) -> JSON:
     })
 
 
-def _raw_ids(raw: Mapping[str, Any], tool: str, field_name: str) -> list[str]:
-    section = (raw.get("tool_resources") or {}).get(tool) or {}
-    return [str(i) for i in section.get(field_name) or []]
-
-
-def store_ids_of(raw: Mapping[str, Any]) -> list[str]:
-    """The vector stores a live assistant searches."""
-    return _raw_ids(raw, "file_search", "vector_store_ids")
-
-
-def code_file_ids_of(raw: Mapping[str, Any]) -> list[str]:
-    """The files a live assistant's code interpreter holds."""
-    return _raw_ids(raw, "code_interpreter", "file_ids")
-
-
-def _canonical(spec: AssistantSpec, hashes: Mapping[str, str], live: LiveState) -> JSON:
+def canonical(spec: AssistantSpec, hashes: Mapping[str, str], live: LiveState) -> JSON:
     """A code-interpreter file named by id that is this stack's own upload compares by content, as live does."""
     after = canonical_assistant(spec, hashes)
     shas = {f.id: f.sha256 for f in live.files.values() if f.sha256}
@@ -138,7 +110,7 @@ def _canonical(spec: AssistantSpec, hashes: Mapping[str, str], live: LiveState) 
     return {**after, "code_interpreter_files": resolved} if resolved != files else after
 
 
-def _align(desired: JSON, live: JSON) -> JSON:
+def align(desired: JSON, live: JSON) -> JSON:
     """file_search options the manifest leaves unset are the API's defaults: not compared."""
     if "tools" not in live:
         return live
@@ -156,7 +128,7 @@ def _align_search(tool: JSON, wanted: JSON | None) -> JSON:
     return {"type": "file_search", "file_search": have}
 
 
-def _applied_variants(as_applied: JSON, live: JSON) -> Iterator[JSON]:
+def applied_variants(as_applied: JSON, live: JSON) -> Iterator[JSON]:
     """The server fills in file_search defaults the manifest may have left unset, so when the
     tools changed, each way of leaving them unset is a candidate (at most 8 per tool)."""
     yield as_applied
@@ -182,127 +154,15 @@ def _search_variants(tool: JSON) -> list[JSON]:
     return result
 
 
-def _candidates(want: JSON) -> Iterator[JSON]:
+def write_only_candidates(want: JSON) -> Iterator[JSON]:
     for effort in (None, *REASONING_EFFORTS):  # exact: every value the field can have
         if effort != want.get("reasoning_effort"):
             yield {"reasoning_effort": effort}
 
 
-def _readable(form: JSON, labels: Mapping[str, str]) -> JSON:
+def readable(form: JSON, labels: Mapping[str, str]) -> JSON:
     """Code-interpreter files by path (or upload name) rather than by hash, for the reader."""
     files = form.get("code_interpreter_files")
     if not isinstance(files, list):
         return form
     return {**form, "code_interpreter_files": sorted(labels.get(f, f) for f in files)}
-
-
-def _steps(b: Builder, assistants: Mapping[str, Change]) -> None:
-    from aac.apply import actions, converge  # here: the applier imports the kinds
-    created = []
-    for key, change in assistants.items():
-        if change.action is Action.DELETE:
-            continue
-        refusal = b.guard(change, deleting=change.action is Action.REPLACE)
-        if refusal:
-            b.add(b.sid(change), refusal, [change.address])
-            continue
-        spec = b.ctx.desired.assistants[key]
-        needs = b.needs_uploads(b.ctx.hashes[p] for p in spec.code_interpreter_files)
-        if change.action is Action.REPLACE:
-            needs.append(b.add(f"retag:{change.address}", actions.retag(b.ctx, change), [change.address]))
-        b.add(b.sid(change), actions.save_assistant(b.ctx, change), [change.address],
-              needs=[*needs, *b.needs_refs(ASSISTANT, key)],
-              after=[b.has("settle:files"), b.has("settle:vector_store")])
-        if change.action in FRESH:
-            created.append(b.sid(change))
-    _repoints(b, assistants)
-    if created:
-        b.add("settle:assistant", lambda: converge.settle(b.ctx, ASSISTANT, b.ctx.writer.list_assistants,
-                                                          b.ctx.writer.delete_assistant), after=created)
-
-
-def _repoints(b: Builder, assistants: Mapping[str, Change]) -> None:
-    """Assistants the plan leaves alone that search a store being replaced."""
-    from aac.apply import actions  # here: the applier imports the kinds
-    for key, change in b.changes(VECTOR_STORE).items():
-        if change.action is not Action.REPLACE or not change.id:
-            continue
-        for live in b.ctx.live.assistants.values():
-            if change.id not in store_ids_of(live.raw) or live.key in assistants:
-                continue
-            sid = b.add(f"repoint:assistant.{live.key}", actions.repoint(b.ctx, live.id, live.raw, key),
-                        [change.address], needs=[b.sid(change), b.has(f"attach:{key}")])
-            b.users.setdefault(change.id, []).append(sid)
-
-
-def _deletes(b: Builder, assistants: Mapping[str, Change]) -> None:
-    from aac.apply import actions  # here: the applier imports the kinds
-    for change in assistants.values():
-        if change.action in (Action.DELETE, Action.REPLACE) and change.id:
-            b.add(f"delete:{change.address}", b.guard(change, deleting=True)
-                  or actions.delete_assistant(b.ctx, change.id), [change.address],
-                  needs=[b.has(b.sid(change)) if change.action is Action.REPLACE else None])
-
-
-def _import(run: ImportRun, raw: Mapping[str, Any]) -> None:
-    from aac.importer.manifests import render_assistant
-
-    key = run.claim(ASSISTANT, raw, "assistant")
-    if run.fresh(raw):
-        run.add(key, render_assistant(run.src, raw, key, run.written, run.schemas, run.keys_by_id))
-
-
-def _load(ctx: LoadContext, doc: Document) -> Iterator[tuple[str, Any]]:
-    """The assistant, and its own vector store when it lists `files.file_search`."""
-    from aac.manifest.checks import check_assistant
-    from aac.manifest.normalize import normalize_assistant
-
-    spec, own_store = normalize_assistant(ctx, doc)
-    check_assistant(ctx, spec, doc.data, doc.line_of("files", "code_interpreter"))
-    yield ASSISTANT, spec
-    if own_store is not None:
-        yield VECTOR_STORE, own_store
-
-
-def _check(ctx: LoadContext, specs: Mapping[str, list[Any]]) -> None:
-    """An assistant's own store against the vector_store manifests: names, and who may use it."""
-    from aac.manifest.checks import check_names, check_references
-
-    check_names(ctx, specs[VECTOR_STORE])
-    stores: dict[str, Any] = {}
-    for store in specs[VECTOR_STORE]:
-        stores.setdefault(store.name, store)
-    check_references(ctx, specs[ASSISTANT], dict(sorted(stores.items())))
-
-
-KIND = Kind(
-    rebuilds=True,
-    name=ASSISTANT,
-    label="assistant",
-    collection="assistants",
-    id_prefix="asst_",
-    desired=lambda desired: desired.assistants,
-    read=lambda reader: reader.assistants(),
-    unavailable_error=AssistantsUnavailable,
-    live=lambda live: live.assistants,
-    canonical=_canonical,
-    canonical_live=canonical_live_assistant,
-    load=_load,
-    check=_check,
-    refs=lambda spec: ((VECTOR_STORE, spec.vector_store),) if spec.vector_store else (),
-    refs_field=VECTOR_STORE,
-    live_refs=lambda raw: (*store_ids_of(raw), *code_file_ids_of(raw)),
-    write_only=("reasoning_effort",),
-    write_only_candidates=_candidates,
-    align=_align,
-    applied_variants=_applied_variants,
-    configuration_note=("{objects} configuration on this target, which has no Assistants API: their files and "
-                        "vector stores are provisioned; `aac output --format responses` gives their Responses API "
-                        "request fields"),
-    update=lambda writer, obj, body: writer.update_assistant(obj.id, body),
-    steps=_steps,
-    deletes=_deletes,
-    readable=_readable,
-    outputs=lambda raw: {"vector_store_ids": store_ids_of(raw)},
-    import_manifest=_import,
-)

@@ -18,17 +18,17 @@ from typing import TYPE_CHECKING, Any
 from aac.canonical import UNKNOWN_ID, drop_none, normalise, project, user_metadata
 from aac.errors import AgentsUnavailable
 from aac.identity import is_protected, spec_hash
-from aac.kinds.base import JSON, Kind
-from aac.plan.model import FRESH, Action, Change
+from aac.kinds.base import JSON, Importable, Kind, OptionalApi, References, ServerDefaults
+from aac.model.plan import FRESH, Action, Change
 from aac.resources import AGENT, CREDENTIAL, AgentSpec, LiveObject, LiveState
 from aac.secrets import hide
 
 if TYPE_CHECKING:
-    from aac.apply.build import Builder
-    from aac.apply.context import Context
-    from aac.importer.run import ImportRun
+    from aac.api.reader import Reader
+    from aac.api.writer import Writer
     from aac.manifest.context import LoadContext
     from aac.manifest.yaml_load import Document
+    from aac.model.steps import ApplyContext, ImportRun, StepBuilder
 
 # The optional settings; the API resolves each one the request leaves out.
 SETTINGS = ("reasoning", "service_tier", "text", "multi_agent", "compaction", "experimental")
@@ -75,7 +75,7 @@ def _public_tool(tool: Mapping[str, Any]) -> JSON:
 
 def canonical_live(obj: LiveObject, state: LiveState) -> JSON:
     raw = obj.raw
-    credentials = {cred.id: key for key, cred in state.credentials.items()}
+    credentials = {cred.id: key for key, cred in state.of(CREDENTIAL).items()}
     return normalise({
         "display_name": raw.get("name"),
         "model": raw.get("model"),
@@ -119,10 +119,10 @@ def hidden_changes(desired: JSON, as_applied: JSON, live: JSON, tag: str) -> lis
     return [f for f in SETTINGS if desired.get(f) is None and live.get(f) is not None]
 
 
-def body(ctx: Context, change: Change) -> JSON:
+def body(ctx: ApplyContext, change: Change) -> JSON:
     """Create or update body. An update replaces tools and metadata whole and sends null for what the
     manifest leaves out, so the server's default applies (an unset setting, dropped instructions)."""
-    spec: AgentSpec = ctx.desired.agents[change.name]
+    spec: AgentSpec = ctx.desired.of(AGENT)[change.name]
     tools = [_request_tool(ctx, tool) for tool in spec.tools]
     fields: JSON = {
         "model": spec.model,
@@ -137,7 +137,7 @@ def body(ctx: Context, change: Change) -> JSON:
     return {k: v for k, v in fields.items() if v is not None}
 
 
-def _request_tool(ctx: Context, tool: Mapping[str, Any]) -> JSON:
+def _request_tool(ctx: ApplyContext, tool: Mapping[str, Any]) -> JSON:
     result = dict(tool)
     key = result.pop("credential", None)
     if key:
@@ -145,21 +145,17 @@ def _request_tool(ctx: Context, tool: Mapping[str, Any]) -> JSON:
     return result
 
 
-def _steps(b: Builder, agents: Mapping[str, Change]) -> None:
-    from aac.apply import converge
-
+def _steps(b: StepBuilder, agents: Mapping[str, Change]) -> None:
     for change in agents.values():
         if change.action is Action.DELETE:
             continue
         refusal = b.guard(change, deleting=change.action is Action.REPLACE)
         b.add(b.sid(change), refusal or _save(b.ctx, change), [change.address], needs=b.needs_refs(AGENT, change.name))
     created = [b.sid(c) for c in agents.values() if c.action in FRESH]
-    if created:
-        b.add("settle:agent", lambda: converge.settle(b.ctx, AGENT, b.ctx.writer.list_agents,
-                                                      b.ctx.writer.delete_agent), after=created)
+    b.settle(AGENT, created, b.ctx.writer.list_agents, b.ctx.writer.delete_agent)
 
 
-def _save(ctx: Context, change: Change) -> Any:
+def _save(ctx: ApplyContext, change: Change) -> Any:
     def run() -> None:
         if change.action is Action.UPDATE:
             ctx.writer.update_agent(str(change.id), body(ctx, change))
@@ -170,7 +166,7 @@ def _save(ctx: Context, change: Change) -> Any:
     return run
 
 
-def _deletes(b: Builder, agents: Mapping[str, Change]) -> None:
+def _deletes(b: StepBuilder, agents: Mapping[str, Change]) -> None:
     for change in agents.values():
         if change.action is Action.DELETE and change.id:
             b.add(f"delete:{change.address}", b.guard(change, deleting=True)
@@ -197,26 +193,49 @@ def _load(ctx: LoadContext, doc: Document) -> Iterator[tuple[str, Any]]:
     yield AGENT, normalize_agent(ctx, doc)
 
 
-KIND = Kind(
-    name=AGENT,
-    label="agent",
-    collection="agents",
-    id_prefix="agent_",
-    desired=lambda desired: desired.agents,
-    read=lambda reader: reader.agents(),
-    unavailable_error=AgentsUnavailable,
-    live=lambda live: live.agents,
-    canonical=canonical,
-    canonical_live=canonical_live,
-    load=_load,
-    missing_api=AgentsUnavailable,
-    refs=lambda spec: tuple((CREDENTIAL, key) for key in spec.credentials),
-    refs_field="tools",
-    live_refs=credential_ids,
-    align=align,
-    hidden_changes=hidden_changes,
-    update=lambda writer, obj, fields: writer.update_agent(obj.id, fields),
-    steps=_steps,
-    deletes=_deletes,
-    import_manifest=_import,
-)
+class Agent(ServerDefaults, References, OptionalApi, Importable, Kind):
+    name = AGENT
+    label = "agent"
+    collection = "agents"
+    id_prefix = "agent_"
+    unavailable_error = AgentsUnavailable
+    refs_field = "tools"
+
+    def load(self, ctx: LoadContext, doc: Document) -> Iterator[tuple[str, Any]]:
+        return _load(ctx, doc)
+
+    def read(self, reader: Reader) -> list[JSON]:
+        return reader.agents()
+
+    def canonical(self, spec: AgentSpec, hashes: Mapping[str, str], live: LiveState) -> JSON:
+        return canonical(spec, hashes, live)
+
+    def canonical_live(self, obj: LiveObject, state: LiveState) -> JSON:
+        return canonical_live(obj, state)
+
+    def align(self, desired: JSON, live: JSON) -> JSON:
+        return align(desired, live)
+
+    def hidden_changes(self, desired: JSON, as_applied: JSON, live: JSON, tag: str) -> list[str]:
+        return hidden_changes(desired, as_applied, live, tag)
+
+    def refs(self, spec: AgentSpec) -> tuple[tuple[str, str], ...]:
+        return tuple((CREDENTIAL, key) for key in spec.credentials)
+
+    def live_refs(self, raw: Mapping[str, Any]) -> tuple[str, ...]:
+        return credential_ids(raw)
+
+    def steps(self, b: StepBuilder, changes: Mapping[str, Change]) -> None:
+        _steps(b, changes)
+
+    def deletes(self, b: StepBuilder, changes: Mapping[str, Change]) -> None:
+        _deletes(b, changes)
+
+    def update(self, writer: Writer, obj: LiveObject, body: JSON) -> Any:
+        return writer.update_agent(obj.id, body)
+
+    def import_manifest(self, run: ImportRun, raw: Mapping[str, Any]) -> None:
+        _import(run, raw)
+
+
+KIND = Agent()

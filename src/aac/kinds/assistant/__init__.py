@@ -1,0 +1,134 @@
+"""The assistant (Assistants API v2): model, instructions, tools, code-interpreter files, one vector store.
+
+It names its vector store by key and its code-interpreter files by content. On a target without the
+Assistants API (OpenAI since 2026-08-26) an assistant is configuration: its files and store are
+provisioned, and `aac output --format responses` gives its request fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from aac.errors import AssistantsUnavailable
+from aac.kinds.assistant import apply
+from aac.kinds.assistant import canonical as forms
+from aac.kinds.assistant.wire import code_file_ids_of, store_ids_of
+from aac.kinds.base import (
+    JSON,
+    Importable,
+    Kind,
+    OptionalApi,
+    Rebuilds,
+    References,
+    ServerDefaults,
+    WriteOnlyFields,
+)
+from aac.model.plan import Change
+from aac.resources import ASSISTANT, VECTOR_STORE, AssistantSpec, LiveObject, LiveState
+
+if TYPE_CHECKING:
+    from aac.api.reader import Reader
+    from aac.api.writer import Writer
+    from aac.manifest.context import LoadContext
+    from aac.manifest.yaml_load import Document
+    from aac.model.steps import ImportRun, StepBuilder
+
+
+
+def _import(run: ImportRun, raw: Mapping[str, Any]) -> None:
+    from aac.kinds.assistant.importer import render_assistant
+
+    key = run.claim(ASSISTANT, raw, "assistant")
+    if run.fresh(raw):
+        run.add(key, render_assistant(run.src, raw, key, run.written, run.schemas, run.keys_by_id))
+
+
+def _load(ctx: LoadContext, doc: Document) -> Iterator[tuple[str, Any]]:
+    """The assistant, and its own vector store when it lists `files.file_search`."""
+    from aac.kinds.assistant.checks import check_assistant
+    from aac.manifest.normalize import normalize_assistant
+
+    spec, own_store = normalize_assistant(ctx, doc)
+    check_assistant(ctx, spec, doc.data, doc.line_of("files", "code_interpreter"))
+    yield ASSISTANT, spec
+    if own_store is not None:
+        yield VECTOR_STORE, own_store
+
+
+def _check(ctx: LoadContext, specs: Mapping[str, list[Any]]) -> None:
+    """An assistant's own store against the vector_store manifests: names, and who may use it."""
+    from aac.kinds.assistant.checks import check_names, check_references
+
+    check_names(ctx, specs[VECTOR_STORE])
+    stores: dict[str, Any] = {}
+    for store in specs[VECTOR_STORE]:
+        stores.setdefault(store.name, store)
+    check_references(ctx, specs[ASSISTANT], dict(sorted(stores.items())))
+
+
+class Assistant(ServerDefaults, WriteOnlyFields, References, Rebuilds, OptionalApi, Importable, Kind):
+    name = ASSISTANT
+    label = "assistant"
+    collection = "assistants"
+    id_prefix = "asst_"
+    unavailable_error = AssistantsUnavailable
+    configuration_note = ("{objects} configuration on this target, which has no Assistants API: their files and "
+                          "vector stores are provisioned; `aac output --format responses` gives their Responses "
+                          "API request fields")
+    refs_field = VECTOR_STORE
+    write_only = ("reasoning_effort",)
+
+    def load(self, ctx: LoadContext, doc: Document) -> Iterator[tuple[str, Any]]:
+        return _load(ctx, doc)
+
+    def check(self, ctx: LoadContext, specs: Mapping[str, list[Any]]) -> None:
+        _check(ctx, specs)
+
+    def paths(self, spec: AssistantSpec) -> tuple[str, ...]:
+        return spec.code_interpreter_files
+
+    def read(self, reader: Reader) -> list[JSON]:
+        return reader.assistants()
+
+    def canonical(self, spec: AssistantSpec, hashes: Mapping[str, str], live: LiveState) -> JSON:
+        return forms.canonical(spec, hashes, live)
+
+    def canonical_live(self, obj: LiveObject, state: LiveState) -> JSON:
+        return forms.canonical_live_assistant(obj, state)
+
+    def align(self, desired: JSON, live: JSON) -> JSON:
+        return forms.align(desired, live)
+
+    def applied_variants(self, as_applied: JSON, live: JSON) -> Iterator[JSON]:
+        return forms.applied_variants(as_applied, live)
+
+    def write_only_candidates(self, want: JSON) -> Iterator[JSON]:
+        return forms.write_only_candidates(want)
+
+    def refs(self, spec: AssistantSpec) -> tuple[tuple[str, str], ...]:
+        return ((VECTOR_STORE, spec.vector_store),) if spec.vector_store else ()
+
+    def live_refs(self, raw: Mapping[str, Any]) -> tuple[str, ...]:
+        return (*store_ids_of(raw), *code_file_ids_of(raw))
+
+    def readable(self, form: JSON, labels: Mapping[str, str]) -> JSON:
+        return forms.readable(form, labels)
+
+    def steps(self, b: StepBuilder, changes: Mapping[str, Change]) -> None:
+        apply.steps(b, changes)
+
+    def deletes(self, b: StepBuilder, changes: Mapping[str, Change]) -> None:
+        apply.deletes(b, changes)
+
+    def update(self, writer: Writer, obj: LiveObject, body: JSON) -> Any:
+        return writer.update_assistant(obj.id, body)
+
+    def outputs(self, raw: Mapping[str, Any]) -> JSON:
+        return {"vector_store_ids": store_ids_of(raw)}
+
+    def import_manifest(self, run: ImportRun, raw: Mapping[str, Any]) -> None:
+        _import(run, raw)
+
+
+KIND = Assistant()

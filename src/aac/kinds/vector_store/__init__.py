@@ -1,0 +1,110 @@
+"""The vector store: a kind whose content is files, attached (and detached) as changes of their own.
+
+Its changes: create, update (name, expiry, metadata), replace (chunking and description can only be
+set at creation, and an expired store cannot be used again), delete. Its files are
+`vector_store_file.STORE/PATH` changes (aac.plan.files), whose steps this kind brings: attach and
+wait until indexed, then detach what is stale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from aac.identity import fingerprint
+from aac.kinds.base import JSON, ContentDrift, Importable, Kind, Rebuilds, ServerDefaults, WriteOnlyFields
+from aac.kinds.vector_store import apply
+from aac.kinds.vector_store import canonical as forms
+from aac.kinds.vector_store.drift import store_files_drift
+from aac.kinds.vector_store.read import live_store
+from aac.model.plan import Change
+from aac.resources import VECTOR_STORE, LiveState, LiveVectorStore, VectorStoreSpec
+
+if TYPE_CHECKING:
+    from aac.api.reader import Reader
+    from aac.api.writer import Writer
+    from aac.manifest.context import LoadContext
+    from aac.manifest.yaml_load import Document
+    from aac.model.drift import StoreFilesDrift
+    from aac.model.steps import ImportRun, StepBuilder
+
+def _import(run: ImportRun, raw: Mapping[str, Any]) -> None:
+    from aac.kinds.vector_store.importer import render_store
+
+    key = run.claim(VECTOR_STORE, raw, "vector-store")
+    if run.fresh(raw):
+        run.add(key, render_store(run.src, raw, key))
+
+
+def _load(ctx: LoadContext, doc: Document) -> Iterator[tuple[str, Any]]:
+    from aac.manifest.normalize import normalize_vector_store
+
+    yield VECTOR_STORE, normalize_vector_store(ctx, doc)
+
+
+class VectorStore(ServerDefaults, WriteOnlyFields, Rebuilds, ContentDrift, Importable, Kind):
+    name = VECTOR_STORE
+    label = "vector store"
+    collection = "vector_stores"
+    id_prefix = "vs_"
+    write_only = ("description",)
+    replace_reasons = {
+        "chunking_strategy": "chunking_strategy applies to each file when it is attached, so the store is rebuilt",
+        "description": "a vector store's description can only be set when the store is created",
+    }
+
+    def load(self, ctx: LoadContext, doc: Document) -> Iterator[tuple[str, Any]]:
+        return _load(ctx, doc)
+
+    def paths(self, spec: VectorStoreSpec) -> tuple[str, ...]:
+        return spec.files
+
+    def read(self, reader: Reader) -> list[JSON]:
+        return reader.vector_stores()
+
+    def live_object(self, key: str, raw: Mapping[str, Any], snapshot: Mapping[str, Any]) -> LiveVectorStore:
+        return live_store(key, raw, snapshot)
+
+    def fingerprint(self, obj: LiveVectorStore) -> str:
+        """Its attachments too: a plan to delete or rebuild it is stale when a file was attached by hand."""
+        return fingerprint({**obj.raw, "aac:attached": sorted(f.file_id for f in obj.files)})
+
+    def canonical(self, spec: VectorStoreSpec, hashes: Mapping[str, str], live: LiveState) -> JSON:
+        return forms.canonical_vector_store(spec)
+
+    def canonical_live(self, obj: LiveVectorStore, state: LiveState) -> JSON:
+        return forms.canonical_live_vector_store(obj, state)
+
+    def untold(self, desired: JSON, live: JSON) -> tuple[str, ...]:
+        return forms.untold(desired, live)
+
+    def align(self, desired: JSON, live: JSON) -> JSON:
+        return forms.align(desired, live)
+
+    def write_only_candidates(self, want: JSON) -> Iterator[JSON]:
+        return forms.write_only_candidates(want)
+
+    def adjust(self, change: Change, obj: LiveVectorStore | None) -> Change:
+        return forms.rebuild_expired(change, obj)
+
+    def content_drift(self, spec: VectorStoreSpec | None, obj: LiveVectorStore | None, hashes: Mapping[str, str],
+                      live: LiveState, labels: Mapping[str, str]) -> StoreFilesDrift:
+        return store_files_drift(spec, obj, hashes, live, labels)
+
+    def steps(self, b: StepBuilder, changes: Mapping[str, Change]) -> None:
+        apply.steps(b, changes)
+
+    def deletes(self, b: StepBuilder, changes: Mapping[str, Change]) -> None:
+        apply.deletes(b, changes)
+
+    def ready(self, b: StepBuilder, key: str) -> tuple[str | None, ...]:
+        return (f"{VECTOR_STORE}:{key}", b.has(f"attach:{key}"))  # indexed before it is used
+
+    def update(self, writer: Writer, obj: LiveVectorStore, body: JSON) -> Any:
+        return writer.update_vector_store(obj.id, body)
+
+    def import_manifest(self, run: ImportRun, raw: Mapping[str, Any]) -> None:
+        _import(run, raw)
+
+
+KIND = VectorStore()
