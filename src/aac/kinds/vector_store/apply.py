@@ -7,10 +7,10 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aac.limits import LIST_LIMIT
 from aac.canonical import UNKNOWN_ID
 from aac.identity import file_attributes
 from aac.kinds.base import JSON
+from aac.limits import LIST_LIMIT
 from aac.model.plan import FRESH, Action, Change
 from aac.model.steps import ApplyContext, Poll, Run, StepBuilder, StepFailed, update_body
 from aac.resources import ATTR_PATH, VECTOR_STORE, VECTOR_STORE_FILE, VectorStoreSpec
