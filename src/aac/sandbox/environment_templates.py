@@ -35,11 +35,12 @@ from aac.sandbox.store import JSON, Store, new_id
 
 ENVIRONMENT_TEMPLATE = "environment_template"
 OBJECT = "agent.environment.template"
-# The prefix the API's documentation examples show (`envtmpl_xxx`).
+# The SDK documents no prefix; `envtmpl_` is the one Alibaba Model Studio's compatible Agents API shows.
 ID_PREFIX = "envtmpl_"
 # "If omitted, the API version determines whether network access is enabled or disabled" (SDK); the Agents
-# API's OpenAPI schema says how: "Defaults to disabled for GA requests and enabled for alpha/beta requests".
-# Every call here is an `OpenAI-Beta: agents=v1` request, so the default policy is `enabled`.
+# API's OpenAPI description (`CreateEnvironmentTemplateParams.network`, as api-evangelist/openai derives it)
+# says how: "Defaults to disabled for GA requests and enabled for alpha/beta requests". Every call here is an
+# `OpenAI-Beta: agents=v1` request, so the default policy is `enabled` (Model Studio's default too).
 DEFAULT_NETWORK: JSON = {"access": "enabled", "allowed_domains": []}
 _PACKAGE_LISTS = ("npm", "python", "system")
 

@@ -4,12 +4,13 @@ Shapes from the `openai` SDK 3.60 types (`types/beta/agents/environments/templat
 `template_update_params.py`, `types/beta/hosted_environment_file_param.py`, `hosted_skill_param.py`,
 `hosted_plugin_param.py`, `inline_capability_source_param.py`, `setup_command_param.py`); create and update
 take the same fields, every one optional and nullable. The bounds are those of the Agents API's OpenAPI
-schema (`CreateEnvironmentTemplateParams`): a name of 1 to 256 characters, at most 1,024 `env` entries
-with names of 1 to 256 characters and values up to 1 MiB, 16 setup commands of up to 65,536 characters,
-50 files (inline data up to 6,990,508 base64 characters, about 5 MiB), 200 skills, 32 plugins, skill and
-plugin names of 1 to 64 characters. The sandbox adds what a shell and a file system need and the types'
-docstrings say in words: `env` names are POSIX variable names and values hold no NUL, paths are absolute
-(files inside `/workspace`), package names, directories and domains are not empty.
+description (`CreateEnvironmentTemplateParams`, as api-evangelist/openai's JSON Schemas derive it): a name
+of 1 to 256 characters, at most 1,024 `env` entries with names of 1 to 256 characters and values up to
+1 MiB, 16 setup commands of up to 65,536 characters, 50 files (inline data up to 6,990,508 base64
+characters, about 5 MiB), 200 skills, 32 plugins, skill and plugin names of 1 to 64 characters. The
+sandbox adds what a shell and a file system need and the types' docstrings say in words: `env` names are
+POSIX variable names and values hold no NUL, paths are absolute (files inside `/workspace`), package
+names, directories and domains are not empty.
 """
 
 from __future__ import annotations
