@@ -103,3 +103,7 @@ def no_vault(vault_id: str) -> ApiError:
 
 def no_credential(vault_id: str, credential_id: str) -> ApiError:
     return not_found(f"No credential found with id '{credential_id}' in vault '{vault_id}'.")
+
+
+def no_environment_template(template_id: str) -> ApiError:
+    return not_found(f"No environment template found with id '{template_id}'.")

@@ -22,6 +22,7 @@ from aac.sandbox import (
     agents,
     assistants,
     credentials,
+    environment_templates,
     files,
     foundry,
     models,
@@ -281,6 +282,7 @@ def create_app(
         *agents.routes,
         *vaults.routes,
         *credentials.routes,
+        *environment_templates.routes,
     ]
     routes: list[BaseRoute] = list(openai_routes)
     if store.profile.foundry:

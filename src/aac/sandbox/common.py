@@ -134,15 +134,18 @@ def page_of(request: Request, kind: str, params: ListParams, *, parent: str | No
                                   after=params.after, before=params.before, lossy=lossy)
 
 
-def delete_route(kind: str, missing: Callable[[str], ApiError], children: str | None = None) -> Endpoint:
-    """The DELETE handler of a top-level object (path parameter `<kind>_id`): `<kind>.deleted`, its `children`
-    deleted with it; a 404 from `missing` when there is none."""
+def delete_route(
+    kind: str, missing: Callable[[str], ApiError], children: str | None = None, obj: str | None = None
+) -> Endpoint:
+    """The DELETE handler of a top-level object (path parameter `<kind>_id`): `<obj>.deleted` (`obj` is `kind`
+    unless the API names its objects otherwise), its `children` deleted with it; a 404 from `missing` when there
+    is none."""
 
     async def delete(request: Request) -> JSONResponse:
         obj_id = request.path_params[f"{kind}_id"]
         if not store_of(request).delete(kind, obj_id, children=children):
             raise missing(obj_id)
-        return deleted(obj_id, f"{kind}.deleted")
+        return deleted(obj_id, f"{obj or kind}.deleted")
 
     return delete
 
