@@ -16,14 +16,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from aac.errors import AacError
-from aac.identity import matches_size, owner_of, parse_upload_filename
+from aac.identity import matches_size, parse_upload_filename
 from aac.kinds import BY_NAME, KINDS
 from aac.kinds.base import Child, Kind, OptionalApi, live_refs
-from aac.resources import (
-    SERVER_METADATA,
-    LiveFile,
-    LiveState,
-)
+from aac.resources import SERVER_METADATA, VECTOR_STORE, LiveFile, LiveState
 
 if TYPE_CHECKING:
     from aac.api.reader import Reader  # the index is pure: validate and plan rendering load no SDK
@@ -52,7 +48,8 @@ def read_snapshot(reader: Reader, stack: str, *, parallelism: int = 8,
                    for kind in KINDS if not isinstance(kind, Child)}
         files = pool.submit(reader.files, "assistants")
         snapshot: Snapshot = {collection: future.result() for collection, future in listing.items()}
-        owned = [vs for vs in snapshot["vector_stores"] if _owned_by(vs, stack) and vs["id"] not in known]
+        stores = BY_NAME[VECTOR_STORE]
+        owned = [vs for vs in snapshot["vector_stores"] if _owned_by(vs, stack, stores) and vs["id"] not in known]
         listed = pool.map(lambda vs: store_files(reader, vs), owned)
         for kind in KINDS:
             if isinstance(kind, Child):
@@ -77,7 +74,7 @@ def _children(pool: ThreadPoolExecutor, reader: Reader, kind: Child, parents: li
     """A child kind's objects by parent id, read inside this stack's parents only; None without their API."""
     if parents is None:
         return None
-    mine = [raw for raw in parents if _owned_by(raw, stack)]
+    mine = [raw for raw in parents if _owned_by(raw, stack, BY_NAME[kind.parent])]
     listed = pool.map(lambda raw: kind.read_children(reader, raw), mine)
     return {str(raw["id"]): children for raw, children in zip(mine, listed, strict=True)}
 
@@ -112,8 +109,8 @@ def _or_none(read: Callable[[], list[dict[str, Any]]],
         raise
 
 
-def _owned_by(raw: Mapping[str, Any], stack: str) -> bool:
-    owner = owner_of(raw.get("metadata"))
+def _owned_by(raw: Mapping[str, Any], stack: str, kind: Kind) -> bool:
+    owner = kind.owner(raw)
     return owner is not None and owner[0] == stack
 
 
@@ -126,14 +123,15 @@ def index_live(snapshot: Mapping[str, Any], stack: str,
     objects: dict[str, dict[str, Any]] = {}
     foreign: dict[str, int] = {}
     for kind in KINDS:
-        owned, others = _index(_flat(snapshot.get(kind.collection)), stack, kind.name)
+        owned, others = _index(_flat(snapshot.get(kind.collection)), stack, kind)
         objects[kind.name] = {key: kind.live_object(key, raw, snapshot) for key, raw in owned.items()}
         if not isinstance(kind, Child) and snapshot.get(kind.collection) is not None:
             foreign[kind.collection] = others
     files, foreign["files"] = _files(snapshot.get("files") or [], stack)
     unavailable = frozenset(kind.name for kind in KINDS
                             if kind.collection in snapshot and snapshot[kind.collection] is None)
-    stores = [raw for raw in snapshot.get("vector_stores") or [] if not _owned_by(raw, stack)]
+    kind = BY_NAME[VECTOR_STORE]
+    stores = [raw for raw in snapshot.get("vector_stores") or [] if not _owned_by(raw, stack, kind)]
     vs_files = snapshot.get("vector_store_files") or {}
     return LiveState(
         objects=objects,
@@ -167,11 +165,11 @@ def _foreign_refs(snapshot: Mapping[str, Any], stack: str) -> dict[str, str]:
     raws = {kind.name: _flat(snapshot.get(kind.collection)) for kind in KINDS}
     for kind in KINDS:
         for raw in raws[kind.name]:
-            for ref in live_refs(kind, raw) if not _owned_by(raw, stack) else ():
+            for ref in live_refs(kind, raw) if not _owned_by(raw, stack, kind) else ():
                 uses.setdefault(ref, f"{kind.label} {raw['id']}")
     for kind in KINDS:
         for raw in raws[kind.name]:
-            for ref in live_refs(kind, raw) if _owned_by(raw, stack) and raw["id"] in uses else ():
+            for ref in live_refs(kind, raw) if _owned_by(raw, stack, kind) and raw["id"] in uses else ():
                 uses.setdefault(ref, f"{uses[raw['id']]} (through {kind.label} {raw['id']})")
     return uses
 
@@ -196,11 +194,11 @@ def with_foreign_uses(reader: Reader, live: LiveState, *, parallelism: int = 8) 
                    requests=live.requests + reader.requests - start)
 
 
-def _index(objects: list[Mapping[str, Any]], stack: str, kind: str) -> tuple[dict[str, Mapping[str, Any]], int]:
+def _index(objects: list[Mapping[str, Any]], stack: str, kind: Kind) -> tuple[dict[str, Mapping[str, Any]], int]:
     owned: dict[str, Mapping[str, Any]] = {}
     foreign = 0
     for raw in objects:
-        owner = owner_of(raw.get("metadata"))
+        owner = kind.owner(raw)
         if owner is None or owner[0] != stack:
             foreign += 1
             continue
@@ -208,7 +206,7 @@ def _index(objects: list[Mapping[str, Any]], stack: str, kind: str) -> tuple[dic
         if key in owned:
             first, second = sorted([owned[key]["id"], raw["id"]])
             raise AacError(
-                f"two live {kind.replace('_', ' ')}s carry the key {key!r} of stack {stack!r}: {first} and {second}",
+                f"two live {kind.label}s carry the key {key!r} of stack {stack!r}: {first} and {second}",
                 "delete one of them, or remove the aac-key tag from its metadata, then plan again",
             )
         owned[key] = raw

@@ -41,10 +41,10 @@ def retag(ctx: Context, change: Change, key: str | None = None) -> Run:
 
     kind = kind_of(change.kind)
     obj = kind.live(ctx.live)[change.name]
-    metadata = {**(obj.raw.get("metadata") or {}), TAG_KEY: key or change.name + REPLACED_SUFFIX}
+    metadata = {**kind.tags(obj.raw), TAG_KEY: key or change.name + REPLACED_SUFFIX}
 
     def run() -> None:
-        kind.update(ctx.writer, obj, {"metadata": metadata})
+        kind.update(ctx.writer, obj, kind.tagged(obj, metadata))
 
     return run
 

@@ -72,7 +72,7 @@ class Builder:
                delete: Callable[[str], None]) -> None:
         created = list(created)
         if created:
-            self.add(f"settle:{kind}", lambda: converge.settle(self.ctx, kind, listed, delete), after=created)
+            self.add(f"settle:{kind}", lambda: converge.settle(self.ctx, kind_of(kind), listed, delete), after=created)
 
     def build(self) -> list[Step]:
         for change in self.moves:  # an update writes the new key itself: only a bare move needs this step
@@ -136,13 +136,14 @@ class Builder:
             return None
         live = self.ctx.live
         if change.kind == FILE:
-            owned = {f.id: f.raw for f in live.files.values()}
+            owned = {f.id: f.raw.get("metadata") for f in live.files.values()}
         else:
-            owned = {obj.id: obj.raw for obj in kind_of(change.kind).live(live).values()}
+            kind = kind_of(change.kind)
+            owned = {obj.id: kind.tags(obj.raw) for obj in kind.live(live).values()}
         if change.id not in owned:
             return _refuse(f"{change.id} is not owned by stack {self.ctx.stack} (no tags of this stack on it now)",
                            "make a new plan; aac never changes objects it does not own")
-        if deleting and is_protected(owned[change.id].get("metadata")):
+        if deleting and is_protected(owned[change.id]):
             return _refuse(f"{change.address} ({change.id}) is protected", "set `protect: false` and apply first")
         return None
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from aac.api.writer import owned_key
 from aac.apply.context import Context
 from aac.identity import matches_size, parse_upload_filename
+from aac.kinds.base import Kind
 from aac.model.steps import FILES
 
 
@@ -50,10 +50,14 @@ def _settle(ctx: Context, kind: str, listed: list[Any], key_of: Callable[[Any], 
                 delete(obj.id)
 
 
-def settle(ctx: Context, kind: str, listed: Callable[[], list[Any]], delete: Callable[[str], None]) -> None:
+def settle(ctx: Context, kind: Kind, listed: Callable[[], list[Any]], delete: Callable[[str], None]) -> None:
     """After this apply's creates of `kind` (objects tagged by key): one object per key, the oldest."""
-    if ctx.ids.created_items(kind):
-        _settle(ctx, kind, listed(), lambda obj: owned_key(obj.metadata, ctx.stack), delete)
+    def key_of(obj: Any) -> str | None:
+        owner = kind.owner(obj.to_dict())
+        return owner[1] if owner is not None and owner[0] == ctx.stack else None
+
+    if ctx.ids.created_items(kind.name):
+        _settle(ctx, kind.name, listed(), key_of, delete)
 
 
 def settle_files(ctx: Context) -> None:

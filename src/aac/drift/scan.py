@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aac.canonical import UNKNOWN_ID
-from aac.identity import is_protected, owner_of, spec_hash, upload_basename
+from aac.identity import is_protected, spec_hash, upload_basename
 from aac.kinds import KINDS, Kind
 from aac.kinds.base import ContentDrift, WriteOnlyFields, refs, server_defaults
 from aac.model.drift import Category, DriftItem, DriftReport, StoreFilesDrift
@@ -102,7 +102,7 @@ def _files(scan: _Scan, kind: Kind, spec: Any, obj: Any, labels: Mapping[str, st
 
 def _compared(kind: Kind, key: str, obj: Any, want: JSON, live_form: JSON,
               labels: Mapping[str, str], files: StoreFilesDrift | None) -> DriftItem:
-    owner = owner_of(obj.raw.get("metadata"))
+    owner = kind.owner(obj.raw)
     tag = owner[2] if owner else ""
     changed, aligned = compare(kind, want, live_form, tag)
     write_only = unreadable(kind, want, live_form)
@@ -149,7 +149,7 @@ def _write_only_candidates(kind: Kind, want: JSON, write_only: tuple[str, ...]) 
 
 
 def _unmanaged(kind: Kind, key: str, obj: Any, have: JSON | None) -> DriftItem:
-    fate = "it is protected, so `aac apply` keeps it" if is_protected(obj.raw.get("metadata")) else \
+    fate = "it is protected, so `aac apply` keeps it" if is_protected(kind.tags(obj.raw)) else \
         "`aac apply` deletes it"
     return DriftItem(kind.address(key), kind.name, key, Category.UNMANAGED, id=obj.id, actual=have,
                      detail=f"tagged for this stack but in no manifest: add one to manage it; {fate}")

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from aac.errors import AacError
-from aac.identity import owner_of
 from aac.importer.adopt import Adoptee, adoptees, adoption_plan, write_tags
 from aac.importer.keys import Keys
 from aac.importer.run import ImportRun
@@ -114,9 +113,9 @@ def _listed(paths: list[Path]) -> str:
 def _owned(snapshot: Mapping[str, Any], stack: str) -> dict[str, str]:
     """Live id -> key of this stack's objects, of every kind."""
     result = {}
-    for name in (kind.collection for kind in KINDS):
-        for raw in raws_of(snapshot, name):
-            owner = owner_of(raw.get("metadata"))
+    for kind in KINDS:
+        for raw in raws_of(snapshot, kind.collection):
+            owner = kind.owner(raw)
             if owner is not None and owner[0] == stack:
                 result[raw["id"]] = owner[1]
     return result

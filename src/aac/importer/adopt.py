@@ -61,7 +61,7 @@ def adoptees(desired: DesiredState, hashes: Mapping[str, str], imported: Mapping
         spec = kind.desired(desired)[key]
         canonical = kind.canonical(spec, hashes, live)
         # The server's own keys go back as they are: llama-stack cannot index a store without them.
-        raw_metadata = raws[live_id].get("metadata")
+        raw_metadata = kind.tags(raws[live_id])
         extra = kind.extra_tags(spec) if isinstance(kind, WriteOnlyFields) else {}
         new_tags = {**tags(desired.stack, key, spec_hash(canonical)), **extra}
         metadata = {**server_metadata(raw_metadata), **user_metadata(raw_metadata), **new_tags}
@@ -97,7 +97,8 @@ def write_tags(writer: Writer, adopting: list[Adoptee], *, parallelism: int = 4)
 
 
 def _tag(writer: Writer, kind: Kind, adoptee: Adoptee) -> None:
-    kind.update(writer, LiveObject(adoptee.id, adoptee.key, adoptee.raw), {"metadata": dict(adoptee.metadata)})
+    obj = LiveObject(adoptee.id, adoptee.key, adoptee.raw)
+    kind.update(writer, obj, kind.tagged(obj, adoptee.metadata))
 
 
 def _tagged(snapshot: Mapping[str, Any], adopting: list[Adoptee]) -> dict[str, Any]:
@@ -106,7 +107,7 @@ def _tagged(snapshot: Mapping[str, Any], adopting: list[Adoptee]) -> dict[str, A
     for kind in KINDS:
         for raw in raws_of(tagged, kind.collection):
             if raw.get("id") in metadata:
-                raw["metadata"] = dict(metadata[raw["id"]])
+                raw.update(kind.tagged(LiveObject(raw["id"], "", raw), metadata[raw["id"]]))
     return tagged
 
 

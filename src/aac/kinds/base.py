@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from aac.errors import AacError
-from aac.identity import fingerprint
+from aac.identity import fingerprint, owner_of
 from aac.resources import DesiredState, LiveObject, LiveState
 
 if TYPE_CHECKING:
@@ -85,6 +85,21 @@ class Kind(ABC):
     def live_object(self, key: str, raw: Mapping[str, Any], snapshot: Mapping[str, Any]) -> Live:
         """The live object for a raw one this stack owns, given the whole snapshot read."""
         return LiveObject(id=raw["id"], key=key, raw=raw)
+
+    def tags(self, raw: Mapping[str, Any]) -> Mapping[str, Any]:
+        """aac's tags on a live object as read (aac.resources.TAGS: who owns it, its key, the spec last applied,
+        protection): its `metadata` for every kind that has one. A kind without metadata keeps them elsewhere."""
+        metadata = raw.get("metadata")
+        return metadata if isinstance(metadata, Mapping) else {}
+
+    def tagged(self, obj: Live, tags: Mapping[str, str]) -> JSON:
+        """The update body that gives a live object these tags (a retag before a replace, a move, an adoption);
+        `tags` is its whole metadata as it is to be."""
+        return {"metadata": dict(tags)}
+
+    def owner(self, raw: Mapping[str, Any]) -> tuple[str, str, str] | None:
+        """(stack, key, spec tag) of the stack that owns a live object, from its tags; None for nobody's."""
+        return owner_of(self.tags(raw))
 
     def fingerprint(self, obj: Live) -> str:
         """What a user can change in a live object, and what goes with it: a plan that touches the object is

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aac.estimate import TextSizes
-from aac.identity import is_protected, owner_of, spec_hash
+from aac.identity import is_protected, spec_hash
 from aac.kinds import KINDS, Kind, kind_of
 from aac.kinds.base import adjust, configuration_note, refs, refs_field, replace_reasons
 from aac.model.plan import Action, Change, Cost, Plan
@@ -56,7 +56,7 @@ class _Diff:
         common: dict[str, Any] = {
             "id": obj.id, "before": kind.canonical_live(obj, self.live), "live_fingerprint": kind.fingerprint(obj)
         }
-        if is_protected(obj.raw.get("metadata")) or (spec is not None and spec.protect):
+        if is_protected(kind.tags(obj.raw)) or (spec is not None and spec.protect):
             how = "destroy keeps it" if self.destroy else "it is kept although no manifest declares it"
             self.warnings.append(f"{address} is protected (protect: true): {how}, and what it uses; "
                                  "to delete it, apply its manifest with `protect: false` first")
@@ -73,8 +73,8 @@ class _Diff:
         return Change(address, kind.name, key, Action.DELETE, reason=why, **common)
 
 
-def _tag(obj: Any) -> str:
-    owner = owner_of(obj.raw.get("metadata"))
+def _tag(kind: Kind, obj: Any) -> str:
+    owner = kind.owner(obj.raw)
     return owner[2] if owner else ""
 
 
@@ -85,7 +85,7 @@ def _object_change(kind: Kind, key: str, after: JSON, obj: Any, before: JSON, re
     address = kind.address(key)
     if obj is None:
         return Change(address, kind.name, key, Action.CREATE, after=after)
-    tag = _tag(obj)
+    tag = _tag(kind, obj)
     retag = bool(renamed) and tag == spec_hash({**after, refs_field(kind): _renamed(after.get(refs_field(kind)),
                                                                                      renamed or {})})
     change = _compared(kind, key, after, obj, before, spec_hash(after) if retag else tag, requested)
@@ -230,7 +230,7 @@ def _refuse_protected_rebuilds(d: _Diff, changes: Iterable[Change]) -> list[Chan
         kind = kind_of(change.kind)
         live = kind.live(d.live).get(change.name)
         spec = kind.desired(d.desired).get(change.name)
-        protected = (live is not None and is_protected(live.raw.get("metadata"))) or (spec is not None and spec.protect)
+        protected = (live is not None and is_protected(kind.tags(live.raw))) or (spec is not None and spec.protect)
         who = d.live.foreign_uses.get(str(change.id))
         if change.action is Action.REPLACE and protected:
             change = replace(change, refused=f"it is protected (protect: true), and a replace deletes the old "
