@@ -17,8 +17,10 @@ import openai
 
 from aac.identity import file_attributes, spec_hash, tags, upload_filename
 from aac.kinds.assistant.canonical import canonical_assistant
+from aac.kinds.assistant.spec import AssistantSpec
 from aac.kinds.vector_store.canonical import canonical_chunking, canonical_vector_store
-from aac.resources import AssistantSpec, DesiredState, LocalFile, VectorStoreSpec
+from aac.kinds.vector_store.spec import VectorStoreSpec
+from aac.resources import DesiredState, LocalFile
 
 
 def first_paths(paths: list[str], hashes: Mapping[str, str]) -> dict[str, str]:

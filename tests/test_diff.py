@@ -9,10 +9,12 @@ from typing import Any
 import pytest
 
 from aac.errors import AacError
+from aac.kinds.assistant.spec import AssistantSpec
+from aac.kinds.vector_store.spec import VectorStoreSpec
 from aac.live import index_live
 from aac.model.plan import Action, Plan
 from aac.plan.diff import diff
-from aac.resources import AssistantSpec, DesiredState, LocalFile, VectorStoreSpec
+from aac.resources import DesiredState, LocalFile
 from plan_helpers import applied_snapshot, file_id
 
 STACK = "demo"

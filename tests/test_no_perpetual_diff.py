@@ -16,11 +16,13 @@ import openai
 import pytest
 
 from aac.api.connect import connect
+from aac.kinds.assistant.spec import AssistantSpec
 from aac.kinds.vector_store.canonical import canonical_chunking
+from aac.kinds.vector_store.spec import VectorStoreSpec
 from aac.live import index_live, read_live
 from aac.output import Output
 from aac.plan.diff import diff
-from aac.resources import AssistantSpec, DesiredState, LocalFile, VectorStoreSpec
+from aac.resources import DesiredState, LocalFile
 from aac.sandbox.server import RunningSandbox
 from aac.stack import Stack, Target
 from plan_helpers import applied_snapshot, apply_with_sdk

@@ -6,9 +6,9 @@ import pytest
 from tests.apply.helpers import accepted_by_sdk
 
 from aac.errors import AacError
+from aac.kinds.assistant.responses import LiveIds, responses_config, responses_document
+from aac.kinds.assistant.spec import AssistantSpec
 from aac.manifest.strict import strict_errors
-from aac.resources import AssistantSpec
-from aac.responses import LiveIds, responses_config, responses_document
 
 IDS = LiveIds(stores={"kb": "vs_1"}, files={"a" * 64: "file-A"}, hashes={"data/t.csv": "a" * 64, "t2.csv": "a" * 64})
 SCHEMA = {"type": "object", "properties": {"x": {"type": "string"}}, "required": ["x"], "additionalProperties": False}

@@ -13,7 +13,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -177,3 +177,17 @@ def _save_cache(cache_path: Path, cache: Mapping[str, Any]) -> None:
         os.replace(tmp, cache_path)
     except OSError:
         return
+
+
+def owned_key(metadata: Mapping[str, Any] | None, stack: str) -> str | None:
+    """The key of an object this stack owns, else None (another stack's, or nobody's)."""
+    owner = owner_of(metadata)
+    return owner[1] if owner is not None and owner[0] == stack else None
+
+
+def first(objects: Iterable[Any]) -> Any:
+    """The first of an `order=asc` list: the oldest, in the server's own order within a second.
+
+    The rule converge.py keeps too, so a recovered create and a deduplication agree.
+    """
+    return next(iter(objects), None)

@@ -91,54 +91,6 @@ class RetrievalCheck:
 
 
 @dataclass(frozen=True)
-class VectorStoreSpec:
-    name: str  # the stack-unique key
-    display_name: str  # the API's `name`
-    files: tuple[str, ...]  # repository-relative paths, sorted, unique
-    chunking_strategy: JSON | None = None
-    expires_after: JSON | None = None
-    description: str | None = None  # write-only on the API
-    metadata: Mapping[str, str] = field(default_factory=dict)  # the user's keys; tags are added on write
-    protect: bool = False
-    owner: str | None = None  # the assistant whose `files.file_search` this store holds; None for a manifest
-    source: Source | None = None
-    file_ids: tuple[str, ...] = ()  # existing uploads attached by id (bytes not in the repository), sorted, unique
-    checks: tuple[RetrievalCheck, ...] = ()  # run by `aac check`, never part of the diff
-    thresholds: Mapping[str, float] = field(default_factory=dict)  # metric -> least value `aac check` accepts
-    attributes: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # path -> the user's file attributes
-
-    @property
-    def key(self) -> str:
-        """Its stack-unique key: the manifest's `name`."""
-        return self.name
-
-
-@dataclass(frozen=True)
-class AssistantSpec:
-    name: str  # the stack-unique key
-    display_name: str  # the API's `name`
-    model: str
-    description: str | None = None
-    instructions: str | None = None  # instructions_file already read
-    tools: tuple[JSON, ...] = ()  # API shape: shorthand expanded, $ref resolved, retrieval -> file_search
-    code_interpreter_files: tuple[str, ...] = ()  # repository-relative paths, sorted, unique
-    vector_store: str | None = None  # key of the store it searches (its own store is keyed by its name)
-    temperature: float | None = None
-    top_p: float | None = None
-    response_format: Any = None  # "auto" or the API's object
-    reasoning_effort: str | None = None  # write-only on the API
-    metadata: Mapping[str, str] = field(default_factory=dict)
-    protect: bool = False
-    source: Source | None = None
-    code_interpreter_ids: tuple[str, ...] = ()  # existing uploads by id (bytes not in the repository), sorted, unique
-
-    @property
-    def key(self) -> str:
-        """Its stack-unique key: the manifest's `name`."""
-        return self.name
-
-
-@dataclass(frozen=True)
 class CredentialSpec:
     """A credential inside a vault manifest. Its secrets are write-only on the API, so a rotation is declared:
     `version` is bumped, and the next apply sends the secret again (see docs/manifests.md, "Secrets")."""

@@ -19,6 +19,8 @@ from tests.sdk_http import http as httpx  # the HTTP library this openai SDK is 
 from aac.api.connect import Api, RequestLog
 from aac.api.writer import Writer
 from aac.identity import tags, upload_filename
+from aac.kinds.assistant import wire as assistants
+from aac.kinds.vector_store import wire as stores
 from aac.output import Output
 from aac.stack import Target
 
@@ -40,8 +42,8 @@ def test_a_lost_create_answer_is_recovered_by_tag_not_created_twice(
 ) -> None:
     writer, transport = lossy
     metadata = tags("demo", "kb", "sha256:0")
-    store = writer.create_vector_store("kb", {"name": "KB", "metadata": metadata})
-    assistant = writer.create_assistant("bot", {"model": "gpt-4o", "metadata": tags("demo", "bot", "sha256:0")})
+    store = stores.create(writer, "kb", {"name": "KB", "metadata": metadata})
+    assistant = assistants.create(writer, "bot", {"model": "gpt-4o", "metadata": tags("demo", "bot", "sha256:0")})
 
     assert [s.id for s in client.vector_stores.list()] == [store.id]
     assert [a.id for a in client.beta.assistants.list()] == [assistant.id]
@@ -66,8 +68,8 @@ def test_a_lost_upload_answer_is_recovered_by_its_content_addressed_name(
 
 def test_deleting_what_is_already_gone_succeeds(lossy: tuple[Writer, LoseFirstAnswer]) -> None:
     writer, _ = lossy
-    writer.delete_assistant("asst_gone")
-    writer.delete_vector_store("vs_gone")
+    assistants.delete(writer, "asst_gone")
+    stores.delete(writer, "vs_gone")
     writer.delete_file("file-gone")
 
 
@@ -93,7 +95,7 @@ def test_a_429_is_retried_after_the_delay_the_server_asked_for(sandbox: Any, cli
                         http_client=openai.DefaultHttpxClient(transport=transport))
     writer = Writer(Api(sdk=sdk, target=Target("test", "openai"), log=RequestLog(Output())), "demo")
 
-    store = writer.create_vector_store("kb", {"name": "KB", "metadata": tags("demo", "kb", "sha256:0")})
+    store = stores.create(writer, "kb", {"name": "KB", "metadata": tags("demo", "kb", "sha256:0")})
 
     assert transport.sent == 2  # refused once, then created; the SDK's own retries are off
     assert [s.id for s in client.vector_stores.list()] == [store.id]
@@ -132,8 +134,8 @@ def test_a_delete_retried_after_a_lost_answer_is_done_where_gone_is_a_400(profil
                             http_client=openai.DefaultHttpxClient(transport=transport))
         writer = Writer(Api(sdk=sdk, target=Target("test", "openai"), log=RequestLog(Output())), "demo")
 
-        writer.detach(store.id, upload.id)
-        writer.delete_vector_store(store.id)
+        stores.detach(writer, store.id, upload.id)
+        stores.delete(writer, store.id)
 
         assert transport.sent.count(("DELETE", f"/v1/vector_stores/{store.id}")) == 2  # the retry met a 400
         assert not client.vector_stores.list().data
@@ -152,10 +154,10 @@ def test_where_files_batches_are_ignored_files_sharing_attributes_go_by_id_and_t
                             http_client=openai.DefaultHttpxClient(transport=transport))
         writer = Writer(Api(sdk=sdk, target=Target("test", "openai"), log=RequestLog(Output())), "demo")
 
-        writer.attach(store.id, [{"file_id": a, "attributes": {"team": "x"}},
+        stores.attach(writer, store.id, [{"file_id": a, "attributes": {"team": "x"}},
                                  {"file_id": b, "attributes": {"team": "x"}},
                                  {"file_id": c, "attributes": {"team": "y"}}])
-        writer.attach(store.id, [{"file_id": a, "attributes": {"team": "z"}}])  # learnt: no batch tried
+        stores.attach(writer, store.id, [{"file_id": a, "attributes": {"team": "z"}}])  # learnt: no batch tried
 
         attached = {f.id: f.attributes for f in client.vector_stores.files.list(store.id)}
         assert attached == {a: {"team": "z"}, b: {"team": "x"}, c: {"team": "y"}}

@@ -42,9 +42,9 @@ class WriterCore(Protocol):
 
     def call(self, what: str, send: Callable[[], T], recover: Callable[[], T | None] | None = None) -> T: ...
 
-    def _delete(self, what: str, send: Callable[[], Any]) -> None: ...
+    def delete(self, what: str, send: Callable[[], Any]) -> None: ...
 
-    def _learn_server_keys(self, address: str, params: JSON, metadata: Mapping[str, Any] | None) -> JSON | None: ...
+    def learn_server_keys(self, address: str, params: JSON, metadata: Mapping[str, Any] | None) -> JSON | None: ...
 
 
 class AgentWrites:
@@ -63,7 +63,7 @@ class AgentWrites:
         return self.call(f"updating agent {agent_id}", lambda: self.sdk.beta.agents.update(agent_id, **body))
 
     def delete_agent(self: WriterCore, agent_id: str) -> None:
-        self._delete(f"deleting agent {agent_id}", lambda: self.sdk.beta.agents.delete(agent_id))
+        self.delete(f"deleting agent {agent_id}", lambda: self.sdk.beta.agents.delete(agent_id))
 
     # -- vaults ----------------------------------------------------------------------------
 
@@ -80,7 +80,7 @@ class AgentWrites:
 
     def delete_vault(self: WriterCore, vault_id: str) -> None:
         """Deletes the vault's credentials with it (the API's own cascade)."""
-        self._delete(f"deleting vault {vault_id}", lambda: self.sdk.beta.agents.vaults.delete(vault_id))
+        self.delete(f"deleting vault {vault_id}", lambda: self.sdk.beta.agents.vaults.delete(vault_id))
 
     # -- a vault's credentials -------------------------------------------------------------
 
@@ -90,7 +90,7 @@ class AgentWrites:
         made = _with_secrets(self, f"creating credential {key} in vault {vault_id}", body,
                              lambda: credentials.create(vault_id, **body),
                              lambda: _owned(self, credentials.list(vault_id, limit=PAGE, order="asc"), key))
-        record = self._learn_server_keys(f"credential.{key}", body, made.metadata)
+        record = self.learn_server_keys(f"credential.{key}", body, made.metadata)
         if not record:
             return made
         return self.call(f"updating credential {made.id} in vault {vault_id}",
@@ -110,7 +110,7 @@ class AgentWrites:
 
     def delete_credential(self: WriterCore, vault_id: str, credential_id: str) -> None:
         credentials = self.sdk.beta.agents.vaults.credentials
-        self._delete(f"deleting credential {credential_id} in vault {vault_id}",
+        self.delete(f"deleting credential {credential_id} in vault {vault_id}",
                      lambda: credentials.delete(credential_id, vault_id=vault_id))
 
 
@@ -118,7 +118,7 @@ def _create_tagged(writer: WriterCore, kind: str, key: str, body: JSON, resource
     """Create an agent or a vault (`resource`, its SDK resource) with this stack's tags in `body["metadata"]`."""
     made = writer.call(f"creating {kind} {key}", lambda: resource.create(**body),
                        lambda: _owned(writer, resource.list(limit=PAGE, order="asc"), key))
-    record = writer._learn_server_keys(f"{kind}.{key}", body, made.metadata)
+    record = writer.learn_server_keys(f"{kind}.{key}", body, made.metadata)
     if not record:
         return made
     return writer.call(f"updating {kind} {made.id}", lambda: resource.update(made.id, metadata=record))

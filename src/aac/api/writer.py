@@ -13,22 +13,19 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import IO, Any, Literal, TypeVar, cast
+from typing import IO, Any, TypeVar, cast
 
 import openai
 
-from aac import limits
 from aac.api.agent_writes import AgentWrites
-from aac.api.attach import BatchSupport
 from aac.api.connect import Api
 from aac.api.counting import CountingReader
 from aac.api.errors import is_not_found
-from aac.api.reader import PAGE
 from aac.api.retry import RetryPolicy, delay, maybe_done, retryable
 from aac.errors import AacError
-from aac.identity import owner_of
+from aac.identity import first
 from aac.resources import TAG_SERVER_KEYS
 
 T = TypeVar("T")
@@ -42,20 +39,6 @@ class Interrupted(AacError):
 
     def __init__(self) -> None:
         super().__init__("interrupted", "run the command again to finish", exit_code=130)
-
-
-def owned_key(metadata: Mapping[str, Any] | None, stack: str) -> str | None:
-    """The key of an object this stack owns, else None (another stack's, or nobody's)."""
-    owner = owner_of(metadata)
-    return owner[1] if owner is not None and owner[0] == stack else None
-
-
-def first(objects: Iterable[Any]) -> Any:
-    """The first of an `order=asc` list: the oldest, in the server's own order within a second.
-
-    The rule converge.py keeps too, so a recovered create and a deduplication agree.
-    """
-    return next(iter(objects), None)
 
 
 class Writer(AgentWrites):
@@ -79,7 +62,7 @@ class Writer(AgentWrites):
         self.policy = policy or RetryPolicy()
         self.cancel = cancel or threading.Event()
         self.parallelism = parallelism
-        self.batches = BatchSupport(api.log.out)
+        self.learnt: dict[str, Any] = {}  # what the server was found to do this run, by what learnt it
         self.server_keys: set[str] = set()  # metadata keys the server added to objects this writer created
         self._random = random.Random()
         self._lock = threading.Lock()
@@ -115,7 +98,7 @@ class Writer(AgentWrites):
         if self.cancel.is_set():
             raise Interrupted()
 
-    def _delete(self, what: str, send: Callable[[], Any]) -> None:
+    def delete(self, what: str, send: Callable[[], Any]) -> None:
         """A delete is done when the object is gone, whoever removed it (a retry after a lost answer)."""
         try:
             self.call(what, send)
@@ -163,33 +146,9 @@ class Writer(AgentWrites):
         return [f for f in self.sdk.files.list(purpose="assistants", order="asc") if f.filename == filename]
 
     def delete_file(self, file_id: str) -> None:
-        self._delete(f"deleting file {file_id}", lambda: self.sdk.files.delete(file_id))
+        self.delete(f"deleting file {file_id}", lambda: self.sdk.files.delete(file_id))
 
-    # -- vector stores -------------------------------------------------------------------
-
-    def list_vector_stores(self) -> list[Any]:
-        """This stack's vector stores, oldest first."""
-        def send() -> list[Any]:
-            stores = self.sdk.vector_stores.list(limit=PAGE, order="asc")
-            return [s for s in stores if owned_key(s.metadata, self.stack)]
-
-        return self.call("listing vector stores", send)
-
-    def _find_store(self, key: str) -> Any:
-        stores = self.sdk.vector_stores.list(limit=PAGE, order="asc")
-        return first(s for s in stores if owned_key(s.metadata, self.stack) == key)
-
-    def create_vector_store(self, key: str, params: JSON) -> Any:
-        """Create with the tags in `params["metadata"]`, so a lost answer is found by its key."""
-        store = self.call(
-            f"creating vector store {key}",
-            lambda: self.sdk.vector_stores.create(**params),
-            lambda: self._find_store(key),
-        )
-        record = self._learn_server_keys(f"vector_store.{key}", params, store.metadata)
-        return self.update_vector_store(store.id, {"metadata": record}) if record else store
-
-    def _learn_server_keys(self, address: str, params: JSON, metadata: Mapping[str, Any] | None) -> JSON | None:
+    def learn_server_keys(self, address: str, params: JSON, metadata: Mapping[str, Any] | None) -> JSON | None:
         """Keys the server added to an object just created, that no manifest declared, are the server's.
 
         Those aac does not know yet are recorded on the object (TAG_SERVER_KEYS): the metadata to
@@ -206,90 +165,3 @@ class Writer(AgentWrites):
             return None
         self.api.log.out.log(f"recording {unknown} as the server's in {address}'s `{TAG_SERVER_KEYS}` tag")
         return {**dict(metadata or {}), TAG_SERVER_KEYS: ",".join(unknown)}
-
-    def update_vector_store(self, store_id: str, params: JSON) -> Any:
-        return self.call(f"updating vector store {store_id}", lambda: self.sdk.vector_stores.update(store_id, **params))
-
-    def delete_vector_store(self, store_id: str) -> None:
-        self._delete(f"deleting vector store {store_id}", lambda: self.sdk.vector_stores.delete(store_id))
-
-    # -- vector-store files --------------------------------------------------------------
-
-    def attach(self, store_id: str, files: list[JSON]) -> None:
-        """Attach files (`{file_id, attributes, chunking_strategy?}`) in batches of up to 2,000.
-
-        Attaching a file a store already holds re-indexes it, so a retried batch is harmless.
-        Where the server refuses `files` batches (llama-stack: 400) or ignores them (ogx:
-        `completed` with nothing attached), this and every later attach falls back (attach.py).
-        """
-        for start in range(0, len(files), limits.FILE_BATCH_MAX):
-            chunk = files[start : start + limits.FILE_BATCH_MAX]
-            if self.batches.works is False or not self.batches.send(self, store_id, chunk):
-                self.batches.attach_without(self, store_id, chunk)
-
-    def update_attributes(self, store_id: str, file_id: str, attributes: JSON) -> None:
-        self.call(
-            f"updating the attributes of {file_id} in vector store {store_id}",
-            lambda: self.sdk.vector_stores.files.update(file_id, vector_store_id=store_id, attributes=attributes),
-        )
-
-    def detach(self, store_id: str, file_id: str) -> None:
-        self._delete(
-            f"detaching {file_id} from vector store {store_id}",
-            lambda: self.sdk.vector_stores.files.delete(file_id, vector_store_id=store_id),
-        )
-
-    def indexing(self, store_id: str) -> tuple[Any, float | None]:
-        """The store (with `file_counts`) and the poll interval the server suggests, in seconds."""
-        raw = self.call(
-            f"reading vector store {store_id}", lambda: self.sdk.vector_stores.with_raw_response.retrieve(store_id)
-        )
-        hint = raw.headers.get("openai-poll-after-ms")
-        try:
-            after = float(hint) / 1000 if hint else None
-        except ValueError:
-            after = None
-        return raw.parse(), after
-
-    def store_files(self, store_id: str, total: int = 0) -> list[Any]:
-        """The files of a vector store; a listing short of `total` (the store's own count) is read
-        again in the other order and merged, as aac.live does (llama-stack's lossy cursor)."""
-        def send(order: Literal["asc", "desc"]) -> list[Any]:
-            return list(self.sdk.vector_stores.files.list(store_id, limit=PAGE, order=order))
-
-        what = f"listing the files of vector store {store_id}"
-        files = self.call(what, lambda: send("desc"))
-        if len(files) >= total:
-            return files
-        return list({f.id: f for f in (*files, *self.call(what, lambda: send("asc")))}.values())
-
-    # -- assistants ----------------------------------------------------------------------
-
-    def list_assistants(self) -> list[Any]:
-        """This stack's assistants, oldest first."""
-        def send() -> list[Any]:
-            assistants = self.sdk.beta.assistants.list(limit=PAGE, order="asc")
-            return [a for a in assistants if owned_key(a.metadata, self.stack)]
-
-        return self.call("listing assistants", send)
-
-    def _find_assistant(self, key: str) -> Any:
-        assistants = self.sdk.beta.assistants.list(limit=PAGE, order="asc")
-        return first(a for a in assistants if owned_key(a.metadata, self.stack) == key)
-
-    def create_assistant(self, key: str, params: JSON) -> Any:
-        assistant = self.call(
-            f"creating assistant {key}",
-            lambda: self.sdk.beta.assistants.create(**params),
-            lambda: self._find_assistant(key),
-        )
-        record = self._learn_server_keys(f"assistant.{key}", params, assistant.metadata)
-        return self.update_assistant(assistant.id, {"metadata": record}) if record else assistant
-
-    def update_assistant(self, assistant_id: str, params: JSON) -> Any:
-        return self.call(
-            f"updating assistant {assistant_id}", lambda: self.sdk.beta.assistants.update(assistant_id, **params)
-        )
-
-    def delete_assistant(self, assistant_id: str) -> None:
-        self._delete(f"deleting assistant {assistant_id}", lambda: self.sdk.beta.assistants.delete(assistant_id))

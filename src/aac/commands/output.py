@@ -18,13 +18,13 @@ from aac.errors import AacError
 from aac.escape import json_document
 from aac.identity import hash_files
 from aac.kinds import KINDS
+from aac.kinds.assistant.responses import LiveIds, responses_document
 from aac.kinds.base import missing_api
 from aac.live import read_live
 from aac.model.steps import Ids
 from aac.output import save_document
 from aac.plan.make import HASH_CACHE, connected, showing_reads
 from aac.resources import ATTR_PATH, DesiredState, LiveState
-from aac.responses import LiveIds, responses_document
 from aac.secrets import Secrets
 from aac.stack import Stack, load_stack
 

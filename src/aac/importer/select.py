@@ -16,7 +16,7 @@ from aac.errors import AacError
 from aac.identity import owner_of
 from aac.kinds import KINDS
 from aac.kinds.agent import credential_ids
-from aac.kinds.assistant.wire import store_ids_of
+from aac.kinds.assistant.canonical import store_ids_of
 from aac.kinds.base import Child, Importable
 from aac.resources import AGENT, ASSISTANT, CREDENTIAL, VAULT, VECTOR_STORE
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from aac import limits
 from aac.manifest.context import LoadContext
+from aac.manifest.json_schemas import checked_schema
 from aac.manifest.normalize import folder_of, read_instructions
-from aac.manifest.tools import checked_schema
 from aac.manifest.vaults import URL_SECRET_HINT
 from aac.manifest.yaml_load import Document
 from aac.resources import JSON, AgentSpec, Source

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aac.kinds.assistant.wire import code_file_ids_of
+from aac.kinds.assistant.canonical import code_file_ids_of
 from aac.resources import ATTR_PATH, VECTOR_STORE, LiveState
 
 if TYPE_CHECKING:

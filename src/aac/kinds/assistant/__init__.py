@@ -11,9 +11,12 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from aac.errors import AssistantsUnavailable
-from aac.kinds.assistant import apply
 from aac.kinds.assistant import canonical as forms
-from aac.kinds.assistant.wire import code_file_ids_of, store_ids_of
+from aac.kinds.assistant.canonical import code_file_ids_of, store_ids_of
+from aac.kinds.assistant.checks import check_assistant, check_names, check_references
+from aac.kinds.assistant.importer import render_assistant
+from aac.kinds.assistant.manifest import normalize_assistant
+from aac.kinds.assistant.spec import AssistantSpec
 from aac.kinds.base import (
     JSON,
     Importable,
@@ -25,7 +28,7 @@ from aac.kinds.base import (
     WriteOnlyFields,
 )
 from aac.model.plan import Change
-from aac.resources import ASSISTANT, VECTOR_STORE, AssistantSpec, LiveObject, LiveState
+from aac.resources import ASSISTANT, VECTOR_STORE, LiveObject, LiveState
 
 if TYPE_CHECKING:
     from aac.api.reader import Reader
@@ -33,38 +36,6 @@ if TYPE_CHECKING:
     from aac.manifest.context import LoadContext
     from aac.manifest.yaml_load import Document
     from aac.model.steps import ImportRun, StepBuilder
-
-
-
-def _import(run: ImportRun, raw: Mapping[str, Any]) -> None:
-    from aac.kinds.assistant.importer import render_assistant
-
-    key = run.claim(ASSISTANT, raw, "assistant")
-    if run.fresh(raw):
-        run.add(key, render_assistant(run.src, raw, key, run.written, run.schemas, run.keys_by_id))
-
-
-def _load(ctx: LoadContext, doc: Document) -> Iterator[tuple[str, Any]]:
-    """The assistant, and its own vector store when it lists `files.file_search`."""
-    from aac.kinds.assistant.checks import check_assistant
-    from aac.manifest.normalize import normalize_assistant
-
-    spec, own_store = normalize_assistant(ctx, doc)
-    check_assistant(ctx, spec, doc.data, doc.line_of("files", "code_interpreter"))
-    yield ASSISTANT, spec
-    if own_store is not None:
-        yield VECTOR_STORE, own_store
-
-
-def _check(ctx: LoadContext, specs: Mapping[str, list[Any]]) -> None:
-    """An assistant's own store against the vector_store manifests: names, and who may use it."""
-    from aac.kinds.assistant.checks import check_names, check_references
-
-    check_names(ctx, specs[VECTOR_STORE])
-    stores: dict[str, Any] = {}
-    for store in specs[VECTOR_STORE]:
-        stores.setdefault(store.name, store)
-    check_references(ctx, specs[ASSISTANT], dict(sorted(stores.items())))
 
 
 class Assistant(ServerDefaults, WriteOnlyFields, References, Rebuilds, OptionalApi, Importable, Kind):
@@ -80,10 +51,20 @@ class Assistant(ServerDefaults, WriteOnlyFields, References, Rebuilds, OptionalA
     write_only = ("reasoning_effort",)
 
     def load(self, ctx: LoadContext, doc: Document) -> Iterator[tuple[str, Any]]:
-        return _load(ctx, doc)
+        """The assistant, and its own vector store when it lists `files.file_search`."""
+        spec, own_store = normalize_assistant(ctx, doc)
+        check_assistant(ctx, spec, doc.data, doc.line_of("files", "code_interpreter"))
+        yield ASSISTANT, spec
+        if own_store is not None:
+            yield VECTOR_STORE, own_store
 
     def check(self, ctx: LoadContext, specs: Mapping[str, list[Any]]) -> None:
-        _check(ctx, specs)
+        """An assistant's own store against the vector_store manifests: names, and who may use it."""
+        check_names(ctx, specs[VECTOR_STORE])
+        stores: dict[str, Any] = {}
+        for store in specs[VECTOR_STORE]:
+            stores.setdefault(store.name, store)
+        check_references(ctx, specs[ASSISTANT], dict(sorted(stores.items())))
 
     def paths(self, spec: AssistantSpec) -> tuple[str, ...]:
         return spec.code_interpreter_files
@@ -116,19 +97,27 @@ class Assistant(ServerDefaults, WriteOnlyFields, References, Rebuilds, OptionalA
         return forms.readable(form, labels)
 
     def steps(self, b: StepBuilder, changes: Mapping[str, Change]) -> None:
+        from aac.kinds.assistant import apply  # with the SDK: only commands that write load it
+
         apply.steps(b, changes)
 
     def deletes(self, b: StepBuilder, changes: Mapping[str, Change]) -> None:
+        from aac.kinds.assistant import apply
+
         apply.deletes(b, changes)
 
     def update(self, writer: Writer, obj: LiveObject, body: JSON) -> Any:
-        return writer.update_assistant(obj.id, body)
+        from aac.kinds.assistant import wire
+
+        return wire.update(writer, obj.id, body)
 
     def outputs(self, raw: Mapping[str, Any]) -> JSON:
         return {"vector_store_ids": store_ids_of(raw)}
 
     def import_manifest(self, run: ImportRun, raw: Mapping[str, Any]) -> None:
-        _import(run, raw)
+        key = run.claim(ASSISTANT, raw, "assistant")
+        if run.fresh(raw):
+            run.add(key, render_assistant(run.src, raw, key, run.written, run.schemas, run.keys_by_id))
 
 
 KIND = Assistant()

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aac.kinds.assistant.wire import code_file_ids_of, store_ids_of
+from aac.kinds.assistant import wire
+from aac.kinds.assistant.canonical import code_file_ids_of, store_ids_of
+from aac.kinds.assistant.spec import AssistantSpec
 from aac.kinds.base import JSON
 from aac.model.plan import FRESH, Action, Change
 from aac.model.steps import ApplyContext, Run, StepBuilder, update_body
-from aac.resources import ASSISTANT, VECTOR_STORE, AssistantSpec
+from aac.resources import ASSISTANT, VECTOR_STORE
 
 
 def steps(b: StepBuilder, assistants: Mapping[str, Change]) -> None:
@@ -31,7 +34,8 @@ def steps(b: StepBuilder, assistants: Mapping[str, Change]) -> None:
         if change.action in FRESH:
             created.append(b.sid(change))
     _repoints(b, assistants)
-    b.settle(ASSISTANT, created, b.ctx.writer.list_assistants, b.ctx.writer.delete_assistant)
+    writer = b.ctx.writer
+    b.settle(ASSISTANT, created, functools.partial(wire.list_mine, writer), functools.partial(wire.delete, writer))
 
 
 def _repoints(b: StepBuilder, assistants: Mapping[str, Change]) -> None:
@@ -66,9 +70,9 @@ def save_assistant(ctx: ApplyContext, change: Change) -> Run:
         body = assistant_body(spec, change, ctx.metadata(change, spec.metadata, spec.protect),
                               code_file_ids=code_ids, vector_store_id=store_id, update=update)
         if update:
-            ctx.writer.update_assistant(str(change.id), body)
+            wire.update(ctx.writer, str(change.id), body)
             return
-        assistant = ctx.writer.create_assistant(spec.name, body)
+        assistant = wire.create(ctx.writer, spec.name, body)
         ctx.ids.set(ASSISTANT, spec.name, assistant.id, created=True)
 
     return run
@@ -81,13 +85,13 @@ def repoint(ctx: ApplyContext, assistant_id: str, raw: Mapping[str, Any], store_
             "code_interpreter": {"file_ids": code_file_ids_of(raw)},
             "file_search": {"vector_store_ids": [ctx.store_id(store_key)]},
         }
-        ctx.writer.update_assistant(assistant_id, {"tool_resources": resources})
+        wire.update(ctx.writer, assistant_id, {"tool_resources": resources})
 
     return run
 
 
 def delete_assistant(ctx: ApplyContext, assistant_id: str) -> Run:
-    return lambda: ctx.writer.delete_assistant(assistant_id)
+    return lambda: wire.delete(ctx.writer, assistant_id)
 
 
 def assistant_body(spec: AssistantSpec, change: Change, metadata: dict[str, str], *, code_file_ids: Sequence[str],

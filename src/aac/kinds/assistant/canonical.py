@@ -8,11 +8,12 @@ from typing import Any
 
 from aac.canonical import UNKNOWN_ID, drop_none, normalise, user_metadata
 from aac.identity import is_protected
+from aac.kinds.assistant.spec import AssistantSpec
 from aac.kinds.base import (
     JSON,
 )
 from aac.limits import REASONING_EFFORTS
-from aac.resources import AssistantSpec, LiveObject, LiveState
+from aac.resources import LiveObject, LiveState
 
 DEFAULT_SAMPLING = 1  # temperature and top_p
 
@@ -166,3 +167,18 @@ def readable(form: JSON, labels: Mapping[str, str]) -> JSON:
     if not isinstance(files, list):
         return form
     return {**form, "code_interpreter_files": sorted(labels.get(f, f) for f in files)}
+
+
+def _raw_ids(raw: Mapping[str, Any], tool: str, field_name: str) -> list[str]:
+    section = (raw.get("tool_resources") or {}).get(tool) or {}
+    return [str(i) for i in section.get(field_name) or []]
+
+
+def store_ids_of(raw: Mapping[str, Any]) -> list[str]:
+    """The vector stores a live assistant searches."""
+    return _raw_ids(raw, "file_search", "vector_store_ids")
+
+
+def code_file_ids_of(raw: Mapping[str, Any]) -> list[str]:
+    """The files a live assistant's code interpreter holds."""
+    return _raw_ids(raw, "code_interpreter", "file_ids")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from aac import limits
+from aac.kinds.assistant.spec import AssistantSpec
+from aac.kinds.vector_store.spec import VectorStoreSpec
 from aac.manifest.context import LoadContext
-from aac.resources import AssistantSpec, VectorStoreSpec
 
 
 def check_assistant(ctx: LoadContext, spec: AssistantSpec, data: dict[str, object], line_of_files: int) -> None:

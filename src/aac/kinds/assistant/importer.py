@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from aac.canonical import normalise
-from aac.kinds.assistant.wire import code_file_ids_of, store_ids_of
+from aac.kinds.assistant.canonical import code_file_ids_of, store_ids_of
 from aac.manifest.writing import (
     JSON,
     Source,

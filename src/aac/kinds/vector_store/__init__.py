@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 from aac.identity import fingerprint
 from aac.kinds.base import JSON, ContentDrift, Importable, Kind, Rebuilds, ServerDefaults, WriteOnlyFields
-from aac.kinds.vector_store import apply
 from aac.kinds.vector_store import canonical as forms
 from aac.kinds.vector_store.drift import store_files_drift
+from aac.kinds.vector_store.importer import render_store
+from aac.kinds.vector_store.manifest import normalize_vector_store
 from aac.kinds.vector_store.read import live_store
+from aac.kinds.vector_store.spec import VectorStoreSpec
 from aac.model.plan import Change
-from aac.resources import VECTOR_STORE, LiveState, LiveVectorStore, VectorStoreSpec
+from aac.resources import VECTOR_STORE, LiveState, LiveVectorStore
 
 if TYPE_CHECKING:
     from aac.api.reader import Reader
@@ -27,19 +29,6 @@ if TYPE_CHECKING:
     from aac.manifest.yaml_load import Document
     from aac.model.drift import StoreFilesDrift
     from aac.model.steps import ImportRun, StepBuilder
-
-def _import(run: ImportRun, raw: Mapping[str, Any]) -> None:
-    from aac.kinds.vector_store.importer import render_store
-
-    key = run.claim(VECTOR_STORE, raw, "vector-store")
-    if run.fresh(raw):
-        run.add(key, render_store(run.src, raw, key))
-
-
-def _load(ctx: LoadContext, doc: Document) -> Iterator[tuple[str, Any]]:
-    from aac.manifest.normalize import normalize_vector_store
-
-    yield VECTOR_STORE, normalize_vector_store(ctx, doc)
 
 
 class VectorStore(ServerDefaults, WriteOnlyFields, Rebuilds, ContentDrift, Importable, Kind):
@@ -54,7 +43,7 @@ class VectorStore(ServerDefaults, WriteOnlyFields, Rebuilds, ContentDrift, Impor
     }
 
     def load(self, ctx: LoadContext, doc: Document) -> Iterator[tuple[str, Any]]:
-        return _load(ctx, doc)
+        yield VECTOR_STORE, normalize_vector_store(ctx, doc)
 
     def paths(self, spec: VectorStoreSpec) -> tuple[str, ...]:
         return spec.files
@@ -92,19 +81,27 @@ class VectorStore(ServerDefaults, WriteOnlyFields, Rebuilds, ContentDrift, Impor
         return store_files_drift(spec, obj, hashes, live, labels)
 
     def steps(self, b: StepBuilder, changes: Mapping[str, Change]) -> None:
+        from aac.kinds.vector_store import apply  # with the SDK: only commands that write load it
+
         apply.steps(b, changes)
 
     def deletes(self, b: StepBuilder, changes: Mapping[str, Change]) -> None:
+        from aac.kinds.vector_store import apply
+
         apply.deletes(b, changes)
 
     def ready(self, b: StepBuilder, key: str) -> tuple[str | None, ...]:
         return (f"{VECTOR_STORE}:{key}", b.has(f"attach:{key}"))  # indexed before it is used
 
     def update(self, writer: Writer, obj: LiveVectorStore, body: JSON) -> Any:
-        return writer.update_vector_store(obj.id, body)
+        from aac.kinds.vector_store import wire
+
+        return wire.update(writer, obj.id, body)
 
     def import_manifest(self, run: ImportRun, raw: Mapping[str, Any]) -> None:
-        _import(run, raw)
+        key = run.claim(VECTOR_STORE, raw, "vector-store")
+        if run.fresh(raw):
+            run.add(key, render_store(run.src, raw, key))
 
 
 KIND = VectorStore()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -10,10 +11,12 @@ from typing import Any
 from aac.canonical import UNKNOWN_ID
 from aac.identity import file_attributes
 from aac.kinds.base import JSON
+from aac.kinds.vector_store import wire
+from aac.kinds.vector_store.spec import VectorStoreSpec
 from aac.limits import LIST_LIMIT
 from aac.model.plan import FRESH, Action, Change
 from aac.model.steps import ApplyContext, Poll, Run, StepBuilder, StepFailed, update_body
-from aac.resources import ATTR_PATH, VECTOR_STORE, VECTOR_STORE_FILE, VectorStoreSpec
+from aac.resources import ATTR_PATH, VECTOR_STORE, VECTOR_STORE_FILE
 
 
 def fresh(builder: StepBuilder, key: str) -> bool:
@@ -35,7 +38,8 @@ def steps(b: StepBuilder, stores: Mapping[str, Change]) -> None:
         b.add(b.sid(change), save_store(b.ctx, change), [change.address], needs=[retag])
         if change.action in FRESH:
             created.append(b.sid(change))
-    b.settle(VECTOR_STORE, created, b.ctx.writer.list_vector_stores, b.ctx.writer.delete_vector_store)
+    writer = b.ctx.writer
+    b.settle(VECTOR_STORE, created, functools.partial(wire.list_mine, writer), functools.partial(wire.delete, writer))
     _attachments(b)
 
 
@@ -121,21 +125,21 @@ def save_store(ctx: ApplyContext, change: Change) -> Run:
     def run() -> None:
         if change.action is Action.UPDATE:
             body = vector_store_update(spec, change, ctx.metadata(change, spec.metadata, spec.protect))
-            ctx.writer.update_vector_store(str(change.id), body)
+            wire.update(ctx.writer, str(change.id), body)
             return
         body = vector_store_create(spec, ctx.metadata(change, spec.metadata, spec.protect))
-        store = ctx.writer.create_vector_store(spec.name, body)
+        store = wire.create(ctx.writer, spec.name, body)
         ctx.ids.set(VECTOR_STORE, spec.name, store.id, created=True)
 
     return run
 
 
 def delete_store(ctx: ApplyContext, store_id: str) -> Run:
-    return lambda: ctx.writer.delete_vector_store(store_id)
+    return lambda: wire.delete(ctx.writer, store_id)
 
 
 def detach(ctx: ApplyContext, store_key: str, file_id: str) -> Run:
-    return lambda: ctx.writer.detach(ctx.store_id(store_key), file_id)
+    return lambda: wire.detach(ctx.writer, ctx.store_id(store_key), file_id)
 
 
 def update_attributes(ctx: ApplyContext, change: Change) -> Run:
@@ -145,7 +149,7 @@ def update_attributes(ctx: ApplyContext, change: Change) -> Run:
     def run() -> None:
         own = file_attributes(str(after["sha256"]), str(after["path"]))
         attributes = {**(after.get("attributes") or {}), **own}  # the manifest's, and aac's beside them
-        ctx.writer.update_attributes(ctx.store_id(str(after["vector_store"])), str(before["file_id"]), attributes)
+        wire.update_attributes(ctx.writer, ctx.store_id(str(after["vector_store"])), str(before["file_id"]), attributes)
 
     return run
 
@@ -216,7 +220,7 @@ class Attach:
                 self.file_paths[file_id] = path
                 batch.append(attachment_by_id(file_id, spec) if by_id else
                              attachment(sha, path, file_id, spec))
-        self.ctx.writer.attach(self.ctx.store_id(self.store_key), batch)
+        wire.attach(self.ctx.writer, self.ctx.store_id(self.store_key), batch)
         self.ctx.progress.indexing(self.store_key, len(batch))
         self.deadline = time.monotonic() + self.ctx.index_timeout_s
         return Poll(self.FIRST_POLL_S)
@@ -231,16 +235,16 @@ class Attach:
         store_id = self.ctx.store_id(self.store_key)
         fresh = self.ctx.ids.created_items(VECTOR_STORE).get(self.store_key) == store_id
         if fresh and len(self.file_paths) <= LIST_LIMIT[1]:  # a page of files
-            listed = self.ctx.writer.store_files(store_id)
+            listed = wire.store_files(self.ctx.writer, store_id)
             if any(vs_file.status == "in_progress" for vs_file in listed):
                 return self._wait(None)
             total = len(listed)
         else:
-            store, hint = self.ctx.writer.indexing(store_id)
+            store, hint = wire.indexing(self.ctx.writer, store_id)
             if store.file_counts.in_progress:
                 return self._wait(hint)
             total = store.file_counts.total
-            listed = self.ctx.writer.store_files(store_id, total)
+            listed = wire.store_files(self.ctx.writer, store_id, total)
         if fresh:
             self.ctx.listed[store_id] = [vs_file.to_dict() for vs_file in listed]
         self._check(listed, total)

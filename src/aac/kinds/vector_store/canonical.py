@@ -9,12 +9,9 @@ from typing import Any
 from aac.canonical import drop_none, normalise, user_metadata
 from aac.identity import is_protected
 from aac.kinds.base import JSON
+from aac.kinds.vector_store.spec import VectorStoreSpec
 from aac.model.plan import Action, Change
-from aac.resources import (
-    LiveState,
-    LiveVectorStore,
-    VectorStoreSpec,
-)
+from aac.resources import LiveState, LiveVectorStore
 
 EXPIRED_REASON = "the store expired (expires_after), so it is rebuilt"
 

@@ -20,8 +20,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from aac.canonical import UNKNOWN_ID, attachment_sha, same_attribute, user_attributes
+from aac.kinds.vector_store.spec import VectorStoreSpec
 from aac.model.drift import StoreFilesDrift
-from aac.resources import ATTR_PATH, ATTR_SHA256, LiveState, LiveVectorStore, LiveVectorStoreFile, VectorStoreSpec
+from aac.resources import ATTR_PATH, ATTR_SHA256, LiveState, LiveVectorStore, LiveVectorStoreFile
 
 
 def wanted_files(spec: VectorStoreSpec, hashes: Mapping[str, str], labels: Mapping[str, str]) -> dict[str, str]:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from aac.errors import AacError
-from aac.resources import JSON, AssistantSpec
+from aac.kinds.assistant.spec import AssistantSpec
+from aac.resources import JSON
 
 # The Responses file_search tool's rankers (FileSearchToolParam.RankingOptions.ranker).
 RESPONSES_RANKERS = ("auto", "default-2024-11-15")
