@@ -31,7 +31,7 @@ class Chunking:
 
     @classmethod
     def of(cls, strategy: Mapping[str, Any] | None) -> Chunking:
-        """From the API's `chunking_strategy` (`auto`, `static` or none, which means auto)."""
+        """From the strategy the API reports (`auto`, `static`, or none, which means auto)."""
         static = (strategy or {}).get("static") if (strategy or {}).get("type") == "static" else None
         if not static:
             return cls(*AUTO_TOKENS)

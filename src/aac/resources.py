@@ -205,7 +205,7 @@ class LiveVectorStoreFile:
     usage_bytes: int
     attributes: Mapping[str, Any]
     last_error: Mapping[str, Any] | None = None
-    chunking_strategy: Mapping[str, Any] | None = None  # as the API reports it per attachment
+    chunking: Mapping[str, Any] | None = None  # the strategy the API reports the file was chunked with
     raw: Mapping[str, Any] = field(default_factory=dict)  # the API object as returned
 
 

@@ -1,10 +1,9 @@
 """`aac output`: each managed object's live id by key, for applications (read-only).
 
-JSON: {"assistants": {KEY: {"id", "vector_store_ids"}}, "vector_stores": {KEY: {"id"}}, "agents": {KEY: {"id"}},
-"vaults": {KEY: {"id"}}, "credentials": {VAULT/NAME: {"id"}}, "files": {PATH: id}}: one collection per kind;
-or `env` lines such as `AAC_VECTOR_STORE_SUPPORT_KB_ID=vs_...`, ready
-for a Responses API `file_search` tool's `vector_store_ids`; or `responses`: each assistant
-manifest as Responses API request fields with the live ids in them (aac.responses).
+JSON: one collection per kind, {"assistants": {KEY: {"id", ...}}, ..., "files": {PATH: id}}, each object's id and
+what its kind adds (Kind.outputs); or `env` lines such as `AAC_VECTOR_STORE_SUPPORT_KB_ID=vs_...`, ready for an
+application's configuration; or `responses`: each assistant manifest as Responses API request fields with the
+live ids in them (aac.kinds.assistant.responses).
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from typing import Any
 from aac.canonical import UNKNOWN_ID
 from aac.identity import is_protected, spec_hash, upload_basename
 from aac.kinds import KINDS, Kind
-from aac.kinds.base import ContentDrift, WriteOnlyFields, refs, server_defaults
+from aac.kinds.base import HoldsFiles, WriteOnlyFields, refs, server_defaults
 from aac.model.drift import Category, DriftItem, DriftReport, StoreFilesDrift
 from aac.plan.compare import compare, unreadable
 from aac.resources import DesiredState, LiveState
@@ -95,7 +95,7 @@ def _moved(item: DriftItem, previous: str | None) -> DriftItem:
 
 def _files(scan: _Scan, kind: Kind, spec: Any, obj: Any, labels: Mapping[str, str]) -> StoreFilesDrift | None:
     """A vector store's files are judged by their traces, not by its tag (aac.kinds.vector_store.drift)."""
-    if not isinstance(kind, ContentDrift):
+    if not isinstance(kind, HoldsFiles):
         return None
     return kind.content_drift(spec, obj, scan.hashes, scan.live, labels)
 

@@ -14,7 +14,7 @@ behaves as the defaults say.
 - `References`: its spec names other objects by key (an assistant's vector store).
 - `Rebuilds`: some changes can only be made by replacing the object.
 - `Child`: its objects live inside another kind's (credentials inside vaults).
-- `ContentDrift`: what it holds (a vector store's files) drifts on its own, judged by traces.
+- `HoldsFiles`: it holds files (a vector store's attachments), planned and drifted as changes of their own.
 - `OptionalApi`: not every target serves its API.
 - `Importable`: `aac import` writes a manifest for one found on the target.
 """
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from aac.manifest.context import LoadContext
     from aac.manifest.yaml_load import Document
     from aac.model.drift import StoreFilesDrift
+    from aac.model.files import StoreFiles
     from aac.model.plan import Change
     from aac.model.steps import ImportRun, StepBuilder
 
@@ -50,6 +51,11 @@ class Kind(ABC):
     label: ClassVar[str]  # "vector store", for messages
     collection: ClassVar[str]  # the live snapshot's and `aac output`'s key: "vector_stores"
     id_prefix: ClassVar[str]  # "vs_": how a user tells its ids apart
+    # The comparable form's fields in the order plans and drift show them (others after, by name), and those
+    # holding lists of file hashes, shown by path.
+    field_order: ClassVar[tuple[str, ...]] = ("display_name", "description", "model", "instructions", "tools",
+                                              "metadata")
+    file_lists: ClassVar[frozenset[str]] = frozenset()
 
     # -- declared ------------------------------------------------------------------------
 
@@ -71,6 +77,10 @@ class Kind(ABC):
 
     def paths(self, spec: Spec) -> tuple[str, ...]:
         """The repository files a spec uses: uploaded before it, and planned with it."""
+        return ()
+
+    def upload_ids(self, spec: Spec) -> tuple[str, ...]:
+        """Existing uploads a spec names by id (bytes not in the repository): never deleted while named."""
         return ()
 
     # -- read ----------------------------------------------------------------------------
@@ -225,8 +235,13 @@ class Child:
         raise NotImplementedError
 
 
-class ContentDrift:
-    """What the object holds drifts apart from its fields (a vector store's files), judged by traces."""
+class HoldsFiles:
+    """Its objects hold files (a vector store's attachments): planned as changes of their own
+    (`vector_store_file.STORE/PATH`, aac.plan.files), and drifting apart from its fields, judged by traces."""
+
+    def held_files(self, key: str, spec: Spec, obj: Live | None) -> StoreFiles:
+        """What the manifest wants the object to hold, and what the live one (None: a new or rebuilt one) does."""
+        raise NotImplementedError
 
     def content_drift(self, spec: Spec | None, obj: Live | None, hashes: Mapping[str, str], live: LiveState,
                       labels: Mapping[str, str]) -> StoreFilesDrift:

@@ -187,7 +187,7 @@ def _takes(field: str, error: ValidationError, kind: str) -> str:
 
 def _shorthand(kind: str, path: list[Any]) -> list[Any]:
     """The strings a field also takes when the error is in the `else` of an `if: {type: string}` (a tool's
-    `code_interpreter`, response_format's `auto`): the `then` branch's choices."""
+    type given by name, response_format's `auto`): the `then` branch's choices."""
     if path[-2:-1] != ["else"]:
         return []
     defs = _defs()

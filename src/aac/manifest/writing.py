@@ -2,8 +2,8 @@
 
 Each field is written only where it differs from what an unset field means (the canonical
 form's defaults), so a manifest reads like one a person wrote. What the API cannot give
-back is said in comments: the bytes of files (attached by id instead, through `file_ids`
-and `files.code_interpreter_ids`) and write-only fields.
+back is said in comments: the bytes of files (attached by id instead) and write-only fields.
+Each kind's renderer (aac.kinds.KIND.importer) builds its manifest with these helpers.
 """
 
 from __future__ import annotations

@@ -17,13 +17,13 @@ from typing import Any
 from aac.estimate import TextSizes
 from aac.identity import is_protected, spec_hash
 from aac.kinds import KINDS, Kind, kind_of
-from aac.kinds.base import adjust, configuration_note, refs, refs_field, replace_reasons
+from aac.kinds.base import HoldsFiles, adjust, configuration_note, refs, refs_field, replace_reasons
 from aac.model.plan import Action, Change, Cost, Plan
 from aac.output import plural
 from aac.plan.compare import compare
 from aac.plan.files import StoreFiles, attachment_changes, file_changes
 from aac.plan.uploads import kept_by_id, kept_foreign, kept_shas, uploads_in_use
-from aac.resources import SERVER_METADATA, VECTOR_STORE, DesiredState, LiveState
+from aac.resources import VECTOR_STORE, DesiredState, LiveState
 
 __all__ = ["compare", "diff"]
 
@@ -177,16 +177,10 @@ def _store_files(d: _Diff, store_changes: Iterable[Change]) -> list[StoreFiles]:
     for change in store_changes:
         if change.action in (Action.DELETE,) or change.reason in ("protected", IN_USE):
             continue
-        spec = d.desired.vector_stores[change.name]
-        live = d.live.vector_stores.get(change.name)
-        if live is None or change.action is Action.REPLACE:
-            result.append(StoreFiles(change.name, spec.files, (), spec.file_ids, 0, spec.chunking_strategy,
-                                     spec.attributes))
-            continue
-        usage = int(live.raw.get("usage_bytes") or 0)  # the estimate starts from what the store reports
-        frozen = any(key in (live.raw.get("metadata") or {}) for key in SERVER_METADATA)
-        result.append(StoreFiles(change.name, spec.files, live.files, spec.file_ids, usage, spec.chunking_strategy,
-                                 spec.attributes, frozen))
+        kind = kind_of(change.kind)
+        assert isinstance(kind, HoldsFiles)
+        live = None if change.action is Action.REPLACE else kind.live(d.live).get(change.name)
+        result.append(kind.held_files(change.name, kind.desired(d.desired)[change.name], live))
     return result
 
 
@@ -257,10 +251,9 @@ def _without_unread_stores(d: _Diff, stores: list[Change], attachments: list[Cha
 
 def _wanted_paths(d: _Diff) -> set[str]:
     paths: set[str] = set()
-    for spec in ({} if d.destroy else d.desired.vector_stores).values():
-        paths.update(spec.files)
-    for assistant in ({} if d.destroy else d.desired.assistants).values():
-        paths.update(assistant.code_interpreter_files)  # on a target without assistants: a container's files
+    for kind in KINDS:  # an assistant's on a target without assistants too: a container's files there
+        for spec in d.wanted(kind).values():
+            paths.update(kind.paths(spec))
     return paths
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from aac.canonical import UNKNOWN_ID, attachment_sha, same_attributes, user_attributes
 from aac.estimate import attachment_usage, change_in_usage, path_usage
 from aac.identity import file_attributes, fingerprint, upload_basename, upload_filename
+from aac.model.files import StoreFiles
 from aac.model.plan import Action, Change
 from aac.resources import ATTR_PATH, FILE, VECTOR_STORE_FILE, LiveFile, LiveState, LiveVectorStoreFile
 
@@ -124,22 +125,6 @@ def _wanted_file(stack: str, sha: str, paths: list[str], sizes: Mapping[str, int
 
 
 # --- attachments ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StoreFiles:
-    """One store's side of the attachment diff."""
-
-    key: str
-    wanted: tuple[str, ...]  # desired paths
-    attached: tuple[LiveVectorStoreFile, ...]  # live attachments to reuse (none for a new or replaced store)
-    wanted_ids: tuple[str, ...] = ()  # existing uploads attached by id: never uploaded, never deleted
-    usage_bytes: int = 0  # what the live store reports, when it is kept
-    chunking: Mapping[str, Any] | None = None  # the store's chunking_strategy, for new attachments
-    attributes: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # path -> the manifest's attributes
-    # The store is a llama-stack-family one (its metadata has the server's own keys): its search filters on the
-    # attributes a file had when attached, whatever a later update says (llama-stack 0.7.3, ogx 1.5.0).
-    attributes_frozen: bool = False
 
 
 FROZEN_REASON = ("this server's search keeps filtering on the attributes the file had when it was attached "

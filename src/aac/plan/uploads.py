@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from aac.kinds import KINDS
 from aac.kinds.assistant.canonical import code_file_ids_of
 from aac.resources import ATTR_PATH, VECTOR_STORE, LiveState
 
@@ -52,11 +53,9 @@ def kept_foreign(d: _Diff, wanted: set[str]) -> dict[str, str]:
 
 
 def kept_by_id(d: _Diff) -> dict[str, str]:
-    """This stack's uploads that a manifest names by id (file_ids, code_interpreter_ids): never deleted."""
+    """This stack's uploads that a manifest names by id: never deleted."""
     shas = {f.id: f.sha256 for f in d.live.files.values() if f.sha256}
-    stores, assistants = ({}, {}) if d.destroy else (d.desired.vector_stores, d.desired.assistants)
-    ids = [i for s in stores.values() for i in s.file_ids]
-    ids += [i for a in assistants.values() for i in a.code_interpreter_ids]
+    ids = [i for kind in KINDS for spec in d.wanted(kind).values() for i in kind.upload_ids(spec)]
     return {shas[i]: f"a manifest attaches it by id ({i})" for i in sorted(ids) if i in shas}
 
 

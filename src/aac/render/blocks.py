@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from aac.kinds import BY_NAME
 from aac.model.plan import Action, Change, Plan
 from aac.output import human_bytes, plural
 from aac.render.lines import Line, heredoc_lines
@@ -25,13 +26,8 @@ VERBS = {
     Action.DELETE: "will be destroyed",
     Action.NOOP: "is unchanged",
 }
-FIELD_ORDER = (
-    "display_name", "description", "model", "instructions", "tools", "code_interpreter_files",
-    "vector_store", "files", "chunking_strategy", "expires_after", "temperature", "top_p",
-    "response_format", "reasoning_effort", "metadata", "path", "filename", "sha256", "bytes",
-    "file_id", "status",
-)  # fmt: skip
-FILE_LIST_FIELDS = frozenset({"code_interpreter_files", "files"})
+# Files and attachments, which are no kind: their fields' order (a kind gives its own, Kind.field_order).
+FILE_FIELDS = ("vector_store", "metadata", "path", "filename", "sha256", "bytes", "file_id", "status")
 SIZE_FIELDS = frozenset({"bytes", "usage_bytes"})
 WRAP_WIDTH = 80  # an added or removed JSON value longer than this is shown one key per line
 ALIGN_LIMIT = 30  # longer attribute names are not padded, nor do they widen the column
@@ -123,8 +119,9 @@ def _repeats_id(change: Change, name: str, before: Mapping[str, Any]) -> bool:
     return change.id is not None and (name == "id" or before.get(name) == change.id)
 
 
-def _order(names: Iterable[str]) -> list[str]:
-    rank = {name: i for i, name in enumerate(FIELD_ORDER)}
+def _order(names: Iterable[str], kind: str) -> list[str]:
+    known = BY_NAME.get(kind)
+    rank = {name: i for i, name in enumerate(known.field_order if known is not None else FILE_FIELDS)}
     return sorted(set(names), key=lambda n: (rank.get(n, len(rank)), n))
 
 
@@ -134,13 +131,14 @@ def _present(value: Any) -> bool:
 
 def _fields_to_show(change: Change, before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
     if change.action is Action.CREATE:
-        return _order(k for k, v in after.items() if _present(v))
+        return _order([k for k, v in after.items() if _present(v)], change.kind)
     if change.action is Action.DELETE:
         # a destroyed object reads by what identifies it; its long text would only bury that
-        return _order(k for k, v in before.items() if _present(v) and _is_scalar(v))
+        return _order([k for k, v in before.items() if _present(v) and _is_scalar(v)], change.kind)
     if change.changed_fields:
-        return _order(change.changed_fields)
-    return _order(k for k in set(before) | set(after) if format_value(before.get(k)) != format_value(after.get(k)))
+        return _order(change.changed_fields, change.kind)
+    differ = [k for k in set(before) | set(after) if format_value(before.get(k)) != format_value(after.get(k))]
+    return _order(differ, change.kind)
 
 
 def _is_scalar(value: Any) -> bool:
@@ -161,7 +159,8 @@ def _field_lines(change: Change, name: str, old: Any, new: Any, files: Mapping[s
         new = None
     if change.action in (Action.UPDATE, Action.REPLACE) and old is None and new is None:
         return [Line("~", name, 1, "(will change)")]  # named in changed_fields, its values not in the plan
-    if name in FILE_LIST_FIELDS and _is_sha_list(old) and _is_sha_list(new):
+    known = BY_NAME.get(change.kind)
+    if known is not None and name in known.file_lists and _is_sha_list(old) and _is_sha_list(new):
         return _file_list_lines(name, old or [], new or [], files)
     if isinstance(old, str) and "\n" in old or isinstance(new, str) and "\n" in new:
         marker = _marker(old, new)

@@ -66,8 +66,15 @@ class Assistant(ServerDefaults, WriteOnlyFields, References, Rebuilds, OptionalA
             stores.setdefault(store.name, store)
         check_references(ctx, specs[ASSISTANT], dict(sorted(stores.items())))
 
+    field_order = ("display_name", "description", "model", "instructions", "tools", "code_interpreter_files",
+                   "vector_store", "temperature", "top_p", "response_format", "reasoning_effort", "metadata")
+    file_lists = frozenset({"code_interpreter_files"})
+
     def paths(self, spec: AssistantSpec) -> tuple[str, ...]:
         return spec.code_interpreter_files
+
+    def upload_ids(self, spec: AssistantSpec) -> tuple[str, ...]:
+        return spec.code_interpreter_ids
 
     def read(self, reader: Reader) -> list[JSON]:
         return reader.assistants()

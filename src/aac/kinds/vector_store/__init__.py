@@ -12,15 +12,16 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from aac.identity import fingerprint
-from aac.kinds.base import JSON, ContentDrift, Importable, Kind, Rebuilds, ServerDefaults, WriteOnlyFields
+from aac.kinds.base import JSON, HoldsFiles, Importable, Kind, Rebuilds, ServerDefaults, WriteOnlyFields
 from aac.kinds.vector_store import canonical as forms
 from aac.kinds.vector_store.drift import store_files_drift
 from aac.kinds.vector_store.importer import render_store
 from aac.kinds.vector_store.manifest import normalize_vector_store
 from aac.kinds.vector_store.read import live_store
 from aac.kinds.vector_store.spec import VectorStoreSpec
+from aac.model.files import StoreFiles
 from aac.model.plan import Change
-from aac.resources import VECTOR_STORE, LiveState, LiveVectorStore
+from aac.resources import SERVER_METADATA, VECTOR_STORE, LiveState, LiveVectorStore
 
 if TYPE_CHECKING:
     from aac.api.reader import Reader
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from aac.model.steps import ImportRun, StepBuilder
 
 
-class VectorStore(ServerDefaults, WriteOnlyFields, Rebuilds, ContentDrift, Importable, Kind):
+class VectorStore(ServerDefaults, WriteOnlyFields, Rebuilds, HoldsFiles, Importable, Kind):
     name = VECTOR_STORE
     label = "vector store"
     collection = "vector_stores"
@@ -45,8 +46,22 @@ class VectorStore(ServerDefaults, WriteOnlyFields, Rebuilds, ContentDrift, Impor
     def load(self, ctx: LoadContext, doc: Document) -> Iterator[tuple[str, Any]]:
         yield VECTOR_STORE, normalize_vector_store(ctx, doc)
 
+    field_order = ("display_name", "description", "files", "chunking_strategy", "expires_after", "metadata")
+    file_lists = frozenset({"files"})
+
     def paths(self, spec: VectorStoreSpec) -> tuple[str, ...]:
         return spec.files
+
+    def upload_ids(self, spec: VectorStoreSpec) -> tuple[str, ...]:
+        return spec.file_ids
+
+    def held_files(self, key: str, spec: VectorStoreSpec, obj: LiveVectorStore | None) -> StoreFiles:
+        if obj is None:
+            return StoreFiles(key, spec.files, (), spec.file_ids, 0, spec.chunking_strategy, spec.attributes)
+        usage = int(obj.raw.get("usage_bytes") or 0)  # the estimate starts from what the store reports
+        frozen = any(name in (obj.raw.get("metadata") or {}) for name in SERVER_METADATA)
+        return StoreFiles(key, spec.files, obj.files, spec.file_ids, usage, spec.chunking_strategy,
+                          spec.attributes, frozen)
 
     def read(self, reader: Reader) -> list[JSON]:
         return reader.vector_stores()

@@ -54,7 +54,7 @@ def live_chunking(live: LiveVectorStore) -> Any:
     """The chunking the store's files were indexed with; None when no file tells."""
     seen = {}
     for attachment in live.files:
-        strategy = attachment.chunking_strategy
+        strategy = attachment.chunking
         if isinstance(strategy, Mapping) and strategy.get("type") == "static":
             seen[repr(normalise(strategy))] = normalise(strategy)
     if len(seen) > 1:

@@ -24,7 +24,7 @@ def _attachments(objects: list[Mapping[str, Any]]) -> tuple[LiveVectorStoreFile,
             usage_bytes=int(raw.get("usage_bytes") or 0),
             attributes=raw.get("attributes") or {},
             last_error=raw.get("last_error"),
-            chunking_strategy=raw.get("chunking_strategy"),
+            chunking=raw.get("chunking_strategy"),
             raw=raw,
         )
         for raw in sorted(objects, key=lambda r: str(r["id"]))
