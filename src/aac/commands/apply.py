@@ -31,7 +31,7 @@ from aac.resources import FILE, DesiredState, LiveState
 from aac.stack import Stack, Target, load_stack
 
 if TYPE_CHECKING:
-    from aac.cli import App
+    from aac.commands import App
 
 APPROVE = "Apply these changes? Only 'yes' will be accepted: "
 

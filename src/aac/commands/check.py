@@ -19,7 +19,7 @@ from aac.retrieval import run_checks, thresholds_of
 from aac.stack import load_stack
 
 if TYPE_CHECKING:
-    from aac.cli import App
+    from aac.commands import App
 
 
 # A file named so is written in its format whatever --format prints: one run, a report for each use

@@ -10,7 +10,7 @@ from aac.plan.make import make_plan, validated
 from aac.stack import load_stack
 
 if TYPE_CHECKING:
-    from aac.cli import App
+    from aac.commands import App
 
 APPROVE = "Destroy all these objects? Only 'yes' will be accepted: "
 

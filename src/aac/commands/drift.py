@@ -25,7 +25,7 @@ from aac.resources import LiveState
 from aac.stack import load_stack
 
 if TYPE_CHECKING:
-    from aac.cli import App
+    from aac.commands import App
 
 
 def run(app: App, fmt: str = "text", out_file: str | None = None,

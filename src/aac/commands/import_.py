@@ -43,7 +43,7 @@ from aac.render import render_plan
 from aac.stack import Stack, load_stack
 
 if TYPE_CHECKING:
-    from aac.cli import App
+    from aac.commands import App
 
 IMPORTED = "imported"
 READ_PARALLELISM = 8

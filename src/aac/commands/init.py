@@ -12,7 +12,7 @@ from aac.stack import NAME_PATTERN
 from aac.templates import scaffold_files
 
 if TYPE_CHECKING:
-    from aac.cli import App
+    from aac.commands import App
 
 
 EXAMPLE_SPEC = "git+https://github.com/OWNER/assistant-as-code"

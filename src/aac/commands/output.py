@@ -28,7 +28,7 @@ from aac.secrets import Secrets
 from aac.stack import Stack, load_stack
 
 if TYPE_CHECKING:
-    from aac.cli import App
+    from aac.commands import App
 
 
 def run(app: App, fmt: str = "json", out_file: str | None = None) -> int:

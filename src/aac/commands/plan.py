@@ -10,7 +10,7 @@ from aac.render import render_plan
 from aac.stack import load_stack
 
 if TYPE_CHECKING:
-    from aac.cli import App
+    from aac.commands import App
 
 EXIT_CHANGES = 2
 

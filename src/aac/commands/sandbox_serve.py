@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from aac.cli import App, run_command
+from aac.commands import App, run_command
 from aac.errors import AacError
 from aac.sandbox.profiles import PROFILES
 from aac.sandbox.server import serve

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from aac.manifest.schema import schema_text
 
 if TYPE_CHECKING:
-    from aac.cli import App
+    from aac.commands import App
 
 
 def run(app: App) -> int:

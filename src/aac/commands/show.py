@@ -20,7 +20,7 @@ from aac.render import render_plan
 from aac.stack import Stack, load_stack
 
 if TYPE_CHECKING:
-    from aac.cli import App
+    from aac.commands import App
 
 MAX_AGE = timedelta(hours=24)
 

@@ -9,7 +9,7 @@ from aac.kinds import KINDS
 from aac.stack import check_stack
 
 if TYPE_CHECKING:
-    from aac.cli import App
+    from aac.commands import App
 
 
 def run(app: App) -> int:
