@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -177,9 +177,10 @@ def _check_base_url(name: str, base_url: str) -> None:
 
 
 def _api(target: Target, log: RequestLog, *, base_url: str | None, api_key: str | Callable[[], str],
-         key_env: str | None = None, default_headers: Mapping[str, Any] | None = None) -> Api:
+         key_env: str | None = None, default_headers: Mapping[str, Any] | None = None,
+         request_hooks: Sequence[Callable[[Any], None]] = ()) -> Api:
     http = openai.DefaultHttpxClient(
-        event_hooks={"request": [log.on_request], "response": [log.on_response]},
+        event_hooks={"request": [*request_hooks, log.on_request], "response": [log.on_response]},
         timeout=openai.Timeout(TIMEOUT_SECONDS, connect=5.0),
     )
     sdk = openai.OpenAI(

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-import openai
 from azure.ai.projects import AIProjectClient
 from azure.core.credentials import AccessToken, AzureKeyCredential, TokenCredential
 from azure.core.exceptions import AzureError
@@ -127,13 +126,18 @@ def openai_options(target: Target, auth: Auth) -> dict[str, Any]:
     """The `openai.OpenAI` arguments for the project's files and vector stores at `{endpoint}/openai/v1`."""
     base_url = f"{target.endpoint}/openai/v1"
     if auth.key is not None:
-        # Omit the SDK's `Authorization: Bearer KEY`: Foundry would read the key as a malformed Entra token.
-        return {"base_url": base_url, "api_key": auth.key,
-                "default_headers": {KEY_HEADER: auth.key, "Authorization": openai.Omit()}}
+        return {"base_url": base_url, "api_key": auth.key, "default_headers": {KEY_HEADER: auth.key},
+                "request_hooks": [_key_only]}
     # A provider, not a token: the SDK calls it before each request, and it answers from a cache that it
     # renews before the token expires, so a long apply never sends an expired token.
     assert auth.credential is not None
     return {"base_url": base_url, "api_key": get_bearer_token_provider(auth.credential, SCOPE)}
+
+
+def _key_only(request: Any) -> None:
+    """Drops the SDK's `Authorization: Bearer KEY` (it insists on one) beside `api-key`: Foundry reads a bearer
+    header as an Entra token, and a key there is a malformed one."""
+    request.headers.pop("Authorization", None)
 
 
 class _NoToken:

@@ -24,7 +24,9 @@ from aac.api.errors import api_message, translate
 from aac.errors import AacError
 
 # A collection every project has: its 404 means the endpoint names no project (or no Foundry at all).
-_PROJECT_COLLECTION = re.compile(r"/(agents|openai/v1/files|openai/v1/vector_stores)/?$")
+# (The OpenAI Agents and Assistants collections under /openai/v1 answer 404 too: Foundry has neither API, which
+# `translate` words as such.)
+_PROJECT_COLLECTION = re.compile(r"/api/projects/[^/]+/(agents|openai/v1/files|openai/v1/vector_stores)/?$")
 _ROLE = "Azure AI User"  # the built-in role that lets a principal use a project's agents, files and stores
 
 
@@ -39,7 +41,7 @@ def translate_foundry(exc: Exception, what: str, *, endpoint: str, key_env: str 
                         "for a sandbox, that `aac sandbox serve --profile foundry` is running")
     if isinstance(exc, (ServiceResponseError, openai.APITimeoutError)):
         return AacError(f"{endpoint} did not answer in time ({what})", "check the project, then run again")
-    status, path, message, shaped = _answer(exc)
+    status, path, message = _answer(exc)
     if status is None:
         return translate(exc, what, key_env=key_env)
     if status == 401:
@@ -48,7 +50,7 @@ def translate_foundry(exc: Exception, what: str, *, endpoint: str, key_env: str 
         return AacError(f"{endpoint} denied {what}: {message}",
                         f"the signed-in identity needs a role on the project, such as {_ROLE!r} (the key's resource "
                         "must allow key access when `api_key_env` is set)")
-    if status == 404 and (_PROJECT_COLLECTION.search(path) or not shaped):
+    if status == 404 and _PROJECT_COLLECTION.search(path):
         return AacError(f"{endpoint} has no Foundry project ({what}: HTTP 404 at {path})",
                         "check the target's endpoint in aac.yaml: https://ACCOUNT.services.ai.azure.com/api/projects/"
                         "PROJECT, with the project's name as the portal shows it")
@@ -63,19 +65,17 @@ def translate_foundry(exc: Exception, what: str, *, endpoint: str, key_env: str 
     return AacError(f"{what} failed with HTTP {status}: {message}", "check the request the error names")
 
 
-def _answer(exc: Exception) -> tuple[int | None, str, str, bool]:
-    """(status, URL path, the server's message, whether the body was an API error) of an HTTP error answer."""
+def _answer(exc: Exception) -> tuple[int | None, str, str]:
+    """(status, URL path, the server's message) of an HTTP error answer; status None for anything else."""
     if isinstance(exc, openai.APIStatusError):
-        message = api_message(exc)
-        shaped = isinstance(exc.body, dict) and not message.startswith("Invalid URL")
-        return exc.status_code, exc.request.url.path, message, shaped
+        return exc.status_code, exc.request.url.path, api_message(exc)
     if isinstance(exc, HttpResponseError) and exc.response is not None:
         error = getattr(exc, "model", None)
         error = getattr(error, "error", None) or exc.error
         message = getattr(error, "message", None) or exc.reason or ""
         path = urlsplit(str(getattr(exc.response.request, "url", ""))).path
-        return exc.status_code, path, str(message), error is not None
-    return None, "", "", False
+        return exc.status_code, path, str(message)
+    return None, "", ""
 
 
 def _refused(what: str, endpoint: str, key_env: str | None) -> AacError:
