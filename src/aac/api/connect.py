@@ -152,7 +152,8 @@ def _foundry_module() -> Any:
     except ImportError as exc:
         if not (exc.name or "").startswith("azure"):
             raise
-        raise AacError(f"a foundry target needs the Azure packages, and {exc.name} is not installed",
+        raise AacError("a foundry target needs the Azure packages azure-ai-projects and azure-identity, which are "
+                       "not installed",
                        f"install them with {FOUNDRY_EXTRA}") from None
     return foundry
 

@@ -16,13 +16,14 @@ install when they are missing.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from azure.ai.projects import AIProjectClient
 from azure.core.credentials import AccessToken, AzureKeyCredential, TokenCredential
-from azure.core.exceptions import AzureError
+from azure.core.exceptions import AzureError, ClientAuthenticationError
 from azure.core.pipeline import PipelineRequest, PipelineResponse
 from azure.core.pipeline.policies import AzureKeyCredentialPolicy, SansIOHTTPPolicy
 from azure.identity import DefaultAzureCredential, get_bearer_token_provider
@@ -131,7 +132,21 @@ def openai_options(target: Target, auth: Auth) -> dict[str, Any]:
     # A provider, not a token: the SDK calls it before each request, and it answers from a cache that it
     # renews before the token expires, so a long apply never sends an expired token.
     assert auth.credential is not None
-    return {"base_url": base_url, "api_key": get_bearer_token_provider(auth.credential, SCOPE)}
+    return {"base_url": base_url, "api_key": _token_provider(auth.credential, str(target.endpoint))}
+
+
+def _token_provider(credential: TokenCredential, endpoint: str) -> Callable[[], str]:
+    """azure-identity's provider, its failure to get a token an AacError: the `openai` SDK calls it outside
+    any `try` of aac's (before each request), so what it raises reaches the user as raised."""
+    provide = get_bearer_token_provider(credential, SCOPE)
+
+    def token() -> str:
+        try:
+            return provide()
+        except ClientAuthenticationError as exc:
+            raise translate_foundry(exc, "signing in", endpoint=endpoint, key_env=None) from exc
+
+    return token
 
 
 def _key_only(request: Any) -> None:
