@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-NETWORK = ("openai", "httpx", "starlette", "uvicorn", "pypdf", "aac.sandbox", "aac.api")
+NETWORK = ("openai", "httpx", "starlette", "uvicorn", "pypdf", "azure", "aac.sandbox", "aac.api")
 _IMPORTED = re.compile(r"^import time:\s+\d+ \|\s+\d+ \|\s*(\S+)$", re.MULTILINE)
 
 
@@ -77,3 +77,13 @@ def test_the_network_commands_still_load_the_sdk(example: Path) -> None:
     (example / "aac.yaml").write_text(stack.replace("OPENAI_API_KEY", env_without_key), encoding="utf-8")
     code, modules = _imported(example, "--target", "openai", "drift")
     assert code == 1 and "openai" in modules
+
+
+def test_validate_of_a_foundry_target_imports_no_network_module(example: Path) -> None:
+    stack = (example / "aac.yaml").read_text(encoding="utf-8")
+    (example / "aac.yaml").write_text(stack + "\n  azure:\n    type: foundry\n    endpoint: "
+                                      "https://acme.services.ai.azure.com/api/projects/support\n", encoding="utf-8")
+    for args in (("validate",), ("--target", "azure", "validate"), ("plan", "--help")):
+        code, modules = _imported(example, *args)
+        assert code == 0
+        assert _network(modules) == []

@@ -16,19 +16,26 @@ from aac.secrets import token_kind, token_problem
 
 STACK_FILE = "aac.yaml"
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,62}")  # fullmatch: `$` would let a final \n through
-TARGET_TYPES = ("sandbox", "openai")
+TARGET_TYPES = ("sandbox", "openai", "foundry")
 STACK_KEYS = ("stack", "manifests", "default_target", "targets", "moved")
 MOVABLE = (VECTOR_STORE, ASSISTANT, AGENT, VAULT, CREDENTIAL)  # what a `moved:` entry can name
-TARGET_KEYS = ("type", "path", "base_url", "api_key_env", "organization", "project", "reserved_metadata")
+TARGET_KEYS = ("type", "path", "base_url", "endpoint", "api_key_env", "organization", "project", "reserved_metadata")
+# A Foundry project is named by its endpoint alone: the other types' fields would be ignored there, so they are refused.
+FOUNDRY_FOREIGN = ("path", "base_url", "organization", "project")
+# A Foundry project endpoint as the portal shows it; the project name may be `_project`, the default project.
+FOUNDRY_HOST = re.compile(r"[a-z0-9][a-z0-9-]{0,62}\.services\.ai\.azure\.com", re.IGNORECASE)
+FOUNDRY_PATH = re.compile(r"/api/projects/[A-Za-z0-9_][A-Za-z0-9._-]{0,63}")
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # fullmatch: `$` would let a final \n through
 
 
 @dataclass(frozen=True)
 class Target:
     name: str
-    type: str  # "sandbox" or "openai"
+    type: str  # "sandbox", "openai" or "foundry"
     path: str | None = None  # sandbox: the SQLite file, relative to the stack root
     base_url: str | None = None
+    endpoint: str | None = None  # foundry: the project endpoint, https://ACCOUNT.services.ai.azure.com/api/projects/P
     api_key_env: str | None = None  # the NAME of the variable holding the key; a key never sits in a file
     organization: str | None = None
     project: str | None = None
@@ -259,7 +266,8 @@ def _located_error(error: Any, at: tuple[Any, ...]) -> Any:
 
 def _target(name: str, value: Any, error: Any) -> Target | None:
     if not isinstance(value, dict) or value.get("type") not in TARGET_TYPES:
-        error(f"target {name!r} needs `type: sandbox` or `type: openai`", "see docs/manifests.md for the target fields")
+        error(f"target {name!r} needs `type: sandbox`, `type: openai` or `type: foundry`",
+              "see docs/manifests.md for the target fields")
         return None
     if "api_key" in value:
         error(f"target {name!r} holds an API key; a key never sits in a file",
@@ -273,10 +281,7 @@ def _target(name: str, value: Any, error: Any) -> Target | None:
         if key in value and not isinstance(value[key], str):
             error(f"target {name!r}: `{key}` must be a string", "quote the value", key)
             return None
-    why = url_problem(value["base_url"]) if "base_url" in value else None
-    if why is not None:
-        error(f"target {name!r}: base_url {shown_url(value['base_url'])} {why}",
-              "write it in full, like https://api.openai.com/v1", "base_url")
+    if not _fields_fit_type(name, value, error) or not _urls_usable(name, value, error):
         return None
     env = value.get("api_key_env")
     pasted = token_kind(env)
@@ -293,11 +298,73 @@ def _target(name: str, value: Any, error: Any) -> Target | None:
         type=kind,
         path=value.get("path") or (".aac/sandbox.db" if kind == "sandbox" else None),
         base_url=value.get("base_url"),
+        endpoint=value["endpoint"].rstrip("/") if "endpoint" in value else None,
+        # A foundry target without a key variable signs in with Entra ID, so no variable is assumed there.
         api_key_env=env or ("OPENAI_API_KEY" if kind == "openai" else None),
         organization=value.get("organization"),
         project=value.get("project"),
         reserved_metadata=reserved,
     )
+
+
+def _fields_fit_type(name: str, value: dict[str, Any], error: Any) -> bool:
+    """False (after an error) when a foundry target has another type's field or no endpoint, or another has one."""
+    kind = value["type"]
+    foreign = [key for key in FOUNDRY_FOREIGN if key in value] if kind == "foundry" else [
+        key for key in ("endpoint",) if key in value]
+    if foreign:
+        hint = ("a Foundry project is named by its `endpoint` alone; aac reaches its files and vector stores at "
+                "ENDPOINT/openai/v1" if kind == "foundry" else "`endpoint` names a Foundry project: use it in a "
+                "`type: foundry` target (an OpenAI-compatible server's address is `base_url`)")
+        error(f"target {name!r}: `{foreign[0]}` does not apply to a `type: {kind}` target", hint, foreign[0])
+        return False
+    if kind == "foundry" and "endpoint" not in value:
+        error(f"target {name!r}: a foundry target needs `endpoint`, the project endpoint", FOUNDRY_ENDPOINT_HINT)
+        return False
+    return True
+
+
+def _urls_usable(name: str, value: dict[str, Any], error: Any) -> bool:
+    why = url_problem(value["base_url"]) if "base_url" in value else None
+    if why is not None:
+        error(f"target {name!r}: base_url {shown_url(value['base_url'])} {why}",
+              "write it in full, like https://api.openai.com/v1", "base_url")
+        return False
+    problem = endpoint_problem(value["endpoint"]) if "endpoint" in value else None
+    if problem is not None:
+        error(f"target {name!r}: endpoint {shown_url(value['endpoint'])} {problem[0]}", problem[1], "endpoint")
+        return False
+    return True
+
+
+FOUNDRY_ENDPOINT_HINT = ("copy it from the project's overview in the Foundry portal: "
+                         "https://ACCOUNT.services.ai.azure.com/api/projects/PROJECT (for `aac sandbox serve "
+                         "--profile foundry`, the http://127.0.0.1:PORT/api/projects/NAME it prints)")
+
+
+def endpoint_problem(url: str) -> tuple[str, str] | None:
+    """(why, hint) when `url` is not a Foundry project endpoint, or None: checked offline, before any request.
+
+    https on Azure's own host, or http on loopback (the sandbox), never http elsewhere: a bearer token or key
+    sent in clear text is a key given away."""
+    why = url_problem(url)
+    if why is not None:
+        return why, FOUNDRY_ENDPOINT_HINT
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+    if parts.query or parts.fragment:
+        return "has a query or a fragment", "write the endpoint alone, without `?...` or `#...`"
+    if path.endswith("/openai/v1") or path.endswith("/openai"):
+        return ("is the OpenAI-compatible address inside the project",
+                f"drop the {path[path.rindex('/openai'):]!r}: aac adds it for files and vector stores")
+    loopback = (parts.hostname or "") in LOOPBACK_HOSTS
+    if not (parts.scheme == "https" and FOUNDRY_HOST.fullmatch(parts.hostname or "")) and not loopback:
+        return ("is not on a Foundry host (https://ACCOUNT.services.ai.azure.com)"
+                if parts.scheme == "https" else "is plain http, which only a sandbox on this machine may use",
+                FOUNDRY_ENDPOINT_HINT)
+    if not FOUNDRY_PATH.fullmatch(path):
+        return "does not name a project (its path is not /api/projects/PROJECT)", FOUNDRY_ENDPOINT_HINT
+    return None
 
 
 def _reserved(name: str, value: dict[str, Any], error: Any) -> tuple[str, ...] | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -24,8 +24,12 @@ from aac.output import Output
 from aac.stack import Stack, Target, shown_url, url_problem
 
 if TYPE_CHECKING:
+    from azure.core.credentials import TokenCredential
+
+    from aac.api.foundry import FoundryProject
     from aac.api.reader import Reader
 
+FOUNDRY_EXTRA = "pip install 'assistant-as-code[foundry]'"
 SANDBOX_KEY = "sk-sandbox"  # the sandbox accepts any bearer token; this one is no secret
 TIMEOUT_SECONDS = 120.0
 
@@ -42,16 +46,24 @@ class RequestLog:
 
     def on_request(self, request: Any) -> None:
         with self._lock:
-            self.count += 1
             self._started[id(request)] = time.monotonic()
+        self.started()
 
     def on_response(self, response: Any) -> None:
         request = response.request
         with self._lock:
             started = self._started.pop(id(request), time.monotonic())
+        self.answered(request.method, request.url.path, response.status_code, started)
+
+    def started(self) -> None:
+        """One more request sent (by either SDK: a Foundry target's agents go through azure-core's pipeline)."""
+        with self._lock:
+            self.count += 1
+
+    def answered(self, method: str, path: str, status: int, started: float) -> None:
         ms = (time.monotonic() - started) * 1000
-        # The URL path only: never headers (Authorization) and never the query string.
-        self.out.log(f"{request.method} {request.url.path} {response.status_code} {ms:.0f}ms")
+        # The URL path only: never headers (Authorization, api-key) and never the query string.
+        self.out.log(f"{method} {path} {status} {ms:.0f}ms")
         if self.on_answer is not None:
             self.on_answer()
 
@@ -64,6 +76,7 @@ class Api:
     target: Target
     log: RequestLog
     key_env: str | None = None
+    foundry: FoundryProject | None = None  # a foundry target's agents data plane (`AIProjectClient`)
 
     @property
     def requests(self) -> int:
@@ -75,6 +88,8 @@ class Api:
         return str(self.sdk.base_url).rstrip("/")
 
     def translate(self, exc: Exception, what: str) -> AacError:
+        if self.foundry is not None:  # Foundry's hints: az login, the role on the project, the endpoint
+            return self.foundry.translate(exc, what)
         return translate(exc, what, key_env=self.key_env)
 
     def reader(self) -> Reader:
@@ -84,8 +99,14 @@ class Api:
 
 
 @contextmanager
-def connect(stack: Stack, target: Target, environ: Mapping[str, str], out: Output) -> Iterator[Api]:
+def connect(stack: Stack, target: Target, environ: Mapping[str, str], out: Output,
+            credential: TokenCredential | None = None) -> Iterator[Api]:
+    """The target's Api for the block; `credential` stands in for a foundry target's DefaultAzureCredential."""
     log = RequestLog(out)
+    if target.type == "foundry":
+        with _foundry(target, environ, out, log, credential) as api:
+            yield api
+        return
     if target.type == "sandbox":
         with _sandbox(stack, target) as base_url:
             api = _api(target, log, base_url=base_url, api_key=SANDBOX_KEY)
@@ -95,13 +116,7 @@ def connect(stack: Stack, target: Target, environ: Mapping[str, str], out: Outpu
                 api.sdk.close()
         return
     var = target.api_key_env or "OPENAI_API_KEY"
-    key = environ.get(var, "").strip()
-    if not key:
-        raise AacError(f"{var} is not set", "export it, or pick the sandbox target with --target sandbox")
-    if not (key.isascii() and key.isprintable()):  # HTTP headers are ASCII; never echo the key itself
-        raise AacError(f"{var} holds characters an API key cannot have (non-ASCII or control characters)",
-                       f"set {var} to the key exactly as the provider shows it")
-    out.secrets.add(key)  # from here on, whoever echoes the key, aac never prints or writes it
+    key = _key(var, environ, out, "export it, or pick the sandbox target with --target sandbox")
     url = target.base_url or environ.get("OPENAI_BASE_URL") or None
     if url is not None:
         _check_base_url(target.name, url)
@@ -112,6 +127,49 @@ def connect(stack: Stack, target: Target, environ: Mapping[str, str], out: Outpu
         api.sdk.close()
 
 
+@contextmanager
+def _foundry(target: Target, environ: Mapping[str, str], out: Output, log: RequestLog,
+             credential: TokenCredential | None) -> Iterator[Api]:
+    foundry = _foundry_module()
+    var = target.api_key_env
+    key = None if var is None else _key(var, environ, out, "export it, or remove `api_key_env` from the target "
+                                        "to sign in with Entra ID (az login)")
+    auth = foundry.auth_of(key, out, credential)
+    api = _api(target, log, key_env=target.api_key_env, **foundry.openai_options(target, auth))
+    project = foundry.project_client(target, auth, log, TIMEOUT_SECONDS)
+    api.foundry = project
+    try:
+        yield api
+    finally:
+        api.sdk.close()
+        project.client.close()
+
+
+def _foundry_module() -> Any:
+    """aac.api.foundry, which needs the optional Azure packages: loaded for a foundry target only."""
+    try:
+        from aac.api import foundry
+    except ImportError as exc:
+        if not (exc.name or "").startswith("azure"):
+            raise
+        raise AacError("a foundry target needs the Azure packages azure-ai-projects and azure-identity, which are "
+                       "not installed",
+                       f"install them with {FOUNDRY_EXTRA}") from None
+    return foundry
+
+
+def _key(var: str, environ: Mapping[str, str], out: Output, unset_hint: str) -> str:
+    """The key in `var`, registered as a secret; AacError (naming the variable, never the value) when unusable."""
+    key = environ.get(var, "").strip()
+    if not key:
+        raise AacError(f"{var} is not set", unset_hint)
+    if not (key.isascii() and key.isprintable()):  # HTTP headers are ASCII; never echo the key itself
+        raise AacError(f"{var} holds characters an API key cannot have (non-ASCII or control characters)",
+                       f"set {var} to the key exactly as the provider shows it")
+    out.secrets.add(key)  # from here on, whoever echoes the key, aac never prints or writes it
+    return key
+
+
 def _check_base_url(name: str, base_url: str) -> None:
     why = url_problem(base_url)  # aac.yaml's is checked by validate; OPENAI_BASE_URL only here
     if why is not None:
@@ -119,10 +177,11 @@ def _check_base_url(name: str, base_url: str) -> None:
                        "write it in full, like https://api.openai.com/v1, in aac.yaml (or OPENAI_BASE_URL)")
 
 
-def _api(target: Target, log: RequestLog, *, base_url: str | None, api_key: str,
-         key_env: str | None = None) -> Api:
+def _api(target: Target, log: RequestLog, *, base_url: str | None, api_key: str | Callable[[], str],
+         key_env: str | None = None, default_headers: Mapping[str, Any] | None = None,
+         request_hooks: Sequence[Callable[[Any], None]] = ()) -> Api:
     http = openai.DefaultHttpxClient(
-        event_hooks={"request": [log.on_request], "response": [log.on_response]},
+        event_hooks={"request": [*request_hooks, log.on_request], "response": [log.on_response]},
         timeout=openai.Timeout(TIMEOUT_SECONDS, connect=5.0),
     )
     sdk = openai.OpenAI(
@@ -130,6 +189,7 @@ def _api(target: Target, log: RequestLog, *, base_url: str | None, api_key: str,
         base_url=base_url,
         organization=target.organization,
         project=target.project,
+        default_headers=default_headers,
         http_client=http,
     )
     return Api(sdk=sdk, target=target, log=log, key_env=key_env)
