@@ -32,6 +32,11 @@ class Reader:
         return self._api.requests
 
     @property
+    def sdk(self) -> openai.OpenAI:
+        """The SDK client, for a kind's own lists (aac.kinds): read with `all_pages`, never written through."""
+        return self._api.sdk
+
+    @property
     def base_url(self) -> str:
         return self._api.base_url
 
@@ -47,41 +52,24 @@ class Reader:
     def assistants(self) -> list[dict[str, Any]]:
         """Every assistant; raises AssistantsUnavailable where /assistants answers 404."""
         pages = self._api.sdk.beta.assistants.with_raw_response
-        return self._all("listing assistants", lambda after: pages.list(limit=PAGE, after=after))
+        return self.all_pages("listing assistants", lambda after: pages.list(limit=PAGE, after=after))
 
     def vector_stores(self) -> list[dict[str, Any]]:
         pages = self._api.sdk.vector_stores.with_raw_response
-        return self._all("listing vector stores", lambda after: pages.list(limit=PAGE, after=after))
+        return self.all_pages("listing vector stores", lambda after: pages.list(limit=PAGE, after=after))
 
     def vector_store_files(self, vs_id: str, order: Literal["asc", "desc"] = "desc") -> list[dict[str, Any]]:
         pages = self._api.sdk.vector_stores.files.with_raw_response
-        return self._all(
+        return self.all_pages(
             f"listing the files of vector store {vs_id}",
             lambda after: pages.list(vs_id, limit=PAGE, after=after, order=order),
         )
 
     def files(self, purpose: str = "assistants") -> list[dict[str, Any]]:
         pages = self._api.sdk.files.with_raw_response
-        return self._all(
+        return self.all_pages(
             f"listing files ({purpose})", lambda after: pages.list(purpose=purpose, limit=FILES_PAGE, after=after)
         )
-
-    # The Agents API (beta): a 404 on these collections raises AgentsUnavailable (aac.api.errors.translate).
-    # Every list pages with `after` and `limit` (1-100) only; vaults and credentials list archived ones too.
-
-    def agents(self) -> list[dict[str, Any]]:
-        pages = self._api.sdk.beta.agents.with_raw_response
-        return self._all("listing agents", lambda after: pages.list(limit=PAGE, after=after))
-
-    def vaults(self) -> list[dict[str, Any]]:
-        pages = self._api.sdk.beta.agents.vaults.with_raw_response
-        return self._all("listing vaults", lambda after: pages.list(limit=PAGE, after=after))
-
-    def credentials(self, vault_id: str) -> list[dict[str, Any]]:
-        """A vault's credentials: their public configuration, never a secret (the API returns none)."""
-        pages = self._api.sdk.beta.agents.vaults.credentials.with_raw_response
-        return self._all(f"listing the credentials of vault {vault_id}",
-                         lambda after: pages.list(vault_id, limit=PAGE, after=after))
 
     def search(self, vs_id: str, query: str, max_num_results: int,
                settings: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -104,7 +92,7 @@ class Reader:
             raise not_the_api(self.base_url, what)
         return data
 
-    def _all(self, what: str, page: Callable[[str | openai.Omit], Any]) -> list[dict[str, Any]]:
+    def all_pages(self, what: str, page: Callable[[str | openai.Omit], Any]) -> list[dict[str, Any]]:
         """Every item of a list, page after page, as the JSON the server sent.
 
         The SDK's raw responses skip building a pydantic model per item only to dump it back

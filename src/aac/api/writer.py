@@ -20,7 +20,6 @@ from typing import IO, Any, Literal, TypeVar, cast
 import openai
 
 from aac import limits
-from aac.api.agent_writes import AgentWrites
 from aac.api.attach import BatchSupport
 from aac.api.connect import Api
 from aac.api.counting import CountingReader
@@ -50,6 +49,20 @@ def owned_key(metadata: Mapping[str, Any] | None, stack: str) -> str | None:
     return owner[1] if owner is not None and owner[0] == stack else None
 
 
+def mine(objects: Iterable[T], stack: str) -> list[T]:
+    """The objects of an `order=asc` list that carry `stack`'s tags, in the list's order."""
+    return [obj for obj in objects if (owner_of(getattr(obj, "metadata", None)) or ("",))[0] == stack]
+
+
+def owned(objects: Iterable[T], stack: str, key: str) -> T | None:
+    """The oldest object of an `order=asc` list that `stack` owns under `key` (as `first` does)."""
+    for obj in objects:
+        owner = owner_of(getattr(obj, "metadata", None))
+        if owner is not None and owner[:2] == (stack, key):
+            return obj
+    return None
+
+
 def first(objects: Iterable[Any]) -> Any:
     """The first of an `order=asc` list: the oldest, in the server's own order within a second.
 
@@ -58,10 +71,11 @@ def first(objects: Iterable[Any]) -> Any:
     return next(iter(objects), None)
 
 
-class Writer(AgentWrites):
+class Writer:
     """Writes through the API's SDK client. Safe to share between threads.
 
-    Agents, vaults and credentials are written by the methods of AgentWrites (aac.api.agent_writes).
+    A kind whose writes are not methods here (an agent, a vault, a credential) writes through `call`,
+    `delete`, `create_tagged` and `learn_server_keys`, with `mine` and `owned` to find its objects.
     """
 
     def __init__(
@@ -115,13 +129,23 @@ class Writer(AgentWrites):
         if self.cancel.is_set():
             raise Interrupted()
 
-    def _delete(self, what: str, send: Callable[[], Any]) -> None:
+    def delete(self, what: str, send: Callable[[], Any]) -> None:
         """A delete is done when the object is gone, whoever removed it (a retry after a lost answer)."""
         try:
             self.call(what, send)
         except AacError as exc:
             if not is_not_found(exc.__cause__):
                 raise
+
+    def create_tagged(self, kind: str, key: str, body: JSON, resource: Any) -> Any:
+        """Create through an SDK resource with a `create`, `list` and `update` of its own (an agent's, a vault's),
+        with this stack's tags in `body["metadata"]`, so a lost answer is found by its key."""
+        made = self.call(f"creating {kind} {key}", lambda: resource.create(**body),
+                         lambda: owned(resource.list(limit=PAGE, order="asc"), self.stack, key))
+        record = self.learn_server_keys(f"{kind}.{key}", body, made.metadata)
+        if not record:
+            return made
+        return self.call(f"updating {kind} {made.id}", lambda: resource.update(made.id, metadata=record))
 
     # -- files ---------------------------------------------------------------------------
 
@@ -163,7 +187,7 @@ class Writer(AgentWrites):
         return [f for f in self.sdk.files.list(purpose="assistants", order="asc") if f.filename == filename]
 
     def delete_file(self, file_id: str) -> None:
-        self._delete(f"deleting file {file_id}", lambda: self.sdk.files.delete(file_id))
+        self.delete(f"deleting file {file_id}", lambda: self.sdk.files.delete(file_id))
 
     # -- vector stores -------------------------------------------------------------------
 
@@ -186,10 +210,10 @@ class Writer(AgentWrites):
             lambda: self.sdk.vector_stores.create(**params),
             lambda: self._find_store(key),
         )
-        record = self._learn_server_keys(f"vector_store.{key}", params, store.metadata)
+        record = self.learn_server_keys(f"vector_store.{key}", params, store.metadata)
         return self.update_vector_store(store.id, {"metadata": record}) if record else store
 
-    def _learn_server_keys(self, address: str, params: JSON, metadata: Mapping[str, Any] | None) -> JSON | None:
+    def learn_server_keys(self, address: str, params: JSON, metadata: Mapping[str, Any] | None) -> JSON | None:
         """Keys the server added to an object just created, that no manifest declared, are the server's.
 
         Those aac does not know yet are recorded on the object (TAG_SERVER_KEYS): the metadata to
@@ -211,7 +235,7 @@ class Writer(AgentWrites):
         return self.call(f"updating vector store {store_id}", lambda: self.sdk.vector_stores.update(store_id, **params))
 
     def delete_vector_store(self, store_id: str) -> None:
-        self._delete(f"deleting vector store {store_id}", lambda: self.sdk.vector_stores.delete(store_id))
+        self.delete(f"deleting vector store {store_id}", lambda: self.sdk.vector_stores.delete(store_id))
 
     # -- vector-store files --------------------------------------------------------------
 
@@ -234,7 +258,7 @@ class Writer(AgentWrites):
         )
 
     def detach(self, store_id: str, file_id: str) -> None:
-        self._delete(
+        self.delete(
             f"detaching {file_id} from vector store {store_id}",
             lambda: self.sdk.vector_stores.files.delete(file_id, vector_store_id=store_id),
         )
@@ -283,7 +307,7 @@ class Writer(AgentWrites):
             lambda: self.sdk.beta.assistants.create(**params),
             lambda: self._find_assistant(key),
         )
-        record = self._learn_server_keys(f"assistant.{key}", params, assistant.metadata)
+        record = self.learn_server_keys(f"assistant.{key}", params, assistant.metadata)
         return self.update_assistant(assistant.id, {"metadata": record}) if record else assistant
 
     def update_assistant(self, assistant_id: str, params: JSON) -> Any:
@@ -292,4 +316,4 @@ class Writer(AgentWrites):
         )
 
     def delete_assistant(self, assistant_id: str) -> None:
-        self._delete(f"deleting assistant {assistant_id}", lambda: self.sdk.beta.assistants.delete(assistant_id))
+        self.delete(f"deleting assistant {assistant_id}", lambda: self.sdk.beta.assistants.delete(assistant_id))
