@@ -52,8 +52,8 @@ CREDENTIAL = "credential"  # a vault's credential; its key is VAULT/CREDENTIAL, 
 FILE = "file"
 VECTOR_STORE_FILE = "vector_store_file"
 # Where a credential's manifest names the environment variable that holds one of its secrets: a secret field
-# `token` of the API is written `token_env: VARIABLE` (likewise access_token_env, refresh_token_env,
-# client_secret_env, secret_value_env). The value is read at apply time, sent, and never written anywhere.
+# of the API is written `<field>_env: VARIABLE` (aac.kinds.credential lists them). The value is read at apply
+# time, sent, and never written anywhere.
 SECRET_SUFFIX = "_env"
 
 
