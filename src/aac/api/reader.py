@@ -32,11 +32,6 @@ class Reader:
         return self._api.requests
 
     @property
-    def sdk(self) -> openai.OpenAI:
-        """The SDK client, for a kind's own lists (aac.kinds): read with `all_pages`, never written through."""
-        return self._api.sdk
-
-    @property
     def base_url(self) -> str:
         return self._api.base_url
 
@@ -52,24 +47,32 @@ class Reader:
     def assistants(self) -> list[dict[str, Any]]:
         """Every assistant; raises AssistantsUnavailable where /assistants answers 404."""
         pages = self._api.sdk.beta.assistants.with_raw_response
-        return self.all_pages("listing assistants", lambda after: pages.list(limit=PAGE, after=after))
+        return self._all("listing assistants", lambda after: pages.list(limit=PAGE, after=after))
 
     def vector_stores(self) -> list[dict[str, Any]]:
         pages = self._api.sdk.vector_stores.with_raw_response
-        return self.all_pages("listing vector stores", lambda after: pages.list(limit=PAGE, after=after))
+        return self._all("listing vector stores", lambda after: pages.list(limit=PAGE, after=after))
 
     def vector_store_files(self, vs_id: str, order: Literal["asc", "desc"] = "desc") -> list[dict[str, Any]]:
         pages = self._api.sdk.vector_stores.files.with_raw_response
-        return self.all_pages(
+        return self._all(
             f"listing the files of vector store {vs_id}",
             lambda after: pages.list(vs_id, limit=PAGE, after=after, order=order),
         )
 
     def files(self, purpose: str = "assistants") -> list[dict[str, Any]]:
         pages = self._api.sdk.files.with_raw_response
-        return self.all_pages(
+        return self._all(
             f"listing files ({purpose})", lambda after: pages.list(purpose=purpose, limit=FILES_PAGE, after=after)
         )
+
+    def list_all(self, what: str, collection: Callable[[openai.OpenAI], Any], *parents: str) -> list[dict[str, Any]]:
+        """Every item of a kind's collection (`collection`: its SDK resource, aac.kinds), in pages of the most the
+        API allows; `parents`, the ids a child collection is listed under (a vault's, for its credentials)."""
+        def page(after: str | openai.Omit) -> Any:
+            return collection(self._api.sdk).with_raw_response.list(*parents, limit=PAGE, after=after)
+
+        return self._all(what, page)
 
     def search(self, vs_id: str, query: str, max_num_results: int,
                settings: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -92,7 +95,7 @@ class Reader:
             raise not_the_api(self.base_url, what)
         return data
 
-    def all_pages(self, what: str, page: Callable[[str | openai.Omit], Any]) -> list[dict[str, Any]]:
+    def _all(self, what: str, page: Callable[[str | openai.Omit], Any]) -> list[dict[str, Any]]:
         """Every item of a list, page after page, as the JSON the server sent.
 
         The SDK's raw responses skip building a pydantic model per item only to dump it back

@@ -5,20 +5,23 @@ consistent."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openai.types.beta import Agent
+from aac.limits import LIST_LIMIT
 
-from aac.api.reader import PAGE, Reader
-from aac.api.writer import Writer, mine
+if TYPE_CHECKING:
+    from openai.types.beta import Agent
+
+    from aac.api.reader import Reader
+    from aac.api.writer import Writer
 
 JSON = dict[str, Any]
+PAGE = LIST_LIMIT[1]
 
 
 def read(reader: Reader) -> list[JSON]:
     """Every agent on the target; a 404 raises AgentsUnavailable (aac.api.errors.translate)."""
-    pages = reader.sdk.beta.agents.with_raw_response
-    return reader.all_pages("listing agents", lambda after: pages.list(limit=PAGE, after=after))
+    return reader.list_all("listing agents", lambda sdk: sdk.beta.agents)
 
 
 def create(writer: Writer, key: str, body: JSON) -> Agent:
@@ -27,8 +30,7 @@ def create(writer: Writer, key: str, body: JSON) -> Agent:
 
 def listed(writer: Writer) -> list[Agent]:
     """This stack's agents, oldest first (to settle two applies' creates)."""
-    return writer.call("listing agents", lambda: mine(writer.sdk.beta.agents.list(limit=PAGE, order="asc"),
-                                                      writer.stack))
+    return writer.call("listing agents", lambda: writer.mine(writer.sdk.beta.agents.list(limit=PAGE, order="asc")))
 
 
 def update(writer: Writer, agent_id: str, body: JSON) -> Agent:

@@ -13,26 +13,29 @@ the request id, never the server's words (its SDK exception, which holds the ech
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import openai
-from openai.types.beta.agents.vaults import Credential
-
-from aac.api.reader import PAGE, Reader
-from aac.api.writer import Writer, mine, owned
-from aac.errors import AacError
 from aac.kinds.credential.secrets import secret_values
-from aac.secrets import REDACTED, forms
+from aac.limits import LIST_LIMIT
+
+if TYPE_CHECKING:
+    from openai.types.beta.agents.vaults import Credential
+
+    from aac.api.reader import Reader
+    from aac.api.writer import Writer
 
 T = TypeVar("T")
+PAGE = LIST_LIMIT[1]
+# When the server refuses a write that carried a secret, its words are not shown: where to look instead.
+REFUSED_HINT = ("check the credential's auth in its manifest (type, URLs, expires_at) and the secrets its variables "
+                "hold; the server's operator can look the request id up")
 JSON = dict[str, Any]
 
 
 def read(reader: Reader, vault_id: str) -> list[JSON]:
     """A vault's credentials: their public configuration, never a secret (the API returns none)."""
-    pages = reader.sdk.beta.agents.vaults.credentials.with_raw_response
-    return reader.all_pages(f"listing the credentials of vault {vault_id}",
-                            lambda after: pages.list(vault_id, limit=PAGE, after=after))
+    return reader.list_all(f"listing the credentials of vault {vault_id}",
+                           lambda sdk: sdk.beta.agents.vaults.credentials, vault_id)
 
 
 def create(writer: Writer, vault_id: str, key: str, body: JSON) -> Credential:
@@ -40,7 +43,7 @@ def create(writer: Writer, vault_id: str, key: str, body: JSON) -> Credential:
     credentials = writer.sdk.beta.agents.vaults.credentials
     made = _with_secrets(writer, f"creating credential {key} in vault {vault_id}", body,
                          lambda: credentials.create(vault_id, **body),
-                         lambda: owned(credentials.list(vault_id, limit=PAGE, order="asc"), writer.stack, key))
+                         lambda: writer.owned(credentials.list(vault_id, limit=PAGE, order="asc"), key))
     record = writer.learn_server_keys(f"credential.{key}", body, made.metadata)
     if not record:
         return made
@@ -52,7 +55,7 @@ def listed(writer: Writer, vault_id: str) -> list[Credential]:
     """This stack's credentials in a vault, oldest first."""
     credentials = writer.sdk.beta.agents.vaults.credentials
     return writer.call(f"listing the credentials of vault {vault_id}",
-                       lambda: mine(credentials.list(vault_id, limit=PAGE, order="asc"), writer.stack))
+                       lambda: writer.mine(credentials.list(vault_id, limit=PAGE, order="asc")))
 
 
 def update(writer: Writer, vault_id: str, credential_id: str, body: JSON) -> Credential:
@@ -70,43 +73,5 @@ def delete(writer: Writer, vault_id: str, credential_id: str) -> None:
 
 def _with_secrets(writer: Writer, what: str, body: JSON, send: Callable[[], T],
                   recover: Callable[[], T | None] | None = None) -> T:
-    """Send a request whose `auth` may hold secrets: known to the run's Secrets first, then kept out of errors.
-
-    A server's answer to such a request is not shown at all: it may quote the secret in a form no redaction
-    foresaw (truncated, re-encoded, hashed with a short salt). What failed, the status and the request id are."""
-    secrets = list(secret_values(body.get("auth")))
-    for value in secrets:
-        writer.api.log.out.secrets.add(value)
-    try:
-        return writer.call(what, send, recover)
-    except AacError as exc:
-        if not secrets:
-            raise
-        cause = exc.__cause__
-        if isinstance(cause, openai.APIStatusError) and type(exc) is AacError:
-            raise _withheld(what, cause, exc.hint) from None  # the SDK's exception holds the server's echo
-        _scrub(exc, sorted({form for value in secrets for form in forms(value)}, key=len, reverse=True))
-        exc.__cause__, exc.__suppress_context__ = None, True
-        raise
-
-
-def _withheld(what: str, cause: openai.APIStatusError, hint: str | None) -> AacError:
-    status = cause.status_code
-    request = f", request id {cause.request_id}" if cause.request_id else ""
-    if status not in (401, 403, 404, 429) and status < 500:  # the other hints point at the server's words
-        hint = ("check the credential's auth in its manifest (type, URLs, expires_at) and the secrets its variables "
-                "hold; the server's operator can look the request id up")
-    return AacError(f"{what} failed with HTTP {status}{request}; the server's message is not shown, as the "
-                    "request carried a secret it may quote", hint)
-
-
-def _scrub(exc: AacError, values: list[str]) -> None:
-    """Every secret (of any length: these are known exactly) replaced in the error's message and hint."""
-    def clean(text: str) -> str:
-        for value in values:
-            text = text.replace(value, REDACTED)
-        return text
-
-    exc.message = clean(exc.message)
-    exc.hint = clean(exc.hint) if exc.hint is not None else None
-    exc.args = (exc.message, *exc.args[1:])
+    """Send a request whose `auth` may hold secrets (aac.api.writer.Writer.call_with_secrets)."""
+    return writer.call_with_secrets(what, list(secret_values(body.get("auth"))), send, recover, REFUSED_HINT)

@@ -3,19 +3,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openai.types.beta.agents import Vault
+from aac.limits import LIST_LIMIT
 
-from aac.api.reader import PAGE, Reader
-from aac.api.writer import Writer, mine
+if TYPE_CHECKING:
+    from openai.types.beta.agents import Vault
+
+    from aac.api.reader import Reader
+    from aac.api.writer import Writer
 
 JSON = dict[str, Any]
+PAGE = LIST_LIMIT[1]
 
 
 def read(reader: Reader) -> list[JSON]:
-    pages = reader.sdk.beta.agents.vaults.with_raw_response
-    return reader.all_pages("listing vaults", lambda after: pages.list(limit=PAGE, after=after))
+    return reader.list_all("listing vaults", lambda sdk: sdk.beta.agents.vaults)
 
 
 def create(writer: Writer, key: str, body: JSON) -> Vault:
@@ -25,7 +28,7 @@ def create(writer: Writer, key: str, body: JSON) -> Vault:
 def listed(writer: Writer) -> list[Vault]:
     """This stack's vaults, oldest first."""
     return writer.call("listing vaults",
-                       lambda: mine(writer.sdk.beta.agents.vaults.list(limit=PAGE, order="asc"), writer.stack))
+                       lambda: writer.mine(writer.sdk.beta.agents.vaults.list(limit=PAGE, order="asc")))
 
 
 def update(writer: Writer, vault_id: str, body: JSON) -> Vault:
