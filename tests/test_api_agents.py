@@ -3,6 +3,7 @@ error where the API is missing, creates sent once and recovered by tag, and cred
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import traceback
@@ -17,13 +18,16 @@ import pytest
 from tests.sdk_http import LoseFirstAnswer, serving
 from tests.sdk_http import http as httpx
 
-from aac.api.agents import credential_auth, credential_rotation
 from aac.api.connect import Api, RequestLog, connect
 from aac.api.errors import AgentsUnavailable
 from aac.api.retry import RetryPolicy
 from aac.api.writer import Interrupted, Writer
 from aac.errors import AacError
 from aac.identity import owner_of, tags
+from aac.kinds.agent import wire as agent_wire
+from aac.kinds.credential import wire as credential_wire
+from aac.kinds.credential.secrets import credential_auth, credential_rotation
+from aac.kinds.vault import wire as vault_wire
 from aac.output import Output
 from aac.resources import TAG_SERVER_KEYS
 from aac.sandbox.credentials import fingerprint
@@ -75,10 +79,10 @@ def test_the_reader_reads_every_agent_vault_and_credential_page_after_page(
 
     with api_for(sandbox.base_url) as api:
         reader = api.reader()
-        assert {a["id"] for a in reader.agents()} == agents
+        assert {a["id"] for a in agent_wire.read(reader)} == agents
         assert api.requests == 3  # pages of 100, the most the API gives
-        assert {v["id"] for v in reader.vaults()} == vaults
-        listed = reader.credentials(vault)
+        assert {v["id"] for v in vault_wire.read(reader)} == vaults
+        listed = credential_wire.read(reader, vault)
         assert api.requests == 3 + 2 + 2
     assert {c["id"] for c in listed} == credentials
     assert all(set(c["auth"]) == {"type", "mcp_server_url"} for c in listed)  # configuration, never the token
@@ -90,9 +94,11 @@ def test_a_target_without_the_agents_api_is_one_clear_error(server: dict[str, An
     with serve_in_background(":memory:", index_delay_ms=0, **server) as running, \
             api_for(running.base_url) as api:
         reader, writer = api.reader(), Writer(api, "demo", policy=QUICK)
-        for attempt in (reader.agents, reader.vaults, lambda: reader.credentials("vault_x"),
-                        lambda: writer.create_vault("gh", {"name": "gh", "metadata": tags("demo", "gh", "sha256:0")}),
-                        lambda: writer.create_credential("vault_x", "gh/mcp", credential_body("gh/mcp"))):
+        for attempt in (functools.partial(agent_wire.read, reader), functools.partial(vault_wire.read, reader),
+                        lambda: credential_wire.read(reader, "vault_x"),
+                        lambda: vault_wire.create(writer, "gh",
+                                                  {"name": "gh", "metadata": tags("demo", "gh", "sha256:0")}),
+                        lambda: credential_wire.create(writer, "vault_x", "gh/mcp", credential_body("gh/mcp"))):
             with pytest.raises(AgentsUnavailable) as caught:
                 attempt()
             assert caught.value.message.startswith(f"{running.base_url} has no Agents API")
@@ -104,7 +110,7 @@ def test_a_target_without_the_agents_api_is_one_clear_error(server: dict[str, An
 
 def test_a_vault_that_is_gone_is_not_a_missing_agents_api(sandbox: RunningSandbox) -> None:
     with api_for(sandbox.base_url) as api, pytest.raises(AacError) as caught:
-        api.reader().credentials("vault_gone")
+        credential_wire.read(api.reader(), "vault_gone")
     assert not isinstance(caught.value, AgentsUnavailable)
     assert "vault_gone" in caught.value.message and "not found" in caught.value.message
 
@@ -114,23 +120,23 @@ def test_a_vault_that_is_gone_is_not_a_missing_agents_api(sandbox: RunningSandbo
 
 def test_every_write_is_accepted_by_the_strict_sdk_and_reads_back(sandbox: RunningSandbox) -> None:
     writer = lossy_writer(sandbox.base_url, httpx.HTTPTransport(), strict=True)
-    vault = writer.create_vault("gh", {"name": "GitHub", "metadata": tags("demo", "gh", "sha256:0")})
-    credential = writer.create_credential(vault.id, "gh/mcp", credential_body("gh/mcp"))
+    vault = vault_wire.create(writer, "gh", {"name": "GitHub", "metadata": tags("demo", "gh", "sha256:0")})
+    credential = credential_wire.create(writer, vault.id, "gh/mcp", credential_body("gh/mcp"))
     tool = {"type": "mcp", "server_label": "github", "transport": {"type": "http", "server_url": MCP},
             "credential_id": credential.id}
-    agent = writer.create_agent("bot", {"model": "gpt-5", "name": "Bot", "tools": [tool],
+    agent = agent_wire.create(writer, "bot", {"model": "gpt-5", "name": "Bot", "tools": [tool],
                                         "metadata": tags("demo", "bot", "sha256:0")})
     assert (agent.id[:6], vault.id[:6], credential.id[:5]) == ("agent_", "vault_", "cred_")
 
-    assert writer.update_agent(agent.id, {"instructions": "Be brief."}).instructions == "Be brief."
-    assert writer.update_vault(vault.id, {"name": "GH"}).name == "GH"
-    rotated = writer.update_credential(vault.id, credential.id, {"auth": {"type": "static_bearer",
+    assert agent_wire.update(writer, agent.id, {"instructions": "Be brief."}).instructions == "Be brief."
+    assert vault_wire.update(writer, vault.id, {"name": "GH"}).name == "GH"
+    rotated = credential_wire.update(writer, vault.id, credential.id, {"auth": {"type": "static_bearer",
                                                                           "token": "ghp_rotated_0123456789"}})
     assert rotated.updated_at > credential.updated_at and rotated.auth.type == "static_bearer"
 
-    writer.delete_agent(agent.id)
-    writer.delete_credential(vault.id, credential.id)
-    writer.delete_vault(vault.id)
+    agent_wire.delete(writer, agent.id)
+    credential_wire.delete(writer, vault.id, credential.id)
+    vault_wire.delete(writer, vault.id)
     sdk = writer.api.sdk
     assert (list(sdk.beta.agents.list()), list(sdk.beta.agents.vaults.list())) == ([], [])
 
@@ -143,12 +149,12 @@ def test_a_lost_create_answer_is_recovered_by_this_stacks_tag_not_created_twice(
     transport = LoseFirstAnswer({("POST", "/v1/agents"), ("POST", "/v1/vaults")})
     writer = lossy_writer(sandbox.base_url, transport)
 
-    vault = writer.create_vault("gh", {"name": "gh", "metadata": tags("demo", "gh", "sha256:0")})
+    vault = vault_wire.create(writer, "gh", {"name": "gh", "metadata": tags("demo", "gh", "sha256:0")})
     theirs = client.beta.agents.vaults.credentials.create(vault.id, name="mcp", auth=bearer(),  # type: ignore[arg-type]
                                                           metadata=tags("other", "gh/mcp", "sha256:0"))
     transport.lose.add(("POST", f"/v1/vaults/{vault.id}/credentials"))
-    credential = writer.create_credential(vault.id, "gh/mcp", credential_body("gh/mcp"))
-    agent = writer.create_agent("bot", {"model": "gpt-5", "metadata": tags("demo", "bot", "sha256:0")})
+    credential = credential_wire.create(writer, vault.id, "gh/mcp", credential_body("gh/mcp"))
+    agent = agent_wire.create(writer, "bot", {"model": "gpt-5", "metadata": tags("demo", "bot", "sha256:0")})
 
     assert transport.lose == set()  # every create's answer was lost once
     assert [k for k in transport.sent if k[0] == "POST"] == [
@@ -166,20 +172,22 @@ def test_creates_and_deletes_converge_through_injected_faults() -> None:
     with serve_in_background(":memory:", fault_rate=0.4, seed=7) as running, \
             api_for(running.base_url, Output(stderr=log, debug=True)) as api:
         writer = Writer(api, "demo", policy=QUICK)
-        vaults = {k: writer.create_vault(k, {"name": k, "metadata": tags("demo", k, "sha256:0")}) for k in ("a", "b")}
-        made = [writer.create_credential(v.id, f"{k}/{n}", credential_body(f"{k}/{n}"))
+        vaults = {k: vault_wire.create(writer, k, {"name": k, "metadata": tags("demo", k, "sha256:0")})
+                  for k in ("a", "b")}
+        made = [credential_wire.create(writer, v.id, f"{k}/{n}", credential_body(f"{k}/{n}"))
                 for k, v in vaults.items() for n in ("x", "y")]
-        agents = [writer.create_agent(k, {"model": "gpt-5", "metadata": tags("demo", k, "sha256:0")})
+        agents = [agent_wire.create(writer, k, {"model": "gpt-5", "metadata": tags("demo", k, "sha256:0")})
                   for k in ("p", "q", "r")]
         reader = api.reader()
-        assert sorted(owner_of(a["metadata"])[1] for a in reader.agents()) == ["p", "q", "r"]  # type: ignore[index]
-        assert sorted(c["id"] for v in vaults.values() for c in reader.credentials(v.id)) == sorted(c.id for c in made)
+        assert sorted(owner_of(a["metadata"])[1] for a in agent_wire.read(reader)) == ["p", "q", "r"]  # type: ignore[index]
+        listed = [c["id"] for v in vaults.values() for c in credential_wire.read(reader, v.id)]
+        assert sorted(listed) == sorted(c.id for c in made)
         for agent in agents:
-            writer.delete_agent(agent.id)
-        writer.delete_credential(vaults["a"].id, made[0].id)
+            agent_wire.delete(writer, agent.id)
+        credential_wire.delete(writer, vaults["a"].id, made[0].id)
         for vault in vaults.values():
-            writer.delete_vault(vault.id)
-        assert (reader.agents(), reader.vaults()) == ([], [])
+            vault_wire.delete(writer, vault.id)
+        assert (agent_wire.read(reader), vault_wire.read(reader)) == ([], [])
     statuses = [line.split()[2] for line in log.getvalue().splitlines() if line.split()[:1] in (["POST"], ["DELETE"])]
     assert "429" in statuses and {"500", "503"} & set(statuses)  # the faults were met, and got through
 
@@ -188,10 +196,10 @@ def test_deleting_what_is_already_gone_succeeds(sandbox: RunningSandbox, client:
     vault = client.beta.agents.vaults.create(name="v")
     with api_for(sandbox.base_url) as api:
         writer = Writer(api, "demo", policy=QUICK)
-        writer.delete_agent("agent_gone")
-        writer.delete_vault("vault_gone")
-        writer.delete_credential(vault.id, "cred_gone")
-        writer.delete_credential("vault_gone", "cred_gone")  # its vault deleted first, with its credentials
+        agent_wire.delete(writer, "agent_gone")
+        vault_wire.delete(writer, "vault_gone")
+        credential_wire.delete(writer, vault.id, "cred_gone")
+        credential_wire.delete(writer, "vault_gone", "cred_gone")  # its vault deleted first, with its credentials
 
 
 def test_an_interrupted_write_sends_nothing_and_stays_an_interruption(sandbox: RunningSandbox) -> None:
@@ -199,7 +207,7 @@ def test_an_interrupted_write_sends_nothing_and_stays_an_interruption(sandbox: R
         writer = Writer(api, "demo", policy=QUICK)
         writer.cancel.set()
         with pytest.raises(Interrupted) as caught:
-            writer.create_credential("vault_x", "gh/mcp", credential_body("gh/mcp"))
+            credential_wire.create(writer, "vault_x", "gh/mcp", credential_body("gh/mcp"))
         assert caught.value.exit_code == 130 and api.requests == 0
 
 
@@ -217,7 +225,7 @@ class AddsMetadata(httpx.HTTPTransport):  # type: ignore[misc,name-defined]
 
 def test_a_key_the_server_adds_to_a_new_agent_is_learned_and_recorded(sandbox: RunningSandbox) -> None:
     writer = lossy_writer(sandbox.base_url, AddsMetadata())
-    agent = writer.create_agent("bot", {"model": "gpt-5", "metadata": tags("demo", "bot", "sha256:0")})
+    agent = agent_wire.create(writer, "bot", {"model": "gpt-5", "metadata": tags("demo", "bot", "sha256:0")})
     assert writer.server_keys == {"region"}
     assert agent.metadata["region"] == "eu" and agent.metadata[TAG_SERVER_KEYS] == "region"
 
@@ -271,8 +279,8 @@ def test_no_secret_in_an_error_or_a_debug_line_when_the_server_echoes_the_body(
     with api_for(echo_url, out) as api:
         writer = Writer(api, "demo", policy=QUICK)
         rotation = {"auth": {"type": "static_bearer", "token": secret}}
-        for write in (lambda: writer.create_credential("vault_1", "gh/mcp", credential_body("gh/mcp", secret)),
-                      lambda: writer.update_credential("vault_1", "cred_1", rotation)):
+        for write in (lambda: credential_wire.create(writer, "vault_1", "gh/mcp", credential_body("gh/mcp", secret)),
+                      lambda: credential_wire.update(writer, "vault_1", "cred_1", rotation)):
             with pytest.raises(AacError) as caught:
                 write()
             error = caught.value
@@ -293,15 +301,15 @@ def test_a_credential_from_the_environment_is_created_then_rotated_on_the_server
         sandbox: RunningSandbox, auth: dict[str, Any]) -> None:
     with api_for(sandbox.base_url) as api:
         writer = Writer(api, "demo", policy=QUICK)
-        vault = writer.create_vault("v", {"name": "v", "metadata": tags("demo", "v", "sha256:0")})
+        vault = vault_wire.create(writer, "v", {"name": "v", "metadata": tags("demo", "v", "sha256:0")})
         body, sent = credential_auth(auth, ENVIRON, "v/c")
-        made = writer.create_credential(vault.id, "v/c", {"name": "c", "auth": body,
+        made = credential_wire.create(writer, vault.id, "v/c", {"name": "c", "auth": body,
                                                           "metadata": tags("demo", "v/c", "sha256:0")})
         assert held(sandbox, vault.id, made.id) == {fingerprint(v) for v in sent}
 
         rotated_environ = {name: f"{value}-rotated" for name, value in ENVIRON.items()}
         rotation, new = credential_rotation(auth, rotated_environ, "v/c")
-        after = writer.update_credential(vault.id, made.id, {"auth": rotation})
+        after = credential_wire.update(writer, vault.id, made.id, {"auth": rotation})
     assert held(sandbox, vault.id, made.id) == {fingerprint(v) for v in new} and set(new).isdisjoint(sent)
     assert after.auth == made.auth  # the public configuration a rotation keeps (an expiry restated as it was)
 

@@ -11,8 +11,8 @@ from openai.types.beta.agents.vaults.credential_auth_create_param import Credent
 from openai.types.beta.agents.vaults.credential_auth_rotate_param import CredentialAuthRotateParam
 from pydantic import ConfigDict, TypeAdapter
 
-from aac.api.agents import credential_auth, credential_rotation, secret_values
 from aac.errors import AacError
+from aac.kinds.credential.secrets import credential_auth, credential_rotation, secret_values
 from credential_cases import BEARER, ENV, ENVIRON, MCP, OAUTH
 
 # The SDK's own request types, refusing any key they do not declare.

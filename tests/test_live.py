@@ -52,7 +52,7 @@ def test_the_reader_cannot_write() -> None:
     public = {name for name in dir(Reader) if not name.startswith("_")}
     # `search` is a POST, but one that changes nothing (retrieval checks).
     assert public == {"assistants", "vector_stores", "vector_store_files", "files", "search", "requests", "base_url",
-                      "reserved_metadata", "note", "agents", "vaults", "credentials"}
+                      "reserved_metadata", "note", "list_all"}
 
 
 def test_a_plan_right_after_writing_the_example_stack_through_the_sdk_is_empty(

@@ -52,8 +52,8 @@ CREDENTIAL = "credential"  # a vault's credential; its key is VAULT/CREDENTIAL, 
 FILE = "file"
 VECTOR_STORE_FILE = "vector_store_file"
 # Where a credential's manifest names the environment variable that holds one of its secrets: a secret field
-# `token` of the API is written `token_env: VARIABLE` (likewise access_token_env, refresh_token_env,
-# client_secret_env, secret_value_env). The value is read at apply time, sent, and never written anywhere.
+# of the API is written `<field>_env: VARIABLE` (aac.kinds.credential lists them). The value is read at apply
+# time, sent, and never written anywhere.
 SECRET_SUFFIX = "_env"
 
 
@@ -88,69 +88,6 @@ class RetrievalCheck:
     absent: tuple[str, ...] = ()  # repository paths that must not come back within the top `within`
     search: Mapping[str, Any] = field(default_factory=dict)  # filters, ranking_options, ...: as the API takes them
     path: str = ""  # the dataset file (`checks_file`) it comes from; "" for the manifest itself
-
-
-@dataclass(frozen=True)
-class CredentialSpec:
-    """A credential inside a vault manifest. Its secrets are write-only on the API, so a rotation is declared:
-    `version` is bumped, and the next apply sends the secret again (see docs/manifests.md, "Secrets")."""
-
-    vault: str  # the vault's key
-    name: str  # the credential's key within the vault
-    display_name: str  # the API's `name`
-    # The API's create `auth` without secret values: `type`, its public fields, and for each secret field
-    # `<field>_env: VARIABLE` instead (nested too: refresh.refresh_token_env, token_endpoint_auth.client_secret_env).
-    auth: JSON
-    version: int = 1  # bumped by the user to rotate the secret
-    metadata: Mapping[str, str] = field(default_factory=dict)
-    source: Source | None = None
-    protect: bool = False  # its vault's `protect`
-
-    @property
-    def key(self) -> str:
-        return f"{self.vault}/{self.name}"
-
-
-@dataclass(frozen=True)
-class VaultSpec:
-    name: str  # the stack-unique key
-    display_name: str  # the API's `name`
-    metadata: Mapping[str, str] = field(default_factory=dict)
-    protect: bool = False
-    source: Source | None = None
-    credentials: tuple[str, ...] = ()  # keys (VAULT/CREDENTIAL) of the credentials it declares, sorted
-
-    @property
-    def key(self) -> str:
-        """Its stack-unique key: the manifest's `name`."""
-        return self.name
-
-
-@dataclass(frozen=True)
-class AgentSpec:
-    name: str  # the stack-unique key
-    display_name: str  # the API's `name`
-    model: str
-    instructions: str | None = None  # instructions_file already read
-    # The API's persisted tool shape, $ref resolved; an mcp tool names its credential by key
-    # (`credential: VAULT/CREDENTIAL`), resolved to `credential_id` only in the request body.
-    tools: tuple[JSON, ...] = ()
-    # Only the optional settings the manifest sets (reasoning, service_tier, text, multi_agent, compaction,
-    # experimental): what it leaves out is the server's to resolve, and never compared.
-    settings: Mapping[str, Any] = field(default_factory=dict)
-    metadata: Mapping[str, str] = field(default_factory=dict)
-    protect: bool = False
-    source: Source | None = None
-
-    @property
-    def credentials(self) -> tuple[str, ...]:
-        """Keys (VAULT/CREDENTIAL) of the credentials its mcp tools name, sorted."""
-        return tuple(sorted({str(t["credential"]) for t in self.tools if t.get("credential")}))
-
-    @property
-    def key(self) -> str:
-        """Its stack-unique key: the manifest's `name`."""
-        return self.name
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,11 @@ from typing import Any
 
 from aac.identity import spec_hash, tags
 from aac.kinds import credential, vault
+from aac.kinds.credential.spec import CredentialSpec
+from aac.kinds.vault.spec import VaultSpec
 from aac.live import index_live
 from aac.plan.diff import diff
-from aac.resources import TAG_SECRET_VERSION, CredentialSpec, DesiredState, VaultSpec
+from aac.resources import TAG_SECRET_VERSION, DesiredState
 
 STACK = "demo"
 SERVER = "https://mcp.example.com/mcp"
@@ -33,9 +35,9 @@ def _applied(desired: DesiredState, live_auth: dict[str, Any]) -> dict[str, Any]
     nothing = index_live({}, STACK)
     box, spec = desired.of("vault")["tools"], desired.of("credential")["tools/mcp"]
     vault_raw = {"id": "vault_1", "name": "tools",
-                 "metadata": tags(STACK, "tools", spec_hash(vault.canonical(box, {}, nothing)))}
+                 "metadata": tags(STACK, "tools", spec_hash(vault.KIND.canonical(box, {}, nothing)))}
     credential_raw = {"id": "cred_1", "vault_id": "vault_1", "name": "mcp", "auth": live_auth,
-                      "metadata": {**tags(STACK, "tools/mcp", spec_hash(credential.canonical(spec, {}, nothing))),
+                      "metadata": {**tags(STACK, "tools/mcp", spec_hash(credential.KIND.canonical(spec, {}, nothing))),
                                    TAG_SECRET_VERSION: "1"}}
     return {"assistants": [], "vector_stores": [], "files": [], "agents": [], "vaults": [vault_raw],
             "credentials": {"vault_1": [credential_raw]}}

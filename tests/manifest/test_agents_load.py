@@ -13,9 +13,12 @@ from aac import limits
 from aac.cli import main
 from aac.desired import load_desired, schema_text
 from aac.errors import Problem
-from aac.manifest.vaults import ENV_NAME, redact, secret_values
+from aac.kinds.agent.spec import AgentSpec
+from aac.kinds.credential.spec import CredentialSpec
+from aac.kinds.vault.spec import VaultSpec
+from aac.manifest.secrets import ENV_NAME, redact, secret_values
 from aac.manifest.yaml_load import parse_documents
-from aac.resources import TAG_SECRET_VERSION, TAGS, AgentSpec, CredentialSpec, DesiredState, Source, VaultSpec
+from aac.resources import TAG_SECRET_VERSION, TAGS, DesiredState, Source
 from aac.stack import load_stack
 
 FIXTURE = Path(__file__).parent / "agent_stack"

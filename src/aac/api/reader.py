@@ -66,22 +66,13 @@ class Reader:
             f"listing files ({purpose})", lambda after: pages.list(purpose=purpose, limit=FILES_PAGE, after=after)
         )
 
-    # The Agents API (beta): a 404 on these collections raises AgentsUnavailable (aac.api.errors.translate).
-    # Every list pages with `after` and `limit` (1-100) only; vaults and credentials list archived ones too.
+    def list_all(self, what: str, collection: Callable[[openai.OpenAI], Any], *parents: str) -> list[dict[str, Any]]:
+        """Every item of a kind's collection (`collection`: its SDK resource, aac.kinds), in pages of the most the
+        API allows; `parents`, the ids a child collection is listed under (a vault's, for its credentials)."""
+        def page(after: str | openai.Omit) -> Any:
+            return collection(self._api.sdk).with_raw_response.list(*parents, limit=PAGE, after=after)
 
-    def agents(self) -> list[dict[str, Any]]:
-        pages = self._api.sdk.beta.agents.with_raw_response
-        return self._all("listing agents", lambda after: pages.list(limit=PAGE, after=after))
-
-    def vaults(self) -> list[dict[str, Any]]:
-        pages = self._api.sdk.beta.agents.vaults.with_raw_response
-        return self._all("listing vaults", lambda after: pages.list(limit=PAGE, after=after))
-
-    def credentials(self, vault_id: str) -> list[dict[str, Any]]:
-        """A vault's credentials: their public configuration, never a secret (the API returns none)."""
-        pages = self._api.sdk.beta.agents.vaults.credentials.with_raw_response
-        return self._all(f"listing the credentials of vault {vault_id}",
-                         lambda after: pages.list(vault_id, limit=PAGE, after=after))
+        return self._all(what, page)
 
     def search(self, vs_id: str, query: str, max_num_results: int,
                settings: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:

@@ -13,20 +13,21 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any, TypeVar, cast
 
 import openai
 
-from aac.api.agent_writes import AgentWrites
 from aac.api.connect import Api
 from aac.api.counting import CountingReader
 from aac.api.errors import is_not_found
+from aac.api.reader import PAGE
 from aac.api.retry import RetryPolicy, delay, maybe_done, retryable
 from aac.errors import AacError
-from aac.identity import first
+from aac.identity import first, owner_of
 from aac.resources import TAG_SERVER_KEYS
+from aac.secrets import REDACTED, forms
 
 T = TypeVar("T")
 JSON = dict[str, Any]
@@ -41,10 +42,12 @@ class Interrupted(AacError):
         super().__init__("interrupted", "run the command again to finish", exit_code=130)
 
 
-class Writer(AgentWrites):
+class Writer:
     """Writes through the API's SDK client. Safe to share between threads.
 
-    Agents, vaults and credentials are written by the methods of AgentWrites (aac.api.agent_writes).
+    A kind whose writes are not methods here (an agent, a vault, a credential) writes through `call`,
+    `delete`, `create_tagged`, `call_with_secrets` and `learn_server_keys`, with `mine` and `owned` to find its
+    objects.
     """
 
     def __init__(
@@ -106,6 +109,49 @@ class Writer(AgentWrites):
             if not is_not_found(exc.__cause__):
                 raise
 
+    def call_with_secrets(self, what: str, secrets: list[str], send: Callable[[], T],
+                          recover: Callable[[], T | None] | None, refused_hint: str) -> T:
+        """Send a request that carries `secrets`: known to the run's Secrets first, then kept out of errors.
+
+        A server's answer to such a request is not shown at all: it may quote the secret in a form no redaction
+        foresaw (truncated, re-encoded, hashed with a short salt). What failed, the status and the request id are,
+        with `refused_hint` where the server's words would have said what to fix."""
+        for value in secrets:
+            self.api.log.out.secrets.add(value)
+        try:
+            return self.call(what, send, recover)
+        except AacError as exc:
+            if not secrets:
+                raise
+            cause = exc.__cause__
+            if isinstance(cause, openai.APIStatusError) and type(exc) is AacError:
+                raise _withheld(what, cause, exc.hint, refused_hint) from None  # the SDK's exception holds the echo
+            _scrub(exc, sorted({form for value in secrets for form in forms(value)}, key=len, reverse=True))
+            exc.__cause__, exc.__suppress_context__ = None, True
+            raise
+
+    def mine(self, objects: Iterable[T]) -> list[T]:
+        """The objects of an `order=asc` list that carry this stack's tags, in the list's order."""
+        return [obj for obj in objects if (owner_of(getattr(obj, "metadata", None)) or ("",))[0] == self.stack]
+
+    def owned(self, objects: Iterable[T], key: str) -> T | None:
+        """The oldest object of an `order=asc` list that this stack owns under `key` (as `first` does)."""
+        for obj in objects:
+            owner = owner_of(getattr(obj, "metadata", None))
+            if owner is not None and owner[:2] == (self.stack, key):
+                return obj
+        return None
+
+    def create_tagged(self, kind: str, key: str, body: JSON, resource: Any) -> Any:
+        """Create through an SDK resource with a `create`, `list` and `update` of its own (an agent's, a vault's),
+        with this stack's tags in `body["metadata"]`, so a lost answer is found by its key."""
+        made = self.call(f"creating {kind} {key}", lambda: resource.create(**body),
+                         lambda: self.owned(resource.list(limit=PAGE, order="asc"), key))
+        record = self.learn_server_keys(f"{kind}.{key}", body, made.metadata)
+        if not record:
+            return made
+        return self.call(f"updating {kind} {made.id}", lambda: resource.update(made.id, metadata=record))
+
     # -- files ---------------------------------------------------------------------------
 
     def upload(self, filename: str, abspath: Path, sha256: str, path: str,
@@ -165,3 +211,23 @@ class Writer(AgentWrites):
             return None
         self.api.log.out.log(f"recording {unknown} as the server's in {address}'s `{TAG_SERVER_KEYS}` tag")
         return {**dict(metadata or {}), TAG_SERVER_KEYS: ",".join(unknown)}
+
+def _withheld(what: str, cause: openai.APIStatusError, hint: str | None, refused_hint: str) -> AacError:
+    status = cause.status_code
+    request = f", request id {cause.request_id}" if cause.request_id else ""
+    if status not in (401, 403, 404, 429) and status < 500:  # the other hints point at the server's words
+        hint = refused_hint
+    return AacError(f"{what} failed with HTTP {status}{request}; the server's message is not shown, as the "
+                    "request carried a secret it may quote", hint)
+
+
+def _scrub(exc: AacError, values: list[str]) -> None:
+    """Every secret (of any length: these are known exactly) replaced in the error's message and hint."""
+    def clean(text: str) -> str:
+        for value in values:
+            text = text.replace(value, REDACTED)
+        return text
+
+    exc.message = clean(exc.message)
+    exc.hint = clean(exc.hint) if exc.hint is not None else None
+    exc.args = (exc.message, *exc.args[1:])

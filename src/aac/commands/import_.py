@@ -31,21 +31,23 @@ from aac.importer import (
     write_tags,
 )
 from aac.importer.select import Selection, raws_of
-from aac.kinds import KINDS
-from aac.kinds.agent import credential_ids
-from aac.kinds.base import OptionalApi
+from aac.kinds import BY_NAME, KINDS
+from aac.kinds.base import Child, OptionalApi, live_refs
 from aac.live import read_snapshot, store_files
 from aac.manifest.fs import inside
 from aac.manifest.writing import Source
 from aac.output import Output, plural
 from aac.plan.make import HASH_CACHE, showing_reads, utc_now
 from aac.render import render_plan
+from aac.resources import AGENT
 from aac.stack import Stack, load_stack
 
 if TYPE_CHECKING:
     from aac.commands import App
 
 IMPORTED = "imported"
+# The kind whose objects are read inside their parents' (a vault's credentials): those an import needs only.
+CHILD = next(kind for kind in KINDS if isinstance(kind, Child))
 READ_PARALLELISM = 8
 ADOPT = "Adopt these objects (write this stack's tags on them)? Only 'yes' will be accepted: "
 
@@ -88,21 +90,25 @@ def _select(api: Api, out: Output, stack: Stack, keys: tuple[str, ...], import_a
         ids = [store["id"] for store in selection.stores]
         listed = pool.map(lambda raw: store_files(reader, raw), selection.stores)
         snapshot["vector_store_files"].update(zip(ids, listed, strict=True))
-        if snapshot.get("credentials") is not None:  # None: the target has no Agents API
+        children = CHILD.collection
+        if snapshot.get(children) is not None:  # None: the target has no Agents API
             vaults = _vaults_to_read(snapshot, selection)
-            snapshot["credentials"].update(zip(vaults, pool.map(reader.credentials, vaults), strict=True))
-    add_vaults(selection, snapshot.get("vaults") or [], snapshot.get("credentials") or {}, stack.name, set(earlier))
+            listed = pool.map(lambda vault_id: CHILD.read_children(reader, {"id": vault_id}), vaults)
+            snapshot[children].update(zip(vaults, listed, strict=True))
+    add_vaults(selection, snapshot.get(BY_NAME[CHILD.parent].collection) or [], snapshot.get(children) or {},
+               stack.name, set(earlier))
     return snapshot, selection
 
 
 def _vaults_to_read(snapshot: dict[str, Any], selection: Selection) -> list[str]:
     """The vaults whose credentials are not read yet and are needed: those imported, and every vault when an
     agent names a credential not known (to find its vault, or say whose it is)."""
-    known = {c["id"] for c in raws_of(snapshot, "credentials")}
+    known = {c["id"] for c in raws_of(snapshot, CHILD.collection)}
     wanted = [v["id"] for v in selection.vaults]
-    if any(cid not in known for agent in selection.agents for cid in credential_ids(agent)):
-        wanted += [v["id"] for v in snapshot.get("vaults") or []]
-    return [vault_id for vault_id in dict.fromkeys(wanted) if vault_id not in snapshot["credentials"]]
+    agents = BY_NAME[AGENT]
+    if any(cid not in known for agent in selection.agents for cid in live_refs(agents, agent)):
+        wanted += [v["id"] for v in snapshot.get(BY_NAME[CHILD.parent].collection) or []]
+    return [vault_id for vault_id in dict.fromkeys(wanted) if vault_id not in snapshot[CHILD.collection]]
 
 
 def _adopt(app: App, api: Api, stack: Stack, snapshot: dict[str, Any], imported: dict[str, tuple[str, str]],

@@ -18,9 +18,9 @@ from aac.manifest.env import Resolution, resolve
 from aac.manifest.fs import DIRECTORY, FILE, entry_kind, link_problem, unknown, walk
 from aac.manifest.overrides import for_target
 from aac.manifest.schema import schema_problems
-from aac.manifest.vaults import check_key_variables, check_plain_secrets, redact, secret_values
+from aac.manifest.secrets import check_plain_secrets, redact, secret_values
 from aac.manifest.yaml_load import Document, load_file
-from aac.resources import CREDENTIAL, DesiredState
+from aac.resources import DesiredState
 from aac.secrets import Secrets
 from aac.stack import STACK_FILE, Stack
 
@@ -68,7 +68,9 @@ def load_desired(stack: Stack, target: str | None = None, environ: Mapping[str, 
     `offline` is for `aac validate`: a variable that is not set is a warning there (see aac.manifest.env).
     `secrets` (the run's) learns every value in the manifests that may be a secret, so no output shows it.
     """
-    ctx = LoadContext(root=stack.root.absolute())
+    # A credential must not send the stack's own API key to an MCP server.
+    keys = frozenset({"OPENAI_API_KEY", *(t.api_key_env for t in stack.targets.values() if t.api_key_env)})
+    ctx = LoadContext(root=stack.root.absolute(), key_variables=keys)
     _record_digest_input(ctx, ctx.root / STACK_FILE)
     if not stack.manifests_dir.is_dir():
         ctx.error(STACK_FILE, 0, f"the manifests folder {stack.manifests!r} does not exist",
@@ -82,6 +84,9 @@ def load_desired(stack: Stack, target: str | None = None, environ: Mapping[str, 
         if doc not in valid:
             _diagnose(ctx, doc)
     check_documents(ctx, documents)
+    named = [doc for doc in documents if kind_name(doc) is not None]
+    for kind in KINDS:
+        kind.check_documents(ctx, named)
     check_plain_secrets(ctx, documents)
     specs = _specs(ctx, valid)
     for kind in KINDS:
@@ -89,9 +94,6 @@ def load_desired(stack: Stack, target: str | None = None, environ: Mapping[str, 
     desired = DesiredState(stack=stack.name, specs={kind.name: _first_by_key(specs[kind.name]) for kind in KINDS},
                            files=dict(sorted(ctx.files.items())), manifest_digest=ctx.digest(),
                            env_values=tuple(resolution.values))
-    # A credential must not send the stack's own API key to an MCP server.
-    keys = {"OPENAI_API_KEY", *(t.api_key_env for t in stack.targets.values() if t.api_key_env)}
-    check_key_variables(ctx, desired.of(CREDENTIAL).values(), keys)
     check_moves(ctx, stack.moves, desired)
     found = secret_values(documents)
     for value in found:

@@ -6,17 +6,16 @@ by live id, so a manifest names the objects it uses by key (an assistant its sto
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from aac.identity import owner_of
 from aac.importer.keys import Keys
-from aac.limits import USER_METADATA_PAIRS_MAX
-from aac.manifest.writing import Source, Written, check_metadata, check_round_trip
-from aac.resources import CREDENTIAL, DesiredState
+from aac.manifest.writing import Source, Written
+from aac.resources import DesiredState
 
 JSON = dict[str, Any]
+T = TypeVar("T")
 
 
 @dataclass
@@ -30,41 +29,28 @@ class ImportRun:
     imported: dict[str, tuple[str, str]] = field(default_factory=dict)  # live id -> (kind, key)
     keys_by_id: dict[str, str] = field(default_factory=dict)  # live id -> key: this stack's, and given now
     schemas: dict[str, Any] = field(default_factory=dict)  # function schemas written, shared by every manifest
-    variables: set[str] = field(default_factory=set)  # secret variable names taken
+    kept_state: dict[str, Any] = field(default_factory=dict)  # what kinds keep across the run, by name
+    parent_keys: dict[str, Keys] = field(default_factory=dict)  # a child's keys, unique within its parent's
 
-    def __post_init__(self) -> None:
-        from aac.kinds.credential import secret_sources
-
-        credentials = self.desired.of(CREDENTIAL).values()
-        self.variables |= {v for spec in credentials for v in secret_sources(spec.auth).values()}
-
-    def claim(self, kind: str, raw: Mapping[str, Any], fallback: str) -> str:
-        kind_key = self.earlier.get(raw["id"]) or (kind, self.keys.claim(raw.get("name"), fallback))
+    def claim(self, kind: str, raw: Mapping[str, Any], fallback: str, parent: str | None = None) -> str:
+        kind_key = self.earlier.get(raw["id"]) or (kind, self._new_key(raw, fallback, parent))
         self.imported[raw["id"]] = kind_key
         self.keys_by_id[raw["id"]] = kind_key[1]
         return kind_key[1]
+
+    def _new_key(self, raw: Mapping[str, Any], fallback: str, parent: str | None) -> str:
+        if parent is None:
+            return self.keys.claim(raw.get("name"), fallback)
+        return f"{parent}/{self.parent_keys.setdefault(parent, Keys(())).claim(raw.get('name'), fallback)}"
+
+    def kept(self, name: str, make: Callable[[], T]) -> T:
+        """What a kind keeps for the rest of the run under `name`, made by `make` the first time it asks."""
+        if name not in self.kept_state:
+            self.kept_state[name] = make()
+        return cast(T, self.kept_state[name])
 
     def fresh(self, raw: Mapping[str, Any]) -> bool:
         return raw["id"] not in self.earlier
 
     def add(self, key: str, text: str) -> None:
         self.written.add(self.src.out_dir / f"{key}.yaml", text)
-
-    def credentials(self, vault: Mapping[str, Any], vault_key: str) -> list[tuple[JSON, str]]:
-        """The vault's untagged credentials with their keys (VAULT/CREDENTIAL): those an earlier run wrote,
-        when it wrote the vault's manifest."""
-        listed = [c for c in (self.snapshot.get("credentials") or {}).get(vault["id"], [])
-                  if owner_of(c.get("metadata")) is None]
-        if vault["id"] in self.earlier:
-            listed = [c for c in listed if c["id"] in self.earlier]
-        names = Keys(())
-        pairs = []
-        for raw in sorted(listed, key=lambda c: (str(c.get("name") or ""), c["id"])):
-            check_metadata("credential", raw, USER_METADATA_PAIRS_MAX - 1)  # and aac-secret-version
-            check_round_trip("credential", raw)
-            earlier = self.earlier.get(raw["id"])
-            key = earlier[1] if earlier else f"{vault_key}/{names.claim(raw.get('name'), 'credential')}"
-            self.imported[raw["id"]] = (CREDENTIAL, key)
-            self.keys_by_id[raw["id"]] = key
-            pairs.append((raw, key))
-        return pairs

@@ -14,10 +14,9 @@ from typing import Any
 
 from aac.errors import AacError
 from aac.identity import owner_of
-from aac.kinds import KINDS
-from aac.kinds.agent import credential_ids
+from aac.kinds import BY_NAME, KINDS
 from aac.kinds.assistant.canonical import store_ids_of
-from aac.kinds.base import Child, Importable
+from aac.kinds.base import Child, Importable, live_refs
 from aac.resources import AGENT, ASSISTANT, CREDENTIAL, VAULT, VECTOR_STORE
 
 JSON = dict[str, Any]
@@ -113,7 +112,7 @@ def add_vaults(chosen: Selection, vaults: Sequence[JSON], credentials: Mapping[s
     holder = {str(c["id"]): (c, vault_of.get(vault_id, {"id": vault_id}))
               for vault_id, listed in credentials.items() for c in listed}
     for agent in chosen.agents:
-        for credential_id in credential_ids(agent):
+        for credential_id in live_refs(BY_NAME[AGENT], agent):
             found = holder.get(credential_id)
             if found is None:
                 raise AacError(f"agent {_named(agent)} names credential {credential_id}, which no vault on the "

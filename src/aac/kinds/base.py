@@ -22,7 +22,7 @@ behaves as the defaults say.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from aac.errors import AacError
@@ -68,6 +68,10 @@ class Kind(ABC):
     def has_manifest(self) -> bool:
         """Whether a manifest document may say `kind: NAME` (a credential is declared inside its vault's)."""
         return type(self).load is not Kind.load
+
+    def check_documents(self, ctx: LoadContext, docs: Sequence[Document]) -> None:  # noqa: B027 (optional)
+        """Checks across every manifest document, from their kind and name alone, before any is loaded: so a
+        schema error in one manifest hides none of them (an agent's `credential:` names a declared one)."""
 
     def check(self, ctx: LoadContext, specs: Mapping[str, list[Spec]]) -> None:  # noqa: B027 (optional)
         """Checks across the loaded specs of every kind (by kind name), before the desired state is built."""

@@ -17,6 +17,8 @@ class LoadContext:
     files: dict[str, LocalFile] = field(default_factory=dict)
     digest_inputs: dict[str, bytes] = field(default_factory=dict)  # repository-relative path -> bytes
     real_folders: dict[Path, str] = field(default_factory=dict)  # folder -> its real path, symlinks followed
+    # The variables that hold a target's API key: apply runs with them set, so no manifest may read one.
+    key_variables: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         self.real_root = self.root.resolve()  # symlinks followed, for "does it leave the repository"

@@ -22,6 +22,7 @@ from aac.canonical import user_metadata
 from aac.errors import AacError
 from aac.escape import escape_text
 from aac.limits import METADATA_PAIRS_MAX, USER_METADATA_PAIRS_MAX
+from aac.manifest.schema import drop_unknown
 from aac.resources import SERVER_METADATA
 from aac.secrets import secret_name
 
@@ -240,3 +241,13 @@ def drop_none(value: Any) -> Any:
 
 def _rel(path: Path, start: Path) -> str:
     return Path(os.path.relpath(path, start)).as_posix()
+
+
+def unknown_comment(data: JSON) -> list[str]:
+    """A field the server returned that this aac does not know cannot be declared: left out, and said."""
+    dropped = drop_unknown(data["kind"], data)
+    if not dropped:
+        return []
+    named = comment_text(", ".join(dropped))  # the server's words
+    return ["# Left out, unknown to this version of aac (the server's to keep; an update of a setting or tool "
+            "that holds one", f"# resets it to the server's default): {named}"]

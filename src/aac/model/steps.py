@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from aac.errors import AacError
 from aac.model.plan import Action, Change, Plan
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from aac.manifest.writing import Source, Written
 
 JSON = dict[str, Any]
+T = TypeVar("T")
 FILES = "files"  # uploads, by sha256
 
 
@@ -192,10 +193,14 @@ class ImportRun(Protocol):
     @property
     def keys_by_id(self) -> dict[str, str]: ...  # live id -> key: this stack's, and given now
     @property
-    def variables(self) -> set[str]: ...  # secret variable names taken
+    def desired(self) -> DesiredState: ...  # what the manifests declare already
+    @property
+    def snapshot(self) -> Mapping[str, Any]: ...  # the live objects read, by collection (children by parent id)
 
-    def credentials(self, vault: Mapping[str, Any], vault_key: str) -> list[tuple[JSON, str]]: ...
-
-    def claim(self, kind: str, raw: Mapping[str, Any], fallback: str) -> str: ...
-    def fresh(self, raw: Mapping[str, Any]) -> bool: ...
+    def claim(self, kind: str, raw: Mapping[str, Any], fallback: str, parent: str | None = None) -> str:
+        """The key of a live object being imported: the one an earlier import gave it, else a new one from its
+        name (`fallback` when it has none), unique in the stack, or with `parent`, PARENT/NAME unique within it."""
+    def kept(self, name: str, make: Callable[[], T]) -> T:
+        """What a kind keeps for the rest of the run under `name` (made by `make` the first time)."""
+    def fresh(self, raw: Mapping[str, Any]) -> bool: ...  # not written by an earlier import
     def add(self, key: str, text: str) -> None: ...

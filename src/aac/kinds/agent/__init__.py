@@ -12,15 +12,20 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from aac.canonical import UNKNOWN_ID, drop_none, normalise, project, user_metadata
 from aac.errors import AgentsUnavailable
 from aac.identity import is_protected, spec_hash
+from aac.kinds.agent import wire
+from aac.kinds.agent.documents import check_credential_references
+from aac.kinds.agent.importer import render_agent
+from aac.kinds.agent.manifest import SETTINGS, normalize_agent
+from aac.kinds.agent.spec import AgentSpec
 from aac.kinds.base import JSON, Importable, Kind, OptionalApi, References, ServerDefaults
 from aac.model.plan import FRESH, Action, Change
-from aac.resources import AGENT, CREDENTIAL, AgentSpec, LiveObject, LiveState
+from aac.resources import AGENT, CREDENTIAL, LiveObject, LiveState
 from aac.secrets import hide
 
 if TYPE_CHECKING:
@@ -30,8 +35,6 @@ if TYPE_CHECKING:
     from aac.manifest.yaml_load import Document
     from aac.model.steps import ApplyContext, ImportRun, StepBuilder
 
-# The optional settings; the API resolves each one the request leaves out.
-SETTINGS = ("reasoning", "service_tier", "text", "multi_agent", "compaction", "experimental")
 # An update cannot send null for these (SDK agent_update_params.py: `experimental` is merged by key): an unset
 # one is sent as its documented default instead ("All experimental features default to disabled").
 NOT_NULLABLE: JSON = {"experimental": {"time_awareness": False}}
@@ -44,18 +47,6 @@ def _tool_key(tool: Mapping[str, Any]) -> tuple[str, str]:
 
 def _tools(tools: Any) -> list[JSON]:
     return sorted((drop_none(t) for t in tools or () if isinstance(t, Mapping)), key=_tool_key)
-
-
-def canonical(spec: AgentSpec, hashes: Mapping[str, str], live: LiveState) -> JSON:
-    return normalise({
-        "display_name": spec.display_name,
-        "model": spec.model,
-        "instructions": spec.instructions or None,
-        "tools": _tools(_public_tool(t) for t in spec.tools),
-        **{name: spec.settings.get(name) for name in SETTINGS},
-        "metadata": user_metadata(spec.metadata),
-        "protect": spec.protect,
-    })
 
 
 def _live_tool(tool: Mapping[str, Any], credentials: Mapping[str, str]) -> JSON:
@@ -73,31 +64,6 @@ def _public_tool(tool: Mapping[str, Any]) -> JSON:
     return {k: hide(v) if k in ("transport", "request_metadata") else v for k, v in tool.items()}
 
 
-def canonical_live(obj: LiveObject, state: LiveState) -> JSON:
-    raw = obj.raw
-    credentials = {cred.id: key for key, cred in state.of(CREDENTIAL).items()}
-    return normalise({
-        "display_name": raw.get("name"),
-        "model": raw.get("model"),
-        "instructions": raw.get("instructions") or None,
-        "tools": _tools(_live_tool(t, credentials) for t in raw.get("tools") or () if isinstance(t, Mapping)),
-        **{name: raw.get(name) for name in SETTINGS},
-        "metadata": user_metadata(raw.get("metadata"), state.reserved_metadata),
-        "protect": is_protected(raw.get("metadata")),
-    })
-
-
-def align(desired: JSON, live: JSON) -> JSON:
-    """Live as the manifest would say it: unset settings are the server's, and only set keys compare."""
-    aligned = dict(live)
-    for name in SETTINGS:
-        aligned[name] = None if desired.get(name) is None else project(live.get(name), desired[name])
-    wanted = {_tool_key(t): t for t in desired.get("tools") or []}
-    aligned["tools"] = [project(t, wanted[_tool_key(t)], NESTED) if _tool_key(t) in wanted else t
-                        for t in live.get("tools") or []]
-    return aligned
-
-
 HIDDEN = (*SETTINGS, "tools")  # where the alignment hides what the server holds beyond the manifest
 
 
@@ -108,15 +74,6 @@ def _variants(as_applied: JSON, live: JSON) -> Iterator[JSON]:
     hidden = [f for f in HIDDEN if live.get(f) != as_applied.get(f)]
     for chosen in itertools.chain.from_iterable(itertools.combinations(hidden, n) for n in range(len(hidden) + 1)):
         yield {**as_applied, **{f: live.get(f) for f in chosen}}
-
-
-def hidden_changes(desired: JSON, as_applied: JSON, live: JSON, tag: str) -> list[str]:
-    """The fields the manifests changed that the alignment hides: those of the variant the tag matches; else
-    (changed by hand as well) every setting left to the server, which the update resets."""
-    for candidate in _variants(as_applied, live):
-        if spec_hash(candidate) == tag:
-            return [f for f in HIDDEN if candidate.get(f) != as_applied.get(f)]
-    return [f for f in SETTINGS if desired.get(f) is None and live.get(f) is not None]
 
 
 def body(ctx: ApplyContext, change: Change) -> JSON:
@@ -145,52 +102,21 @@ def _request_tool(ctx: ApplyContext, tool: Mapping[str, Any]) -> JSON:
     return result
 
 
-def _steps(b: StepBuilder, agents: Mapping[str, Change]) -> None:
-    for change in agents.values():
-        if change.action is Action.DELETE:
-            continue
-        refusal = b.guard(change, deleting=change.action is Action.REPLACE)
-        b.add(b.sid(change), refusal or _save(b.ctx, change), [change.address], needs=b.needs_refs(AGENT, change.name))
-    created = [b.sid(c) for c in agents.values() if c.action in FRESH]
-    b.settle(AGENT, created, b.ctx.writer.list_agents, b.ctx.writer.delete_agent)
-
-
 def _save(ctx: ApplyContext, change: Change) -> Any:
     def run() -> None:
         if change.action is Action.UPDATE:
-            ctx.writer.update_agent(str(change.id), body(ctx, change))
+            wire.update(ctx.writer, str(change.id), body(ctx, change))
             return
-        agent = ctx.writer.create_agent(change.name, body(ctx, change))
+        agent = wire.create(ctx.writer, change.name, body(ctx, change))
         ctx.ids.set(AGENT, change.name, agent.id, created=True)
 
     return run
-
-
-def _deletes(b: StepBuilder, agents: Mapping[str, Change]) -> None:
-    for change in agents.values():
-        if change.action is Action.DELETE and change.id:
-            b.add(f"delete:{change.address}", b.guard(change, deleting=True)
-                  or functools.partial(b.ctx.writer.delete_agent, change.id), [change.address])
 
 
 def credential_ids(raw: Mapping[str, Any]) -> tuple[str, ...]:
     """The credentials a live agent's MCP tools name, by id."""
     return tuple(str(t["credential_id"]) for t in raw.get("tools") or ()
                  if isinstance(t, Mapping) and t.get("credential_id"))
-
-
-def _import(run: ImportRun, raw: Mapping[str, Any]) -> None:
-    from aac.importer.agents import render_agent
-
-    key = run.claim(AGENT, raw, "agent")
-    if run.fresh(raw):
-        run.add(key, render_agent(run.src, raw, key, run.written, run.schemas, run.keys_by_id))
-
-
-def _load(ctx: LoadContext, doc: Document) -> Iterator[tuple[str, Any]]:
-    from aac.manifest.agents import normalize_agent
-
-    yield AGENT, normalize_agent(ctx, doc)
 
 
 class Agent(ServerDefaults, References, OptionalApi, Importable, Kind):
@@ -202,22 +128,55 @@ class Agent(ServerDefaults, References, OptionalApi, Importable, Kind):
     refs_field = "tools"
 
     def load(self, ctx: LoadContext, doc: Document) -> Iterator[tuple[str, Any]]:
-        return _load(ctx, doc)
+        yield AGENT, normalize_agent(ctx, doc)
+
+    def check_documents(self, ctx: LoadContext, docs: Sequence[Document]) -> None:
+        check_credential_references(ctx, docs)
 
     def read(self, reader: Reader) -> list[JSON]:
-        return reader.agents()
+        return wire.read(reader)
 
     def canonical(self, spec: AgentSpec, hashes: Mapping[str, str], live: LiveState) -> JSON:
-        return canonical(spec, hashes, live)
+        return normalise({
+            "display_name": spec.display_name,
+            "model": spec.model,
+            "instructions": spec.instructions or None,
+            "tools": _tools(_public_tool(t) for t in spec.tools),
+            **{name: spec.settings.get(name) for name in SETTINGS},
+            "metadata": user_metadata(spec.metadata),
+            "protect": spec.protect,
+        })
 
     def canonical_live(self, obj: LiveObject, state: LiveState) -> JSON:
-        return canonical_live(obj, state)
+        raw = obj.raw
+        credentials = {cred.id: key for key, cred in state.of(CREDENTIAL).items()}
+        return normalise({
+            "display_name": raw.get("name"),
+            "model": raw.get("model"),
+            "instructions": raw.get("instructions") or None,
+            "tools": _tools(_live_tool(t, credentials) for t in raw.get("tools") or () if isinstance(t, Mapping)),
+            **{name: raw.get(name) for name in SETTINGS},
+            "metadata": user_metadata(raw.get("metadata"), state.reserved_metadata),
+            "protect": is_protected(raw.get("metadata")),
+        })
 
     def align(self, desired: JSON, live: JSON) -> JSON:
-        return align(desired, live)
+        """Live as the manifest would say it: unset settings are the server's, and only set keys compare."""
+        aligned = dict(live)
+        for name in SETTINGS:
+            aligned[name] = None if desired.get(name) is None else project(live.get(name), desired[name])
+        wanted = {_tool_key(t): t for t in desired.get("tools") or []}
+        aligned["tools"] = [project(t, wanted[_tool_key(t)], NESTED) if _tool_key(t) in wanted else t
+                            for t in live.get("tools") or []]
+        return aligned
 
     def hidden_changes(self, desired: JSON, as_applied: JSON, live: JSON, tag: str) -> list[str]:
-        return hidden_changes(desired, as_applied, live, tag)
+        """The fields the manifests changed that the alignment hides: those of the variant the tag matches; else
+        (changed by hand as well) every setting left to the server, which the update resets."""
+        for candidate in _variants(as_applied, live):
+            if spec_hash(candidate) == tag:
+                return [f for f in HIDDEN if candidate.get(f) != as_applied.get(f)]
+        return [f for f in SETTINGS if desired.get(f) is None and live.get(f) is not None]
 
     def refs(self, spec: AgentSpec) -> tuple[tuple[str, str], ...]:
         return tuple((CREDENTIAL, key) for key in spec.credentials)
@@ -226,16 +185,29 @@ class Agent(ServerDefaults, References, OptionalApi, Importable, Kind):
         return credential_ids(raw)
 
     def steps(self, b: StepBuilder, changes: Mapping[str, Change]) -> None:
-        _steps(b, changes)
+        for change in changes.values():
+            if change.action is Action.DELETE:
+                continue
+            refusal = b.guard(change, deleting=change.action is Action.REPLACE)
+            b.add(b.sid(change), refusal or _save(b.ctx, change), [change.address],
+                  needs=b.needs_refs(AGENT, change.name))
+        created = [b.sid(c) for c in changes.values() if c.action in FRESH]
+        writer = b.ctx.writer
+        b.settle(AGENT, created, functools.partial(wire.listed, writer), functools.partial(wire.delete, writer))
 
     def deletes(self, b: StepBuilder, changes: Mapping[str, Change]) -> None:
-        _deletes(b, changes)
+        for change in changes.values():
+            if change.action is Action.DELETE and change.id:
+                b.add(f"delete:{change.address}", b.guard(change, deleting=True)
+                      or functools.partial(wire.delete, b.ctx.writer, change.id), [change.address])
 
     def update(self, writer: Writer, obj: LiveObject, body: JSON) -> Any:
-        return writer.update_agent(obj.id, body)
+        return wire.update(writer, obj.id, body)
 
     def import_manifest(self, run: ImportRun, raw: Mapping[str, Any]) -> None:
-        _import(run, raw)
+        key = run.claim(AGENT, raw, "agent")
+        if run.fresh(raw):
+            run.add(key, render_agent(run.src, raw, key, run.written, run.schemas, run.keys_by_id))
 
 
 KIND = Agent()

@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from aac import limits
+from aac.kinds.agent.spec import AgentSpec
 from aac.manifest.context import LoadContext
 from aac.manifest.json_schemas import checked_schema
 from aac.manifest.normalize import folder_of, read_instructions
-from aac.manifest.vaults import URL_SECRET_HINT
+from aac.manifest.secrets import URL_SECRET_HINT
 from aac.manifest.yaml_load import Document
-from aac.resources import JSON, AgentSpec, Source
+from aac.resources import JSON, Source
 from aac.secrets import secret_header, url_holds_secret
 
 # Optional settings: what the manifest leaves out is the server's to resolve, and never compared.
