@@ -14,10 +14,11 @@ from typing import Any
 
 from aac.errors import AacError
 from aac.identity import owner_of
-from aac.kinds import BY_NAME, KINDS
+from aac.kinds import KINDS
+from aac.kinds.agent.importer import brought_along
 from aac.kinds.assistant.canonical import store_ids_of
-from aac.kinds.base import Child, Importable, live_refs
-from aac.resources import AGENT, ASSISTANT, CREDENTIAL, VAULT, VECTOR_STORE
+from aac.kinds.base import Child, Importable
+from aac.resources import AGENT, ASSISTANT, VAULT, VECTOR_STORE
 
 JSON = dict[str, Any]
 # What KEYs name: each kind import writes manifests for, except a child kind (a vault brings its credentials).
@@ -99,51 +100,12 @@ def select(keys: Sequence[str], import_all: bool, snapshot: Mapping[str, Any], s
 
 def add_vaults(chosen: Selection, vaults: Sequence[JSON], credentials: Mapping[str, list[JSON]], stack: str,
                resumed: Collection[str] = ()) -> None:
-    """Add the untagged vault holding each credential a chosen agent names (`credentials`: vault id -> its
-    credentials, for every vault that may hold one), and the credentials an earlier import wrote (`resumed`,
-    by id) whose vault it adopted but not them. A credential of another stack, half-managed or found nowhere
-    is an error: import writes nothing then."""
-    owned = {v["id"] for v in vaults if (owner_of(v.get("metadata")) or ("",))[0] == stack}
-    for vault_id in owned & set(credentials):
-        for credential in credentials[vault_id]:
-            if credential["id"] in resumed and owner_of(credential.get("metadata")) is None:
-                chosen.add(CREDENTIAL, credential)
-    vault_of = {v["id"]: v for v in vaults}
-    holder = {str(c["id"]): (c, vault_of.get(vault_id, {"id": vault_id}))
-              for vault_id, listed in credentials.items() for c in listed}
-    for agent in chosen.agents:
-        for credential_id in live_refs(BY_NAME[AGENT], agent):
-            found = holder.get(credential_id)
-            if found is None:
-                raise AacError(f"agent {_named(agent)} names credential {credential_id}, which no vault on the "
-                               "target holds", "point the agent's MCP tool at an existing credential (or remove "
-                               "its credential_id) on the target, then import again; nothing was written")
-            _check_holder(agent, credential_id, *found, stack, credential_id in resumed)
-            if owner_of(found[1].get("metadata")) is None:
-                chosen.add(VAULT, found[1])
+    """Add what the chosen agents bring along: the untagged vaults holding the credentials they name, and the
+    credentials an earlier import wrote (`resumed`, by id) whose vault it adopted but not them
+    (aac.kinds.agent.importer.brought_along, which raises when one cannot be imported)."""
+    for kind, raw in brought_along(chosen.agents, vaults, credentials, stack, resumed):
+        chosen.add(kind, raw)
     chosen.sort()
-
-
-def _check_holder(agent: JSON, credential_id: str, credential: JSON, vault: JSON, stack: str, resumed: bool) -> None:
-    owners = {owner_of(credential.get("metadata")), owner_of(vault.get("metadata"))}
-    stacks = {owner[0] for owner in owners if owner is not None}
-    if owners == {None} or (stacks == {stack} and (resumed or None not in owners)):
-        return  # untagged: imported with the agent; declared in this stack's manifests; or its adoption resumes
-    where = f"credential {credential_id} in vault {_named(vault)}"
-    other = sorted(stacks - {stack})
-    if other:
-        raise AacError(f"agent {_named(agent)} uses {where}, which belongs to stack {other[0]!r}",
-                       "an agent can only name credentials of its own stack: import the agent from that stack's "
-                       "repository, or point it at a credential of this stack; nothing was written")
-    raise AacError(f"agent {_named(agent)} uses {where}, which is only partly managed by this stack "
-                   "(the vault or the credential lacks its tags)",
-                   "declare the credential in its vault's manifest and run `aac apply`, then import the agent; "
-                   "nothing was written")
-
-
-def _named(raw: Mapping[str, Any]) -> str:
-    name = raw.get("name")
-    return f"{name!r} ({raw['id']})" if name else str(raw["id"])
 
 
 def _resolve(key: str, by_kind: Mapping[str, list[JSON]]) -> tuple[str, JSON]:

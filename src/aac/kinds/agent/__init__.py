@@ -23,6 +23,7 @@ from aac.kinds.agent.documents import check_credential_references
 from aac.kinds.agent.importer import render_agent
 from aac.kinds.agent.manifest import SETTINGS, normalize_agent
 from aac.kinds.agent.spec import AgentSpec
+from aac.kinds.agent.wire import credential_ids
 from aac.kinds.base import JSON, Importable, Kind, OptionalApi, References, ServerDefaults
 from aac.model.plan import FRESH, Action, Change
 from aac.resources import AGENT, CREDENTIAL, LiveObject, LiveState
@@ -111,12 +112,6 @@ def _save(ctx: ApplyContext, change: Change) -> Any:
         ctx.ids.set(AGENT, change.name, agent.id, created=True)
 
     return run
-
-
-def credential_ids(raw: Mapping[str, Any]) -> tuple[str, ...]:
-    """The credentials a live agent's MCP tools name, by id."""
-    return tuple(str(t["credential_id"]) for t in raw.get("tools") or ()
-                 if isinstance(t, Mapping) and t.get("credential_id"))
 
 
 class Agent(ServerDefaults, References, OptionalApi, Importable, Kind):

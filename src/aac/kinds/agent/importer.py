@@ -8,11 +8,13 @@ out is the server's to change. Its function schemas and a json_schema text forma
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from aac.errors import AacError
+from aac.identity import owner_of
 from aac.kinds.agent.manifest import SETTINGS
+from aac.kinds.agent.wire import credential_ids
 from aac.kinds.credential.importer import check_url
 from aac.manifest.writing import (
     Source,
@@ -27,6 +29,7 @@ from aac.manifest.writing import (
     schema_ref,
     unknown_comment,
 )
+from aac.resources import CREDENTIAL, VAULT
 from aac.secrets import hide
 
 JSON = dict[str, Any]
@@ -109,3 +112,53 @@ def _check_headers(agent: Mapping[str, Any], tool: Mapping[str, Any]) -> None:
                        "target, then import again; nothing was written")
     check_url(f"agent {agent['id']}'s mcp tool {tool.get('server_label')!r}",
                (tool.get("transport") or {}).get("server_url"))
+
+
+def brought_along(agents: Sequence[JSON], vaults: Sequence[JSON], credentials: Mapping[str, list[JSON]], stack: str,
+                  resumed: Collection[str] = ()) -> list[tuple[str, JSON]]:
+    """(kind, raw) of what importing `agents` brings along: the untagged vault holding each credential one names
+    (`credentials`: vault id -> its credentials, for every vault that may hold one), and the credentials an
+    earlier import wrote (`resumed`, by id) whose vault it adopted but not them. A credential of another stack,
+    half-managed or found nowhere is an error: import writes nothing then."""
+    found_now: list[tuple[str, JSON]] = []
+    owned = {v["id"] for v in vaults if (owner_of(v.get("metadata")) or ("",))[0] == stack}
+    for vault_id in owned & set(credentials):
+        for credential in credentials[vault_id]:
+            if credential["id"] in resumed and owner_of(credential.get("metadata")) is None:
+                found_now.append((CREDENTIAL, credential))
+    vault_of = {v["id"]: v for v in vaults}
+    holder = {str(c["id"]): (c, vault_of.get(vault_id, {"id": vault_id}))
+              for vault_id, listed in credentials.items() for c in listed}
+    for agent in agents:
+        for credential_id in credential_ids(agent):
+            found = holder.get(credential_id)
+            if found is None:
+                raise AacError(f"agent {_named(agent)} names credential {credential_id}, which no vault on the "
+                               "target holds", "point the agent's MCP tool at an existing credential (or remove "
+                               "its credential_id) on the target, then import again; nothing was written")
+            _check_holder(agent, credential_id, *found, stack, credential_id in resumed)
+            if owner_of(found[1].get("metadata")) is None:
+                found_now.append((VAULT, found[1]))
+    return found_now
+
+
+def _check_holder(agent: JSON, credential_id: str, credential: JSON, vault: JSON, stack: str, resumed: bool) -> None:
+    owners = {owner_of(credential.get("metadata")), owner_of(vault.get("metadata"))}
+    stacks = {owner[0] for owner in owners if owner is not None}
+    if owners == {None} or (stacks == {stack} and (resumed or None not in owners)):
+        return  # untagged: imported with the agent; declared in this stack's manifests; or its adoption resumes
+    where = f"credential {credential_id} in vault {_named(vault)}"
+    other = sorted(stacks - {stack})
+    if other:
+        raise AacError(f"agent {_named(agent)} uses {where}, which belongs to stack {other[0]!r}",
+                       "an agent can only name credentials of its own stack: import the agent from that stack's "
+                       "repository, or point it at a credential of this stack; nothing was written")
+    raise AacError(f"agent {_named(agent)} uses {where}, which is only partly managed by this stack "
+                   "(the vault or the credential lacks its tags)",
+                   "declare the credential in its vault's manifest and run `aac apply`, then import the agent; "
+                   "nothing was written")
+
+
+def _named(raw: Mapping[str, Any]) -> str:
+    name = raw.get("name")
+    return f"{name!r} ({raw['id']})" if name else str(raw["id"])

@@ -5,6 +5,7 @@ consistent."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from aac.limits import LIST_LIMIT
@@ -39,3 +40,9 @@ def update(writer: Writer, agent_id: str, body: JSON) -> Agent:
 
 def delete(writer: Writer, agent_id: str) -> None:
     writer.delete(f"deleting agent {agent_id}", lambda: writer.sdk.beta.agents.delete(agent_id))
+
+
+def credential_ids(raw: Mapping[str, Any]) -> tuple[str, ...]:
+    """The credentials a live agent's MCP tools name, by id."""
+    return tuple(str(t["credential_id"]) for t in raw.get("tools") or ()
+                 if isinstance(t, Mapping) and t.get("credential_id"))
