@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from aac.api.errors import is_not_found
-from aac.api.reader import PAGE
 from aac.errors import AacError, AgentsUnavailable
+from aac.limits import LIST_LIMIT
 from aac.resources import TAG_KEY, TAG_STACK
 
 from .identity import decode
@@ -20,6 +19,7 @@ if TYPE_CHECKING:
     from aac.api.writer import Writer
 
 JSON = dict[str, Any]
+PAGE = LIST_LIMIT[1]  # the largest page the list takes (aac.api.reader.PAGE); the api package loads only online
 
 
 def read_all(reader: Reader) -> list[JSON]:
@@ -29,7 +29,7 @@ def read_all(reader: Reader) -> list[JSON]:
     try:
         return reader._all("listing environment templates", lambda after: pages.list(limit=PAGE, after=after))
     except AacError as exc:
-        if is_not_found(exc.__cause__):
+        if getattr(exc.__cause__, "status_code", None) == 404:  # openai.NotFoundError, without loading the SDK
             raise AgentsUnavailable(reader.base_url) from exc
         raise
 
