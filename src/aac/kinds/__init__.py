@@ -7,10 +7,11 @@ this order and deletes in the reverse one.
 from __future__ import annotations
 
 from aac.errors import AacError
-from aac.kinds import agent, assistant, credential, vault, vector_store
+from aac.kinds import agent, assistant, credential, environment_template, vault, vector_store
 from aac.kinds.base import Kind
 
-KINDS: tuple[Kind, ...] = (vector_store.KIND, assistant.KIND, vault.KIND, credential.KIND, agent.KIND)
+KINDS: tuple[Kind, ...] = (vector_store.KIND, assistant.KIND, vault.KIND, credential.KIND, agent.KIND,
+                           environment_template.KIND)
 BY_NAME = {kind.name: kind for kind in KINDS}
 
 __all__ = ["BY_NAME", "KINDS", "Kind", "kind_of"]
