@@ -78,11 +78,12 @@ def test_reading_costs_pages_not_objects(sandbox: RunningSandbox, client: openai
     with api_for(sandbox) as api:
         live = read_live(api.reader(), "demo")
     # 1 page of assistants + 2 pages of vector stores + 1 page of files + 1 of agents + 1 of vaults
-    # + 1 page per owned store
-    assert live.requests == 1 + 2 + 1 + 1 + 1 + 3
+    # + 1 of environment templates + 1 page per owned store
+    assert live.requests == 1 + 2 + 1 + 1 + 1 + 1 + 3
     assert sorted(live.vector_stores) == ["kb0", "kb1", "kb2"]
     assert list(live.files) == [upload.id] and live.files[upload.id].sha256 == "c" * 64
-    assert live.foreign == {"assistants": 0, "vector_stores": 102, "agents": 0, "vaults": 0, "files": 1}
+    assert live.foreign == {"assistants": 0, "vector_stores": 102, "agents": 0, "vaults": 0, "environment_templates": 0,
+                            "files": 1}
 
 
 def test_a_target_without_the_assistants_api_reads_as_unsupported_not_an_error() -> None:

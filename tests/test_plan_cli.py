@@ -85,7 +85,7 @@ def test_debug_logs_each_request_and_never_the_key(tmp_path: Path, sandbox: Runn
     root = example(tmp_path, sandbox.base_url)
     assert main(["--chdir", str(root), "--debug", "--target", "remote", "plan"]) == 0
     captured = capsys.readouterr()
-    assert "GET /v1/assistants 200" in captured.err and "5 API requests to read live state" in captured.err
+    assert "GET /v1/assistants 200" in captured.err and "6 API requests to read live state" in captured.err
     assert KEY not in captured.err + captured.out
 
 
@@ -113,12 +113,12 @@ def test_planning_50_assistants_with_5_files_each_costs_pages_not_objects(
     apply_with_sdk(client, desired, hash_files(desired.files, tmp_path / ".aac" / "hashes.json"))
     sandbox.reset_counts()
     assert plan(tmp_path, "--detailed-exitcode") == 0
-    # pages of assistants, of vector stores and of files, one of agents and one of vaults (none), then one
-    # list per store of this stack
+    # pages of assistants, of vector stores and of files, one of agents, of vaults and of environment templates
+    # (none), then one list per store of this stack
     stores = assistants  # each assistant's own store
     bound = (math.ceil(assistants / 100) + math.ceil(stores / 100) + math.ceil(assistants * files_each / 10_000)
-             + 1 + 1 + stores * math.ceil(files_each / 100))
-    assert sandbox.requests == bound == 55
+             + 1 + 1 + 1 + stores * math.ceil(files_each / 100))
+    assert sandbox.requests == bound == 56
     assert "No changes." in capsys.readouterr().out
 
 

@@ -63,6 +63,10 @@ def _listed(echo: str) -> dict[str, list[dict[str, Any]]]:
         "credentials": [{"id": "cred_echo", "object": "vault.credential", "created_at": 1, "updated_at": 1,
                          "vault_id": "vault_echo", "name": echo[:256], "metadata": {"seen": echo[:512]},
                          "auth": {"type": "static_bearer", "mcp_server_url": "https://mcp.example/"}}],
+        "templates": [{"id": "envtmpl_echo", "object": "agent.environment.template", "created_at": 1,
+                       "updated_at": 1, "name": echo[:256], "capability_directories": [echo], "files": [],
+                       "network": {"access": "restricted", "allowed_domains": [echo[:200]]},
+                       "packages": {"npm": [], "python": [echo[:200]], "system": []}, "plugins": [], "skills": []}],
     }
 
 

@@ -247,7 +247,7 @@ def names_variable(field: str) -> bool:
 def token_problem(field: str, kind: str) -> tuple[str, str]:
     """The message and hint for a credential written where a variable's name goes; the value never quoted."""
     name = field.rsplit(".", 1)[-1]
-    example = "OPENAI_API_KEY" if name == "api_key_env" else "MY_" + (name.removesuffix("_env").upper() or "SECRET")
+    example = {"token_env": "GITHUB_MCP_TOKEN", "api_key_env": "OPENAI_API_KEY"}.get(name, "MY_SECRET")
     return (f"`{field}` holds what looks like {kind}, not the name of an environment variable",
             f"put the secret in an environment variable (in CI, a secret of the job) and write the variable's NAME "
             f"here, e.g. `{name}: {example}`; if the value was ever committed or pushed, rotate it")

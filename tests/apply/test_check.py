@@ -42,7 +42,7 @@ def test_the_example_suite_passes_on_the_sandbox(aac: Cli) -> None:
     assert result.code == 0, result.out
     report = result.json()
     assert report["summary"] == {"checks": 14, "passed": 14, "failed": 0, "thresholds_failed": 0, "regressions": 0}
-    assert report["requests"] == 21  # 7 reads, 14 searches
+    assert report["requests"] == 22  # 8 reads, 14 searches
     assert [t["metric"] for t in report["thresholds"]] == ["recall_at_k", "mrr"]
     assert [c["source"] for c in report["checks"]][1:3] == [f"{SUPPORT}:21", f"{DATASET}:1"]
     [absent] = [c for c in report["checks"] if c["absent"]]
@@ -57,7 +57,7 @@ def test_a_check_fails_when_the_manifest_drops_its_document_and_passes_when_it_i
     assert passing.code == 0, passing.err
     report = passing.json()
     assert report["summary"] == {"checks": 2, "passed": 2, "failed": 0, "thresholds_failed": 0, "regressions": 0}
-    assert (report["format_version"], report["stack"], report["requests"]) == ("2.0", "demo", 9)  # 7 reads, 2 searches
+    assert (report["format_version"], report["stack"], report["requests"]) == ("2.0", "demo", 10)  # 8 reads, 2 searches
     assert report["checks"][1]["expect"] == [RETURNS] and RETURNS in report["checks"][1]["found"]
 
     set_store_files(aac.root, "[../../knowledge/**/*.md, ../../knowledge/policies/warranty.pdf]")

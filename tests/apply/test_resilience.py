@@ -45,7 +45,7 @@ def test_apply_killed_at_any_point_then_applied_again_converges_without_duplicat
         root = write_stack(tmp_path / "stack", server.base_url)
         client = sdk_for(server.base_url)
         progress = []
-        for nth in (6, 8, 7, 9, 8, 10):
+        for nth in (7, 9, 8, 10, 9, 11):
             server.reset_counts()
             process = start_apply(root)
             _wait_for(lambda nth=nth, p=process: server.requests >= nth or p.poll() is not None)
@@ -70,7 +70,7 @@ def test_interrupted_apply_stops_cleanly_with_130_and_the_next_apply_finishes(
     with serve_in_background(latency_ms=150) as server:
         root = write_stack(tmp_path / "stack", server.base_url)
         process = start_apply(root)
-        _wait_for(lambda: server.requests >= 8)  # planned, now applying
+        _wait_for(lambda: server.requests >= 9)  # planned, now applying
         process.send_signal(signum)
         _, err = process.communicate(timeout=30)
         assert process.returncode == 130, err.decode()

@@ -59,7 +59,8 @@ def test_hand_edits_are_drift_field_by_field_and_apply_restores_them(aac: Cli, c
     assert kb["expected"]["files"] == ["knowledge/a.md", "knowledge/b.md"]
     assert kb["actual"]["files"] == ["knowledge/b.md", f"notes.md ({extra_id})"]
     assert kb["detail"] == f"attached by hand: notes.md ({extra_id}); detached by hand: knowledge/a.md"
-    assert report.json()["foreign"] == {"agents": 0, "assistants": 0, "files": 1, "vaults": 0, "vector_stores": 0}
+    assert report.json()["foreign"] == {"agents": 0, "assistants": 0, "environment_templates": 0, "files": 1,
+                                        "vaults": 0, "vector_stores": 0}
     assert "Not reported: 1 file of other stacks or of nobody" in report.err
 
     restored = aac("apply", "--auto-approve")

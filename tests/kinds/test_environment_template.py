@@ -302,5 +302,5 @@ def test_a_target_without_the_agents_api_is_one_clear_error(
             server.reset_counts()
             result = cli(*command)
             errors = [line for line in result.err.splitlines() if line.startswith("error: ")]
-            assert result.code == 1 and len(errors) == 1 and "has no Agents API" in errors[0], result.err
+            assert result.code == 1 and len(errors) == 1 and "has no environment templates" in errors[0], result.err
             assert "Traceback" not in result.err and server.writes == 0

@@ -146,7 +146,8 @@ def test_validate_passes_on_the_fixture(stack: Path, capsys: pytest.CaptureFixtu
 
 def test_aac_schema_declares_both_kinds_and_editors_check_them(stack: Path) -> None:
     schema = json.loads(schema_text())
-    assert schema["properties"]["kind"]["enum"] == ["assistant", "vector_store", "agent", "vault"]
+    kinds = ["assistant", "vector_store", "agent", "vault", "environment_template"]
+    assert schema["properties"]["kind"]["enum"] == kinds
     validator = Draft202012Validator(schema)  # the whole document, as an editor reads it
     for manifest in sorted((stack / "agents").glob("*.yaml")):
         for doc in parse_documents(manifest.read_text(), manifest.name)[0]:

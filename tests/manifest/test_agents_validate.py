@@ -352,12 +352,12 @@ def test_two_agents_or_two_vaults_with_one_name(repo: Repo) -> None:
     assert "assistants/a.yaml:13: error: another vault is already named 'v' (assistants/a.yaml:10)" in err
 
 
-def test_an_unknown_kind_names_all_four(repo: Repo) -> None:
+def test_an_unknown_kind_names_every_kind(repo: Repo) -> None:
     repo.write("assistants/a.yaml", "kind: agnet\nname: a\n---\nname: b\n")
     err = invalid(repo)
     assert "assistants/a.yaml:1: error: unknown kind 'agnet'" in err
     assert "did you mean `agent`?" in err
-    assert "hint: add `kind:` and one of agent, assistant, vault, vector_store" in err
+    assert "hint: add `kind:` and one of agent, assistant, environment_template, vault, vector_store" in err
 
 
 def test_all_problems_of_agents_and_vaults_at_once(repo: Repo) -> None:

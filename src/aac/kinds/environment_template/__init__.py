@@ -13,13 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from aac.errors import AgentsUnavailable
 from aac.kinds.base import JSON, Importable, Kind, OptionalApi, WriteOnlyFields
+from aac.kinds.environment_template import apply, canonical, identity, importer, wire
+from aac.kinds.environment_template.spec import KIND_NAME, TemplateSpec, load
 from aac.model.plan import Change
 from aac.resources import DesiredState, LiveObject, LiveState
-
-from . import apply, canonical, identity, importer, wire
-from .spec import KIND_NAME, TemplateSpec, load
 
 if TYPE_CHECKING:
     from aac.api.reader import Reader
@@ -36,7 +34,7 @@ class EnvironmentTemplate(WriteOnlyFields, OptionalApi, Importable, Kind):
     label = "environment template"
     collection = "environment_templates"
     id_prefix = "envtmpl_"
-    unavailable_error = AgentsUnavailable
+    unavailable_error = wire.TemplatesUnavailable
     write_only = canonical.WRITE_ONLY
 
     def load(self, ctx: LoadContext, doc: Document) -> Iterator[tuple[str, Any]]:

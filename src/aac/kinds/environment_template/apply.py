@@ -13,13 +13,12 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from aac.errors import AacError
+from aac.kinds.environment_template import wire
+from aac.kinds.environment_template.canonical import CONFIDENTIAL
+from aac.kinds.environment_template.identity import encode
+from aac.kinds.environment_template.spec import KIND_NAME, PACKAGE_LISTS, TemplateSpec
 from aac.model.plan import FRESH, Action, Change
 from aac.resources import TAG_SECRET_VERSION, DesiredState
-
-from . import wire
-from .canonical import CONFIDENTIAL
-from .identity import encode
-from .spec import KIND_NAME, PACKAGE_LISTS, TemplateSpec
 
 if TYPE_CHECKING:
     from aac.model.steps import ApplyContext, StepBuilder

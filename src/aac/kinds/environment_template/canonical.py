@@ -14,10 +14,9 @@ from typing import Any
 
 from aac.canonical import normalise
 from aac.identity import is_protected
+from aac.kinds.environment_template.identity import decode
+from aac.kinds.environment_template.spec import DEFAULT_NETWORK, PACKAGE_LISTS, TemplateSpec
 from aac.resources import TAG_SECRET_VERSION, LiveObject, LiveState
-
-from .identity import decode
-from .spec import DEFAULT_NETWORK, PACKAGE_LISTS, TemplateSpec
 
 JSON = dict[str, Any]
 WRITE_ONLY = ("blocked_domains", "env", "setup_commands")

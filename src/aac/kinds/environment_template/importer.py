@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from aac.kinds.environment_template.canonical import canonical_live
+from aac.kinds.environment_template.spec import DEFAULT_NETWORK, KIND_NAME, PACKAGE_LISTS
 from aac.manifest.writing import check_round_trip, comment_text, dump, header
 from aac.resources import LiveObject
-
-from .canonical import canonical_live
-from .spec import DEFAULT_NETWORK, KIND_NAME, PACKAGE_LISTS
 
 JSON = dict[str, Any]
 CONFIDENTIAL_NOTE = [

@@ -8,29 +8,39 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from aac.errors import AacError, AgentsUnavailable
+from aac.errors import AacError
+from aac.kinds.environment_template.identity import decode
 from aac.limits import LIST_LIMIT
 from aac.resources import TAG_KEY, TAG_STACK
-
-from .identity import decode
 
 if TYPE_CHECKING:
     from aac.api.reader import Reader
     from aac.api.writer import Writer
 
 JSON = dict[str, Any]
+
+
+class TemplatesUnavailable(AacError):
+    """The target answers 404 on /agents/environments/templates: no Agents API (llama-stack, ogx)."""
+
+    def __init__(self, base_url: str) -> None:
+        super().__init__(
+            f"{base_url} has no environment templates (404 on /agents/environments/templates): environment_template "
+            "manifests need OpenAI's Agents API, which is beta, or the sandbox, which serves it",
+            "apply them to a target with the Agents beta (OpenAI, or a sandbox target), or leave them out of the "
+            "manifests for this one",
+        )
 PAGE = LIST_LIMIT[1]  # the largest page the list takes (aac.api.reader.PAGE); the api package loads only online
 
 
 def read_all(reader: Reader) -> list[JSON]:
     """Every template on the target, as the API returns them. A 404 on the collection is a target without the
     Agents API (llama-stack, ogx), as a 404 on /agents is (aac.api.errors.is_agents_collection)."""
-    pages = reader._api.sdk.beta.agents.environments.templates.with_raw_response
     try:
-        return reader._all("listing environment templates", lambda after: pages.list(limit=PAGE, after=after))
+        return reader.list_all("listing environment templates", lambda sdk: sdk.beta.agents.environments.templates)
     except AacError as exc:
         if getattr(exc.__cause__, "status_code", None) == 404:  # openai.NotFoundError, without loading the SDK
-            raise AgentsUnavailable(reader.base_url) from exc
+            raise TemplatesUnavailable(reader.base_url) from exc
         raise
 
 
@@ -57,5 +67,5 @@ def update(writer: Writer, template_id: str, body: JSON) -> Any:
 
 
 def delete(writer: Writer, template_id: str) -> None:
-    writer._delete(f"deleting environment template {template_id}",
-                   lambda: writer.sdk.beta.agents.environments.templates.delete(template_id))
+    writer.delete(f"deleting environment template {template_id}",
+                  lambda: writer.sdk.beta.agents.environments.templates.delete(template_id))
