@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from aac.apply.context import Context
 from aac.identity import upload_filename
+from aac.kinds import kind_of
 from aac.model.plan import Change
 from aac.model.steps import Poll
 from aac.resources import TAG_KEY
@@ -37,8 +38,6 @@ def retag(ctx: Context, change: Change, key: str | None = None) -> Run:
     a store's files, stay). By default, before a replace: the old object a key no manifest has, so the new
     one is the only holder of the key at every moment (a crash in between leaves an orphan the next plan
     deletes, never two objects with one key)."""
-    from aac.kinds import kind_of
-
     kind = kind_of(change.kind)
     obj = kind.live(ctx.live)[change.name]
     metadata = {**kind.tags(obj.raw), TAG_KEY: key or change.name + REPLACED_SUFFIX}

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aac.api.writer import Writer
+from aac.apply import params
 from aac.apply.progress import ApplyProgress
 from aac.canonical import server_metadata
+from aac.kinds import kind_of
 from aac.model.plan import Action, Change, Plan
 from aac.model.steps import Ids
 from aac.resources import VECTOR_STORE, DesiredState, LiveState
@@ -52,14 +54,10 @@ class Context:
     def metadata(self, change: Change, user: Mapping[str, str], protect: bool,
                  extra: Mapping[str, str] | None = None) -> dict[str, str]:
         """An object's whole metadata for a create or update: the server's own keys kept, the user's, the tags."""
-        from aac.apply import params
-
         kept = self.kept_metadata(change) if change.action is Action.UPDATE else None
         return {**params.metadata(self.stack, change.name, user, change, protect=protect, kept=kept), **(extra or {})}
 
     def kept_metadata(self, change: Change) -> dict[str, str]:
         """The server's own metadata keys on the live object a change updates: an update keeps them."""
-        from aac.kinds import kind_of
-
         live = kind_of(change.kind).live(self.live).get(change.name)
         return server_metadata(live.raw.get("metadata") if live else None, self.live.reserved_metadata)
