@@ -18,6 +18,7 @@ from aac.resources import SERVER_METADATA
 
 if TYPE_CHECKING:
     from aac.api.connect import Api
+    from aac.api.foundry import FoundryProject
 
 PAGE = LIST_LIMIT[1]  # 100
 FILES_PAGE = FILES_LIST_LIMIT[1]  # 10,000
@@ -34,6 +35,11 @@ class Reader:
     @property
     def base_url(self) -> str:
         return self._api.base_url
+
+    @property
+    def foundry(self) -> FoundryProject | None:
+        """A foundry target's agents data plane (aac.api.foundry_agents takes it), else None."""
+        return self._api.foundry
 
     def note(self, text: str) -> None:
         """Say what reading found out about the server (shown with --debug)."""

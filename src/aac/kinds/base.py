@@ -259,6 +259,10 @@ class OptionalApi:
     # A manifest of it on such a target is configuration (the note the plan shows, `{objects}` naming them),
     # or, when None, an error (`missing_api`).
     configuration_note: ClassVar[str | None] = None
+    # Target types known never to serve this kind's API: its manifests are an error there from `aac validate`
+    # on, before any request. By default a foundry target: Foundry's agents are prompt agents (what an
+    # assistant manifest becomes there), not OpenAI's Agents API that agents, vaults and their kin use.
+    unserved_by: ClassVar[frozenset[str]] = frozenset({"foundry"})
 
     def missing_api(self, base_url: str) -> AacError | None:
         return None if self.configuration_note else self.unavailable_error(base_url)
@@ -306,6 +310,10 @@ def adjust(kind: Kind, change: Change, obj: Live | None) -> Change:
 
 def configuration_note(kind: Kind) -> str | None:
     return kind.configuration_note if isinstance(kind, OptionalApi) else None
+
+
+def unserved_by(kind: Kind) -> frozenset[str]:
+    return kind.unserved_by if isinstance(kind, OptionalApi) else frozenset()
 
 
 def missing_api(kind: Kind, base_url: str) -> AacError | None:
