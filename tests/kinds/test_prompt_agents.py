@@ -104,3 +104,152 @@ def test_a_stack_of_assistants_applies_as_prompt_agents_and_plans_empty_after(cl
     assert found["demo-triage"]["definition"]["temperature"] == 0.2
     assert found["demo-support"]["metadata"]["aac-key"] == "support"
 
+    assert found["demo-support"]["metadata"]["aac-stack"] == "demo"
+    second = cli("apply", "--auto-approve")
+    assert second.code == 0, second.err
+    with connected(cli.root) as api:
+        assert [v["version"] for v in agents.list_versions(project(api), "demo-support")] == ["1"]
+        assert [v["version"] for v in agents.list_versions(project(api), "demo-triage")] == ["1"]
+
+
+def versions(root: Path, name: str) -> list[dict[str, Any]]:
+    with connected(root) as api:
+        return agents.list_versions(project(api), name)
+
+
+def edit(root: Path, manifest: str, old: str, new: str) -> None:
+    path = root / "assistants" / manifest
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_an_instructions_change_makes_exactly_one_new_version(cli: Cli) -> None:
+    assert cli("apply", "--auto-approve").code == 0
+    edit(cli.root, "support.yaml", "the handbook", "the 2027 handbook")
+    plan = cli("plan")
+    assert plan.code == 0, plan.err
+    assert "# assistant.support will be updated in place (new version 1 -> 2)" in plan.out
+    assert '~ instructions = "Answer from the handbook." -> "Answer from the 2027 handbook."' in plan.out
+    assert "assistant.triage" not in plan.out
+    as_json = cli("plan", "--format", "json").json()
+    [change] = [c for c in as_json["changes"] if c["action"] != "no-op"]
+    assert (change["address"], change["reason"], change["changed_fields"]) == (
+        "assistant.support", "new version 1 -> 2", ["instructions"])
+    applied = cli("apply", "--auto-approve")
+    assert applied.code == 0, applied.err
+    made = versions(cli.root, "demo-support")
+    assert [v["version"] for v in made] == ["1", "2"]
+    assert made[1]["definition"]["instructions"] == "Answer from the 2027 handbook."
+    assert made[1]["definition"]["tools"] == made[0]["definition"]["tools"]  # the same store and files
+    assert made[0]["metadata"]["aac-spec"] != made[1]["metadata"]["aac-spec"]
+    assert [v["version"] for v in versions(cli.root, "demo-triage")] == ["1"]
+    assert "No changes." in cli("plan").out
+
+
+@pytest.mark.parametrize("how", ["same definition, no tags", "other definition, no tags",
+                                 "other definition, aac's tags copied"])
+def test_a_version_made_outside_aac_is_drift_and_apply_puts_it_back(cli: Cli, how: str) -> None:
+    assert cli("apply", "--auto-approve").code == 0
+    [mine] = versions(cli.root, "demo-triage")
+    body = dict(mine["definition"])
+    if how.startswith("other"):
+        body["instructions"] = "Sort the ticket, then page someone."
+    metadata = mine["metadata"] if how.endswith("copied") else {"owner": "portal"}
+    with connected(cli.root) as api:
+        agents.create_version(project(api), "demo-triage", body, metadata=metadata)
+    drift = cli("drift")
+    assert drift.code == 2, drift.out + drift.err
+    assert "# assistant.triage has changed outside aac" in drift.out
+    if how.endswith("no tags"):
+        assert '~ latest_version = "made by aac" -> "made outside aac (version 2)"' in " ".join(drift.out.split())
+    if how.startswith("other"):
+        assert "Sort the ticket, then page someone." in drift.out
+    plan = cli("plan")
+    assert "# assistant.triage will be updated in place (new version 2 -> 3)" in plan.out
+    assert cli("apply", "--auto-approve").code == 0
+    assert [v["version"] for v in versions(cli.root, "demo-triage")] == ["1", "2", "3"]
+    assert cli("drift").code == 0
+    assert "No changes." in cli("plan").out
+
+
+def test_destroy_removes_every_version_and_the_stores_and_files(cli: Cli) -> None:
+    assert cli("apply", "--auto-approve").code == 0
+    edit(cli.root, "triage.yaml", "Sort the ticket.", "Sort it.")
+    assert cli("apply", "--auto-approve").code == 0
+    destroyed = cli("destroy", "--auto-approve")
+    assert destroyed.code == 0, destroyed.err
+    with connected(cli.root) as api:
+        assert agents.list_agents(project(api)) == []
+        assert list(api.sdk.vector_stores.list()) == []
+        assert list(api.sdk.files.list()) == []
+    assert "No changes." in cli("plan", "--destroy").out
+
+
+def test_output_gives_each_agents_name_and_latest_version(cli: Cli) -> None:
+    assert cli("apply", "--auto-approve").code == 0
+    edit(cli.root, "triage.yaml", "Sort the ticket.", "Sort it.")
+    assert cli("apply", "--auto-approve").code == 0
+    output = cli("output")
+    assert output.code == 0, output.err
+    assistants = output.json()["assistants"]
+    store = output.json()["vector_stores"]["support"]["id"]
+    assert assistants == {
+        "support": {"id": "demo-support", "agent_name": "demo-support", "version": "1", "vector_store_ids": [store]},
+        "triage": {"id": "demo-triage", "agent_name": "demo-triage", "version": "2", "vector_store_ids": []},
+    }
+    env = cli("output", "--format", "env")
+    assert "AAC_ASSISTANT_SUPPORT_ID=demo-support\n" in env.out
+
+
+@pytest.mark.parametrize("metadata", [{}, {"aac-stack": "other", "aac-key": "support", "managed-by": "assistant-as-code",
+                                          "aac-spec": "sha256:0"}])
+def test_a_name_taken_by_an_agent_aac_does_not_own_is_an_error_never_an_overwrite(
+    cli: Cli, metadata: dict[str, str]
+) -> None:
+    with connected(cli.root) as api:
+        agents.create_version(project(api), "demo-support", {"kind": "prompt", "model": "gpt-4o"}, metadata=metadata)
+    applied = cli("apply", "--auto-approve")
+    assert applied.code == 1
+    whose = "of stack 'other' (its key 'support')" if metadata else "made outside aac"
+    assert (f"error: 1 change failed, 0 skipped; first: assistant.support: the name 'demo-support' of "
+            f"assistant.support's prompt agent is taken by an agent {whose}\n") in applied.err
+    assert "hint: aac never writes over an agent it did not make" in applied.err
+    [only] = versions(cli.root, "demo-support")
+    assert only["definition"] == {"kind": "prompt", "model": "gpt-4o"}
+    assert [v["version"] for v in versions(cli.root, "demo-triage")] == ["1"]  # the rest of the stack applied
+
+
+def test_a_saved_plan_is_refused_once_a_version_was_made_since(cli: Cli) -> None:
+    assert cli("apply", "--auto-approve").code == 0
+    edit(cli.root, "triage.yaml", "Sort the ticket.", "Sort it.")
+    assert cli("plan", "--out", "triage.plan").code == 0
+    [mine] = versions(cli.root, "demo-triage")
+    with connected(cli.root) as api:
+        agents.create_version(project(api), "demo-triage", mine["definition"], metadata=mine["metadata"])
+    stale = cli("apply", "triage.plan")
+    assert stale.code == 1
+    assert "stale" in stale.err
+    assert len(versions(cli.root, "demo-triage")) == 2
+
+
+def test_a_protected_agent_survives_destroy(cli: Cli) -> None:
+    edit(cli.root, "triage.yaml", "temperature: 0.2\n", "temperature: 0.2\nprotect: true\n")
+    assert cli("apply", "--auto-approve").code == 0
+    assert versions(cli.root, "demo-triage")[0]["metadata"]["aac-protect"] == "true"
+    destroyed = cli("destroy", "--auto-approve")
+    assert destroyed.code == 0, destroyed.err
+    assert len(versions(cli.root, "demo-triage")) == 1
+    with connected(cli.root) as api:
+        assert [a["name"] for a in agents.list_agents(project(api))] == ["demo-triage"]
+
+
+def test_no_output_shows_the_key(cli: Cli) -> None:
+    shown = []
+    for args in (("plan", "--debug"), ("apply", "--auto-approve", "--debug"), ("drift", "--debug"),
+                 ("output",), ("plan", "--format", "json"), ("destroy", "--auto-approve", "--debug")):
+        result = cli(*args)
+        assert result.code == 0, result.err
+        shown.append(result.out + result.err)
+    assert all(KEY not in text for text in shown)
+    assert any("POST /api/projects/sandbox/agents/demo-support/versions" in text for text in shown)

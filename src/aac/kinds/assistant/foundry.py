@@ -24,7 +24,7 @@ from aac.identity import owner_of
 from aac.kinds.assistant.responses import RESPONSES_RANKERS, text_format
 from aac.kinds.assistant.spec import AssistantSpec
 from aac.manifest.context import LoadContext
-from aac.resources import JSON
+from aac.resources import JSON, TAG_MANAGED_BY
 
 FOUNDRY = "foundry"  # the target type
 NAME_MAX = 63  # azure-ai-projects' AgentsOperations.create_version: at most 63 characters
@@ -155,7 +155,7 @@ def assistant_view(agent: Mapping[str, Any], latest: Mapping[str, Any], tagged: 
 
 
 def _tags_only(metadata: Mapping[str, Any] | None) -> dict[str, Any]:
-    return {k: v for k, v in (metadata or {}).items() if k.startswith("aac-") or k == "managed-by"}
+    return {k: v for k, v in (metadata or {}).items() if k.startswith("aac-") or k == TAG_MANAGED_BY}
 
 
 def _tools_back(tools: list[Any]) -> tuple[list[JSON], list[str], list[str]]:

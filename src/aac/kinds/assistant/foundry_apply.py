@@ -125,8 +125,8 @@ def _claimed(ctx: ApplyContext, project: FoundryProject, name: str, key: str, ch
     latest = (agent.get("versions") or {}).get("latest") or {}
     owner = owner_of(latest.get("metadata")) or owner_of((_newest_tagged(project, name) or {}).get("metadata"))
     if owner is None or owner[:2] != (ctx.stack, key):
-        whose = f"stack {owner[0]!r}'s {owner[1]!r}" if owner else "made outside aac"
-        raise AacError(f"the prompt agent {name!r} that assistant.{key} would be exists already ({whose})",
+        whose = f"of stack {owner[0]!r} (its key {owner[1]!r})" if owner else "made outside aac"
+        raise AacError(f"the name {name!r} of assistant.{key}'s prompt agent is taken by an agent {whose}",
                        TAKEN_HINT)
     if change.action is Action.REPLACE:
         agents.delete_agent(project, name)
