@@ -13,7 +13,9 @@ from tests.cli_harness import Cli
 
 from aac.api import foundry_agents as agents
 from aac.api.connect import Api, connect
+from aac.kinds.assistant.foundry import agent_name
 from aac.output import Output
+from aac.sandbox.foundry_schemas import AGENT_NAME
 from aac.sandbox.server import RunningSandbox, serve_in_background
 from aac.stack import load_stack
 
@@ -253,3 +255,103 @@ def test_no_output_shows_the_key(cli: Cli) -> None:
         shown.append(result.out + result.err)
     assert all(KEY not in text for text in shown)
     assert any("POST /api/projects/sandbox/agents/demo-support/versions" in text for text in shown)
+
+
+# --- what a prompt agent cannot express, refused at validation -------------------------------------------
+
+def two_targets(root: Path, manifests: dict[str, str]) -> Path:
+    """A stack with a sandbox target (the default) and a foundry one, `az`."""
+    write_stack(root, "https://acme.services.ai.azure.com/api/projects/support", manifests)
+    text = (root / "aac.yaml").read_text(encoding="utf-8")
+    (root / "aac.yaml").write_text(text.replace("targets:\n", "default_target: local\ntargets:\n  local:\n"
+                                                "    type: sandbox\n"), encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(("manifest", "line", "message"), [
+    ("kind: assistant\nname: a\nmodel: m\ndisplay_name: Support Bot\n", 4,
+     "display_name: a prompt agent has no display name"),
+    ("kind: assistant\nname: a\nmodel: m\ntools: [code_interpreter]\nfiles:\n  file_search: [../knowledge/*.md]\n",
+     6, "a has a vector store but no file_search tool: a prompt agent names its stores only in that tool"),
+    ("kind: assistant\nname: a\nmodel: m\ntools: [file_search]\nfiles:\n  code_interpreter: [../data/*.csv]\n",
+     6, "a attaches code_interpreter files but has no code_interpreter tool"),
+    ("kind: assistant\nname: a\nmodel: m\ntools:\n  - type: file_search\n    file_search:\n"
+     "      ranking_options: {ranker: default_2024_08_21, score_threshold: 0.5}\n", 7,
+     "tools.file_search.ranking_options.ranker 'default_2024_08_21': a prompt agent's file_search takes"),
+])
+def test_what_a_prompt_agent_cannot_express_is_an_error_at_its_line_on_a_foundry_target_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], manifest: str, line: int, message: str
+) -> None:
+    cli = Cli(two_targets(tmp_path, {"a.yaml": manifest}), capsys)
+    local = cli("--target", "local", "plan")
+    assert local.code == 0, local.err
+    plan = cli("--target", "az", "plan")
+    assert plan.code == 1
+    assert f"assistants/a.yaml:{line}: error: {message}" in plan.err, plan.err
+    assert "    hint: " in plan.err
+    every = cli("validate")  # every target's problems, each labelled with the targets it concerns
+    assert every.code == 1
+    assert f"assistants/a.yaml:{line}: error: (target az) {message}" in every.err
+    assert every.err.count(": error: ") == 1
+
+
+def test_a_display_name_only_for_the_other_targets_validates(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    manifest = "kind: assistant\nname: a\nmodel: m\ndisplay_name: Support Bot\noverrides:\n  az:\n    display_name: null\n"
+    assert Cli(two_targets(tmp_path, {"a.yaml": manifest}), capsys)("validate").code == 0
+
+
+@pytest.mark.parametrize(("kind", "manifest"), [
+    ("agent.helper", "kind: agent\nname: helper\nmodel: gpt-5.1\ninstructions: Help.\n"),
+    ("vault.tools", "kind: vault\nname: tools\ncredentials:\n  - name: tracker\n    auth: {type: static_bearer, "
+     "mcp_server_url: 'https://mcp.tracker.example/', token_env: TRACKER_TOKEN}\n"),
+    ("environment_template.py", "kind: environment_template\nname: py\npackages: {python: [pandas]}\n"),
+])
+def test_an_agents_api_kind_on_a_foundry_target_is_one_error_before_any_request(
+    cli: Cli, foundry: RunningSandbox, kind: str, manifest: str
+) -> None:
+    (cli.root / "assistants/extra.yaml").write_text(manifest, encoding="utf-8")
+    for args in (("validate",), ("plan",), ("apply", "--auto-approve")):
+        result = cli(*args)
+        assert result.code == 1
+        errors = [line for line in result.err.splitlines() if ": error: " in line]
+        assert errors == [f"assistants/extra.yaml:1: error: {kind}: a foundry target has no OpenAI Agents API, "
+                          f"which {kind.split('.')[0].replace('_', ' ')} manifests need"], result.err
+    assert foundry.requests == 0
+
+
+# --- names ------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("stack", "key", "name"), [
+    ("demo", "support", "demo-support"),
+    ("Demo_Stack", "faq.v2", "demo-stack-faq-v2"),
+    ("demo", "__x__", "demo-x"),
+    ("d", "k" * 70, "d-" + "k" * 52 + "-"),
+])
+def test_an_agents_name_is_the_stack_and_key_as_foundry_allows(stack: str, key: str, name: str) -> None:
+    made = agent_name(stack, key)
+    assert made.startswith(name)
+    assert len(made) <= 63 and AGENT_NAME.fullmatch(made)
+    assert agent_name(stack, key) == made  # deterministic
+    if len(f"{stack}-{key}") > 63:
+        assert len(made) == 63 and made != agent_name(stack, key + "k")
+
+
+def test_two_keys_that_are_one_agent_name_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    manifests = {"a.yaml": "kind: assistant\nname: faq_v2\nmodel: m\n",
+                 "b.yaml": "kind: assistant\nname: faq.v2\nmodel: m\n"}
+    cli = Cli(two_targets(tmp_path, manifests), capsys)
+    assert cli("--target", "local", "plan").code == 0
+    result = cli("validate")
+    assert result.code == 1
+    assert ("error: (target az) assistants 'faq.v2' and 'faq_v2' are both the prompt agent 'demo-faq-v2' on a foundry target"
+            in result.err)
+
+
+def test_a_key_too_long_for_a_name_applies_under_its_hashed_name(cli: Cli) -> None:
+    key = "the-assistant-that-answers-every-question-about-refunds-returns"
+    (cli.root / "assistants/long.yaml").write_text(f"kind: assistant\nname: {key}\nmodel: m\n", encoding="utf-8")
+    assert cli("apply", "--auto-approve").code == 0
+    name = cli("output").json()["assistants"][key]["agent_name"]
+    assert name == agent_name("demo", key) and len(name) == 63
+    assert "No changes." in cli("plan").out
