@@ -3,12 +3,14 @@ through the CLI against `aac sandbox serve --profile foundry`, the agents checke
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from tests.cli_harness import Cli
 
 from aac.api import foundry_agents as agents
@@ -355,3 +357,82 @@ def test_a_key_too_long_for_a_name_applies_under_its_hashed_name(cli: Cli) -> No
     name = cli("output").json()["assistants"][key]["agent_name"]
     assert name == agent_name("demo", key) and len(name) == 63
     assert "No changes." in cli("plan").out
+
+
+# --- generated manifests ----------------------------------------------------------------------------------
+
+def _maybe(rng: random.Random, value: Any) -> Any:
+    return value if rng.random() < 0.5 else None
+
+
+def _function(rng: random.Random, index: int) -> dict[str, Any]:
+    function: dict[str, Any] = {"name": f"fn_{index}"}
+    strict = rng.choice([None, False, True])
+    if rng.random() < 0.8:
+        props = {name: {"type": rng.choice(["string", "integer", "boolean"])}
+                 for name in rng.sample(["city", "unit", "day"], rng.randint(1, 3))}
+        items = list({"type": "object", "properties": props, "required": sorted(props),
+                      "additionalProperties": False}.items())
+        rng.shuffle(items)  # key order is never a change
+        function["parameters"] = dict(items)
+    elif strict:
+        strict = None  # strict mode needs parameters
+    if strict is not None:
+        function["strict"] = strict
+    if rng.random() < 0.5:
+        function["description"] = "Does it."
+    return {"type": "function", "function": function}
+
+
+def generated_assistant(rng: random.Random, name: str) -> dict[str, Any]:
+    doc: dict[str, Any] = {"kind": "assistant", "name": name, "model": rng.choice(["gpt-4o", "gpt-4.1-mini"])}
+    tools: list[Any] = []
+    files: dict[str, Any] = {}
+    if rng.random() < 0.5:
+        tools.append("code_interpreter")
+        if rng.random() < 0.7:
+            files["code_interpreter"] = ["../data/*.csv"]
+    if rng.random() < 0.6:
+        search = rng.choice([{}, {"max_num_results": rng.randint(1, 50)},
+                             {"ranking_options": {"ranker": "auto", "score_threshold": rng.choice([0, 0.25, 1.0])}}])
+        tools.append({"type": "file_search", "file_search": search} if search else "file_search")
+        files["file_search"] = rng.choice([["../knowledge/*.md"], ["../knowledge/refunds.md"]])
+    tools += [_function(rng, index) for index in range(rng.randint(0, 2))]
+    rng.shuffle(tools)
+    optional = {
+        "description": _maybe(rng, "A bot."),
+        "instructions": _maybe(rng, rng.choice(["Be brief.\nBe kind.\n", "Ünïcode — ok", "line\r\nbreaks"])),
+        "temperature": rng.choice([None, 0, 0.5, 1, 1.0, 2]),
+        "top_p": rng.choice([None, 0.1, 1.0]),
+        "response_format": rng.choice([None, "auto", {"type": "json_object"}, {"type": "json_schema", "json_schema": {
+            "name": "answer", "strict": True, "schema": {"type": "object", "properties": {"a": {"type": "string"}},
+                                                         "required": ["a"], "additionalProperties": False}}}]),
+        "reasoning_effort": rng.choice([None, "low", "high"]),
+        "metadata": rng.choice([None, {"team": "x"}]),
+        "protect": rng.choice([None, True]),
+        "tools": tools or None,
+        "files": files or None,
+    }
+    doc.update({k: v for k, v in optional.items() if v is not None})
+    return doc
+
+
+def test_generated_assistants_applied_as_prompt_agents_plan_empty(
+    tmp_path: Path, foundry: RunningSandbox, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(KEY_ENV, KEY)
+    for seed in range(12):  # one stack per seed on one server: stacks never see each other
+        rng = random.Random(seed)
+        manifests = {f"{name}.yaml": yaml.safe_dump(generated_assistant(rng, name), sort_keys=False)
+                     for name in ("bot", "helper")}
+        root = write_stack(tmp_path / f"s{seed}", foundry.endpoint, manifests)
+        (root / "aac.yaml").write_text((root / "aac.yaml").read_text().replace("stack: demo", f"stack: gen{seed}"))
+        cli = Cli(root, capsys)
+        applied = cli("apply", "--auto-approve")
+        assert applied.code == 0, f"seed {seed}: {applied.err}"
+        plan = cli("plan", "--format", "json")
+        assert [(c["address"], c["changed_fields"]) for c in plan.json()["changes"] if c["action"] != "no-op"] == [], \
+            f"seed {seed}: {manifests}"
+        assert cli("drift").code == 0, f"seed {seed}"
+        assert cli("apply", "--auto-approve").code == 0
+        assert [len(versions(root, f"gen{seed}-{name}")) for name in ("bot", "helper")] == [1, 1], f"seed {seed}"
