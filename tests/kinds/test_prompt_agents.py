@@ -206,8 +206,8 @@ def test_output_gives_each_agents_name_and_latest_version(cli: Cli) -> None:
     assert "AAC_ASSISTANT_SUPPORT_ID=demo-support\n" in env.out
 
 
-@pytest.mark.parametrize("metadata", [{}, {"aac-stack": "other", "aac-key": "support", "managed-by": "assistant-as-code",
-                                          "aac-spec": "sha256:0"}])
+@pytest.mark.parametrize("metadata", [{}, {"aac-stack": "other", "aac-key": "support",
+                                          "managed-by": "assistant-as-code", "aac-spec": "sha256:0"}])
 def test_a_name_taken_by_an_agent_aac_does_not_own_is_an_error_never_an_overwrite(
     cli: Cli, metadata: dict[str, str]
 ) -> None:
@@ -299,7 +299,8 @@ def test_what_a_prompt_agent_cannot_express_is_an_error_at_its_line_on_a_foundry
 
 def test_a_display_name_only_for_the_other_targets_validates(tmp_path: Path,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
-    manifest = "kind: assistant\nname: a\nmodel: m\ndisplay_name: Support Bot\noverrides:\n  az:\n    display_name: null\n"
+    manifest = ("kind: assistant\nname: a\nmodel: m\ndisplay_name: Support Bot\n"
+                "overrides:\n  az:\n    display_name: null\n")
     assert Cli(two_targets(tmp_path, {"a.yaml": manifest}), capsys)("validate").code == 0
 
 
@@ -346,8 +347,8 @@ def test_two_keys_that_are_one_agent_name_are_refused(tmp_path: Path, capsys: py
     assert cli("--target", "local", "plan").code == 0
     result = cli("validate")
     assert result.code == 1
-    assert ("error: (target az) assistants 'faq.v2' and 'faq_v2' are both the prompt agent 'demo-faq-v2' on a foundry target"
-            in result.err)
+    assert ("error: (target az) assistants 'faq.v2' and 'faq_v2' are both the prompt agent 'demo-faq-v2' on a "
+            "foundry target") in result.err
 
 
 def test_a_key_too_long_for_a_name_applies_under_its_hashed_name(cli: Cli) -> None:
@@ -436,3 +437,61 @@ def test_generated_assistants_applied_as_prompt_agents_plan_empty(
         assert cli("drift").code == 0, f"seed {seed}"
         assert cli("apply", "--auto-approve").code == 0
         assert [len(versions(root, f"gen{seed}-{name}")) for name in ("bot", "helper")] == [1, 1], f"seed {seed}"
+
+
+# --- keep_versions, import --------------------------------------------------------------------------------
+
+def test_keep_versions_prunes_the_older_versions_after_apply(cli: Cli) -> None:
+    text = (cli.root / "aac.yaml").read_text(encoding="utf-8")
+    (cli.root / "aac.yaml").write_text(text + "    keep_versions: 2\n", encoding="utf-8")
+    assert cli("apply", "--auto-approve").code == 0
+    for n in range(3):
+        edit(cli.root, "triage.yaml", "Sort the ticket" + "!" * n + ".", "Sort the ticket" + "!" * (n + 1) + ".")
+        assert cli("apply", "--auto-approve").code == 0
+    made = versions(cli.root, "demo-triage")
+    assert [v["version"] for v in made] == ["3", "4"]
+    assert made[-1]["definition"]["instructions"] == "Sort the ticket!!!."
+    assert [v["version"] for v in versions(cli.root, "demo-support")] == ["1"]
+    assert "No changes." in cli("plan").out
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("    keep_versions: 0\n", "`keep_versions` must be a whole number of at least 1, got 0"),
+    ("    keep_versions: two\n", "`keep_versions` must be a whole number of at least 1, got 'two'"),
+    ("    keep_versions: true\n", "`keep_versions` must be a whole number of at least 1, got True"),
+    ("  local:\n    type: sandbox\n    keep_versions: 3\n", "`keep_versions` does not apply to a `type: sandbox`"),
+])
+def test_an_unusable_keep_versions_is_one_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str,
+                                                message: str) -> None:
+    root = write_stack(tmp_path, "https://acme.services.ai.azure.com/api/projects/p", {})
+    (root / "aac.yaml").write_text((root / "aac.yaml").read_text(encoding="utf-8") + line, encoding="utf-8")
+    result = Cli(root, capsys)("validate")
+    assert result.code == 1
+    assert message in result.err and "hint: " in result.err
+
+
+def test_an_agent_made_by_hand_imports_keeps_its_name_and_plans_empty(cli: Cli) -> None:
+    for manifest in ("support.yaml", "triage.yaml"):
+        (cli.root / "assistants" / manifest).unlink()
+    with connected(cli.root) as api:
+        store = api.sdk.vector_stores.create(name="handbook")
+        agents.create_version(project(api), "Help-Desk", {
+            "kind": "prompt", "model": "gpt-4o", "instructions": "Help.", "temperature": 0.3,
+            "tools": [{"type": "file_search", "vector_store_ids": [store.id], "max_num_results": 5},
+                      {"type": "function", "name": "lookup", "parameters": {"type": "object", "properties": {}}}]},
+            description="the desk")
+    imported = cli("import", "--all", "--auto-approve")
+    assert imported.code == 0, imported.err
+    manifest = (cli.root / "assistants/imported/help-desk.yaml").read_text(encoding="utf-8")
+    assert "display_name" not in manifest and "vector_store: handbook" in manifest
+    assert "No changes." in cli("plan").out
+    assert cli("drift").code == 0
+    edit(cli.root, "imported/help-desk.yaml", "instructions: Help.", "instructions: Help kindly.")
+    assert "(new version 2 -> 3)" in cli("plan").out  # the import's adoption was version 2
+    assert cli("apply", "--auto-approve").code == 0
+    made = versions(cli.root, "Help-Desk")
+    assert [v["version"] for v in made] == ["1", "2", "3"]
+    assert made[-1]["definition"]["instructions"] == "Help kindly."
+    assert made[-1]["description"] == "the desk"
+    with connected(cli.root) as api:
+        assert [a["name"] for a in agents.list_agents(project(api))] == ["Help-Desk"]

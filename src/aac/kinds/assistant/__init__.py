@@ -100,7 +100,9 @@ class Assistant(ServerDefaults, WriteOnlyFields, References, Rebuilds, OptionalA
         if not foundry.is_view(obj.raw):
             return form
         view = obj.raw[foundry.VIEW]
-        return {**form, "latest_version": foundry.latest_version_by(view["by_aac"], view["version"])}
+        # A prompt agent has no display name: the manifest may set none there (foundry.check_spec).
+        return {**form, "display_name": obj.key,
+                "latest_version": foundry.latest_version_by(view["by_aac"], view["version"])}
 
     def align(self, desired: JSON, live: JSON) -> JSON:
         return forms.align(desired, live)
@@ -166,6 +168,8 @@ class Assistant(ServerDefaults, WriteOnlyFields, References, Rebuilds, OptionalA
 
     def import_manifest(self, run: ImportRun, raw: Mapping[str, Any]) -> None:
         key = run.claim(ASSISTANT, raw, "assistant")
+        if foundry.is_view(raw):  # its key, not its agent's name: a prompt agent has no display name
+            raw = {**raw, "name": key}
         if run.fresh(raw):
             run.add(key, render_assistant(run.src, raw, key, run.written, run.schemas, run.keys_by_id))
 

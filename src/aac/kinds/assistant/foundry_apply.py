@@ -98,7 +98,8 @@ def save(ctx: ApplyContext, change: Change) -> Run:
 
     def run() -> None:
         project = project_of(ctx.writer)
-        name = agent_name(ctx.stack, spec.name)
+        # A live agent keeps its name (an imported one has its own); a new one is named from stack and key.
+        name = change.id or agent_name(ctx.stack, spec.name)
         code_ids = list(dict.fromkeys([*(ctx.file_id(p) for p in spec.code_interpreter_files),
                                        *spec.code_interpreter_ids]))
         store_ids = [ctx.store_id(spec.vector_store)] if spec.vector_store else []
@@ -108,8 +109,22 @@ def save(ctx: ApplyContext, change: Change) -> Run:
             return
         agents.create_version(project, name, body, metadata=metadata, description=spec.description)
         ctx.ids.set(ASSISTANT, spec.name, name, created=change.action in FRESH)
+        prune(ctx.writer, project, name)
 
     return run
+
+
+def prune(writer: Writer, project: FoundryProject, name: str) -> None:
+    """The target's `keep_versions`: the agent's older versions past the newest N deleted, oldest first."""
+    keep = writer.api.target.keep_versions
+    if keep is None:
+        return
+    for version in agents.list_versions(project, name)[:-keep]:
+        try:
+            agents.delete_version(project, name, str(version["version"]))
+        except AacError as exc:
+            if not not_found(exc):  # another apply pruned it first
+                raise
 
 
 def _claimed(ctx: ApplyContext, project: FoundryProject, name: str, key: str, change: Change, body: JSON,
@@ -167,6 +182,7 @@ def _repoint(ctx: ApplyContext, raw: Mapping[str, Any], store_key: str) -> Run:
 
 def new_version(writer: Writer, raw: Mapping[str, Any], body: Mapping[str, Any], metadata: Mapping[str, str]) -> JSON:
     """A version of a live agent with this definition and metadata, its description kept (a retag, a repoint)."""
-    view = raw[VIEW]
-    return agents.create_version(project_of(writer), view["agent"], body, metadata=metadata,
-                                 description=view.get("description"))
+    view, project = raw[VIEW], project_of(writer)
+    made = agents.create_version(project, view["agent"], body, metadata=metadata, description=view.get("description"))
+    prune(writer, project, view["agent"])
+    return made
