@@ -495,3 +495,75 @@ def test_an_agent_made_by_hand_imports_keeps_its_name_and_plans_empty(cli: Cli) 
     assert made[-1]["description"] == "the desk"
     with connected(cli.root) as api:
         assert [a["name"] for a in agents.list_agents(project(api))] == ["Help-Desk"]
+
+
+# --- stores rebuilt, keys moved ---------------------------------------------------------------------------
+
+SHARED = """kind: vector_store
+name: kb
+files: [../knowledge/*.md]
+"""
+READER = """kind: assistant
+name: reader
+model: gpt-4o
+tools: [file_search]
+vector_store: kb
+"""
+
+
+def test_a_rebuilt_store_gets_a_new_version_naming_it_and_the_old_store_goes(
+    tmp_path: Path, foundry: RunningSandbox, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(KEY_ENV, KEY)
+    cli = Cli(write_stack(tmp_path / "stack", foundry.endpoint, {"kb.yaml": SHARED, "reader.yaml": READER}), capsys)
+    assert cli("apply", "--auto-approve").code == 0
+    (cli.root / "assistants/kb.yaml").write_text(SHARED + "chunking_strategy: {type: static, static: "
+                                                 "{max_chunk_size_tokens: 400, chunk_overlap_tokens: 100}}\n")
+    plan = cli("plan")
+    assert "-/+ vector_store.kb" in plan.out and "~ assistant.reader" in plan.out
+    assert cli("apply", "--auto-approve").code == 0, plan.out
+    with connected(cli.root) as api:
+        [store] = list(api.sdk.vector_stores.list())
+    made = versions(cli.root, "demo-reader")
+    assert [v["version"] for v in made] == ["1", "2"]
+    assert made[-1]["definition"]["tools"] == [{"type": "file_search", "vector_store_ids": [store.id]}]
+    assert "No changes." in cli("plan").out
+
+
+def test_a_moved_key_is_retagged_in_a_new_version_of_the_same_agent(cli: Cli) -> None:
+    assert cli("apply", "--auto-approve").code == 0
+    (cli.root / "assistants/triage.yaml").write_text(TRIAGE.replace("name: triage", "name: router"))
+    with (cli.root / "aac.yaml").open("a", encoding="utf-8") as stack:
+        stack.write("moved:\n  - from: assistant.triage\n    to: assistant.router\n")
+    plan = cli("plan")
+    assert plan.code == 0, plan.err
+    assert "assistant.router" in plan.out and "assistant.triage" in plan.out
+    applied = cli("apply", "--auto-approve")
+    assert applied.code == 0, applied.err
+    made = versions(cli.root, "demo-triage")  # identity is the tags: the agent keeps its name
+    assert [v["version"] for v in made] == ["1", "2"]
+    assert made[-1]["metadata"]["aac-key"] == "router"
+    assert made[-1]["definition"] == made[0]["definition"]
+    assert "No changes." in cli("plan").out
+    assert cli("output").json()["assistants"]["router"]["agent_name"] == "demo-triage"
+
+
+def test_drift_tells_its_four_categories_apart_for_prompt_agents(cli: Cli) -> None:
+    faq = "kind: assistant\nname: faq\nmodel: gpt-4o\n"
+    (cli.root / "assistants/faq.yaml").write_text(faq, encoding="utf-8")
+    (cli.root / "assistants/desk.yaml").write_text(faq.replace("faq", "desk"), encoding="utf-8")
+    assert cli("apply", "--auto-approve").code == 0
+    (cli.root / "assistants/faq.yaml").unlink()  # tagged, in no manifest: unmanaged
+    edit(cli.root, "triage.yaml", "Sort the ticket.", "Sort it.")  # not applied: pending
+    [mine] = versions(cli.root, "demo-desk")
+    with connected(cli.root) as api:
+        agents.delete_agent(project(api), "demo-support")  # missing
+        agents.create_version(project(api), "demo-desk", {**mine["definition"], "model": "gpt-4.1"},
+                              metadata=mine["metadata"])  # drifted
+    report = cli("drift", "--format", "json")
+    assert report.code == 2, report.err
+    categories = {item["address"]: item["category"] for item in report.json()["items"]}
+    assert categories == {"assistant.desk": "drifted", "assistant.faq": "unmanaged", "assistant.support": "missing",
+                          "assistant.triage": "pending", "vector_store.support": "in_sync"}
+    drifted = next(item for item in report.json()["items"] if item["address"] == "assistant.desk")
+    assert drifted["changed_fields"] == ["model"]
