@@ -567,3 +567,17 @@ def test_drift_tells_its_four_categories_apart_for_prompt_agents(cli: Cli) -> No
                           "assistant.triage": "pending", "vector_store.support": "in_sync"}
     drifted = next(item for item in report.json()["items"] if item["address"] == "assistant.desk")
     assert drifted["changed_fields"] == ["model"]
+
+
+def test_the_projects_other_agents_are_never_touched(cli: Cli) -> None:
+    other_stack = {"managed-by": "assistant-as-code", "aac-stack": "other", "aac-key": "support", "aac-spec": "x"}
+    with connected(cli.root) as api:
+        for name, metadata in (("portal-bot", {}), ("other-support", other_stack), ("demo", {"aac-stack": "demo"})):
+            agents.create_version(project(api), name, {"kind": "prompt", "model": "gpt-4o"}, metadata=metadata)
+    for args in (("apply", "--auto-approve"), ("plan",), ("drift",), ("destroy", "--auto-approve")):
+        result = cli(*args)
+        assert result.code == 0, result.err
+        assert "portal-bot" not in result.out and "other-support" not in result.out
+    with connected(cli.root) as api:
+        left = {a["name"]: a["versions"]["latest"]["version"] for a in agents.list_agents(project(api))}
+    assert left == {"portal-bot": "1", "other-support": "1", "demo": "1"}

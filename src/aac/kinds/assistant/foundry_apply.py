@@ -8,6 +8,7 @@ store; a delete removes the agent with every version.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from aac.api import foundry_agents as agents
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from aac.api.foundry import FoundryProject
     from aac.api.writer import Writer
 
+READERS = 8  # as many requests at once as a plan's read sends (aac.live)
 TAKEN_HINT = ("aac never writes over an agent it did not make: rename the assistant's key, or delete or rename "
               "that agent in the Foundry portal")
 
@@ -35,12 +37,12 @@ def read(project: FoundryProject) -> list[JSON]:
     """Every prompt agent of the project, each as an assistant view of its latest version. An agent whose
     latest version has no aac tags has its versions read (one request): an older one may be aac's, so the
     latest is a version made by hand of an agent aac owns."""
-    views = []
-    for agent in agents.list_agents(project):
-        latest = (agent.get("versions") or {}).get("latest") or {}
-        tagged = latest if owner_of(latest.get("metadata")) else _newest_tagged(project, agent["name"])
-        views.append(assistant_view(agent, latest, tagged))
-    return views
+    listed = [(agent, (agent.get("versions") or {}).get("latest") or {}) for agent in agents.list_agents(project)]
+    untagged = [agent["name"] for agent, latest in listed if not owner_of(latest.get("metadata"))]
+    with ThreadPoolExecutor(max_workers=READERS) as pool:  # a project's other agents: read side by side
+        older = dict(zip(untagged, pool.map(lambda name: _newest_tagged(project, name), untagged), strict=True))
+    return [assistant_view(agent, latest, older.get(agent["name"], latest))
+            for agent, latest in listed]
 
 
 def _newest_tagged(project: FoundryProject, name: str) -> JSON | None:
