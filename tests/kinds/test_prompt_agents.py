@@ -136,6 +136,8 @@ def test_an_instructions_change_makes_exactly_one_new_version(cli: Cli) -> None:
     assert "# assistant.support will be updated in place (new version 1 -> 2)" in plan.out
     assert '~ instructions = "Answer from the handbook." -> "Answer from the 2027 handbook."' in plan.out
     assert "assistant.triage" not in plan.out
+    markdown = cli("plan", "--format", "markdown")
+    assert "| `~` | `assistant.support` | update | `instructions`; new version 1 -&gt; 2 |" in markdown.out
     as_json = cli("plan", "--format", "json").json()
     [change] = [c for c in as_json["changes"] if c["action"] != "no-op"]
     assert (change["address"], change["reason"], change["changed_fields"]) == (
