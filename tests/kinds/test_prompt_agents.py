@@ -583,3 +583,14 @@ def test_the_projects_other_agents_are_never_touched(cli: Cli) -> None:
     with connected(cli.root) as api:
         left = {a["name"]: a["versions"]["latest"]["version"] for a in agents.list_agents(project(api))}
     assert left == {"portal-bot": "1", "other-support": "1", "demo": "1"}
+
+
+def test_a_requested_replace_makes_the_agent_anew(cli: Cli) -> None:
+    assert cli("apply", "--auto-approve").code == 0
+    edit(cli.root, "triage.yaml", "Sort the ticket.", "Sort it.")
+    assert cli("apply", "--auto-approve").code == 0
+    replaced = cli("apply", "--replace", "assistant.triage", "--auto-approve")
+    assert replaced.code == 0, replaced.err
+    made = versions(cli.root, "demo-triage")
+    assert len(made) == 1 and made[0]["definition"]["instructions"] == "Sort it."
+    assert "No changes." in cli("plan").out
