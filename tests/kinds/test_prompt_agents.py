@@ -215,15 +215,19 @@ def test_a_name_taken_by_an_agent_aac_does_not_own_is_an_error_never_an_overwrit
 ) -> None:
     with connected(cli.root) as api:
         agents.create_version(project(api), "demo-support", {"kind": "prompt", "model": "gpt-4o"}, metadata=metadata)
-    applied = cli("apply", "--auto-approve")
-    assert applied.code == 1
-    whose = "of stack 'other' (its key 'support')" if metadata else "made outside aac"
-    assert (f"error: 1 change failed, 0 skipped; first: assistant.support: the name 'demo-support' of "
-            f"assistant.support's prompt agent is taken by an agent {whose}\n") in applied.err
-    assert "hint: aac never writes over an agent it did not make" in applied.err
+    for args in (("plan",), ("apply", "--auto-approve")):
+        result = cli(*args)
+        assert result.code == 1
+        assert result.err.splitlines()[-2:] == [
+            "error: the name 'demo-support' of assistant.support's prompt agent is taken by an agent this stack "
+            "does not own",
+            "hint: aac never writes over an agent it did not make: rename the assistant's key, or delete or rename "
+            "that agent in the Foundry portal"]
+    with connected(cli.root) as api:  # nothing was written: only reads were sent
+        assert list(api.sdk.files.list()) == [] and list(api.sdk.vector_stores.list()) == []
+        assert [a["name"] for a in agents.list_agents(project(api))] == ["demo-support"]
     [only] = versions(cli.root, "demo-support")
     assert only["definition"] == {"kind": "prompt", "model": "gpt-4o"}
-    assert [v["version"] for v in versions(cli.root, "demo-triage")] == ["1"]  # the rest of the stack applied
 
 
 def test_a_saved_plan_is_refused_once_a_version_was_made_since(cli: Cli) -> None:

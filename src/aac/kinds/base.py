@@ -115,6 +115,11 @@ class Kind(ABC):
         """(stack, key, spec tag) of the stack that owns a live object, from its tags; None for nobody's."""
         return owner_of(self.tags(raw))
 
+    def taken(self, stack: str, key: str, spec: Spec, state: LiveState) -> AacError | None:
+        """Why a new object for `key` cannot be made, when a live object this stack does not own holds the
+        identity it would have (a Foundry prompt agent's name): the plan stops there. None by default."""
+        return None
+
     def fingerprint(self, obj: Live) -> str:
         """What a user can change in a live object, and what goes with it: a plan that touches the object is
         stale when this moved since it was made."""

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from aac.errors import AssistantsUnavailable
+from aac.errors import AacError, AssistantsUnavailable
 from aac.kinds.assistant import canonical as forms
 from aac.kinds.assistant import foundry
 from aac.kinds.assistant.canonical import code_file_ids_of, store_ids_of
@@ -121,6 +121,13 @@ class Assistant(ServerDefaults, WriteOnlyFields, References, Rebuilds, OptionalA
 
     def readable(self, form: JSON, labels: Mapping[str, str]) -> JSON:
         return forms.readable(form, labels)
+
+    def taken(self, stack: str, key: str, spec: AssistantSpec, state: LiveState) -> AacError | None:
+        """On Foundry, an agent this stack does not own that has the name a new one would have."""
+        name = foundry.agent_name(stack, key) if spec.foundry else None
+        if name is None or name not in state.foreign_ids.get(ASSISTANT, frozenset()):
+            return None
+        return foundry.name_taken(name, key, "this stack does not own")
 
     def adjust(self, change: Change, obj: LiveObject | None) -> Change:
         """On Foundry an update is a new version: the plan says which."""

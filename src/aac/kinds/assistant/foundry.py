@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from aac.errors import AacError
 from aac.identity import owner_of
 from aac.kinds.assistant.responses import RESPONSES_RANKERS, text_format
 from aac.kinds.assistant.spec import AssistantSpec
@@ -41,6 +42,13 @@ def agent_name(stack: str, key: str) -> str:
         return name
     digest = hashlib.sha256(f"{stack}/{key}".encode()).hexdigest()[:_HASHED]
     return f"{name[:NAME_MAX - _HASHED - 1].rstrip('-')}-{digest}"
+
+
+def name_taken(name: str, key: str, whose: str) -> AacError:
+    """The error for a create whose agent name an agent this stack does not own holds: never written over."""
+    return AacError(f"the name {name!r} of assistant.{key}'s prompt agent is taken by an agent {whose}",
+                    "aac never writes over an agent it did not make: rename the assistant's key, or delete or "
+                    "rename that agent in the Foundry portal")
 
 
 def latest_version_by(made_by_aac: bool, version: str) -> str:

@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING, Any
 from aac.api import foundry_agents as agents
 from aac.errors import AacError
 from aac.identity import owner_of
-from aac.kinds.assistant.foundry import VIEW, agent_name, assistant_view, definition, is_view, not_found
+from aac.kinds.assistant.foundry import (
+    VIEW,
+    agent_name,
+    assistant_view,
+    definition,
+    is_view,
+    name_taken,
+    not_found,
+)
 from aac.kinds.assistant.spec import AssistantSpec
 from aac.kinds.base import JSON
 from aac.model.plan import FRESH, Action, Change
@@ -26,8 +34,6 @@ if TYPE_CHECKING:
     from aac.api.writer import Writer
 
 READERS = 8  # as many requests at once as a plan's read sends (aac.live)
-TAKEN_HINT = ("aac never writes over an agent it did not make: rename the assistant's key, or delete or rename "
-              "that agent in the Foundry portal")
 
 
 # -- read --------------------------------------------------------------------------------------
@@ -142,9 +148,7 @@ def _claimed(ctx: ApplyContext, project: FoundryProject, name: str, key: str, ch
     latest = (agent.get("versions") or {}).get("latest") or {}
     owner = owner_of(latest.get("metadata")) or owner_of((_newest_tagged(project, name) or {}).get("metadata"))
     if owner is None or owner[:2] != (ctx.stack, key):
-        whose = f"of stack {owner[0]!r} (its key {owner[1]!r})" if owner else "made outside aac"
-        raise AacError(f"the name {name!r} of assistant.{key}'s prompt agent is taken by an agent {whose}",
-                       TAKEN_HINT)
+        raise name_taken(name, key, f"of stack {owner[0]!r} (its key {owner[1]!r})" if owner else "made outside aac")
     if change.action is Action.REPLACE:
         agents.delete_agent(project, name)
         return False
