@@ -85,10 +85,11 @@ class Assistant(ServerDefaults, WriteOnlyFields, References, Rebuilds, OptionalA
         return spec.code_interpreter_ids
 
     def read(self, reader: Reader) -> list[JSON]:
-        if reader.foundry is not None:
+        agents = reader.prompt_agents()
+        if agents is not None:  # a foundry target: its prompt agents
             from aac.kinds.assistant import foundry_apply
 
-            return foundry_apply.read(reader.foundry)
+            return foundry_apply.read(reader, agents)
         return reader.assistants()
 
     def canonical(self, spec: AssistantSpec, hashes: Mapping[str, str], live: LiveState) -> JSON:

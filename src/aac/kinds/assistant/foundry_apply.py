@@ -31,6 +31,7 @@ from aac.resources import ASSISTANT, VECTOR_STORE
 
 if TYPE_CHECKING:
     from aac.api.foundry import FoundryProject
+    from aac.api.reader import Reader
     from aac.api.writer import Writer
 
 READERS = 8  # as many requests at once as a plan's read sends (aac.live)
@@ -39,20 +40,21 @@ READERS = 8  # as many requests at once as a plan's read sends (aac.live)
 # -- read --------------------------------------------------------------------------------------
 
 
-def read(project: FoundryProject) -> list[JSON]:
-    """Every prompt agent of the project, each as an assistant view of its latest version. An agent whose
-    latest version has no aac tags has its versions read (one request): an older one may be aac's, so the
-    latest is a version made by hand of an agent aac owns."""
-    listed = [(agent, (agent.get("versions") or {}).get("latest") or {}) for agent in agents.list_agents(project)]
-    untagged = [agent["name"] for agent, latest in listed if not owner_of(latest.get("metadata"))]
+def read(reader: Reader, listed: list[JSON]) -> list[JSON]:
+    """Every prompt agent of the project (`listed`), each as an assistant view of its latest version. An agent
+    whose latest version has no aac tags has its versions read (one request): an older one may be aac's, so
+    the latest is a version made by hand of an agent aac owns."""
+    latest = {agent["name"]: (agent.get("versions") or {}).get("latest") or {} for agent in listed}
+    untagged = [name for name, version in latest.items() if not owner_of(version.get("metadata"))]
     with ThreadPoolExecutor(max_workers=READERS) as pool:  # a project's other agents: read side by side
-        older = dict(zip(untagged, pool.map(lambda name: _newest_tagged(project, name), untagged), strict=True))
-    return [assistant_view(agent, latest, older.get(agent["name"], latest))
-            for agent, latest in listed]
+        older = dict(zip(untagged, pool.map(lambda name: _newest_tagged(reader.agent_versions(name)), untagged),
+                         strict=True))
+    return [assistant_view(agent, latest[agent["name"]], older.get(agent["name"], latest[agent["name"]]))
+            for agent in listed]
 
 
-def _newest_tagged(project: FoundryProject, name: str) -> JSON | None:
-    for version in reversed(agents.list_versions(project, name)):
+def _newest_tagged(versions: list[JSON]) -> JSON | None:
+    for version in reversed(versions):
         if owner_of(version.get("metadata")):
             return version
     return None
@@ -146,7 +148,8 @@ def _claimed(ctx: ApplyContext, project: FoundryProject, name: str, key: str, ch
             return False
         raise
     latest = (agent.get("versions") or {}).get("latest") or {}
-    owner = owner_of(latest.get("metadata")) or owner_of((_newest_tagged(project, name) or {}).get("metadata"))
+    tagged = latest if owner_of(latest.get("metadata")) else _newest_tagged(agents.list_versions(project, name))
+    owner = owner_of((tagged or {}).get("metadata"))
     if owner is None or owner[:2] != (ctx.stack, key):
         raise name_taken(name, key, f"of stack {owner[0]!r} (its key {owner[1]!r})" if owner else "made outside aac")
     if change.action is Action.REPLACE:
