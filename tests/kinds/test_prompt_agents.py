@@ -483,6 +483,7 @@ def test_an_agent_made_by_hand_imports_keeps_its_name_and_plans_empty(cli: Cli) 
         store = api.sdk.vector_stores.create(name="handbook")
         agents.create_version(project(api), "Help-Desk", {
             "kind": "prompt", "model": "gpt-4o", "instructions": "Help.", "temperature": 0.3,
+            "reasoning": {"effort": "low"},
             "tools": [{"type": "file_search", "vector_store_ids": [store.id], "max_num_results": 5},
                       {"type": "function", "name": "lookup", "parameters": {"type": "object", "properties": {}}}]},
             description="the desk")
@@ -490,6 +491,7 @@ def test_an_agent_made_by_hand_imports_keeps_its_name_and_plans_empty(cli: Cli) 
     assert imported.code == 0, imported.err
     manifest = (cli.root / "assistants/imported/help-desk.yaml").read_text(encoding="utf-8")
     assert "display_name" not in manifest and "vector_store: handbook" in manifest
+    assert "reasoning_effort: low" in manifest and "write-only" not in manifest
     assert "No changes." in cli("plan").out
     assert cli("drift").code == 0
     edit(cli.root, "imported/help-desk.yaml", "instructions: Help.", "instructions: Help kindly.")
