@@ -50,9 +50,9 @@ def example_stack(tmp_path: Path) -> Stack:
 
 def test_the_reader_cannot_write() -> None:
     public = {name for name in dir(Reader) if not name.startswith("_")}
-    # `search` is a POST, but one that changes nothing (retrieval checks).
+    # `search` is a POST, but one that changes nothing (retrieval checks); a foundry target's agents are lists.
     assert public == {"assistants", "vector_stores", "vector_store_files", "files", "search", "requests", "base_url",
-                      "reserved_metadata", "note", "list_all"}
+                      "reserved_metadata", "note", "list_all", "prompt_agents", "agent_versions"}
 
 
 def test_a_plan_right_after_writing_the_example_stack_through_the_sdk_is_empty(

@@ -85,5 +85,14 @@ def test_validate_of_a_foundry_target_imports_no_network_module(example: Path) -
                                       "https://acme.services.ai.azure.com/api/projects/support\n", encoding="utf-8")
     for args in (("validate",), ("--target", "azure", "validate"), ("plan", "--help")):
         code, modules = _imported(example, *args)
+        assert code == (0 if args[0] == "plan" else 1)  # its agents, vaults and display names: not on foundry
+        assert _network(modules) == []
+    # Without what a prompt agent cannot express, the same stack is valid there, still offline.
+    shutil.rmtree(example / "assistants/agents")
+    for manifest in (example / "assistants").rglob("*.yaml"):
+        lines = manifest.read_text(encoding="utf-8").splitlines(keepends=True)
+        manifest.write_text("".join(line for line in lines if not line.startswith("display_name:")), encoding="utf-8")
+    for args in (("validate",), ("--target", "azure", "validate")):
+        code, modules = _imported(example, *args)
         assert code == 0
         assert _network(modules) == []

@@ -138,6 +138,8 @@ def index_live(snapshot: Mapping[str, Any], stack: str,
         files=files,
         unavailable=unavailable,
         foreign=foreign,
+        foreign_ids={kind.name: frozenset(str(raw["id"]) for raw in _flat(snapshot.get(kind.collection))
+                                          if not _owned_by(raw, stack, kind)) for kind in KINDS},
         foreign_stores=tuple(stores),
         # An object's use of an upload wins over a store's: `aac plan` names the one a user would look at first.
         foreign_uses={**_store_uses({r["id"]: vs_files[r["id"]] for r in stores if r["id"] in vs_files}),

@@ -174,6 +174,9 @@ class LiveState:
     # 2026-08-26), "agent", "vault" and "credential" where /v1/agents does (llama-stack, ogx).
     unavailable: frozenset[str] = frozenset()
     foreign: Mapping[str, int] = field(default_factory=dict)  # counts of objects other stacks or nobody own
+    # Kind name -> the ids of its objects other stacks or nobody own: a kind whose id is a name it derives
+    # (a Foundry prompt agent's) finds out from them that a name it would create is taken.
+    foreign_ids: Mapping[str, frozenset[str]] = field(default_factory=dict)
     foreign_stores: tuple[Mapping[str, Any], ...] = ()  # vector stores other stacks or nobody own, as listed
     # Upload id, or id of an object of the stack, -> an object not ours that uses (names) it.
     foreign_uses: Mapping[str, str] = field(default_factory=dict)

@@ -19,7 +19,9 @@ NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,62}")  # fullmatch: `$` would 
 TARGET_TYPES = ("sandbox", "openai", "foundry")
 STACK_KEYS = ("stack", "manifests", "default_target", "targets", "moved")
 MOVABLE = (VECTOR_STORE, ASSISTANT, AGENT, VAULT, CREDENTIAL)  # what a `moved:` entry can name
-TARGET_KEYS = ("type", "path", "base_url", "endpoint", "api_key_env", "organization", "project", "reserved_metadata")
+TARGET_KEYS = ("type", "path", "base_url", "endpoint", "api_key_env", "organization", "project", "reserved_metadata",
+               "keep_versions")
+_STRING_KEYS = TARGET_KEYS[1:7]
 # A Foundry project is named by its endpoint alone: the other types' fields would be ignored there, so they are refused.
 FOUNDRY_FOREIGN = ("path", "base_url", "organization", "project")
 # A Foundry project endpoint as the portal shows it; the project name may be `_project`, the default project.
@@ -40,6 +42,7 @@ class Target:
     organization: str | None = None
     project: str | None = None
     reserved_metadata: tuple[str, ...] = ()  # metadata keys the server owns, beyond the ones aac knows
+    keep_versions: int | None = None  # foundry: the newest versions of each prompt agent kept after apply; None: all
 
 
 @dataclass(frozen=True)
@@ -277,11 +280,12 @@ def _target(name: str, value: Any, error: Any) -> Target | None:
     reserved = _reserved(name, value, error)
     if reserved is None:
         return None
-    for key in TARGET_KEYS[1:-1]:
+    for key in _STRING_KEYS:
         if key in value and not isinstance(value[key], str):
             error(f"target {name!r}: `{key}` must be a string", "quote the value", key)
             return None
-    if not _fields_fit_type(name, value, error) or not _urls_usable(name, value, error):
+    if not _fields_fit_type(name, value, error) or not _urls_usable(name, value, error) \
+            or not _keep_versions_usable(name, value, error):
         return None
     env = value.get("api_key_env")
     pasted = token_kind(env)
@@ -304,7 +308,25 @@ def _target(name: str, value: Any, error: Any) -> Target | None:
         organization=value.get("organization"),
         project=value.get("project"),
         reserved_metadata=reserved,
+        keep_versions=value.get("keep_versions"),
     )
+
+
+def _keep_versions_usable(name: str, value: dict[str, Any], error: Any) -> bool:
+    """`keep_versions`: a foundry target's, a whole number of at least 1."""
+    if "keep_versions" not in value:
+        return True
+    keep = value["keep_versions"]
+    if value["type"] != "foundry":
+        error(f"target {name!r}: `keep_versions` does not apply to a `type: {value['type']}` target",
+              "it prunes a Foundry prompt agent's older versions: use it in a `type: foundry` target",
+              "keep_versions")
+        return False
+    if isinstance(keep, bool) or not isinstance(keep, int) or keep < 1:
+        error(f"target {name!r}: `keep_versions` must be a whole number of at least 1, got {keep!r}",
+              "the newest versions of each agent that apply keeps, for example `keep_versions: 5`", "keep_versions")
+        return False
+    return True
 
 
 def _fields_fit_type(name: str, value: dict[str, Any], error: Any) -> bool:

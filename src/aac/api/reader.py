@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import openai
 
+from aac.api import foundry_agents
 from aac.api.errors import not_the_api
 from aac.limits import FILES_LIST_LIMIT, LIST_LIMIT
 from aac.resources import SERVER_METADATA
@@ -34,6 +35,17 @@ class Reader:
     @property
     def base_url(self) -> str:
         return self._api.base_url
+
+    def prompt_agents(self) -> list[dict[str, Any]] | None:
+        """A foundry target's prompt agents, each with its latest version, every page; None on another target."""
+        project = self._api.foundry
+        return None if project is None else foundry_agents.list_agents(project)
+
+    def agent_versions(self, name: str) -> list[dict[str, Any]]:
+        """Every version of a foundry target's agent `name`, oldest first."""
+        project = self._api.foundry
+        assert project is not None, "agent versions are a foundry target's"
+        return foundry_agents.list_versions(project, name)
 
     def note(self, text: str) -> None:
         """Say what reading found out about the server (shown with --debug)."""

@@ -13,6 +13,7 @@ from aac.desired.documents import check_documents, kind_name
 from aac.desired.moves import check_moves
 from aac.errors import Problem
 from aac.kinds import BY_NAME, KINDS
+from aac.kinds.base import unserved_by
 from aac.manifest.context import LoadContext
 from aac.manifest.env import Resolution, resolve
 from aac.manifest.fs import DIRECTORY, FILE, entry_kind, link_problem, unknown, walk
@@ -22,7 +23,7 @@ from aac.manifest.secrets import check_plain_secrets, redact, secret_values
 from aac.manifest.yaml_load import Document, load_file
 from aac.resources import DesiredState
 from aac.secrets import Secrets
-from aac.stack import STACK_FILE, Stack
+from aac.stack import STACK_FILE, Stack, Target
 
 MANIFEST_SUFFIXES = (".yaml", ".yml")
 LINK_HINT = ("aac follows symlinks that resolve inside the repository: point the link there, or replace it with "
@@ -70,13 +71,15 @@ def load_desired(stack: Stack, target: str | None = None, environ: Mapping[str, 
     """
     # A credential must not send the stack's own API key to an MCP server.
     keys = frozenset({"OPENAI_API_KEY", *(t.api_key_env for t in stack.targets.values() if t.api_key_env)})
-    ctx = LoadContext(root=stack.root.absolute(), key_variables=keys)
+    chosen = target or stack.default_target
+    chosen_target = stack.targets.get(chosen)
+    ctx = LoadContext(root=stack.root.absolute(), key_variables=keys,
+                      target_type=chosen_target.type if chosen_target else None, stack=stack.name)
     _record_digest_input(ctx, ctx.root / STACK_FILE)
     if not stack.manifests_dir.is_dir():
         ctx.error(STACK_FILE, 0, f"the manifests folder {stack.manifests!r} does not exist",
                   f"create {stack.manifests}/ or set `manifests:` in {STACK_FILE}")
     resolution = Resolution()
-    chosen = target or stack.default_target
     documents = [resolve(ctx, for_target(ctx, doc, stack.targets, chosen), environ, offline, resolution)
                  for doc in _load_documents(ctx, stack)]
     valid = [doc for doc in documents if _shape_ok(ctx, doc)]
@@ -89,6 +92,7 @@ def load_desired(stack: Stack, target: str | None = None, environ: Mapping[str, 
         kind.check_documents(ctx, named)
     check_plain_secrets(ctx, documents)
     specs = _specs(ctx, valid)
+    _check_served(ctx, specs, chosen_target)
     for kind in KINDS:
         kind.check(ctx, specs)
     desired = DesiredState(stack=stack.name, specs={kind.name: _first_by_key(specs[kind.name]) for kind in KINDS},
@@ -127,6 +131,22 @@ def validate_targets(stack: Stack, environ: Mapping[str, str],
 def _for_targets(problem: Problem, names: list[str]) -> Problem:
     which = f"target {names[0]}" if len(names) == 1 else f"targets {', '.join(names)}"
     return dataclasses.replace(problem, message=f"({which}) {problem.message}")
+
+
+def _check_served(ctx: LoadContext, specs: Mapping[str, list[Any]], target: Target | None) -> None:
+    """A manifest of a kind whose API the target's type never serves: one error at each, before any request."""
+    if target is None:
+        return
+    for kind in KINDS:
+        if target.type not in unserved_by(kind) or not kind.has_manifest:
+            continue  # a kind declared inside another's manifest (a vault's credentials): the error is that one's
+        for spec in specs[kind.name]:
+            where = spec.source
+            ctx.error(where.path if where else "", where.line if where else 0,
+                      f"{kind.address(spec.key)}: a {target.type} target has no OpenAI Agents API, which "
+                      f"{kind.label} manifests need",
+                      f"apply it to an openai or sandbox target; on {target.type}, an assistant manifest is what "
+                      "becomes an agent")
 
 
 def _specs(ctx: LoadContext, documents: list[Document]) -> dict[str, list[Any]]:

@@ -115,6 +115,11 @@ class Kind(ABC):
         """(stack, key, spec tag) of the stack that owns a live object, from its tags; None for nobody's."""
         return owner_of(self.tags(raw))
 
+    def taken(self, stack: str, key: str, spec: Spec, state: LiveState) -> AacError | None:
+        """Why a new object for `key` cannot be made, when a live object this stack does not own holds the
+        identity it would have (a Foundry prompt agent's name): the plan stops there. None by default."""
+        return None
+
     def fingerprint(self, obj: Live) -> str:
         """What a user can change in a live object, and what goes with it: a plan that touches the object is
         stale when this moved since it was made."""
@@ -259,6 +264,10 @@ class OptionalApi:
     # A manifest of it on such a target is configuration (the note the plan shows, `{objects}` naming them),
     # or, when None, an error (`missing_api`).
     configuration_note: ClassVar[str | None] = None
+    # Target types known never to serve this kind's API: its manifests are an error there from `aac validate`
+    # on, before any request. By default a foundry target: Foundry's agents are prompt agents (what an
+    # assistant manifest becomes there), not OpenAI's Agents API that agents, vaults and their kin use.
+    unserved_by: ClassVar[frozenset[str]] = frozenset({"foundry"})
 
     def missing_api(self, base_url: str) -> AacError | None:
         return None if self.configuration_note else self.unavailable_error(base_url)
@@ -306,6 +315,10 @@ def adjust(kind: Kind, change: Change, obj: Live | None) -> Change:
 
 def configuration_note(kind: Kind) -> str | None:
     return kind.configuration_note if isinstance(kind, OptionalApi) else None
+
+
+def unserved_by(kind: Kind) -> frozenset[str]:
+    return kind.unserved_by if isinstance(kind, OptionalApi) else frozenset()
 
 
 def missing_api(kind: Kind, base_url: str) -> AacError | None:

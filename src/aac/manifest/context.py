@@ -19,6 +19,9 @@ class LoadContext:
     real_folders: dict[Path, str] = field(default_factory=dict)  # folder -> its real path, symlinks followed
     # The variables that hold a target's API key: apply runs with them set, so no manifest may read one.
     key_variables: frozenset[str] = frozenset()
+    # The type of the target the manifests are loaded for ("foundry", ...): what a kind can express differs.
+    target_type: str | None = None
+    stack: str = ""  # the stack's name: what a kind derives live names from (a prompt agent's)
 
     def __post_init__(self) -> None:
         self.real_root = self.root.resolve()  # symlinks followed, for "does it leave the repository"

@@ -131,6 +131,8 @@ def make_plan(stack: Stack, target: Target, api: Api, out: Output, *, destroy: b
         live = reading.result()
     live = _trusted(live, desired, hashes, out)
     require_apis(live, desired, api.base_url)
+    if not destroy:
+        require_free(live, desired)
     moved = apply_moves(live, () if destroy else stack.moves)  # destroy deletes by the tags live now
     live = moved.live
     check_addresses("--only", only, desired, live)
@@ -159,6 +161,16 @@ def require_apis(live: LiveState, desired: DesiredState, base_url: str) -> None:
         error = missing_api(kind, base_url)
         if kind.name in live.unavailable and error is not None and kind.desired(desired):
             raise error
+
+
+def require_free(live: LiveState, desired: DesiredState) -> None:
+    """No object to create takes an identity a live object the stack does not own holds (the kind says)."""
+    for kind in KINDS:
+        present = kind.live(live)
+        for key, spec in sorted(kind.desired(desired).items()):
+            error = None if key in present else kind.taken(desired.stack, key, spec, live)
+            if error is not None:
+                raise error
 
 
 def _trusted(live: LiveState, desired: DesiredState, hashes: Mapping[str, str], out: Output) -> LiveState:

@@ -26,6 +26,8 @@ def check_assistant(ctx: LoadContext, spec: AssistantSpec, data: dict[str, objec
         ctx.error(path, line, f"{spec.name} sets both `vector_store` and `files.file_search`",
                   "an assistant searches one vector store: use a shared vector_store manifest or its own files")
     types = {tool["type"] for tool in spec.tools}
+    if spec.foundry:
+        return  # there, both are errors (aac.kinds.assistant.foundry.check_spec)
     if (spec.code_interpreter_files or spec.code_interpreter_ids) and "code_interpreter" not in types:
         ctx.warn(path, line_of_files, f"{spec.name} attaches code_interpreter files but has no code_interpreter tool",
                  "add `- code_interpreter` to tools")

@@ -7,6 +7,7 @@ from typing import Any
 
 from aac.canonical import normalise
 from aac.kinds.assistant.canonical import code_file_ids_of, store_ids_of
+from aac.kinds.assistant.foundry import is_view
 from aac.manifest.writing import (
     JSON,
     Source,
@@ -54,10 +55,14 @@ def render_assistant(src: Source, raw: Mapping[str, Any], key: str, written: Wri
     response_format = raw.get("response_format")
     if response_format not in (None, "auto", {"type": "auto"}):
         data["response_format"] = _response_format(response_format)
+    if is_view(raw) and raw.get("reasoning_effort"):  # a prompt agent's definition says it
+        data["reasoning_effort"] = raw["reasoning_effort"]
     put_metadata(data, raw, src.reserved)
     comments += file_comment(src, code_ids, "Code-interpreter files", "`files.code_interpreter`",
                              "`files.code_interpreter_ids`")
-    comments.append("# `reasoning_effort` is write-only on the API, so it could not be imported: set it if needed.")
+    if not is_view(raw):
+        comments.append("# `reasoning_effort` is write-only on the API, so it could not be imported: set it if "
+                        "needed.")
     return "\n".join(comments) + "\n" + dump(data)
 
 

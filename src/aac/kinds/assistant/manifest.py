@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from aac import limits
+from aac.kinds.assistant.foundry import FOUNDRY
 from aac.kinds.assistant.spec import AssistantSpec
 from aac.kinds.assistant.tools import normalize_tools
 from aac.kinds.vector_store.spec import VectorStoreSpec
@@ -47,6 +48,7 @@ def normalize_assistant(ctx: LoadContext, doc: Document) -> tuple[AssistantSpec,
         protect=bool(data.get("protect", False)),
         source=Source(doc.path, doc.line),
         code_interpreter_ids=upload_ids(files.get("code_interpreter_ids")),
+        foundry=ctx.target_type == FOUNDRY,
     )
     return spec, own_store
 

@@ -87,7 +87,7 @@ def _function(function: Mapping[str, Any]) -> JSON:
     return result
 
 
-def _text_format(response_format: Any) -> JSON | None:
+def text_format(response_format: Any) -> JSON | None:
     """Assistants' `response_format` as Responses' `text.format` (json_schema flattened); `auto` is no field."""
     if response_format in (None, "auto") or response_format == {"type": "auto"}:
         return None
@@ -108,9 +108,9 @@ def responses_config(spec: AssistantSpec, ids: LiveIds) -> tuple[JSON, list[str]
     for name in ("temperature", "top_p"):
         if getattr(spec, name) is not None:
             config[name] = getattr(spec, name)
-    text_format = _text_format(spec.response_format)
-    if text_format:
-        config["text"] = {"format": text_format}
+    response_format = text_format(spec.response_format)
+    if response_format:
+        config["text"] = {"format": response_format}
     if spec.reasoning_effort:
         config["reasoning"] = {"effort": spec.reasoning_effort}
     return config, sorted([*build.not_sent, *_unsendable(spec)])

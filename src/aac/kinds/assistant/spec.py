@@ -27,6 +27,7 @@ class AssistantSpec:
     protect: bool = False
     source: Source | None = None
     code_interpreter_ids: tuple[str, ...] = ()  # existing uploads by id (bytes not in the repository), sorted, unique
+    foundry: bool = False  # loaded for a foundry target: a prompt agent there (aac.kinds.assistant.foundry)
 
     @property
     def key(self) -> str:
