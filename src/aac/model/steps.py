@@ -104,6 +104,20 @@ def update_body(body: JSON, change: Change) -> JSON:
 
 
 
+def save(ctx: ApplyContext, change: Change, kind: str, update: Callable[[str], object],
+         create: Callable[[], Any]) -> Run:
+    """A step's run that updates the live object of `change` (`update(its id)`), or creates it (`create()`) and
+    records the new id, so the steps after it that name the object find it."""
+    def run() -> None:
+        if change.action is Action.UPDATE:
+            update(str(change.id))
+            return
+        made = create()
+        ctx.ids.set(kind, change.name, made.id, created=True)
+
+    return run
+
+
 class Progress(Protocol):
     """What steps tell the person watching an apply."""
 

@@ -26,6 +26,7 @@ from aac.kinds.agent.spec import AgentSpec
 from aac.kinds.agent.wire import credential_ids
 from aac.kinds.base import JSON, Importable, Kind, OptionalApi, References, ServerDefaults
 from aac.model.plan import FRESH, Action, Change
+from aac.model.steps import save
 from aac.resources import AGENT, CREDENTIAL, LiveObject, LiveState
 from aac.secrets import hide
 
@@ -104,14 +105,8 @@ def _request_tool(ctx: ApplyContext, tool: Mapping[str, Any]) -> JSON:
 
 
 def _save(ctx: ApplyContext, change: Change) -> Any:
-    def run() -> None:
-        if change.action is Action.UPDATE:
-            wire.update(ctx.writer, str(change.id), body(ctx, change))
-            return
-        agent = wire.create(ctx.writer, change.name, body(ctx, change))
-        ctx.ids.set(AGENT, change.name, agent.id, created=True)
-
-    return run
+    return save(ctx, change, AGENT, lambda agent_id: wire.update(ctx.writer, agent_id, body(ctx, change)),
+                lambda: wire.create(ctx.writer, change.name, body(ctx, change)))
 
 
 class Agent(ServerDefaults, References, OptionalApi, Importable, Kind):

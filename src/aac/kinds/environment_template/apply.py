@@ -18,6 +18,7 @@ from aac.kinds.environment_template.canonical import CONFIDENTIAL
 from aac.kinds.environment_template.identity import encode
 from aac.kinds.environment_template.spec import KIND_NAME, PACKAGE_LISTS, TemplateSpec
 from aac.model.plan import FRESH, Action, Change
+from aac.model.steps import save
 from aac.resources import TAG_SECRET_VERSION, DesiredState
 
 if TYPE_CHECKING:
@@ -102,14 +103,8 @@ def body(ctx: ApplyContext, change: Change) -> JSON:
 
 
 def _save(ctx: ApplyContext, change: Change) -> Any:
-    def run() -> None:
-        if change.action is Action.UPDATE:
-            wire.update(ctx.writer, str(change.id), body(ctx, change))
-            return
-        template = wire.create(ctx.writer, change.name, body(ctx, change))
-        ctx.ids.set(KIND_NAME, change.name, template.id, created=True)
-
-    return run
+    return save(ctx, change, KIND_NAME, lambda template_id: wire.update(ctx.writer, template_id, body(ctx, change)),
+                lambda: wire.create(ctx.writer, change.name, body(ctx, change)))
 
 
 def steps(b: StepBuilder, changes: Mapping[str, Change]) -> None:

@@ -20,6 +20,7 @@ from aac.kinds.vault.spec import VaultSpec
 from aac.limits import USER_METADATA_PAIRS_MAX
 from aac.manifest.writing import check_metadata, check_round_trip
 from aac.model.plan import Action, Change
+from aac.model.steps import save
 from aac.resources import CREDENTIAL, VAULT, LiveObject, LiveState
 
 if TYPE_CHECKING:
@@ -33,15 +34,11 @@ if TYPE_CHECKING:
 def _save(ctx: ApplyContext, change: Change) -> Any:
     spec: VaultSpec = ctx.desired.of(VAULT)[change.name]
 
-    def run() -> None:
-        body = {"name": spec.display_name, "metadata": ctx.metadata(change, spec.metadata, spec.protect)}
-        if change.action is Action.UPDATE:
-            wire.update(ctx.writer, str(change.id), body)
-            return
-        vault = wire.create(ctx.writer, change.name, body)
-        ctx.ids.set(VAULT, change.name, vault.id, created=True)
+    def body() -> JSON:  # when the step runs: the metadata keeps what the server holds then
+        return {"name": spec.display_name, "metadata": ctx.metadata(change, spec.metadata, spec.protect)}
 
-    return run
+    return save(ctx, change, VAULT, lambda vault_id: wire.update(ctx.writer, vault_id, body()),
+                lambda: wire.create(ctx.writer, change.name, body()))
 
 
 def _credentials(run: ImportRun, vault: Mapping[str, Any], vault_key: str) -> list[tuple[JSON, str]]:
