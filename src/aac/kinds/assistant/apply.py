@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from aac.kinds.assistant import wire
@@ -16,6 +16,16 @@ from aac.resources import ASSISTANT, VECTOR_STORE
 
 
 def steps(b: StepBuilder, assistants: Mapping[str, Change]) -> None:
+    created = add_saves(b, assistants, save_assistant, retag=True)
+    _repoints(b, assistants)
+    writer = b.ctx.writer
+    b.settle(ASSISTANT, created, functools.partial(wire.list_mine, writer), functools.partial(wire.delete, writer))
+
+
+def add_saves(b: StepBuilder, assistants: Mapping[str, Change], save: Callable[[ApplyContext, Change], Run], *,
+              retag: bool) -> list[str]:
+    """Each created, updated or replaced assistant's save step, after its uploads, what it names, and the files and
+    stores settling; with `retag`, a replace first marks the old object. The steps of the new ones, by id."""
     created = []
     for key, change in assistants.items():
         if change.action is Action.DELETE:
@@ -26,16 +36,13 @@ def steps(b: StepBuilder, assistants: Mapping[str, Change]) -> None:
             continue
         spec = b.ctx.desired.assistants[key]
         needs = b.needs_uploads(b.ctx.hashes[p] for p in spec.code_interpreter_files)
-        if change.action is Action.REPLACE:
+        if retag and change.action is Action.REPLACE:
             needs.append(b.add(f"retag:{change.address}", b.retag(change), [change.address]))
-        b.add(b.sid(change), save_assistant(b.ctx, change), [change.address],
-              needs=[*needs, *b.needs_refs(ASSISTANT, key)],
+        b.add(b.sid(change), save(b.ctx, change), [change.address], needs=[*needs, *b.needs_refs(ASSISTANT, key)],
               after=[b.has("settle:files"), b.has("settle:vector_store")])
         if change.action in FRESH:
             created.append(b.sid(change))
-    _repoints(b, assistants)
-    writer = b.ctx.writer
-    b.settle(ASSISTANT, created, functools.partial(wire.list_mine, writer), functools.partial(wire.delete, writer))
+    return created
 
 
 def _repoints(b: StepBuilder, assistants: Mapping[str, Change]) -> None:

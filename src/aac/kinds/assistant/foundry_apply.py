@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from aac.api import foundry_agents as agents
 from aac.errors import AacError
 from aac.identity import owner_of
+from aac.kinds.assistant.apply import add_saves
 from aac.kinds.assistant.foundry import (
     VIEW,
     agent_name,
@@ -70,17 +71,7 @@ def project_of(writer: Writer) -> FoundryProject:
 
 
 def steps(b: StepBuilder, assistants: Mapping[str, Change]) -> None:
-    for key, change in assistants.items():
-        if change.action is Action.DELETE:
-            continue
-        refusal = b.guard(change, deleting=change.action is Action.REPLACE)
-        if refusal:
-            b.add(b.sid(change), refusal, [change.address])
-            continue
-        spec = b.ctx.desired.assistants[key]
-        needs = b.needs_uploads(b.ctx.hashes[p] for p in spec.code_interpreter_files)
-        b.add(b.sid(change), save(b.ctx, change), [change.address], needs=[*needs, *b.needs_refs(ASSISTANT, key)],
-              after=[b.has("settle:files"), b.has("settle:vector_store")])
+    add_saves(b, assistants, save, retag=False)  # a replace deletes the agent and makes it again in its save
     _repoints(b, assistants)
 
 
